@@ -1,0 +1,11 @@
+"""smslogdoc reads the logs of a Microsoft SMS 2.0, SMS 2003 or Configuration
+Manager client (ccmsetup.log, execmgr.log, smsapm32.log, the site server's
+mobileclient.tcf and their kin), works out why a client install or a software
+distribution failed, and says what to do about it.
+
+The library is usable on its own: `smslogdoc.reader` turns files into events,
+`smslogdoc.engine` turns events into findings with the YAML rules loaded by
+`smslogdoc.rules`, and `smslogdoc.cli` is a thin command line over both.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,103 @@
+"""The nouns every stage shares: a parsed log record (`Event`), its `Severity`,
+a `Problem` met while reading input, and the per-file `FileReport`.
+
+Everything here is plain data. Parsers create events, the rule engine reads
+them, reporters print them; nothing in this module does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """How a record rates itself: CMTrace `type` 0..3, or words in the text."""
+
+    VERBOSE = 0
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in output and in rules (`error`, `warning`...)."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read a severity name (`error`, `Warning`, ...); raises ValueError."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r}; expected one of {names}") from None
+
+
+@dataclass(slots=True, eq=True)
+class Event:
+    """One log record, parsed. Created by the parsers, never modified afterwards."""
+
+    path: str
+    """The log file as the user named it (or `<stdin>`)."""
+
+    line: int
+    """First physical line of the record, 1-based. CR, LF and CRLF each end a line."""
+
+    end_line: int
+    """Last physical line of the record (equal to `line` for one-line records)."""
+
+    time: datetime | None
+    """When the record was written. Time-zone aware when the log says its offset;
+    naive when the format only carries local wall-clock time; None when absent."""
+
+    component: str
+    """The writer of the record (`ccmsetup`, `execmgr`, `APM`, an INI section...)."""
+
+    severity: Severity
+    """CMTrace `type`; for other formats only text that clearly says error or warning."""
+
+    thread: int | None
+    """Thread id as written, or None when the format has none."""
+
+    message: str
+    """The record's text with its line breaks and leading spaces kept."""
+
+    format: str
+    """The format that produced the record: cmtrace, smstrace, copied, ini, text or unparsed."""
+
+    file: str = ""
+    """The CMTrace `file` attribute (`ccmsetup.cpp:9498`), empty elsewhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that went wrong reading input, reported in one line and never fatal."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What reading one file produced: filled in while its events stream past."""
+
+    path: str
+    format: str = ""
+    encoding: str = ""
+    events: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    skipped: bool = False
+    """True when the file was not parsed at all (binary, unreadable, missing)."""
+
+    def problem(self, message: str, line: int | None = None) -> Problem:
+        """Record a problem with this file and return it."""
+        found = Problem(self.path, message, line)
+        self.problems.append(found)
+        return found
