@@ -1,0 +1,306 @@
+"""CMTrace records ("CCM format"), as ConfigMgr clients, MDT, PSADT and many
+scripts write them:
+
+    <![LOG[message]LOG]!><time="15:10:29.068+00" date="02-04-2020" component="ccmsetup"
+        context="" type="1" thread="3396" file="ccmsetup.cpp:9498">
+
+Records are found by their markers, not by lines: a message may hold CRLF, LF
+or bare CR line breaks. The text is read in chunks and only the unfinished
+tail of a chunk is kept, so memory does not grow with the file.
+
+The native attribute order is parsed by one fast pattern; anything else (other
+order, upper-case names, missing attributes, line breaks inside the header) by
+a tolerant one. Text between records is read as SMS trace lines when it is
+(some files mix both) and is otherwise an `unparsed` event. A record longer
+than the cap keeps the cap's worth of message; the cut is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Iterator
+from typing import TextIO
+
+from smslogdoc import times
+from smslogdoc.context import ParseContext, count_breaks
+from smslogdoc.lines import assemble
+from smslogdoc.model import Event, Severity
+from smslogdoc.smstrace import Trailer
+
+OPEN = "<![LOG["
+CLOSE = "]LOG]!>"
+CHUNK = 1 << 20
+
+_NATIVE_HEADER = re.compile(
+    r'<time="([^"]*)" date="([^"]*)" component="([^"]*)" context="[^"]*" type="([^"]*)" thread="([^"]*)" file="([^"]*)">'
+)
+_LOOSE_HEADER = re.compile(r'\s*<((?:[^<>"]|"[^"]*")*)>')
+_ATTRIBUTE = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*"([^"]*)"')
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+_POWERSHELL_FUNCTION = re.compile(r"^[A-Z][a-z]+-[A-Za-z]+$")
+
+_SEVERITY = {"0": Severity.VERBOSE, "1": Severity.INFO, "2": Severity.WARNING, "3": Severity.ERROR}
+
+
+def looks_like_cmtrace(sample: str) -> bool:
+    """At least one whole record with a real time in it (a script that merely
+    writes CMTrace logs holds the markers too, with variables for values)."""
+    start = sample.find(OPEN)
+    while start >= 0:
+        close = sample.find(CLOSE, start)
+        if close < 0:
+            return False
+        header = _LOOSE_HEADER.match(sample, close + len(CLOSE))
+        if header and re.search(r'(?i)time\s*=\s*"\d{1,2}:\d{2}', header[1]):
+            return True
+        start = sample.find(OPEN, close)
+    return False
+
+
+class _Writers:
+    """Remembers which components are PowerShell writers, whose bias has the ISO sign."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, bool] = {}
+
+    def iso_sign(self, component: str, source_file: str) -> bool:
+        if source_file.endswith((".ps1", ".psm1", ".PS1", ".PSM1")):
+            return True
+        known = self._known.get(component)
+        if known is None:
+            known = self._known[component] = _POWERSHELL_FUNCTION.match(component) is not None
+        return known
+
+
+def parse(stream: TextIO, ctx: ParseContext) -> Iterator[Event]:
+    """Events from a CMTrace text stream."""
+    reader = _Reader(ctx)
+    buffer = ""
+    while True:
+        chunk = stream.read(CHUNK)
+        end_of_file = not chunk
+        buffer += chunk
+        consumed = yield from reader.records(buffer, end_of_file)
+        buffer = buffer[consumed:]
+        if end_of_file:
+            break
+        if len(buffer) > ctx.record_cap:
+            buffer = yield from reader.overlong(buffer, stream)
+
+
+class _Reader:
+    """Scans a text buffer for records, keeping the line count across chunks."""
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+        self.line = 1
+        self.writers = _Writers()
+        self.trailer = Trailer()
+        self.cut: tuple[str, int] | None = None
+        """A message cut at the cap, waiting for its header: (kept text, first line)."""
+
+    def records(self, buf: str, end_of_file: bool) -> Generator[Event, None, int]:
+        """Yield the whole records in `buf`; return how much of it was consumed.
+        With `end_of_file`, also what is left: cut records and trailing text."""
+        ctx, path = self.ctx, self.ctx.path
+        find = buf.find
+        header_at = _NATIVE_HEADER.match
+        pos = 0
+        start = find(OPEN)
+        while start >= 0:
+            close = find(CLOSE, start + 7)
+            following = find(OPEN, start + 7)
+            if close < 0 or 0 <= following < close:
+                if following < 0:
+                    if not end_of_file:
+                        break  # the record goes on in the next chunk
+                    yield from self.gap(buf[pos:start])
+                    text = buf[start:]
+                    yield ctx.unparsed(text, self.line, self.line + count_breaks(text), "record cut off at the end of the file")
+                    self.line += count_breaks(text)
+                    return len(buf)
+                # a record without its end marker, then another record
+                yield from self.gap(buf[pos:start])
+                text = buf[start:following]
+                breaks = count_breaks(text)
+                yield ctx.unparsed(text, self.line, self.line + breaks, "CMTrace record without its ]LOG]!> end marker")
+                self.line += breaks
+                pos = start = following
+                continue
+            found = header_at(buf, close + 7)
+            if found is None:
+                event_end = yield from self.odd_record(buf, pos, start, close, following, end_of_file)
+                if event_end < 0:
+                    break  # header not complete yet
+                pos = event_end
+                start = following if following >= pos else find(OPEN, pos)
+                continue
+            gap = buf[pos:start]
+            if gap:
+                if gap == "\r\n" or gap == "\n":
+                    self.line += 1
+                else:
+                    yield from self.gap(gap)
+            message = buf[start + 7 : close]
+            first = self.line
+            if "\n" in message or "\r" in message:
+                self.line += count_breaks(message)
+            clock, date, component, kind, thread, source_file = found.groups()
+            when = times.cmtrace_time(clock, date, iso_sign=self.writers.iso_sign(component, source_file))
+            if self.cut is not None:
+                message, first = self.cut
+                self.cut = None
+            yield Event(
+                path,
+                first,
+                self.line,
+                when,
+                component,
+                _SEVERITY.get(kind, Severity.INFO),
+                int(thread) if thread.isdigit() else None,
+                message,
+                "cmtrace",
+                source_file,
+            )
+            pos = found.end()
+            start = following if following >= pos else find(OPEN, pos)
+        if end_of_file:
+            yield from self.gap(buf[pos:])
+            return len(buf)
+        if start < 0:
+            # No record starts in the rest: hand over its complete lines now (so
+            # foreign text does not pile up) and keep the last, unfinished one,
+            # plus a CR that may be the first half of a CRLF.
+            keep_from = max(buf.rfind("\n"), buf.rfind("\r")) + 1
+            if buf.endswith("\r"):
+                keep_from -= 1
+            if keep_from > pos:
+                yield from self.gap(buf[pos:keep_from])
+                pos = keep_from
+        return pos
+
+    def odd_record(
+        self, buf: str, pos: int, start: int, close: int, following: int, end_of_file: bool
+    ) -> Generator[Event, None, int]:
+        """A record whose header is not in the native shape. Returns where it
+        ends, or -1 when its header is not complete yet."""
+        ctx = self.ctx
+        limit = following if following >= 0 else len(buf)
+        found = _LOOSE_HEADER.match(buf, close + 7, limit)
+        if found is None and not end_of_file and following < 0:
+            return -1
+        yield from self.gap(buf[pos:start])
+        first = self.line
+        message = buf[start + 7 : close]
+        if found is None:
+            # No header at all: keep what there is, as the file writer left it.
+            end = limit if following >= 0 else len(buf)
+            text = buf[start:end].rstrip("\r\n")
+            self.line += count_breaks(text)
+            attributes = dict((k.lower(), v) for k, v in _ATTRIBUTE.findall(buf, close + 7, end))
+            why = "record cut off at the end of the file" if following < 0 else "CMTrace record without a header"
+            if not attributes:
+                yield ctx.unparsed(text, first, self.line, why)
+                return start + len(text)
+            ctx.problem(why, first)
+            yield self.event_from(attributes, message, first)
+            return start + len(text)
+        attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(found[1])}
+        self.line += count_breaks(buf[start : found.end()])
+        if not attributes:
+            yield ctx.unparsed(buf[start : found.end()], first, self.line, "CMTrace record with an unreadable header")
+            return found.end()
+        if self.cut is not None:
+            message, first = self.cut
+            self.cut = None
+        yield self.event_from(attributes, message, first)
+        return found.end()
+
+    def event_from(self, attributes: dict[str, str], message: str, first: int) -> Event:
+        component = attributes.get("component", "")
+        source_file = attributes.get("file", "")
+        clock, date = attributes.get("time", ""), attributes.get("date", "")
+        when = times.cmtrace_time(clock, date, iso_sign=self.writers.iso_sign(component, source_file)) if clock and date else None
+        thread = attributes.get("thread", "").strip()
+        return Event(
+            self.ctx.path,
+            first,
+            self.line,
+            when,
+            component,
+            _SEVERITY.get(attributes.get("type", "").strip(), Severity.INFO),
+            int(thread) if thread.isdigit() else None,
+            message,
+            "cmtrace",
+            source_file,
+        )
+
+    def gap(self, text: str) -> Iterator[Event]:
+        """Text between records: SMS trace lines are read as such, quote and
+        comment markers are dropped, anything else is unparsed."""
+        if not text:
+            return
+        if not text.strip():
+            self.line += count_breaks(text)
+            return
+        if CLOSE in text:
+            text = yield from self.headless(text)
+        pieces = _LINE_BREAKS.split(text)
+        numbered = [(self.line + offset, piece) for offset, piece in enumerate(pieces)]
+        self.line += len(pieces) - 1
+        yield from assemble(numbered, self.ctx, self.trailer, loose="unparsed")
+
+    def headless(self, text: str) -> Generator[Event, None, str]:
+        """Records whose start was overwritten: two processes appending to one
+        log through separate handles write at the same offset, and the later
+        record covers the start of the earlier one (seen in real smsts.log).
+        The tail still has its end marker and header, so it is kept, with
+        what is left of its message. Returns the text after the last one."""
+        while True:
+            close = text.find(CLOSE)
+            if close < 0:
+                return text
+            found = _NATIVE_HEADER.match(text, close + 7) or _LOOSE_HEADER.match(text, close + 7)
+            attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(found[0])} if found else {}
+            if found is None or not attributes:
+                return text
+            lead = len(text) - len(text.lstrip("\r\n"))
+            before = text[:lead]
+            self.line += count_breaks(before)
+            first = self.line
+            message = text[lead:close]
+            self.line += count_breaks(text[lead : found.end()])
+            self.ctx.problem("record without its start (overwritten by another writer); kept from mid-message", first)
+            yield self.event_from(attributes, message, first)
+            text = text[found.end() :]
+
+    def overlong(self, buf: str, stream: TextIO) -> Generator[Event, None, str]:
+        """The buffer passed the cap without a whole record: cut the record (or
+        the run of foreign text) and skip ahead without holding the rest."""
+        ctx = self.ctx
+        start = buf.find(OPEN)
+        if start < 0:
+            yield from self.gap(buf[: -len(OPEN)])
+            return buf[-len(OPEN) :]
+        yield from self.gap(buf[:start])
+        first = self.line
+        kept = buf[start + 7 : start + 7 + ctx.record_cap]
+        self.line += count_breaks(kept)
+        rest = buf[start + 7 + ctx.record_cap :]
+        skipped = 0
+        while True:
+            close = rest.find(CLOSE)
+            if close >= 0:
+                skipped += close
+                self.line += count_breaks(rest[:close])
+                ctx.problem(f"record longer than {ctx.record_cap:,} characters: message cut, {skipped:,} characters skipped", first)
+                self.cut = (kept, first)
+                return OPEN + rest[close:]
+            keep = len(CLOSE) - 1
+            skipped += len(rest) - keep
+            self.line += count_breaks(rest[:-keep])
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                yield ctx.unparsed(kept, first, self.line, "record cut off at the end of the file")
+                return ""
+            rest = rest[-keep:] + chunk

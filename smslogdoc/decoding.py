@@ -1,0 +1,198 @@
+"""Bytes to text: sniff a file's encoding from its bytes, recognise binaries, and
+open a text stream that never raises on bad bytes.
+
+UTF-8 (with or without BOM) and UTF-16 LE/BE with a BOM are recognised from the
+first bytes; BOM-less UTF-16 from its pattern of NUL bytes. Text that is not
+valid UTF-8 is read as Windows-1252, the ANSI code page the SMS 2.0 era wrote;
+a stray invalid byte in an otherwise UTF-8 file is read as Windows-1252 too.
+Line endings are left as written (CR, LF and CRLF all end a line).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from dataclasses import dataclass
+from typing import BinaryIO
+
+SAMPLE_SIZE = 64 * 1024
+"""How much of a file is looked at to decide its encoding and whether it is text."""
+
+_BINARY_MAGIC = (
+    b"MZ",  # Windows executables and DLLs
+    b"PK\x03\x04",  # zip (also .docx, .cab-like bundles)
+    b"MSCF",  # cabinet
+    b"\xd0\xcf\x11\xe0",  # OLE compound file: .msi, .msp, .doc
+    b"ElfFile\x00",  # .evtx event logs
+    b"\x7fELF",
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",  # JPEG
+    b"\x1f\x8b",  # gzip
+    b"BZh",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"regf",  # registry hive
+)
+_TEXT_BYTES = bytes({7, 8, 9, 10, 11, 12, 13, 27} | set(range(0x20, 0x100)))
+
+
+def _cp1252_table() -> str:
+    chars = []
+    for value in range(256):
+        try:
+            chars.append(bytes([value]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(value))  # the five bytes cp1252 leaves undefined read as Latin-1
+    return "".join(chars)
+
+
+_CP1252 = _cp1252_table()
+_CP1252_DECODING = codecs.charmap_build(_CP1252)  # type: ignore[attr-defined]
+
+
+class _FallbackCount:
+    """Counts bytes the UTF-8 decoder had to read as Windows-1252."""
+
+    value = 0
+
+
+def _utf8_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    _FallbackCount.value += len(bad)
+    return "".join(_CP1252[b] for b in bad), error.end
+
+
+codecs.register_error("smslogdoc-cp1252", _utf8_fallback)
+
+
+def _cp1252_decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+    return codecs.charmap_decode(data, errors, _CP1252)  # type: ignore[no-any-return]
+
+
+class _Cp1252Decoder(codecs.IncrementalDecoder):
+    def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
+        return codecs.charmap_decode(data, self.errors, _CP1252)[0]
+
+
+def _search(name: str) -> codecs.CodecInfo | None:
+    if name != "smslogdoc_cp1252":
+        return None
+    return codecs.CodecInfo(
+        name="smslogdoc-cp1252",
+        encode=lambda text, errors="strict": codecs.charmap_encode(text, errors, _CP1252_DECODING),  # type: ignore[attr-defined]
+        decode=_cp1252_decode,
+        incrementaldecoder=_Cp1252Decoder,
+    )
+
+
+codecs.register(_search)
+
+
+@dataclass
+class Opened:
+    """A file opened for reading as text, or the reason it was not."""
+
+    stream: io.TextIOWrapper | None
+    encoding: str
+    """What the bytes were read as: utf-8, utf-8-bom, utf-16-le, utf-16-be or cp1252."""
+    skip_reason: str = ""
+    """Why the file is not read as text (binary, empty); empty when it is."""
+    sample: str = ""
+    """The first part of the text, for deciding the format."""
+
+    def fallback_bytes(self) -> int:
+        """Bytes read as Windows-1252 inside UTF-8 text so far (process-wide counter)."""
+        return _FallbackCount.value
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that replays bytes already read, then continues with the source.
+    Used for standard input, which cannot seek back after the encoding sniff."""
+
+    def __init__(self, prefix: bytes, source: BinaryIO) -> None:
+        self._prefix = memoryview(prefix)
+        self._source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._prefix:
+            count = min(len(buffer), len(self._prefix))
+            buffer[:count] = self._prefix[:count]
+            self._prefix = self._prefix[count:]
+            return count
+        data = self._source.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        return count
+
+
+def sniff(sample: bytes) -> tuple[str, str]:
+    """Decide (codec name, reported encoding) from a file's first bytes;
+    codec name '' means binary."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "utf-8-bom"
+    if sample.startswith(codecs.BOM_UTF16_LE) and not sample.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16", "utf-16-le"
+    if sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16", "utf-16-be"
+    if b"\x00" in sample:
+        guess = _bomless_utf16(sample)
+        if guess:
+            return guess, guess
+    if _looks_binary(sample):
+        return "", ""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "smslogdoc_cp1252", "cp1252"
+    return "utf-8", "utf-8"
+
+
+def _bomless_utf16(sample: bytes) -> str:
+    """UTF-16 written without a BOM: mostly-ASCII text has a NUL in every other byte."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return ""
+    even_nuls = sample[0 : pairs * 2 : 2].count(0)
+    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
+    if odd_nuls > pairs * 0.4 and even_nuls < pairs * 0.05:
+        return "utf-16-le"
+    if even_nuls > pairs * 0.4 and odd_nuls < pairs * 0.05:
+        return "utf-16-be"
+    return ""
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    if sample.startswith(_BINARY_MAGIC) and (b"\x00" in sample or len(sample) < 64):
+        return True
+    controls = len(sample.translate(None, _TEXT_BYTES))
+    return controls > max(8, len(sample) // 20)
+
+
+def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
+    """Sniff `raw` and wrap it in a text stream (universal line splitting,
+    line endings kept, no decoding errors possible)."""
+    sample = raw.read(SAMPLE_SIZE)
+    if not sample:
+        return Opened(None, "", "empty file")
+    codec, reported = sniff(sample)
+    if not codec:
+        return Opened(None, "", "binary file, not a log")
+    if seekable:
+        raw.seek(0)
+        buffered: BinaryIO = raw
+    else:
+        buffered = io.BufferedReader(_Prefixed(sample, raw), buffer_size=1 << 16)  # type: ignore[assignment]
+    errors = {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "replace")
+    stream = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")  # type: ignore[type-var]
+    stream._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]
+    text = codecs.decode(sample, codec if codec != "utf-16" else reported, errors)
+    return Opened(stream, reported, sample=text.lstrip("\ufeff"))

@@ -1,0 +1,180 @@
+"""Line-based formats: physical lines in, records out.
+
+SMS trace logs and copied viewer rows end each record with a marker (the
+`$$<...>` trailer, the viewer's columns). In a real log that is one line per
+record; in the copies admins paste from knowledge-base articles and forums the
+message, or the marker itself, is wrapped onto several lines. The assembler
+holds lines without a marker until a marker completes them, and gives up on a
+block at a blank line or after `MAX_PENDING` lines, so that prose in a pasted
+document becomes plain text events and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from enum import Enum
+from typing import Protocol, TextIO
+
+from smslogdoc.context import ParseContext
+from smslogdoc.model import Event
+from smslogdoc.plaintext import LineTimes, text_event
+
+MAX_PENDING = 64
+"""Lines held while waiting for a record's marker."""
+
+_DECORATION = re.compile(r"^[\s#>*;/|]*$")
+"""Comment and quote markers around pasted records (`#`, `>`, `//`), nothing else."""
+
+
+class Verdict(Enum):
+    """How far a block of lines gets towards a whole record."""
+
+    NONE = 0
+    """No marker: a plain line."""
+    OPEN = 1
+    """A marker has begun but is not closed yet (wrapped trailer)."""
+    PROVISIONAL = 2
+    """A marker that may go on in the next line (`$$<component>` alone)."""
+    COMPLETE = 3
+
+
+class RecordEnd(Protocol):
+    """What ends a record in a line-based format."""
+
+    name: str
+
+    def check(self, text: str) -> Verdict: ...
+
+    def continues(self, line: str) -> bool: ...
+
+    def event(self, text: str, line: int, end_line: int, ctx: ParseContext) -> Event: ...
+
+
+def physical_lines(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """(line number, text without its line ending) for each line of `stream`.
+
+    CR, LF and CRLF each end a line. A line longer than the record cap is cut:
+    the rest is skipped without being held in memory, and the cut is reported.
+    """
+    number = first_line
+    cap = ctx.record_cap
+    readline = stream.readline
+    while True:
+        text = readline(cap)
+        if not text:
+            return
+        if text[-1] in "\r\n":
+            if text[-1] == "\n" and len(text) > 1 and text[-2] == "\r":
+                yield number, text[:-2]
+            else:
+                yield number, text[:-1]
+        elif len(text) >= cap:
+            skipped = 0
+            while True:
+                more = readline(cap)
+                if not more:
+                    break
+                skipped += len(more)
+                if more[-1] in "\r\n":
+                    break
+            ctx.problem(f"line longer than {cap:,} characters: cut, {skipped:,} characters skipped", number)
+            yield number, text
+        else:
+            yield number, text  # the last line, without a line ending
+        number += 1
+
+
+def assemble(
+    lines: Iterable[tuple[int, str]],
+    ctx: ParseContext,
+    end: RecordEnd | None,
+    *,
+    loose: str = "text",
+    clock: LineTimes | None = None,
+) -> Iterator[Event]:
+    """Records from physical lines.
+
+    `end` recognises a record's marker; with None every line is a plain text
+    event. Lines that no marker claims become `text` events, or `unparsed`
+    events when `loose="unparsed"` (text between CMTrace records), where
+    decoration lines (quote and comment markers) are dropped.
+    """
+    clock = clock or LineTimes(ctx.day_first)
+    path = ctx.path
+    if end is None:
+        for number, text in lines:
+            if text.strip():
+                yield text_event(path, number, number, text, clock)
+        return
+
+    pending: list[tuple[int, str]] = []
+    state = Verdict.NONE
+
+    def loose_events(block: list[tuple[int, str]]) -> Iterator[Event]:
+        if loose == "text":
+            for number, text in block:
+                yield text_event(path, number, number, text, clock)
+            return
+        kept = [(number, text) for number, text in block if not _DECORATION.match(text)]
+        if kept:
+            body = "\n".join(text for _, text in kept)
+            yield ctx.unparsed(body, kept[0][0], kept[-1][0], "text that is not a record of this log's format")
+
+    def record(block: list[tuple[int, str]]) -> Event:
+        text = block[0][1] if len(block) == 1 else "\n".join(text for _, text in block)
+        return end.event(text, block[0][0], block[-1][0], ctx)
+
+    for number, text in lines:
+        if state is Verdict.PROVISIONAL:
+            if end.continues(text):
+                pending.append((number, text))
+                state = end.check("\n".join(t for _, t in pending))
+                if state is Verdict.COMPLETE:
+                    yield record(pending)
+                    pending = []
+                    state = Verdict.NONE
+                continue
+            yield record(pending)
+            pending = []
+            state = Verdict.NONE
+        if not text.strip():
+            if state is Verdict.OPEN and len(pending) < MAX_PENDING:
+                continue  # a blank line inside a wrapped trailer
+            if pending:
+                yield from loose_events(pending)
+                pending = []
+            continue
+        if not pending:
+            verdict = end.check(text)
+            if verdict is Verdict.COMPLETE:
+                yield end.event(text, number, number, ctx)
+                continue
+            pending.append((number, text))
+            state = verdict
+            continue
+        pending.append((number, text))
+        verdict = end.check("\n".join(t for _, t in pending))
+        if verdict is Verdict.COMPLETE:
+            yield record(pending)
+            pending = []
+            state = Verdict.NONE
+        elif verdict is Verdict.NONE and state is Verdict.OPEN:
+            state = Verdict.OPEN  # stays open until closed or given up on
+        else:
+            state = verdict
+        if len(pending) >= MAX_PENDING:
+            if state is Verdict.OPEN:
+                yield ctx.unparsed(
+                    "\n".join(t for _, t in pending), pending[0][0], pending[-1][0], "record marker never closed"
+                )
+                pending = []
+                state = Verdict.NONE
+            else:
+                yield from loose_events(pending[:1])
+                pending = pending[1:]
+    if pending:
+        if state in (Verdict.OPEN, Verdict.PROVISIONAL):
+            yield record(pending)
+        else:
+            yield from loose_events(pending)

@@ -1,0 +1,124 @@
+"""What `smslogdoc parse` prints: events as a log-viewer table, JSON Lines or CSV.
+
+All three stream: events are written as they arrive, so memory does not grow
+with the log. The table shows log text through `terminal.log_text` (inert);
+JSON Lines and CSV keep the exact text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from smslogdoc.model import Event, Severity
+from smslogdoc.terminal import log_text
+
+
+class EventFormat(str, Enum):
+    """Output formats of `parse`."""
+
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+FIELDS = ("path", "line", "end_line", "time", "component", "severity", "thread", "message", "format")
+"""The keys of a JSON Lines event and the CSV columns, in order."""
+
+_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.VERBOSE: "dim"}
+_TABLE_BATCH = 200
+
+
+def iso(when: datetime | None) -> str | None:
+    """ISO 8601, with the UTC offset when the log gave one."""
+    if when is None:
+        return None
+    return when.isoformat(timespec="milliseconds" if when.microsecond % 1000 == 0 else "microseconds")
+
+
+def as_dict(event: Event) -> dict[str, object]:
+    """The event as the JSON Lines object (keys in `FIELDS` order, then `file` when set)."""
+    record: dict[str, object] = {
+        "path": event.path,
+        "line": event.line,
+        "end_line": event.end_line,
+        "time": iso(event.time),
+        "component": event.component,
+        "severity": event.severity.label,
+        "thread": event.thread,
+        "message": event.message,
+        "format": event.format,
+    }
+    if event.file:
+        record["file"] = event.file
+    return record
+
+
+def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
+    """One JSON object per line; returns how many were written."""
+    count = 0
+    dumps = json.dumps
+    write = out.write
+    for event in events:
+        write(dumps(as_dict(event), ensure_ascii=False))
+        write("\n")
+        count += 1
+    return count
+
+
+def write_csv(events: Iterable[Event], out: TextIO) -> int:
+    """A header row, then one row per event; returns how many were written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIELDS)
+    count = 0
+    for event in events:
+        row = as_dict(event)
+        writer.writerow(["" if row[name] is None else row[name] for name in FIELDS])
+        count += 1
+    return count
+
+
+def write_table(events: Iterable[Event], console: Console, *, show_path: bool) -> int:
+    """A log-viewer table, coloured by severity, printed in batches as events arrive."""
+    count = 0
+    batch: list[Event] = []
+    for event in events:
+        batch.append(event)
+        count += 1
+        if len(batch) == _TABLE_BATCH:
+            console.print(_table(batch, show_path, header=count == _TABLE_BATCH))
+            batch = []
+    if batch or count == 0:
+        console.print(_table(batch, show_path, header=count <= _TABLE_BATCH))
+    return count
+
+
+def _table(events: list[Event], show_path: bool, *, header: bool) -> Table:
+    table = Table(box=None, show_header=header, header_style="bold", pad_edge=False, expand=False)
+    table.add_column("Time", no_wrap=True, width=23)
+    table.add_column("Component", no_wrap=True, max_width=24, overflow="ellipsis")
+    table.add_column("Thread", justify="right", no_wrap=True, width=10)
+    table.add_column("Message", overflow="fold", ratio=1)
+    if show_path:
+        table.add_column("Where", no_wrap=True, overflow="ellipsis", max_width=40)
+    for event in events:
+        style = _STYLES.get(event.severity, "")
+        when = event.time.strftime("%Y-%m-%d %H:%M:%S.%f")[:23] if event.time else ""
+        cells: list[Text] = [
+            Text(when, style="dim" if event.time is not None and event.time.tzinfo is None else ""),
+            log_text(event.component),
+            Text("" if event.thread is None else str(event.thread)),
+            log_text(event.message, style),
+        ]
+        if show_path:
+            cells.append(log_text(f"{event.path}:{event.line}", "dim"))
+        table.add_row(*cells)
+    return table

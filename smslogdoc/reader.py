@@ -1,0 +1,110 @@
+"""Logs to events: open each file (or standard input), sniff its encoding and
+format, and stream its records as `Event`s.
+
+Reading never raises for bad input. A file that cannot be opened, is binary,
+or breaks in the middle is reported on its `FileReport` and reading goes on
+with the next file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import BinaryIO
+
+from smslogdoc import cmtrace, decoding, detect, ini
+from smslogdoc.context import RECORD_CAP, ParseContext
+from smslogdoc.copied import Columns
+from smslogdoc.inputs import InputFile, LogInput
+from smslogdoc.lines import assemble, physical_lines
+from smslogdoc.model import Event, FileReport
+from smslogdoc.smstrace import Trailer
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read: the zone for local times, and the record cap."""
+
+    zone: tzinfo | None = None
+    """Zone given to times the log writes without one (`--tz`); None keeps them local."""
+    record_cap: int = RECORD_CAP
+
+
+def read_log(log: LogInput, options: ReadOptions = ReadOptions()) -> Iterator[Event]:
+    """The events of a logical log: its rotated parts oldest first, as one stream."""
+    for part in log.parts:
+        report = FileReport(part.display)
+        log.reports.append(report)
+        yield from read_file(part, report, options)
+
+
+def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOptions()) -> Iterator[Event]:
+    """The events of one physical file; what goes wrong lands on `report`."""
+    try:
+        raw = _open(part)
+    except OSError as error:
+        report.skipped = True
+        report.problem(f"cannot open: {error.strerror or error}")
+        return
+    try:
+        yield from _read(raw, part.path is not None, report, options)
+    finally:
+        if part.path is not None:
+            raw.close()
+
+
+def _open(part: InputFile) -> BinaryIO:
+    if part.path is not None:
+        return part.path.open("rb")
+    stdin = sys.stdin.buffer if sys.stdin is not None else None
+    if stdin is None:
+        raise OSError("standard input is not available")
+    return stdin
+
+
+def _read(raw: BinaryIO, seekable: bool, report: FileReport, options: ReadOptions) -> Iterator[Event]:
+    try:
+        opened = decoding.open_binary(raw, seekable=seekable)
+    except OSError as error:
+        report.skipped = True
+        report.problem(f"cannot read: {error.strerror or error}")
+        return
+    if opened.stream is None:
+        report.skipped = opened.skip_reason != "empty file"
+        report.problem(opened.skip_reason)
+        return
+    report.encoding = opened.encoding
+    found = detect.detect(opened.sample)
+    report.format = found.format
+    ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
+    fallback_before = opened.fallback_bytes()
+    zone = options.zone
+    try:
+        for event in _events(found.format, opened.stream, ctx):
+            if zone is not None and event.time is not None and event.time.tzinfo is None:
+                event.time = event.time.replace(tzinfo=zone)
+            report.events += 1
+            yield event
+    except OSError as error:
+        ctx.problem(f"read error, rest of the file not read: {error.strerror or error}")
+    except Exception as error:  # a parser bug must not stop the other files
+        ctx.problem(f"internal error while parsing ({type(error).__name__}: {error}); rest of the file not read")
+    finally:
+        ctx.finish()
+        if opened.fallback_bytes() > fallback_before and report.encoding.startswith("utf-8"):
+            report.encoding += "+cp1252"
+
+
+def _events(kind: str, stream: decoding.io.TextIOWrapper, ctx: ParseContext) -> Iterator[Event]:
+    if kind == detect.CMTRACE:
+        return cmtrace.parse(stream, ctx)
+    lines = physical_lines(stream, ctx)
+    if kind == detect.SMSTRACE:
+        return assemble(lines, ctx, Trailer())
+    if kind == detect.COPIED:
+        return assemble(lines, ctx, Columns(ctx.day_first))
+    if kind == detect.INI:
+        return ini.parse(lines, ctx)
+    return assemble(lines, ctx, None)

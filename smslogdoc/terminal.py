@@ -1,0 +1,62 @@
+"""Showing log text on a terminal safely, and the consoles everything prints to.
+
+Log text is data. Before it reaches the terminal, control characters (ANSI and
+OSC escape sequences, bell, backspace, carriage return, C1 codes) and
+bidirectional overrides are made visible as `\\xNN` / `\\uNNNN`, so a log can
+never restyle, retitle or rearrange the reader's terminal. It is always
+handed to rich as `Text`, never as markup, so `[bold]` and `:x:` print as
+written. Machine outputs (JSON, CSV) keep the exact text instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+from rich.text import Text
+
+_VISIBLE = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, *range(0x80, 0xA0)]}
+_VISIBLE.update({code: f"\\u{code:04x}" for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
+_VISIBLE_TABLE = str.maketrans(_VISIBLE)  # type: ignore[arg-type]
+
+
+def visible(text: str) -> str:
+    """`text` with every control character and direction override made visible.
+    Line breaks and tabs stay: CRLF and CR become plain line breaks."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_VISIBLE_TABLE)
+
+
+def log_text(text: str, style: str = "") -> Text:
+    """A rich `Text` for text that came from a log (never parsed as markup)."""
+    return Text(visible(text), style=style)
+
+
+def console(*, stderr: bool = False, color: bool | None = None) -> Console:
+    """A console that honours NO_COLOR, drops colour when not a terminal, and
+    never turns `:name:` in data into emoji."""
+    no_color = bool(os.environ.get("NO_COLOR")) or color is False
+    return Console(
+        stderr=stderr,
+        emoji=False,
+        highlight=False,
+        no_color=no_color,
+        force_terminal=True if color else None,
+        soft_wrap=False,
+    )
+
+
+def prefer_utf8_output() -> None:
+    """Write UTF-8 when output goes to a pipe or file (what JSON and CSV readers
+    expect, and what Windows pipes default away from); never fail on a
+    character the terminal cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        if not stream.isatty():
+            reconfigure(encoding="utf-8", errors="replace")
+        else:
+            reconfigure(errors="replace")
