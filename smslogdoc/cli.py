@@ -93,6 +93,7 @@ def parse(
 ) -> None:
     """Show the records smslogdoc reads from the logs: what the parser sees."""
     from smslogdoc import listing, timeline
+    from smslogdoc.model import Event
     from smslogdoc.reader import ReadOptions, read_log
     from smslogdoc.terminal import console, prefer_utf8_output
 
@@ -107,7 +108,7 @@ def parse(
     start, end = _time("--since", since, zone), _time("--until", until, zone)
     session = _Session(_input_paths(paths))
     streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
-    events: Iterator[listing.Event] = timeline.merge(streams) if merge else chain.from_iterable(streams)
+    events: Iterator[Event] = timeline.merge(streams) if merge else chain.from_iterable(streams)
     events = timeline.within(events, start, end)
     try:
         if chosen is listing.EventFormat.jsonl:

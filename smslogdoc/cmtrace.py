@@ -145,6 +145,8 @@ class _Reader:
             first = self.line
             if "\n" in message or "\r" in message:
                 self.line += count_breaks(message)
+            if close - start > ctx.record_cap:
+                message = self.capped(message, first)
             clock, date, component, kind, thread, source_file = found.groups()
             when = times.cmtrace_time(clock, date, iso_sign=self.writers.iso_sign(component, source_file))
             if self.cut is not None:
@@ -197,7 +199,7 @@ class _Reader:
             end = limit if following >= 0 else len(buf)
             text = buf[start:end].rstrip("\r\n")
             self.line += count_breaks(text)
-            attributes = dict((k.lower(), v) for k, v in _ATTRIBUTE.findall(buf, close + 7, end))
+            attributes = {k.lower(): v for k, v in _ATTRIBUTE.findall(buf, close + 7, end)}
             why = "record cut off at the end of the file" if following < 0 else "CMTrace record without a header"
             if not attributes:
                 yield ctx.unparsed(text, first, self.line, why)
@@ -213,8 +215,18 @@ class _Reader:
         if self.cut is not None:
             message, first = self.cut
             self.cut = None
+        elif len(message) > ctx.record_cap:
+            message = self.capped(message, first)
         yield self.event_from(attributes, message, first)
         return found.end()
+
+    def capped(self, message: str, first: int) -> str:
+        """Keep the cap's worth of an overlong message and report the cut."""
+        cap = self.ctx.record_cap
+        self.ctx.problem(
+            f"record longer than {cap:,} characters: message cut, {len(message) - cap:,} characters skipped", first
+        )
+        return message[:cap]
 
     def event_from(self, attributes: dict[str, str], message: str, first: int) -> Event:
         component = attributes.get("component", "")

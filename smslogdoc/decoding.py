@@ -49,7 +49,7 @@ def _cp1252_table() -> str:
 
 
 _CP1252 = _cp1252_table()
-_CP1252_DECODING = codecs.charmap_build(_CP1252)  # type: ignore[attr-defined]
+_CP1252_DECODING = codecs.charmap_build(_CP1252)
 
 
 class _FallbackCount:
@@ -70,7 +70,7 @@ codecs.register_error("smslogdoc-cp1252", _utf8_fallback)
 
 
 def _cp1252_decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
-    return codecs.charmap_decode(data, errors, _CP1252)  # type: ignore[no-any-return]
+    return codecs.charmap_decode(data, errors, _CP1252)
 
 
 class _Cp1252Decoder(codecs.IncrementalDecoder):
@@ -83,8 +83,8 @@ def _search(name: str) -> codecs.CodecInfo | None:
         return None
     return codecs.CodecInfo(
         name="smslogdoc-cp1252",
-        encode=lambda text, errors="strict": codecs.charmap_encode(text, errors, _CP1252_DECODING),  # type: ignore[attr-defined]
-        decode=_cp1252_decode,
+        encode=lambda text, errors="strict": codecs.charmap_encode(text, errors, _CP1252_DECODING),
+        decode=_cp1252_decode,  # type: ignore[arg-type]
         incrementaldecoder=_Cp1252Decoder,
     )
 
@@ -147,10 +147,15 @@ def sniff(sample: bytes) -> tuple[str, str]:
             return guess, guess
     if _looks_binary(sample):
         return "", ""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return "smslogdoc_cp1252", "cp1252"
+    decoded = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
+    invalid = decoded.count("\ufffd")
+    if invalid:
+        # Extra bytes of real multi-byte characters (each U+FFFD stands for an
+        # invalid byte but would encode as 3 bytes): many valid sequences and a
+        # few bad bytes is UTF-8 with damage; the reverse is an ANSI file.
+        multibyte = len(decoded.encode("utf-8")) - len(decoded) - 2 * invalid
+        if multibyte <= invalid:
+            return "smslogdoc_cp1252", "cp1252"  # ANSI text: accented letters are lone high bytes
     return "utf-8", "utf-8"
 
 
@@ -190,9 +195,9 @@ def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
         raw.seek(0)
         buffered: BinaryIO = raw
     else:
-        buffered = io.BufferedReader(_Prefixed(sample, raw), buffer_size=1 << 16)  # type: ignore[assignment]
+        buffered = io.BufferedReader(_Prefixed(sample, raw), buffer_size=1 << 16)
     errors = {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "replace")
-    stream = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")  # type: ignore[type-var]
+    stream = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")
     stream._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]
     text = codecs.decode(sample, codec if codec != "utf-16" else reported, errors)
     return Opened(stream, reported, sample=text.lstrip("\ufeff"))

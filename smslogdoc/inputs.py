@@ -2,7 +2,7 @@
 the grouping of rotated files into one logical log.
 
 A folder is walked recursively (symbolic links followed, loops detected, hidden
-entries skipped); every regular file is a candidate, because the format is
+entries and Markdown notes skipped); every other regular file is a candidate, because the format is
 decided from content later, never from the name. Rotated parts
 (`ccmsetup.lo_`, `execmgr-20240101-123456.log`) are grouped with their current
 file and ordered oldest first, so a run that spans the rollover reads as one.
@@ -115,8 +115,8 @@ def _walk(root: Path, problems: list[Problem]) -> Iterable[Path]:
             continue
         subfolders = []
         for entry in listed:
-            if entry.name.startswith("."):
-                continue
+            if entry.name.startswith(".") or entry.name.lower().endswith(".md"):
+                continue  # hidden entries, and Markdown notes kept beside collected logs
             try:
                 if entry.is_dir():
                     subfolders.append(Path(entry.path))

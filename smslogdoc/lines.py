@@ -153,6 +153,17 @@ def assemble(
             pending.append((number, text))
             state = verdict
             continue
+        if loose != "text" and state is Verdict.NONE and end.check(text) is not Verdict.NONE:
+            # Between CMTrace records, foreign lines never join the record that follows.
+            yield from loose_events(pending)
+            pending = []
+            verdict = end.check(text)
+            if verdict is Verdict.COMPLETE:
+                yield end.event(text, number, number, ctx)
+            else:
+                pending.append((number, text))
+                state = verdict
+            continue
         pending.append((number, text))
         verdict = end.check("\n".join(t for _, t in pending))
         if verdict is Verdict.COMPLETE:

@@ -11,7 +11,7 @@ import csv
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import TextIO
 
 from rich.console import Console
@@ -22,7 +22,7 @@ from smslogdoc.model import Event, Severity
 from smslogdoc.terminal import log_text
 
 
-class EventFormat(str, Enum):
+class EventFormat(StrEnum):
     """Output formats of `parse`."""
 
     table = "table"

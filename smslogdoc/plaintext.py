@@ -37,7 +37,9 @@ class LineTimes:
     that time-only lines (Windows Installer `[16:26:11:416]`) get one too."""
 
     def __init__(self, day_first: bool | None = None) -> None:
-        self._day_first = day_first
+        # Plain logs with slashed dates are mostly Windows Installer logs, which
+        # write the US short date (2/4/2020 = 4 February) unless told otherwise.
+        self._day_first = False if day_first is None else day_first
         self._date: datetime | None = None
 
     def of(self, text: str) -> datetime | None:
@@ -69,7 +71,8 @@ def _iso(found: re.Match[str]) -> datetime | None:
     if found[8]:
         zone = times.parse_zone("+00:00" if found[8] == "Z" else found[8])
     try:
-        return datetime(*(int(found[i]) for i in range(1, 7)), micro, zone)  # type: ignore[misc]
+        year, month, day, hour, minute, second = (int(found[i]) for i in range(1, 7))
+        return datetime(year, month, day, hour, minute, second, micro, zone)
     except ValueError:
         return None
 

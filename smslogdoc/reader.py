@@ -8,6 +8,7 @@ with the next file.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def _read(raw: BinaryIO, seekable: bool, report: FileReport, options: ReadOption
             report.encoding += "+cp1252"
 
 
-def _events(kind: str, stream: decoding.io.TextIOWrapper, ctx: ParseContext) -> Iterator[Event]:
+def _events(kind: str, stream: io.TextIOWrapper, ctx: ParseContext) -> Iterator[Event]:
     if kind == detect.CMTRACE:
         return cmtrace.parse(stream, ctx)
     lines = physical_lines(stream, ctx)

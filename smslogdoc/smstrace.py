@@ -13,6 +13,7 @@ except before a digit, where it is part of an 8.3 file name (`PROGRA~1`).
 from __future__ import annotations
 
 import re
+
 from smslogdoc import times
 from smslogdoc.context import ParseContext
 from smslogdoc.lines import Verdict

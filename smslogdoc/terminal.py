@@ -18,7 +18,7 @@ from rich.text import Text
 
 _VISIBLE = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, *range(0x80, 0xA0)]}
 _VISIBLE.update({code: f"\\u{code:04x}" for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
-_VISIBLE_TABLE = str.maketrans(_VISIBLE)  # type: ignore[arg-type]
+_VISIBLE_TABLE = str.maketrans(_VISIBLE)
 
 
 def visible(text: str) -> str:
@@ -44,7 +44,7 @@ def console(*, stderr: bool = False, color: bool | None = None) -> Console:
         highlight=False,
         no_color=no_color,
         force_terminal=True if color else None,
-        soft_wrap=False,
+        soft_wrap=stderr,  # one-line messages on stderr must stay one line
     )
 
 

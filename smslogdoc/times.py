@@ -16,24 +16,24 @@ Three rules govern every function here:
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
 @lru_cache(maxsize=512)
 def bias_zone(bias_minutes: int) -> timezone:
     """The fixed zone for a Windows bias (UTC = local + bias)."""
-    return timezone(timedelta(minutes=-bias_minutes)) if bias_minutes else timezone.utc
+    return timezone(timedelta(minutes=-bias_minutes)) if bias_minutes else UTC
 
 
 @lru_cache(maxsize=512)
 def offset_zone(east_minutes: int) -> timezone:
     """The fixed zone for an ISO-style offset (minutes east of UTC)."""
-    return timezone(timedelta(minutes=east_minutes)) if east_minutes else timezone.utc
+    return timezone(timedelta(minutes=east_minutes)) if east_minutes else UTC
 
 
 # --- CMTrace ---------------------------------------------------------------
@@ -238,8 +238,14 @@ def copied_time(text: str, *, day_first: bool | None = None) -> datetime | None:
     elif meridiem == "am" and hour == 12:
         hour = 0
     micro = int((found[8] + "000000")[:6]) if found[8] else 0
+    minute, second_of_minute = int(found[6]), int(found[7] or 0)
     try:
-        return datetime(year, month, day, hour, int(found[6]), int(found[7] or 0), micro)
+        return datetime(year, month, day, hour, minute, second_of_minute, micro)
+    except ValueError:
+        if len(first) == 4 or day_first is not None:
+            return None
+    try:  # the guessed order was wrong (25/07 read month-first): the other one is the only reading
+        return datetime(year, day, month, hour, minute, second_of_minute, micro)
     except ValueError:
         return None
 
@@ -264,7 +270,7 @@ def parse_zone(text: str) -> tzinfo:
     (`W. Europe Standard Time`), `UTC`, or a fixed offset (`+02:00`, `-0500`)."""
     name = text.strip()
     if name.upper() in {"UTC", "GMT", "Z"}:
-        return timezone.utc
+        return UTC
     fixed = _FIXED_OFFSET.match(name)
     if fixed:
         minutes = int(fixed[2]) * 60 + int(fixed[3] or 0)
