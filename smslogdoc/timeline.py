@@ -24,7 +24,9 @@ from smslogdoc.model import Event
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _order_key(when: datetime) -> float:
+def instant(when: datetime) -> float:
+    """Seconds since 1970 for ordering and windows: the instant when the time
+    has an offset, the wall-clock time read as UTC when it has none."""
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return (when - _EPOCH).total_seconds()
@@ -74,4 +76,4 @@ def merge(streams: Iterable[Iterable[Event]]) -> Iterator[Event]:
 
 def _keyed(stream: Iterable[Event], index: int) -> Iterator[tuple[float, int, int, Event]]:
     for sequence, (when, event) in enumerate(carried(stream)):
-        yield (_order_key(when) if when is not None else float("-inf"), index, sequence, event)
+        yield (instant(when) if when is not None else float("-inf"), index, sequence, event)

@@ -1,0 +1,78 @@
+"""A diagnosis run: read the logs under some paths, run the rules over them,
+and gather findings, file reports and problems in one `Outcome`.
+
+This is the library entry point the command line calls; it is usable on its
+own (`diagnose(["C:/logs"], rules)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from smslogdoc import timeline
+from smslogdoc.engine import Engine, Tracer
+from smslogdoc.findings import Finding
+from smslogdoc.inputs import LogInput, collect
+from smslogdoc.model import FileReport, Problem
+from smslogdoc.reader import ReadOptions, read_log
+from smslogdoc.rules import Rule
+
+
+@dataclass
+class Outcome:
+    """Everything one run found."""
+
+    findings: list[Finding]
+    files: list[FileReport]
+    problems: list[Problem]
+    logs: list[LogInput] = field(default_factory=list)
+    rules: int = 0
+
+    def read_anything(self) -> bool:
+        """Whether at least one file could be read as text."""
+        return any(not report.skipped for report in self.files)
+
+
+def merge_by_folder(findings: list[Finding]) -> list[Finding]:
+    """One finding per cause and folder: when a rule fires on several logs of one
+    machine's folder (the site's mobileclient.tcf and the client's ccmsetup.log),
+    keep the first, with the others' evidence added and their count."""
+    kept: dict[tuple[object, ...], Finding] = {}
+    for finding in findings:
+        key = (finding.rule.id, finding.folder, finding.identity)
+        first = kept.get(key)
+        if first is None or not finding.folder:
+            kept[key if finding.folder else (id(finding),)] = finding
+            continue
+        if finding.status == "confirmed" and first.status != "confirmed":
+            finding, first = first, finding
+            kept[key] = first
+        first.evidence.extend(item for item in finding.evidence if item not in first.evidence)
+        first.occurrences += finding.occurrences
+        first.also.append(finding.log)
+    return list(kept.values())
+
+
+def diagnose(
+    paths: Iterable[str],
+    rules: list[Rule],
+    *,
+    options: ReadOptions | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    tracer: Tracer | None = None,
+) -> Outcome:
+    """Run `rules` over the logs found under `paths` (files, folders, `-`)."""
+    problems: list[Problem] = []
+    logs = collect(paths, problems)
+    engine = Engine(rules, tracer=tracer)
+    findings: list[Finding] = []
+    for log in logs:
+        events = timeline.within(read_log(log, options or ReadOptions()), since, until)
+        findings.extend(engine.log(log, events))
+    findings = merge_by_folder([*findings, *engine.finish()])
+    findings.sort(key=Finding.sort_key)
+    files = [report for log in logs for report in log.reports]
+    return Outcome(findings, files, problems + engine.problems, logs, len(rules))

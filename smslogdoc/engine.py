@@ -1,0 +1,550 @@
+"""The rule engine: events in, findings out.
+
+For each log the engine tells its kind, picks the rules that apply, and
+streams the events through three steps:
+
+1. `runs.RunTracker` places each event in a run of its program;
+2. `prefilter.Prefilter` picks, in one scan of the text, the matchers that
+   could match; only those are run in full;
+3. each rule condition keeps, per group of events (`by`), the partial state
+   of its relation: the newest start of each step of a `sequence`, the latest
+   event of each part of an `all`, the events of a `count`.
+
+At the end of a log (or, for rules `by: folder`, at the end of the input),
+conditions become findings. `absent` is decided only then: the forbidden event
+must not occur in the group (in the window, with `within`); when the group is
+still open (the run never ended, or the log ends inside the window) the
+finding is *inconclusive*, not confirmed. One finding is kept per rule and log
+(per captured value when the rule groups by one): the latest confirmed match,
+with the number of runs it was seen in. A fallback rule's finding is dropped
+when a specific rule explains the same run.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import chain, islice
+
+from smslogdoc import codes
+from smslogdoc.findings import CONFIRMED, INCONCLUSIVE, Evidence, Finding, raised
+from smslogdoc.inputs import LogInput
+from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
+from smslogdoc.model import Event, Problem
+from smslogdoc.prefilter import Prefilter
+from smslogdoc.rules import BUILTIN_GROUPS, Condition, LogScope, Rule, render
+from smslogdoc.runs import Run, RunTracker
+from smslogdoc.timeline import instant
+
+MAX_EVIDENCE = 8
+"""Evidence records kept per finding (a count condition may match many)."""
+MAX_SIDE_HITS = 10_000
+"""Absent and supporting events remembered per condition and log."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An event that matched one of a rule's named events."""
+
+    event: Event
+    run: Run | None
+    name: str
+    captures: Mapping[str, str]
+    seq: int
+    log: int
+    """Which log of the input (in reading order) the event came from."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The log being read, as the conditions see it."""
+
+    log: str
+    folder: str
+    index: int
+    kind: Kind | None
+
+
+Key = tuple[object, ...]
+
+
+@dataclass
+class _Group:
+    """What one condition has seen in one group of events."""
+
+    partials: dict[int, list[Hit]] = field(default_factory=dict)
+    latest: dict[int, Hit] = field(default_factory=dict)
+    counted: deque[Hit] = field(default_factory=deque)
+    match: list[Hit] | None = None
+    matches: int = 0
+
+
+@dataclass
+class Result:
+    """A condition that held in one group, before it becomes a finding."""
+
+    rule: Rule
+    condition: Condition
+    key: Key
+    hits: list[Hit]
+    support: list[Hit]
+    status: str
+    note: str
+    matches: int
+
+
+class ConditionRun:
+    """One condition of one rule, evaluated over the events of one scope."""
+
+    def __init__(self, rule: Rule, condition: Condition) -> None:
+        self.rule = rule
+        self.condition = condition
+        self.groups: dict[Key, _Group] = {}
+        self.step_of: dict[str, list[int]] = {}
+        for index, step in enumerate(condition.steps):
+            for name in step:
+                self.step_of.setdefault(name, []).append(index)
+        self.absent: list[tuple[Key, Hit]] = []
+        self.unless: list[tuple[Key, Hit]] = []
+        self.requires: list[tuple[Key, Hit]] = []
+        self.support: list[tuple[Key, Hit]] = []
+        self._sides = (
+            (condition.absent, self.absent),
+            (condition.unless, self.unless),
+            (condition.requires, self.requires),
+            (condition.supported_by, self.support),
+        )
+        self.every_event = condition.adjacent
+        self.dropped: list[tuple[Key, list[Hit], str]] = []
+        """Matches that did not count, and why (for --explain); a few at most."""
+
+    def key(self, event: Event, run: Run | None, captures: Mapping[str, str], scope: Scope, *, partial: bool = False) -> Key | None:
+        """The group of an event; None when it cannot be placed. With `partial`,
+        fields the event does not capture are None (it then counts for every group)."""
+        values: list[object] = []
+        for name in self.condition.by:
+            if name == "log":
+                values.append(scope.log)
+            elif name == "folder":
+                values.append(scope.folder)
+            elif name == "run":
+                if run is None:
+                    return None
+                values.append(run.key)
+            elif name == "thread":
+                values.append(event.thread)
+            elif name in captures:
+                values.append(captures[name].strip().lower())
+            elif partial:
+                values.append(None)
+            else:
+                return None
+        return tuple(values)
+
+    def feed(self, event: Event, run: Run | None, seq: int, named: Mapping[str, Mapping[str, str]], scope: Scope) -> None:
+        """Take one event and the rule's named events it matched."""
+        steps: dict[Key, dict[int, Hit]] = {}
+        for name, captures in named.items():
+            hit = Hit(event, run, name, captures, seq, scope.index)
+            for names, side in self._sides:
+                if name in names and len(side) < MAX_SIDE_HITS:
+                    key = self.key(event, run, captures, scope, partial=True)
+                    if key is not None:
+                        side.append((key, hit))
+            for index in self.step_of.get(name, ()):
+                key = self.key(event, run, captures, scope)
+                if key is not None:
+                    steps.setdefault(key, {}).setdefault(index, hit)
+        if self.every_event:
+            key = self.key(event, run, {}, scope)
+            if key is not None and key in self.groups:
+                steps.setdefault(key, {})
+        for key, hits in steps.items():
+            group = self.groups.get(key)
+            if group is None:
+                if not hits:
+                    continue
+                group = self.groups[key] = _Group()
+            self._advance(key, group, hits)
+
+    def _advance(self, key: Key, group: _Group, hits: dict[int, Hit]) -> None:
+        shape = self.condition.shape
+        if shape == "sequence":
+            self._sequence(key, group, hits)
+        elif shape == "all":
+            for index, hit in hits.items():
+                # Without a window the first of each part is the best evidence;
+                # with one, the latest is the one most likely to fit it.
+                if self.condition.within is not None or index not in group.latest:
+                    group.latest[index] = hit
+            if len(group.latest) == len(self.condition.steps):
+                found = sorted(group.latest.values(), key=lambda h: h.seq)
+                if _fits(found[0], found[-1], self.condition.within) and self._complete(key, group, found):
+                    group.latest.clear()
+        elif shape == "count":
+            self._count(key, group, hits[0])
+        elif hits:
+            self._complete(key, group, [next(iter(hits.values()))])
+
+    def _sequence(self, key: Key, group: _Group, hits: dict[int, Hit]) -> None:
+        steps = len(self.condition.steps)
+        advanced: dict[int, list[Hit]] = {}
+        for index in sorted(hits, reverse=True):  # one event never fills two steps
+            hit = hits[index]
+            if index == 0:
+                advanced[1] = [hit]
+            else:
+                partial = group.partials.get(index)
+                if partial is not None and _fits(partial[0], hit, self.condition.within):
+                    advanced[index + 1] = [*partial, hit]
+        if self.condition.adjacent:
+            group.partials = advanced
+        else:
+            group.partials.update(advanced)
+        done = group.partials.pop(steps, None)
+        if done is not None:
+            self._complete(key, group, done)
+
+    def _count(self, key: Key, group: _Group, hit: Hit) -> None:
+        condition = self.condition
+        if group.match is not None:
+            return  # one match per group is enough to report
+        group.counted.append(hit)
+        if condition.within is not None and hit.event.time is not None:
+            while group.counted and not _fits(group.counted[0], hit, condition.within):
+                group.counted.popleft()
+        if condition.distinct is not None:
+            seen: dict[str, Hit] = {}
+            for counted in group.counted:
+                seen.setdefault(counted.captures.get(condition.distinct, "").lower(), counted)
+            value = len(seen)
+            evidence = list(seen.values())
+        else:
+            value = len(group.counted)
+            evidence = list(group.counted)
+        if value >= condition.minimum:
+            self._complete(key, group, evidence)
+        elif condition.within is None and condition.distinct is None and len(group.counted) > condition.minimum:
+            group.counted.popleft()
+
+    def _complete(self, key: Key, group: _Group, hits: list[Hit]) -> bool:
+        """Record a complete match unless an `unless` event came first or a
+        `requires` event has not come yet; returns whether it counted."""
+        last = hits[-1].seq
+        veto = next((hit for side, hit in self.unless if _compatible(side, key) and hit.seq <= last), None)
+        if veto is not None:
+            self._drop(key, hits, f"{veto.name} came first (line {veto.event.line})")
+            return False
+        required: list[Hit] = []
+        for name in self.condition.requires:
+            found = next((hit for side, hit in self.requires if hit.name == name and _compatible(side, key) and hit.seq <= last), None)
+            if found is None:
+                self._drop(key, hits, f"required {name} had not occurred")
+                return False
+            required.append(found)
+        group.matches += 1
+        if group.match is None:
+            group.match = sorted([*required, *hits], key=lambda h: (h.log, h.seq))
+        return True
+
+    def _drop(self, key: Key, hits: list[Hit], why: str) -> None:
+        if len(self.dropped) < 20:
+            self.dropped.append((key, hits, why))
+
+    def finish(self, last_time: datetime | None, log_closed: bool = True) -> list[Result]:
+        """The groups where the condition held, with absence and support decided."""
+        results = []
+        condition = self.condition
+        for key, group in self.groups.items():
+            if group.match is None:
+                continue
+            hits = group.match
+            status, note = CONFIRMED, ""
+            if condition.absent:
+                start = hits[0].event.time
+                window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
+                spoiled = next(
+                    (hit for other, hit in self.absent if _compatible(other, key) and (window_end is None or _between(hit, hits[0], window_end))),
+                    None,
+                )
+                if spoiled is not None:
+                    self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+                    continue
+                closed = self._closed(hits[0], log_closed)
+                if window_end is not None:
+                    conclusive = closed or (last_time is not None and instant(last_time) >= window_end)
+                else:
+                    conclusive = closed
+                if not conclusive:
+                    status = INCONCLUSIVE
+                    names = ", ".join(condition.absent)
+                    note = (
+                        f"the log ends before the {_duration(condition.within)} window closed, so {names} may still come"
+                        if window_end is not None
+                        else f"the run has not ended in this log, so {names} may still come"
+                    )
+            support: list[Hit] = []
+            for other, hit in self.support:
+                if _compatible(other, key) and all(hit.name != kept.name for kept in support):
+                    support.append(hit)
+            results.append(Result(self.rule, condition, key, hits, support, status, note, group.matches))
+        return results
+
+    def _closed(self, first: Hit, log_closed: bool) -> bool:
+        if "run" in self.condition.by and first.run is not None:
+            return first.run.closed
+        return log_closed
+
+
+def _fits(first: Hit, last: Hit, within: float | None) -> bool:
+    if within is None or first.event.time is None or last.event.time is None:
+        return True
+    return instant(last.event.time) - instant(first.event.time) <= within
+
+
+def _between(hit: Hit, first: Hit, window_end: float) -> bool:
+    if hit.event.time is None or first.event.time is None:
+        return True
+    return instant(first.event.time) <= instant(hit.event.time) <= window_end
+
+
+def _compatible(side: Key, key: Key) -> bool:
+    return all(a is None or a == b for a, b in zip(side, key, strict=True))
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+@dataclass
+class TracedLog:
+    """What one rule did on one log, for `--explain`."""
+
+    log: str
+    kind: str | None
+    applies: bool
+    hits: dict[str, list[Event]] = field(default_factory=dict)
+    results: list[Result] = field(default_factory=list)
+    open: list[tuple[Condition, Key, _Group]] = field(default_factory=list)
+    dropped: list[tuple[Condition, Key, list[Hit], str]] = field(default_factory=list)
+
+
+class Tracer:
+    """Records, for one rule, what matched and what was missing (`--explain`)."""
+
+    def __init__(self, rule_id: str) -> None:
+        self.rule_id = rule_id
+        self.logs: list[TracedLog] = []
+
+    def begin(self, log: str, kind: str | None, applies: bool) -> None:
+        self.logs.append(TracedLog(log, kind, applies))
+
+    def hit(self, name: str, event: Event) -> None:
+        self.logs[-1].hits.setdefault(name, []).append(event)
+
+    def end(self, runs: list[ConditionRun], results: list[Result]) -> None:
+        entry = self.logs[-1]
+        entry.results = results
+        entry.open = [(run.condition, key, group) for run in runs for key, group in run.groups.items() if group.match is None]
+        entry.dropped = [(run.condition, key, hits, why) for run in runs for key, hits, why in run.dropped]
+
+
+class Engine:
+    """Diagnoses logs one after another; `finish` ends the run."""
+
+    def __init__(self, rules: list[Rule], kinds: KindTable | None = None, tracer: Tracer | None = None) -> None:
+        self.rules = rules
+        self.kinds = kinds or load_kinds()
+        self.tracer = tracer
+        self.problems: list[Problem] = []
+        self._prefilters: dict[tuple[tuple[int, str], ...], Prefilter[tuple[int, str]]] = {}
+        self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
+        self._folders: dict[int, str] = {}
+        self._logs = 0
+
+    def kind_of(self, log: LogInput, events: Iterator[Event]) -> tuple[Kind | None, Iterator[Event]]:
+        """The log's kind, from its name or else its first records' components."""
+        kind = self.kinds.by_file_name(log.file_name)
+        if kind is not None:
+            return kind, events
+        head = list(islice(events, COMPONENT_SAMPLE))
+        return self.kinds.by_components(head), chain(head, events)
+
+    def log(self, log: LogInput, events: Iterable[Event]) -> list[Finding]:
+        """Run the rules over one log's events; its findings (folder-wide rules wait for `finish`)."""
+        index = self._logs
+        self._logs += 1
+        self._folders[index] = log.folder
+        kind, stream = self.kind_of(log, iter(events))
+        scope = Scope(log.name, log.folder, index, kind)
+        where = LogScope(kind.name if kind else None, log.file_name)
+        active = [number for number, rule in enumerate(self.rules) if rule.applies(where)]
+        if self.tracer is not None:
+            traced = [n for n, rule in enumerate(self.rules) if rule.id == self.tracer.rule_id]
+            self.tracer.begin(log.name, kind.name if kind else None, bool(set(traced) & set(active)))
+        if not active:
+            for _ in stream:
+                pass  # still read, so the file report counts its records
+            return []
+        prefilter = self._prefilter(where, active)
+        local: dict[int, list[ConditionRun]] = {}
+        for number in active:
+            rule = self.rules[number]
+            for position, condition in enumerate(rule.conditions):
+                if "folder" in condition.by:
+                    checker = self._folder_runs.setdefault((number, position), ConditionRun(rule, condition))
+                else:
+                    checker = ConditionRun(rule, condition)
+                local.setdefault(number, []).append(checker)
+        every_event = [(number, checker) for number, checkers in local.items() for checker in checkers if checker.every_event]
+        disabled: set[int] = set()
+        tracker = RunTracker(kind.runs if kind else None)
+        last_time: datetime | None = None
+        seq = 0
+        traced_rule = self.tracer.rule_id if self.tracer is not None else None
+        for event, run in tracker.assign(stream):
+            seq += 1
+            if event.time is not None:
+                last_time = event.time
+            named: dict[int, dict[str, Mapping[str, str]]] = {}
+            for number, name in prefilter.candidates(event.message):
+                if number in disabled:
+                    continue
+                rule = self.rules[number]
+                try:
+                    captures = rule.events[name].match(event)
+                except TimeoutError:
+                    disabled.add(number)
+                    self.problems.append(Problem(event.path, f"rule {rule.id}: the pattern of event {name!r} took too long; rule skipped for the rest of this log", event.line))
+                    continue
+                except Exception as error:  # a rule must never stop the run
+                    disabled.add(number)
+                    self.problems.append(Problem(event.path, f"rule {rule.id}: failed on this record ({type(error).__name__}: {error}); rule skipped for the rest of this log", event.line))
+                    continue
+                if captures is not None:
+                    named.setdefault(number, {})[name] = captures
+                    if rule.id == traced_rule and self.tracer is not None:
+                        self.tracer.hit(name, event)
+            for number, names in named.items():
+                if number not in disabled:
+                    for condition_run in local[number]:
+                        condition_run.feed(event, run, seq, names, scope)
+            for number, condition_run in every_event:
+                if number not in named and number not in disabled:
+                    condition_run.feed(event, run, seq, {}, scope)
+        results: list[Result] = []
+        for number, checkers in local.items():
+            if number in disabled:
+                continue
+            per_log = [checker for checker in checkers if "folder" not in checker.condition.by]
+            rule_results = [result for checker in per_log for result in checker.finish(last_time)]
+            if self.tracer is not None and self.rules[number].id == self.tracer.rule_id:
+                self.tracer.end(per_log, rule_results)
+            results.extend(rule_results)
+        return self._findings(results, scope.log)
+
+    def finish(self) -> list[Finding]:
+        """Findings of rules that correlate the logs of a folder."""
+        results = [result for checker in self._folder_runs.values() for result in checker.finish(None)]
+        return self._findings(results, None)
+
+    def _prefilter(self, where: LogScope, active: list[int]) -> Prefilter[tuple[int, str]]:
+        entries = []
+        for number in active:
+            for name, matcher in self.rules[number].events.items():
+                if not matcher.logs or where.is_one_of(matcher.logs):
+                    entries.append(((number, name), matcher.literals))
+        signature = tuple(item for item, _ in entries)
+        prefilter = self._prefilters.get(signature)
+        if prefilter is None:
+            prefilter = self._prefilters[signature] = Prefilter(entries)
+        return prefilter
+
+    def _findings(self, results: list[Result], log: str | None) -> list[Finding]:
+        merged: dict[tuple[object, ...], list[Result]] = {}
+        for result in results:
+            merged.setdefault((result.rule.id, *_identity(result)), []).append(result)
+        findings = []
+        for group in merged.values():
+            best = max(group, key=lambda r: (r.status == CONFIRMED, r.hits[-1].log, r.hits[-1].seq))
+            findings.append((self._finding(best, len(group), log), {id(hit.run) for hit in best.hits if hit.run is not None}))
+        specific_runs = {run for finding, runs in findings if not finding.rule.fallback for run in runs}
+        specific_logs = {finding.log for finding, _ in findings if not finding.rule.fallback}
+        kept = []
+        for finding, runs in findings:
+            if finding.rule.fallback and ((runs & specific_runs) or (not runs and finding.log in specific_logs)):
+                continue  # a specific rule explains the same run
+            kept.append(finding)
+        return kept
+
+    def _finding(self, result: Result, groups: int, log: str | None) -> Finding:
+        rule = result.rule
+        captures: dict[str, str] = {}
+        for hit in result.hits:
+            captures.update(hit.captures)
+        first = result.hits[0]
+        label = _group_label(result)
+        values: dict[str, object] = {
+            **captures,
+            "log": first.event.path.replace("\\", "/").rsplit("/", 1)[-1],
+            "run": label,
+            "occurrences": groups,
+        }
+        cited = [(hit, False) for hit in result.hits[:MAX_EVIDENCE]] + [(hit, True) for hit in result.support]
+        cited.sort(key=lambda item: (item[0].log, item[0].seq))
+        evidence = [_evidence(hit, supporting=supporting) for hit, supporting in cited]
+        confidence = raised(rule.confidence) if result.support else rule.confidence
+        return Finding(
+            rule=rule,
+            status=result.status,
+            confidence=confidence,
+            log=log if log is not None else (first.event.path if "folder" not in result.condition.by else str(result.key[result.condition.by.index("folder")])),
+            group=label,
+            captures=captures,
+            evidence=evidence,
+            diagnosis=render(rule.diagnosis, values),
+            cause=render(rule.cause, values),
+            fix=[render(step, values) for step in rule.fix],
+            occurrences=groups,
+            note=result.note,
+            order=(first.log, first.seq),
+            folder=self._folders.get(first.log, ""),
+            identity=_identity(result),
+        )
+
+
+def _identity(result: Result) -> tuple[object, ...]:
+    """The parts of a result's group that make it a different cause: captured
+    values, and runs that are different things (programs), not retries."""
+    first = result.hits[0]
+    parts: list[object] = []
+    for name, value in zip(result.condition.by, result.key, strict=True):
+        if name not in BUILTIN_GROUPS or (name == "run" and first.run is not None and first.run.distinct):
+            parts.append(value)
+    return tuple(parts)
+
+
+def _group_label(result: Result) -> str:
+    parts = []
+    first = result.hits[0]
+    for name, value in zip(result.condition.by, result.key, strict=True):
+        if name == "run" and first.run is not None:
+            parts.append(first.run.label)
+        elif name == "thread" and value is not None:
+            parts.append(f"thread {value}")
+        elif name not in BUILTIN_GROUPS:
+            parts.append(f"{name} {first.captures.get(name, value)}")
+    return ", ".join(parts)
+
+
+def _evidence(hit: Hit, *, supporting: bool = False) -> Evidence:
+    event = hit.event
+    explained = tuple(found.explanation.one_line() for found in codes.find_codes(event.message))
+    return Evidence(event.path, event.line, event.end_line, event.time, event.message, hit.name, explained, supporting)

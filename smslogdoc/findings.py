@@ -1,0 +1,87 @@
+"""Findings: what the engine concluded, with the evidence that shows it.
+
+A finding is a rule that fired on a log (or a folder of logs): its status
+(`confirmed`, or `inconclusive` when the log ends before the rule's window
+closed), the captured fields, the rendered diagnosis and fix, and the
+evidence records with the error codes they mention decoded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from smslogdoc.rules import CONFIDENCES, SEVERITIES, Rule
+
+CONFIRMED = "confirmed"
+INCONCLUSIVE = "inconclusive"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One log record that a finding rests on."""
+
+    path: str
+    line: int
+    end_line: int
+    time: datetime | None
+    text: str
+    event: str
+    """Which of the rule's named events the record matched."""
+    codes: tuple[str, ...] = ()
+    """One-line explanations of the error codes the record mentions."""
+    supporting: bool = False
+    """True for optional evidence that raised the confidence."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line == self.end_line else f"{self.path}:{self.line}-{self.end_line}"
+
+
+@dataclass
+class Finding:
+    """A rule that fired, with everything a reader needs to act on it."""
+
+    rule: Rule
+    status: str
+    confidence: str
+    log: str
+    """The log (or, for rules over a folder, the folder) the finding is about."""
+    group: str
+    """Which run, thread or value the evidence comes from ('' for the whole log)."""
+    captures: dict[str, str]
+    evidence: list[Evidence]
+    diagnosis: str
+    cause: str
+    fix: list[str]
+    occurrences: int = 1
+    note: str = ""
+    order: tuple[int, int] = field(default=(0, 0))
+    """Where the finding's first evidence stands in the input, for a stable order."""
+    folder: str = ""
+    """The folder of the log, where findings of one cause in several logs are merged."""
+    identity: tuple[object, ...] = ()
+    """What makes two findings of the rule different causes (a program, a captured value)."""
+    also: list[str] = field(default_factory=list)
+    """Other logs of the same folder where the rule found the same cause."""
+
+    @property
+    def severity(self) -> str:
+        return self.rule.severity
+
+    def sort_key(self) -> tuple[int, int, int, int, str, str]:
+        """Confirmed before inconclusive, most severe first, then input order, then rule id."""
+        return (
+            0 if self.status == CONFIRMED else 1,
+            -SEVERITIES.index(self.severity),
+            self.order[0],
+            self.order[1],
+            self.rule.id,
+            self.log,
+        )
+
+
+def raised(confidence: str) -> str:
+    """One confidence level higher (high stays high)."""
+    index = CONFIDENCES.index(confidence)
+    return CONFIDENCES[min(index + 1, len(CONFIDENCES) - 1)]

@@ -1,0 +1,132 @@
+"""Runs: which run of its program each record of a log belongs to.
+
+Two shapes, as the kinds table describes them:
+
+* **Banner runs** (ccmsetup): a run starts at its banner and owns the threads
+  that first appear after it. ccmsetup's bootstrap process and the service it
+  starts write to one file at the same time, so ownership goes by thread: the
+  bootstrap's `CcmSetup is exiting with return code 0`, written after the
+  service's banner, stays with the bootstrap run and cannot hide the service
+  run's failure.
+* **Keyed runs** (execmgr executions, SMS 2.0 APM programs): a record that
+  names the program (and package, advertisement) belongs to that program's
+  run; a record that names none (`Command line = ...`, `Program exit code 5`)
+  joins the next record of its own thread that does, or, failing that, the
+  last one before it.
+
+A run is *closed* once its end record is seen; rules that wait for something
+not to happen treat an open run at the end of the log as inconclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from smslogdoc.kinds import RunModel
+from smslogdoc.model import Event
+
+MAX_WAITING = 256
+"""Records of one thread held while waiting for a record that names the program."""
+
+
+@dataclass
+class Run:
+    """One run of a program in a log."""
+
+    key: object
+    label: str
+    closed: bool = False
+    distinct: bool = False
+    """True when different runs are different things (two programs), so their
+    findings stay apart; False when they are retries of one thing (ccmsetup runs)."""
+
+
+@dataclass
+class RunTracker:
+    """Assigns runs to the records of one log, in order."""
+
+    model: RunModel | None
+    runs: dict[object, Run] = field(default_factory=dict)
+
+    def assign(self, events: Iterable[Event]) -> Iterator[tuple[Event, Run | None]]:
+        """(event, its run) for each event; None when the event cannot be placed
+        in a run. A log whose kind has no runs is one closed run."""
+        if self.model is None:
+            whole = self._run("log", "", closed=True)  # a log without runs is one run
+            for event in events:
+                yield event, whole
+        elif self.model.starts is not None:
+            yield from self._banner_runs(events, self.model)
+        else:
+            yield from self._keyed_runs(events, self.model)
+
+    def _run(self, key: object, label: str, *, closed: bool = False) -> Run:
+        run = self.runs.get(key)
+        if run is None:
+            run = self.runs[key] = Run(key, label, closed)
+        return run
+
+    def _banner_runs(self, events: Iterable[Event], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
+        assert model.starts is not None
+        starts, ends = model.starts, model.ends
+        current = self._run(0, "before the first run")
+        owners: dict[int, Run] = {}
+        count = 0
+        for event in events:
+            found = starts.search(event.message) if "=====" in event.message else None
+            if found:
+                count += 1
+                process = found.groupdict().get("process")
+                current = self._run(count, f"run {count}" + (f", process {process}" if process else ""))
+                run = current
+                if event.thread is not None:
+                    owners[event.thread] = run
+            elif event.thread is None or not model.owned_threads:
+                run = current
+            else:
+                run = owners.get(event.thread) or owners.setdefault(event.thread, current)
+            if ends is not None and ends.search(event.message):
+                run.closed = True
+            yield event, run
+
+    def _keyed_runs(self, events: Iterable[Event], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
+        waiting: dict[int | None, list[Event]] = {}
+        last_key: dict[int | None, Run] = {}
+        ends = model.ends
+        for event in events:
+            run = self._keyed(event.message, model)
+            thread = event.thread
+            if run is None:
+                held = waiting.setdefault(thread, [])
+                held.append(event)
+                if len(held) > MAX_WAITING:
+                    yield held.pop(0), last_key.get(thread)
+                continue
+            if run.closed:
+                run.closed = False  # the program runs again
+            for held_event in waiting.pop(thread, ()):
+                yield held_event, run
+            last_key[thread] = run
+            if ends is not None and ends.search(event.message):
+                run.closed = True
+            yield event, run
+        for thread, held in waiting.items():
+            for held_event in held:
+                yield held_event, last_key.get(thread)
+
+    def _keyed(self, message: str, model: RunModel) -> Run | None:
+        for pattern in model.keyed:
+            found = pattern.search(message)
+            if found:
+                fields = found.groupdict()
+                program = (fields.get("program") or "").strip()
+                if not program:
+                    continue
+                label = f"program {program}"
+                if fields.get("package"):
+                    label += f" (package {fields['package'].strip()})"
+                run = self._run(program.lower(), label)
+                run.distinct = True
+                return run
+        return None
