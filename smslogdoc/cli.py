@@ -237,7 +237,7 @@ app.add_typer(rules_app, name="rules")
 def rules_list(
     rule_dirs: RuleDirs = None,
     no_builtin: NoBuiltin = False,
-    output: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output: Annotated[str, typer.Option("--format", "-f", help="text, json, or markdown (the coverage table).")] = "text",
 ) -> None:
     """Every loaded rule: id, severity, the logs it applies to, its title."""
     import json
@@ -256,8 +256,13 @@ def rules_list(
         ]
         sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
         return
+    if output == "markdown":
+        from smslogdoc.coverage import coverage_table
+
+        sys.stdout.write(coverage_table(rules))
+        return
     if output != "text":
-        fail(f"--format: unknown format {output!r}; choose text or json")
+        fail(f"--format: unknown format {output!r}; choose text, json or markdown")
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("Rule", "Severity", "Applies to", "Title"):
         table.add_column(column, overflow="fold")

@@ -272,11 +272,13 @@ class ConditionRun:
                 if spoiled is not None:
                     self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
                     continue
-                closed = self._closed(hits[0], log_closed)
+                ended = self._run_ended(hits[0])
                 if window_end is not None:
-                    conclusive = closed or (last_time is not None and instant(last_time) >= window_end)
+                    # the log must go on past the window, or the run must have ended in it
+                    conclusive = bool(ended) or (last_time is not None and instant(last_time) >= window_end)
                 else:
-                    conclusive = closed
+                    # the whole group must have been seen: an open run may still bring it
+                    conclusive = log_closed if ended is None else ended
                 if not conclusive:
                     status = INCONCLUSIVE
                     names = ", ".join(condition.absent)
@@ -292,10 +294,12 @@ class ConditionRun:
             results.append(Result(self.rule, condition, key, hits, support, status, note, group.matches))
         return results
 
-    def _closed(self, first: Hit, log_closed: bool) -> bool:
-        if "run" in self.condition.by and first.run is not None:
+    def _run_ended(self, first: Hit) -> bool | None:
+        """Whether the group's run has ended; None when the group is not a program
+        run (it then ends with the log)."""
+        if "run" in self.condition.by and first.run is not None and not first.run.whole_log:
             return first.run.closed
-        return log_closed
+        return None
 
 
 def _fits(first: Hit, last: Hit, within: float | None) -> bool:

@@ -394,7 +394,9 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
     for index, target in enumerate(applies_to):
         if not _is_glob(target) and target not in kinds:
             checker.error(("applies_to", index), f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'")
+    before = len(checker.errors)
     events = _matchers(checker, data.get("events"), kinds)
+    events_valid = len(checker.errors) == before  # else captures are unknown: no placeholder check
     conditions = _conditions(checker, data.get("condition"), events)
     captured = {name for matcher in events.values() for name in matcher.captures}
     fix = data.get("fix")
@@ -412,7 +414,7 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
     texts += [(("fix", index), step) for index, step in enumerate(fix)]
     for path, text in texts:
         unknown = placeholders(text) - captured - set(TEMPLATE_FIELDS)
-        if unknown:
+        if unknown and events_valid:
             names = ", ".join(sorted(captured | set(TEMPLATE_FIELDS)))
             checker.error(path, f"unknown placeholder {{{sorted(unknown)[0]}}}; available: {names}")
     fallback = data.get("fallback", False)
@@ -542,7 +544,10 @@ def _conditions(checker: _Checker, raw: object, events: Mapping[str, Matcher]) -
 
 
 def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Mapping[str, Matcher]) -> Condition | None:
-    if isinstance(spec, str):
+    if isinstance(spec, str):  # the short form: one event name
+        if spec not in events:
+            checker.error(path, f"undefined event {spec!r}; events defined: {', '.join(events) or 'none'}")
+            return None
         spec = {"any": [spec]}
     if not isinstance(spec, dict):
         checker.error(path, "expected an event name or a mapping with any, all, sequence or count")
@@ -558,7 +563,7 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
     steps = _names(checker, (*path, shape), spec[shape], events, steps=shape in ("sequence", "all"))
     if shape == "any":
         steps = (tuple(name for step in steps for name in step),)
-    if shape == "sequence" and len(steps) < 2:
+    if shape == "sequence" and (not isinstance(spec[shape], list) or len(spec[shape]) < 2):
         checker.error((*path, shape), "a sequence needs at least two steps")
     within = None
     if "within" in spec:

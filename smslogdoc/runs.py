@@ -40,6 +40,8 @@ class Run:
     distinct: bool = False
     """True when different runs are different things (two programs), so their
     findings stay apart; False when they are retries of one thing (ccmsetup runs)."""
+    whole_log: bool = False
+    """The one run of a log whose kind has no runs."""
 
 
 @dataclass
@@ -53,7 +55,8 @@ class RunTracker:
         """(event, its run) for each event; None when the event cannot be placed
         in a run. A log whose kind has no runs is one closed run."""
         if self.model is None:
-            whole = self._run("log", "", closed=True)  # a log without runs is one run
+            whole = self._run("log", "")  # a log without runs is one run
+            whole.whole_log = True
             for event in events:
                 yield event, whole
         elif self.model.starts is not None:
