@@ -1,0 +1,77 @@
+"""Every bundled rule is well formed and passes its own examples, and the
+sample scenarios give exactly the causes they were written to show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from smslogdoc.cli import app
+from smslogdoc.rules import bundled_rules_dir, load_rules
+from smslogdoc.ruletest import check_examples
+from tests.conftest import SAMPLES
+
+RULES, ERRORS = load_rules([])
+
+
+def test_bundled_rules_are_valid() -> None:
+    assert [str(error) for error in ERRORS] == []
+    assert len(RULES) >= 5
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_bundled_rule_is_complete(rule: object) -> None:
+    assert rule.id == Path(rule.path).stem  # type: ignore[attr-defined]
+    assert rule.fix and rule.references and rule.products  # type: ignore[attr-defined]
+    assert rule.cause.strip(), "a rule explains why, not only what"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_bundled_rule_passes_its_examples(rule: object) -> None:
+    results = check_examples(rule)  # type: ignore[arg-type]
+    assert [f"{r.example}: {r.message}" for r in results if not r.passed] == []
+    assert {e.expect for e in rule.examples} == {"fire", "silent"}  # type: ignore[attr-defined]
+
+
+# What each sample scenario shows (sample_logs/README.md), at warning and above.
+EXPECTED = {
+    "ccmsetup-service-cannot-access-source": ["ccmsetup-service-cannot-access-source"],
+    "ccmsetup-service-cannot-access-source-rotated": ["ccmsetup-service-cannot-access-source"],
+    "execmgr-network-access-denied": ["execmgr-network-access-denied"],
+    "smsapm32-error-1317-lockout": ["apm-error-1317-token-account-lockout"],
+    "smsapm32-win9x-install-account-1317": ["apm-win9x-install-account-1317"],
+    "push-no-management-point": ["push-no-management-point"],
+    "execmgr-local-program-fails": ["execmgr-program-failed"],
+    "ccmsetup-healthy": [],
+    "ccmsetup-noservice-healthy": [],
+    "execmgr-healthy": [],
+    "smsapm32-healthy": [],
+    "push-healthy": [],
+    "formats/copied-rows-us": ["ccmsetup-service-cannot-access-source"],
+    "formats/copied-rows-de": ["ccmsetup-service-cannot-access-source"],
+    "formats/copied-rows-uk": [],
+    "formats/utf16-execmgr": [],
+    "formats/cp1252-smsapm32": [],
+    "formats/sms1x-despooler": [],
+}
+
+
+@pytest.mark.parametrize(("scenario", "rules"), EXPECTED.items(), ids=list(EXPECTED))
+def test_sample_scenario_gives_its_cause(scenario: str, rules: list[str]) -> None:
+    result = CliRunner().invoke(app, ["diagnose", str(SAMPLES / scenario), "--format", "json", "--min-severity", "warning"])
+    document = json.loads(result.stdout)
+    assert [f["rule"] for f in document["findings"] if f["status"] == "confirmed"] == rules
+    assert result.exit_code == (1 if rules else 0)
+
+
+def test_every_sample_scenario_is_expected() -> None:
+    folders = {p.parent.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*") if p.is_file() and p.suffix != ".md"}
+    assert folders - set(EXPECTED) <= {"formats/plain-client-msi"}
+
+
+def test_bundled_rules_folder_is_the_repositorys() -> None:
+    names = {entry.name for entry in bundled_rules_dir().iterdir() if entry.name.endswith(".yaml")}
+    assert names == {rule.id + ".yaml" for rule in RULES}
