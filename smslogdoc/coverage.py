@@ -4,7 +4,7 @@ cannot drift from them (a test compares the file with this output)."""
 
 from __future__ import annotations
 
-from smslogdoc.kinds import load_kinds
+from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.rules import Rule
 
 _GROUPS = (
@@ -52,8 +52,8 @@ def coverage_table(rules: list[Rule]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _log_name(kinds: object, target: str) -> str:
-    kind = kinds.get(target)  # type: ignore[attr-defined]
+def _log_name(kinds: KindTable, target: str) -> str:
+    kind = kinds.get(target)
     if kind is None:
         return f"`{target}`"
     return kind.title.split(" (")[0]
