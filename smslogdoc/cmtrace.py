@@ -255,6 +255,10 @@ class _Reader:
         if not text.strip():
             self.line += count_breaks(text)
             return
+        if "\x00" in text and not text.strip("\x00\r\n\t "):
+            self.ctx.problem(f"{text.count(chr(0)):,} NUL bytes skipped (a part of the file that was never written)", self.line)
+            self.line += count_breaks(text)
+            return
         if CLOSE in text:
             text = yield from self.headless(text)
         pieces = _LINE_BREAKS.split(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -173,13 +174,21 @@ def _bomless_utf16(sample: bytes) -> str:
     return ""
 
 
+_NUL_RUN = re.compile(rb"\x00{16,}")
+
+
 def _looks_binary(sample: bytes) -> bool:
     if not sample:
         return False
     if sample.startswith(_BINARY_MAGIC) and (b"\x00" in sample or len(sample) < 64):
         return True
-    controls = len(sample.translate(None, _TEXT_BYTES))
-    return controls > max(8, len(sample) // 20)
+    # Runs of NUL bytes are the unwritten tail (or block) of a log after a crash,
+    # not a sign of binary content; judge the rest.
+    text = _NUL_RUN.sub(b"", sample) if b"\x00" * 16 in sample else sample
+    if not text.strip():
+        return True  # nothing but NUL bytes: never written
+    controls = len(text.translate(None, _TEXT_BYTES))
+    return controls > max(8, len(text) // 20)
 
 
 def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
@@ -190,6 +199,8 @@ def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
         return Opened(None, "", "empty file")
     codec, reported = sniff(sample)
     if not codec:
+        if not sample.strip(b"\x00"):
+            return Opened(None, "", "only NUL bytes (the file was never written)")
         return Opened(None, "", "binary file, not a log")
     if seekable:
         raw.seek(0)

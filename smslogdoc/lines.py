@@ -60,10 +60,18 @@ def physical_lines(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> It
     number = first_line
     cap = ctx.record_cap
     readline = stream.readline
+    nul_lines = 0
     while True:
         text = readline(cap)
+        if nul_lines and (not text or not _only_nul(text)):
+            ctx.problem(f"{nul_lines:,} line(s) of NUL bytes skipped (a part of the file that was never written)", number - nul_lines)
+            nul_lines = 0
         if not text:
             return
+        if "\x00" in text and _only_nul(text):
+            nul_lines += 1
+            number += 1 if text[-1] in "\r\n" else 0
+            continue
         if text[-1] in "\r\n":
             if text[-1] == "\n" and len(text) > 1 and text[-2] == "\r":
                 yield number, text[:-2]
@@ -83,6 +91,10 @@ def physical_lines(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> It
         else:
             yield number, text  # the last line, without a line ending
         number += 1
+
+
+def _only_nul(text: str) -> bool:
+    return not text.strip("\x00\r\n\t ")
 
 
 def assemble(

@@ -50,7 +50,7 @@ def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOp
         report.problem(f"cannot open: {error.strerror or error}")
         return
     try:
-        yield from _read(raw, part.path is not None, report, options)
+        yield from read_stream(raw, report, options, seekable=part.path is not None)
     finally:
         if part.path is not None:
             raw.close()
@@ -65,7 +65,8 @@ def _open(part: InputFile) -> BinaryIO:
     return stdin
 
 
-def _read(raw: BinaryIO, seekable: bool, report: FileReport, options: ReadOptions) -> Iterator[Event]:
+def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOptions(), *, seekable: bool = True) -> Iterator[Event]:
+    """The events of an open binary stream (a file, standard input, or bytes in memory)."""
     try:
         opened = decoding.open_binary(raw, seekable=seekable)
     except OSError as error:
