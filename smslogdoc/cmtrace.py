@@ -255,6 +255,9 @@ class _Reader:
         if not text.strip():
             self.line += count_breaks(text)
             return
+        if "\ufffd" in text and not text.strip("\ufffd\r\n\t "):
+            self.line += count_breaks(text)  # undecodable bytes, already reported by the reader
+            return
         if "\x00" in text and not text.strip("\x00\r\n\t "):
             self.ctx.problem(f"{text.count(chr(0)):,} NUL bytes skipped (a part of the file that was never written)", self.line)
             self.line += count_breaks(text)
@@ -265,6 +268,38 @@ class _Reader:
         numbered = [(self.line + offset, piece) for offset, piece in enumerate(pieces)]
         self.line += len(pieces) - 1
         yield from assemble(numbered, self.ctx, self.trailer, loose="unparsed")
+
+    def overlong_line(self, buf: str, stream: TextIO) -> Generator[Event, None, str]:
+        """Text with no record in it and a line longer than the cap: the line's
+        first cap characters become one unparsed event; the rest of the line is
+        skipped without being held."""
+        ctx = self.ctx
+        last_break = max(buf.rfind("\n"), buf.rfind("\r"))
+        if last_break >= 0:
+            yield from self.gap(buf[: last_break + 1])
+            buf = buf[last_break + 1 :]
+            if len(buf) <= ctx.record_cap:
+                return buf
+        first = self.line
+        kept, rest = buf[: ctx.record_cap], buf[ctx.record_cap :]
+        skipped = 0
+        while True:
+            ends = [i for i in (rest.find("\n"), rest.find("\r"), rest.find(OPEN)) if i >= 0]
+            if ends:
+                skipped += min(ends)
+                rest = rest[min(ends) :]
+                break
+            keep = len(OPEN) - 1
+            skipped += max(0, len(rest) - keep)
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                skipped += min(len(rest), keep)
+                rest = ""
+                break
+            rest = rest[-keep:] + chunk
+        ctx.problem(f"line longer than {ctx.record_cap:,} characters: cut, {skipped:,} characters skipped", first)
+        yield Event(ctx.path, first, first, None, "", Severity.INFO, None, kept, "unparsed")
+        return rest
 
     def headless(self, text: str) -> Generator[Event, None, str]:
         """Records whose start was overwritten: two processes appending to one
@@ -296,8 +331,7 @@ class _Reader:
         ctx = self.ctx
         start = buf.find(OPEN)
         if start < 0:
-            yield from self.gap(buf[: -len(OPEN)])
-            return buf[-len(OPEN) :]
+            return (yield from self.overlong_line(buf, stream))
         yield from self.gap(buf[:start])
         first = self.line
         kept = buf[start + 7 : start + 7 + ctx.record_cap]

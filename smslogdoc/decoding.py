@@ -70,6 +70,23 @@ def _utf8_fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("smslogdoc-cp1252", _utf8_fallback)
 
 
+class _ReplacedCount:
+    """Counts bytes of UTF-16 text that could not be decoded (an odd last byte,
+    a lone surrogate) and were shown as U+FFFD."""
+
+    value = 0
+
+
+def _utf16_replace(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    _ReplacedCount.value += error.end - error.start
+    return "\ufffd", error.end
+
+
+codecs.register_error("smslogdoc-utf16", _utf16_replace)
+
+
 def _cp1252_decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
     return codecs.charmap_decode(data, errors, _CP1252)
 
@@ -108,6 +125,10 @@ class Opened:
     def fallback_bytes(self) -> int:
         """Bytes read as Windows-1252 inside UTF-8 text so far (process-wide counter)."""
         return _FallbackCount.value
+
+    def replaced_bytes(self) -> int:
+        """Undecodable UTF-16 bytes shown as U+FFFD so far (process-wide counter)."""
+        return _ReplacedCount.value
 
 
 class _Prefixed(io.RawIOBase):
@@ -207,7 +228,7 @@ def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
         buffered: BinaryIO = raw
     else:
         buffered = io.BufferedReader(_Prefixed(sample, raw), buffer_size=1 << 16)
-    errors = {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "replace")
+    errors = {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "smslogdoc-utf16")
     stream = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")
     stream._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]
     text = codecs.decode(sample, codec if codec != "utf-16" else reported, errors)

@@ -83,7 +83,7 @@ def physical_lines(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> It
                 more = readline(cap)
                 if not more:
                     break
-                skipped += len(more)
+                skipped += len(more.rstrip("\r\n"))
                 if more[-1] in "\r\n":
                     break
             ctx.problem(f"line longer than {cap:,} characters: cut, {skipped:,} characters skipped", number)

@@ -82,6 +82,7 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
     report.format = found.format
     ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
     fallback_before = opened.fallback_bytes()
+    replaced_before = opened.replaced_bytes()
     zone = options.zone
     try:
         for event in _events(found.format, opened.stream, ctx):
@@ -97,6 +98,9 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
         ctx.finish()
         if opened.fallback_bytes() > fallback_before and report.encoding.startswith("utf-8"):
             report.encoding += "+cp1252"
+        replaced = opened.replaced_bytes() - replaced_before
+        if replaced:
+            ctx.problem(f"{replaced} byte(s) are not valid {report.encoding.upper()} (an odd last byte or a lone surrogate); shown as U+FFFD")
 
 
 def _events(kind: str, stream: io.TextIOWrapper, ctx: ParseContext) -> Iterator[Event]:
