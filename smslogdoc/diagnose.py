@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smslogdoc import timeline
-from smslogdoc.engine import Engine, Tracer
+from smslogdoc.engine import Engine, Tracer, without_explained_fallbacks
 from smslogdoc.findings import Finding
 from smslogdoc.inputs import LogInput, collect
 from smslogdoc.model import FileReport, Problem
@@ -72,7 +72,7 @@ def diagnose(
     for log in logs:
         events = timeline.within(read_log(log, options or ReadOptions()), since, until)
         findings.extend(engine.log(log, events))
-    findings = merge_by_folder([*findings, *engine.finish()])
+    findings = merge_by_folder(without_explained_fallbacks([*findings, *engine.finish()]))
     findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]
     return Outcome(findings, files, problems + engine.problems, logs, len(rules))

@@ -42,6 +42,8 @@ MAX_EVIDENCE = 8
 """Evidence records kept per finding (a count condition may match many)."""
 MAX_SIDE_HITS = 10_000
 """Absent and supporting events remembered per condition and log."""
+MAX_CANDIDATES = 32
+"""Complete matches kept per group while an absence is undecided."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +79,15 @@ class _Group:
     partials: dict[int, list[Hit]] = field(default_factory=dict)
     latest: dict[int, Hit] = field(default_factory=dict)
     counted: deque[Hit] = field(default_factory=deque)
-    match: list[Hit] | None = None
+    candidates: list[list[Hit]] = field(default_factory=list)
+    """Complete matches: the first, and, when an absence is to be decided, later
+    ones too (an earlier match whose window the absent event spoils must not hide
+    a later one it does not)."""
     matches: int = 0
+
+    @property
+    def match(self) -> list[Hit] | None:
+        return self.candidates[0] if self.candidates else None
 
 
 @dataclass
@@ -93,6 +102,7 @@ class Result:
     status: str
     note: str
     matches: int
+    context: list[Hit] = field(default_factory=list)
 
 
 class ConditionRun:
@@ -110,11 +120,13 @@ class ConditionRun:
         self.unless: list[tuple[Key, Hit]] = []
         self.requires: list[tuple[Key, Hit]] = []
         self.support: list[tuple[Key, Hit]] = []
+        self.context: list[tuple[Key, Hit]] = []
         self._sides = (
             (condition.absent, self.absent),
             (condition.unless, self.unless),
             (condition.requires, self.requires),
             (condition.supported_by, self.support),
+            (condition.context, self.context),
         )
         self.every_event = condition.adjacent
         self.dropped: list[tuple[Key, list[Hit], str]] = []
@@ -209,7 +221,7 @@ class ConditionRun:
 
     def _count(self, key: Key, group: _Group, hit: Hit) -> None:
         condition = self.condition
-        if group.match is not None:
+        if group.candidates and not self.condition.absent:
             return  # one match per group is enough to report
         group.counted.append(hit)
         if condition.within is not None and hit.event.time is not None:
@@ -232,21 +244,23 @@ class ConditionRun:
     def _complete(self, key: Key, group: _Group, hits: list[Hit]) -> bool:
         """Record a complete match unless an `unless` event came first or a
         `requires` event has not come yet; returns whether it counted."""
-        last = hits[-1].seq
-        veto = next((hit for side, hit in self.unless if _compatible(side, key) and hit.seq <= last), None)
+        last = (hits[-1].log, hits[-1].seq)
+        veto = next((hit for side, hit in self.unless if _compatible(side, key) and (hit.log, hit.seq) <= last), None)
         if veto is not None:
             self._drop(key, hits, f"{veto.name} came first (line {veto.event.line})")
             return False
         required: list[Hit] = []
         for name in self.condition.requires:
-            found = next((hit for side, hit in self.requires if hit.name == name and _compatible(side, key) and hit.seq <= last), None)
+            found = next((hit for side, hit in self.requires if hit.name == name and _compatible(side, key) and (hit.log, hit.seq) <= last), None)
             if found is None:
                 self._drop(key, hits, f"required {name} had not occurred")
                 return False
             required.append(found)
         group.matches += 1
-        if group.match is None:
-            group.match = sorted([*required, *hits], key=lambda h: (h.log, h.seq))
+        if not group.candidates or (self.condition.absent and len(group.candidates) < MAX_CANDIDATES):
+            group.candidates.append(sorted([*required, *hits], key=lambda h: (h.log, h.seq)))
+        elif self.condition.absent:
+            group.candidates[-1] = sorted([*required, *hits], key=lambda h: (h.log, h.seq))
         return True
 
     def _drop(self, key: Key, hits: list[Hit], why: str) -> None:
@@ -258,20 +272,26 @@ class ConditionRun:
         results = []
         condition = self.condition
         for key, group in self.groups.items():
-            if group.match is None:
+            if not group.candidates:
                 continue
-            hits = group.match
+            hits = group.candidates[0]
             status, note = CONFIRMED, ""
             if condition.absent:
-                start = hits[0].event.time
-                window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
-                spoiled = next(
-                    (hit for other, hit in self.absent if _compatible(other, key) and (window_end is None or _between(hit, hits[0], window_end))),
-                    None,
-                )
-                if spoiled is not None:
+                chosen = None
+                for hits in group.candidates:
+                    start = hits[0].event.time
+                    window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
+                    spoiled = next(
+                        (hit for other, hit in self.absent if _compatible(other, key) and (window_end is None or _between(hit, hits[0], window_end))),
+                        None,
+                    )
+                    if spoiled is None:
+                        chosen = hits
+                        break
                     self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+                if chosen is None:
                     continue
+                hits = chosen
                 ended = self._run_ended(hits[0])
                 if window_end is not None:
                     # the log must go on past the window, or the run must have ended in it
@@ -287,12 +307,28 @@ class ConditionRun:
                         if window_end is not None
                         else f"the run has not ended in this log, so {names} may still come"
                     )
-            support: list[Hit] = []
-            for other, hit in self.support:
-                if _compatible(other, key) and all(hit.name != kept.name for kept in support):
-                    support.append(hit)
-            results.append(Result(self.rule, condition, key, hits, support, status, note, group.matches))
+            support = self._nearest(self.support, key, hits)
+            context = self._nearest(self.context, key, hits)
+            results.append(Result(self.rule, condition, key, hits, support, status, note, group.matches, context))
         return results
+
+    def _nearest(self, side: list[tuple[Key, Hit]], key: Key, hits: list[Hit]) -> list[Hit]:
+        """For each named optional event, its occurrence in the group nearest the
+        match. An occurrence that does not capture a field the group is keyed by
+        could belong to any group: with `within`, it must lie in the window."""
+        within = self.condition.within
+        first, last = hits[0], hits[-1]
+        best: dict[str, tuple[int, Hit]] = {}
+        for other, hit in side:
+            if not _compatible(other, key) or (hit.log, hit.seq) in {(h.log, h.seq) for h in hits}:
+                continue
+            wildcard = None in other and None not in key
+            if wildcard and within is not None and not (_fits(hit, first, within) and _fits(hit, last, within)):
+                continue
+            distance = abs(hit.seq - first.seq) if hit.log == first.log else 1 << 40
+            if hit.name not in best or distance < best[hit.name][0]:
+                best[hit.name] = (distance, hit)
+        return [hit for _, hit in sorted(best.values(), key=lambda item: (item[1].log, item[1].seq))]
 
     def _run_ended(self, first: Hit) -> bool | None:
         """Whether the group's run has ended; None when the group is not a program
@@ -303,9 +339,10 @@ class ConditionRun:
 
 
 def _fits(first: Hit, last: Hit, within: float | None) -> bool:
+    """Whether two events lie within `within` seconds of each other (either order)."""
     if within is None or first.event.time is None or last.event.time is None:
         return True
-    return instant(last.event.time) - instant(first.event.time) <= within
+    return abs(instant(last.event.time) - instant(first.event.time)) <= within
 
 
 def _between(hit: Hit, first: Hit, window_end: float) -> bool:
@@ -478,20 +515,15 @@ class Engine:
         findings = []
         for group in merged.values():
             best = max(group, key=lambda r: (r.status == CONFIRMED, r.hits[-1].log, r.hits[-1].seq))
-            findings.append((self._finding(best, len(group), log), {id(hit.run) for hit in best.hits if hit.run is not None}))
-        specific_runs = {run for finding, runs in findings if not finding.rule.fallback for run in runs}
-        specific_logs = {finding.log for finding, _ in findings if not finding.rule.fallback}
-        kept = []
-        for finding, runs in findings:
-            if finding.rule.fallback and ((runs & specific_runs) or (not runs and finding.log in specific_logs)):
-                continue  # a specific rule explains the same run
-            kept.append(finding)
-        return kept
+            findings.append(self._finding(best, len(group), log))
+        return findings
 
     def _finding(self, result: Result, groups: int, log: str | None) -> Finding:
         rule = result.rule
         captures: dict[str, str] = {}
-        for hit in result.hits:
+        for hit in [*result.support, *result.context]:
+            captures.update(hit.captures)
+        for hit in result.hits:  # the match's own fields win
             captures.update(hit.captures)
         first = result.hits[0]
         label = _group_label(result)
@@ -501,7 +533,7 @@ class Engine:
             "run": label,
             "occurrences": groups,
         }
-        cited = [(hit, False) for hit in result.hits[:MAX_EVIDENCE]] + [(hit, True) for hit in result.support]
+        cited = [(hit, False) for hit in [*result.hits[:MAX_EVIDENCE], *result.context]] + [(hit, True) for hit in result.support]
         cited.sort(key=lambda item: (item[0].log, item[0].seq))
         evidence = [_evidence(hit, supporting=supporting) for hit, supporting in cited]
         confidence = raised(rule.confidence) if result.support else rule.confidence
@@ -516,12 +548,29 @@ class Engine:
             diagnosis=render(rule.diagnosis, values),
             cause=render(rule.cause, values),
             fix=[render(step, values) for step in rule.fix],
+            next_logs=[render(hint, values) for hint in rule.next_logs],
             occurrences=groups,
             note=result.note,
             order=(first.log, first.seq),
             folder=self._folders.get(first.log, ""),
             identity=_identity(result),
+            runs=frozenset((hit.log, hit.run.key) for hit in result.hits if hit.run is not None),
         )
+
+
+def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
+    """Drop a fallback finding when a specific finding cites the same run (of the
+    same log), and keep only the most severe fallback per run."""
+    specific = {run for finding in findings if not finding.rule.fallback for run in finding.runs}
+    kept_runs: set[tuple[int, object]] = set()
+    dropped: set[int] = set()
+    for finding in sorted(findings, key=lambda f: -f.rule.rank):
+        if not finding.rule.fallback:
+            continue
+        if finding.runs & specific or finding.runs & kept_runs:
+            dropped.add(id(finding))
+        kept_runs |= finding.runs
+    return [finding for finding in findings if id(finding) not in dropped]
 
 
 def _identity(result: Result) -> tuple[object, ...]:

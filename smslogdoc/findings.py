@@ -54,6 +54,7 @@ class Finding:
     diagnosis: str
     cause: str
     fix: list[str]
+    next_logs: list[str] = field(default_factory=list)
     occurrences: int = 1
     note: str = ""
     order: tuple[int, int] = field(default=(0, 0))
@@ -64,6 +65,9 @@ class Finding:
     """What makes two findings of the rule different causes (a program, a captured value)."""
     also: list[str] = field(default_factory=list)
     """Other logs of the same folder where the rule found the same cause."""
+    runs: frozenset[tuple[int, object]] = frozenset()
+    """The runs its evidence comes from, as (log number, run key): where a fallback
+    gives way to a specific finding."""
 
     @property
     def severity(self) -> str:

@@ -38,6 +38,9 @@ class RunModel:
     ends: re.Pattern[str] | None
     owned_threads: bool
     keyed: tuple[re.Pattern[str], ...]
+    reopens: re.Pattern[str] | None = None
+    """For keyed runs: a record that starts the program again after its run ended
+    (other records naming the program, such as wrap-up lines, do not reopen it)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Kind:
     files: tuple[str, ...]
     components: tuple[str, ...]
     runs: RunModel | None
+    markers: tuple[str, ...] = ()
+    """Text only this log writes, to tell a paste without components (lower case)."""
 
 
 class KindTable:
@@ -74,13 +79,18 @@ class KindTable:
         return None
 
     def by_components(self, events: Iterable[Event]) -> Kind | None:
-        """The kind whose components most of `events` name."""
+        """The kind whose components most of `events` name; for text without
+        components, the kind whose markers occur most."""
+        events = list(events)
         counts = Counter(event.component.lower() for event in events if event.component)
         for component, _ in counts.most_common():
             for kind in self.kinds.values():
                 if any(fnmatchcase(component, pattern.lower()) for pattern in kind.components):
                     return kind
-        return None
+        text = "\n".join(event.message for event in events).lower()
+        scores = {kind.name: sum(text.count(marker) for marker in kind.markers) for kind in self.kinds.values() if kind.markers}
+        best = max(scores, key=lambda name: scores[name], default=None)
+        return self.kinds[best] if best is not None and scores[best] else None
 
 
 @lru_cache(maxsize=1)
@@ -95,10 +105,11 @@ def load_kinds() -> KindTable:
         if runs:
             model = RunModel(
                 name=runs["name"],
-                starts=re.compile(runs["starts"]) if runs.get("starts") else None,
-                ends=re.compile(runs["ends"]) if runs.get("ends") else None,
+                starts=re.compile(runs["starts"], re.IGNORECASE) if runs.get("starts") else None,
+                ends=re.compile(runs["ends"], re.IGNORECASE) if runs.get("ends") else None,
                 owned_threads=runs.get("threads") == "owned",
-                keyed=tuple(re.compile(pattern) for pattern in runs.get("keyed", ())),
+                keyed=tuple(re.compile(pattern, re.IGNORECASE) for pattern in runs.get("keyed", ())),
+                reopens=re.compile(runs["reopens"], re.IGNORECASE) if runs.get("reopens") else None,
             )
         kinds.append(
             Kind(
@@ -107,6 +118,7 @@ def load_kinds() -> KindTable:
                 files=tuple(entry.get("files", ())),
                 components=tuple(entry.get("components", ())),
                 runs=model,
+                markers=tuple(marker.lower() for marker in entry.get("markers", ())),
             )
         )
     return KindTable(kinds)

@@ -77,7 +77,7 @@ def finding_dict(finding: Finding) -> dict[str, object]:
         "cause": finding.cause,
         "fix": finding.fix,
         "references": list(rule.references),
-        "next_logs": list(rule.next_logs),
+        "next_logs": finding.next_logs,
         "captures": finding.captures,
         "log": finding.log,
         "group": finding.group,
@@ -194,9 +194,9 @@ def _finding_lines(finding: Finding, width: int) -> list[Text]:
         lines += [Text(), Text("  References", style="bold")]
         for reference in rule.references:
             lines += _prose(reference, width, "      ", first="    - ")
-    if rule.next_logs:
+    if finding.next_logs:
         lines += [Text(), Text("  Collect next", style="bold")]
-        for hint in rule.next_logs:
+        for hint in finding.next_logs:
             lines += _prose(hint, width, "      ", first="    - ")
     return lines
 
@@ -270,8 +270,8 @@ def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO) -> No
         if rule.references:
             out.write("\n**References**\n\n")
             out.writelines(f"- {_md(reference)}\n" for reference in rule.references)
-        if rule.next_logs:
+        if finding.next_logs:
             out.write("\n**Collect next**\n\n")
-            out.writelines(f"- {_md(hint)}\n" for hint in rule.next_logs)
+            out.writelines(f"- {_md(hint)}\n" for hint in finding.next_logs)
         out.write("\n")
     out.write(f"_{_md(summary(outcome, findings))}_\n")

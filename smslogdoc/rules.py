@@ -54,7 +54,7 @@ _RULE_KEYS = {
 }
 _REQUIRED = ("id", "title", "severity", "events", "condition", "diagnosis", "fix")
 _MATCHER_KEYS = ("message", "not_message", "component", "severity", "thread", "log", "section", "key", "value", "case_sensitive")
-_CONDITION_KEYS = ("any", "all", "sequence", "count", "min", "distinct", "by", "within", "absent", "unless", "requires", "supported_by", "adjacent")
+_CONDITION_KEYS = ("any", "all", "sequence", "count", "min", "distinct", "by", "within", "absent", "unless", "requires", "supported_by", "context", "adjacent")
 _SHAPES = ("any", "all", "sequence", "count")
 _DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*([smhd])\s*)+$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
@@ -204,7 +204,9 @@ class Condition:
     requires: tuple[str, ...] = ()
     """Must have occurred in the group before the match completes (cited as evidence)."""
     supported_by: tuple[str, ...] = ()
-    """Optional; found anywhere in the group, cited and raising the confidence."""
+    """Optional; found in the group (near the match), cited and raising the confidence."""
+    context: tuple[str, ...] = ()
+    """Optional; found in the group (near the match), cited without changing the confidence."""
     adjacent: bool = False
     minimum: int = 1
     distinct: str | None = None
@@ -213,7 +215,7 @@ class Condition:
     def names(self) -> set[str]:
         """Every matcher name the condition uses."""
         used = {name for step in self.steps for name in step}
-        return used | set(self.absent) | set(self.unless) | set(self.requires) | set(self.supported_by)
+        return used | set(self.absent) | set(self.unless) | set(self.requires) | set(self.supported_by) | set(self.context)
 
 
 @dataclass(frozen=True)
@@ -574,8 +576,6 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
     by = _strings(checker, spec, "by", path) or ("log",)
     positive = {name for step in steps for name in step}
     for key in by:
-        if key in ("execution", "program"):
-            continue
         if key not in BUILTIN_GROUPS:
             lacking = sorted(name for name in positive if key not in events[name].captures)
             if lacking:
@@ -593,7 +593,7 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
     adjacent = spec.get("adjacent", False)
     if adjacent and shape != "sequence":
         checker.error((*path, "adjacent"), "adjacent belongs to sequence")
-    if adjacent and any(key not in BUILTIN_GROUPS and key not in ("execution", "program") for key in by):
+    if adjacent and any(key not in BUILTIN_GROUPS for key in by):
         checker.error((*path, "adjacent"), "an adjacent sequence groups by run, thread, log or folder only")
     if not isinstance(adjacent, bool):
         checker.error((*path, "adjacent"), "expected true or false")
@@ -601,12 +601,13 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
     return Condition(
         shape=shape,
         steps=steps,
-        by=tuple("run" if key in ("execution", "program") else key for key in by),
+        by=by,
         within=within,
         absent=_flat(checker, path, "absent", spec, events),
         unless=_flat(checker, path, "unless", spec, events),
         requires=_flat(checker, path, "requires", spec, events),
         supported_by=_flat(checker, path, "supported_by", spec, events),
+        context=_flat(checker, path, "context", spec, events),
         adjacent=bool(adjacent),
         minimum=minimum,
         distinct=distinct,

@@ -106,7 +106,7 @@ class RunTracker:
                 if len(held) > MAX_WAITING:
                     yield held.pop(0), last_key.get(thread)
                 continue
-            if run.closed:
+            if run.closed and (model.reopens is None or model.reopens.search(event.message)):
                 run.closed = False  # the program runs again
             for held_event in waiting.pop(thread, ()):
                 yield held_event, run
