@@ -414,11 +414,19 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
     fix = [step for step in fix if isinstance(step, str)]
     texts: list[tuple[yamlnodes.Path, str]] = [(("diagnosis",), _text(checker, data, "diagnosis")), (("cause",), _text(checker, data, "cause"))]
     texts += [(("fix", index), step) for index, step in enumerate(fix)]
+    texts += [(("next_logs", index), hint) for index, hint in enumerate(_strings(checker, data, "next_logs", ()))]
     for path, text in texts:
         unknown = placeholders(text) - captured - set(TEMPLATE_FIELDS)
         if unknown and events_valid:
             names = ", ".join(sorted(captured | set(TEMPLATE_FIELDS)))
             checker.error(path, f"unknown placeholder {{{sorted(unknown)[0]}}}; available: {names}")
+        elif events_valid:
+            for number, condition in enumerate(conditions, 1):
+                unfilled = placeholders(text) - set(TEMPLATE_FIELDS) - _guaranteed(condition, events)
+                if unfilled:
+                    where = f"condition {number}" if len(conditions) > 1 else "the condition"
+                    checker.error(path, f"placeholder {{{sorted(unfilled)[0]}}} may stay empty: no event {where} needs captures it")
+                    break
     fallback = data.get("fallback", False)
     if not isinstance(fallback, bool):
         checker.error(("fallback",), "expected true or false")
@@ -443,6 +451,17 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
         examples=examples,
         fallback=bool(fallback),
     )
+
+
+def _guaranteed(condition: Condition, events: Mapping[str, Matcher]) -> set[str]:
+    """Fields every match of `condition` captures: those each alternative of a
+    step captures, and those of `requires` events."""
+    fields: set[str] = set()
+    for step in condition.steps:
+        fields |= set.intersection(*(events[name].captures for name in step))
+    for name in condition.requires:
+        fields |= events[name].captures
+    return fields
 
 
 def _compile(checker: _Checker, path: yamlnodes.Path, pattern: object, case_sensitive: bool) -> regex.Pattern[str] | None:

@@ -67,6 +67,14 @@ def test_placeholders_must_be_captured() -> None:
     ]
 
 
+def test_placeholders_must_be_filled_whichever_condition_holds() -> None:
+    text = GOOD.replace("  a: {message: 'alpha (?P<x>\\d+)'}", "  a: {message: 'alpha (?P<x>\\d+)'}\n  b: {message: 'beta'}")
+    text = text.replace("condition: a", "condition: [a, b]")
+    assert errors_of(text, "good.yaml") == [
+        "good.yaml:8: rule good: diagnosis: placeholder {x} may stay empty: no event condition 2 needs captures it"
+    ]
+
+
 def test_missing_keys_and_wrong_id() -> None:
     assert errors_of("id: other\ntitle: t\n", "named.yaml") == [
         "named.yaml:1: rule other: missing required key 'severity' (error, warning or info)",
