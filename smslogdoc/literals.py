@@ -16,6 +16,14 @@ from re import _parser  # type: ignore[attr-defined]  # the stdlib regex parser,
 MIN_LENGTH = 3
 """Shorter literals filter too little to be worth it."""
 
+COMMON = frozenset(
+    "error errors failed fail failure unable could cannot not return code service create connect component command "
+    "program package client account user users site file files system install setup thread time date warning "
+    "the to for with from and of in on is was at by".split()
+)
+"""Words in nearly every log: a literal made of one of them filters nothing, so a
+rarer literal of the same pattern is preferred when there is a choice."""
+
 
 def required_literals(pattern: str) -> tuple[str, ...]:
     """Lower-case literals one of which occurs in every text `pattern` matches
@@ -67,5 +75,10 @@ def _from_sequence(items: list[tuple[object, object]]) -> list[str]:
     candidates += [[option.lower() for option in options] for options in alternatives if all(len(o.strip()) >= MIN_LENGTH for o in options)]
     if not candidates:
         return []
-    # Prefer the requirement whose weakest literal is longest (filters best).
-    return max(candidates, key=lambda options: (min(len(o) for o in options), -len(options)))
+    # Prefer literals that are not common words, then the requirement whose
+    # weakest literal is longest (it filters best), then fewer alternatives.
+    return max(candidates, key=lambda options: (not any(_common(o) for o in options), min(len(o) for o in options), -len(options)))
+
+
+def _common(literal: str) -> bool:
+    return literal.strip(" :=(),.'\"").lower() in COMMON
