@@ -554,7 +554,7 @@ class Engine:
             order=(first.log, first.seq),
             folder=self._folders.get(first.log, ""),
             identity=_identity(result),
-            runs=frozenset((hit.log, hit.run.key) for hit in result.hits if hit.run is not None),
+            runs=frozenset((hit.log, hit.run.key) for hit in [*result.hits, *result.support, *result.context] if hit.run is not None),
         )
 
 

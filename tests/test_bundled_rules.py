@@ -76,3 +76,42 @@ def test_every_sample_scenario_is_expected() -> None:
 def test_bundled_rules_folder_is_the_repositorys() -> None:
     names = {entry.name for entry in bundled_rules_dir().iterdir() if entry.name.endswith(".yaml")}
     assert names == {rule.id + ".yaml" for rule in RULES}
+
+
+FIRE_EXAMPLES = [(rule, example) for rule in RULES for example in rule.examples if example.expect == "fire"]
+
+
+@pytest.mark.parametrize(("rule", "example"), FIRE_EXAMPLES, ids=[f"{r.id}:{e.name[:30]}" for r, e in FIRE_EXAMPLES])
+def test_with_every_rule_loaded_an_example_gives_its_cause_once(tmp_path: Path, rule: object, example: object) -> None:
+    """Rules must not overlap: on a rule's own failure no other rule reports a second cause."""
+    from smslogdoc.diagnose import diagnose
+
+    for name, text in example.files:  # type: ignore[attr-defined]
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = [finding.rule.id for finding in diagnose([str(tmp_path)], RULES).findings]
+    assert found == [rule.id]  # type: ignore[attr-defined]
+
+
+def test_a_folder_mixing_many_failures_reports_each_cause_once(tmp_path: Path) -> None:
+    """One machine's collected logs with four failures in them: four findings, no duplicates,
+    no generic fallback beside a specific cause."""
+    for scenario, name in (
+        ("ccmsetup-service-cannot-access-source", "ccmsetup.log"),
+        ("execmgr-network-access-denied", "execmgr.log"),
+        ("smsapm32-error-1317-lockout", "smsapm32.log"),
+        ("push-no-management-point", "mobileclient.tcf"),
+    ):
+        (tmp_path / name).write_bytes((SAMPLES / scenario / name).read_bytes())
+    result = CliRunner().invoke(app, ["diagnose", str(tmp_path), "--format", "json"])
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+    assert sorted(rules) == sorted(["ccmsetup-service-cannot-access-source", "execmgr-network-access-denied",
+                                    "apm-error-1317-token-account-lockout", "push-no-management-point"])
+
+
+def test_coverage_table_is_up_to_date() -> None:
+    from smslogdoc.coverage import coverage_table
+    from tests.conftest import REPO
+
+    assert (REPO / "docs" / "coverage.md").read_text(encoding="utf-8") == coverage_table(RULES), (
+        "regenerate it: smslogdoc rules list --format markdown > docs/coverage.md"
+    )
