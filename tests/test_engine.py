@@ -240,7 +240,7 @@ def test_supported_by_raises_confidence_and_is_cited(tmp_path: Path) -> None:
 
 
 def test_adjacent_sequence(tmp_path: Path) -> None:
-    r = rule(BASE + "condition: {sequence: [a, c], adjacent: true}\n")
+    r = rule(BASE.replace("found {code}", "found") + "condition: {sequence: [a, c], adjacent: true}\n")
     assert lines(run(tmp_path, [r], x__log=cm("alpha", "10:00:00") + cm("gamma", "10:00:01"))) == [[1, 2]]
     (tmp_path / "gap").mkdir()
     assert lines(run(tmp_path / "gap", [r], x__log=cm("alpha", "10:00:00") + cm("other", "10:00:01") + cm("gamma", "10:00:02"))) == []
@@ -342,7 +342,7 @@ def test_a_pattern_that_runs_away_stops_only_its_rule(tmp_path: Path) -> None:
 def test_a_rule_that_throws_is_reported_and_the_others_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from smslogdoc import rules as rules_module
 
-    broken = rule(BASE.replace("id: t", "id: broken").replace("a: {message: 'alpha'}", "boom: {message: 'alpha'}") + "condition: boom\n")
+    broken = rule(BASE.replace("id: t", "id: broken").replace("a: {message: 'alpha'}", "boom: {message: 'alpha'}").replace("found {code}", "found") + "condition: boom\n")
     good = rule(BASE.replace("id: t", "id: good") + "condition: b\n")
     original = rules_module.Matcher.match
 
