@@ -87,6 +87,22 @@ def _utf16_replace(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("smslogdoc-utf16", _utf16_replace)
 
 
+class _InvalidCount:
+    """Counts invalid bytes while sniffing a sample (they are dropped)."""
+
+    value = 0
+
+
+def _count_invalid(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    _InvalidCount.value += error.end - error.start
+    return "", error.end
+
+
+codecs.register_error("smslogdoc-count", _count_invalid)
+
+
 def _cp1252_decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
     return codecs.charmap_decode(data, errors, _CP1252)
 
@@ -94,6 +110,13 @@ def _cp1252_decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
 class _Cp1252Decoder(codecs.IncrementalDecoder):
     def decode(self, data: bytes, final: bool = False) -> str:  # type: ignore[override]
         return codecs.charmap_decode(data, self.errors, _CP1252)[0]
+
+
+class _Cp1252Encoder(codecs.IncrementalEncoder):
+    """Never used to read, but a text wrapper over a writable stream asks for one."""
+
+    def encode(self, text: str, final: bool = False) -> bytes:
+        return codecs.charmap_encode(text, self.errors, _CP1252_DECODING)[0]
 
 
 def _search(name: str) -> codecs.CodecInfo | None:
@@ -104,6 +127,7 @@ def _search(name: str) -> codecs.CodecInfo | None:
         encode=lambda text, errors="strict": codecs.charmap_encode(text, errors, _CP1252_DECODING),
         decode=_cp1252_decode,  # type: ignore[arg-type]
         incrementaldecoder=_Cp1252Decoder,
+        incrementalencoder=_Cp1252Encoder,
     )
 
 
@@ -169,15 +193,16 @@ def sniff(sample: bytes) -> tuple[str, str]:
             return guess, guess
     if _looks_binary(sample):
         return "", ""
-    decoded = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
-    invalid = decoded.count("\ufffd")
+    before = _InvalidCount.value
+    decoded = codecs.getincrementaldecoder("utf-8")(errors="smslogdoc-count").decode(sample, final=False)
+    invalid = _InvalidCount.value - before
     if invalid:
-        # Extra bytes of real multi-byte characters (each U+FFFD stands for an
-        # invalid byte but would encode as 3 bytes): many valid sequences and a
-        # few bad bytes is UTF-8 with damage; the reverse is an ANSI file.
-        multibyte = len(decoded.encode("utf-8")) - len(decoded) - 2 * invalid
+        # Many valid multi-byte sequences and a few bad bytes is UTF-8 with
+        # damage; the reverse is an ANSI file, whose accented letters are lone
+        # high bytes.
+        multibyte = len(decoded.encode("utf-8", "surrogatepass")) - len(decoded)
         if multibyte <= invalid:
-            return "smslogdoc_cp1252", "cp1252"  # ANSI text: accented letters are lone high bytes
+            return "smslogdoc_cp1252", "cp1252"
     return "utf-8", "utf-8"
 
 
@@ -208,6 +233,8 @@ def _looks_binary(sample: bytes) -> bool:
     text = _NUL_RUN.sub(b"", sample) if b"\x00" * 16 in sample else sample
     if not text.strip():
         return True  # nothing but NUL bytes: never written
+    if b"\x00" not in text:
+        return False  # binaries have NUL bytes; other control characters in text are shown escaped
     controls = len(text.translate(None, _TEXT_BYTES))
     return controls > max(8, len(text) // 20)
 

@@ -106,7 +106,7 @@ def message_text(raw: str) -> str:
     """The message before `$$<`: separator spaces dropped, `~` made a line break."""
     message = raw.rstrip()
     if "~" in message:
-        message = _LINE_BREAK_TILDE.sub("\n", message).strip("\r\n")
+        message = _LINE_BREAK_TILDE.sub("\n", message).strip("\r\n").rstrip()
     return message
 
 
