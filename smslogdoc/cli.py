@@ -142,7 +142,7 @@ def _rules(folders: list[Path] | None, no_builtin: bool) -> list[Rule]:
     from smslogdoc.rules import load_rules
     from smslogdoc.terminal import console
 
-    rules, errors = load_rules(folders or [], builtin=not no_builtin)
+    rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False)
     if errors:
         err = console(stderr=True)
         for error in errors:
