@@ -63,6 +63,9 @@ def _mdy(date: str) -> tuple[int, int, int] | None:
     return value
 
 
+_native: dict[tuple[str, str, bool], tuple[int, int, int, tzinfo | None] | None] = {}
+
+
 def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime | None:
     """Read a CMTrace `time` and `date` attribute pair.
 
@@ -70,28 +73,39 @@ def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime |
     positive); PSADT v3 glues an unsigned offset to the milliseconds
     (`.96460` = .964 at UTC+1), which is split off when `iso_sign` is set.
     """
+    # Fast path for the native shape 15:10:29.068+240: the date and bias of a
+    # log repeat, so their parse is cached; only the clock is read each time.
+    if len(clock) > 12 and clock[2] == ":" and clock[5] == ":" and clock[8] == "." and clock[12] in "+-":
+        key = (date, clock[12:], iso_sign)
+        try:
+            base = _native[key]
+        except KeyError:
+            base = _native_base(date, clock[12:], iso_sign)
+            if len(_native) > 4096:
+                _native.clear()
+            _native[key] = base
+        if base is not None:
+            try:
+                return datetime(base[0], base[1], base[2], int(clock[0:2]), int(clock[3:5]), int(clock[6:8]), int(clock[9:12]) * 1000, base[3])
+            except ValueError:
+                pass  # not digits, or out of range: read slowly below
     ymd = _mdy(date)
     if ymd is None:
         return None
-    # Fast path for the native shape 15:10:29.068+240.
-    if len(clock) > 12 and clock[2] == ":" and clock[5] == ":" and clock[8] == "." and clock[12] in "+-":
-        try:
-            hour, minute, second = int(clock[0:2]), int(clock[3:5]), int(clock[6:8])
-            micro = int(clock[9:12]) * 1000
-            bias_text = clock[12:]
-            bias = int(bias_text)
-        except ValueError:
-            pass
-        else:
-            if bias_text == "+000":  # MDT and OneTrace always write +000, whatever the zone
-                zone: tzinfo | None = None
-            else:
-                zone = offset_zone(bias) if iso_sign else bias_zone(bias)
-            try:
-                return datetime(*ymd, hour, minute, second, micro, zone)
-            except ValueError:
-                return None
     return _cmtrace_time_slow(clock, ymd, iso_sign)
+
+
+def _native_base(date: str, bias_text: str, iso_sign: bool) -> tuple[int, int, int, tzinfo | None] | None:
+    ymd = _mdy(date)
+    if ymd is None:
+        return None
+    try:
+        bias = int(bias_text)
+    except ValueError:
+        return None
+    if bias_text == "+000":  # MDT and OneTrace always write +000, whatever the zone
+        return (*ymd, None)
+    return (*ymd, offset_zone(bias) if iso_sign else bias_zone(bias))
 
 
 def _cmtrace_time_slow(clock: str, ymd: tuple[int, int, int], iso_sign: bool) -> datetime | None:
