@@ -12,7 +12,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from smslogdoc.cli import app
-from tests.conftest import SAMPLES
+from smslogdoc.listing import as_dict, write_jsonl
+from tests.conftest import SAMPLES, read_path
 
 runner = CliRunner()
 
@@ -123,3 +124,12 @@ def test_console_script_and_module_entry_points() -> None:
     assert version.stdout.startswith("smslogdoc ")
     helped = subprocess.run([sys.executable, "-m", "smslogdoc", "parse", "--help"], capture_output=True, text=True, check=True)
     assert "--merge" in helped.stdout
+
+
+def test_hand_written_json_lines_equal_the_documented_objects() -> None:
+    """write_jsonl builds lines without json.dumps, for speed: same content."""
+    events, _ = read_path(SAMPLES)
+    out = io.StringIO()
+    assert write_jsonl(events, out) == len(events)
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == [as_dict(event) for event in events]
