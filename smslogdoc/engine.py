@@ -35,7 +35,7 @@ from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
 from smslogdoc.model import Event, Problem
 from smslogdoc.prefilter import Prefilter
 from smslogdoc.rules import BUILTIN_GROUPS, Condition, LogScope, Rule, render
-from smslogdoc.runs import Run, RunTracker
+from smslogdoc.runs import Run, RunTracker, ThreadNote
 from smslogdoc.timeline import instant
 
 MAX_EVIDENCE = 8
@@ -44,6 +44,8 @@ MAX_SIDE_HITS = 10_000
 """Absent and supporting events remembered per condition and log."""
 MAX_CANDIDATES = 32
 """Complete matches kept per group while an absence is undecided."""
+ADJACENT_LINES = 64
+"""An adjacent step must start within this many lines of the step before it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,10 @@ class ConditionRun:
         elif hits:
             self._complete(key, group, [next(iter(hits.values()))])
 
+    def _near(self, previous: Hit, hit: Hit) -> bool:
+        """Whether `hit` may follow `previous` (always, unless the steps must be adjacent)."""
+        return not self.condition.adjacent or hit.event.line - previous.event.end_line <= ADJACENT_LINES
+
     def _sequence(self, key: Key, group: _Group, hits: dict[int, Hit]) -> None:
         steps = len(self.condition.steps)
         advanced: dict[int, list[Hit]] = {}
@@ -209,7 +215,7 @@ class ConditionRun:
                 advanced[1] = [hit]
             else:
                 partial = group.partials.get(index)
-                if partial is not None and _fits(partial[0], hit, self.condition.within):
+                if partial is not None and _fits(partial[0], hit, self.condition.within) and self._near(partial[-1], hit):
                     advanced[index + 1] = [*partial, hit]
         if self.condition.adjacent:
             group.partials = advanced
@@ -325,7 +331,7 @@ class ConditionRun:
             wildcard = None in other and None not in key
             if wildcard and within is not None and not (_fits(hit, first, within) and _fits(hit, last, within)):
                 continue
-            distance = abs(hit.seq - first.seq) if hit.log == first.log else 1 << 40
+            distance = abs(hit.event.line - first.event.line) if hit.log == first.log else 1 << 40
             if hit.name not in best or distance < best[hit.name][0]:
                 best[hit.name] = (distance, hit)
         return [hit for _, hit in sorted(best.values(), key=lambda item: (item[1].log, item[1].seq))]
@@ -419,11 +425,17 @@ class Engine:
         return self.kinds.by_components(head), chain(head, events)
 
     def log(self, log: LogInput, events: Iterable[Event]) -> list[Finding]:
-        """Run the rules over one log's events; its findings (folder-wide rules wait for `finish`)."""
+        """Run the rules over one log's events; its findings (folder-wide rules
+        wait for `finish`)."""
+        kind, stream = self.kind_of(log, iter(events))
+        return self.log_of_kind(log, stream, kind)
+
+    def log_of_kind(self, log: LogInput, stream: Iterable[Event | ThreadNote], kind: Kind | None) -> list[Finding]:
+        """`log` for a caller that already knows the log's kind; `stream` may
+        carry `ThreadNote`s for stretches of the log a scan skipped."""
         index = self._logs
         self._logs += 1
         self._folders[index] = log.folder
-        kind, stream = self.kind_of(log, iter(events))
         scope = Scope(log.name, log.folder, index, kind)
         where = LogScope(kind.name if kind else None, log.file_name)
         active = [number for number, rule in enumerate(self.rules) if rule.applies(where)]

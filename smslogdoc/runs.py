@@ -26,8 +26,18 @@ from dataclasses import dataclass, field
 from smslogdoc.kinds import RunModel
 from smslogdoc.model import Event
 
-MAX_WAITING = 256
-"""Records of one thread held while waiting for a record that names the program."""
+WAIT_LINES = 2000
+"""How far (in lines) a record that names no program looks ahead, in its own
+thread, for one that does; after that it joins the last one before it."""
+
+
+@dataclass(frozen=True)
+class ThreadNote:
+    """Threads that first appear in a stretch of a log whose records were not
+    read one by one (large logs are scanned for the records rules need): their
+    owning run is the current one, as if each record had been seen."""
+
+    threads: frozenset[int]
 
 
 @dataclass
@@ -51,14 +61,15 @@ class RunTracker:
     model: RunModel | None
     runs: dict[object, Run] = field(default_factory=dict)
 
-    def assign(self, events: Iterable[Event]) -> Iterator[tuple[Event, Run | None]]:
+    def assign(self, events: Iterable[Event | ThreadNote]) -> Iterator[tuple[Event, Run | None]]:
         """(event, its run) for each event; None when the event cannot be placed
-        in a run. A log whose kind has no runs is one closed run."""
+        in a run. A log whose kind has no runs is one run."""
         if self.model is None:
             whole = self._run("log", "")  # a log without runs is one run
             whole.whole_log = True
             for event in events:
-                yield event, whole
+                if not isinstance(event, ThreadNote):
+                    yield event, whole
         elif self.model.starts is not None:
             yield from self._banner_runs(events, self.model)
         else:
@@ -70,13 +81,17 @@ class RunTracker:
             run = self.runs[key] = Run(key, label, closed)
         return run
 
-    def _banner_runs(self, events: Iterable[Event], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
+    def _banner_runs(self, events: Iterable[Event | ThreadNote], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
         assert model.starts is not None
         starts, ends = model.starts, model.ends
         current = self._run(0, "before the first run")
         owners: dict[int, Run] = {}
         count = 0
         for event in events:
+            if isinstance(event, ThreadNote):
+                for thread in event.threads:
+                    owners.setdefault(thread, current)
+                continue
             found = starts.search(event.message) if "=====" in event.message else None
             if found:
                 count += 1
@@ -93,18 +108,23 @@ class RunTracker:
                 run.closed = True
             yield event, run
 
-    def _keyed_runs(self, events: Iterable[Event], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
+    def _keyed_runs(self, events: Iterable[Event | ThreadNote], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
         waiting: dict[int | None, list[Event]] = {}
         last_key: dict[int | None, Run] = {}
         ends = model.ends
+        oldest = 0  # the first line of the oldest waiting record, to expire it cheaply
         for event in events:
+            if isinstance(event, ThreadNote):
+                continue
+            if waiting and event.line - oldest > WAIT_LINES:
+                yield from self._expire(waiting, last_key, event.line)
+                oldest = min((held[0].line for held in waiting.values() if held), default=event.line)
             run = self._keyed(event.message, model)
             thread = event.thread
             if run is None:
-                held = waiting.setdefault(thread, [])
-                held.append(event)
-                if len(held) > MAX_WAITING:
-                    yield held.pop(0), last_key.get(thread)
+                if not waiting:
+                    oldest = event.line
+                waiting.setdefault(thread, []).append(event)
                 continue
             if run.closed and (model.reopens is None or model.reopens.search(event.message)):
                 run.closed = False  # the program runs again
@@ -117,6 +137,16 @@ class RunTracker:
         for thread, held in waiting.items():
             for held_event in held:
                 yield held_event, last_key.get(thread)
+
+    @staticmethod
+    def _expire(waiting: dict[int | None, list[Event]], last_key: dict[int | None, Run], line: int) -> Iterator[tuple[Event, Run | None]]:
+        """Records that waited more than WAIT_LINES lines: they join the last run
+        named before them in their thread."""
+        for thread, held in list(waiting.items()):
+            while held and line - held[0].line > WAIT_LINES:
+                yield held.pop(0), last_key.get(thread)
+            if not held:
+                del waiting[thread]
 
     def _keyed(self, message: str, model: RunModel) -> Run | None:
         for pattern in model.keyed:
