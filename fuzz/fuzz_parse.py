@@ -23,6 +23,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import ClassVar
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -33,7 +34,7 @@ NAMES = ("ccmsetup.log", "execmgr.log", "smsapm32.log", "ccm.log", "mobileclient
 class Run:
     tried = 0
     crashes = 0
-    seen: set[str] = set()
+    seen: ClassVar[set[str]] = set()
     started = time.monotonic()
 
 
