@@ -57,6 +57,12 @@ def looks_like_cmtrace(sample: str) -> bool:
     return False
 
 
+def _thread(text: str) -> int | None:
+    """The thread id of a header, if it is a number (ASCII digits: `²` is a digit
+    to str.isdigit but not to int)."""
+    return int(text) if text.isdigit() and text.isascii() else None
+
+
 class _Writers:
     """Remembers which components are PowerShell writers, whose bias has the ISO sign."""
 
@@ -159,7 +165,7 @@ class _Reader:
                 when,
                 component,
                 _SEVERITY.get(kind, Severity.INFO),
-                int(thread) if thread.isdigit() else None,
+                _thread(thread),
                 message,
                 "cmtrace",
                 source_file,
@@ -241,7 +247,7 @@ class _Reader:
             when,
             component,
             _SEVERITY.get(attributes.get("type", "").strip(), Severity.INFO),
-            int(thread) if thread.isdigit() else None,
+            _thread(thread),
             message,
             "cmtrace",
             source_file,

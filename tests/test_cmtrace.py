@@ -26,6 +26,12 @@ def test_native_record_gives_every_field(parse_text: Parse) -> None:
     assert event.time == datetime(2020, 2, 4, 15, 10, 29, 68000, UTC)
 
 
+def test_thread_ids_are_ascii_numbers(parse_text: Parse) -> None:
+    """`²` and `٣` pass str.isdigit; int() refuses the first. Neither is a thread id."""
+    events = parse_text("".join(rec(f"m{t}", thread=t) + "\r\n" for t in ("12", "²", "٣", "0x1F", "")))
+    assert [e.thread for e in events] == [12, None, None, None, None]
+
+
 def test_types_map_to_severities(parse_text: Parse) -> None:
     events = parse_text("".join(rec(f"m{t}", type_=t) + "\r\n" for t in "0123"))
     assert [e.severity for e in events] == [Severity.VERBOSE, Severity.INFO, Severity.WARNING, Severity.ERROR]
