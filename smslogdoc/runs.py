@@ -85,12 +85,13 @@ class RunTracker:
         assert model.starts is not None
         starts, ends = model.starts, model.ends
         current = self._run(0, "before the first run")
-        owners: dict[int, Run] = {}
         count = 0
+        owners: dict[int, tuple[int, Run]] = {}
+        """thread -> (number, run) of the run that owns it"""
         for event in events:
             if isinstance(event, ThreadNote):
                 for thread in event.threads:
-                    owners.setdefault(thread, current)
+                    owners.setdefault(thread, (count, current))
                 continue
             found = starts.search(event.message) if "=====" in event.message else None
             if found:
@@ -98,12 +99,15 @@ class RunTracker:
                 process = found.groupdict().get("process")
                 current = self._run(count, f"run {count}" + (f", process {process}" if process else ""))
                 run = current
+                # Windows reuses thread ids: a thread of a run two starts back
+                # (its process long gone) is free to join a new run.
+                owners = {thread: owner for thread, owner in owners.items() if owner[0] >= count - 1}
                 if event.thread is not None:
-                    owners[event.thread] = run
+                    owners[event.thread] = (count, run)
             elif event.thread is None or not model.owned_threads:
                 run = current
             else:
-                run = owners.get(event.thread) or owners.setdefault(event.thread, current)
+                run = owners.setdefault(event.thread, (count, current))[1]
             if ends is not None and ends.search(event.message):
                 run.closed = True
             yield event, run

@@ -374,3 +374,29 @@ def test_kind_of_a_nameless_log_comes_from_its_components() -> None:
     kind, rest = engine.kind_of(log, events)
     assert kind is not None and kind.name == "execmgr"
     assert [e.message for e in rest] == ["x"]
+
+
+def test_a_reused_thread_id_joins_the_run_current_when_it_reappears(tmp_path: Path) -> None:
+    """Windows reuses thread ids: weeks later, thread 3912 is another process's."""
+    r = rule("""
+        id: t
+        title: failed in a run
+        severity: error
+        applies_to: [ccmsetup]
+        events:
+          failed: {message: 'CcmSetup failed with error code'}
+        condition: {any: [failed], by: run}
+        diagnosis: failed in {run}
+        fix: [x]
+    """)
+    log = (
+        cm("==========[ ccmsetup started in process 476 ]==========", "10:00:00", 3396)
+        + cm("In ServiceMain", "10:00:01", 3912)
+        + cm("CcmSetup is exiting with return code 0", "10:00:02", 3912)
+        + cm("==========[ ccmsetup started in process 900 ]==========", "11:00:00", 500)
+        + cm("CcmSetup is exiting with return code 0", "11:00:02", 500)
+        + cm("==========[ ccmsetup started in process 1200 ]==========", "12:00:00", 600)
+        + cm("CcmSetup failed with error code 0x80004005", "12:00:01", 3912)
+    )
+    (finding,) = run(tmp_path, [r], ccmsetup__log=log).findings
+    assert finding.diagnosis == "failed in run 3, process 1200"
