@@ -17,7 +17,9 @@ MIN_LENGTH = 3
 """Shorter literals filter too little to be worth it."""
 
 COMMON = frozenset(
-    ["error", "errors", "failed", "fail", "failure", "unable", "could", "cannot", "not", "return", "code", "service", "create", "connect", "component", "command", "program", "package", "client", "account", "user", "users", "site", "file", "files", "system", "install", "setup", "thread", "time", "date", "warning", "the", "to", "for", "with", "from", "and", "of", "in", "on", "is", "was", "at", "by"]
+    ["error", "errors", "failed", "fail", "failure", "unable", "could", "cannot", "not", "return", "code", "service", "create", "connect", "component", "command", "program", "package", "client", "account", "user", "users", "site", "file", "files", "system", "install", "setup", "thread", "time", "date", "warning", "the", "to", "for", "with", "from", "and", "of", "in", "on", "is", "was", "at", "by",
+     "line", "msi", "action", "value", "property", "request", "status", "state", "message", "download", "successfully",
+     "ccmsetup", "ccm", "sms", "schedule", "scheduler", "job", "data"]
 )
 """Words in nearly every log: a literal made of one of them filters nothing, so a
 rarer literal of the same pattern is preferred when there is a choice."""
@@ -34,49 +36,83 @@ def required_literals(pattern: str) -> tuple[str, ...]:
     return tuple(sorted(set(best))) if best else ()
 
 
+MAX_VARIANTS = 16
+"""Alternatives of a literal run (`(?:mp|source):` is `mp:` or `source:`) kept at most."""
+
+
 def _from_sequence(items: list[tuple[object, object]]) -> list[str]:
-    """The best requirement of a sequence: its longest literal run, or else an
+    """The best requirement of a sequence: one of its literal runs (a run may
+    have variants, from a group of plain alternatives inside it), or else an
     alternation every branch of which has its own literal."""
-    runs: list[str] = []
-    current: list[str] = []
-    alternatives: list[list[str]] = []
+    candidates: list[list[str]] = []
+    current = [""]
+
+    def flush() -> None:
+        nonlocal current
+        if current != [""]:
+            candidates.append(current)
+        current = [""]
+
     for op, value in items:
         if op is _parser.LITERAL:
-            current.append(chr(value))  # type: ignore[arg-type]
+            current = [text + chr(value) for text in current]  # type: ignore[arg-type]
             continue
-        if current:
-            runs.append("".join(current))
-            current = []
+        plain = _plain(op, value)
+        if plain is not None and len(current) * len(plain) <= MAX_VARIANTS:
+            current = [text + option for text in current for option in plain]
+            continue
+        before = current
+        flush()
         if op is _parser.SUBPATTERN:
-            inner = list(value[-1])  # type: ignore[index]
-            found = _from_sequence(inner)
+            found = _from_sequence(list(value[-1]))  # type: ignore[index]
             if found:
-                alternatives.append(found)
+                candidates.append(found)
         elif op is _parser.BRANCH:
-            branches = value[1]  # type: ignore[index]
             options: list[str] = []
-            for branch in branches:
-                found = _from_sequence(list(branch))
+            lead = [(_parser.LITERAL, ord(char)) for char in before[0]] if len(before) == 1 else []
+            for branch in value[1]:  # type: ignore[index]
+                # the run before the alternation goes on into a branch that starts with text
+                found = _from_sequence(lead + list(branch) if branch and branch[0][0] is _parser.LITERAL else list(branch))
                 if not found:
                     options = []
                     break
                 options.extend(found)
             if options:
-                alternatives.append(options)
+                candidates.append(options)
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and value[0] >= 1:  # type: ignore[index]
             found = _from_sequence(list(value[2]))  # type: ignore[index]
             if found:
-                alternatives.append(found)
-    if current:
-        runs.append("".join(current))
-    candidates: list[list[str]] = [[run.lower()] for run in runs if len(run.strip()) >= MIN_LENGTH]
-    candidates += [[option.lower() for option in options] for options in alternatives if all(len(o.strip()) >= MIN_LENGTH for o in options)]
-    if not candidates:
+                candidates.append(found)
+    flush()
+    usable = [sorted({option.lower() for option in options}) for options in candidates if all(len(option.strip()) >= MIN_LENGTH for option in options)]
+    if not usable:
         return []
     # Prefer literals that are not common words, then the requirement whose
     # weakest literal is longest (it filters best), then fewer alternatives.
-    return max(candidates, key=lambda options: (not any(_common(o) for o in options), min(len(o) for o in options), -len(options)))
+    return max(usable, key=lambda options: (not any(_common(o) for o in options), min(len(o) for o in options), -len(options)))
+
+
+def _plain(op: object, value: object) -> list[str] | None:
+    """The texts a group of plain alternatives (`(?:mp|source)`) matches exactly; None otherwise."""
+    if op is _parser.SUBPATTERN:
+        inner = list(value[-1])  # type: ignore[index]
+        if inner and all(item_op is _parser.LITERAL for item_op, _ in inner):
+            return ["".join(chr(char) for _, char in inner)]
+        return _plain(*inner[0]) if len(inner) == 1 else None
+    if op is _parser.BRANCH:
+        options: list[str] = []
+        for branch in value[1]:  # type: ignore[index]
+            if not branch or not all(item_op is _parser.LITERAL for item_op, _ in branch):
+                return None
+            options.append("".join(chr(char) for _, char in branch))
+        return options
+    return None
 
 
 def _common(literal: str) -> bool:
-    return literal.strip(" :=(),.'\"").lower() in COMMON
+    """One or two words, each of which nearly every log has."""
+    words = _WORD.findall(literal.lower())
+    return 0 < len(words) <= 2 and all(word in COMMON for word in words)
+
+
+_WORD = re.compile(r"[a-z0-9]+")

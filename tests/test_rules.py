@@ -157,7 +157,10 @@ def test_templates_are_substituted_never_evaluated() -> None:
     [
         (r"Failed to access source file \((?P<source>[^)]*)\)", ("failed to access source file (",)),
         (r"exit code 5\b|0x80070005|access is denied", ("0x80070005", "access is denied", "exit code 5")),
-        (r"(?:Error|error code) (0x[0-9a-f]+)", ("error", "error code")),
+        (r"(?:Error|error code) (0x[0-9a-f]+)", ("error ", "error code ")),
+        (r"command line:.*[/-](?:mp|source):\S", ("mp:", "source:")),
+        (r"MSI: Action \d{1,2}:\d{2}:\d{2}: Rollback\.", (": rollback.",)),
+        (r"CcmSetup is exiting with return code 10\b|CcmSetup failed with error code", ("ccmsetup failed with error code", "ccmsetup is exiting with return code 10")),
         (r"a.b", ()),
         (r"(ab|c)d", ()),
         (r"\d+", ()),
