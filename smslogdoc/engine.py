@@ -34,7 +34,7 @@ from smslogdoc.inputs import LogInput
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
 from smslogdoc.model import Event, Problem
 from smslogdoc.prefilter import Prefilter
-from smslogdoc.rules import BUILTIN_GROUPS, Condition, LogScope, Rule, render
+from smslogdoc.rules import ADJACENT_LINES, BUILTIN_GROUPS, Condition, LogScope, Rule, render
 from smslogdoc.runs import Run, RunTracker, ThreadNote
 from smslogdoc.timeline import instant
 
@@ -44,8 +44,6 @@ MAX_SIDE_HITS = 10_000
 """Absent and supporting events remembered per condition and log."""
 MAX_CANDIDATES = 32
 """Complete matches kept per group while an absence is undecided."""
-ADJACENT_LINES = 64
-"""An adjacent step must start within this many lines of the step before it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +129,8 @@ class ConditionRun:
             (condition.context, self.context),
         )
         self.every_event = condition.adjacent
+        self.open: set[Key] = set()
+        """Groups of an adjacent sequence with a partial match, which their next event decides."""
         self.dropped: list[tuple[Key, list[Hit], str]] = []
         """Matches that did not count, and why (for --explain); a few at most."""
 
@@ -173,7 +173,7 @@ class ConditionRun:
                     steps.setdefault(key, {}).setdefault(index, hit)
         if self.every_event:
             key = self.key(event, run, {}, scope)
-            if key is not None and key in self.groups:
+            if key in self.open:
                 steps.setdefault(key, {})
         for key, hits in steps.items():
             group = self.groups.get(key)
@@ -182,6 +182,15 @@ class ConditionRun:
                     continue
                 group = self.groups[key] = _Group()
             self._advance(key, group, hits)
+
+    def touch(self, event: Event, run: Run | None, scope: Scope) -> None:
+        """An event that matched none of the rule's events: the next event of its
+        group, it ends a partial match of an adjacent sequence there."""
+        if self.open:
+            key = self.key(event, run, {}, scope)
+            if key in self.open:
+                self.groups[key].partials = {}
+                self.open.discard(key)
 
     def _advance(self, key: Key, group: _Group, hits: dict[int, Hit]) -> None:
         shape = self.condition.shape
@@ -219,6 +228,10 @@ class ConditionRun:
                     advanced[index + 1] = [*partial, hit]
         if self.condition.adjacent:
             group.partials = advanced
+            if advanced:
+                self.open.add(key)
+            else:
+                self.open.discard(key)
         else:
             group.partials.update(advanced)
         done = group.partials.pop(steps, None)
@@ -457,6 +470,7 @@ class Engine:
                     checker = ConditionRun(rule, condition)
                 local.setdefault(number, []).append(checker)
         every_event = [(number, checker) for number, checkers in local.items() for checker in checkers if checker.every_event]
+        followers = {number: _followers(self.rules[number]) for number in active}
         disabled: set[int] = set()
         tracker = RunTracker(kind.runs if kind else None)
         last_time: datetime | None = None
@@ -470,6 +484,9 @@ class Engine:
             for number, name in prefilter.candidates(event.message):
                 if number in disabled:
                     continue
+                waiting = followers[number].get(name)
+                if waiting is not None and not any(local[number][position].open for position in waiting):
+                    continue  # it can only continue a partial match, and none is open
                 rule = self.rules[number]
                 try:
                     captures = rule.events[name].match(event)
@@ -491,7 +508,7 @@ class Engine:
                         condition_run.feed(event, run, seq, names, scope)
             for number, condition_run in every_event:
                 if number not in named and number not in disabled:
-                    condition_run.feed(event, run, seq, {}, scope)
+                    condition_run.touch(event, run, scope)
         results: list[Result] = []
         for number, checkers in local.items():
             if number in disabled:
@@ -568,6 +585,22 @@ class Engine:
             identity=_identity(result),
             runs=frozenset((hit.log, hit.run.key) for hit in [*result.hits, *result.support, *result.context] if hit.run is not None),
         )
+
+
+def _followers(rule: Rule) -> dict[str, tuple[int, ...]]:
+    """Events a rule uses only as a later step of adjacent sequences, with the
+    positions of those conditions: they matter only while one has a partial
+    match open (`after_mp_list`, which matches nearly every record)."""
+    uses: dict[str, list[int]] = {}
+    other: set[str] = set()
+    for position, condition in enumerate(rule.conditions):
+        later = {name for step in condition.steps[1:] for name in step} if condition.adjacent else set()
+        for name in condition.names:
+            if name in later and not any(name in step for step in condition.steps[:1]) and name not in condition.names - {n for step in condition.steps for n in step}:
+                uses.setdefault(name, []).append(position)
+            else:
+                other.add(name)
+    return {name: tuple(positions) for name, positions in uses.items() if name not in other}
 
 
 def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
