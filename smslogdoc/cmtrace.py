@@ -57,7 +57,7 @@ def looks_like_cmtrace(sample: str) -> bool:
     return False
 
 
-def _thread(text: str) -> int | None:
+def thread_id(text: str) -> int | None:
     """The thread id of a header, if it is a number (ASCII digits: `²` is a digit
     to str.isdigit but not to int)."""
     return int(text) if text.isdigit() and text.isascii() else None
@@ -80,7 +80,7 @@ class _Writers:
 
 def parse(stream: TextIO, ctx: ParseContext) -> Iterator[Event]:
     """Events from a CMTrace text stream."""
-    reader = _Reader(ctx)
+    reader = Reader(ctx)
     buffer = ""
     while True:
         chunk = stream.read(CHUNK)
@@ -94,7 +94,7 @@ def parse(stream: TextIO, ctx: ParseContext) -> Iterator[Event]:
             buffer = yield from reader.overlong(buffer, stream)
 
 
-class _Reader:
+class Reader:
     """Scans a text buffer for records, keeping the line count across chunks."""
 
     def __init__(self, ctx: ParseContext) -> None:
@@ -104,6 +104,12 @@ class _Reader:
         self.trailer = Trailer()
         self.cut: tuple[str, int] | None = None
         """A message cut at the cap, waiting for its header: (kept text, first line)."""
+
+    def whole(self, text: str, first_line: int) -> Generator[Event, None, int]:
+        """The events of `text`, whole records that start on line `first_line`
+        (a stretch of a file the scanner picked, see `scan`)."""
+        self.line = first_line
+        return self.records(text, True)
 
     def records(self, buf: str, end_of_file: bool) -> Generator[Event, None, int]:
         """Yield the whole records in `buf`; return how much of it was consumed.
@@ -165,7 +171,7 @@ class _Reader:
                 when,
                 component,
                 _SEVERITY.get(kind, Severity.INFO),
-                _thread(thread),
+                thread_id(thread),
                 message,
                 "cmtrace",
                 source_file,
@@ -247,7 +253,7 @@ class _Reader:
             when,
             component,
             _SEVERITY.get(attributes.get("type", "").strip(), Severity.INFO),
-            _thread(thread),
+            thread_id(thread),
             message,
             "cmtrace",
             source_file,

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from smslogdoc import timeline
+from smslogdoc import scan, timeline
 from smslogdoc.engine import Engine, Tracer, without_explained_fallbacks
 from smslogdoc.findings import Finding
 from smslogdoc.inputs import LogInput, collect
+from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.reader import ReadOptions, read_log
-from smslogdoc.rules import Rule
+from smslogdoc.rules import LogScope, Rule
 
 
 @dataclass
@@ -55,6 +56,17 @@ def merge_by_folder(findings: list[Finding]) -> list[Finding]:
     return list(kept.values())
 
 
+def _diagnose_log(engine: Engine, log: LogInput, options: ReadOptions, since: datetime | None, until: datetime | None) -> list[Finding]:
+    """One log through the engine: a large one is scanned for the records the
+    rules need (see `scan`), any other is read in full."""
+    if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
+        kind = engine.kinds.by_file_name(log.file_name) or engine.kinds.by_components(scan.head(log, options, COMPONENT_SAMPLE))
+        needs = scan.plan(engine.rules, LogScope(kind.name if kind else None, log.file_name), kind)
+        if needs is not None:
+            return engine.log_of_kind(log, scan.read_log(log, needs, options), kind)
+    return engine.log(log, timeline.within(read_log(log, options), since, until))
+
+
 def diagnose(
     paths: Iterable[str],
     rules: list[Rule],
@@ -70,8 +82,7 @@ def diagnose(
     engine = Engine(rules, tracer=tracer)
     findings: list[Finding] = []
     for log in logs:
-        events = timeline.within(read_log(log, options or ReadOptions()), since, until)
-        findings.extend(engine.log(log, events))
+        findings.extend(_diagnose_log(engine, log, options or ReadOptions(), since, until))
     findings = merge_by_folder(without_explained_fallbacks([*findings, *engine.finish()]))
     findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import BinaryIO
@@ -41,7 +41,7 @@ def read_log(log: LogInput, options: ReadOptions = ReadOptions()) -> Iterator[Ev
         yield from read_file(part, report, options)
 
 
-def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOptions()) -> Iterator[Event]:
+def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOptions()) -> Generator[Event, None, None]:
     """The events of one physical file; what goes wrong lands on `report`."""
     try:
         raw = _open(part)

@@ -35,6 +35,8 @@ TEMPLATE_FIELDS = ("log", "run", "occurrences")
 
 REGEX_TIMEOUT = 0.5
 """Seconds one pattern may spend on one record before the rule is stopped."""
+ADJACENT_LINES = 64
+"""An `adjacent` step must start within this many lines of the step before it."""
 
 _RULE_KEYS = {
     "id": "the rule's id, equal to its file name",
