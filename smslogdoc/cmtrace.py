@@ -78,9 +78,10 @@ class _Writers:
         return known
 
 
-def parse(stream: TextIO, ctx: ParseContext) -> Iterator[Event]:
-    """Events from a CMTrace text stream."""
+def parse(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
+    """Events from a CMTrace text stream whose first line is `first_line`."""
     reader = Reader(ctx)
+    reader.line = first_line
     buffer = ""
     while True:
         chunk = stream.read(CHUNK)

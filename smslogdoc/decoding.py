@@ -146,13 +146,21 @@ class Opened:
     sample: str = ""
     """The first part of the text, for deciding the format."""
 
-    def fallback_bytes(self) -> int:
-        """Bytes read as Windows-1252 inside UTF-8 text so far (process-wide counter)."""
-        return _FallbackCount.value
 
-    def replaced_bytes(self) -> int:
-        """Undecodable UTF-16 bytes shown as U+FFFD so far (process-wide counter)."""
-        return _ReplacedCount.value
+
+def fallback_bytes() -> int:
+    """Bytes read as Windows-1252 inside UTF-8 text so far (a process-wide counter)."""
+    return _FallbackCount.value
+
+
+def replaced_bytes() -> int:
+    """Undecodable UTF-16 bytes shown as U+FFFD so far (a process-wide counter)."""
+    return _ReplacedCount.value
+
+
+def errors_for(codec: str) -> str:
+    """The error handler text in `codec` is read with: it never raises."""
+    return {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "smslogdoc-utf16")
 
 
 class _Prefixed(io.RawIOBase):
@@ -255,7 +263,7 @@ def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
         buffered: BinaryIO = raw
     else:
         buffered = io.BufferedReader(_Prefixed(sample, raw), buffer_size=1 << 16)
-    errors = {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "smslogdoc-utf16")
+    errors = errors_for(codec)
     stream = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")
     stream._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]
     text = codecs.decode(sample, codec if codec != "utf-16" else reported, errors)

@@ -23,10 +23,11 @@ when a specific rule explains the same run.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain, islice
+from heapq import merge
+from itertools import chain, islice, product, repeat
 
 from smslogdoc import codes
 from smslogdoc.findings import CONFIRMED, INCONCLUSIVE, Evidence, Finding, raised
@@ -42,6 +43,8 @@ MAX_EVIDENCE = 8
 """Evidence records kept per finding (a count condition may match many)."""
 MAX_SIDE_HITS = 10_000
 """Absent and supporting events remembered per condition and log."""
+RETIRE_BATCH = 64
+"""Runs that can get no more events are forgotten this many at a time."""
 MAX_CANDIDATES = 32
 """Complete matches kept per group while an absence is undecided."""
 
@@ -72,7 +75,7 @@ class Scope:
 Key = tuple[object, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """What one condition has seen in one group of events."""
 
@@ -116,11 +119,7 @@ class ConditionRun:
         for index, step in enumerate(condition.steps):
             for name in step:
                 self.step_of.setdefault(name, []).append(index)
-        self.absent: list[tuple[Key, Hit]] = []
-        self.unless: list[tuple[Key, Hit]] = []
-        self.requires: list[tuple[Key, Hit]] = []
-        self.support: list[tuple[Key, Hit]] = []
-        self.context: list[tuple[Key, Hit]] = []
+        self.absent, self.unless, self.requires, self.support, self.context = (_Sides() for _ in range(5))
         self._sides = (
             (condition.absent, self.absent),
             (condition.unless, self.unless),
@@ -129,6 +128,8 @@ class ConditionRun:
             (condition.context, self.context),
         )
         self.every_event = condition.adjacent
+        self.by_run = "run" in condition.by and "folder" not in condition.by
+        """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
         self.open: set[Key] = set()
         """Groups of an adjacent sequence with a partial match, which their next event decides."""
         self.dropped: list[tuple[Key, list[Hit], str]] = []
@@ -166,7 +167,7 @@ class ConditionRun:
                 if name in names and len(side) < MAX_SIDE_HITS:
                     key = self.key(event, run, captures, scope, partial=True)
                     if key is not None:
-                        side.append((key, hit))
+                        side.add(key, hit)
             for index in self.step_of.get(name, ()):
                 key = self.key(event, run, captures, scope)
                 if key is not None:
@@ -182,6 +183,29 @@ class ConditionRun:
                     continue
                 group = self.groups[key] = _Group()
             self._advance(key, group, hits)
+
+    def retire(self, runs: set[object]) -> None:
+        """The runs with these keys can get no more events: forget what can no
+        longer become a match in them (memory then stays bounded over
+        thousands of runs)."""
+        if not self.by_run:
+            return
+        at = self.condition.by.index("run")
+        matched: set[object] = set()
+        for key in [key for key in self.groups if key[at] in runs]:
+            group = self.groups[key]
+            self.open.discard(key)
+            if group.candidates:
+                matched.add(key[at])
+                group.partials, group.latest = {}, {}
+                group.counted.clear()
+            else:
+                del self.groups[key]
+        self.unless.drop(lambda key: key[at] in runs)
+        self.requires.drop(lambda key: key[at] in runs)
+        # absent, supporting and context events are looked up for matches only
+        for side in (self.absent, self.support, self.context):
+            side.drop(lambda key: key[at] in runs and key[at] not in matched)
 
     def touch(self, event: Event, run: Run | None, scope: Scope) -> None:
         """An event that matched none of the rule's events: the next event of its
@@ -264,13 +288,13 @@ class ConditionRun:
         """Record a complete match unless an `unless` event came first or a
         `requires` event has not come yet; returns whether it counted."""
         last = (hits[-1].log, hits[-1].seq)
-        veto = next((hit for side, hit in self.unless if _compatible(side, key) and (hit.log, hit.seq) <= last), None)
+        veto = next((hit for _, hit in self.unless.compatible(key) if (hit.log, hit.seq) <= last), None)
         if veto is not None:
             self._drop(key, hits, f"{veto.name} came first (line {veto.event.line})")
             return False
         required: list[Hit] = []
         for name in self.condition.requires:
-            found = next((hit for side, hit in self.requires if hit.name == name and _compatible(side, key) and (hit.log, hit.seq) <= last), None)
+            found = next((hit for _, hit in self.requires.compatible(key) if hit.name == name and (hit.log, hit.seq) <= last), None)
             if found is None:
                 self._drop(key, hits, f"required {name} had not occurred")
                 return False
@@ -301,7 +325,7 @@ class ConditionRun:
                     start = hits[0].event.time
                     window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
                     spoiled = next(
-                        (hit for other, hit in self.absent if _compatible(other, key) and (window_end is None or _between(hit, hits[0], window_end))),
+                        (hit for _, hit in self.absent.compatible(key) if window_end is None or _between(hit, hits[0], window_end)),
                         None,
                     )
                     if spoiled is None:
@@ -331,15 +355,16 @@ class ConditionRun:
             results.append(Result(self.rule, condition, key, hits, support, status, note, group.matches, context))
         return results
 
-    def _nearest(self, side: list[tuple[Key, Hit]], key: Key, hits: list[Hit]) -> list[Hit]:
+    def _nearest(self, side: _Sides, key: Key, hits: list[Hit]) -> list[Hit]:
         """For each named optional event, its occurrence in the group nearest the
         match. An occurrence that does not capture a field the group is keyed by
         could belong to any group: with `within`, it must lie in the window."""
         within = self.condition.within
         first, last = hits[0], hits[-1]
         best: dict[str, tuple[int, Hit]] = {}
-        for other, hit in side:
-            if not _compatible(other, key) or (hit.log, hit.seq) in {(h.log, h.seq) for h in hits}:
+        own = {(h.log, h.seq) for h in hits}
+        for other, hit in side.compatible(key):
+            if (hit.log, hit.seq) in own:
                 continue
             wildcard = None in other and None not in key
             if wildcard and within is not None and not (_fits(hit, first, within) and _fits(hit, last, within)):
@@ -370,8 +395,36 @@ def _between(hit: Hit, first: Hit, window_end: float) -> bool:
     return instant(first.event.time) <= instant(hit.event.time) <= window_end
 
 
-def _compatible(side: Key, key: Key) -> bool:
-    return all(a is None or a == b for a, b in zip(side, key, strict=True))
+class _Sides:
+    """The hits of one side list of a condition (absent, unless, requires,
+    supported_by, context) by the group key they were seen with. A key may hold
+    None where the event did not capture the field: it fits every group."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[Key, list[Hit]] = {}
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, key: Key, hit: Hit) -> None:
+        self._by_key.setdefault(key, []).append(hit)
+        self._count += 1
+
+    def drop(self, gone: Callable[[Key], bool]) -> None:
+        """Forget the hits seen with keys for which `gone` is true."""
+        if not self._by_key:
+            return
+        for key in [key for key in self._by_key if gone(key)]:
+            self._count -= len(self._by_key.pop(key))
+
+    def compatible(self, key: Key) -> Iterator[tuple[Key, Hit]]:
+        """(side key, hit) for the hits that fit group `key`, in the order they were seen."""
+        lists = [(variant, found) for variant in set(product(*((value, None) for value in key))) if (found := self._by_key.get(variant))]
+        streams = [zip(repeat(variant), found) for variant, found in lists]
+        if len(streams) == 1:
+            return streams[0]
+        return merge(*streams, key=lambda item: (item[1].log, item[1].seq))
 
 
 def _duration(seconds: float | None) -> str:
@@ -471,6 +524,7 @@ class Engine:
                 local.setdefault(number, []).append(checker)
         every_event = [(number, checker) for number, checkers in local.items() for checker in checkers if checker.every_event]
         followers = {number: _followers(self.rules[number]) for number in active}
+        by_run = [checker for checkers in local.values() for checker in checkers if checker.by_run]
         disabled: set[int] = set()
         tracker = RunTracker(kind.runs if kind else None)
         last_time: datetime | None = None
@@ -509,6 +563,11 @@ class Engine:
             for number, condition_run in every_event:
                 if number not in named and number not in disabled:
                     condition_run.touch(event, run, scope)
+            if len(tracker.retired) >= RETIRE_BATCH:
+                keys = {run.key for run in tracker.retired}
+                for checker in by_run:
+                    checker.retire(keys)
+                tracker.retired.clear()
         results: list[Result] = []
         for number, checkers in local.items():
             if number in disabled:

@@ -8,12 +8,11 @@ with the next file.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from smslogdoc import cmtrace, decoding, detect, ini
 from smslogdoc.context import RECORD_CAP, ParseContext
@@ -81,11 +80,17 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
     found = detect.detect(opened.sample)
     report.format = found.format
     ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
-    fallback_before = opened.fallback_bytes()
-    replaced_before = opened.replaced_bytes()
+    yield from text_events(found.format, opened.stream, ctx, options)
+
+
+def text_events(kind: str, stream: TextIO, ctx: ParseContext, options: ReadOptions, *, first_line: int = 1) -> Iterator[Event]:
+    """The events of a text stream in format `kind` whose first line is
+    `first_line`; what goes wrong lands on the context's report."""
+    report = ctx.report
+    fallback_before, replaced_before = decoding.fallback_bytes(), decoding.replaced_bytes()
     zone = options.zone
     try:
-        for event in _events(found.format, opened.stream, ctx):
+        for event in _events(kind, stream, ctx, first_line):
             if zone is not None and event.time is not None and event.time.tzinfo is None:
                 event.time = event.time.replace(tzinfo=zone)
             report.events += 1
@@ -96,17 +101,17 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
         ctx.problem(f"internal error while parsing ({type(error).__name__}: {error}); rest of the file not read")
     finally:
         ctx.finish()
-        if opened.fallback_bytes() > fallback_before and report.encoding.startswith("utf-8"):
+        if decoding.fallback_bytes() > fallback_before and report.encoding.startswith("utf-8"):
             report.encoding += "+cp1252"
-        replaced = opened.replaced_bytes() - replaced_before
+        replaced = decoding.replaced_bytes() - replaced_before
         if replaced:
             ctx.problem(f"{replaced} byte(s) are not valid {report.encoding.upper()} (an odd last byte or a lone surrogate); shown as U+FFFD")
 
 
-def _events(kind: str, stream: io.TextIOWrapper, ctx: ParseContext) -> Iterator[Event]:
+def _events(kind: str, stream: TextIO, ctx: ParseContext, first_line: int) -> Iterator[Event]:
     if kind == detect.CMTRACE:
-        return cmtrace.parse(stream, ctx)
-    lines = physical_lines(stream, ctx)
+        return cmtrace.parse(stream, ctx, first_line)
+    lines = physical_lines(stream, ctx, first_line)
     if kind == detect.SMSTRACE:
         return assemble(lines, ctx, Trailer())
     if kind == detect.COPIED:

@@ -60,6 +60,9 @@ class RunTracker:
 
     model: RunModel | None
     runs: dict[object, Run] = field(default_factory=dict)
+    retired: list[Run] = field(default_factory=list)
+    """Runs that can get no more records (their threads are free again), for
+    the engine to forget what cannot become a match any more; it empties it."""
 
     def assign(self, events: Iterable[Event | ThreadNote]) -> Iterator[tuple[Event, Run | None]]:
         """(event, its run) for each event; None when the event cannot be placed
@@ -102,6 +105,9 @@ class RunTracker:
                 # Windows reuses thread ids: a thread of a run two starts back
                 # (its process long gone) is free to join a new run.
                 owners = {thread: owner for thread, owner in owners.items() if owner[0] >= count - 1}
+                gone = self.runs.pop(count - 2, None)
+                if gone is not None:
+                    self.retired.append(gone)
                 if event.thread is not None:
                     owners[event.thread] = (count, run)
             elif event.thread is None or not model.owned_threads:

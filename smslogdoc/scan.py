@@ -27,11 +27,14 @@ large generated ones.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import cached_property
 from itertools import islice
 from typing import BinaryIO, Protocol
@@ -43,7 +46,7 @@ from smslogdoc.kinds import Kind
 from smslogdoc.lines import assemble
 from smslogdoc.literals import required_literals
 from smslogdoc.model import Event, FileReport
-from smslogdoc.reader import ReadOptions, read_file
+from smslogdoc.reader import ReadOptions, read_file, text_events
 from smslogdoc.rules import ADJACENT_LINES, LogScope, Rule
 from smslogdoc.runs import ThreadNote
 from smslogdoc.smstrace import Trailer, thread_number
@@ -57,10 +60,15 @@ MIN_SIZE = 8 << 20
 """Smaller files are read in full: scanning pays off on large logs only."""
 TAIL_BYTES = 64 << 10
 """The end of the file is always read (the time the log ends decides open runs)."""
+SEGMENT_BLOCKS = 128
+"""Blocks scanned before their spans are handed on (64 MiB at the default cap)."""
 READ_SIZE = 1 << 20
 """The second pass reads this much at a time and parses the spans inside."""
 MAX_SPANS = 1 << 19
-"""Past this many stretches to read, the file is read in full (hits are dense)."""
+"""Past this many stretches to read, the file is read in full (hits are dense):
+the scan's memory stays bounded whatever the file's size."""
+MAX_NOTED = 1 << 20
+"""Likewise for the threads noted between runs."""
 _CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "smslogdoc_cp1252": "smslogdoc_cp1252"}
 """Encodings whose bytes lower-case as their text does, and how to decode a stretch."""
 _LOWERS_TO_ASCII = (b"\xc4\xb0", b"\xe2\x84\xaa")
@@ -101,8 +109,16 @@ class Plan:
         matching is the fast one; it may skip a literal that overlaps another,
         but only one in the same record and with the same reach."""
         groups: list[tuple[Reach | None, tuple[bytes, ...]]] = [(None, self.literals), *self.reaches]
-        first = ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
-        return [(reach, ahocorasick_rs.BytesAhoCorasick(list(literals), matchkind=first)) for reach, literals in groups if literals]
+        return [(reach, _automaton(literals)) for reach, literals in groups if literals]
+
+    @cached_property
+    def starts_automaton(self) -> ahocorasick_rs.BytesAhoCorasick | None:
+        """Finds the records that may start a run (the threads seen between two matter)."""
+        return _automaton(self.starts) if self.starts else None
+
+
+def _automaton(literals: Iterable[bytes]) -> ahocorasick_rs.BytesAhoCorasick:
+    return ahocorasick_rs.BytesAhoCorasick(list(literals), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST)
 
 
 def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | None:
@@ -221,6 +237,10 @@ class _Layout(Protocol):
         """The thread id of the record in block[start:end], as the parser reads it."""
         ...
 
+    def count(self, data: bytes) -> int:
+        """The records in bytes of whole regular records."""
+        ...
+
     def parse(self, text: str, first_line: int) -> Iterator[Event]:
         """The events of a stretch of whole records."""
         ...
@@ -266,6 +286,9 @@ class _CMTrace:
         found = block.find(_OPEN, pos)
         return len(block) if found < 0 else found
 
+    def count(self, data: bytes) -> int:
+        return data.count(_OPEN)
+
     def thread(self, block: bytes, start: int, end: int) -> int | None:
         found = _CM_HEADER_THREAD.search(block, block.rfind(_CLOSE, start, end), end)
         return cmtrace.thread_id(found[1].decode("latin-1")) if found else None
@@ -304,6 +327,9 @@ class _SmsTrace:
         found = block.find(b"\n", pos)
         return len(block) if found < 0 else found + 1
 
+    def count(self, data: bytes) -> int:
+        return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
     def thread(self, block: bytes, start: int, end: int) -> int | None:
         found = _SMS_THREAD.search(block, start, end)
         return thread_number(found[1].decode("latin-1").strip()) if found else None
@@ -325,34 +351,71 @@ class _Irregular(Exception):
 
 @dataclass
 class _Spans:
-    """Stretches of the file to read: (start, end, line of start), mostly in order."""
+    """Stretches of the file to read, (start, end, line of start), kept sorted
+    and merged where they touch; compact, as a large file has many."""
 
     starts: array[int] = field(default_factory=lambda: array("q"))
     ends: array[int] = field(default_factory=lambda: array("q"))
     lines: array[int] = field(default_factory=lambda: array("q"))
 
+    def __len__(self) -> int:
+        return len(self.starts)
+
     def add(self, start: int, end: int, line: int) -> None:
         if end <= start:
             return
-        if self.starts and self.starts[-1] <= start <= self.ends[-1]:
-            self.ends[-1] = max(self.ends[-1], end)  # touches the last one: one span
-            return
-        if len(self.starts) >= MAX_SPANS:
-            raise _Irregular
-        self.starts.append(start)
-        self.ends.append(end)
-        self.lines.append(line)
+        starts, ends, lines = self.starts, self.ends, self.lines
+        at = len(starts) if not starts or start >= starts[-1] else bisect_right(starts, start)  # nearly always the end
+        if at and start <= ends[at - 1]:  # it touches the one before: grow that one
+            at -= 1
+            ends[at] = max(ends[at], end)
+        else:
+            if len(starts) >= MAX_SPANS:
+                raise _Irregular  # hits are dense: reading everything costs no more
+            starts.insert(at, start)
+            ends.insert(at, end)
+            lines.insert(at, line)
+        while at + 1 < len(starts) and starts[at + 1] <= ends[at]:  # and swallows those after it
+            ends[at] = max(ends[at], ends[at + 1])
+            del starts[at + 1], ends[at + 1], lines[at + 1]
 
-    def merged(self) -> list[tuple[int, int, int]]:
-        ordered = sorted(zip(self.starts, self.ends, self.lines, strict=True))
-        out: list[tuple[int, int, int]] = []
-        for start, end, line in ordered:
-            if out and start <= out[-1][1]:
-                if end > out[-1][1]:
-                    out[-1] = (out[-1][0], end, out[-1][2])
-                continue
-            out.append((start, end, line))
-        return out
+    def __iter__(self) -> Iterator[tuple[int, int, int]]:
+        return zip(self.starts, self.ends, self.lines, strict=True)
+
+    def split(self, count: int) -> list[tuple[int, int, int]]:
+        """Take out the first `count` spans."""
+        taken = list(zip(self.starts[:count], self.ends[:count], self.lines[:count], strict=True))
+        del self.starts[:count], self.ends[:count], self.lines[:count]
+        return taken
+
+
+@dataclass
+class _Notes:
+    """Thread notes, compact: for each, its offset and its threads."""
+
+    offsets: array[int] = field(default_factory=lambda: array("q"))
+    ends: array[int] = field(default_factory=lambda: array("q"))
+    """Where each note's threads end in `threads`."""
+    threads: array[int] = field(default_factory=lambda: array("q"))
+
+    def add(self, offset: int, threads: Iterable[int]) -> None:
+        self.threads.extend(threads)
+        if len(self.threads) > MAX_NOTED:
+            raise _Irregular
+        self.offsets.append(offset)
+        self.ends.append(len(self.threads))
+
+    def split(self, upto: int) -> list[tuple[int, ThreadNote]]:
+        """Take out the notes at offsets up to `upto`."""
+        count = bisect_right(self.offsets, upto)
+        taken, begin = [], 0
+        for offset, end in zip(self.offsets[:count], self.ends[:count], strict=True):
+            taken.append((offset, ThreadNote(frozenset(self.threads[begin:end]))))
+            begin = end
+        del self.offsets[:count], self.ends[:count], self.threads[:begin]
+        for index in range(len(self.ends)):
+            self.ends[index] -= begin
+        return taken
 
 
 @dataclass
@@ -374,56 +437,92 @@ class _Reach:
     thread: int | None
 
 
-class _Scanner:
-    """The first pass over one file."""
+@dataclass(frozen=True)
+class _Cut:
+    """Where what has been handed on ends: the offset and line of the first
+    record not handed on yet, and how many records came before it."""
 
-    def __init__(self, layout: _Layout, plan: Plan, codec: str, block_size: int) -> None:
+    offset: int
+    line: int
+    records: int
+
+
+class _Scanner:
+    """The first pass over one file, a segment of blocks at a time: the spans
+    and notes of a segment are handed on before the next is scanned, so memory
+    does not grow with the file."""
+
+    def __init__(self, layout: _Layout, plan: Plan, codec: str, block_size: int, raw: BinaryIO, start: int, size: int) -> None:
         self.layout = layout
         self.plan = plan
         self.codec = codec
         self.block_size = block_size
+        self.raw = raw
+        self.size = size
+        self.start = start
+        """Where the text of the file starts (after a byte-order mark)."""
         self.spans = _Spans()
-        self.records = 0
+        self.notes = _Notes()
+        """(offset, threads) when the log's runs own threads: the threads of the stretch before the offset."""
+        self.noted: set[bytes] = set()
+        """Threads noted since the last record that may start a run (a stretch may span blocks)."""
         self.reaches: list[_Reach] = []
         """Reaches of anchors that go on past the block they were found in."""
         self.previous: _Block | None = None
-        """The block before the one being scanned (an anchor's reach may go back into it)."""
-        self.start = 0
-        """Where the text of the file starts (after a byte-order mark)."""
-        self.notes: list[tuple[int, ThreadNote]] = []
-        """(offset, threads first seen before it since the last note) when the log's runs own threads."""
-        self.noted: set[bytes] = set()
-        """Threads noted since the last record that may start a run."""
+        """The last block scanned (the next one's reaches may go back into it)."""
+        self.records = 0
+        self.read_at, self.offset, self.line = start, start, 1
+        """Where pass 1 reads next; where the next block starts, and its line."""
+        self.carry = b""
+        self.done = False
+        self.cut = _Cut(start, 1, 0)
 
-    def scan(self, raw: BinaryIO, start: int, size: int) -> None:
-        self.start = start
-        raw.seek(start)
-        carry = b""
-        offset, line = start, 1
-        while True:
+    def segment(self, blocks: int) -> None:
+        """Scan up to `blocks` more blocks (the rest, if the file ends first)."""
+        raw = self.raw
+        while blocks > 0:
+            raw.seek(self.read_at)
             data = raw.read(self.block_size)
-            buf = carry + data if carry else data
-            final = raw.tell() >= size or not data
+            self.read_at += len(data)
+            buf = self.carry + data if self.carry else data
+            final = self.read_at >= self.size or not data
             if final:
-                block, carry = buf, b""
+                block, self.carry = buf, b""
             else:
                 cut = self.layout.cut(buf)
                 if cut <= 0:
                     if len(buf) > self.block_size:
                         raise _Irregular  # one record longer than a block
-                    carry = buf
+                    self.carry = buf
                     continue
-                block, carry = buf[:cut], buf[cut:]
+                block, self.carry = buf[:cut], buf[cut:]
+            current = _Block(block, self.offset, self.line)
             if block:
-                current = _Block(block, offset, line)
                 self.block(current, final)
-                offset += len(block)
-                line += block.count(b"\n")
+                self.offset += len(block)
+                self.line += block.count(b"\n")
             if final:
-                self.tail(current if block else self.previous, offset)
+                self.tail(current if block else self.previous, self.offset)
+                self.done = True
                 return
-            if block:
-                self.previous = current
+            self.previous = current
+            blocks -= 1
+
+    def handover(self) -> tuple[list[tuple[int, int, int]], list[tuple[int, ThreadNote]]]:
+        """The spans and notes nothing scanned later can change: all at the end
+        of the file, else those before the last block scanned."""
+        last = self.previous
+        if self.done or last is None:
+            spans, notes = self.spans.split(len(self.spans)), self.notes.split(1 << 62)
+            self.cut = _Cut(self.offset, self.line, self.records)
+            return spans, notes
+        spans = self.spans.split(bisect_right(self.spans.starts, last.offset - 1))
+        if spans and spans[-1][1] > last.offset:  # it runs on into the last block: split it there
+            start, end, line = spans[-1]
+            spans[-1] = (start, last.offset, line)
+            self.spans.add(last.offset, end, last.line)
+        self.cut = _Cut(last.offset, last.line, self.records - self.layout.count(last.data))
+        return spans, self.notes.split(last.offset)
 
     def check(self, data: bytes, final: bool) -> int:
         """The number of records in a block, or _Irregular."""
@@ -459,17 +558,12 @@ class _Scanner:
                 record = layout.start(data, at)
                 known = marks.get(record)
                 marks[record] = reach if known is None else known if reach is None else known | reach
-        counted, line, skipped = 0, block.line, 0
+        counted, line = 0, block.line
         for record in sorted(marks):
             line += data.count(b"\n", counted, record)
             counted = record
             end = layout.end(data, record + 1)
             self.spans.add(block.offset + record, block.offset + end, line)
-            if plan.starts:
-                self._note(data, skipped, record, block.offset + record)
-                skipped = end
-                if any(start in lowered[record:end] for start in plan.starts):
-                    self.noted = set()  # a run may start here: threads seen from now on are its
             reach = marks[record]
             if reach is not None:
                 thread = layout.thread(data, record, end) if reach.own_thread else None
@@ -478,16 +572,25 @@ class _Scanner:
                 if reach.after:
                     next_line = line + data.count(b"\n", record, end)
                     self._forward(block, end, next_line, _Reach(next_line - 1 + reach.after, thread))
-        if plan.starts:
-            self._note(data, skipped, len(data), block.offset + len(data))
+        if plan.starts_automaton is not None:
+            self._note_threads(block, lowered, plan.starts_automaton)
+
+    def _note_threads(self, block: _Block, lowered: bytes, starts: ahocorasick_rs.BytesAhoCorasick) -> None:
+        """Note the threads of each stretch between records that may start a run,
+        at its end. Within a stretch no run starts, so a thread's owner is the
+        same wherever in the stretch it first appears."""
+        data, since = block.data, 0
+        for record in sorted({self.layout.start(data, at) for _, at, _ in starts.find_matches_as_indexes(lowered)}):
+            self._note(data, since, record, block.offset + record)
+            self.noted = set()
+            since = record
+        self._note(data, since, len(data), block.offset + len(data))
 
     def _note(self, data: bytes, start: int, end: int, offset: int) -> None:
-        """Note the threads of the records in data[start:end], read or not, that
-        were not noted since the last record that may start a run."""
         found = set(_CM_THREAD.findall(data, start, end)) - self.noted
         if found:
             self.noted |= found
-            self.notes.append((offset, ThreadNote(frozenset(int(thread) for thread in found))))
+            self.notes.add(offset, (int(thread) for thread in found))
 
     def _forward(self, block: _Block, pos: int, line: int, reach: _Reach) -> None:
         """Read the records from `pos` (on `line`) in `reach`; what goes on past
@@ -595,43 +698,66 @@ def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptio
             layout = _SmsTrace(ctx)
         else:
             raise _Irregular
-        scanner = _Scanner(layout, plan, _CODECS[codec], block_size)
-        start = 3 if codec == "utf-8-sig" else 0
-        size = part.path.stat().st_size
-        scanner.scan(raw, start, size)
+        scanner = _Scanner(layout, plan, _CODECS[codec], block_size, raw, 3 if codec == "utf-8-sig" else 0, part.path.stat().st_size)
+        scanner.segment(SEGMENT_BLOCKS)
     except (_Irregular, OSError, ValueError):
         raw.close()
-        return None
-    report.encoding, report.format, report.events = reported, found.format, scanner.records
-    return _events(raw, scanner.spans.merged(), scanner.notes, layout, ctx, _CODECS[codec], options)
+        return None  # nothing handed on yet: the file is read in full as usual
+    report.encoding, report.format = reported, found.format
+    return _events(scanner, ctx, found.format, options)
 
 
-def _events(
-    raw: BinaryIO,
-    spans: Sequence[tuple[int, int, int]],
-    notes: Sequence[tuple[int, ThreadNote]],
-    layout: _Layout,
-    ctx: ParseContext,
-    codec: str,
-    options: ReadOptions,
-) -> Iterator[Event | ThreadNote]:
-    """The second pass: parse the spans (read a window at a time), with the
-    thread notes in their place between them."""
-    zone = options.zone
-    errors = "smslogdoc-cp1252" if codec == "utf-8" else "strict"
-    window, window_start = b"", 0
-    next_note = 0
+def _events(scanner: _Scanner, ctx: ParseContext, kind: str, options: ReadOptions) -> Iterator[Event | ThreadNote]:
+    """The second pass, a segment at a time: parse the spans, with the thread
+    notes in their place between them. A segment that is not regular, and
+    what follows, is read in full."""
+    report, raw = ctx.report, scanner.raw
+    errors = "smslogdoc-cp1252" if scanner.codec == "utf-8" else "strict"
     with raw:
-        for begin, end, line in spans:
-            while next_note < len(notes) and notes[next_note][0] <= begin:
-                yield notes[next_note][1]
-                next_note += 1
-            if begin < window_start or end > window_start + len(window):
-                raw.seek(begin)
-                window, window_start = raw.read(max(READ_SIZE, end - begin)), begin
-            text = window[begin - window_start : end - window_start].decode(codec, errors)
-            for event in layout.parse(text, line):
-                if zone is not None and event.time is not None and event.time.tzinfo is None:
-                    event.time = event.time.replace(tzinfo=zone)
-                yield event
+        try:
+            while True:
+                spans, notes = scanner.handover()
+                report.events = scanner.cut.records
+                yield from _parse_spans(raw, spans, notes, scanner.layout, scanner.codec, errors, options.zone)
+                if scanner.done:
+                    break
+                try:
+                    scanner.segment(SEGMENT_BLOCKS)
+                except (_Irregular, ValueError):
+                    raw.seek(scanner.cut.offset)
+                    stream = io.TextIOWrapper(raw, encoding=scanner.codec, errors=errors, newline="")
+                    yield from text_events(kind, stream, ctx, options, first_line=scanner.cut.line)
+                    return  # text_events has finished the report
+        except OSError as error:
+            ctx.problem(f"read error, rest of the file not read: {error.strerror or error}")
     ctx.finish()
+
+
+def _parse_spans(
+    raw: BinaryIO,
+    spans: Iterable[tuple[int, int, int]],
+    notes: Iterable[tuple[int, ThreadNote]],
+    layout: _Layout,
+    codec: str,
+    errors: str,
+    zone: tzinfo | None,
+) -> Iterator[Event | ThreadNote]:
+    """Parse spans (reading a window of the file at a time), with the notes in place."""
+    window, window_start = b"", 0
+    pending = iter(notes)
+    note = next(pending, None)
+    for begin, end, line in spans:
+        while note is not None and note[0] <= begin:
+            yield note[1]
+            note = next(pending, None)
+        if begin < window_start or end > window_start + len(window):
+            raw.seek(begin)
+            window, window_start = raw.read(max(READ_SIZE, end - begin)), begin
+        text = window[begin - window_start : end - window_start].decode(codec, errors)
+        for event in layout.parse(text, line):
+            if zone is not None and event.time is not None and event.time.tzinfo is None:
+                event.time = event.time.replace(tzinfo=zone)
+            yield event
+    while note is not None:
+        yield note[1]
+        note = next(pending, None)

@@ -400,3 +400,55 @@ def test_a_reused_thread_id_joins_the_run_current_when_it_reappears(tmp_path: Pa
     )
     (finding,) = run(tmp_path, [r], ccmsetup__log=log).findings
     assert finding.diagnosis == "failed in run 3, process 1200"
+
+
+def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over thousands of runs, the state kept per run (partial matches, side
+    events) is dropped once a run can get no more records: memory stays
+    bounded, and the findings are those of keeping everything."""
+    from smslogdoc import engine
+
+    r = rule("""
+        id: t
+        title: failed without a source given
+        severity: error
+        applies_to: [ccmsetup]
+        events:
+          given: {message: 'command line:.*/mp:'}
+          started: {message: 'Running as user'}
+          failed: {message: 'No valid source or MP locations'}
+          never: {message: 'never written'}
+        condition:
+          - {any: [failed], by: run, unless: [given]}
+          - {sequence: [started, never], by: run}
+        diagnosis: failed in {run}
+        fix: [x]
+    """)
+    log = []
+    for number in range(1, 700):
+        log.append(cm(f"==========[ ccmsetup started in process {number} ]==========", "10:00:00", 1000 + number % 50 * 4))
+        log.append(cm('Running as user "SYSTEM"', "10:00:01", 1000 + number % 50 * 4))
+        if number % 100:
+            log.append(cm("Ccmsetup command line: ccmsetup.exe /mp:mp01", "10:00:01", 1000 + number % 50 * 4))
+        log.append(cm("No valid source or MP locations", "10:00:02", 1000 + number % 50 * 4))
+    (tmp_path / "ccmsetup.log").write_text("".join(log), encoding="utf-8", newline="")
+    checkers: list[engine.ConditionRun] = []
+    created = engine.ConditionRun.__init__
+
+    def remember(self: engine.ConditionRun, *args: object) -> None:
+        created(self, *args)  # type: ignore[arg-type]
+        checkers.append(self)
+
+    monkeypatch.setattr(engine.ConditionRun, "__init__", remember)
+    kept = diagnose([str(tmp_path)], [r])
+    assert all(len(checker.groups) <= 3 * engine.RETIRE_BATCH + 10 for checker in checkers)
+    assert all(len(checker.unless) <= 3 * engine.RETIRE_BATCH for checker in checkers)
+    (finding,) = kept.findings
+    assert finding.occurrences == 6  # runs 100, 200 ... 600 had no /mp:
+
+    monkeypatch.setattr(engine.ConditionRun, "retire", lambda self, runs: None)
+    monkeypatch.setattr(engine, "MAX_SIDE_HITS", 1 << 30)
+    everything = diagnose([str(tmp_path)], [r])
+    assert [(f.group, f.occurrences, [e.line for e in f.evidence]) for f in everything.findings] == [
+        (f.group, f.occurrences, [e.line for e in f.evidence]) for f in kept.findings
+    ]

@@ -18,7 +18,6 @@ from smslogdoc import report, scan
 from smslogdoc.diagnose import diagnose
 from smslogdoc.inputs import collect
 from smslogdoc.kinds import load_kinds
-from smslogdoc.model import FileReport
 from smslogdoc.reader import ReadOptions
 from smslogdoc.rules import LogScope, Rule, load_rules, parse_rule
 from smslogdoc.runs import ThreadNote
@@ -29,8 +28,11 @@ SMALL_BLOCKS = ReadOptions(record_cap=128 << 10)
 """Scan blocks of 64 KiB: a log of a few hundred KiB is many blocks."""
 
 
-def outcome(paths: list[str], monkeypatch: pytest.MonkeyPatch, *, sparse: bool, rules: list[Rule] = RULES, options: ReadOptions = SMALL_BLOCKS) -> str:
+def outcome(
+    paths: list[str], monkeypatch: pytest.MonkeyPatch, *, sparse: bool, rules: list[Rule] = RULES, options: ReadOptions = SMALL_BLOCKS, segment: int = 3
+) -> str:
     monkeypatch.setattr(scan, "MIN_SIZE", 0 if sparse else 1 << 62)
+    monkeypatch.setattr(scan, "SEGMENT_BLOCKS", segment)  # hand spans on every few blocks, as in a large file
     result = diagnose(paths, rules, options=options)
     out = io.StringIO()
     report.write_json(result, result.findings, out)
@@ -107,6 +109,7 @@ def test_sparse_reading_skips_most_records(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "ccmsetup.log"
     path.write_text(large_log([healthy], 40, CM_THREAD, 'thread="{}"'), encoding="utf-8", newline="")
     monkeypatch.setattr(scan, "MIN_SIZE", 0)
+    monkeypatch.setattr(scan, "SEGMENT_BLOCKS", 2)
     (log,) = collect([str(path)], [])
     needs = scan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), load_kinds().get("ccmsetup"))
     assert needs is not None and needs.starts  # ccmsetup runs own their threads
@@ -128,17 +131,19 @@ def test_sparse_reading_skips_most_records(tmp_path: Path, monkeypatch: pytest.M
         (b"<![LOG[ a stray start marker", "a stray start marker"),
     ],
 )
-def test_an_irregular_stretch_makes_the_file_read_in_full(big_logs: Path, tmp_path: Path, damage: bytes, why: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_irregular_stretch_is_read_in_full(big_logs: Path, tmp_path: Path, damage: bytes, why: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Damage half-way: the file is scanned up to the segment holding it, read in
+    full from there, and the damage is reported as a full read reports it."""
     data = (big_logs / "ccmsetup.log").read_bytes()
-    at = data.index(b"]LOG]!>", len(data) // 2)
+    at = data.index(b"]LOG]!>", len(data) * 2 // 3)
     damaged = tmp_path / "ccmsetup.log"
     damaged.write_bytes(data[:at] + damage + data[at:])
     same_both_ways([str(damaged)], monkeypatch)
     (log,) = collect([str(damaged)], [])
     needs = scan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), load_kinds().get("ccmsetup"))
     assert needs is not None
-    monkeypatch.setattr(scan, "MIN_SIZE", 0)
-    assert scan._scanned(log.parts[0], FileReport(str(damaged)), needs, SMALL_BLOCKS) is None, why
+    events = [item for item in scan.read_log(log, needs, SMALL_BLOCKS) if not isinstance(item, ThreadNote)]
+    assert len(events) < log.reports[0].events, why  # the start was scanned, not read in full
 
 
 def test_a_rule_that_needs_every_record_means_no_scan() -> None:
@@ -161,9 +166,11 @@ def test_a_rule_that_needs_every_record_means_no_scan() -> None:
     assert scan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), kind) is not None
 
 
-def test_a_reach_across_scan_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`failure, then Next retry` (an adjacent pair) where a scan block starts at
-    the retry: the failure it needs is in the block before."""
+@pytest.mark.parametrize("segment", [1, 3])
+def test_a_reach_across_scan_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, segment: int) -> None:
+    """`failure, then Next retry` (an adjacent pair) where a scan block (and with
+    one-block segments, a segment) starts at the retry: the failure it needs is
+    in the block before."""
     (retry,) = [text for text in examples("ccmsetup.log") if "Failed to download files through BITS" in text]
     records = ["<![LOG[" + part for part in crlf(retry).split("<![LOG[")[1:]]
     last = records.pop()  # Next retry in 10 minute(s)...
@@ -179,5 +186,5 @@ def test_a_reach_across_scan_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert text.index(last) == block - 10
     log = tmp_path / "ccmsetup.log"
     log.write_text(text, encoding="utf-8", newline="")
-    full = same_both_ways([str(log)], monkeypatch)
+    full = same_both_ways([str(log)], monkeypatch, segment=segment)
     assert "ccmsetup-download-retry-loop" in full and "Failed to download files through BITS" in full
