@@ -166,6 +166,7 @@ def diagnose(
     until: Until = None,
     tz: Zone = None,
     explain: Annotated[str | None, typer.Option("--explain", help="Show, step by step, what rule RULE matched and what was missing.", metavar="RULE")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes to read many folders with; 0 (default) means one per core.", min=0)] = 0,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -193,7 +194,9 @@ def diagnose(
         if explain not in {rule.id for rule in rules}:
             fail(f"--explain: no loaded rule has the id {explain!r} (see smslogdoc rules list)")
         tracer = Tracer(explain)
-    outcome = run(_input_paths(paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer)
+    from smslogdoc.workers import cores
+
+    outcome = run(_input_paths(paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=jobs or cores())
     shown = [f for f in outcome.findings if _LEVELS.index(f.severity) >= _LEVELS.index(min_severity)]
     out = console()
     if tracer is not None:

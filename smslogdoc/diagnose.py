@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from smslogdoc import scan, timeline
+from smslogdoc import scan, timeline, workers
 from smslogdoc.engine import Engine, Tracer, without_explained_fallbacks
 from smslogdoc.findings import Finding
 from smslogdoc.inputs import LogInput, collect
@@ -56,17 +56,6 @@ def merge_by_folder(findings: list[Finding]) -> list[Finding]:
     return list(kept.values())
 
 
-def _diagnose_log(engine: Engine, log: LogInput, options: ReadOptions, since: datetime | None, until: datetime | None) -> list[Finding]:
-    """One log through the engine: a large one is scanned for the records the
-    rules need (see `scan`), any other is read in full."""
-    if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
-        kind = engine.kinds.by_file_name(log.file_name) or engine.kinds.by_components(scan.head(log, options, COMPONENT_SAMPLE))
-        needs = scan.plan(engine.rules, LogScope(kind.name if kind else None, log.file_name), kind)
-        if needs is not None:
-            return engine.log_of_kind(log, scan.read_log(log, needs, options), kind)
-    return engine.log(log, timeline.within(read_log(log, options), since, until))
-
-
 def diagnose(
     paths: Iterable[str],
     rules: list[Rule],
@@ -75,15 +64,49 @@ def diagnose(
     since: datetime | None = None,
     until: datetime | None = None,
     tracer: Tracer | None = None,
+    jobs: int = 1,
 ) -> Outcome:
-    """Run `rules` over the logs found under `paths` (files, folders, `-`)."""
+    """Run `rules` over the logs found under `paths` (files, folders, `-`),
+    on up to `jobs` processes when there are many folders to read."""
     problems: list[Problem] = []
     logs = collect(paths, problems)
-    engine = Engine(rules, tracer=tracer)
-    findings: list[Finding] = []
-    for log in logs:
-        findings.extend(_diagnose_log(engine, log, options or ReadOptions(), since, until))
-    findings = merge_by_folder(without_explained_fallbacks([*findings, *engine.finish()]))
+    options = options or ReadOptions()
+    numbered = list(enumerate(logs))
+    if tracer is None and workers.worth_it(logs, jobs):
+        findings, found_problems = workers.diagnose_in_parallel(numbered, rules, options, since, until, jobs)
+    else:
+        findings, found_problems = diagnose_logs(numbered, rules, options, since, until, tracer)
+    findings = merge_by_folder(without_explained_fallbacks(findings))
     findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]
-    return Outcome(findings, files, problems + engine.problems, logs, len(rules))
+    return Outcome(findings, files, problems + found_problems, logs, len(rules))
+
+
+def diagnose_logs(
+    numbered: Iterable[tuple[int, LogInput]],
+    rules: list[Rule],
+    options: ReadOptions,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    tracer: Tracer | None = None,
+) -> tuple[list[Finding], list[Problem]]:
+    """The findings of some logs, each with its number in the whole input, and
+    the problems the rules met. Folder-wide rules see the folders given here,
+    so all of a folder's logs must be among them."""
+    engine = Engine(rules, tracer=tracer)
+    findings: list[Finding] = []
+    for number, log in numbered:
+        findings.extend(_diagnose_log(engine, log, number, options, since, until))
+    findings.extend(engine.finish())
+    return findings, engine.problems
+
+
+def _diagnose_log(engine: Engine, log: LogInput, number: int, options: ReadOptions, since: datetime | None, until: datetime | None) -> list[Finding]:
+    """One log through the engine: a large one is scanned for the records the
+    rules need (see `scan`), any other is read in full."""
+    if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
+        kind = engine.kinds.by_file_name(log.file_name) or engine.kinds.by_components(scan.head(log, options, COMPONENT_SAMPLE))
+        needs = scan.plan(engine.rules, LogScope(kind.name if kind else None, log.file_name), kind)
+        if needs is not None:
+            return engine.log_of_kind(log, scan.read_log(log, needs, options), kind, number=number)
+    return engine.log(log, timeline.within(read_log(log, options), since, until), number=number)

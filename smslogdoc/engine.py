@@ -490,17 +490,18 @@ class Engine:
         head = list(islice(events, COMPONENT_SAMPLE))
         return self.kinds.by_components(head), chain(head, events)
 
-    def log(self, log: LogInput, events: Iterable[Event]) -> list[Finding]:
+    def log(self, log: LogInput, events: Iterable[Event], *, number: int | None = None) -> list[Finding]:
         """Run the rules over one log's events; its findings (folder-wide rules
-        wait for `finish`)."""
+        wait for `finish`). `number` is the log's place in the whole input
+        (by default, the next): it orders findings."""
         kind, stream = self.kind_of(log, iter(events))
-        return self.log_of_kind(log, stream, kind)
+        return self.log_of_kind(log, stream, kind, number=number)
 
-    def log_of_kind(self, log: LogInput, stream: Iterable[Event | ThreadNote], kind: Kind | None) -> list[Finding]:
+    def log_of_kind(self, log: LogInput, stream: Iterable[Event | ThreadNote], kind: Kind | None, *, number: int | None = None) -> list[Finding]:
         """`log` for a caller that already knows the log's kind; `stream` may
         carry `ThreadNote`s for stretches of the log a scan skipped."""
-        index = self._logs
-        self._logs += 1
+        index = self._logs if number is None else number
+        self._logs = index + 1
         self._folders[index] = log.folder
         scope = Scope(log.name, log.folder, index, kind)
         where = LogScope(kind.name if kind else None, log.file_name)

@@ -80,6 +80,17 @@ def test_exit_codes_follow_fail_on() -> None:
     assert invoke("diagnose", str(S01), "--fail-on", "bogus").exit_code == 2
 
 
+def test_jobs_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smslogdoc import workers
+
+    monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    one = invoke("diagnose", str(SAMPLES), "--format", "json", "--jobs", "1")
+    two = invoke("diagnose", str(SAMPLES), "--format", "json", "-j", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert invoke("diagnose", str(SAMPLES), "--jobs", "-1").exit_code == 2
+
+
 def test_healthy_samples_have_no_finding() -> None:
     for name in ("ccmsetup-healthy", "ccmsetup-noservice-healthy", "execmgr-healthy", "smsapm32-healthy", "push-healthy"):
         result = invoke("diagnose", str(SAMPLES / name), "--format", "json", "--min-severity", "warning")

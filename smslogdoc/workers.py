@@ -1,0 +1,106 @@
+"""Diagnosing many logs on several cores.
+
+Work is shared out by folder: the logs of one folder (one machine) go to one
+worker process, since folder-wide rules correlate them. Each log keeps its
+number in the whole input and results come back in input order, so the
+findings are exactly those one process finds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
+from datetime import datetime
+
+from smslogdoc.findings import Finding
+from smslogdoc.inputs import LogInput
+from smslogdoc.model import FileReport, Problem
+from smslogdoc.reader import ReadOptions
+from smslogdoc.rules import Rule
+
+MIN_BYTES = 8 << 20
+"""Less input than this is read in one process: starting workers would cost more."""
+BATCHES_PER_WORKER = 8
+"""Folders go out in this many batches per worker, so a slow folder does not leave the others idle."""
+
+_rules: list[Rule] = []
+"""A worker's rules, received once when it starts."""
+
+
+def cores() -> int:
+    """How many processes `--jobs 0` (all cores) means."""
+    return os.cpu_count() or 1
+
+
+def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
+    """Whether to share the logs out: several jobs, several folders, enough
+    bytes, and no standard input (which only this process can read)."""
+    if jobs < 2 or len({log.folder for log in logs}) < 2:
+        return False
+    size = 0
+    for log in logs:
+        for part in log.parts:
+            if part.path is None:
+                return False
+            with suppress(OSError):
+                size += part.path.stat().st_size
+    return size >= MIN_BYTES
+
+
+def diagnose_in_parallel(
+    numbered: Sequence[tuple[int, LogInput]],
+    rules: list[Rule],
+    options: ReadOptions,
+    since: datetime | None,
+    until: datetime | None,
+    jobs: int,
+) -> tuple[list[Finding], list[Problem]]:
+    """`diagnose.diagnose_logs` over batches of folders in worker processes;
+    the file reports come back onto `numbered`'s logs."""
+    batches = _batches(numbered, jobs * BATCHES_PER_WORKER)
+    tasks = [([(number, log) for number, log in batch], options, since, until) for batch in batches]
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    by_id = {rule.id: rule for rule in rules}
+    with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_start, initargs=(rules,)) as pool:
+        for batch, (found, reports, met) in zip(batches, pool.map(_work, tasks), strict=True):
+            for (_, log), log_reports in zip(batch, reports, strict=True):
+                log.reports.extend(log_reports)
+            for rule_id, finding in found:
+                finding.rule = by_id[rule_id]  # the caller's own rule objects
+                findings.append(finding)
+            problems.extend(met)
+    return findings, problems
+
+
+def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[list[tuple[int, LogInput]]]:
+    """About `count` batches of whole folders, in input order."""
+    by_folder: dict[str, list[tuple[int, LogInput]]] = {}
+    for item in numbered:
+        by_folder.setdefault(item[1].folder, []).append(item)
+    folders = list(by_folder.values())
+    size = max(1, -(-len(folders) // count))
+    return [[item for folder in folders[at : at + size] for item in folder] for at in range(0, len(folders), size)]
+
+
+def _start(rules: list[Rule]) -> None:
+    global _rules
+    _rules = rules
+
+
+def _work(
+    task: tuple[list[tuple[int, LogInput]], ReadOptions, datetime | None, datetime | None],
+) -> tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem]]:
+    from smslogdoc.diagnose import diagnose_logs
+
+    numbered, options, since, until = task
+    findings, problems = diagnose_logs(numbered, _rules, options, since, until)
+    sent = []
+    for finding in findings:
+        rule_id = finding.rule.id
+        finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
+        sent.append((rule_id, finding))
+    return sent, [log.reports for _, log in numbered], problems
+
