@@ -25,9 +25,10 @@ _LOOKS_AT = 48
 
 def severity_of(text: str) -> Severity:
     """Error or warning only when the words say so; informational otherwise."""
-    if _SAYS_ERROR.search(text):
+    lowered = text.lower()
+    if "err" in lowered and _SAYS_ERROR.search(text):
         return Severity.ERROR
-    if _SAYS_WARNING.search(text):
+    if "warn" in lowered and _SAYS_WARNING.search(text):
         return Severity.WARNING
     return Severity.INFO
 

@@ -49,13 +49,27 @@ def _normalised(tail: str) -> str:
     return tail
 
 
+_EXACT = re.compile(r"\$\$<([^<>]*)><([^<>]*)><thread=(\d+) \(0x[0-9A-Fa-f]+\)>$")
+"""The trailer as SMS writers write it; anything else takes the tolerant patterns."""
+
+
 class Trailer:
     """The end-of-record marker of SMS trace lines, for the line assembler."""
 
     name = "smstrace"
 
+    def __init__(self) -> None:
+        self._exact: tuple[str, int, re.Match[str]] | None = None
+        """The last text `check` found an exact trailer in: `event` reuses the match."""
+
     def check(self, text: str) -> Verdict:
         """How complete the trailer at the end of `text` is."""
+        start = text.rfind("$$<")
+        if start >= 0 and text.find("$$", start + 2) < 0 and text.find("&", start) < 0:
+            exact = _EXACT.match(text, start)
+            if exact is not None:
+                self._exact = (text, start, exact)
+                return Verdict.COMPLETE
         start = _tail_start(text)
         if start < 0 or not text.startswith(("$$<", "$$&<"), start):
             return Verdict.NONE
@@ -73,6 +87,15 @@ class Trailer:
 
     def event(self, text: str, line: int, end_line: int, ctx: ParseContext) -> Event:
         """The record that `text` (whose trailer `check` found whole) makes."""
+        if self._exact is not None and self._exact[0] is text:
+            _, start, exact = self._exact
+            self._exact = None
+            message = message_text(text[:start])
+            return Event(
+                ctx.path, line, end_line, times.sms_time(exact[2]) if exact[2] else None,
+                " ".join(exact[1].split()),
+                severity_of(message), int(exact[3]), message, "smstrace",
+            )
         start = _tail_start(text)
         tail = _normalised(text[start:])
         found = _TRAILER.match(tail)

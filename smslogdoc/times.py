@@ -149,6 +149,9 @@ _SMS_NUMERIC = re.compile(
 )
 
 
+_sms_days: dict[str, tuple[int, ...]] = {}
+
+
 def sms_time(stamp: str) -> datetime | None:
     """Read the stamp inside `$$<component><stamp><thread=...>`.
 
@@ -157,6 +160,21 @@ def sms_time(stamp: str) -> datetime | None:
     the zone's real rules (including daylight time) give the offset; the
     numeric server form `06-07-2015 13:11:09.448-600` carries a bias.
     """
+    # Fast path for the shape every SMS 2.0 writer uses, `Tue May 16 13:17:10.804 2000`:
+    # the date repeats from record to record, so its reading is cached.
+    if len(stamp) == 28 and stamp[3] == " " and stamp[10] == " " and stamp[13] == ":" and stamp[19] == "." and stamp[23] == " ":
+        key = stamp[4:10] + stamp[24:]
+        day = _sms_days.get(key)
+        if day is None:
+            month = _MONTHS.get(stamp[4:7].lower())
+            day = _sms_days[key] = (int(stamp[24:]), month, int(stamp[8:10])) if month and stamp[8:10].strip().isdigit() and stamp[24:].isdigit() else ()
+            if len(_sms_days) > 4096:
+                _sms_days.clear()
+        if day:
+            try:
+                return datetime(day[0], day[1], day[2], int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19]), int(stamp[20:23]) * 1000)
+            except ValueError:
+                pass  # not digits or out of range: read slowly below
     found = _SMS_NAMED.match(stamp)
     if found:
         month = _MONTHS.get(found[1].lower())
