@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from smslogdoc.model import Severity
 from tests.conftest import Parse
 
@@ -109,3 +111,38 @@ def test_trailer_cut_off_at_end_of_file_is_kept_and_reported(parse_text: Parse) 
     assert events[1].time == datetime(1999, 10, 15, 17, 9, 46, 677000)
     (problem,) = parse_text.reports[0].problems  # type: ignore[attr-defined]
     assert problem.line == 2 and problem.message == "record cut off at the end of the file"
+
+
+def test_the_fast_path_reads_what_the_tolerant_patterns_read(parse_text: Parse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact-trailer shortcut (and the cached stamp dates) change nothing."""
+    import re
+
+    from smslogdoc import smstrace, times
+
+    lines = [
+        APM,
+        "ERROR: it failed~  $$<  SMS_CLIENT   CONFIG\tMANAGER  ><Tue May 16 13:17:10.854 2000><thread=12 (0xC)>\r\n",
+        "warning: a$$b~  $$<APM><Tue May 16 13:17:10.854 2000><thread=12 (0xC)>\r\n",
+        "odd$$<APM><Tue May 16 13:17:10.854 2000><thread=12 (0xC)>  \r\n",
+        "html &amp; copy~  $$<APM&><Tue May 16 13:17:10.854 2000><thread=12 (0xC)>\r\n",
+        "two stamps~  $$<APM><Wed Feb 30 13:17:10.854 2000><thread=12 (0xC)>\r\n",
+        "x~  $$<APM><Tue May 16 13:17:10.854 2000><thread=99999999999 (0x1)>\r\n",
+        "y~  $$<APM><Tue May  6 03:07:01.004 2000><thread=7 (0x7)>\r\n",
+        "z~  $$<APM><><thread=7 (0x7)>\r\n",
+    ]
+    fast = parse_text("".join(lines), name="a.log")
+    monkeypatch.setattr(smstrace, "_EXACT", re.compile(r"(?!)"))
+    monkeypatch.setattr(times, "_sms_days", {})
+    monkeypatch.setattr(times, "sms_time", _slow(times.sms_time))
+    slow = parse_text("".join(lines), name="b.log")
+    assert [(e.line, e.time, e.component, e.severity, e.thread, e.message) for e in fast] == [
+        (e.line, e.time, e.component, e.severity, e.thread, e.message) for e in slow
+    ]
+
+
+def _slow(sms_time: object) -> object:
+    """sms_time without its fast path: a stamp one character longer never takes it."""
+    def read(stamp: str) -> object:
+        return sms_time(" " + stamp)  # type: ignore[operator]
+
+    return read
