@@ -31,7 +31,7 @@ OPEN = "<![LOG["
 CLOSE = "]LOG]!>"
 CHUNK = 1 << 20
 
-_NATIVE_HEADER = re.compile(
+NATIVE_HEADER = re.compile(
     r'<time="([^"]*)" date="([^"]*)" component="([^"]*)" context="[^"]*" type="([^"]*)" thread="([^"]*)" file="([^"]*)">'
 )
 _LOOSE_HEADER = re.compile(r'\s*<((?:[^<>"]|"[^"]*")*)>')
@@ -117,7 +117,7 @@ class Reader:
         With `end_of_file`, also what is left: cut records and trailing text."""
         ctx, path = self.ctx, self.ctx.path
         find = buf.find
-        header_at = _NATIVE_HEADER.match
+        header_at = NATIVE_HEADER.match
         pos = 0
         start = find(OPEN)
         while start >= 0:
@@ -158,6 +158,8 @@ class Reader:
             first = self.line
             if "\n" in message or "\r" in message:
                 self.line += count_breaks(message)
+            if find("\n", close, found.end()) >= 0 or find("\r", close, found.end()) >= 0:
+                self.line += count_breaks(buf[close : found.end()])  # a value broken over lines
             if close - start > ctx.record_cap:
                 message = self.capped(message, first)
             clock, date, component, kind, thread, source_file = found.groups()
@@ -324,7 +326,7 @@ class Reader:
             close = text.find(CLOSE)
             if close < 0:
                 return text
-            found = _NATIVE_HEADER.match(text, close + 7) or _LOOSE_HEADER.match(text, close + 7)
+            found = NATIVE_HEADER.match(text, close + 7) or _LOOSE_HEADER.match(text, close + 7)
             attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(found[0])} if found else {}
             if found is None or not attributes:
                 return text

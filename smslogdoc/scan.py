@@ -58,6 +58,9 @@ except ImportError:  # pragma: no cover - a declared dependency; without it logs
 
 MIN_SIZE = 8 << 20
 """Smaller files are read in full: scanning pays off on large logs only."""
+MIN_BLOCK = 64 << 10
+"""Blocks are half the record cap (no regular block then holds an overlong
+record); with a cap so small that blocks would be smaller, files are read in full."""
 TAIL_BYTES = 64 << 10
 """The end of the file is always read (the time the log ends decides open runs)."""
 SEGMENT_BLOCKS = 128
@@ -247,8 +250,10 @@ class _Layout(Protocol):
 
 
 _OPEN, _CLOSE = cmtrace.OPEN.encode(), cmtrace.CLOSE.encode()
-_HEADER_START = _CLOSE + b'<time="'
-_JOINS = (b'">\r\n' + _OPEN, b'">\n' + _OPEN, b'">' + _OPEN)
+_RECORD_END = re.compile(rb"\]LOG\]!>" + cmtrace.NATIVE_HEADER.pattern.replace("(", "(?:").encode() + rb"(?:\r?\n)?(?=<!\[LOG\[|\Z)")
+"""The end of a regular record: its end marker, a header in the native shape
+(what the parser reads without a problem), at most a line break, then the
+next record or the end of the block."""
 _CM_THREAD = re.compile(rb'" thread="(\d+)"')
 _CM_HEADER_THREAD = re.compile(rb' thread="([^"]*)"')
 _SMS_THREAD = re.compile(rb"<thread=([^<>]*)>")
@@ -258,7 +263,8 @@ _SMS_LINE_END = re.compile(rb"\$\$<[^<>\r\n]*><[^<>\r\n]*><thread=[^<>\r\n]*>\r?
 
 class _CMTrace:
     """Records from `<![LOG[` to the end of their header; a regular block has one
-    native-looking header per record and nothing but line breaks between records."""
+    end marker per record, each followed by a native header, and nothing but
+    line breaks between records."""
 
     def __init__(self, ctx: ParseContext) -> None:
         self.reader = cmtrace.Reader(ctx)
@@ -268,15 +274,10 @@ class _CMTrace:
 
     def records(self, block: bytes, final: bool) -> int | None:
         count = block.count(_OPEN)
-        if not count or not block.startswith(_OPEN) or block.count(_CLOSE) != count or block.count(_HEADER_START) != count:
+        if not count or not block.startswith(_OPEN) or block.count(_CLOSE) != count:
             return None
-        joins = block.count(_JOINS[0])
-        if joins != count - 1:
-            joins += block.count(_JOINS[1]) + block.count(_JOINS[2])
-        if joins != count - 1:
-            return None
-        if not block.endswith((b'">\r\n', b'">\n')) and not (final and block.endswith(b'">')):
-            return None
+        if len(_RECORD_END.findall(block)) != count:
+            return None  # a header the fast pattern does not read, or text between records
         return count
 
     def start(self, block: bytes, pos: int) -> int:
@@ -678,7 +679,7 @@ def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptio
     """The scanned events of a file, or None when it must be read in full."""
     assert part.path is not None
     block_size = options.record_cap // 2
-    if block_size < 64 << 10:
+    if block_size < MIN_BLOCK:
         return None
     try:
         raw = part.path.open("rb")

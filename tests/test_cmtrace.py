@@ -116,6 +116,13 @@ def test_line_breaks_inside_messages_are_kept_and_counted(parse_text: Parse) -> 
     assert (after.line, after.end_line) == (8, 8)
 
 
+def test_a_line_break_inside_a_native_header_is_counted(parse_text: Parse) -> None:
+    """Found by differential fuzzing: the line numbers after such a record were one short."""
+    broken = rec("first", component="ccmse\r\ntup")
+    events = parse_text(broken + "\r\n" + rec("second") + "\r\n")
+    assert [(e.line, e.end_line) for e in events] == [(1, 2), (3, 3)]
+
+
 def test_leading_spaces_of_a_message_are_kept(parse_text: Parse) -> None:
     (event,) = parse_text(rec("                  server.dmz") + "\r\n")
     assert event.message == "                  server.dmz"

@@ -1,0 +1,88 @@
+"""Differential fuzzing of sparse reading (`smslogdoc.scan`): for each input,
+the diagnosis from reading every record and from scanning must be the same.
+
+    python fuzz/fuzz_scan.py --inputs 100000
+
+Inputs are mutated copies of the sample logs, several runs long, written as
+files (a scan reads files), with tiny scan blocks and segments so that even
+small inputs cross block and segment boundaries. A difference (or a crash) is
+counted and the input saved under fuzz/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import random
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzz_parse import corpus, mutate
+
+from smslogdoc import report, scan
+from smslogdoc.diagnose import diagnose
+from smslogdoc.reader import ReadOptions
+from smslogdoc.rules import load_rules
+
+OUT = Path(__file__).resolve().parent / "out"
+NAMES = ("ccmsetup.log", "execmgr.log", "smsapm32.log", "ccm.log", "other.log")
+OPTIONS = ReadOptions(record_cap=2048)
+"""Blocks of 1 KiB: a few kilobytes of log are many blocks."""
+
+
+def outcome(path: Path, rules: list, *, sparse: bool) -> str:
+    scan.MIN_SIZE = 0 if sparse else 1 << 62
+    result = diagnose([str(path)], rules, options=OPTIONS)
+    out = io.StringIO()
+    report.write_json(result, result.findings, out)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--inputs", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    scan.MIN_BLOCK, scan.SEGMENT_BLOCKS, scan.TAIL_BYTES = 512, 3, 2048
+    rules = load_rules([])[0]
+    rng = random.Random(args.seed)
+    seeds = corpus()
+    tried = differences = crashes = 0
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as folder:
+        while tried < args.inputs:
+            tried += 1
+            data = b"".join(mutate(rng, rng.choice(seeds)) if rng.random() < 0.3 else rng.choice(seeds) for _ in range(rng.randint(1, 12)))
+            path = Path(folder) / rng.choice(NAMES)
+            for old in Path(folder).iterdir():
+                old.unlink()
+            path.write_bytes(data)
+            try:
+                same = outcome(path, rules, sparse=False) == outcome(path, rules, sparse=True)
+            except Exception:
+                crashes += 1
+                same = True
+                print(traceback.format_exc().strip().splitlines()[-1], file=sys.stderr, flush=True)
+                save(data, path.name, "crash")
+            if not same:
+                differences += 1
+                save(data, path.name, "difference")
+            if tried % 5_000 == 0 or tried == args.inputs:
+                rate = tried / max(time.monotonic() - started, 1e-9)
+                print(f"inputs tried: {tried:,}, differences: {differences}, crashes: {crashes} ({rate:,.0f}/s)", flush=True)
+
+
+def save(data: bytes, name: str, what: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    digest = hashlib.sha1(data).hexdigest()[:16]
+    (OUT / f"{what}-{digest}-{name}").write_bytes(data)
+    print(f"{what}: {name} {digest}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
