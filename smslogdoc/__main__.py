@@ -1,5 +1,7 @@
 """`python -m smslogdoc` runs the command line."""
 
+import sys
+
 from smslogdoc.cli import main
 
-main()
+sys.exit(main())

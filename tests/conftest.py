@@ -3,8 +3,11 @@ text written on the fly."""
 
 from __future__ import annotations
 
+import io
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,53 @@ def parse_text(tmp_path: Path) -> Parse:
         return events
 
     return parse
+
+
+@dataclass
+class Result:
+    """What a command printed and how it ended."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    @property
+    def stdout_bytes(self) -> bytes:
+        return self.stdout.encode("utf-8")
+
+
+def invoke(args: Sequence[str], *, input: str | None = None, env: Mapping[str, str] | None = None) -> Result:
+    """Run the command line in this process, as from a shell whose standard
+    input is `input` (not a terminal) and whose output goes to pipes."""
+    from smslogdoc.cli import main
+
+    streams = (
+        io.TextIOWrapper(io.BytesIO((input or "").encode("utf-8")), encoding="utf-8"),
+        io.TextIOWrapper(io.BytesIO(), encoding="utf-8"),
+        io.TextIOWrapper(io.BytesIO(), encoding="utf-8"),
+    )
+    saved = sys.stdin, sys.stdout, sys.stderr
+    saved_env = {name: os.environ.get(name) for name in env or {}}
+    sys.stdin, sys.stdout, sys.stderr = streams
+    os.environ.update(env or {})
+    try:
+        code = main(list(args))
+        texts = []
+        for stream in streams[1:]:
+            if stream.closed:  # a broken pipe closes stderr
+                texts.append("")
+                continue
+            stream.flush()
+            texts.append(stream.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return Result(code, texts[0], texts[1])

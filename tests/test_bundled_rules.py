@@ -7,12 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from smslogdoc.cli import app
 from smslogdoc.rules import bundled_rules_dir, load_rules
 from smslogdoc.ruletest import check_examples
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, invoke
 
 RULES, ERRORS = load_rules([])
 
@@ -62,7 +60,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize(("scenario", "rules"), EXPECTED.items(), ids=list(EXPECTED))
 def test_sample_scenario_gives_its_cause(scenario: str, rules: list[str]) -> None:
-    result = CliRunner().invoke(app, ["diagnose", str(SAMPLES / scenario), "--format", "json", "--min-severity", "warning"])
+    result = invoke(["diagnose", str(SAMPLES / scenario), "--format", "json", "--min-severity", "warning"])
     document = json.loads(result.stdout)
     assert [f["rule"] for f in document["findings"] if f["status"] == "confirmed"] == rules
     assert result.exit_code == (1 if rules else 0)
@@ -102,7 +100,7 @@ def test_a_folder_mixing_many_failures_reports_each_cause_once(tmp_path: Path) -
         ("push-no-management-point", "mobileclient.tcf"),
     ):
         (tmp_path / name).write_bytes((SAMPLES / scenario / name).read_bytes())
-    result = CliRunner().invoke(app, ["diagnose", str(tmp_path), "--format", "json"])
+    result = invoke(["diagnose", str(tmp_path), "--format", "json"])
     rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
     assert sorted(rules) == sorted(["ccmsetup-service-cannot-access-source", "execmgr-network-access-denied",
                                     "apm-error-1317-token-account-lockout", "push-no-management-point"])

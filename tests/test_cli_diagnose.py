@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from smslogdoc.cli import app
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, Result
+from tests.conftest import invoke as run
 
-runner = CliRunner()
 S01 = SAMPLES / "ccmsetup-service-cannot-access-source"
 
 USER_RULE = """\
@@ -27,8 +25,8 @@ fix: ["Free space on {drive}."]
 """
 
 
-def invoke(*args: str, stdin: str | None = None) -> object:
-    return runner.invoke(app, list(args), input=stdin, env={"NO_COLOR": "1", "COLUMNS": "120"})
+def invoke(*args: str, stdin: str | None = None) -> Result:
+    return run(list(args), input=stdin, env={"NO_COLOR": "1", "COLUMNS": "120"})
 
 
 def test_text_report_names_cause_evidence_and_fix() -> None:

@@ -9,13 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from smslogdoc.cli import app
 from smslogdoc.listing import as_dict, write_jsonl
-from tests.conftest import SAMPLES, read_path
-
-runner = CliRunner()
+from tests.conftest import SAMPLES, invoke, read_path
 
 RECORD = '<![LOG[{msg}]LOG]!><time="{t}+240" date="07-14-2021" component="{comp}" context="" type="{type}" thread="10472" file="x.cpp:1">\r\n'
 
@@ -27,7 +22,7 @@ def write(path: Path, *rows: tuple[str, str, str, str]) -> Path:
 
 def test_jsonl_has_the_documented_keys(tmp_path: Path) -> None:
     log = write(tmp_path / "execmgr.log", ("Program exit code 5", "08:52:46.657", "execmgr", "3"))
-    result = runner.invoke(app, ["parse", str(log), "--format", "jsonl"])
+    result = invoke(["parse", str(log), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     (line,) = result.stdout.splitlines()
     record = json.loads(line)
@@ -38,7 +33,7 @@ def test_jsonl_has_the_documented_keys(tmp_path: Path) -> None:
 
 def test_csv_output(tmp_path: Path) -> None:
     log = write(tmp_path / "a.log", ("two\r\nlines", "08:52:46.657", "ccmsetup", "1"))
-    result = runner.invoke(app, ["parse", str(log), "-f", "csv"])
+    result = invoke(["parse", str(log), "-f", "csv"])
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8"), newline="")))
     assert rows[0] == ["path", "line", "end_line", "time", "component", "severity", "thread", "message", "format"]
     assert rows[1][1:] == ["1", "2", "2021-07-14T08:52:46.657-04:00", "ccmsetup", "info", "10472", "two\r\nlines", "cmtrace"]
@@ -46,7 +41,7 @@ def test_csv_output(tmp_path: Path) -> None:
 
 def test_table_shows_hostile_log_text_inertly(tmp_path: Path) -> None:
     log = write(tmp_path / "a.log", ("[bold]x[/] :x: \x1b]0;pwned\x07 \x1b[31mred", "08:52:46.657", "[red]c", "1"))
-    result = runner.invoke(app, ["parse", str(log), "-f", "table"], env={"COLUMNS": "200"})
+    result = invoke(["parse", str(log), "-f", "table"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "[bold]x[/] :x: \\x1b]0;pwned\\x07 \\x1b[31mred" in result.stdout
     assert "[red]c" in result.stdout
@@ -56,14 +51,14 @@ def test_table_shows_hostile_log_text_inertly(tmp_path: Path) -> None:
 def test_standard_input_with_dash_and_without_paths() -> None:
     text = (SAMPLES / "smsapm32-healthy" / "smsapm32.log").read_text(encoding="cp1252")
     for args in (["parse", "-", "-f", "jsonl"], ["parse", "-f", "jsonl"]):
-        result = runner.invoke(app, args, input=text)
+        result = invoke(args, input=text)
         assert result.exit_code == 0, result.output
         records = [json.loads(line) for line in result.stdout.splitlines()]
         assert records and {r["path"] for r in records} == {"<stdin>"} and {r["format"] for r in records} == {"smstrace"}
 
 
 def test_missing_path_alone_exits_2_with_one_line(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["parse", str(tmp_path / "nope.log"), "-f", "jsonl"])
+    result = invoke(["parse", str(tmp_path / "nope.log"), "-f", "jsonl"])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.strip() == f"smslogdoc: {tmp_path / 'nope.log'}: no such file or directory"
@@ -73,7 +68,7 @@ def test_one_bad_input_does_not_stop_the_others(tmp_path: Path) -> None:
     good = write(tmp_path / "good.log", ("fine", "08:52:46.657", "c", "1"))
     binary = tmp_path / "bin.log"
     binary.write_bytes(b"MZ\x00\x00" + bytes(range(256)) * 8)
-    result = runner.invoke(app, ["parse", str(tmp_path / "missing.log"), str(binary), str(good), "-f", "jsonl"])
+    result = invoke(["parse", str(tmp_path / "missing.log"), str(binary), str(good), "-f", "jsonl"])
     assert result.exit_code == 0
     assert [json.loads(line)["message"] for line in result.stdout.splitlines()] == ["fine"]
     assert result.stderr.splitlines() == [
@@ -85,33 +80,33 @@ def test_one_bad_input_does_not_stop_the_others(tmp_path: Path) -> None:
 def test_merge_interleaves_logs_by_time(tmp_path: Path) -> None:
     a = write(tmp_path / "a.log", ("a1", "08:00:00.000", "c", "1"), ("a2", "08:00:02.000", "c", "1"))
     b = write(tmp_path / "b.log", ("b1", "08:00:01.000", "c", "1"), ("b2", "08:00:03.000", "c", "1"))
-    result = runner.invoke(app, ["parse", str(a), str(b), "--merge", "-f", "jsonl"])
+    result = invoke(["parse", str(a), str(b), "--merge", "-f", "jsonl"])
     assert [json.loads(line)["message"] for line in result.stdout.splitlines()] == ["a1", "b1", "a2", "b2"]
-    unmerged = runner.invoke(app, ["parse", str(a), str(b), "-f", "jsonl"])
+    unmerged = invoke(["parse", str(a), str(b), "-f", "jsonl"])
     assert [json.loads(line)["message"] for line in unmerged.stdout.splitlines()] == ["a1", "a2", "b1", "b2"]
 
 
 def test_since_and_until_use_the_logs_local_time_unless_an_offset_is_given(tmp_path: Path) -> None:
     log = write(tmp_path / "a.log", *[(f"m{i}", f"08:0{i}:00.000", "c", "1") for i in range(5)])
-    local = runner.invoke(app, ["parse", str(log), "--since", "2021-07-14 08:01", "--until", "2021-07-14 08:03", "-f", "jsonl"])
+    local = invoke(["parse", str(log), "--since", "2021-07-14 08:01", "--until", "2021-07-14 08:03", "-f", "jsonl"])
     assert [json.loads(line)["message"] for line in local.stdout.splitlines()] == ["m1", "m2", "m3"]
-    instant = runner.invoke(app, ["parse", str(log), "--since", "2021-07-14T12:03:00Z", "-f", "jsonl"])
+    instant = invoke(["parse", str(log), "--since", "2021-07-14T12:03:00Z", "-f", "jsonl"])
     assert [json.loads(line)["message"] for line in instant.stdout.splitlines()] == ["m3", "m4"]
-    bad = runner.invoke(app, ["parse", str(log), "--since", "not a time"])
+    bad = invoke(["parse", str(log), "--since", "not a time"])
     assert bad.exit_code == 2 and bad.stderr.startswith("smslogdoc: --since: cannot read the time 'not a time'")
 
 
 def test_tz_gives_local_times_a_zone() -> None:
     log = SAMPLES / "smsapm32-healthy" / "smsapm32.log"
-    plain = runner.invoke(app, ["parse", str(log), "-f", "jsonl"])
-    zoned = runner.invoke(app, ["parse", str(log), "-f", "jsonl", "--tz", "America/Chicago"])
+    plain = invoke(["parse", str(log), "-f", "jsonl"])
+    zoned = invoke(["parse", str(log), "-f", "jsonl", "--tz", "America/Chicago"])
     first_plain, first_zoned = json.loads(plain.stdout.splitlines()[0]), json.loads(zoned.stdout.splitlines()[0])
     assert "+" not in first_plain["time"][10:] and "-" not in first_plain["time"][10:]
     assert first_zoned["time"] == first_plain["time"] + "-06:00"
 
 
 def test_every_sample_log_parses_without_unparsed_records() -> None:
-    result = runner.invoke(app, ["parse", str(SAMPLES), "-f", "jsonl"])
+    result = invoke(["parse", str(SAMPLES), "-f", "jsonl"])
     assert result.exit_code == 0
     formats = {json.loads(line)["format"] for line in result.stdout.splitlines()}
     assert "unparsed" not in formats

@@ -127,15 +127,13 @@ def test_absent_is_inconclusive_until_the_window_has_passed(tmp_path: Path) -> N
 
 
 def test_inconclusive_findings_do_not_fail_the_run(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from smslogdoc.cli import app
+    from tests.conftest import invoke
 
     rules_dir = tmp_path / "rules"
     rules_dir.mkdir()
     (rules_dir / "t.yaml").write_text(BASE + "condition: {any: [b], absent: [c], within: 10m}\n")
     (tmp_path / "x.log").write_text(cm("beta 1", "10:00:00"), newline="")
-    result = CliRunner().invoke(app, ["diagnose", str(tmp_path / "x.log"), "--rules", str(rules_dir), "--no-builtin", "-f", "json"])
+    result = invoke(["diagnose", str(tmp_path / "x.log"), "--rules", str(rules_dir), "--no-builtin", "-f", "json"])
     assert result.exit_code == 0, result.output
     assert '"status": "inconclusive"' in result.stdout
 

@@ -12,19 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from smslogdoc.cli import app
 from smslogdoc.inputs import collect
 from smslogdoc.reader import read_log
-from tests.conftest import SAMPLES, read_path
+from tests.conftest import SAMPLES, invoke, read_path
 
 S01 = (SAMPLES / "ccmsetup-service-cannot-access-source" / "ccmsetup.log").read_bytes()
 RECORD = b'<![LOG[Program exit code 5]LOG]!><time="10:00:00.000+240" date="02-10-2015" component="execmgr" context="" type="1" thread="1" file="x.cpp:1">\r\n'
 
 
 def diagnose_json(*paths: Path) -> tuple[int, dict[str, object], str]:
-    result = CliRunner().invoke(app, ["diagnose", *map(str, paths), "--format", "json"], env={"NO_COLOR": "1"})
+    result = invoke(["diagnose", *map(str, paths), "--format", "json"], env={"NO_COLOR": "1"})
     return result.exit_code, json.loads(result.stdout), result.stderr
 
 
@@ -199,12 +197,12 @@ def test_log_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
     log = tmp_path / "ccmsetup.log"
     log.write_bytes(S01.replace(S01[S01.index(b"<![LOG[Failed to access source file") :], record.encode()))
     for output in ("text", "markdown"):
-        result = CliRunner().invoke(app, ["diagnose", str(log), "--format", output], env={"NO_COLOR": "1", "COLUMNS": "200"})
+        result = invoke(["diagnose", str(log), "--format", output], env={"NO_COLOR": "1", "COLUMNS": "200"})
         assert result.exit_code == 1
         for control in ("\x1b", "\x07", "\x08", "\x7f", "\u202e", "\r"):
             assert control not in result.stdout, (output, repr(control))
         assert "\\x1b]0;owned\\x07" in result.stdout and "\\u202eevil" in result.stdout
-    text = CliRunner().invoke(app, ["diagnose", str(log)], env={"NO_COLOR": "1", "COLUMNS": "200"}).stdout
+    text = invoke(["diagnose", str(log)], env={"NO_COLOR": "1", "COLUMNS": "200"}).stdout
     assert "[bold red]boom[/] :x:" in text  # rich markup and emoji codes print as written
-    exact = json.loads(CliRunner().invoke(app, ["diagnose", str(log), "--format", "json"]).stdout)
+    exact = json.loads(invoke(["diagnose", str(log), "--format", "json"]).stdout)
     assert hostile in exact["findings"][0]["evidence"][-1]["text"]  # JSON keeps the exact text
