@@ -478,6 +478,7 @@ class Engine:
         self.tracer = tracer
         self.problems: list[Problem] = []
         self._prefilters: dict[tuple[tuple[int, str], ...], Prefilter[tuple[int, str]]] = {}
+        self._setups: dict[tuple[str | None, str], tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
@@ -505,7 +506,7 @@ class Engine:
         self._folders[index] = log.folder
         scope = Scope(log.name, log.folder, index, kind)
         where = LogScope(kind.name if kind else None, log.file_name)
-        active = [number for number, rule in enumerate(self.rules) if rule.applies(where)]
+        active, prefilter, followers = self._setup(where)
         if self.tracer is not None:
             traced = [n for n, rule in enumerate(self.rules) if rule.id == self.tracer.rule_id]
             self.tracer.begin(log.name, kind.name if kind else None, bool(set(traced) & set(active)))
@@ -513,19 +514,24 @@ class Engine:
             for _ in stream:
                 pass  # still read, so the file report counts its records
             return []
-        prefilter = self._prefilter(where, active)
         local: dict[int, list[ConditionRun]] = {}
-        for number in active:
-            rule = self.rules[number]
-            for position, condition in enumerate(rule.conditions):
-                if "folder" in condition.by:
-                    checker = self._folder_runs.setdefault((number, position), ConditionRun(rule, condition))
-                else:
-                    checker = ConditionRun(rule, condition)
-                local.setdefault(number, []).append(checker)
-        every_event = [(number, checker) for number, checkers in local.items() for checker in checkers if checker.every_event]
-        followers = {number: _followers(self.rules[number]) for number in active}
-        by_run = [checker for checkers in local.values() for checker in checkers if checker.by_run]
+        every_event: list[tuple[int, ConditionRun]] = []
+        by_run: list[ConditionRun] = []
+
+        def conditions_of(number: int) -> list[ConditionRun]:
+            """The rule's conditions over this log, set up when it first matches
+            (most rules never match most logs)."""
+            made = local.get(number)
+            if made is None:
+                made = local[number] = self._checkers(number)
+                every_event.extend((number, checker) for checker in made if checker.every_event)
+                by_run.extend(checker for checker in made if checker.by_run)
+            return made
+
+        if self.tracer is not None:
+            for number in active:
+                if self.rules[number].id == self.tracer.rule_id:
+                    conditions_of(number)  # its explanation lists the conditions even when nothing matched
         disabled: set[int] = set()
         tracker = RunTracker(kind.runs if kind else None)
         last_time: datetime | None = None
@@ -540,7 +546,7 @@ class Engine:
                 if number in disabled:
                     continue
                 waiting = followers[number].get(name)
-                if waiting is not None and not any(local[number][position].open for position in waiting):
+                if waiting is not None and (number not in local or not any(local[number][position].open for position in waiting)):
                     continue  # it can only continue a partial match, and none is open
                 rule = self.rules[number]
                 try:
@@ -559,7 +565,7 @@ class Engine:
                         self.tracer.hit(name, event)
             for number, names in named.items():
                 if number not in disabled:
-                    for condition_run in local[number]:
+                    for condition_run in conditions_of(number):
                         condition_run.feed(event, run, seq, names, scope)
             for number, condition_run in every_event:
                 if number not in named and number not in disabled:
@@ -584,6 +590,28 @@ class Engine:
         """Findings of rules that correlate the logs of a folder."""
         results = [result for checker in self._folder_runs.values() for result in checker.finish(None)]
         return self._findings(results, None)
+
+    def _checkers(self, number: int) -> list[ConditionRun]:
+        """A new run of each of a rule's conditions (shared by the folder for folder-wide ones)."""
+        rule = self.rules[number]
+        made = []
+        for position, condition in enumerate(rule.conditions):
+            if "folder" in condition.by:
+                made.append(self._folder_runs.setdefault((number, position), ConditionRun(rule, condition)))
+            else:
+                made.append(ConditionRun(rule, condition))
+        return made
+
+    def _setup(self, where: LogScope) -> tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]:
+        """For logs of one kind and name (thousands of machines' ccmsetup.log):
+        the rules that apply, their prefilter, and their follower events."""
+        key = (where.kind, where.name)
+        known = self._setups.get(key)
+        if known is None:
+            active = [number for number, rule in enumerate(self.rules) if rule.applies(where)]
+            followers = {number: _followers(self.rules[number]) for number in active}
+            known = self._setups[key] = (active, self._prefilter(where, active), followers)
+        return known
 
     def _prefilter(self, where: LogScope, active: list[int]) -> Prefilter[tuple[int, str]]:
         entries = []

@@ -10,11 +10,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 import yaml
 
+from smslogdoc.literals import required_literals
 from smslogdoc.model import Event
 
 _ROTATION = re.compile(r"^(?P<base>.+?)(?:-\d{8}-\d{6})?\.(?:log|lo_)$", re.IGNORECASE)
@@ -41,6 +42,20 @@ class RunModel:
     reopens: re.Pattern[str] | None = None
     """For keyed runs: a record that starts the program again after its run ended
     (other records naming the program, such as wrap-up lines, do not reopen it)."""
+
+    @cached_property
+    def keyed_literals(self) -> tuple[tuple[str, ...], ...]:
+        """For each keyed pattern, text (lower case) one piece of which a record
+        needs for the pattern to be worth trying; () when none is known."""
+        return tuple(required_literals(pattern.pattern) for pattern in self.keyed)
+
+    @cached_property
+    def keyed_gate(self) -> re.Pattern[str] | None:
+        """One pattern for every keyed pattern's literals: a record it does not
+        match names no program (None when some pattern has no literal)."""
+        if not self.keyed or not all(self.keyed_literals):
+            return None
+        return re.compile("|".join(re.escape(literal) for literals in self.keyed_literals for literal in literals), re.IGNORECASE)
 
 
 @dataclass(frozen=True)

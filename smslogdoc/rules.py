@@ -102,9 +102,14 @@ class LogScope:
     kind: str | None
     file_name: str
 
+    @cached_property
+    def name(self) -> str:
+        """The current log's file name, lower case ('' for standard input)."""
+        return current_name(self.file_name) if self.file_name else ""
+
     def is_one_of(self, targets: tuple[str, ...]) -> bool:
         """Whether this log is one of `targets` (kind names or file-name globs)."""
-        name = current_name(self.file_name) if self.file_name else ""
+        name = self.name
         for target in targets:
             if target == self.kind:
                 return True

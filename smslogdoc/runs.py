@@ -159,7 +159,13 @@ class RunTracker:
                 del waiting[thread]
 
     def _keyed(self, message: str, model: RunModel) -> Run | None:
-        for pattern in model.keyed:
+        gate = model.keyed_gate
+        if gate is not None and gate.search(message) is None:
+            return None
+        lowered = message.lower()
+        for pattern, literals in zip(model.keyed, model.keyed_literals, strict=True):
+            if literals and not any(literal in lowered for literal in literals):
+                continue  # the pattern cannot match: it needs one of these
             found = pattern.search(message)
             if found:
                 fields = found.groupdict()
