@@ -1,0 +1,127 @@
+"""The benchmark: speed and memory of smslogdoc on generated inputs, each figure
+the median of several runs, all measured in one run so they are comparable.
+
+    python bench/run.py                 # generate inputs if missing, measure, print the table
+    python bench/run.py --readme        # ... and write the table into README.md
+
+Every command runs as its own process (`python -m smslogdoc ...`, output to a
+null device) and is timed from outside, start-up included; peak memory is the
+process's maximum resident set size (Linux and macOS). The "bare loop" is a
+Python process that only decodes the file and iterates its lines: the floor
+any Python log reader starts from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+BARE = "import sys\nwith open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n    for line in f:\n        pass\n"
+
+
+def measure(command: list[str], runs: int) -> tuple[float, float]:
+    """(median wall seconds, max peak RSS in MiB) of `command`, run `runs` times."""
+    times, peaks = [], []
+    for _ in range(runs):
+        with Path(os.devnull).open("wb") as null:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=null, stderr=null)
+            peak = _wait_peak(process)
+            times.append(time.perf_counter() - start)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def _wait_peak(process: subprocess.Popen[bytes]) -> float:
+    if hasattr(os, "wait4"):
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+        return usage.ru_maxrss * scale / (1 << 20)
+    process.wait()  # Windows: no rusage; no peak reported
+    return float("nan")
+
+
+def smslogdoc(*args: str) -> list[str]:
+    return [sys.executable, "-m", "smslogdoc", *args]
+
+
+def records(path: Path) -> int:
+    """How many records smslogdoc reads from the file (from `diagnose --format json`)."""
+    done = subprocess.run(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), capture_output=True, check=True)
+    return sum(file["events"] for file in json.loads(done.stdout)["files"])
+
+
+def row(name: str, seconds: float, peak: float, size: int, count: int, base: float | None) -> str:
+    ratio = f"{seconds / base:.1f}x" if base else "1x"
+    return f"| {name} | {seconds:.2f} s | {size / seconds / 1e6:,.0f} MB/s | {count / seconds:,.0f} | {ratio} | {peak:,.0f} MiB |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="10,100,1000", help="sizes of the CMTrace logs for the growth table, in MB")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    args = parser.parse_args()
+    subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(OUT), "--sizes", args.sizes], check=True)
+
+    cores = os.cpu_count() or 1
+    lines = [
+        f"Measured with `python bench/run.py` on {cores} cores ({platform.machine()}, {platform.system()}), Python "
+        f"{platform.python_version()}: each figure the median of {args.runs} runs, start-up included.",
+        "",
+        "| command | time | MB/s | records/s | vs bare loop | peak RSS |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, path in (("100 MB CMTrace (ccmsetup)", OUT / "cmtrace-100mb.log"), ("100 MB SMS trace (smsapm32)", OUT / "smstrace-100mb.log")):
+        size, count = path.stat().st_size, records(path)
+        bare, peak = measure([sys.executable, "-c", BARE, str(path)], args.runs)
+        lines.append(row(f"bare line loop, {label}", bare, peak, size, count, None))
+        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs)
+        lines.append(row(f"`diagnose`, {label}, all rules", seconds, peak, size, count, bare))
+        seconds, peak = measure(smslogdoc("parse", str(path), "--format", "jsonl"), args.runs)
+        lines.append(row(f"`parse --format jsonl`, {label}", seconds, peak, size, count, bare))
+
+    lines += ["", "Growth with size (`diagnose`, CMTrace):", "", "| size | time | MB/s | peak RSS |", "| --- | --- | --- | --- |"]
+    for megabytes in (int(part) for part in args.sizes.split(",")):
+        path = OUT / f"cmtrace-{megabytes}mb.log"
+        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs if megabytes <= 100 else 1)
+        lines.append(f"| {megabytes:,} MB | {seconds:.2f} s | {path.stat().st_size / seconds / 1e6:,.0f} | {peak:,.0f} MiB |")
+
+    tree = next(OUT.glob("tree-*"))
+    size = sum(path.stat().st_size for path in tree.rglob("*") if path.is_file())
+    files = sum(1 for path in tree.rglob("*") if path.is_file())
+    lines += ["", f"A tree of {len(list(tree.iterdir())):,} machines' log folders ({files:,} files, {size / 1e6:,.0f} MB), `diagnose`:", ""]
+    lines += ["| jobs | time | MB/s | peak RSS (main process) |", "| --- | --- | --- | --- |"]
+    one, peak_one = measure(smslogdoc("diagnose", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "1"), args.runs)
+    lines.append(f"| 1 | {one:.2f} s | {size / one / 1e6:,.0f} | {peak_one:,.0f} MiB |")
+    many, peak_many = measure(smslogdoc("diagnose", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "0"), args.runs)
+    lines.append(f"| {cores} (`--jobs 0`, the default) | {many:.2f} s, {one / many:.2f}x faster | {size / many / 1e6:,.0f} | {peak_many:,.0f} MiB |")
+
+    version = statistics.median(measure(smslogdoc("--version"), 1)[0] for _ in range(11))
+    lines += ["", f"`smslogdoc --version`: {version * 1000:.0f} ms (median of 11)."]
+    table = "\n".join(lines)
+    print(table)
+    if args.readme:
+        readme = REPO / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        block = f"<!-- bench:start -->\n{table}\n<!-- bench:end -->"
+        text, count = re.subn(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda _: block, text, flags=re.S)
+        if not count:
+            sys.exit("README.md has no <!-- bench:start --> ... <!-- bench:end --> block")
+        readme.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
