@@ -6,22 +6,23 @@ records near the anchor of an `adjacent` sequence, and the last records (for
 the time the log ends). For a large, regular file this module finds them in
 the bytes, without decoding or parsing the rest:
 
-1. `plan`: the literals to look for, each with the lines around its record
+1. `plan`: the literals to look for, each with the records around its own
    that must be read as well, from the rules that apply to the log. There is
-   no plan when a rule needs every record (a pattern without literal text).
+   no plan when a rule needs every record (an event without literal text).
 2. Scan (first pass): the file is read in blocks of whole records. Each block
-   must be regular: every record well formed, nothing between records, no NUL
-   bytes, text whose ASCII lower-casing finds what `str.lower` would. Then
-   the block is lowered and searched with one Aho-Corasick automaton, and hits
-   become byte spans to read. One irregular block and the file is read in full
-   instead, so the parser's handling and reporting of odd records is kept.
+   must be regular: every record one end marker and a header in the native
+   shape, nothing between records, no NUL bytes or lone CRs, text whose ASCII
+   lower-casing finds what `str.lower` would. The block is lowered and
+   searched with Aho-Corasick automata; hits become byte spans to read.
 3. Read (second pass): the spans are parsed by the ordinary parser, with
-   their real line numbers; between spans, the threads seen there are passed
-   on as `ThreadNote`s when the log's runs own threads.
+   their real line numbers; between spans, the threads seen in the skipped
+   records are passed on as `ThreadNote`s when the log's runs own threads.
 
-Findings are the same as from a full read: the records left out are records
-no rule could match, and a test compares both ways on every sample log and on
-large generated ones.
+The passes alternate a segment of blocks at a time, so memory stays bounded.
+A block that is not regular, and all that follows from the start of its
+segment, is read in full: odd records are handled and reported as without a
+scan. Findings are the same either way; tests compare both on every sample
+log and on large generated ones, and `fuzz/fuzz_scan.py` does on mutated ones.
 """
 
 from __future__ import annotations
