@@ -75,7 +75,7 @@ def diagnose(
     if tracer is None and workers.worth_it(logs, jobs):
         findings, found_problems = workers.diagnose_in_parallel(numbered, rules, options, since, until, jobs)
     else:
-        findings, found_problems = diagnose_logs(numbered, rules, options, since, until, tracer)
+        findings, found_problems = diagnose_logs(numbered, Engine(rules, tracer=tracer), options, since, until)
     findings = merge_by_folder(without_explained_fallbacks(findings))
     findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]
@@ -84,21 +84,20 @@ def diagnose(
 
 def diagnose_logs(
     numbered: Iterable[tuple[int, LogInput]],
-    rules: list[Rule],
+    engine: Engine,
     options: ReadOptions,
     since: datetime | None = None,
     until: datetime | None = None,
-    tracer: Tracer | None = None,
 ) -> tuple[list[Finding], list[Problem]]:
     """The findings of some logs, each with its number in the whole input, and
     the problems the rules met. Folder-wide rules see the folders given here,
     so all of a folder's logs must be among them."""
-    engine = Engine(rules, tracer=tracer)
     findings: list[Finding] = []
     for number, log in numbered:
         findings.extend(_diagnose_log(engine, log, number, options, since, until))
     findings.extend(engine.finish())
-    return findings, engine.problems
+    problems, engine.problems = engine.problems, []
+    return findings, problems
 
 
 def _diagnose_log(engine: Engine, log: LogInput, number: int, options: ReadOptions, since: datetime | None, until: datetime | None) -> list[Finding]:

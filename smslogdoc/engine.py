@@ -587,9 +587,13 @@ class Engine:
         return self._findings(results, scope.log)
 
     def finish(self) -> list[Finding]:
-        """Findings of rules that correlate the logs of a folder."""
+        """Findings of rules that correlate the logs of a folder; the folders
+        seen so far are then done with (the engine may go on with others)."""
         results = [result for checker in self._folder_runs.values() for result in checker.finish(None)]
-        return self._findings(results, None)
+        findings = self._findings(results, None)
+        self._folder_runs = {}
+        self._folders = {}
+        return findings
 
     def _checkers(self, number: int) -> list[ConditionRun]:
         """A new run of each of a rule's conditions (shared by the folder for folder-wide ones)."""

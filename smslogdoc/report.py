@@ -100,14 +100,19 @@ def file_dict(report: FileReport) -> dict[str, object]:
 
 
 def write_json(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
-    document = {
-        "version": JSON_VERSION,
-        "findings": [finding_dict(finding) for finding in findings],
-        "files": [file_dict(report) for report in outcome.files],
-        "problems": [problem_dict(problem) for problem in outcome.problems],
-    }
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """The JSON document of docs/json.md: findings indented for reading, files and
+    problems (thousands, for a tree of folders) one compact object a line."""
+    found = json.dumps([finding_dict(finding) for finding in findings], ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    out.write(f'{{\n  "version": {JSON_VERSION},\n  "findings": {found},\n')
+    out.write(f'  "files": {_lines([file_dict(report) for report in outcome.files])},\n')
+    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])}\n}}\n')
+
+
+def _lines(items: list[dict[str, object]]) -> str:
+    """A JSON list with one compact item a line (JSON strings hold no raw line breaks)."""
+    if not items:
+        return "[]"
+    return "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in items) + "\n  ]"
 
 
 def write_jsonl(findings: Iterable[Finding], out: TextIO) -> None:

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from datetime import datetime
 
+from smslogdoc.engine import Engine
 from smslogdoc.findings import Finding
 from smslogdoc.inputs import LogInput
 from smslogdoc.model import FileReport, Problem
@@ -25,8 +26,8 @@ MIN_BYTES = 8 << 20
 BATCHES_PER_WORKER = 8
 """Folders go out in this many batches per worker, so a slow folder does not leave the others idle."""
 
-_rules: list[Rule] = []
-"""A worker's rules, received once when it starts."""
+_engine: Engine | None = None
+"""A worker's engine, made once when it starts, from the rules it is sent."""
 
 
 def cores() -> int:
@@ -86,8 +87,8 @@ def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[list[
 
 
 def _start(rules: list[Rule]) -> None:
-    global _rules
-    _rules = rules
+    global _engine
+    _engine = Engine(rules)
 
 
 def _work(
@@ -96,7 +97,8 @@ def _work(
     from smslogdoc.diagnose import diagnose_logs
 
     numbered, options, since, until = task
-    findings, problems = diagnose_logs(numbered, _rules, options, since, until)
+    assert _engine is not None, "the worker was started without its rules"
+    findings, problems = diagnose_logs(numbered, _engine, options, since, until)
     sent = []
     for finding in findings:
         rule_id = finding.rule.id
