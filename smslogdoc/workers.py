@@ -23,7 +23,7 @@ from smslogdoc.rules import Rule
 
 MIN_BYTES = 8 << 20
 """Less input than this is read in one process: starting workers would cost more."""
-BATCHES_PER_WORKER = 8
+BATCHES_PER_WORKER = 32
 """Folders go out in this many batches per worker, so a slow folder does not leave the others idle."""
 
 _engine: Engine | None = None
@@ -31,8 +31,10 @@ _engine: Engine | None = None
 
 
 def cores() -> int:
-    """How many processes `--jobs 0` (all cores) means."""
-    return os.cpu_count() or 1
+    """How many processes `--jobs 0` (all cores) means: the cores this process
+    may run on, where the system says (Linux), else all of them."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
