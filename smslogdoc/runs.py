@@ -20,6 +20,7 @@ not to happen treat an open run at the end of the log as inconclusive.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -119,22 +120,22 @@ class RunTracker:
             yield event, run
 
     def _keyed_runs(self, events: Iterable[Event | ThreadNote], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
-        waiting: dict[int | None, list[Event]] = {}
+        waiting: dict[int | None, deque[Event]] = {}
+        """Records that name no program, by thread, until one of their thread does."""
+        arrivals: deque[Event] = deque()
+        """The same, oldest first, for expiry (and some already claimed: those are skipped)."""
         last_key: dict[int | None, Run] = {}
         ends = model.ends
-        oldest = 0  # the first line of the oldest waiting record, to expire it cheaply
         for event in events:
             if isinstance(event, ThreadNote):
                 continue
-            if waiting and event.line - oldest > WAIT_LINES:
-                yield from self._expire(waiting, last_key, event.line)
-                oldest = min((held[0].line for held in waiting.values() if held), default=event.line)
+            while arrivals and event.line - arrivals[0].line > WAIT_LINES:
+                yield from self._claim(arrivals.popleft(), waiting, last_key)
             run = self._keyed(event.message, model)
             thread = event.thread
             if run is None:
-                if not waiting:
-                    oldest = event.line
-                waiting.setdefault(thread, []).append(event)
+                waiting.setdefault(thread, deque()).append(event)
+                arrivals.append(event)
                 continue
             if run.closed and (model.reopens is None or model.reopens.search(event.message)):
                 run.closed = False  # the program runs again
@@ -144,19 +145,20 @@ class RunTracker:
             if ends is not None and ends.search(event.message):
                 run.closed = True
             yield event, run
-        for thread, held in waiting.items():
-            for held_event in held:
-                yield held_event, last_key.get(thread)
+        while arrivals:
+            yield from self._claim(arrivals.popleft(), waiting, last_key)
 
     @staticmethod
-    def _expire(waiting: dict[int | None, list[Event]], last_key: dict[int | None, Run], line: int) -> Iterator[tuple[Event, Run | None]]:
-        """Records that waited more than WAIT_LINES lines: they join the last run
-        named before them in their thread."""
-        for thread, held in list(waiting.items()):
-            while held and line - held[0].line > WAIT_LINES:
-                yield held.pop(0), last_key.get(thread)
+    def _claim(event: Event, waiting: dict[int | None, deque[Event]], last_key: dict[int | None, Run]) -> Iterator[tuple[Event, Run | None]]:
+        """A record that waited WAIT_LINES lines (or to the end of the log) for
+        its thread to name a program: it joins the last run named before it in
+        its thread; unless a record of its thread has claimed it already."""
+        held = waiting.get(event.thread)
+        if held and held[0] is event:
+            held.popleft()
             if not held:
-                del waiting[thread]
+                del waiting[event.thread]
+            yield event, last_key.get(event.thread)
 
     def _keyed(self, message: str, model: RunModel) -> Run | None:
         gate = model.keyed_gate
