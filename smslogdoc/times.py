@@ -16,6 +16,7 @@ Three rules govern every function here:
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from importlib.resources import files
@@ -286,7 +287,9 @@ def _dateutil_time(text: str, day_first: bool | None) -> datetime | None:
     from dateutil import parser  # imported lazily: only odd copied rows need it
 
     try:
-        value = parser.parse(text, dayfirst=bool(day_first))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", parser.UnknownTimezoneWarning)  # a word in a row is not a zone
+            value = parser.parse(text, dayfirst=bool(day_first))
     except (ValueError, OverflowError):
         return None
     return value.replace(tzinfo=None) if value.tzinfo is None else value
@@ -323,7 +326,11 @@ def parse_user_time(text: str, zone: tzinfo | None = None) -> datetime:
     from dateutil import parser
 
     try:
-        value = parser.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", parser.UnknownTimezoneWarning)
+            value = parser.parse(text)
+    except parser.UnknownTimezoneWarning:
+        raise ValueError(f"cannot read the time {text!r}: unknown zone name (give an offset such as +01:00, or use --tz)") from None
     except (ValueError, OverflowError) as error:
         raise ValueError(f"cannot read the time {text!r}: {error}") from None
     if value.tzinfo is None and zone is not None:

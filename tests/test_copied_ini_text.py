@@ -88,3 +88,17 @@ def test_zone_option_parsing() -> None:
     assert str(times.parse_zone("W. Europe Standard Time")) == "Europe/Berlin"
     assert times.parse_zone("+05:30").utcoffset(None).total_seconds() == 19800
     assert times.parse_zone("UTC").utcoffset(None).total_seconds() == 0
+
+
+def test_a_word_that_looks_like_a_zone_warns_nobody() -> None:
+    """dateutil warns on a zone name it does not know; a row's stray word is not
+    one (no warning reaches the user's terminal), a typed --since gets a clear error."""
+    import warnings
+
+    import pytest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert times._dateutil_time("4 March 2009 11:16 ARM", None) == datetime(2009, 3, 4, 11, 16)
+        with pytest.raises(ValueError, match="unknown zone name"):
+            times.parse_user_time("2021-07-14 08:00 ARM")
