@@ -686,9 +686,11 @@ def _followers(rule: Rule) -> dict[str, tuple[int, ...]]:
     uses: dict[str, list[int]] = {}
     other: set[str] = set()
     for position, condition in enumerate(rule.conditions):
-        later = {name for step in condition.steps[1:] for name in step} if condition.adjacent else set()
+        steps = {name for step in condition.steps for name in step}
+        first = set(condition.steps[0]) if condition.steps else set()
+        sides = condition.names - steps  # absent, unless, requires, supported_by, context
         for name in condition.names:
-            if name in later and not any(name in step for step in condition.steps[:1]) and name not in condition.names - {n for step in condition.steps for n in step}:
+            if condition.adjacent and name not in first and name not in sides:
                 uses.setdefault(name, []).append(position)
             else:
                 other.add(name)
