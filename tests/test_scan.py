@@ -121,21 +121,29 @@ def test_sparse_reading_skips_most_records(tmp_path: Path, monkeypatch: pytest.M
 
 
 @pytest.mark.parametrize(
-    ("damage", "why"),
+    ("damage", "before", "why"),
     [
-        (b"\x00" * 40, "NUL bytes"),
-        (b"a lone\rcarriage return", "a lone CR"),
-        ("a Kelvin sign \u212a".encode(), "a character whose lower case is ASCII"),
-        (b"\xff\xfe not UTF-8", "bytes that are not UTF-8"),
-        (b"]LOG]!> a stray end marker", "a stray end marker"),
-        (b"<![LOG[ a stray start marker", "a stray start marker"),
+        (b"\x00" * 40, b"]LOG]!>", "NUL bytes"),
+        (b"a lone\rcarriage return", b"]LOG]!>", "a lone CR"),
+        ("a Kelvin sign \u212a".encode(), b"]LOG]!>", "a character whose lower case is ASCII"),
+        (b"\xff\xfe not UTF-8", b"]LOG]!>", "bytes that are not UTF-8"),
+        (b"]LOG]!> a stray end marker", b"]LOG]!>", "a stray end marker"),
+        (b"<![LOG[ a stray start marker", b"]LOG]!>", "a stray start marker"),
+        (b'<1" thread="3024" file="ccmsetup.cpp:5963">\r\n', b"\n<![LOG[", "text between records that ends like a header"),
+        (
+            b'=etup.cpp:4114">\r\n<![LOG[q]LOG]!><time="08:44:37.900+300" date="11-15-2022" component="c" context="" type="1" thread',
+            b'thread="',
+            "a header that lost a quote (found by fuzz_scan)",
+        ),
     ],
 )
-def test_an_irregular_stretch_is_read_in_full(big_logs: Path, tmp_path: Path, damage: bytes, why: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_irregular_stretch_is_read_in_full(
+    big_logs: Path, tmp_path: Path, damage: bytes, before: bytes, why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Damage half-way: the file is scanned up to the segment holding it, read in
     full from there, and the damage is reported as a full read reports it."""
     data = (big_logs / "ccmsetup.log").read_bytes()
-    at = data.index(b"]LOG]!>", len(data) * 2 // 3)
+    at = data.index(before, len(data) * 2 // 3) + {b"\n<![LOG[": 1, b'thread="': len("thread")}.get(before, 0)
     damaged = tmp_path / "ccmsetup.log"
     damaged.write_bytes(data[:at] + damage + data[at:])
     same_both_ways([str(damaged)], monkeypatch)
