@@ -209,7 +209,7 @@ def rules_show(args: argparse.Namespace) -> None:
         fail(f"no loaded rule has the id {args.rule_id!r} (see smslogdoc rules list)")
     source = Path(rule.path)
     text = source.read_text(encoding="utf-8") if source.exists() else bundled_rules_dir().joinpath(source.name).read_text(encoding="utf-8")
-    console().print(log_text(text))
+    console().print(log_text(text), soft_wrap=True)  # the file as written, not re-wrapped
 
 
 def rules_validate(args: argparse.Namespace) -> None:
@@ -282,7 +282,7 @@ def explain_code(args: argparse.Namespace) -> None:
     for code in args.codes:
         try:
             for explanation in table.explain(code):
-                out.print(log_text(explanation.one_line()))
+                out.print(log_text(explanation.one_line()), soft_wrap=True)  # one line, whatever the width
         except ValueError as error:
             bad = True
             console(stderr=True).print(f"smslogdoc: {code}: {error}", markup=False)

@@ -198,9 +198,16 @@ def test_rules_validate_on_a_folder_reports_errors_with_exit_3(tmp_path: Path) -
     ],
 )
 def test_explain_a_code_in_one_line(code: str, answer: str) -> None:
-    result = invoke("explain", code)
+    result = run(["explain", code], env={"NO_COLOR": "1", "COLUMNS": "40"})  # a narrow terminal, or a pipe
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [answer]
+
+
+def test_rules_show_prints_the_file_as_written() -> None:
+    from tests.conftest import REPO
+
+    result = run(["rules", "show", "ccmsetup-run-failed"], env={"NO_COLOR": "1", "COLUMNS": "40"})
+    assert result.stdout.rstrip("\n") == (REPO / "rules" / "ccmsetup-run-failed.yaml").read_text(encoding="utf-8").rstrip("\n")
 
 
 def test_explain_rejects_what_is_not_a_code() -> None:
