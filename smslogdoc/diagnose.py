@@ -104,7 +104,7 @@ def _diagnose_log(engine: Engine, log: LogInput, number: int, options: ReadOptio
     """One log through the engine: a large one is scanned for the records the
     rules need (see `scan`), any other is read in full."""
     if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
-        kind = engine.kinds.by_file_name(log.file_name) or engine.kinds.by_components(scan.head(log, options, COMPONENT_SAMPLE))
+        kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
         needs = scan.plan(engine.rules, LogScope(kind.name if kind else None, log.file_name), kind)
         if needs is not None:
             return engine.log_of_kind(log, scan.read_log(log, needs, options), kind, number=number)

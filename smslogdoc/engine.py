@@ -477,7 +477,6 @@ class Engine:
         self.kinds = kinds or load_kinds()
         self.tracer = tracer
         self.problems: list[Problem] = []
-        self._prefilters: dict[tuple[tuple[int, str], ...], Prefilter[tuple[int, str]]] = {}
         self._setups: dict[tuple[str | None, str], tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
@@ -623,11 +622,7 @@ class Engine:
             for name, matcher in self.rules[number].events.items():
                 if not matcher.logs or where.is_one_of(matcher.logs):
                     entries.append(((number, name), matcher.literals))
-        signature = tuple(item for item, _ in entries)
-        prefilter = self._prefilters.get(signature)
-        if prefilter is None:
-            prefilter = self._prefilters[signature] = Prefilter(entries)
-        return prefilter
+        return Prefilter(entries)
 
     def _findings(self, results: list[Result], log: str | None) -> list[Finding]:
         merged: dict[tuple[object, ...], list[Result]] = {}

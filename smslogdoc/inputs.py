@@ -32,6 +32,15 @@ class InputFile:
     path: Path | None
     display: str
 
+    def size(self) -> int:
+        """Its size in bytes; 0 for standard input or a file that cannot be looked at."""
+        if self.path is None:
+            return 0
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
 
 @dataclass
 class LogInput:

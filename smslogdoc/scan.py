@@ -201,18 +201,20 @@ def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | No
 
 def worth_scanning(log: LogInput) -> bool:
     """Whether a part of the log is large enough for a scan to pay off."""
-    return any(_size(part) >= MIN_SIZE for part in log.parts)
+    return any(part.size() >= MIN_SIZE for part in log.parts)
 
 
-def head(log: LogInput, options: ReadOptions, count: int) -> list[Event]:
-    """The first `count` events of a log (to tell its kind), read apart from its reports."""
-    events: list[Event] = []
+def head(log: LogInput, options: ReadOptions, count: int) -> Iterator[Event]:
+    """The first `count` events of a log (to tell its kind), read apart from its
+    reports, and only as far as they are asked for."""
+    left = count
     for part in log.parts:
         with closing(read_file(part, FileReport(part.display), options)) as stream:
-            events.extend(islice(stream, count - len(events)))
-        if len(events) >= count:
-            break
-    return events
+            for event in islice(stream, left):
+                left -= 1
+                yield event
+        if not left:
+            return
 
 
 # --- the formats ----------------------------------------------------------------
@@ -659,21 +661,12 @@ def read_log(log: LogInput, plan: Plan, options: ReadOptions) -> Iterator[Event 
     for part in log.parts:
         report = FileReport(part.display)
         log.reports.append(report)
-        if part.path is not None and _size(part) >= MIN_SIZE:
+        if part.path is not None and part.size() >= MIN_SIZE:
             scanned = _scanned(part, report, plan, options)
             if scanned is not None:
                 yield from scanned
                 continue
         yield from read_file(part, report, options)
-
-
-def _size(part: InputFile) -> int:
-    if part.path is None:
-        return 0
-    try:
-        return part.path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptions) -> Iterator[Event | ThreadNote] | None:
@@ -714,7 +707,7 @@ def _events(scanner: _Scanner, ctx: ParseContext, kind: str, options: ReadOption
     notes in their place between them. A segment that is not regular, and
     what follows, is read in full."""
     report, raw = ctx.report, scanner.raw
-    errors = "smslogdoc-cp1252" if scanner.codec == "utf-8" else "strict"
+    errors = decoding.errors_for(scanner.codec)  # as the reader decodes the same file
     with raw:
         try:
             while True:

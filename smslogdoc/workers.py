@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
 from datetime import datetime
 
 from smslogdoc.engine import Engine
@@ -42,14 +41,10 @@ def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
     bytes, and no standard input (which only this process can read)."""
     if jobs < 2 or len({log.folder for log in logs}) < 2:
         return False
-    size = 0
-    for log in logs:
-        for part in log.parts:
-            if part.path is None:
-                return False
-            with suppress(OSError):
-                size += part.path.stat().st_size
-    return size >= MIN_BYTES
+    parts = [part for log in logs for part in log.parts]
+    if any(part.path is None for part in parts):
+        return False
+    return sum(part.size() for part in parts) >= MIN_BYTES
 
 
 def diagnose_in_parallel(
