@@ -112,7 +112,7 @@ class KindTable:
 def load_kinds() -> KindTable:
     """The bundled kinds table."""
     text = files("smslogdoc.data").joinpath("kinds.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe; in C when built
     kinds = []
     for name, entry in data.items():
         runs = entry.get("runs")

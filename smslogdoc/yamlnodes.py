@@ -95,7 +95,12 @@ def _convert(node: yaml.Node, path: Path, document: Document, budget: list[int])
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, index), document, budget) for index, item in enumerate(node.value)]
+    if node.tag == _STR:
+        return node.value  # most scalars: no constructor needed
     return _Constructor.scalar(node)
+
+
+_STR = "tag:yaml.org,2002:str"
 
 
 class _Constructor(yaml.SafeLoader):
