@@ -567,7 +567,7 @@ class Engine:
                     for condition_run in conditions_of(number):
                         condition_run.feed(event, run, seq, names, scope)
             for number, condition_run in every_event:
-                if number not in named and number not in disabled:
+                if condition_run.open and number not in named and number not in disabled:
                     condition_run.touch(event, run, scope)
             if len(tracker.retired) >= RETIRE_BATCH:
                 keys = {run.key for run in tracker.retired}

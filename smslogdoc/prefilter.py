@@ -3,7 +3,8 @@
 Every literal the active rules' patterns need (see `literals`) goes into one
 Aho-Corasick automaton; a record costs one scan, and only the matchers whose
 literal occurs (plus those that have no literal) are run in full. A record no
-rule can match costs that one scan and nothing else.
+rule can match costs that one scan and nothing else, and a message seen
+before (logs repeat theirs run after run) costs a look-up.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ try:
     import ahocorasick_rs
 except ImportError:  # pragma: no cover - the dependency is declared; this keeps a broken install usable
     ahocorasick_rs = None  # type: ignore[assignment]
+
+
+SEEN_TEXTS = 4096
+"""Texts whose candidates are remembered (the memory is emptied when full)."""
 
 
 class Prefilter(Generic[Item]):
@@ -38,11 +43,21 @@ class Prefilter(Generic[Item]):
         self._patterns = patterns
         self._owners = owners
         self._automaton = ahocorasick_rs.AhoCorasick(patterns) if patterns and ahocorasick_rs is not None else None
+        self._seen: dict[str, list[Item]] = {}
+        """Texts already looked at: a log repeats its messages run after run."""
 
     def candidates(self, text: str) -> list[Item]:
         """Items that may match `text`: those whose literal occurs, then those without one."""
         if not self._patterns:
             return self.always
+        known = self._seen.get(text)
+        if known is None:
+            if len(self._seen) >= SEEN_TEXTS:
+                self._seen.clear()
+            known = self._seen[text] = self._find(text)
+        return known
+
+    def _find(self, text: str) -> list[Item]:
         lowered = text.lower()
         if self._automaton is not None:
             hits = {index for index, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)}

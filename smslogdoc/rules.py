@@ -35,6 +35,8 @@ TEMPLATE_FIELDS = ("log", "run", "occurrences")
 
 REGEX_TIMEOUT = 0.5
 """Seconds one pattern may spend on one record before the rule is stopped."""
+SEEN_TEXTS = 1024
+"""Texts whose match a pattern remembers (the memory is emptied when full)."""
 ADJACENT_LINES = 64
 """An `adjacent` step must start within this many lines of the step before it."""
 
@@ -145,6 +147,23 @@ class Pattern:
     def search(self, text: str) -> regex.Match[str] | None:
         return self.compiled.search(text, timeout=REGEX_TIMEOUT)
 
+    def captures(self, text: str) -> Mapping[str, str] | None:
+        """The named groups the first match in `text` sets, or None when there is
+        no match. Remembered per text: a log repeats its messages run after run."""
+        seen = self._seen
+        if text in seen:
+            return seen[text]
+        found = self.search(text)
+        result = None if found is None else {name: value for name, value in found.groupdict().items() if value is not None}
+        if len(seen) >= SEEN_TEXTS:
+            seen.clear()
+        seen[text] = result
+        return result
+
+    @cached_property
+    def _seen(self) -> dict[str, Mapping[str, str] | None]:
+        return {}
+
     def fullmatch(self, text: str) -> regex.Match[str] | None:
         return self.compiled.fullmatch(text, timeout=REGEX_TIMEOUT)
 
@@ -194,11 +213,11 @@ class Matcher:
         if ini and (event.format != "ini" or not self._ini(event, captured)):
             return None
         if self.message is not None:
-            found = self.message.search(event.message)
+            found = self.message.captures(event.message)
             if found is None:
                 return None
-            captured.update({name: value for name, value in found.groupdict().items() if value is not None})
-        if self.not_message is not None and self.not_message.search(event.message):
+            captured.update(found)
+        if self.not_message is not None and self.not_message.captures(event.message) is not None:
             return None
         return captured
 

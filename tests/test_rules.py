@@ -177,3 +177,30 @@ def test_bundled_rules_are_found_where_the_package_is_installed() -> None:
 
     names = sorted(entry.name for entry in bundled_rules_dir().iterdir() if entry.name.endswith(".yaml"))
     assert names == sorted(path.name for path in (REPO / "rules").glob("*.yaml"))
+
+
+def test_a_pattern_remembers_what_it_found_per_text_within_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    import smslogdoc.rules as rules_module
+    from smslogdoc.rules import Pattern
+
+    monkeypatch.setattr(rules_module, "SEEN_TEXTS", 2)
+    pattern = Pattern(r"exit code (?P<code>\d+)(?: after (?P<retries>\d+) retries)?", 0)
+    assert pattern.captures("exit code 7") == {"code": "7"}  # groups that took no part are left out
+    assert pattern.captures("exit code 7") == {"code": "7"}
+    assert pattern.captures("nothing") is None
+    assert len(pattern._seen) == 2
+    assert pattern.captures("exit code 8 after 3 retries") == {"code": "8", "retries": "3"}
+    assert len(pattern._seen) == 1  # the memory was emptied when full, then took the new text
+
+
+def test_the_prefilter_gives_the_same_candidates_for_a_text_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    import smslogdoc.prefilter as prefilter_module
+    from smslogdoc.prefilter import Prefilter
+
+    monkeypatch.setattr(prefilter_module, "SEEN_TEXTS", 2)
+    prefilter = Prefilter([("source", ("source:",)), ("mp", ("mp:", "mps:")), ("any", ())])
+    texts = ["Ccmsetup command line: /source:\\\\fs01\\c$ /mp:cm01", "MPs:", "nothing here", "SOURCE: x"]
+    first = [prefilter.candidates(text) for text in texts]
+    assert first == [["source", "mp", "any"], ["mp", "any"], ["any"], ["source", "any"]]
+    assert [prefilter.candidates(text) for text in reversed(texts)] == list(reversed(first))
+    assert len(prefilter._seen) <= 2
