@@ -77,6 +77,7 @@ _CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "smslogdoc_cp1252": "smslogdo
 """Encodings whose bytes lower-case as their text does, and how to decode a stretch."""
 _LOWERS_TO_ASCII = (b"\xc4\xb0", b"\xe2\x84\xaa")
 """UTF-8 of the only characters whose `str.lower` is ASCII: U+0130 and the Kelvin sign."""
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 # --- what to look for ---------------------------------------------------------
@@ -227,8 +228,9 @@ class _Layout(Protocol):
         """Where the last record that may be incomplete starts (0: none found)."""
         ...
 
-    def records(self, block: bytes, final: bool) -> int | None:
-        """How many records a block of whole records holds; None when it is not regular."""
+    def threads(self, block: bytes, final: bool) -> list[bytes] | None:
+        """The thread attribute of each record of a block of whole records, in
+        order (as many as it holds records); None when the block is not regular."""
         ...
 
     def start(self, block: bytes, pos: int) -> int:
@@ -243,8 +245,8 @@ class _Layout(Protocol):
         """The thread id of the record in block[start:end], as the parser reads it."""
         ...
 
-    def count(self, data: bytes) -> int:
-        """The records in bytes of whole regular records."""
+    def count(self, data: bytes, start: int = 0, end: int | None = None) -> int:
+        """The records in bytes of whole regular records (those in data[start:end])."""
         ...
 
     def parse(self, text: str, first_line: int) -> Iterator[Event]:
@@ -253,15 +255,19 @@ class _Layout(Protocol):
 
 
 _OPEN, _CLOSE = cmtrace.OPEN.encode(), cmtrace.CLOSE.encode()
-_RECORD_END = re.compile(rb"\]LOG\]!>" + cmtrace.NATIVE_HEADER.pattern.replace("(", "(?:").encode() + rb"(?:\r?\n)?(?=<!\[LOG\[|\Z)")
+_RECORD_END = re.compile(
+    rb"\]LOG\]!>"
+    + cmtrace.NATIVE_HEADER.pattern.replace("(", "(?:").replace('thread="(?:', 'thread="(').encode()
+    + rb"(?:\r?\n)?(?=<!\[LOG\[|\Z)"
+)
 """The end of a regular record: its end marker, a header in the native shape
 (what the parser reads without a problem), at most a line break, then the
-next record or the end of the block."""
-_CM_THREAD = re.compile(rb'" thread="(\d+)"')
+next record or the end of the block. It captures the thread attribute."""
 _CM_HEADER_THREAD = re.compile(rb' thread="([^"]*)"')
 _SMS_THREAD = re.compile(rb"<thread=([^<>]*)>")
-_SMS_LINE_END = re.compile(rb"\$\$<[^<>\r\n]*><[^<>\r\n]*><thread=[^<>\r\n]*>\r?\n")
-"""The end of a regular SMS trace line: the one `$$` of the line, a whole trailer, the line break."""
+_SMS_LINE_END = re.compile(rb"\$\$<[^<>\r\n]*><[^<>\r\n]*><thread=([^<>\r\n]*)>\r?\n")
+"""The end of a regular SMS trace line: the one `$$` of the line, a whole
+trailer, the line break. It captures the thread attribute."""
 
 
 class _CMTrace:
@@ -275,13 +281,14 @@ class _CMTrace:
     def cut(self, data: bytes) -> int:
         return max(data.rfind(_OPEN), 0)
 
-    def records(self, block: bytes, final: bool) -> int | None:
+    def threads(self, block: bytes, final: bool) -> list[bytes] | None:
         count = block.count(_OPEN)
         if not count or not block.startswith(_OPEN) or block.count(_CLOSE) != count:
             return None
-        if len(_RECORD_END.findall(block)) != count:
+        threads: list[bytes] = _RECORD_END.findall(block)
+        if len(threads) != count:
             return None  # a header the fast pattern does not read, or text between records
-        return count
+        return threads
 
     def start(self, block: bytes, pos: int) -> int:
         return max(block.rfind(_OPEN, 0, pos + len(_OPEN)), 0)
@@ -290,8 +297,8 @@ class _CMTrace:
         found = block.find(_OPEN, pos)
         return len(block) if found < 0 else found
 
-    def count(self, data: bytes) -> int:
-        return data.count(_OPEN)
+    def count(self, data: bytes, start: int = 0, end: int | None = None) -> int:
+        return data.count(_OPEN, start, end)
 
     def thread(self, block: bytes, start: int, end: int) -> int | None:
         found = _CM_HEADER_THREAD.search(block, block.rfind(_CLOSE, start, end), end)
@@ -312,15 +319,16 @@ class _SmsTrace:
     def cut(self, data: bytes) -> int:
         return data.rfind(b"\n") + 1
 
-    def records(self, block: bytes, final: bool) -> int | None:
+    def threads(self, block: bytes, final: bool) -> list[bytes] | None:
         if final and not block.endswith(b"\n"):
             block += b"\r\n"
         lines = block.count(b"\n")
         if not lines or block.count(b"$$") != lines:
             return None
-        if len(_SMS_LINE_END.findall(block)) != lines:
+        threads: list[bytes] = _SMS_LINE_END.findall(block)
+        if len(threads) != lines:
             return None
-        return lines
+        return threads
 
     def start(self, block: bytes, pos: int) -> int:
         return block.rfind(b"\n", 0, pos) + 1
@@ -331,8 +339,9 @@ class _SmsTrace:
         found = block.find(b"\n", pos)
         return len(block) if found < 0 else found + 1
 
-    def count(self, data: bytes) -> int:
-        return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    def count(self, data: bytes, start: int = 0, end: int | None = None) -> int:
+        end = len(data) if end is None else end
+        return data.count(b"\n", start, end) + (1 if end > start and data[end - 1] != 10 else 0)
 
     def thread(self, block: bytes, start: int, end: int) -> int | None:
         found = _SMS_THREAD.search(block, start, end)
@@ -528,8 +537,8 @@ class _Scanner:
         self.cut = _Cut(last.offset, last.line, self.records - self.layout.count(last.data))
         return spans, self.notes.split(last.offset)
 
-    def check(self, data: bytes, final: bool) -> int:
-        """The number of records in a block, or _Irregular."""
+    def check(self, data: bytes, final: bool) -> list[bytes]:
+        """The thread attribute of each record of a block, or _Irregular."""
         if b"\x00" in data:
             raise _Irregular
         if not data.isascii() and self.codec == "utf-8":
@@ -539,18 +548,18 @@ class _Scanner:
                 raise _Irregular from None
             if any(marker in data for marker in _LOWERS_TO_ASCII):
                 raise _Irregular
-        breaks = data.count(b"\r")
-        if breaks and breaks != data.count(b"\r\n"):
+        if _LONE_CR.search(data):
             raise _Irregular  # a lone CR ends a line too: line numbers would need more care
-        count = self.layout.records(data, final)
-        if count is None:
+        threads = self.layout.threads(data, final)
+        if threads is None:
             raise _Irregular
-        return count
+        return threads
 
     def block(self, block: _Block, final: bool) -> None:
         """Find the records of one block to read."""
         data = block.data
-        self.records += self.check(data, final)
+        threads = self.check(data, final)
+        self.records += len(threads)
         layout, plan = self.layout, self.plan
         pending, self.reaches = self.reaches, []
         for going_on in pending:
@@ -577,21 +586,23 @@ class _Scanner:
                     next_line = line + data.count(b"\n", record, end)
                     self._forward(block, end, next_line, _Reach(next_line - 1 + reach.after, thread))
         if plan.starts_automaton is not None:
-            self._note_threads(block, lowered, plan.starts_automaton)
+            self._note_threads(block, lowered, threads, plan.starts_automaton)
 
-    def _note_threads(self, block: _Block, lowered: bytes, starts: ahocorasick_rs.BytesAhoCorasick) -> None:
+    def _note_threads(self, block: _Block, lowered: bytes, threads: list[bytes], starts: ahocorasick_rs.BytesAhoCorasick) -> None:
         """Note the threads of each stretch between records that may start a run,
         at its end. Within a stretch no run starts, so a thread's owner is the
-        same wherever in the stretch it first appears."""
-        data, since = block.data, 0
+        same wherever in the stretch it first appears. `threads` holds the
+        thread attribute of each record of the block."""
+        data, since, first = block.data, 0, 0
         for record in sorted({self.layout.start(data, at) for _, at, _ in starts.find_matches_as_indexes(lowered)}):
-            self._note(data, since, record, block.offset + record)
+            last = first + self.layout.count(data, since, record)
+            self._note(threads[first:last], block.offset + record)
             self.noted = set()
-            since = record
-        self._note(data, since, len(data), block.offset + len(data))
+            since, first = record, last
+        self._note(threads[first:], block.offset + len(data))
 
-    def _note(self, data: bytes, start: int, end: int, offset: int) -> None:
-        found = set(_CM_THREAD.findall(data, start, end)) - self.noted
+    def _note(self, threads: list[bytes], offset: int) -> None:
+        found = {thread for thread in set(threads) - self.noted if thread.isdigit()}  # as `cmtrace.thread_id` reads them
         if found:
             self.noted |= found
             self.notes.add(offset, (int(thread) for thread in found))
