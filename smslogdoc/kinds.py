@@ -17,6 +17,7 @@ import yaml
 
 from smslogdoc.literals import required_literals
 from smslogdoc.model import Event
+from smslogdoc.prefilter import Prefilter
 
 _ROTATION = re.compile(r"^(?P<base>.+?)(?:-\d{8}-\d{6})?\.(?:log|lo_)$", re.IGNORECASE)
 COMPONENT_SAMPLE = 200
@@ -44,18 +45,10 @@ class RunModel:
     (other records naming the program, such as wrap-up lines, do not reopen it)."""
 
     @cached_property
-    def keyed_literals(self) -> tuple[tuple[str, ...], ...]:
-        """For each keyed pattern, text (lower case) one piece of which a record
-        needs for the pattern to be worth trying; () when none is known."""
-        return tuple(required_literals(pattern.pattern) for pattern in self.keyed)
-
-    @cached_property
-    def keyed_gate(self) -> re.Pattern[str] | None:
-        """One pattern for every keyed pattern's literals: a record it does not
-        match names no program (None when some pattern has no literal)."""
-        if not self.keyed or not all(self.keyed_literals):
-            return None
-        return re.compile("|".join(re.escape(literal) for literals in self.keyed_literals for literal in literals), re.IGNORECASE)
+    def keyed_prefilter(self) -> Prefilter[int]:
+        """The keyed patterns (by index) worth trying on a record: those whose
+        literal text it holds, and those that have none."""
+        return Prefilter([(index, required_literals(pattern.pattern)) for index, pattern in enumerate(self.keyed)])
 
 
 @dataclass(frozen=True)

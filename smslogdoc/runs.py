@@ -161,14 +161,8 @@ class RunTracker:
             yield event, last_key.get(event.thread)
 
     def _keyed(self, message: str, model: RunModel) -> Run | None:
-        gate = model.keyed_gate
-        if gate is not None and gate.search(message) is None:
-            return None
-        lowered = message.lower()
-        for pattern, literals in zip(model.keyed, model.keyed_literals, strict=True):
-            if literals and not any(literal in lowered for literal in literals):
-                continue  # the pattern cannot match: it needs one of these
-            found = pattern.search(message)
+        for index in sorted(model.keyed_prefilter.candidates(message)):  # in the table's order: the first match names the run
+            found = model.keyed[index].search(message)
             if found:
                 fields = found.groupdict()
                 program = (fields.get("program") or "").strip()
