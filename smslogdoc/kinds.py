@@ -22,6 +22,8 @@ from smslogdoc.prefilter import Prefilter
 _ROTATION = re.compile(r"^(?P<base>.+?)(?:-\d{8}-\d{6})?\.(?:log|lo_)$", re.IGNORECASE)
 COMPONENT_SAMPLE = 200
 """Records looked at to tell the kind of a log whose name says nothing."""
+SEEN_MESSAGES = 4096
+"""Messages whose program a run model remembers (the memory is emptied when full)."""
 
 
 def current_name(file_name: str) -> str:
@@ -44,11 +46,35 @@ class RunModel:
     """For keyed runs: a record that starts the program again after its run ended
     (other records naming the program, such as wrap-up lines, do not reopen it)."""
 
+    def program(self, message: str) -> tuple[str, str] | None:
+        """For keyed runs: the program a record names, as (run key, label);
+        None when it names none. Remembered per message (logs repeat theirs)."""
+        seen = self._programs
+        if message in seen:
+            return seen[message]
+        named = None
+        for index in sorted(self._keyed_prefilter.candidates(message)):  # in the table's order: the first match counts
+            found = self.keyed[index].search(message)
+            fields = found.groupdict() if found else {}
+            program = (fields.get("program") or "").strip()
+            if program:
+                package = (fields.get("package") or "").strip()
+                named = (program.lower(), f"program {program}" + (f" (package {package})" if package else ""))
+                break
+        if len(seen) >= SEEN_MESSAGES:
+            seen.clear()
+        seen[message] = named
+        return named
+
     @cached_property
-    def keyed_prefilter(self) -> Prefilter[int]:
+    def _keyed_prefilter(self) -> Prefilter[int]:
         """The keyed patterns (by index) worth trying on a record: those whose
         literal text it holds, and those that have none."""
         return Prefilter([(index, required_literals(pattern.pattern)) for index, pattern in enumerate(self.keyed)])
+
+    @cached_property
+    def _programs(self) -> dict[str, tuple[str, str] | None]:
+        return {}
 
 
 @dataclass(frozen=True)

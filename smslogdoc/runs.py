@@ -161,17 +161,9 @@ class RunTracker:
             yield event, last_key.get(event.thread)
 
     def _keyed(self, message: str, model: RunModel) -> Run | None:
-        for index in sorted(model.keyed_prefilter.candidates(message)):  # in the table's order: the first match names the run
-            found = model.keyed[index].search(message)
-            if found:
-                fields = found.groupdict()
-                program = (fields.get("program") or "").strip()
-                if not program:
-                    continue
-                label = f"program {program}"
-                if fields.get("package"):
-                    label += f" (package {fields['package'].strip()})"
-                run = self._run(program.lower(), label)
-                run.distinct = True
-                return run
-        return None
+        named = model.program(message)
+        if named is None:
+            return None
+        run = self._run(*named)
+        run.distinct = True
+        return run

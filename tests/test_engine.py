@@ -450,3 +450,19 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     assert [(f.group, f.occurrences, [e.line for e in f.evidence]) for f in everything.findings] == [
         (f.group, f.occurrences, [e.line for e in f.evidence]) for f in kept.findings
     ]
+
+
+def test_a_keyed_run_model_names_the_program_of_a_record_and_remembers_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import smslogdoc.kinds as kinds_module
+
+    model = kinds_module.load_kinds().get("execmgr").runs
+    assert model is not None
+    monkeypatch.setattr(kinds_module, "SEEN_MESSAGES", 2)
+    model._programs.clear()  # a fresh memory for this test
+    raised = "Raised Program Started Event for Ad:PS120001, Package:PS100004, Program: Install Office"
+    assert model.program(raised) == ("install office", "program Install Office (package PS100004)")
+    assert model.program("Execution is complete for program Install Office. The exit code is 0") == ("install office", "program Install Office")
+    assert len(model._programs) == 2
+    assert model.program("Policy is updated for nothing in particular") is None  # no pattern matches: no program
+    assert len(model._programs) == 1  # the memory was emptied when full
+    assert model.program(raised) == ("install office", "program Install Office (package PS100004)")
