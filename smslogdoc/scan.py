@@ -19,6 +19,9 @@ the bytes, without decoding or parsing the rest:
    records are passed on as `ThreadNote`s when the log's runs own threads.
 
 The passes alternate a segment of blocks at a time, so memory stays bounded.
+When more than one process may be used, the first pass over a very large file
+runs in a helper process and hands its segments over a pipe, so the two
+passes overlap.
 A block that is not regular, and all that follows from the start of its
 segment, is read in full: odd records are handled and reported as without a
 scan. Findings are the same either way; tests compare both on every sample
@@ -29,15 +32,18 @@ from __future__ import annotations
 
 import codecs
 import io
+import multiprocessing
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property
-from itertools import islice
+from itertools import chain, islice
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from smslogdoc import cmtrace, decoding, detect
@@ -66,6 +72,11 @@ TAIL_BYTES = 64 << 10
 """The end of the file is always read (the time the log ends decides open runs)."""
 SEGMENT_BLOCKS = 128
 """Blocks scanned before their spans are handed on (64 MiB at the default cap)."""
+HELPER_SIZE = 64 << 20
+"""From this size on, when more than one process may be used, the first pass
+runs in a helper process while the second pass parses what it handed on."""
+HELPER_SEGMENT_BLOCKS = 16
+"""Blocks a helper scans between handovers (smaller: the two passes overlap more)."""
 READ_SIZE = 1 << 20
 """The second pass reads this much at a time and parses the spans inside."""
 MAX_SPANS = 1 << 19
@@ -666,21 +677,71 @@ class _Scanner:
 # --- the second pass: events ---------------------------------------------------------
 
 
-def read_log(log: LogInput, plan: Plan, options: ReadOptions) -> Iterator[Event | ThreadNote]:
+def read_log(log: LogInput, plan: Plan, options: ReadOptions, *, helper: bool = False) -> Iterator[Event | ThreadNote]:
     """The events of a logical log, each large and regular part scanned for what
-    `plan` needs and the others read in full."""
+    `plan` needs and the others read in full. With `helper`, a part of
+    `HELPER_SIZE` or more is scanned by a second process while this one parses
+    what the scan found."""
     for part in log.parts:
         report = FileReport(part.display)
         log.reports.append(report)
         if part.path is not None and part.size() >= MIN_SIZE:
-            scanned = _scanned(part, report, plan, options)
+            scanned = _scanned(part, report, plan, options, helper=helper and part.size() >= HELPER_SIZE)
             if scanned is not None:
                 yield from scanned
                 continue
         yield from read_file(part, report, options)
 
 
-def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptions) -> Iterator[Event | ThreadNote] | None:
+@dataclass(frozen=True)
+class _Handover:
+    """What the first pass hands on: the spans and notes nothing scanned later
+    can change, and where they end. `irregular`: the pass stopped at a block
+    that is not regular, and the file is read in full from `cut` on."""
+
+    spans: list[tuple[int, int, int]]
+    notes: list[tuple[int, ThreadNote]]
+    cut: _Cut
+    done: bool
+    irregular: bool = False
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What a first pass needs to know of a file (picklable, for a helper process)."""
+
+    path: Path
+    plan: Plan
+    format: str
+    codec: str
+    block_size: int
+    start: int
+    size: int
+    blocks: int
+    """Blocks scanned between handovers."""
+
+    def scanner(self, raw: BinaryIO) -> _Scanner:
+        ctx = ParseContext(str(self.path), FileReport(str(self.path)), self.block_size * 2, None)  # the first pass parses nothing
+        return _Scanner(_layout(self.format, ctx), self.plan, self.codec, self.block_size, raw, self.start, self.size)
+
+
+def _layout(format_name: str, ctx: ParseContext) -> _Layout:
+    return _CMTrace(ctx) if format_name == detect.CMTRACE else _SmsTrace(ctx)
+
+
+def _passes(scanner: _Scanner, blocks: int) -> Generator[_Handover, None, None]:
+    """The first pass, handed on every `blocks` blocks."""
+    while not scanner.done:
+        try:
+            scanner.segment(blocks)
+        except (_Irregular, ValueError):
+            yield _Handover([], [], scanner.cut, done=False, irregular=True)
+            return
+        spans, notes = scanner.handover()
+        yield _Handover(spans, notes, scanner.cut, scanner.done)
+
+
+def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptions, *, helper: bool) -> Iterator[Event | ThreadNote] | None:
     """The scanned events of a file, or None when it must be read in full."""
     assert part.path is not None
     block_size = options.record_cap // 2
@@ -696,47 +757,94 @@ def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptio
         if codec not in _CODECS:
             raise _Irregular
         found = detect.detect(codecs.decode(sample, codec, "replace").lstrip("\ufeff"))
-        ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
-        layout: _Layout
-        if found.format == detect.CMTRACE:
-            layout = _CMTrace(ctx)
-        elif found.format == detect.SMSTRACE and not plan.starts:
-            layout = _SmsTrace(ctx)
-        else:
+        if found.format != detect.CMTRACE and (found.format != detect.SMSTRACE or plan.starts):
             raise _Irregular
-        scanner = _Scanner(layout, plan, _CODECS[codec], block_size, raw, 3 if codec == "utf-8-sig" else 0, part.path.stat().st_size)
-        scanner.segment(SEGMENT_BLOCKS)
+        setup = _Setup(
+            part.path,
+            Plan(plan.literals, plan.reaches, plan.starts),  # without its automata: it may go to a helper
+            found.format,
+            _CODECS[codec],
+            block_size,
+            3 if codec == "utf-8-sig" else 0,
+            part.path.stat().st_size,
+            HELPER_SEGMENT_BLOCKS if helper else SEGMENT_BLOCKS,
+        )
+        handovers = _helper_passes(setup) if helper else _passes(setup.scanner(raw), setup.blocks)
+        first = next(handovers)
+        if first.irregular:
+            raise _Irregular
     except (_Irregular, OSError, ValueError):
         raw.close()
         return None  # nothing handed on yet: the file is read in full as usual
     report.encoding, report.format = reported, found.format
-    return _events(scanner, ctx, found.format, options)
+    ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
+    return _events(first, handovers, raw, _layout(found.format, ctx), setup.codec, ctx, options)
 
 
-def _events(scanner: _Scanner, ctx: ParseContext, kind: str, options: ReadOptions) -> Iterator[Event | ThreadNote]:
-    """The second pass, a segment at a time: parse the spans, with the thread
-    notes in their place between them. A segment that is not regular, and
-    what follows, is read in full."""
-    report, raw = ctx.report, scanner.raw
-    errors = decoding.errors_for(scanner.codec)  # as the reader decodes the same file
-    with raw:
+def _events(
+    first: _Handover, handovers: Generator[_Handover, None, None], raw: BinaryIO, layout: _Layout, codec: str, ctx: ParseContext, options: ReadOptions
+) -> Iterator[Event | ThreadNote]:
+    """The second pass, a handover at a time: parse the spans, with the thread
+    notes in their place between them. From a block that is not regular on,
+    the file is read in full."""
+    report = ctx.report
+    errors = decoding.errors_for(codec)  # as the reader decodes the same file
+    with raw, closing(handovers):
         try:
-            while True:
-                spans, notes = scanner.handover()
-                report.events = scanner.cut.records
-                yield from _parse_spans(raw, spans, notes, scanner.layout, scanner.codec, errors, options.zone)
-                if scanner.done:
-                    break
-                try:
-                    scanner.segment(SEGMENT_BLOCKS)
-                except (_Irregular, ValueError):
-                    raw.seek(scanner.cut.offset)
-                    stream = io.TextIOWrapper(raw, encoding=scanner.codec, errors=errors, newline="")
-                    yield from text_events(kind, stream, ctx, options, first_line=scanner.cut.line)
+            for handover in chain([first], handovers):
+                report.events = handover.cut.records
+                if handover.irregular:
+                    raw.seek(handover.cut.offset)
+                    stream = io.TextIOWrapper(raw, encoding=codec, errors=errors, newline="")
+                    yield from text_events(report.format or "", stream, ctx, options, first_line=handover.cut.line)
                     return  # text_events has finished the report
+                yield from _parse_spans(raw, handover.spans, handover.notes, layout, codec, errors, options.zone)
         except OSError as error:
             ctx.problem(f"read error, rest of the file not read: {error.strerror or error}")
     ctx.finish()
+
+
+# --- a helper process for the first pass ---------------------------------------------
+
+
+def _helper_passes(setup: _Setup) -> Generator[_Handover, None, None]:
+    """The first pass run by a second process, its handovers received here as
+    they come (the pipe holds about one: memory stays bounded). Should the
+    helper stop early, the file is read in full from the last handover on."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    helper = multiprocessing.Process(target=_helper, args=(setup, sending), daemon=True)
+    helper.start()
+    sending.close()
+    last = _Cut(setup.start, 1, 0)
+    try:
+        while True:
+            try:
+                message = receiving.recv()
+            except (EOFError, OSError):
+                message = _Handover([], [], last, done=False, irregular=True)  # the helper died
+            if isinstance(message, str):
+                raise OSError(message)
+            yield message
+            if message.done or message.irregular:
+                return
+            last = message.cut
+    finally:
+        receiving.close()
+        if helper.is_alive():
+            helper.terminate()
+        helper.join()
+
+
+def _helper(setup: _Setup, sending: Connection) -> None:
+    """The helper process: scan the file and send each handover on."""
+    try:
+        with setup.path.open("rb") as raw:
+            for handover in _passes(setup.scanner(raw), setup.blocks):
+                sending.send(handover)
+    except OSError as error:
+        sending.send(error.strerror or str(error))
+    finally:
+        sending.close()
 
 
 def _parse_spans(

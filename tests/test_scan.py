@@ -9,7 +9,10 @@ Small record caps make small logs span many scan blocks.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import re
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -29,11 +32,20 @@ SMALL_BLOCKS = ReadOptions(record_cap=128 << 10)
 
 
 def outcome(
-    paths: list[str], monkeypatch: pytest.MonkeyPatch, *, sparse: bool, rules: list[Rule] = RULES, options: ReadOptions = SMALL_BLOCKS, segment: int = 3
+    paths: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    sparse: bool,
+    rules: list[Rule] = RULES,
+    options: ReadOptions = SMALL_BLOCKS,
+    segment: int = 3,
+    helper: bool = False,
 ) -> str:
     monkeypatch.setattr(scan, "MIN_SIZE", 0 if sparse else 1 << 62)
     monkeypatch.setattr(scan, "SEGMENT_BLOCKS", segment)  # hand spans on every few blocks, as in a large file
-    result = diagnose(paths, rules, options=options)
+    monkeypatch.setattr(scan, "HELPER_SEGMENT_BLOCKS", segment)
+    monkeypatch.setattr(scan, "HELPER_SIZE", 0 if helper else 1 << 62)
+    result = diagnose(paths, rules, options=options, jobs=2 if helper else 1)
     out = io.StringIO()
     report.write_json(result, result.findings, out)
     return out.getvalue()
@@ -101,6 +113,34 @@ def test_sparse_reading_gives_the_same_diagnosis_on_the_real_logs(monkeypatch: p
 def test_sparse_reading_gives_the_same_diagnosis_on_large_logs(big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     full = same_both_ways([str(big_logs / name)], monkeypatch)
     assert '"status": "confirmed"' in full  # the failures are found, not only matched silence
+
+
+@pytest.mark.parametrize("name", ["ccmsetup.log", "execmgr.log", "smsapm32.log"])
+def test_a_helper_process_that_scans_gives_the_same_diagnosis(big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    full = outcome([str(big_logs / name)], monkeypatch, sparse=False)
+    assert outcome([str(big_logs / name)], monkeypatch, sparse=True, helper=True) == full
+
+
+def test_a_helper_process_hands_on_what_it_scanned_and_stops_at_damage(big_logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (big_logs / "ccmsetup.log").read_bytes()
+    at = data.index(b"]LOG]!>", len(data) * 2 // 3)
+    damaged = tmp_path / "ccmsetup.log"
+    damaged.write_bytes(data[:at] + b"\x00" * 40 + data[at:])
+    full = outcome([str(damaged)], monkeypatch, sparse=False)
+    assert outcome([str(damaged)], monkeypatch, sparse=True, helper=True) == full
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the stand-in helper must be inherited by the child")
+def test_a_helper_process_that_dies_leaves_the_rest_to_a_full_read(big_logs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def dies_after_one(setup: scan._Setup, sending: Connection) -> None:
+        with setup.path.open("rb") as raw:
+            sending.send(next(scan._passes(setup.scanner(raw), setup.blocks)))
+        os._exit(1)  # no goodbye: the pipe just closes
+
+    path = str(big_logs / "ccmsetup.log")
+    full = outcome([path], monkeypatch, sparse=False)
+    monkeypatch.setattr(scan, "_helper", dies_after_one)
+    assert outcome([path], monkeypatch, sparse=True, helper=True) == full
 
 
 def test_sparse_reading_skips_most_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
