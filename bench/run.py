@@ -90,6 +90,8 @@ def main() -> None:
         lines.append(row(f"bare line loop, {label}", bare, peak, size, count, None))
         seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs)
         lines.append(row(f"`diagnose`, {label}, all rules", seconds, peak, size, count, bare))
+        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none", "--jobs", "1"), args.runs)
+        lines.append(row(f"`diagnose --jobs 1` (no helper process), {label}", seconds, peak, size, count, bare))
         seconds, peak = measure(smslogdoc("parse", str(path), "--format", "jsonl"), args.runs)
         lines.append(row(f"`parse --format jsonl`, {label}", seconds, peak, size, count, bare))
 
