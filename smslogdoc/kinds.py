@@ -16,6 +16,7 @@ from importlib.resources import files
 import yaml
 
 from smslogdoc.literals import required_literals
+from smslogdoc.memo import Memo
 from smslogdoc.model import Event
 from smslogdoc.prefilter import Prefilter
 
@@ -49,22 +50,17 @@ class RunModel:
     def program(self, message: str) -> tuple[str, str] | None:
         """For keyed runs: the program a record names, as (run key, label);
         None when it names none. Remembered per message (logs repeat theirs)."""
-        seen = self._programs
-        if message in seen:
-            return seen[message]
-        named = None
-        for index in sorted(self._keyed_prefilter.candidates(message)):  # in the table's order: the first match counts
+        return self._programs.get(message, self._program)
+
+    def _program(self, message: str) -> tuple[str, str] | None:
+        for index in sorted(self._keyed_prefilter.find(message)):  # in the table's order: the first match counts
             found = self.keyed[index].search(message)
             fields = found.groupdict() if found else {}
             program = (fields.get("program") or "").strip()
             if program:
                 package = (fields.get("package") or "").strip()
-                named = (program.lower(), f"program {program}" + (f" (package {package})" if package else ""))
-                break
-        if len(seen) >= SEEN_MESSAGES:
-            seen.clear()
-        seen[message] = named
-        return named
+                return program.lower(), f"program {program}" + (f" (package {package})" if package else "")
+        return None
 
     @cached_property
     def _keyed_prefilter(self) -> Prefilter[int]:
@@ -73,8 +69,8 @@ class RunModel:
         return Prefilter([(index, required_literals(pattern.pattern)) for index, pattern in enumerate(self.keyed)])
 
     @cached_property
-    def _programs(self) -> dict[str, tuple[str, str] | None]:
-        return {}
+    def _programs(self) -> Memo[str, tuple[str, str] | None]:
+        return Memo(SEEN_MESSAGES)
 
 
 @dataclass(frozen=True)

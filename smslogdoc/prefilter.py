@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Generic, TypeVar
 
+from smslogdoc.memo import Memo
+
 Item = TypeVar("Item", bound=Hashable)
 
 try:
@@ -43,21 +45,20 @@ class Prefilter(Generic[Item]):
         self._patterns = patterns
         self._owners = owners
         self._automaton = ahocorasick_rs.AhoCorasick(patterns) if patterns and ahocorasick_rs is not None else None
-        self._seen: dict[str, list[Item]] = {}
+        self._seen: Memo[str, list[Item]] = Memo(SEEN_TEXTS)
         """Texts already looked at: a log repeats its messages run after run."""
 
     def candidates(self, text: str) -> list[Item]:
-        """Items that may match `text`: those whose literal occurs, then those without one."""
+        """Items that may match `text`: those whose literal occurs, then those
+        without one (remembered per text)."""
         if not self._patterns:
             return self.always
-        known = self._seen.get(text)
-        if known is None:
-            if len(self._seen) >= SEEN_TEXTS:
-                self._seen.clear()
-            known = self._seen[text] = self._find(text)
-        return known
+        return self._seen.get(text, self.find)
 
-    def _find(self, text: str) -> list[Item]:
+    def find(self, text: str) -> list[Item]:
+        """`candidates`, looked for afresh (for a caller that remembers its own results)."""
+        if not self._patterns:
+            return self.always
         lowered = text.lower()
         if self._automaton is not None:
             hits = {index for index, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)}

@@ -25,6 +25,7 @@ from smslogdoc.errors import RuleError
 from smslogdoc.ini import split_key
 from smslogdoc.kinds import KindTable, current_name, load_kinds
 from smslogdoc.literals import required_literals
+from smslogdoc.memo import Memo
 from smslogdoc.model import Event, Severity
 
 SEVERITIES = ("info", "warning", "error")
@@ -150,19 +151,15 @@ class Pattern:
     def captures(self, text: str) -> Mapping[str, str] | None:
         """The named groups the first match in `text` sets, or None when there is
         no match. Remembered per text: a log repeats its messages run after run."""
-        seen = self._seen
-        if text in seen:
-            return seen[text]
+        return self._seen.get(text, self._captures)
+
+    def _captures(self, text: str) -> Mapping[str, str] | None:
         found = self.search(text)
-        result = None if found is None else {name: value for name, value in found.groupdict().items() if value is not None}
-        if len(seen) >= SEEN_TEXTS:
-            seen.clear()
-        seen[text] = result
-        return result
+        return None if found is None else {name: value for name, value in found.groupdict().items() if value is not None}
 
     @cached_property
-    def _seen(self) -> dict[str, Mapping[str, str] | None]:
-        return {}
+    def _seen(self) -> Memo[str, Mapping[str, str] | None]:
+        return Memo(SEEN_TEXTS)
 
     def fullmatch(self, text: str) -> regex.Match[str] | None:
         return self.compiled.fullmatch(text, timeout=REGEX_TIMEOUT)

@@ -22,6 +22,8 @@ from functools import lru_cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from smslogdoc.memo import Memo
+
 _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
@@ -47,24 +49,20 @@ _CLOCK = re.compile(
     re.VERBOSE,
 )
 _DATE_MDY = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
-_date_cache: dict[str, tuple[int, int, int] | None] = {}
+_dates: Memo[str, tuple[int, int, int] | None] = Memo(4096)
 
 
 def _mdy(date: str) -> tuple[int, int, int] | None:
-    """`MM-DD-YYYY` (month first, padded or not) -> (year, month, day), cached."""
-    try:
-        return _date_cache[date]
-    except KeyError:
-        pass
+    """`MM-DD-YYYY` (month first, padded or not) -> (year, month, day), remembered."""
+    return _dates.get(date, _read_mdy)
+
+
+def _read_mdy(date: str) -> tuple[int, int, int] | None:
     found = _DATE_MDY.match(date)
-    value = (int(found[3]), int(found[1]), int(found[2])) if found else None
-    if len(_date_cache) > 4096:
-        _date_cache.clear()
-    _date_cache[date] = value
-    return value
+    return (int(found[3]), int(found[1]), int(found[2])) if found else None
 
 
-_native: dict[tuple[str, str, bool], tuple[int, int, int, tzinfo | None] | None] = {}
+_natives: Memo[tuple[str, str, bool], tuple[int, int, int, tzinfo | None] | None] = Memo(4096)
 
 
 def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime | None:
@@ -77,14 +75,7 @@ def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime |
     # Fast path for the native shape 15:10:29.068+240: the date and bias of a
     # log repeat, so their parse is cached; only the clock is read each time.
     if len(clock) > 12 and clock[2] == ":" and clock[5] == ":" and clock[8] == "." and clock[12] in "+-":
-        key = (date, clock[12:], iso_sign)
-        try:
-            base = _native[key]
-        except KeyError:
-            base = _native_base(date, clock[12:], iso_sign)
-            if len(_native) > 4096:
-                _native.clear()
-            _native[key] = base
+        base = _natives.get((date, clock[12:], iso_sign), _native_base)
         if base is not None:
             try:
                 return datetime(base[0], base[1], base[2], int(clock[0:2]), int(clock[3:5]), int(clock[6:8]), int(clock[9:12]) * 1000, base[3])
@@ -96,7 +87,9 @@ def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime |
     return _cmtrace_time_slow(clock, ymd, iso_sign)
 
 
-def _native_base(date: str, bias_text: str, iso_sign: bool) -> tuple[int, int, int, tzinfo | None] | None:
+def _native_base(key: tuple[str, str, bool]) -> tuple[int, int, int, tzinfo | None] | None:
+    """(year, month, day, zone) of a CMTrace date and bias (and sign convention)."""
+    date, bias_text, iso_sign = key
     ymd = _mdy(date)
     if ymd is None:
         return None
@@ -150,7 +143,13 @@ _SMS_NUMERIC = re.compile(
 )
 
 
-_sms_days: dict[str, tuple[int, ...]] = {}
+_sms_days: Memo[str, tuple[int, ...]] = Memo(4096)
+
+
+def _sms_day(key: str) -> tuple[int, ...]:
+    """(year, month, day) of `May 16` + `2000` (a stamp's date, year last); () if unreadable."""
+    month = _MONTHS.get(key[:3].lower())
+    return (int(key[6:]), month, int(key[4:6])) if month and key[4:6].strip().isdigit() and key[6:].isdigit() else ()
 
 
 def sms_time(stamp: str) -> datetime | None:
@@ -164,13 +163,7 @@ def sms_time(stamp: str) -> datetime | None:
     # Fast path for the shape every SMS 2.0 writer uses, `Tue May 16 13:17:10.804 2000`:
     # the date repeats from record to record, so its reading is cached.
     if len(stamp) == 28 and stamp[3] == " " and stamp[10] == " " and stamp[13] == ":" and stamp[19] == "." and stamp[23] == " ":
-        key = stamp[4:10] + stamp[24:]
-        day = _sms_days.get(key)
-        if day is None:
-            month = _MONTHS.get(stamp[4:7].lower())
-            day = _sms_days[key] = (int(stamp[24:]), month, int(stamp[8:10])) if month and stamp[8:10].strip().isdigit() and stamp[24:].isdigit() else ()
-            if len(_sms_days) > 4096:
-                _sms_days.clear()
+        day = _sms_days.get(stamp[4:10] + stamp[24:], _sms_day)
         if day:
             try:
                 return datetime(day[0], day[1], day[2], int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19]), int(stamp[20:23]) * 1000)

@@ -458,7 +458,7 @@ def test_a_keyed_run_model_names_the_program_of_a_record_and_remembers_it(monkey
     model = kinds_module.load_kinds().get("execmgr").runs
     assert model is not None
     monkeypatch.setattr(kinds_module, "SEEN_MESSAGES", 2)
-    model._programs.clear()  # a fresh memory for this test
+    model.__dict__.pop("_programs", None)  # a fresh memory for this test, of the size set above
     raised = "Raised Program Started Event for Ad:PS120001, Package:PS100004, Program: Install Office"
     assert model.program(raised) == ("install office", "program Install Office (package PS100004)")
     assert model.program("Execution is complete for program Install Office. The exit code is 0") == ("install office", "program Install Office")

@@ -204,3 +204,24 @@ def test_the_prefilter_gives_the_same_candidates_for_a_text_seen_before(monkeypa
     assert first == [["source", "mp", "any"], ["mp", "any"], ["any"], ["source", "any"]]
     assert [prefilter.candidates(text) for text in reversed(texts)] == list(reversed(first))
     assert len(prefilter._seen) <= 2
+    assert [prefilter.find(text) for text in texts] == first  # afresh, the same
+
+
+def test_a_memo_remembers_results_up_to_its_size_and_not_what_raised() -> None:
+    from smslogdoc.memo import Memo
+
+    calls: list[str] = []
+
+    def length(text: str) -> int:
+        calls.append(text)
+        if not text:
+            raise ValueError("empty")
+        return len(text)
+
+    memo: Memo[str, int] = Memo(2)
+    assert [memo.get(text, length) for text in ("ab", "ab", "abc")] == [2, 2, 3]
+    assert calls == ["ab", "abc"] and len(memo) == 2
+    with pytest.raises(ValueError):
+        memo.get("", length)
+    assert len(memo) == 2  # nothing was remembered for it
+    assert memo.get("abcd", length) == 4 and len(memo) == 1  # full: emptied, then the new result
