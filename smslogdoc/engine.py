@@ -209,12 +209,12 @@ class ConditionRun:
 
     def touch(self, event: Event, run: Run | None, scope: Scope) -> None:
         """An event that matched none of the rule's events: the next event of its
-        group, it ends a partial match of an adjacent sequence there."""
-        if self.open:
-            key = self.key(event, run, {}, scope)
-            if key in self.open:
-                self.groups[key].partials = {}
-                self.open.discard(key)
+        group, it ends a partial match of an adjacent sequence there. (The
+        engine calls it only while some partial match is open.)"""
+        key = self.key(event, run, {}, scope)
+        if key in self.open:
+            self.groups[key].partials = {}
+            self.open.discard(key)
 
     def _advance(self, key: Key, group: _Group, hits: dict[int, Hit]) -> None:
         shape = self.condition.shape

@@ -685,8 +685,9 @@ def read_log(log: LogInput, plan: Plan, options: ReadOptions, *, helper: bool = 
     for part in log.parts:
         report = FileReport(part.display)
         log.reports.append(report)
-        if part.path is not None and part.size() >= MIN_SIZE:
-            scanned = _scanned(part, report, plan, options, helper=helper and part.size() >= HELPER_SIZE)
+        size = part.size()
+        if part.path is not None and size >= MIN_SIZE:
+            scanned = _scanned(part, size, report, plan, options, helper=helper and size >= HELPER_SIZE)
             if scanned is not None:
                 yield from scanned
                 continue
@@ -741,8 +742,8 @@ def _passes(scanner: _Scanner, blocks: int) -> Generator[_Handover, None, None]:
         yield _Handover(spans, notes, scanner.cut, scanner.done)
 
 
-def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptions, *, helper: bool) -> Iterator[Event | ThreadNote] | None:
-    """The scanned events of a file, or None when it must be read in full."""
+def _scanned(part: InputFile, size: int, report: FileReport, plan: Plan, options: ReadOptions, *, helper: bool) -> Iterator[Event | ThreadNote] | None:
+    """The scanned events of a file of `size` bytes, or None when it must be read in full."""
     assert part.path is not None
     block_size = options.record_cap // 2
     if block_size < MIN_BLOCK:
@@ -766,7 +767,7 @@ def _scanned(part: InputFile, report: FileReport, plan: Plan, options: ReadOptio
             _CODECS[codec],
             block_size,
             3 if codec == "utf-8-sig" else 0,
-            part.path.stat().st_size,
+            size,
             HELPER_SEGMENT_BLOCKS if helper else SEGMENT_BLOCKS,
         )
         handovers = _helper_passes(setup) if helper else _passes(setup.scanner(raw), setup.blocks)
