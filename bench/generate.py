@@ -107,7 +107,7 @@ def templates(log_name: str, healthy: list[str], failing: list[str]) -> tuple[li
     good = [reader((SAMPLES / folder / log_name).read_text(encoding="utf-8")) for folder in healthy]
     bad = [reader((SAMPLES / folder / log_name).read_text(encoding="utf-8", errors="replace")) for folder in failing]
     sys.path.insert(0, str(REPO))
-    from smslogdoc.rules import load_rules
+    from smslogdoc.rules.load import load_rules
 
     rules, _ = load_rules([])
     for rule in rules:

@@ -40,14 +40,14 @@ class Run:
 
 def setup() -> None:
     global Engine, InputFile, LogInput, FileReport, read_stream, RULES, report, Outcome, console
-    from smslogdoc import report
     from smslogdoc.diagnose import Outcome
-    from smslogdoc.engine import Engine
-    from smslogdoc.inputs import InputFile, LogInput
+    from smslogdoc.engine.loop import Engine
+    from smslogdoc.inputs.paths import InputFile, LogInput
     from smslogdoc.model import FileReport
-    from smslogdoc.reader import read_stream
-    from smslogdoc.rules import load_rules
-    from smslogdoc.terminal import console
+    from smslogdoc.read.full import read_stream
+    from smslogdoc.report import findings as report
+    from smslogdoc.report.terminal import console
+    from smslogdoc.rules.load import load_rules
 
     RULES = load_rules([])[0]
 

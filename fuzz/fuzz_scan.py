@@ -24,10 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_parse import corpus, mutate
 
-from smslogdoc import report, scan
 from smslogdoc.diagnose import diagnose
-from smslogdoc.reader import ReadOptions
-from smslogdoc.rules import load_rules
+from smslogdoc.read import scan
+from smslogdoc.read.full import ReadOptions
+from smslogdoc.report import findings as report
+from smslogdoc.rules.load import load_rules
 
 OUT = Path(__file__).resolve().parent / "out"
 NAMES = ("ccmsetup.log", "execmgr.log", "smsapm32.log", "ccm.log", "other.log")

@@ -11,14 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from smslogdoc import scan, timeline, workers
-from smslogdoc.engine import Engine, Tracer, without_explained_fallbacks
+from smslogdoc import parallel as workers
+from smslogdoc.engine.loop import Engine, Tracer, without_explained_fallbacks
 from smslogdoc.findings import Finding
-from smslogdoc.inputs import LogInput, collect
+from smslogdoc.inputs.paths import LogInput, collect
 from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import FileReport, Problem
-from smslogdoc.reader import ReadOptions, read_log
-from smslogdoc.rules import LogScope, Rule
+from smslogdoc.read import scan, timeline
+from smslogdoc.read.full import ReadOptions, read_log
+from smslogdoc.rules.model import LogScope, Rule
 
 
 @dataclass

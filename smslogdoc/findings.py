@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from smslogdoc.rules import CONFIDENCES, SEVERITIES, Rule
+from smslogdoc.rules.model import CONFIDENCES, SEVERITIES, Rule
 
 CONFIRMED = "confirmed"
 INCONCLUSIVE = "inconclusive"

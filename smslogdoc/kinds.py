@@ -15,10 +15,10 @@ from importlib.resources import files
 
 import yaml
 
-from smslogdoc.literals import required_literals
 from smslogdoc.memo import Memo
 from smslogdoc.model import Event
-from smslogdoc.prefilter import Prefilter
+from smslogdoc.rules.literals import required_literals
+from smslogdoc.rules.prefilter import Prefilter
 
 _ROTATION = re.compile(r"^(?P<base>.+?)(?:-\d{8}-\d{6})?\.(?:log|lo_)$", re.IGNORECASE)
 COMPONENT_SAMPLE = 200

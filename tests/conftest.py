@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.inputs import collect
+from smslogdoc.inputs.paths import collect
 from smslogdoc.model import Event, FileReport
-from smslogdoc.reader import ReadOptions, read_log
+from smslogdoc.read.full import ReadOptions, read_log
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_logs"

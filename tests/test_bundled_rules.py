@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.rules import bundled_rules_dir, load_rules
-from smslogdoc.ruletest import check_examples
+from smslogdoc.rules.examples import check_examples
+from smslogdoc.rules.load import bundled_rules_dir, load_rules
 from tests.conftest import SAMPLES, invoke
 
 RULES, ERRORS = load_rules([])
@@ -107,7 +107,7 @@ def test_a_folder_mixing_many_failures_reports_each_cause_once(tmp_path: Path) -
 
 
 def test_coverage_table_is_up_to_date() -> None:
-    from smslogdoc.coverage import coverage_table
+    from smslogdoc.rules.coverage import coverage_table
     from tests.conftest import REPO
 
     assert (REPO / "docs" / "coverage.md").read_text(encoding="utf-8") == coverage_table(RULES), (

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from smslogdoc.listing import as_dict, write_jsonl
+from smslogdoc.report.listing import as_dict, write_jsonl
 from tests.conftest import SAMPLES, invoke, read_path
 
 RECORD = '<![LOG[{msg}]LOG]!><time="{t}+240" date="07-14-2021" component="{comp}" context="" type="{type}" thread="10472" file="x.cpp:1">\r\n'

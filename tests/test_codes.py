@@ -12,6 +12,7 @@ import pytest
 
 from smslogdoc import codes
 from smslogdoc.codes import CodeInfo, Explanation, all_codes, explain, find_codes, lookup, parse_code
+from smslogdoc.codes import table as code_table
 
 SIGNATURES = Path(__file__).resolve().parents[2] / "shared" / "research" / "signatures.md"
 HEX_KINDS = {"hresult", "wmi", "bits", "wua", "configmgr", "ntstatus"}
@@ -484,21 +485,21 @@ def test_every_row_explains_back_to_itself() -> None:
 def test_malformed_tables_are_rejected() -> None:
     head = "kind\tcode\tsymbol\tmessage\n"
     with pytest.raises(ValueError, match="duplicate"):
-        codes._parse_table(head + "win32\t5\tA\tx\nwin32\t5\tB\ty\n")
+        code_table._parse_table(head + "win32\t5\tA\tx\nwin32\t5\tB\ty\n")
     with pytest.raises(ValueError, match="malformed code"):
-        codes._parse_table(head + "hresult\t0x8007005\tA\tx\n")
+        code_table._parse_table(head + "hresult\t0x8007005\tA\tx\n")
     with pytest.raises(ValueError, match="takes 0x%08X"):
-        codes._parse_table(head + "hresult\t5\tA\tx\n")
+        code_table._parse_table(head + "hresult\t5\tA\tx\n")
     with pytest.raises(ValueError, match="unknown kind"):
-        codes._parse_table(head + "nt\t5\tA\tx\n")
+        code_table._parse_table(head + "nt\t5\tA\tx\n")
     with pytest.raises(ValueError, match="empty or padded message"):
-        codes._parse_table(head + "win32\t5\tA\t \n")
+        code_table._parse_table(head + "win32\t5\tA\t \n")
     with pytest.raises(ValueError, match="4 tab-separated"):
-        codes._parse_table(head + "win32\t5\tA\n")
+        code_table._parse_table(head + "win32\t5\tA\n")
 
 
 def test_import_does_not_load_the_table() -> None:
-    script = "import smslogdoc.codes as c; print(c._table.cache_info().currsize)"
+    script = "import smslogdoc.codes.table as c; print(c._table.cache_info().currsize)"
     root = str(Path(__file__).resolve().parents[1])
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={"PYTHONPATH": root}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.inputs import collect
+from smslogdoc.inputs.paths import collect
 from tests.conftest import Parse, read_path
 
 LINE = '<![LOG[Program exit code 5 for Gestion Comptabilit\u00e9]LOG]!><time="08:30:11.902-60" date="01-16-2024" component="execmgr" context="" type="3" thread="3292" file="execreqmgr.cpp:3420">\r\n'

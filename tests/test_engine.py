@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from smslogdoc.diagnose import Outcome, diagnose
-from smslogdoc.rules import Rule, parse_rule
+from smslogdoc.rules.model import Rule
+from smslogdoc.rules.schema import parse_rule
 
 
 def rule(text: str) -> Rule:
@@ -338,7 +339,7 @@ def test_a_pattern_that_runs_away_stops_only_its_rule(tmp_path: Path) -> None:
 
 
 def test_a_rule_that_throws_is_reported_and_the_others_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from smslogdoc import rules as rules_module
+    from smslogdoc.rules import model as rules_module
 
     broken = rule(BASE.replace("id: t", "id: broken").replace("a: {message: 'alpha'}", "boom: {message: 'alpha'}").replace("found {code}", "found") + "condition: boom\n")
     good = rule(BASE.replace("id: t", "id: good") + "condition: b\n")
@@ -362,8 +363,8 @@ def test_error_codes_in_evidence_are_decoded(tmp_path: Path) -> None:
 
 
 def test_kind_of_a_nameless_log_comes_from_its_components() -> None:
-    from smslogdoc.engine import Engine
-    from smslogdoc.inputs import InputFile, LogInput
+    from smslogdoc.engine.loop import Engine
+    from smslogdoc.inputs.paths import InputFile, LogInput
     from smslogdoc.model import Event, Severity
 
     engine = Engine([])
@@ -404,7 +405,7 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     """Over thousands of runs, the state kept per run (partial matches, side
     events) is dropped once a run can get no more records: memory stays
     bounded, and the findings are those of keeping everything."""
-    from smslogdoc import engine
+    from smslogdoc.engine import loop as engine
 
     r = rule("""
         id: t

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.inputs import collect
-from smslogdoc.reader import read_log
+from smslogdoc.inputs.paths import collect
+from smslogdoc.read.full import read_log
 from tests.conftest import SAMPLES, invoke, read_path
 
 S01 = (SAMPLES / "ccmsetup-service-cannot-access-source" / "ccmsetup.log").read_bytes()

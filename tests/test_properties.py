@@ -13,12 +13,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smslogdoc.engine import Engine
-from smslogdoc.inputs import InputFile, LogInput
+from smslogdoc.engine.loop import Engine
+from smslogdoc.inputs.paths import InputFile, LogInput
 from smslogdoc.model import Event, FileReport
-from smslogdoc.reader import read_stream
-from smslogdoc.rules import load_rules
-from smslogdoc.terminal import visible
+from smslogdoc.read.full import read_stream
+from smslogdoc.report.terminal import visible
+from smslogdoc.rules.load import load_rules
 from tests.conftest import REAL_LOGS, SAMPLES
 
 PROFILE = settings(max_examples=int(__import__("os").environ.get("SMSLOGDOC_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.literals import required_literals
-from smslogdoc.rules import load_rules, parse_duration, parse_rule, render
+from smslogdoc.rules.literals import required_literals
+from smslogdoc.rules.load import load_rules
+from smslogdoc.rules.schema import parse_rule
+from smslogdoc.rules.templates import parse_duration, render
 
 GOOD = """\
 id: good
@@ -172,7 +174,7 @@ def test_literal_prefilter_extraction(pattern: str, literals: tuple[str, ...]) -
 
 def test_bundled_rules_are_found_where_the_package_is_installed() -> None:
     """In this checkout (an editable install) the bundled rules are the repository's rules/."""
-    from smslogdoc.rules import bundled_rules_dir
+    from smslogdoc.rules.load import bundled_rules_dir
     from tests.conftest import REPO
 
     names = sorted(entry.name for entry in bundled_rules_dir().iterdir() if entry.name.endswith(".yaml"))
@@ -180,8 +182,8 @@ def test_bundled_rules_are_found_where_the_package_is_installed() -> None:
 
 
 def test_a_pattern_remembers_what_it_found_per_text_within_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    import smslogdoc.rules as rules_module
-    from smslogdoc.rules import Pattern
+    import smslogdoc.rules.model as rules_module
+    from smslogdoc.rules.model import Pattern
 
     monkeypatch.setattr(rules_module, "SEEN_TEXTS", 2)
     pattern = Pattern(r"exit code (?P<code>\d+)(?: after (?P<retries>\d+) retries)?", 0)
@@ -194,8 +196,8 @@ def test_a_pattern_remembers_what_it_found_per_text_within_its_bound(monkeypatch
 
 
 def test_the_prefilter_gives_the_same_candidates_for_a_text_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
-    import smslogdoc.prefilter as prefilter_module
-    from smslogdoc.prefilter import Prefilter
+    import smslogdoc.rules.prefilter as prefilter_module
+    from smslogdoc.rules.prefilter import Prefilter
 
     monkeypatch.setattr(prefilter_module, "SEEN_TEXTS", 2)
     prefilter = Prefilter([("source", ("source:",)), ("mp", ("mp:", "mps:")), ("any", ())])

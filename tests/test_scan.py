@@ -17,13 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc import report, scan
 from smslogdoc.diagnose import diagnose
-from smslogdoc.inputs import collect
+from smslogdoc.engine.runs import ThreadNote
+from smslogdoc.inputs.paths import collect
 from smslogdoc.kinds import load_kinds
-from smslogdoc.reader import ReadOptions
-from smslogdoc.rules import LogScope, Rule, load_rules, parse_rule
-from smslogdoc.runs import ThreadNote
+from smslogdoc.read import scan
+from smslogdoc.read.full import ReadOptions
+from smslogdoc.report import findings as report
+from smslogdoc.rules.load import load_rules
+from smslogdoc.rules.model import LogScope, Rule
+from smslogdoc.rules.schema import parse_rule
 from tests.conftest import REAL_LOGS, SAMPLES, needs_real_logs
 
 RULES, _ = load_rules([])

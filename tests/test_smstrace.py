@@ -117,7 +117,8 @@ def test_the_fast_path_reads_what_the_tolerant_patterns_read(parse_text: Parse, 
     """The exact-trailer shortcut (and the cached stamp dates) change nothing."""
     import re
 
-    from smslogdoc import smstrace, times
+    from smslogdoc import times
+    from smslogdoc.formats import smstrace
 
     lines = [
         APM,

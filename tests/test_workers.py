@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc import report, workers
+from smslogdoc import parallel as workers
 from smslogdoc.diagnose import diagnose
-from smslogdoc.inputs import collect
-from smslogdoc.rules import load_rules
+from smslogdoc.inputs.paths import collect
+from smslogdoc.report import findings as report
+from smslogdoc.rules.load import load_rules
 from tests.conftest import SAMPLES
 
 RULES, _ = load_rules([])

@@ -15,10 +15,10 @@ import re
 from datetime import datetime
 
 from smslogdoc import times
-from smslogdoc.context import ParseContext
-from smslogdoc.lines import Verdict
+from smslogdoc.formats.context import ParseContext
+from smslogdoc.formats.lines import Verdict
+from smslogdoc.formats.plaintext import severity_of
 from smslogdoc.model import Event
-from smslogdoc.plaintext import severity_of
 
 _THREAD_COLUMN = re.compile(r"\s*(\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\)\s*$")
 _SPACED = re.compile(

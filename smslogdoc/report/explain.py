@@ -11,10 +11,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from smslogdoc.engine import TracedLog, Tracer
+from smslogdoc.engine.loop import TracedLog, Tracer
 from smslogdoc.findings import CONFIRMED
-from smslogdoc.rules import Condition, Rule
-from smslogdoc.terminal import log_text
+from smslogdoc.report.terminal import log_text
+from smslogdoc.rules.model import Condition, Rule
 
 _SHOWN = 5
 """Locations listed per matched event."""

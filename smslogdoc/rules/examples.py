@@ -14,7 +14,7 @@ from pathlib import Path
 
 from smslogdoc.diagnose import diagnose
 from smslogdoc.findings import Finding
-from smslogdoc.rules import Example, Rule
+from smslogdoc.rules.model import Example, Rule
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ cannot drift from them (a test compares the file with this output)."""
 from __future__ import annotations
 
 from smslogdoc.kinds import KindTable, load_kinds
-from smslogdoc.rules import Rule
+from smslogdoc.rules.model import Rule
 
 _GROUPS = (
     ("Client installation (ccmsetup.log, client.msi.log)", ("ccmsetup", "clientmsi")),

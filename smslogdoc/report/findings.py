@@ -22,9 +22,9 @@ from rich.text import Text
 
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
-from smslogdoc.listing import iso
 from smslogdoc.model import FileReport, Problem
-from smslogdoc.terminal import log_text, visible
+from smslogdoc.report.listing import iso
+from smslogdoc.report.terminal import log_text, visible
 
 JSON_VERSION = 1
 

@@ -30,14 +30,15 @@ from heapq import merge
 from itertools import chain, islice, product, repeat
 
 from smslogdoc import codes
+from smslogdoc.engine.runs import Run, RunTracker, ThreadNote
 from smslogdoc.findings import CONFIRMED, INCONCLUSIVE, Evidence, Finding, raised
-from smslogdoc.inputs import LogInput
+from smslogdoc.inputs.paths import LogInput
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
 from smslogdoc.model import Event, Problem
-from smslogdoc.prefilter import Prefilter
-from smslogdoc.rules import ADJACENT_LINES, BUILTIN_GROUPS, Condition, LogScope, Rule, render
-from smslogdoc.runs import Run, RunTracker, ThreadNote
-from smslogdoc.timeline import instant
+from smslogdoc.read.timeline import instant
+from smslogdoc.rules.model import ADJACENT_LINES, BUILTIN_GROUPS, Condition, LogScope, Rule
+from smslogdoc.rules.prefilter import Prefilter
+from smslogdoc.rules.templates import render
 
 MAX_EVIDENCE = 8
 """Evidence records kept per finding (a count condition may match many)."""

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 
 from smslogdoc import times
-from smslogdoc.context import ParseContext
-from smslogdoc.lines import Verdict
+from smslogdoc.formats.context import ParseContext
+from smslogdoc.formats.lines import Verdict
+from smslogdoc.formats.plaintext import severity_of
 from smslogdoc.model import Event
-from smslogdoc.plaintext import severity_of
 
 _TRAILER = re.compile(
     r"""\$\$<\s*(?P<component>[^<>]*?)\s*(?P<close>>)?   # $$<component>, the '>' sometimes lost

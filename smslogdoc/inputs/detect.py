@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smslogdoc import cmtrace, copied, ini
+from smslogdoc.formats import cmtrace, copied, ini
 
 CMTRACE, SMSTRACE, COPIED, INI, TEXT = "cmtrace", "smstrace", "copied", "ini", "text"
 FORMATS = (CMTRACE, SMSTRACE, COPIED, INI, TEXT)

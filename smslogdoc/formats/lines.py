@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Protocol, TextIO
 
-from smslogdoc.context import ParseContext
+from smslogdoc.formats.context import ParseContext
+from smslogdoc.formats.plaintext import LineTimes, text_event
 from smslogdoc.model import Event
-from smslogdoc.plaintext import LineTimes, text_event
 
 MAX_PENDING = 64
 """Lines held while waiting for a record's marker."""

@@ -22,10 +22,10 @@ from collections.abc import Generator, Iterator
 from typing import TextIO
 
 from smslogdoc import times
-from smslogdoc.context import ParseContext, count_breaks
-from smslogdoc.lines import assemble
+from smslogdoc.formats.context import ParseContext, count_breaks
+from smslogdoc.formats.lines import assemble
+from smslogdoc.formats.smstrace import Trailer
 from smslogdoc.model import Event, Severity
-from smslogdoc.smstrace import Trailer
 
 OPEN = "<![LOG["
 CLOSE = "]LOG]!>"

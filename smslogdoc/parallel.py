@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from smslogdoc.engine import Engine
+from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
-from smslogdoc.inputs import LogInput
+from smslogdoc.inputs.paths import LogInput
 from smslogdoc.model import FileReport, Problem
-from smslogdoc.reader import ReadOptions
-from smslogdoc.rules import Rule
+from smslogdoc.read.full import ReadOptions
+from smslogdoc.rules.model import Rule
 
 MIN_BYTES = 8 << 20
 """Less input than this is read in one process: starting workers would cost more."""

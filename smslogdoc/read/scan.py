@@ -46,17 +46,18 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from smslogdoc import cmtrace, decoding, detect
-from smslogdoc.context import ParseContext
-from smslogdoc.inputs import InputFile, LogInput
+from smslogdoc.engine.runs import ThreadNote
+from smslogdoc.formats import cmtrace
+from smslogdoc.formats.context import ParseContext
+from smslogdoc.formats.lines import assemble
+from smslogdoc.formats.smstrace import Trailer, thread_number
+from smslogdoc.inputs import decoding, detect
+from smslogdoc.inputs.paths import InputFile, LogInput
 from smslogdoc.kinds import Kind
-from smslogdoc.lines import assemble
-from smslogdoc.literals import required_literals
 from smslogdoc.model import Event, FileReport
-from smslogdoc.reader import ReadOptions, read_file, text_events
-from smslogdoc.rules import ADJACENT_LINES, LogScope, Rule
-from smslogdoc.runs import ThreadNote
-from smslogdoc.smstrace import Trailer, thread_number
+from smslogdoc.read.full import ReadOptions, read_file, text_events
+from smslogdoc.rules.literals import required_literals
+from smslogdoc.rules.model import ADJACENT_LINES, LogScope, Rule
 
 try:
     import ahocorasick_rs

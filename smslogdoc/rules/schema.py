@@ -1,45 +1,34 @@
-"""Rules: the YAML rule language, loaded and checked.
-
-One rule per file, named after its id. A rule names single-event matchers
-(`events`), says how they must relate (`condition`), and says what it means
-(`diagnosis`, `fix`, ...). The language is documented in docs/rules.md; this
-module is its only implementation. Loading collects every error of every file
-before reporting, each naming the file, the rule, the key and the YAML line.
-"""
+"""Checking a rule file: the YAML of one rule turned into a `Rule`, with every
+error found (unknown keys with what was expected, bad patterns and durations,
+undefined event names, placeholders no event captures), each naming the file,
+the rule, the key path and the YAML line."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
-from functools import cached_property
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import regex
 
-from smslogdoc import yamlnodes
 from smslogdoc.errors import RuleError
-from smslogdoc.ini import split_key
-from smslogdoc.kinds import KindTable, current_name, load_kinds
-from smslogdoc.literals import required_literals
-from smslogdoc.memo import Memo
-from smslogdoc.model import Event, Severity
-
-SEVERITIES = ("info", "warning", "error")
-CONFIDENCES = ("low", "medium", "high")
-BUILTIN_GROUPS = ("run", "thread", "log", "folder")
-TEMPLATE_FIELDS = ("log", "run", "occurrences")
-"""Placeholders every rule's texts may use besides its own captures."""
-
-REGEX_TIMEOUT = 0.5
-"""Seconds one pattern may spend on one record before the rule is stopped."""
-SEEN_TEXTS = 1024
-"""Texts whose match a pattern remembers (the memory is emptied when full)."""
-ADJACENT_LINES = 64
-"""An `adjacent` step must start within this many lines of the step before it."""
+from smslogdoc.kinds import KindTable, load_kinds
+from smslogdoc.model import Severity
+from smslogdoc.rules import yamlnodes
+from smslogdoc.rules.model import (
+    BUILTIN_GROUPS,
+    CONFIDENCES,
+    SEVERITIES,
+    TEMPLATE_FIELDS,
+    Condition,
+    Example,
+    Matcher,
+    Pattern,
+    Rule,
+    is_glob,
+)
+from smslogdoc.rules.templates import parse_duration, placeholders
 
 _RULE_KEYS = {
     "id": "the rule's id, equal to its file name",
@@ -62,260 +51,6 @@ _REQUIRED = ("id", "title", "severity", "events", "condition", "diagnosis", "fix
 _MATCHER_KEYS = ("message", "not_message", "component", "severity", "thread", "log", "section", "key", "value", "case_sensitive")
 _CONDITION_KEYS = ("any", "all", "sequence", "count", "min", "distinct", "by", "within", "absent", "unless", "requires", "supported_by", "context", "adjacent")
 _SHAPES = ("any", "all", "sequence", "count")
-_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*([smhd])\s*)+$")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\w*)\}")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: object) -> float:
-    """`30s`, `10m`, `2h`, `1d`, `1h30m` -> seconds; raises ValueError."""
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        raise ValueError(f"expected a duration with a unit like 30s, 10m, 2h or 1d, got {text!r}")
-    if not isinstance(text, str) or not _DURATION.match(text):
-        raise ValueError(f"expected a duration like 30s, 10m, 2h or 1d, got {text!r}")
-    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(text))
-
-
-def render(template: str, values: Mapping[str, object]) -> str:
-    """Fill `{name}` placeholders from `values` (never evaluated: plain substitution).
-    `{{` and `}}` are literal braces; an unknown name stays as written."""
-
-    def fill(found: re.Match[str]) -> str:
-        token = found[0]
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        value = values.get(found[1])
-        return token if value is None else str(value)
-
-    return _PLACEHOLDER.sub(fill, template)
-
-
-def placeholders(template: str) -> set[str]:
-    """The names a template refers to."""
-    return {found[1] for found in _PLACEHOLDER.finditer(template) if found[1] is not None}
-
-
-@dataclass(frozen=True)
-class LogScope:
-    """The log a matcher is asked about: its kind and file name."""
-
-    kind: str | None
-    file_name: str
-
-    @cached_property
-    def name(self) -> str:
-        """The current log's file name, lower case ('' for standard input)."""
-        return current_name(self.file_name) if self.file_name else ""
-
-    def is_one_of(self, targets: tuple[str, ...]) -> bool:
-        """Whether this log is one of `targets` (kind names or file-name globs)."""
-        name = self.name
-        for target in targets:
-            if target == self.kind:
-                return True
-            if _is_glob(target) and name and fnmatchcase(name, target.lower()):
-                return True
-        return False
-
-
-def _is_glob(target: str) -> bool:
-    return any(char in target for char in "*?[.")
-
-
-_GROUP_NAME = re.compile(r"\(\?P?<([A-Za-z_]\w*)>")
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """A regular expression of a rule, compiled when first used: a run pays only
-    for the rules that apply to its logs."""
-
-    source: str
-    flags: int
-
-    @cached_property
-    def compiled(self) -> regex.Pattern[str]:
-        return regex.compile(self.source, self.flags)
-
-    @cached_property
-    def names(self) -> frozenset[str]:
-        """The named groups it captures."""
-        return frozenset(_GROUP_NAME.findall(self.source))
-
-    def search(self, text: str) -> regex.Match[str] | None:
-        return self.compiled.search(text, timeout=REGEX_TIMEOUT)
-
-    def captures(self, text: str) -> Mapping[str, str] | None:
-        """The named groups the first match in `text` sets, or None when there is
-        no match. Remembered per text: a log repeats its messages run after run."""
-        return self._seen.get(text, self._captures)
-
-    def _captures(self, text: str) -> Mapping[str, str] | None:
-        found = self.search(text)
-        return None if found is None else {name: value for name, value in found.groupdict().items() if value is not None}
-
-    @cached_property
-    def _seen(self) -> Memo[str, Mapping[str, str] | None]:
-        return Memo(SEEN_TEXTS)
-
-    def fullmatch(self, text: str) -> regex.Match[str] | None:
-        return self.compiled.fullmatch(text, timeout=REGEX_TIMEOUT)
-
-
-@dataclass(frozen=True)
-class Matcher:
-    """A named test on one event."""
-
-    name: str
-    message: Pattern | None = None
-    not_message: Pattern | None = None
-    components: tuple[str, ...] = ()
-    severities: frozenset[Severity] = frozenset()
-    thread: int | None = None
-    logs: tuple[str, ...] = ()
-    section: Pattern | None = None
-    key: Pattern | None = None
-    value: Pattern | None = None
-
-    @cached_property
-    def literals(self) -> tuple[str, ...]:
-        """Lower-case text one of which the message must hold; () means no shortcut."""
-        return required_literals(self.message.source) if self.message is not None else ()
-
-    @property
-    def captures(self) -> set[str]:
-        """The named groups this matcher's patterns capture."""
-        names: set[str] = set()
-        for pattern in (self.message, self.section, self.key, self.value):
-            if pattern is not None:
-                names.update(pattern.names)
-        return names
-
-    def match(self, event: Event) -> dict[str, str] | None:
-        """The captured fields if `event` passes every test, else None.
-        May raise TimeoutError (a pattern ran too long)."""
-        if self.severities and event.severity not in self.severities:
-            return None
-        if self.thread is not None and event.thread != self.thread:
-            return None
-        if self.components:
-            component = event.component.lower()
-            if not any(fnmatchcase(component, wanted) for wanted in self.components):
-                return None
-        captured: dict[str, str] = {}
-        ini = self.section is not None or self.key is not None or self.value is not None
-        if ini and (event.format != "ini" or not self._ini(event, captured)):
-            return None
-        if self.message is not None:
-            found = self.message.captures(event.message)
-            if found is None:
-                return None
-            captured.update(found)
-        if self.not_message is not None and self.not_message.captures(event.message) is not None:
-            return None
-        return captured
-
-    def _ini(self, event: Event, captured: dict[str, str]) -> bool:
-        if self.section is not None:
-            found = self.section.fullmatch(event.component)
-            if found is None:
-                return False
-            captured.update({k: v for k, v in found.groupdict().items() if v is not None})
-        pair = split_key(event.message)
-        if self.key is not None or self.value is not None:
-            if pair is None:
-                return False
-            if self.key is not None:
-                found = self.key.fullmatch(pair[0])
-                if found is None:
-                    return False
-                captured.update({k: v for k, v in found.groupdict().items() if v is not None})
-            if self.value is not None:
-                found = self.value.search(pair[1])
-                if found is None:
-                    return False
-                captured.update({k: v for k, v in found.groupdict().items() if v is not None})
-        return True
-
-
-@dataclass(frozen=True)
-class Condition:
-    """How a rule's named events must relate, within one group of events."""
-
-    shape: str
-    """any, all, sequence or count."""
-    steps: tuple[tuple[str, ...], ...]
-    """The events, each step a tuple of alternative matcher names."""
-    by: tuple[str, ...] = ("log",)
-    within: float | None = None
-    absent: tuple[str, ...] = ()
-    """Must not occur in the group (in the window): decided when the group ends."""
-    unless: tuple[str, ...] = ()
-    """Must not have occurred in the group before the match completes."""
-    requires: tuple[str, ...] = ()
-    """Must have occurred in the group before the match completes (cited as evidence)."""
-    supported_by: tuple[str, ...] = ()
-    """Optional; found in the group (near the match), cited and raising the confidence."""
-    context: tuple[str, ...] = ()
-    """Optional; found in the group (near the match), cited without changing the confidence."""
-    adjacent: bool = False
-    minimum: int = 1
-    distinct: str | None = None
-
-    @property
-    def names(self) -> set[str]:
-        """Every matcher name the condition uses."""
-        used = {name for step in self.steps for name in step}
-        return used | set(self.absent) | set(self.unless) | set(self.requires) | set(self.supported_by) | set(self.context)
-
-
-@dataclass(frozen=True)
-class Example:
-    """A log a rule ships with, where it must fire (citing given lines) or stay silent."""
-
-    name: str
-    expect: str
-    files: tuple[tuple[str, str], ...]
-    cites: tuple[str, ...] = ()
-    """`12` (in the only file) or `ccmsetup.log:12`."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One failure signature and what to do about it."""
-
-    id: str
-    title: str
-    severity: str
-    confidence: str
-    applies_to: tuple[str, ...]
-    events: Mapping[str, Matcher]
-    conditions: tuple[Condition, ...]
-    diagnosis: str
-    fix: tuple[str, ...]
-    path: str
-    cause: str = ""
-    references: tuple[str, ...] = ()
-    next_logs: tuple[str, ...] = ()
-    products: tuple[str, ...] = ()
-    examples: tuple[Example, ...] = ()
-    fallback: bool = False
-
-    def applies(self, scope: LogScope) -> bool:
-        """Whether the rule is run on the log `scope` describes."""
-        return not self.applies_to or scope.is_one_of(self.applies_to)
-
-    @property
-    def rank(self) -> int:
-        """Severity as a number (error highest)."""
-        return SEVERITIES.index(self.severity)
-
-
-# --- loading --------------------------------------------------------------------
-
 
 @dataclass
 class _Checker:
@@ -332,68 +67,6 @@ class _Checker:
     def error(self, key: yamlnodes.Path, message: str) -> None:
         dotted = ".".join(str(part) for part in key) or None
         self.errors.append(RuleError(self.path, message, rule_id=self.rule_id, key=dotted, line=self.document.line(key)))
-
-
-def bundled_rules_dir() -> Traversable:
-    """The folder of the rules that ship with smslogdoc (the repository's rules/)."""
-    return files("smslogdoc.bundled_rules")
-
-
-def rule_files(folder: Traversable | Path) -> list[Traversable | Path]:
-    """The rule files of a folder and its subfolders, in name order."""
-    found: list[Traversable | Path] = []
-    stack = [folder]
-    while stack:
-        current = stack.pop()
-        for entry in sorted(current.iterdir(), key=lambda item: item.name):
-            if entry.name.startswith((".", "_")):
-                continue
-            if entry.is_dir():
-                stack.append(entry)
-            elif entry.name.endswith((".yaml", ".yml")):
-                found.append(entry)
-    return sorted(found, key=lambda item: str(item))
-
-
-def load_rules(
-    folders: Iterable[Path | Traversable], *, builtin: bool = True, kinds: KindTable | None = None, check_builtin: bool = True
-) -> tuple[list[Rule], list[RuleError]]:
-    """Every rule of the bundled folder (unless `builtin` is False) and of
-    `folders`, with every error found. Rules with errors are left out.
-    `check_builtin=False` trusts the bundled rules' patterns (checked by the
-    test suite) and compiles them only when used; other rules are always checked."""
-    kinds = kinds or load_kinds()
-    sources: list[Traversable | Path] = []
-    trusted = 0
-    if builtin:
-        sources.extend(rule_files(bundled_rules_dir()))
-        trusted = len(sources) if not check_builtin else 0
-    for folder in folders:
-        if isinstance(folder, Path) and folder.is_file():
-            sources.append(folder)
-        elif isinstance(folder, Path) and not folder.is_dir():
-            return [], [RuleError(folder, "no such rules folder or file")]
-        else:
-            sources.extend(rule_files(folder))
-    rules: list[Rule] = []
-    errors: list[RuleError] = []
-    seen: dict[str, str] = {}
-    for number, source in enumerate(sources):
-        try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            errors.append(RuleError(str(source), f"cannot read: {error}"))
-            continue
-        rule, problems = parse_rule(text, str(source), kinds, check=number >= trusted)
-        errors.extend(problems)
-        if rule is None:
-            continue
-        if rule.id in seen:
-            errors.append(RuleError(str(source), f"duplicate rule id (also in {seen[rule.id]}); rename one, or use --no-builtin to replace the bundled rules", rule_id=rule.id, key="id"))
-            continue
-        seen[rule.id] = str(source)
-        rules.append(rule)
-    return rules, errors
 
 
 def parse_rule(text: str, path: str, kinds: KindTable | None = None, *, check: bool = True) -> tuple[Rule | None, list[RuleError]]:
@@ -455,7 +128,7 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
         checker.error(("confidence",), f"expected one of {', '.join(CONFIDENCES)}, got {confidence!r}")
     applies_to = _strings(checker, data, "applies_to", ())
     for index, target in enumerate(applies_to):
-        if not _is_glob(target) and target not in kinds:
+        if not is_glob(target) and target not in kinds:
             checker.error(("applies_to", index), f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'")
     before = len(checker.errors)
     events = _matchers(checker, data.get("events"), kinds)
@@ -576,7 +249,7 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
             thread = None
         logs = _strings(checker, spec, "log", path)
         for target in logs:
-            if not _is_glob(target) and target not in kinds:
+            if not is_glob(target) and target not in kinds:
                 checker.error((*path, "log"), f"unknown log kind {target!r}")
         message = patterns.get("message")
         matchers[name] = Matcher(

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import BinaryIO, TextIO
 
-from smslogdoc import cmtrace, decoding, detect, ini
-from smslogdoc.context import RECORD_CAP, ParseContext
-from smslogdoc.copied import Columns
-from smslogdoc.inputs import InputFile, LogInput
-from smslogdoc.lines import assemble, physical_lines
+from smslogdoc.formats import cmtrace, ini
+from smslogdoc.formats.context import RECORD_CAP, ParseContext
+from smslogdoc.formats.copied import Columns
+from smslogdoc.formats.lines import assemble, physical_lines
+from smslogdoc.formats.smstrace import Trailer
+from smslogdoc.inputs import decoding, detect
+from smslogdoc.inputs.paths import InputFile, LogInput
 from smslogdoc.model import Event, FileReport
-from smslogdoc.smstrace import Trailer
 
 
 @dataclass(frozen=True)

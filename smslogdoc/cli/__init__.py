@@ -21,7 +21,7 @@ from smslogdoc import __version__
 
 if TYPE_CHECKING:
     from smslogdoc.diagnose import Outcome
-    from smslogdoc.rules import Rule
+    from smslogdoc.rules.model import Rule
 
 DESCRIPTION = "Tell why an SMS / ConfigMgr client install or software distribution failed, from the client's logs."
 EPILOG = """examples:
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one line to stderr and exit with `code`."""
-    from smslogdoc.terminal import console, visible
+    from smslogdoc.report.terminal import console, visible
 
     console(stderr=True).print(f"smslogdoc: {visible(message)}", markup=False)
     raise Exit(code)
@@ -80,10 +80,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def parse(args: argparse.Namespace) -> None:
     """Show the records smslogdoc reads from the logs: what the parser sees."""
-    from smslogdoc import listing, timeline
     from smslogdoc.model import Event
-    from smslogdoc.reader import ReadOptions, read_log
-    from smslogdoc.terminal import console, prefer_utf8_output
+    from smslogdoc.read import timeline
+    from smslogdoc.read.full import ReadOptions, read_log
+    from smslogdoc.report import listing
+    from smslogdoc.report.terminal import console, prefer_utf8_output
 
     prefer_utf8_output()
     output = args.format or ("table" if sys.stdout.isatty() else "jsonl")
@@ -109,12 +110,12 @@ def parse(args: argparse.Namespace) -> None:
 
 def diagnose(args: argparse.Namespace) -> None:
     """Find out why a client install or a software distribution failed, and what to do."""
-    from smslogdoc import report
     from smslogdoc.diagnose import diagnose as run
-    from smslogdoc.engine import Tracer
-    from smslogdoc.reader import ReadOptions
-    from smslogdoc.terminal import console, prefer_utf8_output
-    from smslogdoc.workers import cores
+    from smslogdoc.engine.loop import Tracer
+    from smslogdoc.parallel import cores
+    from smslogdoc.read.full import ReadOptions
+    from smslogdoc.report import findings as report
+    from smslogdoc.report.terminal import console, prefer_utf8_output
 
     prefer_utf8_output()
     try:
@@ -141,7 +142,7 @@ def diagnose(args: argparse.Namespace) -> None:
     shown = [f for f in outcome.findings if _LEVELS.index(f.severity) >= _LEVELS.index(args.min_severity)]
     out = console()
     if tracer is not None:
-        from smslogdoc.explain import write_explanation
+        from smslogdoc.report.explain import write_explanation
 
         write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
         out.print()
@@ -171,7 +172,7 @@ def rules_list(args: argparse.Namespace) -> None:
 
     from rich.table import Table
 
-    from smslogdoc.terminal import console, log_text, prefer_utf8_output
+    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output
 
     prefer_utf8_output()
     rules = _rules(args.rules, args.no_builtin)
@@ -184,7 +185,7 @@ def rules_list(args: argparse.Namespace) -> None:
         sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
         return
     if args.format == "markdown":
-        from smslogdoc.coverage import coverage_table
+        from smslogdoc.rules.coverage import coverage_table
 
         sys.stdout.write(coverage_table(rules))
         return
@@ -200,8 +201,8 @@ def rules_list(args: argparse.Namespace) -> None:
 
 def rules_show(args: argparse.Namespace) -> None:
     """A rule's file, as written."""
-    from smslogdoc.rules import bundled_rules_dir
-    from smslogdoc.terminal import console, log_text
+    from smslogdoc.report.terminal import console, log_text
+    from smslogdoc.rules.load import bundled_rules_dir
 
     rules = _rules(args.rules, args.no_builtin)
     rule = next((r for r in rules if r.id == args.rule_id), None)
@@ -214,8 +215,8 @@ def rules_show(args: argparse.Namespace) -> None:
 
 def rules_validate(args: argparse.Namespace) -> None:
     """Check rules and list every error (file, rule, key, line); exit 3 if any."""
-    from smslogdoc.rules import load_rules
-    from smslogdoc.terminal import console
+    from smslogdoc.report.terminal import console
+    from smslogdoc.rules.load import load_rules
 
     paths = [Path(path) for path in args.paths]
     rules, errors = load_rules(paths, builtin=not paths)
@@ -233,8 +234,8 @@ def rules_test(args: argparse.Namespace) -> None:
     the lines it lists, and stay silent on the healthy or near-miss ones."""
     from rich.text import Text
 
-    from smslogdoc.ruletest import check_examples
-    from smslogdoc.terminal import console, log_text
+    from smslogdoc.report.terminal import console, log_text
+    from smslogdoc.rules.examples import check_examples
 
     rules = _rules(args.rules, args.no_builtin)
     if args.rule_ids:
@@ -262,7 +263,7 @@ def rules_kinds(args: argparse.Namespace) -> None:
     from rich.table import Table
 
     from smslogdoc.kinds import load_kinds
-    from smslogdoc.terminal import console
+    from smslogdoc.report.terminal import console
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("Kind", "Files", "Runs", "Log"):
@@ -274,8 +275,8 @@ def rules_kinds(args: argparse.Namespace) -> None:
 
 def explain_code(args: argparse.Namespace) -> None:
     """What an error code means: Win32, HRESULT, Windows Installer, WMI, BITS, WinHTTP, ConfigMgr, ccmsetup."""
-    from smslogdoc import codes as table
-    from smslogdoc.terminal import console, log_text
+    from smslogdoc.codes import table
+    from smslogdoc.report.terminal import console, log_text
 
     out = console()
     bad = False
@@ -403,8 +404,8 @@ def _time(option: str, text: str | None, zone: tzinfo | None) -> datetime | None
 
 def _rules(folders: list[Path] | None, no_builtin: bool) -> list[Rule]:
     """Load the rules, or list every rule error and exit 3."""
-    from smslogdoc.rules import load_rules
-    from smslogdoc.terminal import console
+    from smslogdoc.report.terminal import console
+    from smslogdoc.rules.load import load_rules
 
     rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False)
     if errors:
@@ -422,7 +423,7 @@ class _Session:
     """The logs of one command and the problems met gathering and reading them."""
 
     def __init__(self, paths: list[str]) -> None:
-        from smslogdoc.inputs import collect
+        from smslogdoc.inputs.paths import collect
         from smslogdoc.model import Problem
 
         self.problems: list[Problem] = []
@@ -442,7 +443,7 @@ class _Session:
 
     def report(self, *, quiet: bool, verbose: bool) -> None:
         """Problems to stderr, one line each; with `verbose`, every file read."""
-        from smslogdoc.terminal import console
+        from smslogdoc.report.terminal import console
 
         err = console(stderr=True)
         lines: list[str] = [str(problem) for problem in self.problems]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from smslogdoc.context import ParseContext
+from smslogdoc.formats.context import ParseContext
 from smslogdoc.model import Event, Severity
 
 _SECTION = re.compile(r"^\s*\[([^\]\r\n]*)\]\s*$")

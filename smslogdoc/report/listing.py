@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from smslogdoc.model import Event, Severity
-from smslogdoc.terminal import log_text
+from smslogdoc.report.terminal import log_text
 
 
 class EventFormat(StrEnum):

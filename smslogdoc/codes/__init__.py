@@ -1,0 +1,8 @@
+"""Error codes: what a number written in an SMS or Configuration Manager log
+means (`table`: the packaged table, parsing a spelling, explaining it) and
+which numbers in a log message are codes at all (`find`)."""
+
+from smslogdoc.codes.find import FoundCode, find_codes
+from smslogdoc.codes.table import KINDS, CodeInfo, Explanation, all_codes, explain, lookup, parse_code
+
+__all__ = ["KINDS", "CodeInfo", "Explanation", "FoundCode", "all_codes", "explain", "find_codes", "lookup", "parse_code"]

@@ -1,0 +1,194 @@
+"""Finding the error codes written in a log message: only where the text says
+it is a code, so times, dates, thread and process ids, versions, GUIDs, byte
+counts and package ids are left alone. Each code found is decoded with
+`codes.table`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from smslogdoc.codes.table import KINDS, Explanation, decodes, parse_code, plausible_hresult, readings
+
+# --------------------------------------------------------------------------- finding
+
+# Words that make a nearby number a code ("error", "return code", "failed", "hr" ...).
+_CONTEXT_WORD = re.compile(
+    r"(?i)\b(?:error|errors|err|errorcode|code|hr|hresult|returns?|returned|returning|result|"
+    r"fail|fails|failed|failure|fatal|exit|exitcode|exited|exiting|rc|gle|lasterror|win32|reason)\b"
+)
+# Just before a thread, process or session id.
+_ID_BEFORE = re.compile(r"(?i)\b(?:thread|tid|pid|process|session|handle)(?:\s*id)?\s*[=:#]?\s*\(?$")
+# "6708 (" just before "(0x1A34)": a number restated in hex.
+_DECIMAL_BEFORE_PAREN = re.compile(r"(\d+)\s*\($")
+# "0x80070005 (" just before "2147942405)": a hex value restated in decimal.
+_HEX_BEFORE_PAREN = re.compile(r"0[xX]([0-9A-Fa-f]{1,8})\s*\(#?-?$")
+# After a number: a unit, a count or more digits (dates, times, versions, ranges).
+_NOT_A_CODE_AFTER = re.compile(
+    r"(?i)^(?:[.,:/-]\d|[.-][a-z]|\s*%|\s*(?:bytes?|[KMG]i?B|ms|msecs?|secs?|seconds?|mins?|minutes?|hours?|days?|"
+    r"times|attempts?|retries|tries|of|out\s+of|items?|files?|percent)\b)"
+)
+_FAILURE_WORD = re.compile(
+    r"(?i)\b(?:fail|fails|failed|failure|error|unable|cannot|can't|could\s+not|denied)\b"
+)
+_CCMSETUP_EXIT = re.compile(r"(?i)\bccmsetup\s+is\s+exiting\s+with\s+return\s+code\b")
+
+_HEX_TOKEN = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{1,8}(?!\w)")
+_BARE_HEX_TOKEN = re.compile(r"(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])")
+_NEGATIVE_TOKEN = re.compile(r"(?<![\w.-])-[0-9]{10}(?![\w.])")
+_UNSIGNED_TOKEN = re.compile(r"(?<![\w.-])[0-9]{10}(?![\w.])")
+# A keyword directly before a decimal number: "error code: 67", "exit code is 5", "failed 1115".
+_KEYWORD_NUMBER = re.compile(
+    r"(?ix)\b(?:"
+    r"(?:error|exit|return|result)[ _]?code|exitcode|errorcode|win32\s+error|getlasterror(?:\(\))?|lasterror|"
+    r"error|err|gle|hresult|hr|rc|returned|returning|with\s+code|"
+    r"failed(?:\s+with(?:\s+(?:error\s+code|exit\s+code|error|code))?)?"
+    r")\s*(?:(?:is|was|of|=|:)\s*)?(?P<num>(?:(?<=[\s=:])-)?[0-9]{1,10})(?![\w])"
+)
+# "... failed for user DOM\SOFTDIST (1722)": a trailing parenthesised number after a failure.
+_TRAILING_PAREN = re.compile(r"(?<=\s)\((?P<num>[0-9]{1,5})\)(?=\s*[.,;:~]*\s*$|[,;:])")
+
+
+@dataclass(frozen=True)
+class FoundCode:
+    """A code found in a log message."""
+
+    start: int
+    """Where its spelling starts in the message."""
+
+    end: int
+    """Where its spelling ends (exclusive)."""
+
+    explanation: Explanation
+    """The best reading of it."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    hint: str | None
+
+
+def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]:
+    """The codes written in a log message, in order, each span once.
+
+    Only code contexts count: `0x` values of eight digits with the high bit set,
+    bare eight-digit hex, ten-digit decimal HRESULTs (signed or unsigned), and
+    small numbers right after words such as "error", "exit code", "return code",
+    "failed", or in parentheses at the end of a failure message. Thread and process
+    ids, numbers restated in hex (`6708 (0x1A34)`), dates, times, versions, GUIDs,
+    byte counts and percentages are skipped. The phrase "CcmSetup is exiting with
+    return code" makes its number a ccmsetup return code.
+    """
+    if kind_hint is not None and kind_hint not in KINDS:
+        raise ValueError(f"unknown kind_hint {kind_hint!r}; expected one of {', '.join(KINDS)}")
+    candidates: list[_Candidate] = []
+    small_hint = "ccmsetup" if _CCMSETUP_EXIT.search(message) else kind_hint
+
+    for m in _HEX_TOKEN.finditer(message):
+        if _hex_token_is_code(message, m.start(), m.end()):
+            candidates.append(_Candidate(m.start(), m.end(), kind_hint))
+    for m in _BARE_HEX_TOKEN.finditer(message):
+        if _bare_hex_is_code(message, m.start(), m.end()):
+            candidates.append(_Candidate(m.start(), m.end(), kind_hint))
+    for m in _NEGATIVE_TOKEN.finditer(message):
+        value = int(m.group())
+        if (
+            value >= -(2**31)
+            and not _followed_by_non_code(message, m.end())
+            and not _restates_hex(message, m.start(), value & 0xFFFFFFFF)
+        ):
+            candidates.append(_Candidate(m.start(), m.end(), kind_hint))
+    for m in _UNSIGNED_TOKEN.finditer(message):
+        if _unsigned_is_code(message, m.start(), m.end()):
+            candidates.append(_Candidate(m.start(), m.end(), kind_hint))
+    for m in _KEYWORD_NUMBER.finditer(message):
+        start, end = m.span("num")
+        value = int(m.group("num"))
+        if _followed_by_non_code(message, end):
+            continue
+        if 0 <= value <= 0xFFFF or -(2**31) <= value < 0:
+            candidates.append(_Candidate(start, end, small_hint))
+    for m in _TRAILING_PAREN.finditer(message):
+        start, end = m.span("num")
+        before = message[: m.start()]
+        if (
+            0 < int(m.group("num")) <= 0xFFFF
+            and _FAILURE_WORD.search(before)
+            and not _ID_BEFORE.search(before)
+        ):
+            candidates.append(_Candidate(start, end, small_hint))
+
+    found: list[FoundCode] = []
+    last_end = -1
+    for cand in sorted(candidates, key=lambda c: (c.start, -(c.end - c.start))):
+        if cand.start < last_end:
+            continue
+        spelling = message[cand.start : cand.end]
+        parsed = parse_code(spelling)
+        if parsed is None:
+            continue
+        reading = readings(spelling, parsed, cand.hint)[0]
+        found.append(FoundCode(cand.start, cand.end, reading))
+        last_end = cand.end
+    return found
+
+
+def _context_before(message: str, start: int, width: int = 64) -> str:
+    """The text before `start` in the same clause, at most `width` characters."""
+    window = message[max(0, start - width) : start]
+    for stop in (". ", "; ", "|"):
+        cut = window.rfind(stop)
+        if cut >= 0:
+            window = window[cut + len(stop) :]
+    return window
+
+
+def _is_restated_number(message: str, start: int, value: int) -> bool:
+    """`6708 (0x1A34)`: the hex in parentheses repeats the number before it."""
+    before = _DECIMAL_BEFORE_PAREN.search(message[max(0, start - 16) : start])
+    return before is not None and int(before.group(1)) == value
+
+
+def _restates_hex(message: str, start: int, value: int) -> bool:
+    """`0x80070005 (2147942405)`: the decimal in parentheses repeats the hex before it."""
+    before = _HEX_BEFORE_PAREN.search(message[max(0, start - 16) : start])
+    return before is not None and int(before.group(1), 16) == value
+
+
+def _followed_by_non_code(message: str, end: int) -> bool:
+    return _NOT_A_CODE_AFTER.match(message[end : end + 16]) is not None
+
+
+def _hex_token_is_code(message: str, start: int, end: int) -> bool:
+    digits = message[start + 2 : end]
+    value = int(digits, 16)
+    if _is_restated_number(message, start, value) or _ID_BEFORE.search(message[max(0, start - 24) : start]):
+        return False
+    if message.startswith(")>", end):  # the "(0x1A34)>" thread suffix of an SMS trace line
+        return False
+    if len(digits) == 8 and value & 0x80000000 and plausible_hresult(value):
+        return True
+    return _CONTEXT_WORD.search(_context_before(message, start)) is not None
+
+
+def _bare_hex_is_code(message: str, start: int, end: int) -> bool:
+    token = message[start:end]
+    value = int(token, 16)
+    if not value & 0x80000000 or _ID_BEFORE.search(message[max(0, start - 24) : start]):
+        return False
+    if not decodes(value):
+        return False
+    return _CONTEXT_WORD.search(_context_before(message, start)) is not None
+
+
+def _unsigned_is_code(message: str, start: int, end: int) -> bool:
+    value = int(message[start:end])
+    if not 0x80000000 <= value <= 0xFFFFFFFF:
+        return False
+    if _ID_BEFORE.search(message[max(0, start - 24) : start]) or _followed_by_non_code(message, end):
+        return False
+    if _restates_hex(message, start, value):
+        return False
+    return decodes(value) or _CONTEXT_WORD.search(_context_before(message, start)) is not None

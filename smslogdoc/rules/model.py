@@ -1,0 +1,248 @@
+"""The rule language's nouns, as frozen data: a rule (`Rule`), its single-event
+matchers (`Matcher`, with their `Pattern`s), how the events must relate
+(`Condition`), its examples, and the log a matcher is asked about (`LogScope`).
+Matching one record is here too; relating records is the engine's job."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cached_property
+
+import regex
+
+from smslogdoc.formats.ini import split_key
+from smslogdoc.kinds import current_name
+from smslogdoc.memo import Memo
+from smslogdoc.model import Event, Severity
+from smslogdoc.rules.literals import required_literals
+
+SEVERITIES = ("info", "warning", "error")
+CONFIDENCES = ("low", "medium", "high")
+BUILTIN_GROUPS = ("run", "thread", "log", "folder")
+TEMPLATE_FIELDS = ("log", "run", "occurrences")
+"""Placeholders every rule's texts may use besides its own captures."""
+
+REGEX_TIMEOUT = 0.5
+"""Seconds one pattern may spend on one record before the rule is stopped."""
+SEEN_TEXTS = 1024
+"""Texts whose match a pattern remembers (the memory is emptied when full)."""
+ADJACENT_LINES = 64
+"""An `adjacent` step must start within this many lines of the step before it."""
+
+@dataclass(frozen=True)
+class LogScope:
+    """The log a matcher is asked about: its kind and file name."""
+
+    kind: str | None
+    file_name: str
+
+    @cached_property
+    def name(self) -> str:
+        """The current log's file name, lower case ('' for standard input)."""
+        return current_name(self.file_name) if self.file_name else ""
+
+    def is_one_of(self, targets: tuple[str, ...]) -> bool:
+        """Whether this log is one of `targets` (kind names or file-name globs)."""
+        name = self.name
+        for target in targets:
+            if target == self.kind:
+                return True
+            if is_glob(target) and name and fnmatchcase(name, target.lower()):
+                return True
+        return False
+
+
+def is_glob(target: str) -> bool:
+    return any(char in target for char in "*?[.")
+
+
+_GROUP_NAME = re.compile(r"\(\?P?<([A-Za-z_]\w*)>")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A regular expression of a rule, compiled when first used: a run pays only
+    for the rules that apply to its logs."""
+
+    source: str
+    flags: int
+
+    @cached_property
+    def compiled(self) -> regex.Pattern[str]:
+        return regex.compile(self.source, self.flags)
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The named groups it captures."""
+        return frozenset(_GROUP_NAME.findall(self.source))
+
+    def search(self, text: str) -> regex.Match[str] | None:
+        return self.compiled.search(text, timeout=REGEX_TIMEOUT)
+
+    def captures(self, text: str) -> Mapping[str, str] | None:
+        """The named groups the first match in `text` sets, or None when there is
+        no match. Remembered per text: a log repeats its messages run after run."""
+        return self._seen.get(text, self._captures)
+
+    def _captures(self, text: str) -> Mapping[str, str] | None:
+        found = self.search(text)
+        return None if found is None else {name: value for name, value in found.groupdict().items() if value is not None}
+
+    @cached_property
+    def _seen(self) -> Memo[str, Mapping[str, str] | None]:
+        return Memo(SEEN_TEXTS)
+
+    def fullmatch(self, text: str) -> regex.Match[str] | None:
+        return self.compiled.fullmatch(text, timeout=REGEX_TIMEOUT)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A named test on one event."""
+
+    name: str
+    message: Pattern | None = None
+    not_message: Pattern | None = None
+    components: tuple[str, ...] = ()
+    severities: frozenset[Severity] = frozenset()
+    thread: int | None = None
+    logs: tuple[str, ...] = ()
+    section: Pattern | None = None
+    key: Pattern | None = None
+    value: Pattern | None = None
+
+    @cached_property
+    def literals(self) -> tuple[str, ...]:
+        """Lower-case text one of which the message must hold; () means no shortcut."""
+        return required_literals(self.message.source) if self.message is not None else ()
+
+    @property
+    def captures(self) -> set[str]:
+        """The named groups this matcher's patterns capture."""
+        names: set[str] = set()
+        for pattern in (self.message, self.section, self.key, self.value):
+            if pattern is not None:
+                names.update(pattern.names)
+        return names
+
+    def match(self, event: Event) -> dict[str, str] | None:
+        """The captured fields if `event` passes every test, else None.
+        May raise TimeoutError (a pattern ran too long)."""
+        if self.severities and event.severity not in self.severities:
+            return None
+        if self.thread is not None and event.thread != self.thread:
+            return None
+        if self.components:
+            component = event.component.lower()
+            if not any(fnmatchcase(component, wanted) for wanted in self.components):
+                return None
+        captured: dict[str, str] = {}
+        ini = self.section is not None or self.key is not None or self.value is not None
+        if ini and (event.format != "ini" or not self._ini(event, captured)):
+            return None
+        if self.message is not None:
+            found = self.message.captures(event.message)
+            if found is None:
+                return None
+            captured.update(found)
+        if self.not_message is not None and self.not_message.captures(event.message) is not None:
+            return None
+        return captured
+
+    def _ini(self, event: Event, captured: dict[str, str]) -> bool:
+        if self.section is not None:
+            found = self.section.fullmatch(event.component)
+            if found is None:
+                return False
+            captured.update({k: v for k, v in found.groupdict().items() if v is not None})
+        pair = split_key(event.message)
+        if self.key is not None or self.value is not None:
+            if pair is None:
+                return False
+            if self.key is not None:
+                found = self.key.fullmatch(pair[0])
+                if found is None:
+                    return False
+                captured.update({k: v for k, v in found.groupdict().items() if v is not None})
+            if self.value is not None:
+                found = self.value.search(pair[1])
+                if found is None:
+                    return False
+                captured.update({k: v for k, v in found.groupdict().items() if v is not None})
+        return True
+
+
+@dataclass(frozen=True)
+class Condition:
+    """How a rule's named events must relate, within one group of events."""
+
+    shape: str
+    """any, all, sequence or count."""
+    steps: tuple[tuple[str, ...], ...]
+    """The events, each step a tuple of alternative matcher names."""
+    by: tuple[str, ...] = ("log",)
+    within: float | None = None
+    absent: tuple[str, ...] = ()
+    """Must not occur in the group (in the window): decided when the group ends."""
+    unless: tuple[str, ...] = ()
+    """Must not have occurred in the group before the match completes."""
+    requires: tuple[str, ...] = ()
+    """Must have occurred in the group before the match completes (cited as evidence)."""
+    supported_by: tuple[str, ...] = ()
+    """Optional; found in the group (near the match), cited and raising the confidence."""
+    context: tuple[str, ...] = ()
+    """Optional; found in the group (near the match), cited without changing the confidence."""
+    adjacent: bool = False
+    minimum: int = 1
+    distinct: str | None = None
+
+    @property
+    def names(self) -> set[str]:
+        """Every matcher name the condition uses."""
+        used = {name for step in self.steps for name in step}
+        return used | set(self.absent) | set(self.unless) | set(self.requires) | set(self.supported_by) | set(self.context)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A log a rule ships with, where it must fire (citing given lines) or stay silent."""
+
+    name: str
+    expect: str
+    files: tuple[tuple[str, str], ...]
+    cites: tuple[str, ...] = ()
+    """`12` (in the only file) or `ccmsetup.log:12`."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One failure signature and what to do about it."""
+
+    id: str
+    title: str
+    severity: str
+    confidence: str
+    applies_to: tuple[str, ...]
+    events: Mapping[str, Matcher]
+    conditions: tuple[Condition, ...]
+    diagnosis: str
+    fix: tuple[str, ...]
+    path: str
+    cause: str = ""
+    references: tuple[str, ...] = ()
+    next_logs: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    fallback: bool = False
+
+    def applies(self, scope: LogScope) -> bool:
+        """Whether the rule is run on the log `scope` describes."""
+        return not self.applies_to or scope.is_one_of(self.applies_to)
+
+    @property
+    def rank(self) -> int:
+        """Severity as a number (error highest)."""
+        return SEVERITIES.index(self.severity)
