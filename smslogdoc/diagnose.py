@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smslogdoc import parallel as workers
-from smslogdoc.engine.loop import Engine, Tracer, without_explained_fallbacks
+from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.results import without_explained_fallbacks
+from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, collect
 from smslogdoc.kinds import COMPONENT_SAMPLE

@@ -405,7 +405,8 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     """Over thousands of runs, the state kept per run (partial matches, side
     events) is dropped once a run can get no more records: memory stays
     bounded, and the findings are those of keeping everything."""
-    from smslogdoc.engine import loop as engine
+    from smslogdoc.engine import condition as engine
+    from smslogdoc.engine.loop import RETIRE_BATCH
 
     r = rule("""
         id: t
@@ -440,8 +441,8 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(engine.ConditionRun, "__init__", remember)
     kept = diagnose([str(tmp_path)], [r])
-    assert all(len(checker.groups) <= 3 * engine.RETIRE_BATCH + 10 for checker in checkers)
-    assert all(len(checker.unless) <= 3 * engine.RETIRE_BATCH for checker in checkers)
+    assert all(len(checker.groups) <= 3 * RETIRE_BATCH + 10 for checker in checkers)
+    assert all(len(checker.unless) <= 3 * RETIRE_BATCH for checker in checkers)
     (finding,) = kept.findings
     assert finding.occurrences == 6  # runs 100, 200 ... 600 had no /mp:
 

@@ -111,7 +111,7 @@ def parse(args: argparse.Namespace) -> None:
 def diagnose(args: argparse.Namespace) -> None:
     """Find out why a client install or a software distribution failed, and what to do."""
     from smslogdoc.diagnose import diagnose as run
-    from smslogdoc.engine.loop import Tracer
+    from smslogdoc.engine.tracer import Tracer
     from smslogdoc.parallel import cores
     from smslogdoc.read.full import ReadOptions
     from smslogdoc.report import findings as report

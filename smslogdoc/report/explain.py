@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from smslogdoc.engine.loop import TracedLog, Tracer
+from smslogdoc.engine.tracer import TracedLog, Tracer
 from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.terminal import log_text
 from smslogdoc.rules.model import Condition, Rule

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import regex
 
+from smslogdoc.engine.shapes import SHAPES
 from smslogdoc.errors import RuleError
 from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.model import Severity
@@ -50,7 +51,7 @@ _RULE_KEYS = {
 _REQUIRED = ("id", "title", "severity", "events", "condition", "diagnosis", "fix")
 _MATCHER_KEYS = ("message", "not_message", "component", "severity", "thread", "log", "section", "key", "value", "case_sensitive")
 _CONDITION_KEYS = ("any", "all", "sequence", "count", "min", "distinct", "by", "within", "absent", "unless", "requires", "supported_by", "context", "adjacent")
-_SHAPES = ("any", "all", "sequence", "count")
+_SHAPES = tuple(SHAPES)
 
 @dataclass
 class _Checker:

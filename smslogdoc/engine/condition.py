@@ -1,0 +1,230 @@
+"""One condition of one rule evaluated over the records of a log (or a folder):
+its groups (`by`), the side lists, vetoes and requirements, the shape that
+advances a group (`engine.shapes`), and, at the end, the groups where it held,
+with `absent` decided and supporting evidence chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from smslogdoc.engine.runs import Run
+from smslogdoc.engine.shapes import SHAPES
+from smslogdoc.engine.state import Group, Hit, Key, Result, Scope, Sides, between, duration, fits
+from smslogdoc.findings import CONFIRMED, INCONCLUSIVE
+from smslogdoc.model import Event
+from smslogdoc.read.timeline import instant
+from smslogdoc.rules.model import Condition, Rule
+
+MAX_SIDE_HITS = 10_000
+"""Absent and supporting events remembered per condition and log."""
+MAX_CANDIDATES = 32
+"""Complete matches kept per group while an absence is undecided."""
+
+
+class ConditionRun:
+    """One condition of one rule, evaluated over the events of one scope."""
+
+    def __init__(self, rule: Rule, condition: Condition) -> None:
+        self.rule = rule
+        self.condition = condition
+        self.groups: dict[Key, Group] = {}
+        self.step_of: dict[str, list[int]] = {}
+        for index, step in enumerate(condition.steps):
+            for name in step:
+                self.step_of.setdefault(name, []).append(index)
+        self.absent, self.unless, self.requires, self.support, self.context = (Sides() for _ in range(5))
+        self._sides = (
+            (condition.absent, self.absent),
+            (condition.unless, self.unless),
+            (condition.requires, self.requires),
+            (condition.supported_by, self.support),
+            (condition.context, self.context),
+        )
+        self._shape = SHAPES[condition.shape]
+        self.every_event = condition.adjacent
+        self.by_run = "run" in condition.by and "folder" not in condition.by
+        """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
+        self.open: set[Key] = set()
+        """Groups of an adjacent sequence with a partial match, which their next event decides."""
+        self.dropped: list[tuple[Key, list[Hit], str]] = []
+        """Matches that did not count, and why (for --explain); a few at most."""
+
+    def key(self, event: Event, run: Run | None, captures: Mapping[str, str], scope: Scope, *, partial: bool = False) -> Key | None:
+        """The group of an event; None when it cannot be placed. With `partial`,
+        fields the event does not capture are None (it then counts for every group)."""
+        values: list[object] = []
+        for name in self.condition.by:
+            if name == "log":
+                values.append(scope.log)
+            elif name == "folder":
+                values.append(scope.folder)
+            elif name == "run":
+                if run is None:
+                    return None
+                values.append(run.key)
+            elif name == "thread":
+                values.append(event.thread)
+            elif name in captures:
+                values.append(captures[name].strip().lower())
+            elif partial:
+                values.append(None)
+            else:
+                return None
+        return tuple(values)
+
+    def feed(self, event: Event, run: Run | None, seq: int, named: Mapping[str, Mapping[str, str]], scope: Scope) -> None:
+        """Take one event and the rule's named events it matched."""
+        steps: dict[Key, dict[int, Hit]] = {}
+        for name, captures in named.items():
+            hit = Hit(event, run, name, captures, seq, scope.index)
+            for names, side in self._sides:
+                if name in names and len(side) < MAX_SIDE_HITS:
+                    key = self.key(event, run, captures, scope, partial=True)
+                    if key is not None:
+                        side.add(key, hit)
+            for index in self.step_of.get(name, ()):
+                key = self.key(event, run, captures, scope)
+                if key is not None:
+                    steps.setdefault(key, {}).setdefault(index, hit)
+        if self.every_event:
+            key = self.key(event, run, {}, scope)
+            if key in self.open:
+                steps.setdefault(key, {})
+        for key, hits in steps.items():
+            group = self.groups.get(key)
+            if group is None:
+                if not hits:
+                    continue
+                group = self.groups[key] = Group()
+            self._shape(self, key, group, hits)
+
+    def retire(self, runs: set[object]) -> None:
+        """The runs with these keys can get no more events: forget what can no
+        longer become a match in them (memory then stays bounded over
+        thousands of runs)."""
+        if not self.by_run:
+            return
+        at = self.condition.by.index("run")
+        matched: set[object] = set()
+        for key in [key for key in self.groups if key[at] in runs]:
+            group = self.groups[key]
+            self.open.discard(key)
+            if group.candidates:
+                matched.add(key[at])
+                group.partials, group.latest = {}, {}
+                group.counted.clear()
+            else:
+                del self.groups[key]
+        self.unless.drop(lambda key: key[at] in runs)
+        self.requires.drop(lambda key: key[at] in runs)
+        # absent, supporting and context events are looked up for matches only
+        for side in (self.absent, self.support, self.context):
+            side.drop(lambda key: key[at] in runs and key[at] not in matched)
+
+    def touch(self, event: Event, run: Run | None, scope: Scope) -> None:
+        """An event that matched none of the rule's events: the next event of its
+        group, it ends a partial match of an adjacent sequence there. (The
+        engine calls it only while some partial match is open.)"""
+        key = self.key(event, run, {}, scope)
+        if key in self.open:
+            self.groups[key].partials = {}
+            self.open.discard(key)
+
+    def complete(self, key: Key, group: Group, hits: list[Hit]) -> bool:
+        """Record a complete match unless an `unless` event came first or a
+        `requires` event has not come yet; returns whether it counted."""
+        last = (hits[-1].log, hits[-1].seq)
+        veto = next((hit for _, hit in self.unless.compatible(key) if (hit.log, hit.seq) <= last), None)
+        if veto is not None:
+            self._drop(key, hits, f"{veto.name} came first (line {veto.event.line})")
+            return False
+        required: list[Hit] = []
+        for name in self.condition.requires:
+            found = next((hit for _, hit in self.requires.compatible(key) if hit.name == name and (hit.log, hit.seq) <= last), None)
+            if found is None:
+                self._drop(key, hits, f"required {name} had not occurred")
+                return False
+            required.append(found)
+        group.matches += 1
+        if not group.candidates or (self.condition.absent and len(group.candidates) < MAX_CANDIDATES):
+            group.candidates.append(sorted([*required, *hits], key=lambda h: (h.log, h.seq)))
+        elif self.condition.absent:
+            group.candidates[-1] = sorted([*required, *hits], key=lambda h: (h.log, h.seq))
+        return True
+
+    def _drop(self, key: Key, hits: list[Hit], why: str) -> None:
+        if len(self.dropped) < 20:
+            self.dropped.append((key, hits, why))
+
+    def finish(self, last_time: datetime | None, log_closed: bool = True) -> list[Result]:
+        """The groups where the condition held, with absence and support decided."""
+        results = []
+        condition = self.condition
+        for key, group in self.groups.items():
+            if not group.candidates:
+                continue
+            hits = group.candidates[0]
+            status, note = CONFIRMED, ""
+            if condition.absent:
+                chosen = None
+                for hits in group.candidates:
+                    start = hits[0].event.time
+                    window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
+                    spoiled = next(
+                        (hit for _, hit in self.absent.compatible(key) if window_end is None or between(hit, hits[0], window_end)),
+                        None,
+                    )
+                    if spoiled is None:
+                        chosen = hits
+                        break
+                    self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+                if chosen is None:
+                    continue
+                hits = chosen
+                ended = self._run_ended(hits[0])
+                if window_end is not None:
+                    # the log must go on past the window, or the run must have ended in it
+                    conclusive = bool(ended) or (last_time is not None and instant(last_time) >= window_end)
+                else:
+                    # the whole group must have been seen: an open run may still bring it
+                    conclusive = log_closed if ended is None else ended
+                if not conclusive:
+                    status = INCONCLUSIVE
+                    names = ", ".join(condition.absent)
+                    note = (
+                        f"the log ends before the {duration(condition.within)} window closed, so {names} may still come"
+                        if window_end is not None
+                        else f"the run has not ended in this log, so {names} may still come"
+                    )
+            support = self._nearest(self.support, key, hits)
+            context = self._nearest(self.context, key, hits)
+            results.append(Result(self.rule, condition, key, hits, support, status, note, group.matches, context))
+        return results
+
+    def _nearest(self, side: Sides, key: Key, hits: list[Hit]) -> list[Hit]:
+        """For each named optional event, its occurrence in the group nearest the
+        match. An occurrence that does not capture a field the group is keyed by
+        could belong to any group: with `within`, it must lie in the window."""
+        within = self.condition.within
+        first, last = hits[0], hits[-1]
+        best: dict[str, tuple[int, Hit]] = {}
+        own = {(h.log, h.seq) for h in hits}
+        for other, hit in side.compatible(key):
+            if (hit.log, hit.seq) in own:
+                continue
+            wildcard = None in other and None not in key
+            if wildcard and within is not None and not (fits(hit, first, within) and fits(hit, last, within)):
+                continue
+            distance = abs(hit.event.line - first.event.line) if hit.log == first.log else 1 << 40
+            if hit.name not in best or distance < best[hit.name][0]:
+                best[hit.name] = (distance, hit)
+        return [hit for _, hit in sorted(best.values(), key=lambda item: (item[1].log, item[1].seq))]
+
+    def _run_ended(self, first: Hit) -> bool | None:
+        """Whether the group's run has ended; None when the group is not a program
+        run (it then ends with the log)."""
+        if "run" in self.condition.by and first.run is not None and not first.run.whole_log:
+            return first.run.closed
+        return None
+

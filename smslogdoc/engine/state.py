@@ -1,0 +1,147 @@
+"""What the engine remembers while it reads: a record that matched a rule's
+named event (`Hit`), the log being read (`Scope`), what one condition has seen
+in one group of records (`Group`), a condition that held (`Result`), the side
+lists of absent / unless / requires / supporting events (`Sides`), and the time
+arithmetic the conditions share."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from heapq import merge
+from itertools import product, repeat
+from typing import Protocol
+
+from smslogdoc.engine.runs import Run
+from smslogdoc.kinds import Kind
+from smslogdoc.model import Event
+from smslogdoc.read.timeline import instant
+from smslogdoc.rules.model import Condition, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An event that matched one of a rule's named events."""
+
+    event: Event
+    run: Run | None
+    name: str
+    captures: Mapping[str, str]
+    seq: int
+    log: int
+    """Which log of the input (in reading order) the event came from."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The log being read, as the conditions see it."""
+
+    log: str
+    folder: str
+    index: int
+    kind: Kind | None
+
+
+Key = tuple[object, ...]
+
+
+@dataclass(slots=True)
+class Group:
+    """What one condition has seen in one group of events."""
+
+    partials: dict[int, list[Hit]] = field(default_factory=dict)
+    latest: dict[int, Hit] = field(default_factory=dict)
+    counted: deque[Hit] = field(default_factory=deque)
+    candidates: list[list[Hit]] = field(default_factory=list)
+    """Complete matches: the first, and, when an absence is to be decided, later
+    ones too (an earlier match whose window the absent event spoils must not hide
+    a later one it does not)."""
+    matches: int = 0
+
+    @property
+    def match(self) -> list[Hit] | None:
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass
+class Result:
+    """A condition that held in one group, before it becomes a finding."""
+
+    rule: Rule
+    condition: Condition
+    key: Key
+    hits: list[Hit]
+    support: list[Hit]
+    status: str
+    note: str
+    matches: int
+    context: list[Hit] = field(default_factory=list)
+
+
+
+class Progress(Protocol):
+    """What a condition shape sees of the condition it advances (`ConditionRun`)."""
+
+    condition: Condition
+    open: set[Key]
+    """Groups of an adjacent sequence with a partial match, which their next event decides."""
+
+    def complete(self, key: Key, group: Group, hits: list[Hit]) -> bool:
+        """Record a complete match (unless vetoed); whether it counted."""
+        ...
+
+
+def fits(first: Hit, last: Hit, within: float | None) -> bool:
+    """Whether two events lie within `within` seconds of each other (either order)."""
+    if within is None or first.event.time is None or last.event.time is None:
+        return True
+    return abs(instant(last.event.time) - instant(first.event.time)) <= within
+
+
+def between(hit: Hit, first: Hit, window_end: float) -> bool:
+    if hit.event.time is None or first.event.time is None:
+        return True
+    return instant(first.event.time) <= instant(hit.event.time) <= window_end
+
+
+class Sides:
+    """The hits of one side list of a condition (absent, unless, requires,
+    supported_by, context) by the group key they were seen with. A key may hold
+    None where the event did not capture the field: it fits every group."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[Key, list[Hit]] = {}
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, key: Key, hit: Hit) -> None:
+        self._by_key.setdefault(key, []).append(hit)
+        self._count += 1
+
+    def drop(self, gone: Callable[[Key], bool]) -> None:
+        """Forget the hits seen with keys for which `gone` is true."""
+        if not self._by_key:
+            return
+        for key in [key for key in self._by_key if gone(key)]:
+            self._count -= len(self._by_key.pop(key))
+
+    def compatible(self, key: Key) -> Iterator[tuple[Key, Hit]]:
+        """(side key, hit) for the hits that fit group `key`, in the order they were seen."""
+        lists = [(variant, found) for variant in set(product(*((value, None) for value in key))) if (found := self._by_key.get(variant))]
+        streams = [zip(repeat(variant), found) for variant, found in lists]
+        if len(streams) == 1:
+            return streams[0]
+        return merge(*streams, key=lambda item: (item[1].log, item[1].seq))
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
