@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_parse import corpus, mutate
 
 from smslogdoc.diagnose import diagnose
-from smslogdoc.read import scan
+from smslogdoc.read import scan, scanner
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.report import findings as report
 from smslogdoc.rules.load import load_rules
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--inputs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    scan.MIN_BLOCK, scan.SEGMENT_BLOCKS, scan.TAIL_BYTES = 512, 3, 2048
+    scan.MIN_BLOCK, scan.SEGMENT_BLOCKS, scanner.TAIL_BYTES = 512, 3, 2048
     rules = load_rules([])[0]
     rng = random.Random(args.seed)
     seeds = corpus()

@@ -17,6 +17,7 @@ from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput
 from smslogdoc.model import FileReport, Problem
+from smslogdoc.pipeline import diagnose_logs
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
 
@@ -55,7 +56,7 @@ def diagnose_in_parallel(
     until: datetime | None,
     jobs: int,
 ) -> tuple[list[Finding], list[Problem]]:
-    """`diagnose.diagnose_logs` over batches of folders in worker processes;
+    """`pipeline.diagnose_logs` over batches of folders in worker processes;
     the file reports come back onto `numbered`'s logs."""
     batches = _batches(numbered, jobs * BATCHES_PER_WORKER)
     tasks = [([(number, log) for number, log in batch], options, since, until) for batch in batches]
@@ -91,8 +92,6 @@ def _start(rules: list[Rule]) -> None:
 def _work(
     task: tuple[list[tuple[int, LogInput]], ReadOptions, datetime | None, datetime | None],
 ) -> tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem]]:
-    from smslogdoc.diagnose import diagnose_logs
-
     numbered, options, since, until = task
     assert _engine is not None, "the worker was started without its rules"
     findings, problems = diagnose_logs(numbered, _engine, options, since, until)

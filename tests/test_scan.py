@@ -21,7 +21,8 @@ from smslogdoc.diagnose import diagnose
 from smslogdoc.engine.runs import ThreadNote
 from smslogdoc.inputs.paths import collect
 from smslogdoc.kinds import load_kinds
-from smslogdoc.read import scan
+from smslogdoc.read import helper as helper_module
+from smslogdoc.read import plan, scan, scanner
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.report import findings as report
 from smslogdoc.rules.load import load_rules
@@ -135,14 +136,14 @@ def test_a_helper_process_hands_on_what_it_scanned_and_stops_at_damage(big_logs:
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the stand-in helper must be inherited by the child")
 def test_a_helper_process_that_dies_leaves_the_rest_to_a_full_read(big_logs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def dies_after_one(setup: scan._Setup, sending: Connection) -> None:
+    def dies_after_one(setup: scanner.Setup, sending: Connection) -> None:
         with setup.path.open("rb") as raw:
-            sending.send(next(scan._passes(setup.scanner(raw), setup.blocks)))
+            sending.send(next(scanner.passes(setup.scanner(raw), setup.blocks)))
         os._exit(1)  # no goodbye: the pipe just closes
 
     path = str(big_logs / "ccmsetup.log")
     full = outcome([path], monkeypatch, sparse=False)
-    monkeypatch.setattr(scan, "_helper", dies_after_one)
+    monkeypatch.setattr(helper_module, "_helper", dies_after_one)
     assert outcome([path], monkeypatch, sparse=True, helper=True) == full
 
 
@@ -154,7 +155,7 @@ def test_sparse_reading_skips_most_records(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(scan, "MIN_SIZE", 0)
     monkeypatch.setattr(scan, "SEGMENT_BLOCKS", 2)
     (log,) = collect([str(path)], [])
-    needs = scan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), load_kinds().get("ccmsetup"))
+    needs = plan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), load_kinds().get("ccmsetup"))
     assert needs is not None and needs.starts  # ccmsetup runs own their threads
     items = list(scan.read_log(log, needs, SMALL_BLOCKS))
     events = [item for item in items if not isinstance(item, ThreadNote)]
@@ -191,7 +192,7 @@ def test_an_irregular_stretch_is_read_in_full(
     damaged.write_bytes(data[:at] + damage + data[at:])
     same_both_ways([str(damaged)], monkeypatch)
     (log,) = collect([str(damaged)], [])
-    needs = scan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), load_kinds().get("ccmsetup"))
+    needs = plan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), load_kinds().get("ccmsetup"))
     assert needs is not None
     events = [item for item in scan.read_log(log, needs, SMALL_BLOCKS) if not isinstance(item, ThreadNote)]
     assert len(events) < log.reports[0].events, why  # the start was scanned, not read in full
@@ -213,8 +214,8 @@ def test_a_rule_that_needs_every_record_means_no_scan() -> None:
     )
     assert errors == [] and every is not None
     kind = load_kinds().get("ccmsetup")
-    assert scan.plan([*RULES, every], LogScope("ccmsetup", "ccmsetup.log"), kind) is None
-    assert scan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), kind) is not None
+    assert plan.plan([*RULES, every], LogScope("ccmsetup", "ccmsetup.log"), kind) is None
+    assert plan.plan(RULES, LogScope("ccmsetup", "ccmsetup.log"), kind) is not None
 
 
 @pytest.mark.parametrize("segment", [1, 3])

@@ -24,6 +24,7 @@ from typing import TextIO
 from smslogdoc import times
 from smslogdoc.formats.context import ParseContext, count_breaks
 from smslogdoc.formats.lines import assemble
+from smslogdoc.formats.protocol import Format
 from smslogdoc.formats.smstrace import Trailer
 from smslogdoc.model import Event, Severity
 
@@ -31,9 +32,21 @@ OPEN = "<![LOG["
 CLOSE = "]LOG]!>"
 CHUNK = 1 << 20
 
-NATIVE_HEADER = re.compile(
-    r'<time="([^"]*)" date="([^"]*)" component="([^"]*)" context="[^"]*" type="([^"]*)" thread="([^"]*)" file="([^"]*)">'
-)
+OPEN_LEN, CLOSE_LEN = len(OPEN), len(CLOSE)
+
+_HEADER_ATTRIBUTES = ("time", "date", "component", "context", "type", "thread", "file")
+"""The attributes of a native header, in the order ConfigMgr writes them."""
+
+
+def native_header(captured: tuple[str, ...]) -> str:
+    """The pattern of a header in the native shape, with a group for each
+    attribute in `captured` (in header order). The parser and the byte layout
+    both build theirs here, so they always agree on what is regular."""
+    parts = [f'{name}="([^"]*)"' if name in captured else f'{name}="[^"]*"' for name in _HEADER_ATTRIBUTES]
+    return "<" + " ".join(parts) + ">"
+
+
+NATIVE_HEADER = re.compile(native_header(("time", "date", "component", "type", "thread", "file")))
 _LOOSE_HEADER = re.compile(r'\s*<((?:[^<>"]|"[^"]*")*)>')
 _ATTRIBUTE = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*"([^"]*)"')
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -121,8 +134,8 @@ class Reader:
         pos = 0
         start = find(OPEN)
         while start >= 0:
-            close = find(CLOSE, start + 7)
-            following = find(OPEN, start + 7)
+            close = find(CLOSE, start + OPEN_LEN)
+            following = find(OPEN, start + OPEN_LEN)
             if close < 0 or 0 <= following < close:
                 if following < 0:
                     if not end_of_file:
@@ -140,7 +153,7 @@ class Reader:
                 self.line += breaks
                 pos = start = following
                 continue
-            found = header_at(buf, close + 7)
+            found = header_at(buf, close + CLOSE_LEN)
             if found is None:
                 event_end = yield from self.odd_record(buf, pos, start, close, following, end_of_file)
                 if event_end < 0:
@@ -154,7 +167,7 @@ class Reader:
                     self.line += 1
                 else:
                     yield from self.gap(gap)
-            message = buf[start + 7 : close]
+            message = buf[start + OPEN_LEN : close]
             first = self.line
             if "\n" in message or "\r" in message:
                 self.line += count_breaks(message)
@@ -203,18 +216,18 @@ class Reader:
         ends, or -1 when its header is not complete yet."""
         ctx = self.ctx
         limit = following if following >= 0 else len(buf)
-        found = _LOOSE_HEADER.match(buf, close + 7, limit)
+        found = _LOOSE_HEADER.match(buf, close + CLOSE_LEN, limit)
         if found is None and not end_of_file and following < 0:
             return -1
         yield from self.gap(buf[pos:start])
         first = self.line
-        message = buf[start + 7 : close]
+        message = buf[start + OPEN_LEN : close]
         if found is None:
             # No header at all: keep what there is, as the file writer left it.
             end = limit if following >= 0 else len(buf)
             text = buf[start:end].rstrip("\r\n")
             self.line += count_breaks(text)
-            attributes = {k.lower(): v for k, v in _ATTRIBUTE.findall(buf, close + 7, end)}
+            attributes = {k.lower(): v for k, v in _ATTRIBUTE.findall(buf, close + CLOSE_LEN, end)}
             why = "record cut off at the end of the file" if following < 0 else "CMTrace record without a header"
             if not attributes:
                 yield ctx.unparsed(text, first, self.line, why)
@@ -326,7 +339,7 @@ class Reader:
             close = text.find(CLOSE)
             if close < 0:
                 return text
-            found = NATIVE_HEADER.match(text, close + 7) or _LOOSE_HEADER.match(text, close + 7)
+            found = NATIVE_HEADER.match(text, close + CLOSE_LEN) or _LOOSE_HEADER.match(text, close + CLOSE_LEN)
             attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(found[0])} if found else {}
             if found is None or not attributes:
                 return text
@@ -349,9 +362,9 @@ class Reader:
             return (yield from self.overlong_line(buf, stream))
         yield from self.gap(buf[:start])
         first = self.line
-        kept = buf[start + 7 : start + 7 + ctx.record_cap]
+        kept = buf[start + OPEN_LEN : start + OPEN_LEN + ctx.record_cap]
         self.line += count_breaks(kept)
-        rest = buf[start + 7 + ctx.record_cap :]
+        rest = buf[start + OPEN_LEN + ctx.record_cap :]
         skipped = 0
         while True:
             close = rest.find(CLOSE)
@@ -369,3 +382,54 @@ class Reader:
                 yield ctx.unparsed(kept, first, self.line, "record cut off at the end of the file")
                 return ""
             rest = rest[-keep:] + chunk
+
+
+# --- the byte layout, for scanning large logs (see read.scan) -------------------
+
+_OPEN_BYTES, _CLOSE_BYTES = OPEN.encode(), CLOSE.encode()
+_RECORD_END = re.compile(rb"\]LOG\]!>" + native_header(("thread",)).encode() + rb"(?:\r?\n)?(?=<!\[LOG\[|\Z)")
+"""The end of a regular record: its end marker, a header in the native shape
+(what the parser reads without a problem), at most a line break, then the
+next record or the end of the block. It captures the thread attribute."""
+_HEADER_THREAD = re.compile(rb' thread="([^"]*)"')
+
+
+class ByteLayout:
+    """Records from `<![LOG[` to the end of their header; a regular block has one
+    end marker per record, each followed by a native header, and nothing but
+    line breaks between records."""
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.reader = Reader(ctx)
+
+    def cut(self, data: bytes) -> int:
+        return max(data.rfind(_OPEN_BYTES), 0)
+
+    def threads(self, block: bytes, final: bool) -> list[bytes] | None:
+        count = block.count(_OPEN_BYTES)
+        if not count or not block.startswith(_OPEN_BYTES) or block.count(_CLOSE_BYTES) != count:
+            return None
+        threads: list[bytes] = _RECORD_END.findall(block)
+        if len(threads) != count:
+            return None  # a header the fast pattern does not read, or text between records
+        return threads
+
+    def start(self, block: bytes, pos: int) -> int:
+        return max(block.rfind(_OPEN_BYTES, 0, pos + len(_OPEN_BYTES)), 0)
+
+    def end(self, block: bytes, pos: int) -> int:
+        found = block.find(_OPEN_BYTES, pos)
+        return len(block) if found < 0 else found
+
+    def count(self, data: bytes, start: int = 0, end: int | None = None) -> int:
+        return data.count(_OPEN_BYTES, start, end)
+
+    def thread(self, block: bytes, start: int, end: int) -> int | None:
+        found = _HEADER_THREAD.search(block, block.rfind(_CLOSE_BYTES, start, end), end)
+        return thread_id(found[1].decode("latin-1")) if found else None
+
+    def parse(self, text: str, first_line: int) -> Iterator[Event]:
+        return self.reader.whole(text, first_line)
+
+
+FORMAT = Format("cmtrace", parse, ByteLayout)

@@ -12,12 +12,15 @@ are read too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
+from typing import TextIO
 
 from smslogdoc import times
 from smslogdoc.formats.context import ParseContext
-from smslogdoc.formats.lines import Verdict
+from smslogdoc.formats.lines import Verdict, assemble, physical_lines
 from smslogdoc.formats.plaintext import severity_of
+from smslogdoc.formats.protocol import Format
 from smslogdoc.model import Event
 
 _THREAD_COLUMN = re.compile(r"\s*(\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\)\s*$")
@@ -116,3 +119,11 @@ class Columns:
         assert row is not None, "check() said the row is complete"
         message = text[:cut] + row.message.rstrip()
         return Event(ctx.path, line, end_line, row.when, row.component, severity_of(message), row.thread, message, "copied")
+
+
+def parse(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
+    """Events from pasted viewer rows whose first line is `first_line`."""
+    return assemble(physical_lines(stream, ctx, first_line), ctx, Columns(ctx.day_first))
+
+
+FORMAT = Format("copied", parse)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from smslogdoc.formats.context import ParseContext
+from smslogdoc.formats.lines import physical_lines
+from smslogdoc.formats.protocol import Format
 from smslogdoc.model import Event, Severity
 
 _SECTION = re.compile(r"^\s*\[([^\]\r\n]*)\]\s*$")
@@ -47,3 +50,10 @@ def parse(lines: Iterable[tuple[int, str]], ctx: ParseContext) -> Iterator[Event
             yield ctx.unparsed(text, number, number, "line is neither a [section] nor a key=value pair")
             continue
         yield Event(ctx.path, number, number, None, section, Severity.INFO, None, text, "ini")
+
+
+def _stream_events(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
+    return parse(physical_lines(stream, ctx, first_line), ctx)
+
+
+FORMAT = Format("ini", _stream_events)

@@ -18,6 +18,7 @@ from typing import Protocol, TextIO
 
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.plaintext import LineTimes, text_event
+from smslogdoc.formats.protocol import Format
 from smslogdoc.model import Event
 
 MAX_PENDING = 64
@@ -201,3 +202,12 @@ def assemble(
             yield record(pending)
         else:
             yield from loose_events(pending)
+
+
+def plain_text(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
+    """Plain text: each line an event (see `plaintext`), no record markers."""
+    return assemble(physical_lines(stream, ctx, first_line), ctx, None)
+
+
+PLAIN_TEXT = Format("text", plain_text)
+"""Plain text is described here, beside the line reader, since `plaintext` is what this module builds on."""

@@ -13,11 +13,14 @@ except before a digit, where it is part of an 8.3 file name (`PROGRA~1`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TextIO
 
 from smslogdoc import times
 from smslogdoc.formats.context import ParseContext
-from smslogdoc.formats.lines import Verdict
+from smslogdoc.formats.lines import Verdict, assemble, physical_lines
 from smslogdoc.formats.plaintext import severity_of
+from smslogdoc.formats.protocol import Format
 from smslogdoc.model import Event
 
 _TRAILER = re.compile(
@@ -143,3 +146,67 @@ def thread_number(text: str) -> int | None:
     if found[1] is not None:
         return int(found[1])
     return int(found[2], 16)
+
+
+def parse(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
+    """Events from an SMS trace text stream whose first line is `first_line`."""
+    return assemble(physical_lines(stream, ctx, first_line), ctx, Trailer())
+
+
+# --- the byte layout, for scanning large logs (see read.scan) -------------------
+
+_LINE_END = re.compile(rb"\$\$<[^<>\r\n]*><[^<>\r\n]*><thread=([^<>\r\n]*)>\r?\n")
+"""The end of a regular line: the one `$$` of the line, a whole trailer (looser
+than `_EXACT`: a line the parser reads with its tolerant patterns is regular
+too), the line break. It captures the thread attribute."""
+_THREAD_ATTRIBUTE = re.compile(rb"<thread=([^<>]*)>")
+
+
+class ByteLayout:
+    """One record per line; a regular line ends in exactly `$$<component><stamp><thread=N ...>`
+    and holds no other `$$`."""
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+        self.trailer = Trailer()
+
+    def cut(self, data: bytes) -> int:
+        return data.rfind(b"\n") + 1
+
+    def threads(self, block: bytes, final: bool) -> list[bytes] | None:
+        if final and not block.endswith(b"\n"):
+            block += b"\r\n"
+        lines = block.count(b"\n")
+        if not lines or block.count(b"$$") != lines:
+            return None
+        threads: list[bytes] = _LINE_END.findall(block)
+        if len(threads) != lines:
+            return None
+        return threads
+
+    def start(self, block: bytes, pos: int) -> int:
+        return block.rfind(b"\n", 0, pos) + 1
+
+    def end(self, block: bytes, pos: int) -> int:
+        if pos > 0 and block[pos - 1 : pos] == b"\n":
+            return pos
+        found = block.find(b"\n", pos)
+        return len(block) if found < 0 else found + 1
+
+    def count(self, data: bytes, start: int = 0, end: int | None = None) -> int:
+        end = len(data) if end is None else end
+        return data.count(b"\n", start, end) + (1 if end > start and data[end - 1] != 10 else 0)
+
+    def thread(self, block: bytes, start: int, end: int) -> int | None:
+        found = _THREAD_ATTRIBUTE.search(block, start, end)
+        return thread_number(found[1].decode("latin-1").strip()) if found else None
+
+    def parse(self, text: str, first_line: int) -> Iterator[Event]:
+        pieces = text.split("\n")
+        if pieces and pieces[-1] == "":
+            pieces.pop()
+        numbered = [(first_line + offset, piece[:-1] if piece.endswith("\r") else piece) for offset, piece in enumerate(pieces)]
+        return assemble(numbered, self.ctx, self.trailer)
+
+
+FORMAT = Format("smstrace", parse, ByteLayout)

@@ -53,34 +53,19 @@ _CP1252 = _cp1252_table()
 _CP1252_DECODING = codecs.charmap_build(_CP1252)
 
 
-class _FallbackCount:
-    """Counts bytes the UTF-8 decoder had to read as Windows-1252."""
-
-    value = 0
-
-
 def _utf8_fallback(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
     bad = error.object[error.start : error.end]
-    _FallbackCount.value += len(bad)
     return "".join(_CP1252[b] for b in bad), error.end
 
 
 codecs.register_error("smslogdoc-cp1252", _utf8_fallback)
 
 
-class _ReplacedCount:
-    """Counts bytes of UTF-16 text that could not be decoded (an odd last byte,
-    a lone surrogate) and were shown as U+FFFD."""
-
-    value = 0
-
-
 def _utf16_replace(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
-    _ReplacedCount.value += error.end - error.start
     return "\ufffd", error.end
 
 
@@ -145,22 +130,73 @@ class Opened:
     """Why the file is not read as text (binary, empty); empty when it is."""
     sample: str = ""
     """The first part of the text, for deciding the format."""
+    counted: Counted | None = None
+    """The stream's error handler and what it counted (to release when done)."""
 
-
-
-def fallback_bytes() -> int:
-    """Bytes read as Windows-1252 inside UTF-8 text so far (a process-wide counter)."""
-    return _FallbackCount.value
-
-
-def replaced_bytes() -> int:
-    """Undecodable UTF-16 bytes shown as U+FFFD so far (a process-wide counter)."""
-    return _ReplacedCount.value
 
 
 def errors_for(codec: str) -> str:
-    """The error handler text in `codec` is read with: it never raises."""
+    """The error handler a sample in `codec` is read with: it never raises (and counts nothing)."""
     return {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "smslogdoc-utf16")
+
+
+@dataclass
+class ByteCounts:
+    """What one file's decoder could not read as it is written."""
+
+    fallback: int = 0
+    """Bytes read as Windows-1252 inside UTF-8 text."""
+    replaced: int = 0
+    """Undecodable UTF-16 bytes (an odd last byte, a lone surrogate) shown as U+FFFD."""
+
+
+_slots: list[ByteCounts | None] = []
+"""The counts each numbered pair of error handlers adds to (None: free)."""
+_free: list[int] = []
+
+
+def _slot_handlers(slot: int) -> None:
+    def fallback(error: UnicodeError) -> tuple[str, int]:
+        text, end = _utf8_fallback(error)
+        counts = _slots[slot]
+        if counts is not None and isinstance(error, UnicodeDecodeError):
+            counts.fallback += end - error.start
+        return text, end
+
+    def replace(error: UnicodeError) -> tuple[str, int]:
+        text, end = _utf16_replace(error)
+        counts = _slots[slot]
+        if counts is not None and isinstance(error, UnicodeDecodeError):
+            counts.replaced += end - error.start
+        return text, end
+
+    codecs.register_error(f"smslogdoc-cp1252-{slot}", fallback)
+    codecs.register_error(f"smslogdoc-utf16-{slot}", replace)
+
+
+class Counted:
+    """The error handler one file is decoded with, counting into its own
+    `ByteCounts` (so files read side by side, `parse --merge`, never count
+    each other's bytes). Handlers are registered once per slot and reused:
+    as many exist as files were ever open at once. `release` when done."""
+
+    def __init__(self, codec: str) -> None:
+        self.counts = ByteCounts()
+        if _free:
+            self._slot: int | None = _free.pop()
+        else:
+            self._slot = len(_slots)
+            _slots.append(None)
+            _slot_handlers(self._slot)
+        _slots[self._slot] = self.counts
+        family = "cp1252" if codec in ("utf-8", "utf-8-sig") else "utf16"
+        self.errors = f"smslogdoc-{family}-{self._slot}"
+
+    def release(self) -> None:
+        if self._slot is not None:
+            _slots[self._slot] = None
+            _free.append(self._slot)
+            self._slot = None
 
 
 class _Prefixed(io.RawIOBase):
@@ -263,8 +299,8 @@ def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
         buffered: BinaryIO = raw
     else:
         buffered = io.BufferedReader(_Prefixed(sample, raw), buffer_size=1 << 16)
-    errors = errors_for(codec)
-    stream = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")
+    counted = Counted(codec)
+    stream = io.TextIOWrapper(buffered, encoding=codec, errors=counted.errors, newline="")
     stream._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]
-    text = codecs.decode(sample, codec if codec != "utf-16" else reported, errors)
-    return Opened(stream, reported, sample=text.lstrip("\ufeff"))
+    text = codecs.decode(sample, codec if codec != "utf-16" else reported, errors_for(codec))
+    return Opened(stream, reported, sample=text.lstrip("\ufeff"), counted=counted)

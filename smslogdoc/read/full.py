@@ -1,7 +1,7 @@
 """Logs to events: open each file (or standard input), sniff its encoding and
 format, and stream its records as `Event`s.
 
-Reading never raises for bad input. A file that cannot be opened, is binary,
+Reading never raises for bad input (`read.guard`). A file that cannot be opened, is binary,
 or breaks in the middle is reported on its `FileReport` and reading goes on
 with the next file.
 """
@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import BinaryIO, TextIO
 
-from smslogdoc.formats import cmtrace, ini
 from smslogdoc.formats.context import RECORD_CAP, ParseContext
-from smslogdoc.formats.copied import Columns
-from smslogdoc.formats.lines import assemble, physical_lines
-from smslogdoc.formats.smstrace import Trailer
+from smslogdoc.formats.registry import FORMATS
 from smslogdoc.inputs import decoding, detect
 from smslogdoc.inputs.paths import InputFile, LogInput
 from smslogdoc.model import Event, FileReport
+from smslogdoc.read.guard import guarded
 
 
 @dataclass(frozen=True)
@@ -81,42 +79,31 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
     found = detect.detect(opened.sample)
     report.format = found.format
     ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
-    yield from text_events(found.format, opened.stream, ctx, options)
+    yield from text_events(found.format, opened.stream, ctx, options, counted=opened.counted)
 
 
-def text_events(kind: str, stream: TextIO, ctx: ParseContext, options: ReadOptions, *, first_line: int = 1) -> Iterator[Event]:
+def text_events(
+    kind: str, stream: TextIO, ctx: ParseContext, options: ReadOptions, *, first_line: int = 1, counted: decoding.Counted | None = None
+) -> Iterator[Event]:
     """The events of a text stream in format `kind` whose first line is
-    `first_line`; what goes wrong lands on the context's report."""
-    report = ctx.report
-    fallback_before, replaced_before = decoding.fallback_bytes(), decoding.replaced_bytes()
-    zone = options.zone
+    `first_line`; what goes wrong lands on the context's report. `counted`:
+    the stream's error handler, whose counts say how it was decoded."""
     try:
-        for event in _events(kind, stream, ctx, first_line):
-            if zone is not None and event.time is not None and event.time.tzinfo is None:
-                event.time = event.time.replace(tzinfo=zone)
-            report.events += 1
-            yield event
-    except OSError as error:
-        ctx.problem(f"read error, rest of the file not read: {error.strerror or error}")
-    except Exception as error:  # a parser bug must not stop the other files
-        ctx.problem(f"internal error while parsing ({type(error).__name__}: {error}); rest of the file not read")
+        yield from guarded(FORMATS[kind].events(stream, ctx, first_line), ctx, options.zone, count=True)
     finally:
-        ctx.finish()
-        if decoding.fallback_bytes() > fallback_before and report.encoding.startswith("utf-8"):
-            report.encoding += "+cp1252"
-        replaced = decoding.replaced_bytes() - replaced_before
-        if replaced:
-            ctx.problem(f"{replaced} byte(s) are not valid {report.encoding.upper()} (an odd last byte or a lone surrogate); shown as U+FFFD")
+        finish_report(ctx, counted)
 
 
-def _events(kind: str, stream: TextIO, ctx: ParseContext, first_line: int) -> Iterator[Event]:
-    if kind == detect.CMTRACE:
-        return cmtrace.parse(stream, ctx, first_line)
-    lines = physical_lines(stream, ctx, first_line)
-    if kind == detect.SMSTRACE:
-        return assemble(lines, ctx, Trailer())
-    if kind == detect.COPIED:
-        return assemble(lines, ctx, Columns(ctx.day_first))
-    if kind == detect.INI:
-        return ini.parse(lines, ctx)
-    return assemble(lines, ctx, None)
+def finish_report(ctx: ParseContext, counted: decoding.Counted | None) -> None:
+    """The last words on a file read: problems not listed one by one, and how
+    its bytes decoded (`counted`, then released)."""
+    report = ctx.report
+    ctx.finish()
+    if counted is None:
+        return
+    counts = counted.counts
+    counted.release()
+    if counts.fallback and report.encoding.startswith("utf-8"):
+        report.encoding += "+cp1252"
+    if counts.replaced:
+        ctx.problem(f"{counts.replaced} byte(s) are not valid {report.encoding.upper()} (an odd last byte or a lone surrogate); shown as U+FFFD")
