@@ -311,21 +311,3 @@ def parse_zone(text: str) -> tzinfo:
     if zone is None:
         raise ValueError(f"unknown time zone {text!r}; use a name like Europe/Berlin or an offset like +01:00")
     return zone
-
-
-def parse_user_time(text: str, zone: tzinfo | None = None) -> datetime:
-    """A time typed on the command line (`2021-07-14 08:00`, `14 Jul 2021 8am`,
-    `2021-07-14T12:00Z`). Naive unless the text (or `zone`) gives an offset."""
-    from dateutil import parser
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", parser.UnknownTimezoneWarning)
-            value = parser.parse(text)
-    except parser.UnknownTimezoneWarning:
-        raise ValueError(f"cannot read the time {text!r}: unknown zone name (give an offset such as +01:00, or use --tz)") from None
-    except (ValueError, OverflowError) as error:
-        raise ValueError(f"cannot read the time {text!r}: {error}") from None
-    if value.tzinfo is None and zone is not None:
-        value = value.replace(tzinfo=zone)
-    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from smslogdoc import times
+from smslogdoc.cli.usertime import parse_user_time
 from smslogdoc.model import Severity
 from tests.conftest import Parse
 
@@ -101,4 +102,4 @@ def test_a_word_that_looks_like_a_zone_warns_nobody() -> None:
         warnings.simplefilter("error")
         assert times._dateutil_time("4 March 2009 11:16 ARM", None) == datetime(2009, 3, 4, 11, 16)
         with pytest.raises(ValueError, match="unknown zone name"):
-            times.parse_user_time("2021-07-14 08:00 ARM")
+            parse_user_time("2021-07-14 08:00 ARM")

@@ -1,0 +1,139 @@
+"""The command line's parser and entry point: options in, the command's
+module called, its exit code out.
+
+Exit codes: 0 ran and found nothing at or above `--fail-on`; 1 findings;
+2 bad input or usage (nothing could be read, bad option); 3 invalid rules.
+Everything that decides something lives in the library; this module only
+wires options to it and reports. It is built on argparse, and imports the
+library only for the command that runs, so the tool starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from smslogdoc import __version__
+from smslogdoc.cli.common import Exit
+from smslogdoc.cli.diagnose import diagnose
+from smslogdoc.cli.explain import explain_code
+from smslogdoc.cli.parse import parse
+from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
+
+DESCRIPTION = "Tell why an SMS / ConfigMgr client install or software distribution failed, from the client's logs."
+EPILOG = """examples:
+  smslogdoc diagnose C:\\Windows\\ccmsetup\\Logs       why did the client install fail?
+  smslogdoc diagnose \\\\server\\logs\\WKS0042 -f json  the same, as JSON
+  type execmgr.log | smslogdoc diagnose            a log on standard input
+  smslogdoc parse ccmsetup.log                     the records as smslogdoc reads them
+  smslogdoc explain 0x80070005                     what an error code means
+
+exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage; 3 invalid rules"""
+_LEVELS = ("info", "warning", "error")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code (console-script and `python -m` entry point)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:  # answer before importing anything
+        print(f"smslogdoc {__version__}")
+        return 0
+    parser = _parser()
+    if not args:
+        parser.print_help()
+        return 2
+    try:
+        options = parser.parse_args(args)
+    except SystemExit as error:  # argparse's own usage errors and --help
+        return error.code if isinstance(error.code, int) else 2
+    try:
+        options.command(options)
+    except Exit as done:
+        return done.code
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (| head): not an error
+        return 0
+    return 0
+
+
+# --- the options -------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smslogdoc", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"smslogdoc {__version__}", help="Print the version and exit.")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    read = _command(commands, "parse", parse)
+    _paths(read)
+    read.add_argument("--format", "-f", help="table (default on a terminal), jsonl (default otherwise) or csv.")
+    read.add_argument("--merge", action="store_true", help="Interleave the records of all logs by time.")
+    _times(read)
+    _chatter(read)
+
+    check = _command(commands, "diagnose", diagnose)
+    _paths(check)
+    _rule_sources(check)
+    check.add_argument("--format", "-f", default="text", help="text (default), json, jsonl or markdown.")
+    check.add_argument("--min-severity", default="info", metavar="LEVEL", help="Show only findings at or above: info (default), warning or error.")
+    check.add_argument("--fail-on", default="warning", metavar="LEVEL", help="Exit 1 when a confirmed finding is at or above: info, warning (default), error, or none.")
+    _times(check)
+    check.add_argument("--explain", metavar="RULE", help="Show, step by step, what rule RULE matched and what was missing.")
+    check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.")
+    _chatter(check)
+
+    rules = _command(commands, "rules", None, "List, show, validate and test rules.")
+    about = rules.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    listing = _command(about, "list", rules_list)
+    _rule_sources(listing)
+    listing.add_argument("--format", "-f", default="text", help="text (default), json, or markdown (the coverage table).")
+    show = _command(about, "show", rules_show)
+    show.add_argument("rule_id", metavar="RULE", help="The rule's id.")
+    _rule_sources(show)
+    validate = _command(about, "validate", rules_validate)
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="Rule files or folders to check (default: the bundled rules).")
+    tested = _command(about, "test", rules_test)
+    tested.add_argument("rule_ids", nargs="*", metavar="RULE", help="Rules to test (default: all loaded).")
+    _rule_sources(tested)
+    _command(about, "kinds", rules_kinds)
+
+    code = _command(commands, "explain", explain_code)
+    code.add_argument("codes", nargs="+", metavar="CODE", help="Error codes: 0x80070005, 80070005, -2147024891, 1317, 0x525 ...")
+    return parser
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    run: Callable[[argparse.Namespace], None] | None,
+    summary: str | None = None,
+) -> argparse.ArgumentParser:
+    """A subcommand whose help is its function's docstring."""
+    text = summary or (run.__doc__ or "" if run is not None else "")
+    command = commands.add_parser(name, help=text.split("\n\n")[0].replace("\n", " "), description=text, formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.set_defaults(command=run)
+    return command
+
+
+def _paths(command: argparse.ArgumentParser) -> None:
+    command.add_argument("paths", nargs="*", metavar="PATH", help="Log files or folders (walked recursively); '-' reads standard input.")
+
+
+def _times(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--since", help="Only records at or after this time (log-local unless an offset is given).")
+    command.add_argument("--until", help="Only records at or before this time.")
+    command.add_argument("--tz", help="Zone for times the log writes without one (IANA, Windows name, or +HH:MM).")
+
+
+def _chatter(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--quiet", "-q", action="store_true", help="Print only the results, no notes about files.")
+    command.add_argument("--verbose", "-v", action="store_true", help="Also say which files were read, in which format, and why any were skipped.")
+
+
+def _rule_sources(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--rules", action="append", type=Path, metavar="PATH", help="A folder (or file) of your own YAML rules, used beside the bundled ones. Repeatable.")
+    command.add_argument("--no-builtin", action="store_true", help="Do not load the bundled rules.")
+
+

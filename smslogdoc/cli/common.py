@@ -1,0 +1,122 @@
+"""What every command shares: leaving with an exit code (`Exit`, `fail`), the
+inputs named on the command line, `--tz` / `--since` / `--until`, loading the
+rules, and reporting the problems met reading (`Session`).
+
+Exit codes: 0 ran and found nothing at or above `--fail-on`; 1 findings;
+2 bad input or usage (nothing could be read, bad option); 3 invalid rules.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from smslogdoc.diagnose import Outcome
+    from smslogdoc.rules.model import Rule
+
+
+class Exit(Exception):
+    """Leave the command with an exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one line to stderr and exit with `code`."""
+    from smslogdoc.report.terminal import console, visible
+
+    console(stderr=True).print(f"smslogdoc: {visible(message)}", markup=False)
+    raise Exit(code)
+
+
+def input_paths(paths: list[str]) -> list[str]:
+    if paths:
+        return paths
+    if sys.stdin is not None and not sys.stdin.isatty():
+        return ["-"]
+    fail("no logs given: name log files or folders, or pipe a log in (see --help)")
+
+
+def zone_option(text: str | None) -> tzinfo | None:
+    if text is None:
+        return None
+    from smslogdoc.times import parse_zone
+
+    try:
+        return parse_zone(text)
+    except ValueError as error:
+        fail(f"--tz: {error}")
+
+
+def time_option(option: str, text: str | None, zone: tzinfo | None) -> datetime | None:
+    if text is None:
+        return None
+    from smslogdoc.cli.usertime import parse_user_time
+
+    try:
+        return parse_user_time(text, zone)
+    except ValueError as error:
+        fail(f"{option}: {error}")
+
+
+def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rule]:
+    """Load the rules, or list every rule error and exit 3."""
+    from smslogdoc.report.terminal import console
+    from smslogdoc.rules.load import load_rules
+
+    rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False)
+    if errors:
+        err = console(stderr=True)
+        for error in errors:
+            err.print(f"smslogdoc: {error}", markup=False)
+        err.print(f"smslogdoc: {len(errors)} rule error(s); nothing was diagnosed", markup=False)
+        raise Exit(3)
+    if not rules:
+        fail("no rules to run (--no-builtin without --rules)")
+    return rules
+
+
+class Session:
+    """The logs of one command and the problems met gathering and reading them."""
+
+    def __init__(self, paths: list[str]) -> None:
+        from smslogdoc.inputs.paths import collect
+        from smslogdoc.model import Problem
+
+        self.problems: list[Problem] = []
+        self.logs = collect(paths, self.problems)
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Session:
+        """The session of a finished diagnosis."""
+        session = cls([])
+        session.problems = outcome.problems
+        session.logs = outcome.logs
+        return session
+
+    def read_anything(self) -> bool:
+        """Whether at least one file could be read as text."""
+        return any(not report.skipped for log in self.logs for report in log.reports)
+
+    def report(self, *, quiet: bool, verbose: bool) -> None:
+        """Problems to stderr, one line each; with `verbose`, every file read."""
+        from smslogdoc.report.terminal import console
+
+        err = console(stderr=True)
+        lines: list[str] = [str(problem) for problem in self.problems]
+        for log in self.logs:
+            for report in log.reports:
+                if verbose and not report.skipped:
+                    lines.append(f"{report.path}: read {report.events} record(s) as {report.format or 'nothing'} ({report.encoding or 'no text'})")
+                lines.extend(str(problem) for problem in report.problems)
+        if not self.logs and not self.problems:
+            lines.append("no logs found")
+        for line in lines:
+            if quiet and not line:
+                continue
+            err.print(f"smslogdoc: {line}", markup=False, highlight=False)

@@ -1,0 +1,75 @@
+"""`smslogdoc diagnose`: the logs in, the findings out, in the format asked for, and the exit code that says what was found."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from smslogdoc.cli.common import (
+    Exit,
+    Session,
+    fail,
+    input_paths,
+    load_rules_or_exit,
+    time_option,
+    zone_option,
+)
+from smslogdoc.rules.model import SEVERITIES
+
+
+def diagnose(args: argparse.Namespace) -> None:
+    """Find out why a client install or a software distribution failed, and what to do."""
+    from smslogdoc.diagnose import diagnose as run
+    from smslogdoc.engine.tracer import Tracer
+    from smslogdoc.parallel import cores
+    from smslogdoc.read.full import ReadOptions
+    from smslogdoc.report import findings as report
+    from smslogdoc.report.terminal import console, prefer_utf8_output
+
+    prefer_utf8_output()
+    try:
+        chosen = report.ReportFormat(args.format)
+    except ValueError:
+        fail(f"--format: unknown format {args.format!r}; choose text, json, jsonl or markdown")
+    if args.min_severity not in SEVERITIES:
+        fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
+    if args.fail_on not in (*SEVERITIES, "none"):
+        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+    if args.jobs < 0:
+        fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
+    zone = zone_option(args.tz)
+    start, end = time_option("--since", args.since, zone), time_option("--until", args.until, zone)
+    rules = load_rules_or_exit(args.rules, args.no_builtin)
+    tracer = None
+    if args.explain is not None:
+        if args.explain not in {rule.id for rule in rules}:
+            fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
+        tracer = Tracer(args.explain)
+    outcome = run(
+        input_paths(args.paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores()
+    )
+    shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
+    out = console()
+    if tracer is not None:
+        from smslogdoc.report.explain import write_explanation
+
+        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
+        out.print()
+    if chosen is report.ReportFormat.json:
+        report.write_json(outcome, shown, sys.stdout)
+    elif chosen is report.ReportFormat.jsonl:
+        report.write_jsonl(shown, sys.stdout)
+    elif chosen is report.ReportFormat.markdown:
+        report.write_markdown(outcome, shown, sys.stdout)
+    else:
+        report.write_text(outcome, shown, out, with_summary=not args.quiet)
+    Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+    if args.verbose:
+        console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)
+    if not outcome.read_anything():
+        raise Exit(2)
+    if args.fail_on != "none" and any(
+        f.status == "confirmed" and SEVERITIES.index(f.severity) >= SEVERITIES.index(args.fail_on) for f in outcome.findings
+    ):
+        raise Exit(1)
+    raise Exit(0)

@@ -1,0 +1,47 @@
+"""`smslogdoc parse`: the records smslogdoc reads, as a table, JSON Lines or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from itertools import chain
+
+from smslogdoc.cli.common import (
+    Exit,
+    Session,
+    fail,
+    input_paths,
+    time_option,
+    zone_option,
+)
+
+
+def parse(args: argparse.Namespace) -> None:
+    """Show the records smslogdoc reads from the logs: what the parser sees."""
+    from smslogdoc.model import Event
+    from smslogdoc.read import timeline
+    from smslogdoc.read.full import ReadOptions, read_log
+    from smslogdoc.report import listing
+    from smslogdoc.report.terminal import console, prefer_utf8_output
+
+    prefer_utf8_output()
+    output = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    try:
+        chosen = listing.EventFormat(output)
+    except ValueError:
+        fail(f"--format: unknown format {output!r}; choose table, jsonl or csv")
+    zone = zone_option(args.tz)
+    start, end = time_option("--since", args.since, zone), time_option("--until", args.until, zone)
+    session = Session(input_paths(args.paths))
+    streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
+    events: Iterator[Event] = timeline.merge(streams) if args.merge else chain.from_iterable(streams)
+    events = timeline.within(events, start, end)
+    if chosen is listing.EventFormat.jsonl:
+        listing.write_jsonl(events, sys.stdout)
+    elif chosen is listing.EventFormat.csv:
+        listing.write_csv(events, sys.stdout)
+    else:
+        listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge)
+    session.report(quiet=args.quiet, verbose=args.verbose)
+    raise Exit(0 if session.read_anything() else 2)

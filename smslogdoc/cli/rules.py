@@ -1,0 +1,120 @@
+"""`smslogdoc rules list | show | validate | test | kinds`: the rules that will run, and checking your own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from smslogdoc.cli.common import (
+    Exit,
+    fail,
+    load_rules_or_exit,
+)
+
+
+def rules_list(args: argparse.Namespace) -> None:
+    """Every loaded rule: id, severity, the logs it applies to, its title."""
+    import json
+
+    from rich.table import Table
+
+    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output
+
+    prefer_utf8_output()
+    rules = load_rules_or_exit(args.rules, args.no_builtin)
+    if args.format == "json":
+        listed = [
+            {"id": r.id, "title": r.title, "severity": r.severity, "confidence": r.confidence,
+             "applies_to": list(r.applies_to), "products": list(r.products), "fallback": r.fallback, "source": r.path}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
+        return
+    if args.format == "markdown":
+        from smslogdoc.rules.coverage import coverage_table
+
+        sys.stdout.write(coverage_table(rules))
+        return
+    if args.format != "text":
+        fail(f"--format: unknown format {args.format!r}; choose text, json or markdown")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Rule", "Severity", "Applies to", "Title"):
+        table.add_column(column, overflow="fold")
+    for rule in rules:
+        table.add_row(log_text(rule.id), rule.severity, log_text(", ".join(rule.applies_to) or "every log"), log_text(rule.title))
+    console().print(table)
+
+
+def rules_show(args: argparse.Namespace) -> None:
+    """A rule's file, as written."""
+    from smslogdoc.report.terminal import console, log_text
+    from smslogdoc.rules.load import bundled_rules_dir
+
+    rules = load_rules_or_exit(args.rules, args.no_builtin)
+    rule = next((r for r in rules if r.id == args.rule_id), None)
+    if rule is None:
+        fail(f"no loaded rule has the id {args.rule_id!r} (see smslogdoc rules list)")
+    source = Path(rule.path)
+    text = source.read_text(encoding="utf-8") if source.exists() else bundled_rules_dir().joinpath(source.name).read_text(encoding="utf-8")
+    console().print(log_text(text), soft_wrap=True)  # the file as written, not re-wrapped
+
+
+def rules_validate(args: argparse.Namespace) -> None:
+    """Check rules and list every error (file, rule, key, line); exit 3 if any."""
+    from smslogdoc.report.terminal import console
+    from smslogdoc.rules.load import load_rules
+
+    paths = [Path(path) for path in args.paths]
+    rules, errors = load_rules(paths, builtin=not paths)
+    err = console(stderr=True)
+    for error in errors:
+        err.print(f"smslogdoc: {error}", markup=False)
+    if errors:
+        err.print(f"smslogdoc: {len(errors)} rule error(s) in {len({e.path for e in errors})} file(s)", markup=False)
+        raise Exit(3)
+    console().print(f"{len(rules)} rule(s) valid", markup=False)
+
+
+def rules_test(args: argparse.Namespace) -> None:
+    """Run each rule on its own example logs: it must fire where it says, citing
+    the lines it lists, and stay silent on the healthy or near-miss ones."""
+    from rich.text import Text
+
+    from smslogdoc.report.terminal import console, log_text
+    from smslogdoc.rules.examples import check_examples
+
+    rules = load_rules_or_exit(args.rules, args.no_builtin)
+    if args.rule_ids:
+        unknown = sorted(set(args.rule_ids) - {rule.id for rule in rules})
+        if unknown:
+            fail(f"no loaded rule has the id {unknown[0]!r}")
+        rules = [rule for rule in rules if rule.id in args.rule_ids]
+    out = console()
+    failed = passed = 0
+    for rule in rules:
+        for result in check_examples(rule):
+            if result.passed:
+                passed += 1
+                continue
+            failed += 1
+            line = Text("FAIL ", style="bold red")
+            line.append_text(log_text(f"{result.rule}: {result.example}: {result.message}"))
+            out.print(line)
+    out.print(f"{passed} passed, {failed} failed", markup=False)
+    raise Exit(1 if failed else 0)
+
+
+def rules_kinds(args: argparse.Namespace) -> None:
+    """The log kinds rules can name in applies_to, and how each is recognised."""
+    from rich.table import Table
+
+    from smslogdoc.kinds import load_kinds
+    from smslogdoc.report.terminal import console
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Kind", "Files", "Runs", "Log"):
+        table.add_column(column, overflow="fold")
+    for kind in load_kinds().kinds.values():
+        table.add_row(kind.name, ", ".join(kind.files), kind.runs.name if kind.runs else "", kind.title)
+    console().print(table)
