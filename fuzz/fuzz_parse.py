@@ -39,13 +39,13 @@ class Run:
 
 
 def setup() -> None:
-    global Engine, InputFile, LogInput, FileReport, read_stream, RULES, report, Outcome, console
+    global Engine, InputFile, LogInput, FileReport, read_stream, RULES, jsondoc, markdown, text, Outcome, console
     from smslogdoc.diagnose import Outcome
     from smslogdoc.engine.loop import Engine
     from smslogdoc.inputs.paths import InputFile, LogInput
     from smslogdoc.model import FileReport
     from smslogdoc.read.full import read_stream
-    from smslogdoc.report import findings as report
+    from smslogdoc.report import jsondoc, markdown, text
     from smslogdoc.report.terminal import console
     from smslogdoc.rules.load import load_rules
 
@@ -63,11 +63,11 @@ def one_input(data: bytes) -> None:
         log.reports.append(file_report)
         findings = engine.log(log, events) + engine.finish()
         outcome = Outcome(findings, [file_report], engine.problems, [log], len(RULES))
-        report.write_json(outcome, findings, io.StringIO())
+        jsondoc.write_json(outcome, findings, io.StringIO())
         sink = console()
         sink.file = io.StringIO()
-        report.write_text(outcome, findings, sink)
-        report.write_markdown(outcome, findings, io.StringIO())
+        text.write_text(outcome, findings, sink)
+        markdown.write_markdown(outcome, findings, io.StringIO())
     except Exception:
         Run.crashes += 1
         digest = hashlib.sha1(data).hexdigest()[:16]

@@ -27,7 +27,7 @@ from fuzz_parse import corpus, mutate
 from smslogdoc.diagnose import diagnose
 from smslogdoc.read import scan, scanner
 from smslogdoc.read.full import ReadOptions
-from smslogdoc.report import findings as report
+from smslogdoc.report import jsondoc as report
 from smslogdoc.rules.load import load_rules
 
 OUT = Path(__file__).resolve().parent / "out"

@@ -24,7 +24,7 @@ from smslogdoc.kinds import load_kinds
 from smslogdoc.read import helper as helper_module
 from smslogdoc.read import plan, scan, scanner
 from smslogdoc.read.full import ReadOptions
-from smslogdoc.report import findings as report
+from smslogdoc.report import jsondoc as report
 from smslogdoc.rules.load import load_rules
 from smslogdoc.rules.model import LogScope, Rule
 from smslogdoc.rules.schema import parse_rule

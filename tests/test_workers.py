@@ -10,7 +10,7 @@ import pytest
 from smslogdoc import parallel as workers
 from smslogdoc.diagnose import diagnose
 from smslogdoc.inputs.paths import collect
-from smslogdoc.report import findings as report
+from smslogdoc.report import jsondoc as report
 from smslogdoc.rules.load import load_rules
 from tests.conftest import SAMPLES
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from smslogdoc.cli.common import (
     Exit,
@@ -23,14 +22,13 @@ def diagnose(args: argparse.Namespace) -> None:
     from smslogdoc.engine.tracer import Tracer
     from smslogdoc.parallel import cores
     from smslogdoc.read.full import ReadOptions
-    from smslogdoc.report import findings as report
     from smslogdoc.report.terminal import console, prefer_utf8_output
+    from smslogdoc.report.writers import WRITERS, Output
 
     prefer_utf8_output()
-    try:
-        chosen = report.ReportFormat(args.format)
-    except ValueError:
-        fail(f"--format: unknown format {args.format!r}; choose text, json, jsonl or markdown")
+    write = WRITERS.get(args.format)
+    if write is None:
+        fail(f"--format: unknown format {args.format!r}; choose {', '.join(WRITERS)}")
     if args.min_severity not in SEVERITIES:
         fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
     if args.fail_on not in (*SEVERITIES, "none"):
@@ -55,14 +53,7 @@ def diagnose(args: argparse.Namespace) -> None:
 
         write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
         out.print()
-    if chosen is report.ReportFormat.json:
-        report.write_json(outcome, shown, sys.stdout)
-    elif chosen is report.ReportFormat.jsonl:
-        report.write_jsonl(shown, sys.stdout)
-    elif chosen is report.ReportFormat.markdown:
-        report.write_markdown(outcome, shown, sys.stdout)
-    else:
-        report.write_text(outcome, shown, out, with_summary=not args.quiet)
+    write(outcome, shown, Output(out, quiet=args.quiet))
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
     if args.verbose:
         console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)

@@ -1,0 +1,58 @@
+"""`diagnose --format markdown`: findings to paste into a ticket, log text in
+code fences the text cannot close."""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from smslogdoc.diagnose import Outcome
+from smslogdoc.findings import CONFIRMED, Finding
+from smslogdoc.report.listing import iso
+from smslogdoc.report.terminal import visible
+from smslogdoc.report.text import summary
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _md(text: str) -> str:
+    """Text from a rule or log made inert in Markdown (no links, no HTML, no emphasis)."""
+    return _MD_SPECIAL.sub(r"\\\1", visible(text))
+
+
+def _fence(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
+    out.write("# smslogdoc findings\n\n")
+    if not findings:
+        out.write("No known failure signature found.\n\n")
+    for finding in findings:
+        rule = finding.rule
+        status = "" if finding.status == CONFIRMED else f" (inconclusive: {_md(finding.note)})"
+        out.write(f"## {rule.severity.upper()}: {_md(rule.title)}{status}\n\n")
+        out.write(f"Rule `{rule.id}` · confidence {finding.confidence} · log `{visible(finding.log).replace('`', '')}`")
+        if finding.group:
+            out.write(f" · {_md(finding.group)}")
+        out.write("\n\n")
+        out.write(f"{_md(finding.diagnosis)}\n\n**Evidence**\n\n")
+        lines = []
+        for item in finding.evidence:
+            stamp = f" {iso(item.time)}" if item.time else ""
+            lines.append(f"{item.where}{stamp}{' (supporting)' if item.supporting else ''}")
+            text = visible(item.text.strip("\r\n")).replace("\r\n", "\n").replace("\r", "\n")
+            lines.extend(f"    {line}" for line in text.split("\n"))
+            lines.extend(f"    = {code}" for code in item.codes)
+        out.write(_fence("\n".join(lines)) + "\n\n**Fix**\n\n")
+        out.writelines(f"{number}. {_md(step)}\n" for number, step in enumerate(finding.fix, 1))
+        if rule.references:
+            out.write("\n**References**\n\n")
+            out.writelines(f"- {_md(reference)}\n" for reference in rule.references)
+        if finding.next_logs:
+            out.write("\n**Collect next**\n\n")
+            out.writelines(f"- {_md(hint)}\n" for hint in finding.next_logs)
+        out.write("\n")
+    out.write(f"_{_md(summary(outcome, findings))}_\n")

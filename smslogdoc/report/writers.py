@@ -1,0 +1,34 @@
+"""The output formats of `diagnose`, each name mapped to its writer: a new
+format is one module in this package and one entry here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from smslogdoc.diagnose import Outcome
+from smslogdoc.findings import Finding
+from smslogdoc.report import jsondoc, markdown, text
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where and how a report is written."""
+
+    console: Console
+    """The terminal console (text)."""
+    quiet: bool = False
+
+
+Writer = Callable[[Outcome, list[Finding], Output], None]
+
+WRITERS: dict[str, Writer] = {
+    "text": lambda outcome, shown, out: text.write_text(outcome, shown, out.console, with_summary=not out.quiet),
+    "json": lambda outcome, shown, out: jsondoc.write_json(outcome, shown, sys.stdout),
+    "jsonl": lambda outcome, shown, out: jsondoc.write_jsonl(shown, sys.stdout),
+    "markdown": lambda outcome, shown, out: markdown.write_markdown(outcome, shown, sys.stdout),
+}
+"""`--format` name -> writer."""
