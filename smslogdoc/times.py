@@ -27,16 +27,31 @@ from smslogdoc.memo import Memo
 _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
+MAX_OFFSET_MINUTES = 24 * 60 - 1
+"""A zone offset or bias beyond a day is no zone (`+9999`): the time is then local."""
+
+
 @lru_cache(maxsize=512)
-def bias_zone(bias_minutes: int) -> timezone:
-    """The fixed zone for a Windows bias (UTC = local + bias)."""
+def bias_zone(bias_minutes: int) -> timezone | None:
+    """The fixed zone for a Windows bias (UTC = local + bias); None for a bias out of range."""
+    if abs(bias_minutes) > MAX_OFFSET_MINUTES:
+        return None
     return timezone(timedelta(minutes=-bias_minutes)) if bias_minutes else UTC
 
 
 @lru_cache(maxsize=512)
-def offset_zone(east_minutes: int) -> timezone:
-    """The fixed zone for an ISO-style offset (minutes east of UTC)."""
+def offset_zone(east_minutes: int) -> timezone | None:
+    """The fixed zone for an ISO-style offset (minutes east of UTC); None out of range."""
+    if abs(east_minutes) > MAX_OFFSET_MINUTES:
+        return None
     return timezone(timedelta(minutes=east_minutes)) if east_minutes else UTC
+
+
+def bias_out_of_range(clock: str) -> bool:
+    """Whether a CMTrace `time` attribute carries a bias beyond a day (`+9999`)."""
+    cut = max(clock.rfind("+"), clock.rfind("-"))
+    digits = clock[cut + 1 :].strip()
+    return cut >= 0 and digits.isdigit() and digits.isascii() and int(digits) > MAX_OFFSET_MINUTES
 
 
 # --- CMTrace ---------------------------------------------------------------
@@ -302,7 +317,10 @@ def parse_zone(text: str) -> tzinfo:
     fixed = _FIXED_OFFSET.match(name)
     if fixed:
         minutes = int(fixed[2]) * 60 + int(fixed[3] or 0)
-        return offset_zone(-minutes if fixed[1] == "-" else minutes)
+        fixed_zone = offset_zone(-minutes if fixed[1] == "-" else minutes)
+        if fixed_zone is None:
+            raise ValueError(f"{text!r} is not an offset a zone can have (from -23:59 to +23:59)")
+        return fixed_zone
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -118,6 +118,14 @@ class Reader:
         self.trailer = Trailer()
         self.cut: tuple[str, int] | None = None
         """A message cut at the cap, waiting for its header: (kept text, first line)."""
+        self.bad_bias = False
+        """Whether a bias out of range was reported (once per file)."""
+
+    def check_bias(self, clock: str, line: int) -> None:
+        """Report, once per file, a time whose bias is beyond a day: it is read as local time."""
+        if not self.bad_bias and times.bias_out_of_range(clock):
+            self.bad_bias = True
+            self.ctx.problem(f"time zone bias out of range in time={clock!r}; such times are read as local time, zone unknown", line)
 
     def whole(self, text: str, first_line: int) -> Generator[Event, None, int]:
         """The events of `text`, whole records that start on line `first_line`
@@ -177,6 +185,8 @@ class Reader:
                 message = self.capped(message, first)
             clock, date, component, kind, thread, source_file = found.groups()
             when = times.cmtrace_time(clock, date, iso_sign=self.writers.iso_sign(component, source_file))
+            if when is not None and when.tzinfo is None:
+                self.check_bias(clock, first)
             if self.cut is not None:
                 message, first = self.cut
                 self.cut = None
@@ -261,6 +271,8 @@ class Reader:
         source_file = attributes.get("file", "")
         clock, date = attributes.get("time", ""), attributes.get("date", "")
         when = times.cmtrace_time(clock, date, iso_sign=self.writers.iso_sign(component, source_file)) if clock and date else None
+        if when is not None and when.tzinfo is None:
+            self.check_bias(clock, first)
         thread = attributes.get("thread", "").strip()
         return Event(
             self.ctx.path,
