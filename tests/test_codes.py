@@ -499,7 +499,7 @@ def test_malformed_tables_are_rejected() -> None:
 
 
 def test_import_does_not_load_the_table() -> None:
-    script = "import smslogdoc.codes.table as c; print(c._table.cache_info().currsize)"
+    script = "import smslogdoc.codes.table as c; print(c.load_table.cache_info().currsize)"
     root = str(Path(__file__).resolve().parents[1])
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={"PYTHONPATH": root}

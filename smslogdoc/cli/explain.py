@@ -11,14 +11,14 @@ from smslogdoc.cli.common import (
 
 def explain_code(args: argparse.Namespace) -> None:
     """What an error code means: Win32, HRESULT, Windows Installer, WMI, BITS, WinHTTP, ConfigMgr, ccmsetup."""
-    from smslogdoc.codes import table
+    from smslogdoc.codes import explain
     from smslogdoc.report.terminal import console, log_text
 
     out = console()
     bad = False
     for code in args.codes:
         try:
-            for explanation in table.explain(code):
+            for explanation in explain(code):
                 out.print(log_text(explanation.one_line()), soft_wrap=True)  # one line, whatever the width
         except ValueError as error:
             bad = True

@@ -2,7 +2,8 @@
 means (`table`: the packaged table, parsing a spelling, explaining it) and
 which numbers in a log message are codes at all (`find`)."""
 
+from smslogdoc.codes.explain import Explanation, explain, parse_code
 from smslogdoc.codes.find import FoundCode, find_codes
-from smslogdoc.codes.table import KINDS, CodeInfo, Explanation, all_codes, explain, lookup, parse_code
+from smslogdoc.codes.table import KINDS, CodeInfo, all_codes, lookup
 
 __all__ = ["KINDS", "CodeInfo", "Explanation", "FoundCode", "all_codes", "explain", "find_codes", "lookup", "parse_code"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from smslogdoc.codes.table import KINDS, Explanation, decodes, parse_code, plausible_hresult, readings
+from smslogdoc.codes.explain import Explanation, decodes, parse_code, plausible_hresult, readings
+from smslogdoc.codes.table import KINDS
 
 # --------------------------------------------------------------------------- finding
 
