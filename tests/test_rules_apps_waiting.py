@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from smslogdoc.diagnose import diagnose
-from smslogdoc.rules import load_rules
+from smslogdoc.rules.load import load_rules
 
 RULES, ERRORS = load_rules([])
 

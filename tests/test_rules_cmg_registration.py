@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from smslogdoc.diagnose import diagnose
-from smslogdoc.rules import load_rules
+from smslogdoc.rules.load import load_rules
 from tests.conftest import needs_real_logs, real_log
 
 RULES, _ = load_rules([])

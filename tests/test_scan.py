@@ -223,7 +223,15 @@ def test_a_reach_across_scan_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     """`failure, then Next retry` (an adjacent pair) where a scan block (and with
     one-block segments, a segment) starts at the retry: the failure it needs is
     in the block before."""
-    (retry,) = [text for text in examples("ccmsetup.log") if "Failed to download files through BITS" in text]
+    (retry,) = [
+        text
+        for rule in RULES
+        if rule.id == "ccmsetup-download-retry-loop"
+        for example in rule.examples
+        if example.expect == "fire"
+        for name, text in example.files
+        if name == "ccmsetup.log" and "Failed to download files through BITS" in text
+    ]
     records = ["<![LOG[" + part for part in crlf(retry).split("<![LOG[")[1:]]
     last = records.pop()  # Next retry in 10 minute(s)...
     block = SMALL_BLOCKS.record_cap // 2
