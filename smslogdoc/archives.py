@@ -39,13 +39,17 @@ Caps (module constants, read at call time)
 `MEMBER_CAP` (1 GiB) expanded bytes per member; `ARCHIVE_CAP` (4 GiB) per
 archive, nested archives included; `RATIO_CAP` (200:1) expanded to compressed
 bytes, checked only beyond `RATIO_FLOOR` (8 MiB expanded, so a small log
-padded with NUL bytes, which compresses beyond 1000:1, still reads). Sizes the
-archive declares are checked when it is listed (a member over a cap is not
-read); bytes actually expanded are counted while a member is read (gzip
-declares no trustworthy size), and passing a cap there ends the read with
-`ArchiveLimitError`. A nested zip or tar is read into memory to be listed, so
-one over `NESTED_MEMORY_CAP` (256 MiB) is not read; nesting deeper than
-`MAX_DEPTH` (1) is not read.
+padded with NUL bytes, which compresses beyond 1000:1, still reads). The sizes
+a zip or tar declares are checked when it is listed: a member over a cap is
+not read, and members past the archive cap are not. (zipfile and the tar
+reader never give more than the declared size, and listing a gzipped tar
+stops at the caps.) A gzipped log declares no size it can be held to, so its
+bytes are counted as they expand: past the member cap, the ratio, or the
+archive's cap (its declared sizes plus what its gzipped members have
+expanded to), the read ends with `ArchiveLimitError`. Every member stream
+counts its own bytes against the member cap too. A nested zip or tar is read
+into memory to be listed, so one over `NESTED_MEMORY_CAP` (256 MiB) is not
+read; nesting deeper than `MAX_DEPTH` (1) is not read.
 
 Hostile archives (one problem each, the rest still read)
 --------------------------------------------------------
@@ -355,18 +359,19 @@ class Member:
             raise ArchiveError(f"archive damaged: {error}") from error
         compressed = self.compressed
         if compressed is None and archive.kind == GZ:
-            compressed = _gz_compressed_size(archive)
+            compressed = _compressed_size_of(archive)
         budget = archive.budget if self.size is None else None
         return io.BufferedReader(_Capped(source, budget, compressed), buffer_size=1 << 16)
 
 
-def _gz_compressed_size(archive: Archive) -> int | None:
-    if archive.parent is None:
-        try:
-            return archive.path.stat().st_size
-        except OSError:
-            return None
-    return archive.parent.compressed if archive.parent.compressed is not None else archive.parent.size
+def _compressed_size_of(archive: Archive) -> int | None:
+    """The bytes a gzipped log or tar takes: its file, or the member it is."""
+    if archive.parent is not None:
+        return archive.parent.size
+    try:
+        return archive.path.stat().st_size
+    except OSError:
+        return None
 
 
 def _open_source(member: Member) -> _Source:
@@ -538,12 +543,12 @@ def iter_members(path: Path, problems: list[Problem], display: str | None = None
 
 def _list(archive: Archive, problems: list[Problem], seen: set[str]) -> Iterator[Member]:
     if archive.kind == GZ:
-        yield from _accept(archive, _gz_name(archive.display), None, None, None, problems, seen)
+        yield from _accept(archive, _gz_name(archive.display), None, None, None, problems, seen, None)
         return
     try:
         entries = _zip_entries(archive, problems) if archive.kind == ZIP else _tar_entries(archive, problems)
-        for raw_name, size, compressed, key in entries:
-            yield from _accept(archive, raw_name, size, compressed, key, problems, seen)
+        for raw_name, size, compressed, key, head in entries:
+            yield from _accept(archive, raw_name, size, compressed, key, problems, seen, head)
     except OSError as error:
         problems.append(Problem(archive.display, f"cannot read: {error.strerror or error}"))
 
@@ -578,6 +583,7 @@ def _accept(
     key: Any,
     problems: list[Problem],
     seen: set[str],
+    head: bytes | None,
 ) -> Iterator[Member]:
     """One listed regular file: checked, then yielded as a member, or expanded
     when it is itself an archive."""
@@ -612,11 +618,12 @@ def _accept(
             return
         budget.declared += size
     member = Member(display, parts[-1], size, folder, archive, key, compressed)
-    try:
-        with member.open() as stream:
-            head = stream.read(HEAD_SIZE)
-    except OSError:
-        head = b""  # reading it says what is wrong
+    if head is None:
+        try:
+            with member.open() as stream:
+                head = stream.read(HEAD_SIZE)
+        except OSError:
+            head = b""  # reading it says what is wrong
     kind = kind_of(head, parts[-1])
     if kind is None:
         yield member
@@ -633,7 +640,8 @@ def _accept(
     yield from _list(Archive(kind, display, archive.path, archive.budget, member), problems, seen)
 
 
-_Entry = tuple[str, int | None, int | None, Any]
+_Entry = tuple[str, int | None, int | None, Any, bytes | None]
+"""A listed regular file: raw name, size, compressed size, key, its first bytes when already read."""
 
 
 def _zip_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
@@ -658,7 +666,7 @@ def _zip_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
             method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
             problems.append(Problem(shown, f"compressed with {method}, which cannot be read here; extract it first"))
             continue
-        entries.append((info.filename, info.file_size, info.compress_size, info))
+        entries.append((info.filename, info.file_size, info.compress_size, info, None))
     return entries
 
 
@@ -712,7 +720,7 @@ def _zip_local_entries(archive: Archive, problems: list[Problem]) -> list[_Entry
         elif method not in (0, 8):
             problems.append(Problem(shown, f"compressed with {_ZIP_METHODS.get(method) or _METHOD_NAMES.get(method, f'method {method}')}, which cannot be read without the central directory; extract it first"))
         else:
-            entries.append((name, size, compressed, _LocalEntry(data, compressed, size, method, crc)))
+            entries.append((name, size, compressed, _LocalEntry(data, compressed, size, method, crc), None))
     problems.append(Problem(archive.display, damage))
     return entries
 
@@ -790,21 +798,22 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
                     problems.append(Problem(archive.display, f"archive expands past {RATIO_CAP}:1 of its {_human(compressed_size)} compressed (a zip bomb?); members from {_quote(info.name)} on not read"))
                     return entries
                 last = info
-                _tar_entry(archive, info, entries, problems)
+                _tar_entry(archive, info, handle, entries, problems)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         damage = str(error) or type(error).__name__
     if not damage:
         return entries
-    if last is not None and entries and entries[-1][3] == _TarEntry(last.offset_data, last.size) and not _tar_member_complete(handle, last):
-        entries.pop()
-        where = f"at member {_quote(last.name)}"
-    else:
-        where = f"after member {_quote(last.name)}" if last is not None else "at its start"
+    where = "at its start"
+    if last is not None:
+        complete = _tar_member_complete(handle, last)
+        if not complete and entries and entries[-1][3] == _TarEntry(last.offset_data, last.size):
+            entries.pop()
+        where = f"{'after' if complete else 'at'} member {_quote(last.name)}"
     problems.append(Problem(archive.display, f"tar archive truncated or damaged {where} ({damage}); the {len(entries)} member(s) before it are read"))
     return entries
 
 
-def _tar_entry(archive: Archive, info: tarfile.TarInfo, entries: list[_Entry], problems: list[Problem]) -> None:
+def _tar_entry(archive: Archive, info: tarfile.TarInfo, handle: IO[bytes], entries: list[_Entry], problems: list[Problem]) -> None:
     if info.isdir():
         return
     shown = archive.display + SEPARATOR + "/".join(_sanitise(info.name)[0])
@@ -817,7 +826,10 @@ def _tar_entry(archive: Archive, info: tarfile.TarInfo, entries: list[_Entry], p
     elif info.issparse():
         problems.append(Problem(shown, "sparse member; not read (extract it first)"))
     elif info.isreg():
-        entries.append((info.name, info.size, None, _TarEntry(info.offset_data, info.size)))
+        # its first bytes now, while the listing pass is there (a gzipped tar is read forwards once)
+        handle.seek(info.offset_data)
+        head = handle.read(min(HEAD_SIZE, info.size, MEMBER_CAP))
+        entries.append((info.name, info.size, None, _TarEntry(info.offset_data, info.size), head))
     else:
         problems.append(Problem(shown, f"member of tar type {info.type!r}; not read"))
 
@@ -830,15 +842,6 @@ def _tar_member_complete(handle: IO[bytes], info: tarfile.TarInfo) -> bool:
         return len(handle.read(1)) == 1
     except (EOFError, zlib.error, OSError):
         return False
-
-
-def _compressed_size_of(archive: Archive) -> int | None:
-    if archive.parent is not None:
-        return archive.parent.compressed if archive.parent.compressed is not None else archive.parent.size
-    try:
-        return archive.path.stat().st_size
-    except OSError:
-        return None
 
 
 def close_all(members: Iterable[Member]) -> None:

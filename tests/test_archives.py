@@ -333,6 +333,26 @@ def test_a_gzip_bomb_is_stopped_by_counting_while_it_streams(tmp_path: Path, mon
     ]
 
 
+def test_gzipped_members_of_one_archive_share_its_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archives, "ARCHIVE_CAP", 1 << 20)
+    path = make_zip(tmp_path / "WKS0042.zip", {"a.log.gz": gzip.compress(bytes(600 << 10)), "b.log.gz": gzip.compress(bytes(600 << 10))})
+    first, second = listed(path, "WKS0042.zip")[0]
+    assert (first.display_path, second.display_path) == ("WKS0042.zip!/a.log.gz!/a.log", "WKS0042.zip!/b.log.gz!/b.log")
+    assert content(first) == bytes(600 << 10)
+    with second.open() as stream, pytest.raises(ArchiveLimitError) as raised:
+        stream.read()
+    assert str(raised.value) == "the archive expanded past 1 MiB, the cap for one archive (a zip bomb?)"
+
+
+def test_a_gzipped_tar_inside_a_zip(tmp_path: Path) -> None:
+    packed = make_tar(tmp_path / "inner.tgz", {"Logs/execmgr.log": EXECMGR, "Logs/ccmsetup.log": CCMSETUP}, "w:gz").read_bytes()
+    members, problems = listed(make_zip(tmp_path / "logs.zip", {"WKS0042.tgz": packed}), "logs.zip")
+    assert problems == []
+    assert shown(members) == {"logs.zip!/WKS0042.tgz!/Logs/execmgr.log": EXECMGR, "logs.zip!/WKS0042.tgz!/Logs/ccmsetup.log": CCMSETUP}
+    assert members[0].folder == "logs.zip!/WKS0042.tgz!/Logs"
+    archives.close_all(members)
+
+
 def test_a_gzip_bomb_is_stopped_by_its_ratio_while_it_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archives, "RATIO_FLOOR", 64 << 10)
     path = tmp_path / "execmgr.log.gz"
@@ -454,16 +474,26 @@ def test_a_corrupt_zip_member_fails_its_read_only(tmp_path: Path) -> None:
     assert content(members[1]) == EXECMGR
 
 
-def test_a_truncated_gzipped_tar_reads_the_members_before_the_damage(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cut", [2500, 20000], ids=["in-its-first-bytes", "further-in"])
+def test_a_truncated_gzipped_tar_reads_the_members_before_the_damage(tmp_path: Path, cut: int) -> None:
     files = {"first.log": EXECMGR, "second.log": os.urandom(20000), "third.log": os.urandom(20000)}
     whole = make_tar(tmp_path / "whole.tgz", files, "w:gz").read_bytes()
     path = tmp_path / "WKS0042.tgz"
-    path.write_bytes(whole[: len(whole) // 2])
+    path.write_bytes(whole[:cut])
     members, problems = listed(path, "WKS0042.tgz")
     assert problems == [
         "WKS0042.tgz: tar archive truncated or damaged at member 'second.log' (Compressed file ended before the end-of-stream marker was reached); the 1 member(s) before it are read"
     ]
     assert shown(members) == {"WKS0042.tgz!/first.log": EXECMGR}
+
+
+def test_a_tar_cut_between_members_keeps_the_last_whole_one(tmp_path: Path) -> None:
+    whole = make_tar(tmp_path / "whole.tar", {"first.log": EXECMGR, "second.log": CCMSETUP}).read_bytes()
+    path = tmp_path / "WKS0042.tar"
+    path.write_bytes(whole[: 512 + 512 + 512 + 512 + 100])  # into the end-of-archive blocks
+    members, problems = listed(path, "WKS0042.tar")
+    assert shown(members) == {"WKS0042.tar!/first.log": EXECMGR, "WKS0042.tar!/second.log": CCMSETUP}
+    assert problems == []  # a cut end-of-archive block reads as the end, as tar itself reads it
 
 
 def test_links_and_devices_in_a_tar_are_skipped(tmp_path: Path) -> None:
