@@ -65,10 +65,12 @@ Hostile archives (one problem each, the rest still read)
 - a truncated or corrupt archive: the members before the damage are read and
   one problem says where it is; a zip without its central directory is listed
   from its local headers.
-- tar symbolic links, hard links, devices, FIFOs and sparse members: not read.
+- symbolic links (tar, and zip entries with a link mode), tar hard links,
+  devices, FIFOs and sparse members: not read.
+- an archive with no file in it: "archive holds no files to read".
 - `.cab`: no well-kept library reads cabinets on every platform (cabfile needs
-  Windows' cabinet.dll; the pure-Python cabarchive reads MSZIP but not LZX and
-  takes the whole archive into memory), so a cabinet gives "extract .cab files
+  Windows' cabinet.dll; the pure-Python cabarchive 0.2.5 refuses LZX and
+  Quantum folders and parses the whole archive from one bytes object), so a cabinet gives "extract .cab files
   first (expand -F:* file.cab dir)".
 
 Streams from `Member.open()` are `io.BufferedReader`s: `read(n)` returns `n`
@@ -522,7 +524,9 @@ def iter_members(path: Path, problems: list[Problem], display: str | None = None
     order, nested archives (one level) expanded in place. What is wrong with
     the archive or a member lands on `problems`, one line each, and the rest is
     still listed. `display` names the archive in display paths (default: `path`
-    as given). A file that is not an archive gives one problem and no member."""
+    as given). A file that is not an archive gives one problem and no member,
+    and so does an archive with no file in it. Problems arrive as the
+    members are listed: exhaust the iterator before reporting them."""
     shown = str(path) if display is None else display
     try:
         with path.open("rb") as raw:
@@ -538,7 +542,13 @@ def iter_members(path: Path, problems: list[Problem], display: str | None = None
         problems.append(Problem(shown, UNREADABLE[kind]))
         return
     archive = Archive(kind, shown, path, _Budget())
-    yield from _list(archive, problems, set())
+    before = len(problems)
+    count = 0
+    for member in _list(archive, problems, set()):
+        count += 1
+        yield member
+    if not count and len(problems) == before:
+        problems.append(Problem(shown, "archive holds no files to read"))
 
 
 def _list(archive: Archive, problems: list[Problem], seen: set[str]) -> Iterator[Member]:

@@ -12,6 +12,7 @@ import pickle
 import struct
 import tarfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -28,9 +29,21 @@ EXECMGR = LINE.encode() * 3
 CCMSETUP = b"<![LOG[ccmsetup started]LOG]!>\r\n"
 
 
+OPENED: list[Member] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_archives() -> Iterator[None]:
+    """Archives stay open for their next member; close what a test listed."""
+    yield
+    archives.close_all(OPENED)
+    OPENED.clear()
+
+
 def listed(path: Path, display: str | None = None) -> tuple[list[Member], list[str]]:
     problems: list[Problem] = []
     members = list(iter_members(path, problems, display))
+    OPENED.extend(members)
     return members, [str(problem) for problem in problems]
 
 
@@ -120,6 +133,11 @@ def test_a_file_that_is_not_an_archive_gives_one_problem(tmp_path: Path) -> None
     path = tmp_path / "execmgr.log"
     path.write_bytes(EXECMGR)
     assert listed(path, "execmgr.log") == ([], ["execmgr.log: not a zip, tar or gzip archive"])
+
+
+def test_an_archive_without_files_says_so(tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "WKS0042.zip", {"Logs/": b"", "notes.md": b"#"})
+    assert listed(path, "WKS0042.zip") == ([], ["WKS0042.zip: archive holds no files to read"])
 
 
 def test_a_cabinet_says_to_extract_it_first(tmp_path: Path) -> None:
@@ -214,12 +232,12 @@ def test_members_read_in_any_order_and_after_pickling(tmp_path: Path) -> None:
         with members[0].open() as first, members[1].open() as second:  # two streams on one archive
             assert (first.read(3), second.read(3), first.read()) == (b"AAA", b"BBB", b"A" * 997)
         copies = pickle.loads(pickle.dumps(members))
+        OPENED.extend(copies)
         assert [content(m) for m in copies] == list(files.values())
-        archives.close_all(members + copies)
     members, _ = listed(make_zip(tmp_path / "a.zip", files))
     copies = pickle.loads(pickle.dumps(members))
+    OPENED.extend(copies)
     assert [content(m) for m in copies] == list(files.values())
-    archives.close_all(members + copies)
 
 
 def test_a_member_stream_feeds_the_reader(tmp_path: Path) -> None:
