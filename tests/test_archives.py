@@ -18,9 +18,9 @@ from typing import Literal
 
 import pytest
 
-from smslogdoc import archives
-from smslogdoc.archives import ArchiveLimitError, Member, group_members, iter_members, machines
-from smslogdoc.inputs import InputFile, group_rotated
+from smslogdoc.inputs import archives
+from smslogdoc.inputs.archives import ArchiveLimitError, Member, group_members, iter_members, machines
+from smslogdoc.inputs.paths import InputFile, group_rotated
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.reader import read_stream
 
