@@ -22,7 +22,7 @@ from smslogdoc.inputs import archives
 from smslogdoc.inputs.archives import ArchiveLimitError, Member, group_members, iter_members, machines
 from smslogdoc.inputs.paths import InputFile, group_rotated
 from smslogdoc.model import FileReport, Problem
-from smslogdoc.reader import read_stream
+from smslogdoc.read.full import read_stream
 
 LINE = '<![LOG[Program exit code 5]LOG]!><time="08:30:11.902-60" date="01-16-2024" component="execmgr" context="" type="3" thread="3292" file="execreqmgr.cpp:3420">\r\n'
 EXECMGR = LINE.encode() * 3
