@@ -10,7 +10,14 @@ from smslogdoc.rules.model import Rule
 _GROUPS = (
     ("Client installation (ccmsetup.log, client.msi.log)", ("ccmsetup", "clientmsi")),
     ("Client push (site server ccm.log, mobileclient.tcf)", ("push",)),
-    ("Software distribution and content (execmgr.log, CAS.log, AppEnforce.log ...)", ("execmgr", "content", "appenforce")),
+    ("Cloud management gateway, tokens and client authentication", ("cmg", "token", "cert")),
+    ("Registration and assignment (ClientIDManagerStartup.log, LocationServices.log, CcmMessaging.log ...)", ("reg", "assign", "mp")),
+    ("Software distribution and content (execmgr.log, CAS.log, DataTransferService.log ...)", ("execmgr", "content")),
+    ("Applications (AppEnforce.log, AppDiscovery.log, AppIntentEval.log)", ("app", "appenforce")),
+    ("Not failed, but waiting", ("wait",)),
+    ("Software updates (WUAHandler.log, UpdatesDeployment.log, UpdatesHandler.log ...)", ("sup",)),
+    ("Policy and WMI", ("policy", "wmi")),
+    ("Task sequences and OS deployment (smsts.log, MDT logs)", ("ts",)),
     ("Client health and certificates", ("client",)),
     ("SMS 2.0 and SMS 2003 Legacy Client (smsapm32.log, ccim32.log, clisvc.log, Wn*.log ...)", ("apm", "sms20", "ccim", "legacy")),
 )
@@ -49,7 +56,36 @@ def coverage_table(rules: list[Rule]) -> str:
             logs = ", ".join(_log_name(kinds, target) for target in rule.applies_to) or "any"
             finds = rule.title + (" (fallback)" if rule.fallback else "")
             lines.append(f"| `{rule.id}` | {_cell(logs)} | {_cell(', '.join(rule.products))} | {rule.severity} | {_cell(finds)} |")
+    lines += _logs_table(rules, kinds)
     return "\n".join(lines) + "\n"
+
+
+def _logs_table(rules: list[Rule], kinds: KindTable) -> list[str]:
+    """Every log smslogdoc knows (the client and site-system logs of Microsoft's
+    log file reference, and the SMS 2.0 / 2003 logs), with the rules that read it."""
+    lines = [
+        "",
+        "## Logs and the rules that read them",
+        "",
+        "Every log kind smslogdoc knows (`smslogdoc rules kinds`). A log no rule reads is still",
+        "read: its error records are listed, so nothing in it is passed over in silence.",
+        "",
+        "| Log | Files | Rules |",
+        "| --- | --- | --- |",
+    ]
+    for kind in kinds.kinds.values():
+        readers = sorted(rule.id for rule in rules if kind.name in rule.applies_to or any(
+            target not in kinds.kinds and any(_glob_matches(target, name) for name in kind.files) for target in rule.applies_to
+        ))
+        cell = ", ".join(f"`{rule_id}`" for rule_id in readers) if readers else "no rule reads this log yet"
+        lines.append(f"| {_cell(kind.title)} | {_cell(', '.join(kind.files))} | {cell} |")
+    return lines
+
+
+def _glob_matches(target: str, file_name: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    return "*" not in file_name and fnmatchcase(file_name.lower(), target.lower())
 
 
 def _log_name(kinds: KindTable, target: str) -> str:
