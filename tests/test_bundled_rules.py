@@ -113,3 +113,31 @@ def test_coverage_table_is_up_to_date() -> None:
     assert (REPO / "docs" / "coverage.md").read_text(encoding="utf-8") == coverage_table(RULES), (
         "regenerate it: smslogdoc rules list --format markdown > docs/coverage.md"
     )
+
+
+CLASS_PREFIXES = ("ccmsetup", "cmg", "token", "reg", "mp", "content", "app", "wait", "sup", "policy", "wmi", "ts", "execmgr", "apm")
+
+
+def test_a_folder_mixing_an_example_of_every_class_reports_each_cause_once(tmp_path: Path) -> None:
+    """One machine's logs holding one failure of each area (one example per log file name):
+    each cause is reported once, and nothing is reported twice."""
+    from smslogdoc.diagnose import diagnose
+
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for prefix in CLASS_PREFIXES:
+        for rule in RULES:
+            if rule.id.split("-", 1)[0] != prefix or rule.fallback:
+                continue
+            example = next((e for e in rule.examples if e.expect == "fire" and len(e.files) == 1), None)
+            if example is None or example.files[0][0].lower() in used:
+                continue
+            name, text = example.files[0]
+            (tmp_path / name).write_text(text, encoding="utf-8")
+            used.add(name.lower())
+            chosen[prefix] = rule.id
+            break
+    assert len(chosen) >= 10, chosen
+    found = [finding.rule.id for finding in diagnose([str(tmp_path)], RULES).findings if finding.rule.id != "unexplained-errors"]
+    assert sorted(found) == sorted(set(found)), "a cause reported twice"
+    assert set(chosen.values()) <= set(found)
