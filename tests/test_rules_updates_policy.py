@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from smslogdoc.diagnose import diagnose
-from smslogdoc.rules import load_rules
+from smslogdoc.rules.load import load_rules
 from tests.conftest import REAL_LOGS, needs_real_logs
 
 RULES, ERRORS = load_rules([])
