@@ -161,3 +161,17 @@ def test_every_error_code_in_the_rules_examples_decodes() -> None:
         if not found.explanation.known
     }
     assert unknown == UNDOCUMENTED_CODES
+
+
+def test_the_coverage_table_lists_every_log_of_the_reference() -> None:
+    from importlib.resources import files
+
+    from smslogdoc.rules.coverage import coverage_table
+
+    table = coverage_table(RULES)
+    rows = [line.split("\t") for line in files("smslogdoc.data").joinpath("logfiles.tsv").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(rows) >= 200
+    for _, name in rows:
+        assert f"| {name} |" in table
+    assert "| smsts.log | `ts-" in table  # a log rules read names them
+    assert "| adctrl.log | no rule reads this log yet |" in table  # and one they do not says so

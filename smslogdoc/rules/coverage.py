@@ -61,31 +61,53 @@ def coverage_table(rules: list[Rule]) -> str:
 
 
 def _logs_table(rules: list[Rule], kinds: KindTable) -> list[str]:
-    """Every log smslogdoc knows (the client and site-system logs of Microsoft's
-    log file reference, and the SMS 2.0 / 2003 logs), with the rules that read it."""
+    """Every client and site-system log of Microsoft's log file reference
+    (`data/logfiles.tsv`), then the SMS 2.0 / 2003 logs smslogdoc knows, each with
+    the rules that read it, or a plain statement that none does yet."""
+    from importlib.resources import files
+
     lines = [
         "",
         "## Logs and the rules that read them",
         "",
-        "Every log kind smslogdoc knows (`smslogdoc rules kinds`). A log no rule reads is still",
-        "read: its error records are listed, so nothing in it is passed over in silence.",
-        "",
-        "| Log | Files | Rules |",
-        "| --- | --- | --- |",
+        "Every client and site-system log of Microsoft's [log file reference](https://learn.microsoft.com/en-us/intune/configmgr/core/plan-design/hierarchy/log-files),",
+        "then the SMS 2.0 and SMS 2003 logs. A log no rule reads is still read: its error records",
+        "are listed, so nothing in it is passed over in silence.",
     ]
+    listed: set[str] = set()
+    section = ""
+    text = files("smslogdoc.data").joinpath("logfiles.tsv").read_text(encoding="utf-8")
+    for row in text.splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        heading, name = row.split("\t")
+        if heading != section:
+            section = heading
+            lines += ["", f"### {section}", "", "| Log | Rules |", "| --- | --- |"]
+        kind = kinds.by_file_name(name)
+        if kind is not None:
+            listed.add(kind.name)
+        lines.append(f"| {_cell(name)} | {_readers(rules, kinds, name, kind.name if kind else None)} |")
+    lines += ["", "### SMS 2.0 and SMS 2003, and other logs smslogdoc knows", "", "| Log | Rules |", "| --- | --- |"]
     for kind in kinds.kinds.values():
-        readers = sorted(rule.id for rule in rules if kind.name in rule.applies_to or any(
-            target not in kinds.kinds and any(_glob_matches(target, name) for name in kind.files) for target in rule.applies_to
-        ))
-        cell = ", ".join(f"`{rule_id}`" for rule_id in readers) if readers else "no rule reads this log yet"
-        lines.append(f"| {_cell(kind.title)} | {_cell(', '.join(kind.files))} | {cell} |")
+        if kind.name in listed:
+            continue
+        lines.append(f"| {_cell(kind.title)} | {_readers(rules, kinds, kind.files[0] if kind.files else kind.name, kind.name)} |")
     return lines
 
 
-def _glob_matches(target: str, file_name: str) -> bool:
+def _readers(rules: list[Rule], kinds: KindTable, file_name: str, kind: str | None) -> str:
+    """The rules that read a log of this name (and kind), as a table cell."""
     from fnmatch import fnmatchcase
 
-    return "*" not in file_name and fnmatchcase(file_name.lower(), target.lower())
+    name = file_name.lower()
+    found = sorted(
+        rule.id
+        for rule in rules
+        if (kind is not None and kind in rule.applies_to)
+        or any(target not in kinds.kinds and "*" not in name and fnmatchcase(name, target.lower()) for target in rule.applies_to)
+    )
+    return ", ".join(f"`{rule_id}`" for rule_id in found) if found else "no rule reads this log yet"
 
 
 def _log_name(kinds: KindTable, target: str) -> str:
