@@ -58,8 +58,9 @@ Limits - what it cannot know is a name:
   uk ...); `server.example.xyz` is not recognised unless it stands in a UNC
   path or a URL. A file name that ends like one (`command.com`) is taken for
   a host.
-- Names shorter than three characters, names that are all digits and
-  ordinary placeholder words (`server`, `domain`, `user`, `computer` ...) are
+- Names shorter than three characters, names that are all digits,
+  ordinary placeholder words (`server`, `domain`, `user`, `computer` ...) and
+  generic first labels of FQDNs (`www`, `wiki`, `mail`, `portal` ...) are
   not replaced as bare words (only in the contexts above); a learned name
   that is also an ordinary word (a user called `setup`) is replaced wherever
   that word stands on its own.
@@ -124,6 +125,13 @@ _PLACEHOLDERS = frozenset(s.casefold() for s in (
 ))
 """Words never replaced on their own, nor taken for a name in `DOMAIN\\user`
 (placeholders in rule text)."""
+_GENERIC_LABELS = frozenset((
+    "www", "wiki", "mail", "smtp", "imap", "pop", "ftp", "portal", "intranet", "login", "sts", "adfs",
+    "autodiscover", "vpn", "proxy", "dns", "ns1", "ns2", "web", "app", "api", "docs", "support", "help",
+    "download", "downloads", "update", "updates", "files", "corp", "internal", "local", "lan", "ad",
+))
+"""First labels of FQDNs (and DNS domains) too generic to be replaced as words
+of their own; they are replaced in the FQDN, and in `DOMAIN\\user`."""
 _PATH_WORDS = frozenset(s.casefold() for s in (
     "windows", "system32", "syswow64", "ccm", "logs", "temp", "tmp", "ccmsetup", "ccmcache", "sms",
     "i386", "x64", "x86", "amd64", "bin", "programdata", "appdata", "roaming", "documents", "desktop",
@@ -213,7 +221,7 @@ class Redactor:
 
     def _remember_bare(self, name: str, pseudonym: str) -> None:
         key = name.casefold()
-        if len(key) < 3 or key.isdigit() or key in _PLACEHOLDERS or key in _WELL_KNOWN_USERS or key in _WELL_KNOWN_DOMAINS:
+        if len(key) < 3 or key.isdigit() or key in _PLACEHOLDERS or key in _GENERIC_LABELS or key in _WELL_KNOWN_USERS or key in _WELL_KNOWN_DOMAINS:
             return
         if _PSEUDONYM.fullmatch(name):
             return
