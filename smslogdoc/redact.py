@@ -7,7 +7,9 @@ replaces, in text and in the JSON documents of `diagnose` and `fleet`
 
 - host names: machine names given explicitly (`add_host`, and every fleet
   `machines[].name`), FQDNs (`cm01.contoso.com`), the server of a UNC path
-  (`\\\\fs01\\Apps$\\x` -> `\\\\HOST-1\\Apps$\\x`, also `\\\\?\\UNC\\fs01\\...`) and of
+  (`\\\\fs01\\Apps$\\x` -> `\\\\HOST-1\\Apps$\\x`, also `\\\\?\\UNC\\fs01\\...` and the
+  doubled form `\\\\\\\\fs01\\\\Apps$` of WMI and C strings; a UNC path starts
+  after a space, a quote, a bracket or one of `=,;:|*`) and of
   a URL (`http://cm01.contoso.com/CCM_Client` -> `http://HOST-2/CCM_Client`),
   computer accounts (`CONTOSO\\WKS0042$`), and values of `SMSMP=`, `/mp:`,
   `/fsp:`, `MachineName=`, `ComputerName=`, `ServerName=`, `HostName=` ...;
@@ -166,10 +168,10 @@ _STRUCTURE = r"""
 | (?P<email>(?<![\w.%+-])[A-Za-z0-9._%+-]+@(?:""" + _LABEL + r"""\.)+[A-Za-z]{2,24}(?![\w-]))
 | (?P<sid>\bS-1-\d+(?:-\d+)+\b)
 | (?P<url>\b(?P<url_scheme>[A-Za-z][A-Za-z0-9+.-]{1,15})://(?:(?P<url_user>[^\s/@:\\'"<>]+)(?::(?P<url_pass>[^\s/@\\'"<>]*))?@)?(?P<url_host>\[[0-9A-Fa-f:.%]+\]|[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]|[A-Za-z0-9]))
-| (?P<unc>(?<![\\\w])(?P<unc_pre>\\{2,4}(?:\?\\{1,2}UNC\\{1,2})?)(?P<unc_host>[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]|[A-Za-z0-9]|\[[0-9A-Fa-f:.%]+\])(?=[\\/"'\s,;)\]]|$))
+| (?P<unc>(?<![^\s"'(=,;:<>\[{|*])(?P<unc_pre>\\{2,4}(?:\?\\{1,2}UNC\\{1,2})?)(?P<unc_host>[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]|[A-Za-z0-9]|\[[0-9A-Fa-f:.%]+\])(?=[\\/"'\s,;)\]]|$))
 | (?P<profile>(?<=[\\/])(?P<profile_dir>(?i:Users|Documents[ ]and[ ]Settings|home|profiles))(?P<profile_sep>[\\/]{1,2})(?P<profile_name>[^\\/:*?"<>|\s]+(?:[ ][^\\/:*?"<>|\s]+)*(?=[\\/])|[^\\/:*?"<>|\s,;)\]']+))
-| (?P<kvuser>(?i:\b(?P<kvuser_key>user[ ]?name|user|account[ ]?name|logon[ ]?user|run[ ]?as[ ]?user|owner))(?P<kvuser_sep>\s*[=:]\s*["']?|\s+["'])(?P<kvuser_val>[^\s"',;()\[\]<>]+))
-| (?P<kvhost>(?P<kvhost_key>(?i:\b(?:SMSMP|SMSFSP|SMSSLP|CCMHOSTNAME|SMSMPLIST|machine[ ]?name|computer[ ]?name|server[ ]?name|host[ ]?name|netbios[ ]?name|DNSSUFFIX)|/(?:mp|fsp|slp)))(?P<kvhost_sep>\s*[=:]\s*["']?)(?P<kvhost_val>[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]|[A-Za-z0-9]))
+| (?P<kvuser>(?i:\b(?P<kvuser_key>user[ ]?name|user|account[ ]?name|logon[ ]?user|run[ ]?as[ ]?user|owner))(?P<kvuser_sep>\s*[=:]\s*["']?|\s+["'])(?P<kvuser_val>[^\s"',;()\[\]<>/:]+)(?![^\s"',;()\[\]<>]))
+| (?P<kvhost>(?P<kvhost_key>(?i:\b(?:SMSMP|SMSFSP|SMSSLP|CCMHOSTNAME|SMSMPLIST|machine[ ]?name|computer[ ]?name|server[ ]?name|host[ ]?name|netbios[ ]?name|DNSSUFFIX)|/(?:mp|fsp|slp)))(?P<kvhost_sep>\s*[=:]\s*["']?)(?P<kvhost_val>[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]|[A-Za-z0-9])(?![\w.-]|:/))
 | (?P<account>(?<![\\/:.%\w$-])(?P<account_domain>""" + _NAME_CHARS + r""")\\{1,2}(?P<account_user>[A-Za-z0-9][\w.-]*\$?|[A-Za-z0-9]\$?)(?![\\/\w$-]))
 | (?P<ipv6>(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?::|[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[\w.]+)?(?![\w:]))
 | (?P<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d))

@@ -143,6 +143,21 @@ def test_pseudonyms_are_stable_and_case_insensitive() -> None:
     assert Redactor().redact_text(r"\\other\Apps$") == r"\\HOST-1\Apps$"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a WMI event writes backslashes doubled: only the server is a host, not a folder after `$`
+        ('WorkingDirectory = "\\\\\\\\fs01\\\\Apps$\\\\Office\\\\"; program Install Office',
+         'WorkingDirectory = "\\\\\\\\HOST-1\\\\Apps$\\\\Office\\\\"; program Install Office'),
+        ("properties: /noservice, /source, /mp: https://learn.microsoft.com/x", "properties: /noservice, /source, /mp: https://learn.microsoft.com/x"),
+        ("User: https://cm01.contoso.com/x", "User: https://HOST-1/x"),
+        ("ccmsetup.exe /mp:cm01 SMSMP=cm02.contoso.com", "ccmsetup.exe /mp:HOST-1 SMSMP=HOST-2"),
+    ],
+)
+def test_contexts_take_only_the_name(text: str, expected: str) -> None:
+    assert Redactor().redact_text(text) == expected
+
+
 def test_the_examples_of_the_brief() -> None:
     redactor = Redactor()
     assert redactor.redact_text(r"\\fs01\Apps$\x") == r"\\HOST-1\Apps$\x"
