@@ -207,6 +207,8 @@ class Redactor:
         self._counts: dict[str, int] = dict.fromkeys(CLASSES, 0)
         self._bare: dict[str, str] = {}
         """Names replaced wherever they stand as a word: case folded -> pseudonym."""
+        self._bare_parts = 1
+        """The most parts (and separators) a name of `_bare` has: the longest span `_word` tries."""
         self._public = frozenset(domain.casefold().strip(".") for domain in public_domains)
         for host in hosts:
             self.add_host(host)
@@ -228,6 +230,7 @@ class Redactor:
         if _PSEUDONYM.fullmatch(name):
             return
         self._bare.setdefault(key, pseudonym)
+        self._bare_parts = max(self._bare_parts, len(_WORD_PARTS.split(key)))
 
     def add_host(self, name: str) -> str:
         """The pseudonym of host `name` (a NetBIOS name, an FQDN, or a machine
@@ -380,7 +383,7 @@ class Redactor:
         index = 0
         while index < len(parts):
             replaced = False
-            for end in range(len(parts), index, -1):
+            for end in range(min(len(parts), index + self._bare_parts), index, -1):
                 if (end - index) % 2 == 0:  # a span must start and end on a name part, not a separator
                     continue
                 candidate = "".join(parts[index:end]).casefold()

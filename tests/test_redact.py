@@ -283,3 +283,14 @@ def test_summary_counts_distinct_values_and_holds_no_original() -> None:
     assert summary_text(summary).startswith("Redacted, each replaced by a stable pseudonym: ")
     assert "2 e-mail addresses" in summary_text(summary) and "4 IP addresses" in summary_text(summary)
     assert summary_text(Redactor().summary()) == "Redacted: no names were found to replace."
+
+
+@pytest.mark.parametrize("token", ["a.", "wks0042-", "a_", "1.2.3.4.", "\\\\x ", "CONTOSO\\"])
+def test_long_tokens_take_linear_time(token: str) -> None:
+    import time
+
+    text = token * 20_000
+    redactor = Redactor(hosts=["WKS0042", "cm01.contoso.com"])
+    start = time.perf_counter()
+    redactor.redact_text(text)
+    assert time.perf_counter() - start < 5.0
