@@ -119,6 +119,7 @@ _WELL_KNOWN_USERS = frozenset(s.casefold() for s in (
 _WELL_KNOWN_DOMAINS = frozenset(s.casefold() for s in (
     "NT AUTHORITY", "AUTHORITY", "BUILTIN", "NT SERVICE", "WORKGROUP", "NT VIRTUAL MACHINE",
     "IIS APPPOOL", "Window Manager", "Font Driver Host", "LOCAL", ".",
+    "root",  # WMI namespaces: root\ccm, root\cimv2
 ))
 _PLACEHOLDERS = frozenset(s.casefold() for s in (
     "domain", "computer", "computers", "user", "username", "users", "server", "servername", "machine",
@@ -143,6 +144,8 @@ _PATH_WORDS = frozenset(s.casefold() for s in (
     "content", "packages", "pkg", "apps", "data", "scripts", "tools", "install", "installer", "cache",
 ))
 """Folder names that make `Folder\\name` a relative path, not `DOMAIN\\user`."""
+GENERIC_FOLDERS = _PATH_WORDS
+"""Folder names that are never a machine's name (`Logs`, `CCM` ...)."""
 _FILE_EXTENSIONS = frozenset((
     "log", "lo_", "exe", "dll", "msi", "msp", "mst", "cab", "txt", "ini", "xml", "cmd", "bat", "ps1",
     "vbs", "js", "mof", "sdb", "tcf", "sys", "cfg", "inf", "cat", "zip", "json", "yaml", "yml", "htm",

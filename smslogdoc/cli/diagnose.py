@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from smslogdoc.cli.common import (
     Exit,
@@ -47,6 +48,13 @@ def diagnose(args: argparse.Namespace) -> None:
         input_paths(args.paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores()
     )
     shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
+    if args.redact:
+        from smslogdoc.redact import GENERIC_FOLDERS
+        from smslogdoc.report.redaction import redact_outcome
+
+        # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
+        named = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
+        outcome, shown = redact_outcome(outcome, shown, hosts=[name for name in named if name.casefold() not in GENERIC_FOLDERS])
     out = console()
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation

@@ -53,6 +53,7 @@ def finding_dict(finding: Finding) -> dict[str, object]:
         "also": finding.also,
         "note": finding.note,
         "evidence": [evidence_dict(item) for item in finding.evidence],
+        "bundled": rule.bundled,
     }
 
 
@@ -73,7 +74,23 @@ def write_json(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
     found = json.dumps([finding_dict(finding) for finding in findings], ensure_ascii=False, indent=2).replace("\n", "\n  ")
     out.write(f'{{\n  "version": {JSON_VERSION},\n  "findings": {found},\n')
     out.write(f'  "files": {_lines([file_dict(report) for report in outcome.files])},\n')
-    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])}\n}}\n')
+    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])}')
+    if outcome.redaction is not None:
+        out.write(f',\n  "redaction": {json.dumps(outcome.redaction)}')
+    out.write("\n}\n")
+
+
+def document(outcome: Outcome, findings: list[Finding]) -> dict[str, object]:
+    """The JSON document as a dict (for the HTML report)."""
+    found: dict[str, object] = {
+        "version": JSON_VERSION,
+        "findings": [finding_dict(finding) for finding in findings],
+        "files": [file_dict(report) for report in outcome.files],
+        "problems": [problem_dict(problem) for problem in outcome.problems],
+    }
+    if outcome.redaction is not None:
+        found["redaction"] = outcome.redaction
+    return found
 
 
 def _lines(items: list[dict[str, object]]) -> str:

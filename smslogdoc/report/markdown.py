@@ -56,3 +56,7 @@ def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO) -> No
             out.writelines(f"- {_md(hint)}\n" for hint in finding.next_logs)
         out.write("\n")
     out.write(f"_{_md(summary(outcome, findings))}_\n")
+    if outcome.redaction is not None:
+        from smslogdoc.redact import summary_text
+
+        out.write(f"\n_{_md(summary_text(outcome.redaction))}_\n")

@@ -55,6 +55,10 @@ def write_text(outcome: Outcome, findings: list[Finding], console: Console, *, w
         if not findings:
             console.print(Text("No known failure signature found.", style="green"))
         console.print(Text(summary(outcome, findings), style="bold"), soft_wrap=True)
+    if outcome.redaction is not None:
+        from smslogdoc.redact import summary_text
+
+        console.print(Text(summary_text(outcome.redaction)), soft_wrap=True)
 
 
 def _prose(text: str, width: int, indent: str, first: str | None = None) -> list[Text]:

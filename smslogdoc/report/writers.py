@@ -25,10 +25,17 @@ class Output:
 
 Writer = Callable[[Outcome, list[Finding], Output], None]
 
+def _html(outcome: Outcome, shown: list[Finding], out: Output) -> None:
+    from smslogdoc.htmlreport import write_diagnose
+
+    write_diagnose(jsondoc.document(outcome, shown), sys.stdout, redaction=outcome.redaction)
+
+
 WRITERS: dict[str, Writer] = {
     "text": lambda outcome, shown, out: text.write_text(outcome, shown, out.console, with_summary=not out.quiet),
     "json": lambda outcome, shown, out: jsondoc.write_json(outcome, shown, sys.stdout),
     "jsonl": lambda outcome, shown, out: jsondoc.write_jsonl(shown, sys.stdout),
     "markdown": lambda outcome, shown, out: markdown.write_markdown(outcome, shown, sys.stdout),
+    "html": _html,
 }
 """`--format` name -> writer."""

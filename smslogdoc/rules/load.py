@@ -6,6 +6,7 @@ The language is documented in docs/rules.md."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -46,10 +47,11 @@ def load_rules(
     test suite) and compiles them only when used; other rules are always checked."""
     kinds = kinds or load_kinds()
     sources: list[Traversable | Path] = []
-    trusted = 0
+    trusted = shipped = 0
     if builtin:
         sources.extend(rule_files(bundled_rules_dir()))
-        trusted = len(sources) if not check_builtin else 0
+        shipped = len(sources)
+        trusted = shipped if not check_builtin else 0
     for folder in folders:
         if isinstance(folder, Path) and folder.is_file():
             sources.append(folder)
@@ -74,5 +76,5 @@ def load_rules(
             errors.append(RuleError(str(source), f"duplicate rule id (also in {seen[rule.id]}); rename one, or use --no-builtin to replace the bundled rules", rule_id=rule.id, key="id"))
             continue
         seen[rule.id] = str(source)
-        rules.append(rule)
+        rules.append(replace(rule, bundled=True) if number < shipped else rule)
     return rules, errors

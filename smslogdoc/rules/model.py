@@ -237,6 +237,8 @@ class Rule:
     products: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     fallback: bool = False
+    bundled: bool = False
+    """Shipped with smslogdoc (its references are trusted as links; a user's are not)."""
 
     def applies(self, scope: LogScope) -> bool:
         """Whether the rule is run on the log `scope` describes."""
