@@ -83,7 +83,7 @@ def _diagnose_log(
         if needs is not None:
             tally.where, tally.covered = where, engine.covers(where)
             return engine.log_of_kind(log, tally.watch(scan.read_log(log, needs, options, helper=helper)), kind, number=number)
-    kind, stream = engine.kind_of(log, tally.watch(timeline.within(read_log(log, options), since, until)))
+    kind, stream = engine.kind_of(log, iter(timeline.within(read_log(log, options), since, until)))
     where = LogScope(kind.name if kind else None, log.file_name)
-    tally.where, tally.covered = where, engine.covers(where)
-    return engine.log_of_kind(log, stream, kind, number=number)
+    tally.where, tally.covered = where, engine.covers(where)  # before any record is watched: benign entries name kinds
+    return engine.log_of_kind(log, tally.watch(stream), kind, number=number)

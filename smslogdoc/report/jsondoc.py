@@ -75,9 +75,9 @@ def write_json(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
     problems (thousands, for a tree of folders) one compact object a line."""
     found = json.dumps([finding_dict(finding) for finding in findings], ensure_ascii=False, indent=2).replace("\n", "\n  ")
     out.write(f'{{\n  "version": {JSON_VERSION},\n  "findings": {found},\n')
-    out.write(f'  "hidden": {len(outcome.findings) - len(findings)},\n')
     out.write(f'  "files": {_lines([file_dict(report) for report in outcome.files])},\n')
-    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])}\n}}\n')
+    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])},\n')
+    out.write(f'  "hidden": {len(outcome.findings) - len(findings)}\n}}\n')
 
 
 def _lines(items: list[dict[str, object]]) -> str:
