@@ -119,7 +119,9 @@ def headline(outcome: Outcome, shown: list[Finding], view: View) -> str:
     if errors and view.unexplained == "off":
         return f"No rule matched, but the logs hold {_plural(errors, 'error record')} (not summarised: --unexplained off)."
     if errors:
-        return f"No rule matched; the logs' {_plural(errors, 'error record')} are all known-benign messages."
+        if errors == 1:
+            return "No rule matched; the only error record is a known-benign message."
+        return f"No rule matched; the {errors} error records are all known-benign messages."
     if coverage(outcome) and not any(log.covered for log in coverage(outcome)):
         return "No rule reads these logs, and they hold no error records."
     return ALL_CLEAR
