@@ -173,10 +173,14 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
     total = sum(group.count for _, group in groups) + tally.untracked
     more = len(groups) - len(shown)
     name = tally.where.file_name or tally.log
-    parts = [
-        f"{total} error record{'s' if total != 1 else ''} in {name} that no rule explains, "
-        f"in {len(groups)} group{'s' if len(groups) != 1 else ''} of like messages (most frequent first):"
-    ]
+    head = f"{total} error record{'s' if total != 1 else ''} in {name} that no rule explains"
+    if len(groups) > 1:
+        head += f", in {len(groups)} groups of like messages (most frequent first):"
+    elif total > 1 and groups:
+        head += ", all of one kind:"
+    else:
+        head += ":"
+    parts = [head]
     for number, (key, group) in enumerate(shown, 1):
         parts.append(f"({number}) {_group_line(key, group)}")
     if more:
@@ -244,7 +248,8 @@ def unexplained_rule(severity: str) -> Rule:
         fix=(
             "Look up the error codes shown under each record with `smslogdoc explain CODE`.",
             "Open the log at the first line of each group and read the records just before it: they usually say what was being attempted.",
-            "Collect the logs the failing component hands work to (the README lists them) and run smslogdoc diagnose on the whole folder.",
+            "Collect the client's other logs from the same time (the whole CCM\\Logs folder; for a task sequence every smsts*.log) "
+            "and run smslogdoc diagnose on the folder: a rule may read the log where the cause is written.",
             "If a message is routine on healthy clients, it can be added to smslogdoc/data/benign.yaml with its source; "
             "if it is a failure, a rule can be written for it (docs/rules.md). `--unexplained off` hides this summary.",
         ),
