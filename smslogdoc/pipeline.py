@@ -43,7 +43,7 @@ def diagnose_logs(
         findings.extend(_diagnose_log(engine, log, number, options, since, until, helper, tally))
         windowed = since is not None or until is not None
         for report in log.reports:
-            report.covered = tally.covered
+            report.covered = None if report.skipped else tally.covered
             report.error_records = tally.errors.get(report.path, 0)
             report.in_window = tally.records.get(report.path, 0) if windowed else None
         if tally.groups or tally.untracked:
