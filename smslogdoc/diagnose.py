@@ -69,17 +69,22 @@ def diagnose(
     until: datetime | None = None,
     tracer: Tracer | None = None,
     jobs: int = 1,
+    unexplained: str = "info",
 ) -> Outcome:
     """Run `rules` over the logs found under `paths` (files, folders, `-`),
-    on up to `jobs` processes when there are many folders to read."""
+    on up to `jobs` processes when there are many folders to read.
+    `unexplained` is the severity of each log's summary of error records no
+    finding explains (`engine.unexplained`), or `off`."""
     problems: list[Problem] = []
     logs = collect(paths, problems)
     options = options or ReadOptions()
     numbered = list(enumerate(logs))
     if tracer is None and parallel.worth_it(logs, jobs):
-        findings, found_problems = parallel.diagnose_in_parallel(numbered, rules, options, since, until, jobs)
+        findings, found_problems = parallel.diagnose_in_parallel(numbered, rules, options, since, until, jobs, unexplained)
     else:
-        findings, found_problems = diagnose_logs(numbered, Engine(rules, tracer=tracer), options, since, until, helper=jobs > 1)
+        findings, found_problems = diagnose_logs(
+            numbered, Engine(rules, tracer=tracer), options, since, until, helper=jobs > 1, summary=unexplained
+        )
     findings = merge_by_folder(without_explained_fallbacks(findings))
     findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]

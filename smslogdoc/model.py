@@ -95,6 +95,12 @@ class FileReport:
     problems: list[Problem] = field(default_factory=list)
     skipped: bool = False
     """True when the file was not parsed at all (binary, unreadable, missing)."""
+    covered: bool | None = None
+    """Whether any loaded rule reads this kind of log (None until diagnosed)."""
+    error_records: int = 0
+    """Error records the diagnosis saw in the file (known-benign ones included)."""
+    in_window: int | None = None
+    """With --since/--until, the records inside the window (None without one)."""
 
     def problem(self, message: str, line: int | None = None) -> Problem:
         """Record a problem with this file and return it."""

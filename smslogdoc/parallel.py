@@ -55,11 +55,12 @@ def diagnose_in_parallel(
     since: datetime | None,
     until: datetime | None,
     jobs: int,
+    unexplained: str = "info",
 ) -> tuple[list[Finding], list[Problem]]:
     """`pipeline.diagnose_logs` over batches of folders in worker processes;
     the file reports come back onto `numbered`'s logs."""
     batches = _batches(numbered, jobs * BATCHES_PER_WORKER)
-    tasks = [([(number, log) for number, log in batch], options, since, until) for batch in batches]
+    tasks = [([(number, log) for number, log in batch], options, since, until, unexplained) for batch in batches]
     findings: list[Finding] = []
     problems: list[Problem] = []
     by_id = {rule.id: rule for rule in rules}
@@ -68,7 +69,8 @@ def diagnose_in_parallel(
             for (_, log), log_reports in zip(batch, reports, strict=True):
                 log.reports.extend(log_reports)
             for rule_id, finding in found:
-                finding.rule = by_id[rule_id]  # the caller's own rule objects
+                if rule_id in by_id:  # the caller's own rule objects (a built-in summary comes back whole)
+                    finding.rule = by_id[rule_id]
                 findings.append(finding)
             problems.extend(met)
     return findings, problems
@@ -90,15 +92,17 @@ def _start(rules: list[Rule]) -> None:
 
 
 def _work(
-    task: tuple[list[tuple[int, LogInput]], ReadOptions, datetime | None, datetime | None],
+    task: tuple[list[tuple[int, LogInput]], ReadOptions, datetime | None, datetime | None, str],
 ) -> tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem]]:
-    numbered, options, since, until = task
+    numbered, options, since, until, unexplained = task
     assert _engine is not None, "the worker was started without its rules"
-    findings, problems = diagnose_logs(numbered, _engine, options, since, until)
+    findings, problems = diagnose_logs(numbered, _engine, options, since, until, summary=unexplained)
+    loaded = {rule.id for rule in _engine.rules}
     sent = []
     for finding in findings:
         rule_id = finding.rule.id
-        finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
+        if rule_id in loaded:
+            finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
         sent.append((rule_id, finding))
     return sent, [log.reports for _, log in numbered], problems
 

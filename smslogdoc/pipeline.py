@@ -1,6 +1,7 @@
 """One input's way through the stages, for one process: each log read in full
 (or, when large, scanned for what the rules need), its events through the
-engine, the folder-wide findings at the end. `diagnose` calls it for the whole
+engine, the folder-wide findings at the end, then per log the error records
+no finding explains (`engine.unexplained`). `diagnose` calls it for the whole
 input, `parallel`'s workers for their share of the folders."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput
@@ -26,27 +28,62 @@ def diagnose_logs(
     until: datetime | None = None,
     *,
     helper: bool = False,
+    summary: str = "info",
 ) -> tuple[list[Finding], list[Problem]]:
     """The findings of some logs, each with its number in the whole input, and
     the problems the rules met. Folder-wide rules see the folders given here,
     so all of a folder's logs must be among them. With `helper`, a very large
-    log is scanned by a second process (see `scan.read_log`)."""
+    log is scanned by a second process (see `scan.read_log`). `summary` is the
+    severity of the unexplained-errors findings, or `off`."""
     findings: list[Finding] = []
+    tallies: list[unexplained.Tally] = []
+    benign = unexplained.benign_list()
     for number, log in numbered:
-        findings.extend(_diagnose_log(engine, log, number, options, since, until, helper))
+        tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
+        findings.extend(_diagnose_log(engine, log, number, options, since, until, helper, tally))
+        windowed = since is not None or until is not None
+        for report in log.reports:
+            report.covered = None if report.skipped else tally.covered
+            report.error_records = tally.errors.get(report.path, 0)
+            report.in_window = tally.records.get(report.path, 0) if windowed else None
+        if tally.groups or tally.untracked:
+            tallies.append(tally)
     findings.extend(engine.finish())
+    if summary != "off":
+        by_log: dict[str, list[Finding]] = {}
+        for finding in findings:
+            for item in finding.evidence:
+                by_log.setdefault(item.path, []).append(finding)
+        for tally in tallies:
+            citing = [finding for path in sorted(tally.paths) for finding in by_log.get(path, [])]
+            found = unexplained.summary(tally, citing, summary)
+            if found is not None:
+                findings.append(found)
     problems, engine.problems = engine.problems, []
     return findings, problems
 
 
 def _diagnose_log(
-    engine: Engine, log: LogInput, number: int, options: ReadOptions, since: datetime | None, until: datetime | None, helper: bool
+    engine: Engine,
+    log: LogInput,
+    number: int,
+    options: ReadOptions,
+    since: datetime | None,
+    until: datetime | None,
+    helper: bool,
+    tally: unexplained.Tally,
 ) -> list[Finding]:
-    """One log through the engine: a large one is scanned for the records the
-    rules need (see `scan`), any other is read in full."""
+    """One log through the engine, its records watched by `tally`: a large one
+    is scanned for the records the rules need and its error records (see
+    `scan`), any other is read in full."""
     if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
         kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
-        needs = plan.plan(engine.rules, LogScope(kind.name if kind else None, log.file_name), kind)
+        where = LogScope(kind.name if kind else None, log.file_name)
+        needs = plan.plan(engine.rules, where, kind)
         if needs is not None:
-            return engine.log_of_kind(log, scan.read_log(log, needs, options, helper=helper), kind, number=number)
-    return engine.log(log, timeline.within(read_log(log, options), since, until), number=number)
+            tally.where, tally.covered = where, engine.covers(where)
+            return engine.log_of_kind(log, tally.watch(scan.read_log(log, needs, options, helper=helper)), kind, number=number)
+    kind, stream = engine.kind_of(log, iter(timeline.within(read_log(log, options), since, until)))
+    where = LogScope(kind.name if kind else None, log.file_name)
+    tally.where, tally.covered = where, engine.covers(where)  # before any record is watched: benign entries name kinds
+    return engine.log_of_kind(log, tally.watch(stream), kind, number=number)

@@ -45,7 +45,8 @@ def test_json_contract() -> None:
     result = invoke("diagnose", str(S01), "--format", "json")
     document = json.loads(result.stdout)
     assert document["version"] == 1
-    assert list(document) == ["version", "findings", "files", "problems"]
+    assert list(document) == ["version", "findings", "files", "problems", "hidden"]
+    assert document["hidden"] == 0
     (finding,) = document["findings"]
     for key in ("rule", "title", "severity", "confidence", "diagnosis", "fix", "references", "captures", "evidence"):
         assert key in finding
@@ -54,7 +55,10 @@ def test_json_contract() -> None:
     assert [(e["line"], e["time"]) for e in finding["evidence"]] == [(76, "2022-05-17T14:02:12.614-04:00"), (80, "2022-05-17T14:02:12.692-04:00")]
     assert set(finding["evidence"][0]) >= {"path", "line", "time", "text"}
     (file,) = document["files"]
-    assert file == {"path": str(S01 / "ccmsetup.log"), "format": "cmtrace", "encoding": "utf-8-bom", "events": 87, "skipped": False, "problems": []}
+    assert file == {
+        "path": str(S01 / "ccmsetup.log"), "format": "cmtrace", "encoding": "utf-8-bom", "events": 87, "skipped": False, "problems": [],
+        "covered": True, "error_records": 5, "in_window": None,
+    }
     assert document["problems"] == []
 
 

@@ -86,6 +86,10 @@ def test_missing_keys_and_wrong_id() -> None:
         "named.yaml:1: rule other: missing required key 'fix' (what to do, as a list of steps (templates))",
     ]
     assert errors_of(GOOD, "renamed.yaml") == ["renamed.yaml:1: rule good: id: must equal the file name ('renamed')"]
+    reserved = GOOD.replace("id: good", "id: unexplained-errors")
+    assert errors_of(reserved, "unexplained-errors.yaml") == [
+        "unexplained-errors.yaml:1: rule unexplained-errors: id: 'unexplained-errors' is the built-in summary of error records no rule explains; choose another id"
+    ]
 
 
 def test_unquoted_colon_in_a_fix_step_gets_a_hint() -> None:

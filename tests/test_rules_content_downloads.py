@@ -25,7 +25,7 @@ def test_a_refused_dp_then_a_missing_file_gives_both_causes(tmp_path: Path) -> N
     text += ('<![LOG[CcmSetup failed with error code 0x80190194]LOG]!><time="15:10:38.099+00" date="02-04-2020" '
              'component="ccmsetup" context="" type="1" thread="3672" file="ccmsetup.cpp:10704">\n')
     (tmp_path / "ccmsetup.log").write_text(text, encoding="utf-8")
-    found = sorted(finding.rule.id for finding in diagnose([str(tmp_path)], RULES).findings)
+    found = sorted(finding.rule.id for finding in diagnose([str(tmp_path)], RULES).findings if finding.rule.id != "unexplained-errors")
     assert found == ["ccmsetup-download-bits-404-missing-file", "ccmsetup-http-dp-propfind-401"]
 
 
@@ -41,4 +41,4 @@ def test_each_dav_status_gives_only_its_own_rule(tmp_path: Path) -> None:
         folder = tmp_path / code
         folder.mkdir()
         (folder / "DataTransferService.log").write_text(line.format(code=code, text=text) + dirlist, encoding="utf-8")
-        assert [f.rule.id for f in diagnose([str(folder)], RULES).findings] == [rule]
+        assert [f.rule.id for f in diagnose([str(folder)], RULES).findings if f.rule.id != "unexplained-errors"] == [rule]

@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--redact", action="store_true", help="Replace host, user and domain names, IP and e-mail addresses and SIDs by stable pseudonyms (HOST-1, USER-2 ...), in every format, so the report can be posted publicly.")
     check.add_argument("--min-severity", default="info", metavar="LEVEL", help="Show only findings at or above: info (default), warning or error.")
     check.add_argument("--fail-on", default="warning", metavar="LEVEL", help="Exit 1 when a confirmed finding is at or above: info, warning (default), error, or none.")
+    check.add_argument(
+        "--unexplained", default="info", metavar="LEVEL",
+        help="Per log, summarise the error records no rule explains as one finding of this severity: info (default), "
+        "warning or error (so --fail-on can fail on them), or off.",
+    )
     _times(check)
     check.add_argument("--explain", metavar="RULE", help="Show, step by step, what rule RULE matched and what was missing.")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.")

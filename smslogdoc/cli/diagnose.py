@@ -14,6 +14,7 @@ from smslogdoc.cli.common import (
     time_option,
     zone_option,
 )
+from smslogdoc.engine.unexplained import LEVELS
 from smslogdoc.rules.model import SEVERITIES
 
 
@@ -34,6 +35,8 @@ def diagnose(args: argparse.Namespace) -> None:
         fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
     if args.fail_on not in (*SEVERITIES, "none"):
         fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+    if args.unexplained not in LEVELS:
+        fail(f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}")
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     zone = zone_option(args.tz)
@@ -45,7 +48,8 @@ def diagnose(args: argparse.Namespace) -> None:
             fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
         tracer = Tracer(args.explain)
     outcome = run(
-        input_paths(args.paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores()
+        input_paths(args.paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores(),
+        unexplained=args.unexplained,
     )
     shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
     if args.redact:
@@ -61,7 +65,7 @@ def diagnose(args: argparse.Namespace) -> None:
 
         write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
         out.print()
-    write(outcome, shown, Output(out, quiet=args.quiet))
+    write(outcome, shown, Output(out, quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained))
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
     if args.verbose:
         console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)

@@ -62,6 +62,10 @@ class Engine:
         head = list(islice(events, COMPONENT_SAMPLE))
         return self.kinds.by_components(head), chain(head, events)
 
+    def covers(self, where: LogScope) -> bool:
+        """Whether any rule applies to logs of this kind and name."""
+        return bool(self._setup(where)[0])
+
     def log(self, log: LogInput, events: Iterable[Event], *, number: int | None = None) -> list[Finding]:
         """Run the rules over one log's events; its findings (folder-wide rules
         wait for `finish`). `number` is the log's place in the whole input

@@ -14,6 +14,7 @@ the bytes, without decoding or parsing the rest:
    shape, nothing between records, no NUL bytes or lone CRs, text whose ASCII
    lower-casing finds what `str.lower` would. The block is lowered and
    searched with Aho-Corasick automata; hits become byte spans to read.
+   Error records are always among them (`ERROR_LITERALS`).
 3. Read (second pass): the spans are parsed by the ordinary parser, with
    their real line numbers; between spans, the threads seen in the skipped
    records are passed on as `ThreadNote`s when the log's runs own threads.
@@ -64,6 +65,10 @@ HELPER_SEGMENT_BLOCKS = 16
 """Blocks a helper scans between handovers (smaller: the two passes overlap more)."""
 READ_SIZE = 1 << 20
 """The second pass reads this much at a time and parses the spans inside."""
+ERROR_LITERALS = {detect.CMTRACE: (b'type="3"',), detect.SMSTRACE: (b"error", b"err>")}
+"""Lowered text every error record of a format holds (the CMTrace header's
+type, the words `plaintext.severity_of` looks for): error records are always
+read, for the unexplained-errors summary."""
 
 def worth_scanning(log: LogInput) -> bool:
     """Whether a part of the log is large enough for a scan to pay off."""
@@ -121,7 +126,7 @@ def _scanned(part: InputFile, size: int, report: FileReport, plan: Plan, options
             raise Irregular
         setup = Setup(
             part.path,
-            Plan(plan.literals, plan.reaches, plan.starts),  # without its automata: it may go to a helper
+            Plan(plan.literals + ERROR_LITERALS[found.format], plan.reaches, plan.starts),  # without its automata: it may go to a helper
             found.format,
             CODECS[codec],
             block_size,

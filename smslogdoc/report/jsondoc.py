@@ -65,6 +65,9 @@ def file_dict(report: FileReport) -> dict[str, object]:
         "events": report.events,
         "skipped": report.skipped,
         "problems": [problem_dict(problem) for problem in report.problems],
+        "covered": report.covered,
+        "error_records": report.error_records,
+        "in_window": report.in_window,
     }
 
 
@@ -74,7 +77,8 @@ def write_json(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
     found = json.dumps([finding_dict(finding) for finding in findings], ensure_ascii=False, indent=2).replace("\n", "\n  ")
     out.write(f'{{\n  "version": {JSON_VERSION},\n  "findings": {found},\n')
     out.write(f'  "files": {_lines([file_dict(report) for report in outcome.files])},\n')
-    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])}')
+    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])},\n')
+    out.write(f'  "hidden": {len(outcome.findings) - len(findings)}')
     if outcome.redaction is not None:
         out.write(f',\n  "redaction": {json.dumps(outcome.redaction)}')
     out.write("\n}\n")
@@ -87,6 +91,7 @@ def document(outcome: Outcome, findings: list[Finding]) -> dict[str, object]:
         "findings": [finding_dict(finding) for finding in findings],
         "files": [file_dict(report) for report in outcome.files],
         "problems": [problem_dict(problem) for problem in outcome.problems],
+        "hidden": len(outcome.findings) - len(findings),
     }
     if outcome.redaction is not None:
         found["redaction"] = outcome.redaction

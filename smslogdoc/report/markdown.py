@@ -8,6 +8,7 @@ from typing import TextIO
 
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import CONFIRMED, Finding
+from smslogdoc.report import examined
 from smslogdoc.report.listing import iso
 from smslogdoc.report.terminal import visible
 from smslogdoc.report.text import summary
@@ -26,10 +27,11 @@ def _fence(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
+def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO, *, view: examined.View | None = None) -> None:
+    view = view or examined.View()
     out.write("# smslogdoc findings\n\n")
     if not findings:
-        out.write("No known failure signature found.\n\n")
+        out.write(f"{_md(examined.headline(outcome, findings, view))}\n\n")
     for finding in findings:
         rule = finding.rule
         status = "" if finding.status == CONFIRMED else f" (inconclusive: {_md(finding.note)})"
@@ -55,7 +57,12 @@ def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO) -> No
             out.write("\n**Collect next**\n\n")
             out.writelines(f"- {_md(hint)}\n" for hint in finding.next_logs)
         out.write("\n")
-    out.write(f"_{_md(summary(outcome, findings))}_\n")
+    not_read = examined.uncovered(outcome, findings, view)
+    if not_read:
+        out.write("**Not examined by any rule**\n\n")
+        out.writelines(f"- {_md(line)}\n" for line in not_read)
+        out.write("\n")
+    out.write(f"_{_md(summary(outcome, findings, view))}_\n")
     if outcome.redaction is not None:
         from smslogdoc.redact import summary_text
 

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
+from smslogdoc.report import examined
 from smslogdoc.report.terminal import log_text, visible
 
 EVIDENCE_LINES = 8
@@ -23,8 +24,9 @@ _SEVERITY_STYLE = {"error": "bold white on red", "warning": "bold black on yello
 
 
 
-def summary(outcome: Outcome, findings: list[Finding]) -> str:
-    """One line: how many findings of each severity, logs read and skipped."""
+def summary(outcome: Outcome, findings: list[Finding], view: examined.View | None = None) -> str:
+    """One line: how many findings of each severity, logs read and skipped, and
+    what was not examined (logs no rule reads, hidden findings, the window)."""
     confirmed = [f for f in findings if f.status == CONFIRMED]
     counts = Counter(f.severity for f in confirmed)
     parts = [f"{counts[level]} {level}{'s' if counts[level] != 1 else ''}" for level in ("error", "warning", "info") if counts[level]]
@@ -41,20 +43,28 @@ def summary(outcome: Outcome, findings: list[Finding]) -> str:
         tail += f", {skipped} skipped"
     if outcome.problems or any(report.problems for report in outcome.files):
         tail += ", problems listed on stderr"
-    return f"{head} · {tail} · {outcome.rules} rules"
+    extra = "".join(f" · {part}" for part in examined.summary_parts(outcome, findings, view or examined.View()))
+    return f"{head} · {tail} · {outcome.rules} rules{extra}"
 
 
-def write_text(outcome: Outcome, findings: list[Finding], console: Console, *, with_summary: bool = True) -> None:
-    """Findings for a reader: each with its evidence, fix and references; then a summary line."""
+def write_text(
+    outcome: Outcome, findings: list[Finding], console: Console, *, with_summary: bool = True, view: examined.View | None = None
+) -> None:
+    """Findings for a reader: each with its evidence, fix and references; then
+    the logs no rule reads, the headline when no finding is shown, and a summary line."""
+    view = view or examined.View()
     width = max(40, min(console.width, 110))
     for finding in findings:
         for line in _finding_lines(finding, width):
             console.print(line, soft_wrap=True)
         console.print()
     if with_summary:
+        for note in examined.uncovered(outcome, findings, view):
+            console.print(log_text(note, "yellow"), soft_wrap=True)
         if not findings:
-            console.print(Text("No known failure signature found.", style="green"))
-        console.print(Text(summary(outcome, findings), style="bold"), soft_wrap=True)
+            said = examined.headline(outcome, findings, view)
+            console.print(Text(said, style="green" if said == examined.ALL_CLEAR else "yellow"))
+        console.print(Text(summary(outcome, findings, view), style="bold"), soft_wrap=True)
     if outcome.redaction is not None:
         from smslogdoc.redact import summary_text
 

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Finding
-from smslogdoc.report import jsondoc, markdown, text
+from smslogdoc.report import examined, jsondoc, markdown, text
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,10 @@ class Output:
     console: Console
     """The terminal console (text)."""
     quiet: bool = False
+    min_severity: str = "info"
+    """`--min-severity`: findings below it were left out of those shown."""
+    unexplained: str = "info"
+    """`--unexplained`: whether error records no rule explains are summarised."""
 
 
 Writer = Callable[[Outcome, list[Finding], Output], None]
@@ -32,10 +36,14 @@ def _html(outcome: Outcome, shown: list[Finding], out: Output) -> None:
 
 
 WRITERS: dict[str, Writer] = {
-    "text": lambda outcome, shown, out: text.write_text(outcome, shown, out.console, with_summary=not out.quiet),
+    "text": lambda outcome, shown, out: text.write_text(outcome, shown, out.console, with_summary=not out.quiet, view=_view(out)),
     "json": lambda outcome, shown, out: jsondoc.write_json(outcome, shown, sys.stdout),
     "jsonl": lambda outcome, shown, out: jsondoc.write_jsonl(shown, sys.stdout),
-    "markdown": lambda outcome, shown, out: markdown.write_markdown(outcome, shown, sys.stdout),
+    "markdown": lambda outcome, shown, out: markdown.write_markdown(outcome, shown, sys.stdout, view=_view(out)),
     "html": _html,
 }
 """`--format` name -> writer."""
+
+
+def _view(out: Output) -> examined.View:
+    return examined.View(out.min_severity, out.unexplained)

@@ -48,6 +48,8 @@ _RULE_KEYS = {
     "examples": "logs where the rule must fire and must stay silent",
     "fallback": "true for a generic verdict that a specific rule explaining the same run replaces",
 }
+RESERVED_IDS = ("unexplained-errors",)
+"""Ids of findings smslogdoc makes itself (`engine.unexplained`)."""
 _REQUIRED = ("id", "title", "severity", "events", "condition", "diagnosis", "fix")
 _MATCHER_KEYS = ("message", "not_message", "component", "severity", "thread", "log", "section", "key", "value", "case_sensitive")
 _CONDITION_KEYS = ("any", "all", "sequence", "count", "min", "distinct", "by", "within", "absent", "unless", "requires", "supported_by", "context", "adjacent")
@@ -121,6 +123,8 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
         checker.error(("id",), f"must equal the file name ({stem!r})")
     if rule_id and not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", rule_id):
         checker.error(("id",), "use lower-case letters, digits, dots and hyphens")
+    if rule_id in RESERVED_IDS:
+        checker.error(("id",), f"{rule_id!r} is the built-in summary of error records no rule explains; choose another id")
     severity = _text(checker, data, "severity")
     if severity and severity not in SEVERITIES:
         checker.error(("severity",), f"expected one of {', '.join(SEVERITIES)}, got {severity!r}")
