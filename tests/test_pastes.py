@@ -5,13 +5,14 @@ modelled on real pastes (see ../shared/real-logs/SOURCES.md)."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from smslogdoc.formats import copied
+from smslogdoc.formats import copied, damage
 from smslogdoc.inputs import detect
 from smslogdoc.inputs.paths import InputFile
 from smslogdoc.model import FileReport
@@ -127,10 +128,11 @@ def entities(text: str) -> str:
 
 def markdown(text: str) -> str:
     """A record in a Markdown source: `<` escaped as `\\<`, in a `> ` quote, lines
-    ended with two spaces (as Microsoft's support article on state messaging quotes
-    StateMessage.log: `> \\<![LOG[...]LOG]!>\\<time="..." ... file="statemsg.cpp:1820">  `,
-    MicrosoftDocs/SupportArticles-docs, support/mem/configmgr, state-messaging-description.md)."""
-    return "> " + text.replace("<", "\\<") + "  "
+    ended with two spaces: as Microsoft's support article "Description of state
+    messaging in Configuration Manager" (KB 4459394, Markdown in the
+    MicrosoftDocs/SupportArticles-docs repository) quotes StateMessage.log:
+    `> \\<![LOG[...]LOG]!>\\<time="_time_" date="_date_" component="StateMessage" ...>  `."""
+    return "> " + text.replace("<", "\\<").replace("\n", "  \n> ") + "  "
 
 
 def _paste(damage: object, *, separator: str = "\r\n") -> str:
@@ -173,6 +175,11 @@ def test_markdown_escapes_and_quote_markers_are_undone(parse_text: Parse) -> Non
     escaped = parse_text("> \\<!\\[LOG\\[Done\\]LOG\\]!\\>\\<time=\"10:00:00.000+00\" date=\"01-02-2020\" component=\"StateMessage\""
                          " context=\"\" type=\"1\" thread=\"3592\" file=\"statemsg.cpp:1527\"\\>  \n")
     assert [(e.message, e.component, e.thread) for e in escaped] == [("Done", "StateMessage", 3592)]
+    body = "StateMessage body: <?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<Report><ReportHeader>\n</Report>"
+    quoted = markdown(_record(body, "14:02:12.505", "1", "3592", "statemsg.cpp:1820")) + "\n" + markdown(_record(*_CCMSETUP[2])) + "\n"
+    state, failed = parse_text(quoted)
+    assert state.message == body and (state.line, state.end_line, failed.line) == (1, 3, 4)
+    assert failed.time is not None and failed.severity.label == "error"
 
 
 def test_curly_quotes_with_non_breaking_spaces_and_multi_line_messages(parse_text: Parse) -> None:
@@ -194,6 +201,17 @@ def test_damage_survives_chunk_boundaries(parse_text: Parse) -> None:
     assert [e.thread for e in events] == list(range(9000))
     assert [e.line for e in events] == list(range(1, 9001))
     assert [e.message for e in events] == [f"Step {n} &lt;done&gt; of the installation" for n in range(9000)]
+
+
+def test_every_chunk_size_repairs_alike() -> None:
+    for damage_of, separator in ((entities, "\r\n"), (markdown, "\n"), (markdown, "\r\n"), (curly, "\r")):
+        text = _paste(damage_of, separator=separator) * 3
+        kinds = damage.damage_in(text)
+        whole = damage.repair(text, kinds, start=True)
+        assert whole.count(separator) == text.count(separator)  # no line break added or lost
+        for size in range(1, 40):
+            stream = damage.repaired(io.StringIO(text), kinds)
+            assert "".join(iter(lambda stream=stream, size=size: stream.read(size), "")) == whole, (damage_of, size)  # type: ignore[misc]
 
 
 def test_a_healthy_log_is_never_repaired() -> None:

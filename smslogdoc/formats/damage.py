@@ -12,7 +12,8 @@ CMTrace parser (`formats.cmtrace`) reads it. The kinds of damage:
   `&#39;`, `&#34;` and `&nbsp;` too);
 * Markdown escapes: Markdown sources (Microsoft's support articles among them)
   write `\\<` for `<`, so the record reads `\\<![LOG[...]LOG]!>\\<time="..."`;
-  backslashes inside the markers (`LOG\\[`, `\\]LOG\\]`) are undone too;
+  backslashes inside the markers (`LOG\\[`, `\\]LOG\\]`) are undone too, and
+  the `> ` quote marker and two-space hard break of each line are dropped;
 * non-breaking spaces (U+00A0) where the page had spaces, when one of the
   above is present.
 
@@ -39,6 +40,9 @@ _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&", "&apos;": "'
 _ESCAPES = {"\\<": "<", "\\>": ">"}
 _MARKERS = (r"\\?<\\?!\\?\[LOG\\?\[", r"\\?\]LOG\\?\]\\?!\\?>")
 """The CMTrace markers with Markdown backslashes anywhere in them."""
+_QUOTING = r"(?:  )?(?:\r\n|\r|\n)(?:> ?)?"
+"""A Markdown line end: its hard-break spaces, the line break, the next line's
+`> ` quote marker (only the break is kept)."""
 
 _FOUND: dict[str, Callable[[str], bool]] = {
     CURLY: lambda text: any(quote in text for quote in _QUOTES),
@@ -60,7 +64,7 @@ def damage_in(sample: str) -> tuple[str, ...]:
     kinds = tuple(name for name, found in _FOUND.items() if found(sample))
     if not kinds or kinds == (NBSP,):
         return ()
-    fixed = repair(sample, kinds)
+    fixed = repair(sample, kinds, start=True)
     return kinds if cmtrace.OPEN in fixed and cmtrace.looks_like_cmtrace(fixed) else ()
 
 
@@ -76,7 +80,7 @@ def _repairs(kinds: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
         table |= _ESCAPES
     if NBSP in kinds:
         table["\xa0"] = " "
-    alternatives = list(_MARKERS) if MARKDOWN in kinds else []
+    alternatives = [_QUOTING, *_MARKERS] if MARKDOWN in kinds else []
     alternatives += [re.escape(key) for key in sorted(table, key=len, reverse=True)]
     return re.compile("|".join(alternatives) or "(?!)"), table
 
@@ -87,14 +91,19 @@ def _replace(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
         known = table.get(text)
         if known is not None:
             return known
+        if "\n" in text or "\r" in text:
+            return text.strip(" >")
         return cmtrace.CLOSE if "LOG" in text and text.lstrip("\\").startswith("]") else cmtrace.OPEN
 
     return replacement
 
 
-def repair(text: str, kinds: tuple[str, ...]) -> str:
-    """`text` with the damage of `kinds` undone, in one pass (`&amp;lt;` becomes `&lt;`)."""
+def repair(text: str, kinds: tuple[str, ...], *, start: bool = False) -> str:
+    """`text` with the damage of `kinds` undone, in one pass (`&amp;lt;` becomes
+    `&lt;`); `start`: the text begins the file (so its first line may be quoted)."""
     pattern, table = _repairs(kinds)
+    if start and MARKDOWN in kinds:
+        return pattern.sub(_replace(table), "\n" + text)[1:]
     return pattern.sub(_replace(table), text)
 
 
@@ -103,6 +112,7 @@ class _Repaired(io.TextIOBase):
 
     def __init__(self, stream: TextIO, kinds: tuple[str, ...]) -> None:
         self._stream, self._kinds, self._held = stream, kinds, ""
+        self._start = True
 
     def readable(self) -> bool:
         return True
@@ -113,16 +123,22 @@ class _Repaired(io.TextIOBase):
             chunk = self._stream.read(-1 if size is None else size)
             text = self._held + chunk
             if not chunk:
-                self._held = ""
-                return repair(text, self._kinds)
-            # Keep the last HOLD characters back, and any repair that reaches into them.
+                self._held, start, self._start = "", self._start, False
+                return repair(text, self._kinds, start=start)
+            # Keep the last HOLD characters back, and any repair that reaches them
+            # (a line break at the cut may be followed by a quote marker).
             keep_from = max(len(text) - HOLD, 0)
+            if self._start and len(text) < 2 * HOLD:
+                keep_from = 0  # the file's first line may start with a quote marker: read it whole
             for found in pattern.finditer(text, max(keep_from - HOLD, 0)):
-                if found.start() < keep_from < found.end():
+                if found.start() < keep_from <= found.end():
                     keep_from = found.start()
             self._held = text[keep_from:]
             if keep_from:
-                return repair(text[:keep_from], self._kinds)
+                start, self._start = self._start, False
+                fixed = repair(text[:keep_from], self._kinds, start=start)
+                if fixed:  # an empty answer would mean the end of the file
+                    return fixed
 
 
 def repaired(stream: TextIO, kinds: tuple[str, ...]) -> TextIO:
