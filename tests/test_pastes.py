@@ -80,6 +80,16 @@ def test_ambiguity_is_a_key_in_parse_jsonl(tmp_path: Path) -> None:
     assert result.output.count("time_ambiguous in JSON") == 1
 
 
+def test_rows_whose_separators_became_non_breaking_spaces(parse_text: Parse) -> None:
+    """A forum editor turns the runs of spaces of a pasted row into U+00A0 (`&nbsp;`)."""
+    row = "Failed to access source file\xa0\xa0ccmsetup\xa0\xa019/02/2019\xa013:49:33\xa0\xa02652 (0x0A5C)\n"
+    events = parse_text(row * 3)
+    assert parse_text.reports[0].format == "copied"  # type: ignore[attr-defined]
+    assert [(e.line, e.component, e.thread, e.time) for e in events] == [
+        (n, "ccmsetup", 2652, datetime(2019, 2, 19, 13, 49, 33)) for n in (1, 2, 3)]
+    assert events[0].message == "Failed to access source file"
+
+
 def test_date_order_of_one_column() -> None:
     assert copied.date_order("19/02/2019 13:49:33") is True
     assert copied.date_order("07-25-2019 14:18:00") is False
