@@ -266,3 +266,6 @@ def test_a_bundled_rule_fires_on_spaced_rows_and_marks_their_times_ambiguous(tmp
     (file,) = document["files"]
     assert file["format"] == "copied"
     assert [p["line"] for p in file["problems"] if "ambiguous" in p["message"]] == [1]
+    for form in ("text", "markdown"):
+        shown = invoke(["diagnose", str(tmp_path / "ticket"), "--format", form]).output
+        assert shown.count("day/month order ambiguous") == 2, form
