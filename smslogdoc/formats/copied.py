@@ -9,10 +9,10 @@ went through a web page lose their tabs (columns separated by spaces) or their
 dates (`\\<date> \\<time>`); both are read too.
 
 Whether a slashed or dashed 24-hour date is day-first is told by the file: a
-day above 12 anywhere in it (the parser looks ahead, up to `LOOKAHEAD_CHARS`)
-settles it. When nothing does, dates such as `03/07/2019` are read day-first,
-each such event is marked `time_ambiguous`, and the file gets one problem line
-saying so.
+day above 12 anywhere in it (the parser looks ahead, up to `LOOKAHEAD_CHARS`
+and `LOOKAHEAD_LINES`) settles it. When nothing does, dates such as
+`03/07/2019` are read day-first, each such event is marked `time_ambiguous`,
+and the file gets one problem line saying so.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ _DATE_FIELDS = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2\d{2,4}\b")
 _MERIDIEM = re.compile(r"\d\s*[AaPp]\.?[Mm]\.?\s*$")
 
 LOOKAHEAD_CHARS = 8 << 20
-"""How much of a paste is held, looking for a date that tells the date order."""
+LOOKAHEAD_LINES = 100_000
+"""How much of a paste is held (characters, lines), looking for a date that tells the date order."""
 
 
 class Row:
@@ -144,7 +145,7 @@ def _look_ahead(lines: Iterator[tuple[int, str]]) -> tuple[list[tuple[int, str]]
             order = date_order(row.date)
             if order is not None:
                 return held, order
-        if size > LOOKAHEAD_CHARS:
+        if size > LOOKAHEAD_CHARS or len(held) >= LOOKAHEAD_LINES:
             break
     return held, None
 
