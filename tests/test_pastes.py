@@ -128,7 +128,7 @@ def curly(text: str) -> str:
             out.append(("”" if index % 2 else "“") if before == "=" else "″" if before.isdigit() else "”")
         else:
             out.append("’" if char == "'" else char)
-    return "".join(out)
+    return "".join(out).replace("...", "\u2026")
 
 
 def entities(text: str) -> str:
@@ -166,6 +166,7 @@ def _check(events: list, reports: list) -> None:  # type: ignore[type-arg]
 def test_curly_quotes_are_straightened(parse_text: Parse) -> None:
     text = _paste(curly)
     assert "time=“14:02:12.505+240″" in text or "time=”14:02:12.505+240″" in text
+    assert "Waiting for retry\u2026" in text
     _check(parse_text(text, name="ccmsetup.log"), parse_text.reports)  # type: ignore[attr-defined]
     assert detect.detect(text).damage == ("curly quotes",)
 

@@ -7,6 +7,7 @@ CMTrace parser (`formats.cmtrace`) reads it. The kinds of damage:
 * curly quotes: a blog's "smart quotes" turned the header's straight quotes
   into curly ones (U+201C, U+201D, the double prime U+2033; single quotes into
   U+2018, U+2019, the prime U+2032), as in `time=\u201d08:51:08.954-570\u2033`;
+  the same pages make `...` one ellipsis character (U+2026), put back too;
 * HTML entities left as text: a page escaped the record twice, so it shows
   `&lt;![LOG[...]LOG]!&gt;&lt;time=&quot;...&quot; ...&gt;` (`&amp;`,
   `&#39;`, `&#34;` and `&nbsp;` too);
@@ -35,7 +36,7 @@ from smslogdoc.formats import cmtrace
 
 CURLY, ENTITIES, MARKDOWN, NBSP = "curly quotes", "HTML entities", "Markdown escapes", "non-breaking spaces"
 
-_QUOTES = {"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‶": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "‵": "'"}
+_QUOTES = {"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‶": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "‵": "'", "\u2026": "..."}
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&", "&apos;": "'", "&#39;": "'", "&#34;": '"', "&#60;": "<", "&#62;": ">", "&nbsp;": " "}
 _ESCAPES = {"\\<": "<", "\\>": ">"}
 _MARKERS = (r"\\?<\\?!\\?\[LOG\\?\[", r"\\?\]LOG\\?\]\\?!\\?>")
