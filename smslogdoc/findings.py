@@ -32,6 +32,8 @@ class Evidence:
     """One-line explanations of the error codes the record mentions."""
     supporting: bool = False
     """True for optional evidence that raised the confidence."""
+    time_ambiguous: bool = False
+    """The record's date could be read day-first or month-first (see `Event.time_ambiguous`)."""
 
     @property
     def where(self) -> str:

@@ -70,6 +70,10 @@ class Event:
     file: str = ""
     """The CMTrace `file` attribute (`ccmsetup.cpp:9498`), empty elsewhere."""
 
+    time_ambiguous: bool = False
+    """True when the date could be read day-first or month-first and the file
+    did not tell which (a copied row's `03/07/2019` with no day above 12 in it)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

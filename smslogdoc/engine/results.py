@@ -110,4 +110,6 @@ def _group_label(result: Result) -> str:
 def _evidence(hit: Hit, *, supporting: bool = False) -> Evidence:
     event = hit.event
     explained = tuple(found.explanation.one_line() for found in codes.find_codes(event.message))
-    return Evidence(event.path, event.line, event.end_line, event.time, event.message, hit.name, explained, supporting)
+    return Evidence(
+        event.path, event.line, event.end_line, event.time, event.message, hit.name, explained, supporting, event.time_ambiguous
+    )

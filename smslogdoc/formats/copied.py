@@ -2,18 +2,25 @@
 `message<TAB>component<TAB>date time<TAB>thread (0xHEX)`.
 
 The date and time are in the viewer's locale (US `3/4/2009 11:16:10 AM`, UK
-`19/07/2024 17:36:08`, German `03.07.2019 14:17:54`) and carry no zone, so
-times are local. A multi-line message is pasted with its line breaks: the
-columns follow its last line. Pastes that went through a web page lose their
-tabs (columns separated by spaces) or their dates (`\\<date> \\<time>`); both
-are read too.
+`19/07/2024 17:36:08`, Dutch `12-11-2010 16:26:12`, German `03.07.2019
+14:17:54`) and carry no zone, so times are local. A multi-line message is
+pasted with its line breaks: the columns follow its last line. Pastes that
+went through a web page lose their tabs (columns separated by spaces) or their
+dates (`\\<date> \\<time>`); both are read too.
+
+Whether a slashed or dashed 24-hour date is day-first is told by the file: a
+day above 12 anywhere in it (the parser looks ahead, up to `LOOKAHEAD_CHARS`
+and `LOOKAHEAD_LINES`) settles it. When nothing does, dates such as
+`03/07/2019` are read day-first, each such event is marked `time_ambiguous`,
+and the file gets one problem line saying so.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 from typing import TextIO
 
 from smslogdoc import times
@@ -26,21 +33,28 @@ from smslogdoc.model import Event
 _THREAD_COLUMN = re.compile(r"\s*(\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\)\s*$")
 _SPACED = re.compile(
     r"""^(?P<message>.*?)\s+(?P<component>[^\s]+)\s+
-        (?P<when>\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)
+        (?P<when>\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)
         (?:\s+(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\))?\s*$""",
     re.VERBOSE,
 )
 _PLACEHOLDER = re.compile(r"^(?P<message>.*?)\\?<date>\s*\\?<time>\s*(?:(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\))?\s*$")
-_DATE_FIELDS = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}")
+_DATE_FIELDS = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2\d{2,4}\b")
+_MERIDIEM = re.compile(r"\d\s*[AaPp]\.?[Mm]\.?\s*$")
+
+LOOKAHEAD_CHARS = 8 << 20
+LOOKAHEAD_LINES = 100_000
+"""How much of a paste is held (characters, lines), looking for a date that tells the date order."""
 
 
 class Row:
     """The fields of one copied row."""
 
-    __slots__ = ("component", "message", "thread", "when")
+    __slots__ = ("component", "date", "message", "thread", "when")
 
-    def __init__(self, message: str, component: str, when: datetime | None, thread: int | None) -> None:
+    def __init__(self, message: str, component: str, when: datetime | None, thread: int | None, date: str = "") -> None:
         self.message, self.component, self.when, self.thread = message, component, when, thread
+        self.date = date
+        """The Date/Time column as written."""
 
 
 def parse_row(line: str, day_first: bool | None = None) -> Row | None:
@@ -54,7 +68,7 @@ def parse_row(line: str, day_first: bool | None = None) -> Row | None:
         when = times.copied_time(found["when"], day_first=day_first)
         if when is not None:
             thread = int(found["thread"]) if found["thread"] else None
-            return Row(found["message"], found["component"], when, thread)
+            return Row(found["message"], found["component"], when, thread, found["when"])
     if "<date>" in line:
         found = _PLACEHOLDER.match(line)
         if found:
@@ -79,21 +93,61 @@ def _tabbed(line: str, day_first: bool | None) -> Row | None:
     when = times.copied_time(parts[-1], day_first=day_first)
     if when is None:
         return None
-    return Row("\t".join(parts[:-2]), parts[-2].strip(), when, thread)
+    return Row("\t".join(parts[:-2]), parts[-2].strip(), when, thread, parts[-1])
+
+
+def date_order(date: str) -> bool | None:
+    """What one Date/Time column tells of the file's date order: True (day
+    first: `19/02/2019`), False (month first: `07/25/2019`, or any AM/PM
+    date, the US form), None (`03/07/2019`, and dotted dates, always day-first)."""
+    if _MERIDIEM.search(date):
+        return False
+    found = _DATE_FIELDS.match(date)
+    if found is None or found[2] == ".":
+        return None
+    first, second = int(found[1]), int(found[3])
+    if first > 12 >= second:
+        return True
+    if second > 12 >= first:
+        return False
+    return None
+
+
+def ambiguous(date: str) -> bool:
+    """Whether a Date/Time column reads differently day-first and month-first."""
+    if _MERIDIEM.search(date):
+        return False
+    found = _DATE_FIELDS.match(date)
+    return found is not None and found[2] != "." and found[1] != found[3] and int(found[1]) <= 12 and int(found[3]) <= 12
 
 
 def day_first_hint(sample_lines: list[str]) -> bool | None:
-    """Infer the date order of a paste from day or month values above 12."""
+    """The date order of a paste, from the first of its rows that tells it."""
     for line in sample_lines:
-        if re.search(r"\s[AaPp][Mm]\b", line):
-            return False
-        for found in _DATE_FIELDS.finditer(line):
-            first, second = int(found[1]), int(found[2])
-            if first > 12 >= second:
-                return True
-            if second > 12 >= first:
-                return False
+        row = parse_row(line)
+        if row is not None and row.date:
+            order = date_order(row.date)
+            if order is not None:
+                return order
     return None
+
+
+def _look_ahead(lines: Iterator[tuple[int, str]]) -> tuple[list[tuple[int, str]], bool | None]:
+    """The lines read up to the first row that tells the date order (or the
+    budget's end), and that order (None: nothing told)."""
+    held: list[tuple[int, str]] = []
+    size = 0
+    for number, text in lines:
+        held.append((number, text))
+        size += len(text)
+        row = parse_row(text)
+        if row is not None and row.date:
+            order = date_order(row.date)
+            if order is not None:
+                return held, order
+        if size > LOOKAHEAD_CHARS or len(held) >= LOOKAHEAD_LINES:
+            break
+    return held, None
 
 
 class Columns:
@@ -103,6 +157,7 @@ class Columns:
 
     def __init__(self, day_first: bool | None) -> None:
         self._day_first = day_first
+        self._noted = False
 
     def check(self, text: str) -> Verdict:
         """COMPLETE when the last line of `text` ends with columns."""
@@ -118,12 +173,27 @@ class Columns:
         row = parse_row(text[cut:], self._day_first)
         assert row is not None, "check() said the row is complete"
         message = text[:cut] + row.message.rstrip()
-        return Event(ctx.path, line, end_line, row.when, row.component, severity_of(message), row.thread, message, "copied")
+        unsure = self._day_first is None and row.when is not None and ambiguous(row.date)
+        if unsure and not self._noted:
+            self._noted = True
+            ctx.problem(
+                f"dates such as {row.date.split()[0]} read day-first: no date in the file tells whether day or month"
+                " comes first, so their times are marked ambiguous (time_ambiguous in JSON)",
+                line,
+            )
+        return Event(
+            ctx.path, line, end_line, row.when, row.component, severity_of(message), row.thread, message, "copied", "", unsure
+        )
 
 
 def parse(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
     """Events from pasted viewer rows whose first line is `first_line`."""
-    return assemble(physical_lines(stream, ctx, first_line), ctx, Columns(ctx.day_first))
+    lines: Iterable[tuple[int, str]] = physical_lines(stream, ctx, first_line)
+    day_first = ctx.day_first
+    if day_first is None:
+        held, day_first = _look_ahead(iter(lines))
+        lines = chain(held, lines)
+    yield from assemble(lines, ctx, Columns(day_first))
 
 
 FORMAT = Format("copied", parse)

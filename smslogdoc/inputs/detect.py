@@ -1,12 +1,13 @@
 """Which format a file is in, decided from the first part of its text (never
-from its name): CMTrace, SMS trace, copied viewer rows, INI, or plain text."""
+from its name): CMTrace (also when a web page damaged it, see
+`formats.damage`), SMS trace, copied viewer rows, INI, or plain text."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from smslogdoc.formats import cmtrace, copied, ini
+from smslogdoc.formats import cmtrace, copied, damage, ini
 
 CMTRACE, SMSTRACE, COPIED, INI, TEXT = "cmtrace", "smstrace", "copied", "ini", "text"
 FORMATS = (CMTRACE, SMSTRACE, COPIED, INI, TEXT)
@@ -22,12 +23,17 @@ class Detected:
     format: str
     day_first: bool | None = None
     """For copied rows: the date order the sample showed, if it showed one."""
+    damage: tuple[str, ...] = ()
+    """For CMTrace: what a web page did to the paste (`formats.damage`), to be repaired."""
 
 
 def detect(sample: str) -> Detected:
     """Decide the format from a sample of the file's text."""
     if cmtrace.OPEN in sample and cmtrace.looks_like_cmtrace(sample):
         return Detected(CMTRACE)
+    found = damage.damage_in(sample)
+    if found:
+        return Detected(CMTRACE, damage=found)
     lines = re.split(r"\r\n|\r|\n", sample)[:_SAMPLE_LINES]
     sms = sum(1 for line in lines if "$$" in line and _SMS_TRAILER.search(line))
     rows = [line for line in lines if copied.parse_row(line) is not None]

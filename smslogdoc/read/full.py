@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import BinaryIO, TextIO
 
+from smslogdoc.formats import damage
 from smslogdoc.formats.context import RECORD_CAP, ParseContext
 from smslogdoc.formats.registry import FORMATS
 from smslogdoc.inputs import decoding, detect
@@ -79,7 +80,11 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
     found = detect.detect(opened.sample)
     report.format = found.format
     ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
-    yield from text_events(found.format, opened.stream, ctx, options, counted=opened.counted)
+    stream: TextIO = opened.stream
+    if found.damage:
+        ctx.problem(f"a web page or Markdown damaged this paste ({', '.join(found.damage)}); repaired before reading")
+        stream = damage.repaired(stream, found.damage)
+    yield from text_events(found.format, stream, ctx, options, counted=opened.counted)
 
 
 def text_events(

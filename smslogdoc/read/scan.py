@@ -124,6 +124,8 @@ def _scanned(part: InputFile, size: int, report: FileReport, plan: Plan, options
         found = detect.detect(codecs.decode(sample, codec, "replace").lstrip("\ufeff"))
         if found.format != detect.CMTRACE and (found.format != detect.SMSTRACE or plan.starts):
             raise Irregular
+        if found.damage:
+            raise Irregular  # a damaged paste (formats.damage) is read in full, repaired
         setup = Setup(
             part.path,
             Plan(plan.literals + ERROR_LITERALS[found.format], plan.reaches, plan.starts),  # without its automata: it may go to a helper

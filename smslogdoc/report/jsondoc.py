@@ -20,7 +20,7 @@ def problem_dict(problem: Problem) -> dict[str, object]:
 
 
 def evidence_dict(evidence: Evidence) -> dict[str, object]:
-    return {
+    record: dict[str, object] = {
         "path": evidence.path,
         "line": evidence.line,
         "end_line": evidence.end_line,
@@ -30,6 +30,9 @@ def evidence_dict(evidence: Evidence) -> dict[str, object]:
         "codes": list(evidence.codes),
         "supporting": evidence.supporting,
     }
+    if evidence.time_ambiguous:
+        record["time_ambiguous"] = True
+    return record
 
 
 def finding_dict(finding: Finding) -> dict[str, object]:

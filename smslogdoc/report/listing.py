@@ -47,7 +47,8 @@ def _iso(when: datetime) -> str:
 
 
 def as_dict(event: Event) -> dict[str, object]:
-    """The event as the JSON Lines object (keys in `FIELDS` order, then `file` when set)."""
+    """The event as the JSON Lines object (keys in `FIELDS` order, then `file`
+    and `time_ambiguous` when set)."""
     record: dict[str, object] = {
         "path": event.path,
         "line": event.line,
@@ -61,6 +62,8 @@ def as_dict(event: Event) -> dict[str, object]:
     }
     if event.file:
         record["file"] = event.file
+    if event.time_ambiguous:
+        record["time_ambiguous"] = True
     return record
 
 
@@ -78,6 +81,8 @@ def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
         time = "null" if event.time is None else '"' + _iso(event.time) + '"'
         thread = "null" if event.thread is None else event.thread
         tail = f', "file": {encode(event.file)}}}\n' if event.file else "}\n"
+        if event.time_ambiguous:
+            tail = tail[:-2] + ', "time_ambiguous": true}\n'
         write(
             f'{{"path": {path}, "line": {event.line}, "end_line": {event.end_line}, "time": {time}, '
             f'"component": {component}, "severity": "{_LABELS[event.severity]}", "thread": {thread}, '

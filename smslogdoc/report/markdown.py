@@ -44,6 +44,8 @@ def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO, *, vi
         lines = []
         for item in finding.evidence:
             stamp = f" {iso(item.time)}" if item.time else ""
+            if item.time and item.time_ambiguous:
+                stamp += " (day/month order ambiguous)"
             lines.append(f"{item.where}{stamp}{' (supporting)' if item.supporting else ''}")
             text = visible(item.text.strip("\r\n")).replace("\r\n", "\n").replace("\r", "\n")
             lines.extend(f"    {line}" for line in text.split("\n"))

@@ -125,6 +125,8 @@ def _evidence_lines(item: Evidence, log: str) -> list[Text]:
     head.append(where if item.path == log else f"{visible(item.path)}:{where.split(' ', 1)[1]}", style="cyan")
     if item.time is not None:
         head.append(f" · {human_time(item.time)}", style="dim")
+        if item.time_ambiguous:
+            head.append(" · day/month order ambiguous", style="dim")
     if item.supporting:
         head.append(" · supporting", style="dim")
     lines = [head]
