@@ -30,7 +30,8 @@ EPILOG = """examples:
   smslogdoc parse ccmsetup.log                     the records as smslogdoc reads them
   smslogdoc explain 0x80070005                     what an error code means
 
-exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage; 3 invalid rules"""
+exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
+missing or unreadable, nothing to read, a bad option); 3 invalid rules"""
 _LEVELS = ("info", "warning", "error")
 
 

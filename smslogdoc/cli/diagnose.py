@@ -7,6 +7,7 @@ import argparse
 from smslogdoc.cli.common import (
     Exit,
     Session,
+    exit_for_unreadable,
     fail,
     input_paths,
     load_rules_or_exit,
@@ -43,8 +44,9 @@ def diagnose(args: argparse.Namespace) -> None:
         if args.explain not in {rule.id for rule in rules}:
             fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
         tracer = Tracer(args.explain)
+    paths = input_paths(args.paths)
     outcome = run(
-        input_paths(args.paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores()
+        paths, rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores()
     )
     shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
     out = console()
@@ -59,8 +61,13 @@ def diagnose(args: argparse.Namespace) -> None:
         console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)
     if not outcome.read_anything():
         raise Exit(2)
-    if args.fail_on != "none" and any(
-        f.status == "confirmed" and SEVERITIES.index(f.severity) >= SEVERITIES.index(args.fail_on) for f in outcome.findings
-    ):
-        raise Exit(1)
-    raise Exit(0)
+    exit_for_unreadable(paths, outcome.logs, outcome.problems)
+    if args.fail_on == "none":
+        raise Exit(0)
+    from smslogdoc.report.text import failing, hidden_note
+
+    decided = failing(outcome.findings, args.fail_on)
+    note = hidden_note(decided, shown, args.fail_on, args.min_severity)
+    if note:
+        (out if args.format == "text" and not args.quiet else console(stderr=True)).print(note, markup=False, soft_wrap=True)
+    raise Exit(1 if decided else 0)

@@ -10,6 +10,7 @@ from itertools import chain
 from smslogdoc.cli.common import (
     Exit,
     Session,
+    exit_for_unreadable,
     fail,
     input_paths,
     time_option,
@@ -33,7 +34,8 @@ def parse(args: argparse.Namespace) -> None:
         fail(f"--format: unknown format {output!r}; choose table, jsonl or csv")
     zone = zone_option(args.tz)
     start, end = time_option("--since", args.since, zone), time_option("--until", args.until, zone)
-    session = Session(input_paths(args.paths))
+    paths = input_paths(args.paths)
+    session = Session(paths)
     streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
     events: Iterator[Event] = timeline.merge(streams) if args.merge else chain.from_iterable(streams)
     events = timeline.within(events, start, end)
@@ -44,4 +46,7 @@ def parse(args: argparse.Namespace) -> None:
     else:
         listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge)
     session.report(quiet=args.quiet, verbose=args.verbose)
-    raise Exit(0 if session.read_anything() else 2)
+    if not session.read_anything():
+        raise Exit(2)
+    exit_for_unreadable(paths, session.logs, session.problems)
+    raise Exit(0)

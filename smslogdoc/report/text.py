@@ -44,6 +44,29 @@ def summary(outcome: Outcome, findings: list[Finding]) -> str:
     return f"{head} · {tail} · {outcome.rules} rules"
 
 
+def failing(findings: list[Finding], fail_on: str) -> list[Finding]:
+    """The confirmed findings at or above `fail_on`: those that make the run exit 1."""
+    from smslogdoc.rules.model import SEVERITIES
+
+    return [f for f in findings if f.status == CONFIRMED and SEVERITIES.index(f.severity) >= SEVERITIES.index(fail_on)]
+
+
+def hidden_note(decided: list[Finding], shown: list[Finding], fail_on: str, min_severity: str) -> str:
+    """When findings hidden by `--min-severity` decide the exit code, the line
+    that says so (so the exit code and the printed summary agree); else ''."""
+    hidden = [f for f in decided if f not in shown]
+    if not hidden:
+        return ""
+    levels = Counter(f.severity for f in hidden)
+    counted = ", ".join(_count(levels[level], f"{level} finding") for level in ("error", "warning", "info") if levels[level])
+    return f"exit 1: {counted} at or above --fail-on {fail_on}, not shown (--min-severity {min_severity})"
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 error`, `20 info findings`: a count and its noun in English."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def write_text(outcome: Outcome, findings: list[Finding], console: Console, *, with_summary: bool = True) -> None:
     """Findings for a reader: each with its evidence, fix and references; then a summary line."""
     width = max(40, min(console.width, 110))
