@@ -3,6 +3,11 @@ that are missing, empty or not seekable, and `explain` of unknown codes."""
 
 from __future__ import annotations
 
+import codecs
+import json
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -73,3 +78,71 @@ def test_codes_users_hit_are_known(code: str) -> None:
     result = invoke("explain", code)
     assert result.exit_code == 0, result.output
     assert "unknown" not in result.stdout
+
+
+# --------------------------------------------------------------------------- streams
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/fd").is_dir(), reason="needs FIFOs and /dev/fd")
+
+
+@needs_fifo
+def test_process_substitution_is_read_as_a_stream() -> None:
+    data = (HEALTHY / "execmgr.log").read_bytes()
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        result = invoke("diagnose", "-f", "json", f"/dev/fd/{read_end}")
+    finally:
+        writer.join()
+        os.close(read_end)
+    assert result.exit_code == 0, result.stderr
+    assert "not seekable" not in result.stderr
+    assert json.loads(result.stdout)["findings"][0]["rule"] == "execmgr-success-reboot-required"
+
+
+@needs_fifo
+def test_a_fifo_with_a_writer_is_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "execmgr.log"
+    os.mkfifo(fifo)
+    data = (HEALTHY / "execmgr.log").read_bytes()
+
+    def write() -> None:
+        with fifo.open("wb") as pipe:
+            pipe.write(data)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    result = run(["parse", "-f", "jsonl", str(fifo)], env={"SMSLOGDOC_FIFO_WAIT": "5"})
+    writer.join()
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 78  # every record, as from the file
+
+
+@needs_fifo
+def test_a_fifo_nobody_writes_to_is_not_waited_on_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "silent.log"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    result = run(["diagnose", str(fifo), str(HEALTHY)], env={"SMSLOGDOC_FIFO_WAIT": "0.3", "NO_COLOR": "1"})
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 2  # a named path that could not be read
+    assert f"{fifo}: cannot open: nothing was written to this FIFO within 0.3 s" in result.stderr
+
+
+def test_a_bom_inside_a_piped_stream_is_a_part_boundary() -> None:
+    folder = SAMPLES / "ccmsetup-service-cannot-access-source-rotated"
+    older, current = (folder / "ccmsetup.lo_").read_bytes(), (folder / "ccmsetup.log").read_bytes()
+    assert current.startswith(codecs.BOM_UTF8)
+    result = run(["diagnose", "-f", "json"], input=(older + current).decode("utf-8"), env={"NO_COLOR": "1"})
+    document = json.loads(result.stdout)
+    assert [f["rule"] for f in document["findings"]] == ["ccmsetup-service-cannot-access-source"]
+    (problem,) = document["files"][0]["problems"]
+    assert "byte-order mark: another file starts here" in problem["message"]
+    assert problem["line"] == older.count(b"\n") + 1
+    assert not any("not a record" in p["message"] for p in document["files"][0]["problems"])
