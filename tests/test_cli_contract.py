@@ -8,10 +8,12 @@ import json
 import os
 import threading
 import time
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from smslogdoc.cli.usertime import parse_user_time
 from tests.conftest import SAMPLES, Result
 from tests.conftest import invoke as run
 
@@ -146,3 +148,56 @@ def test_a_bom_inside_a_piped_stream_is_a_part_boundary() -> None:
     assert "byte-order mark: another file starts here" in problem["message"]
     assert problem["line"] == older.count(b"\n") + 1
     assert not any("not a record" in p["message"] for p in document["files"][0]["problems"])
+
+
+# --------------------------------------------------------------------------- time windows
+
+NOW = datetime(2024, 3, 5, 12, 0, tzinfo=timezone(timedelta(hours=1)))
+
+
+@pytest.mark.parametrize(
+    ("text", "ago"),
+    [("30m", timedelta(minutes=30)), ("2h", timedelta(hours=2)), ("3d", timedelta(days=3)), ("-2h", timedelta(hours=2)),
+     ("2 hours ago", timedelta(hours=2)), ("90 minutes", timedelta(minutes=90)), ("1w", timedelta(weeks=1))],
+)
+def test_relative_times_count_back_from_now(text: str, ago: timedelta) -> None:
+    assert parse_user_time(text, now=NOW) == NOW - ago
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [("2021-07-14", datetime(2021, 7, 14)), ("2021-07-14 08:00", datetime(2021, 7, 14, 8)),
+     ("2021-07-14T12:00Z", datetime(2021, 7, 14, 12, tzinfo=UTC)), ("14 Jul 2021 8am", datetime(2021, 7, 14, 8)),
+     ("07/14/2021 08:00", datetime(2021, 7, 14, 8)), ("14.07.2021 08:00", datetime(2021, 7, 14, 8))],
+)
+def test_iso_and_admins_local_forms(text: str, when: datetime) -> None:
+    assert parse_user_time(text) == when
+
+
+@pytest.mark.parametrize("text", ["banana", "3x", "2021", "1 month"])
+def test_anything_else_is_refused_with_exit_2_naming_the_option_and_an_example(text: str) -> None:
+    result = invoke("diagnose", str(HEALTHY), f"--since={text}")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"smslogdoc: --since: cannot read the time {text!r}")
+    assert "2h" in result.stderr and "2021-07-14" in result.stderr
+
+
+def test_since_1h_is_an_hour_ago_not_one_in_the_morning(tmp_path: Path) -> None:
+    recent = datetime.now() - timedelta(minutes=10)
+    line = f'<![LOG[recent]LOG]!><time="{recent:%H:%M:%S}.000+000" date="{recent:%m-%d-%Y}" component="c" context="" type="1" thread="1" file="">\n'
+    (tmp_path / "c.log").write_text(line, encoding="utf-8")
+    for option in ("--since=1h", "--since=-1h"):
+        result = invoke("parse", "-f", "jsonl", str(tmp_path / "c.log"), option)
+        assert [json.loads(row)["message"] for row in result.stdout.splitlines()] == ["recent"], option
+
+
+def test_since_after_until_is_refused() -> None:
+    result = invoke("diagnose", str(HEALTHY), "--since", "2021-07-15", "--until", "2021-07-14")
+    assert result.exit_code == 2
+    assert "--since 2021-07-15 is after --until 2021-07-14" in result.stderr
+
+
+def test_an_offset_out_of_range_gets_a_clear_message() -> None:
+    result = invoke("diagnose", str(HEALTHY), "--tz", "+25:00")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "smslogdoc: --tz: offset '+25:00' is out of range: UTC offsets run from -23:59 to +23:59 (e.g. +01:00, -05:00)"

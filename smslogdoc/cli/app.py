@@ -123,9 +123,10 @@ def _paths(command: argparse.ArgumentParser) -> None:
 
 
 def _times(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--since", help="Only records at or after this time (log-local unless an offset is given).")
-    command.add_argument("--until", help="Only records at or before this time.")
-    command.add_argument("--tz", help="Zone for times the log writes without one (IANA, Windows name, or +HH:MM).")
+    command.add_argument("--since", metavar="T", help="Only records at or after T: how long ago (2h, 30m, 3d, '2 hours ago'; write --since=-2h with '='), "
+                         "or a date and time (2021-07-14, '2021-07-14 08:00', 2021-07-14T08:00+02:00, '14 Jul 2021 8am'), log-local unless an offset is given.")
+    command.add_argument("--until", metavar="T", help="Only records at or before T (the same forms); --since must not be after it.")
+    command.add_argument("--tz", help="Zone for times the log writes without one (IANA, Windows name, or +HH:MM from -23:59 to +23:59).")
 
 
 def _chatter(command: argparse.ArgumentParser) -> None:

@@ -108,6 +108,17 @@ def time_option(option: str, text: str | None, zone: tzinfo | None) -> datetime 
         fail(f"{option}: {error}")
 
 
+def time_window(since: str | None, until: str | None, zone: tzinfo | None) -> tuple[datetime | None, datetime | None]:
+    """`--since` and `--until` read; exit 2 when one cannot be read or `--since` is after `--until`."""
+    start, end = time_option("--since", since, zone), time_option("--until", until, zone)
+    if start is not None and end is not None:
+        from smslogdoc.read.timeline import at_or_after
+
+        if not at_or_after(end, start):
+            fail(f"--since {since} is after --until {until}: nothing could be in that window")
+    return start, end
+
+
 def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rule]:
     """Load the rules, or list every rule error and exit 3."""
     from smslogdoc.report.terminal import console

@@ -11,7 +11,7 @@ from smslogdoc.cli.common import (
     fail,
     input_paths,
     load_rules_or_exit,
-    time_option,
+    time_window,
     zone_option,
 )
 from smslogdoc.rules.model import SEVERITIES
@@ -37,7 +37,7 @@ def diagnose(args: argparse.Namespace) -> None:
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     zone = zone_option(args.tz)
-    start, end = time_option("--since", args.since, zone), time_option("--until", args.until, zone)
+    start, end = time_window(args.since, args.until, zone)
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     tracer = None
     if args.explain is not None:

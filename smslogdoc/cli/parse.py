@@ -13,7 +13,7 @@ from smslogdoc.cli.common import (
     exit_for_unreadable,
     fail,
     input_paths,
-    time_option,
+    time_window,
     zone_option,
 )
 
@@ -33,7 +33,7 @@ def parse(args: argparse.Namespace) -> None:
     except ValueError:
         fail(f"--format: unknown format {output!r}; choose table, jsonl or csv")
     zone = zone_option(args.tz)
-    start, end = time_option("--since", args.since, zone), time_option("--until", args.until, zone)
+    start, end = time_window(args.since, args.until, zone)
     paths = input_paths(args.paths)
     session = Session(paths)
     streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
