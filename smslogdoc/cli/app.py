@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     read.add_argument("--format", "-f", help="table (default on a terminal), jsonl (default otherwise) or csv.")
     read.add_argument("--merge", action="store_true", help="Interleave the records of all logs by time.")
     _times(read)
+    _follow(read, "print each new record as it is written")
     _chatter(read)
 
     check = _command(commands, "diagnose", diagnose)
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     _times(check)
     check.add_argument("--explain", metavar="RULE", help="Show, step by step, what rule RULE matched and what was missing.")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.")
+    _follow(check, "print each finding as soon as it is confirmed (an inconclusive one when it resolves); Ctrl-C ends with the summary")
     _chatter(check)
 
     rules = _command(commands, "rules", None, "List, show, validate and test rules.")
@@ -127,6 +129,13 @@ def _times(command: argparse.ArgumentParser) -> None:
                          "or a date and time (2021-07-14, '2021-07-14 08:00', 2021-07-14T08:00+02:00, '14 Jul 2021 8am'), log-local unless an offset is given.")
     command.add_argument("--until", metavar="T", help="Only records at or before T (the same forms); --since must not be after it.")
     command.add_argument("--tz", help="Zone for times the log writes without one (IANA, Windows name, or +HH:MM from -23:59 to +23:59).")
+
+
+def _follow(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--follow", "-F", action="store_true", help=f"Keep reading the logs as they grow, across rotation (.log renamed to .lo_ and a new .log started), like tail -F: {what}.")
+    command.add_argument("--follow-interval", type=float, default=1.0, metavar="SECONDS", help="With --follow: seconds between looks at the files (default 1).")
+    command.add_argument("--follow-timeout", type=float, metavar="SECONDS", help="With --follow: stop after this many seconds (for scripts; default: until Ctrl-C).")
+    command.add_argument("--follow-idle", type=float, metavar="SECONDS", help="With --follow: stop when the logs have not changed for this many seconds.")
 
 
 def _chatter(command: argparse.ArgumentParser) -> None:

@@ -44,6 +44,11 @@ def diagnose(args: argparse.Namespace) -> None:
         if args.explain not in {rule.id for rule in rules}:
             fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
         tracer = Tracer(args.explain)
+    if args.follow:
+        from smslogdoc.cli.follow import follow_diagnose
+
+        level = SEVERITIES.index(args.min_severity)
+        follow_diagnose(args, rules, ReadOptions(zone=zone), start, end, lambda f: SEVERITIES.index(f.severity) >= level)
     paths = input_paths(args.paths)
     outcome = run(
         paths, rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores()

@@ -34,6 +34,18 @@ def parse(args: argparse.Namespace) -> None:
         fail(f"--format: unknown format {output!r}; choose table, jsonl or csv")
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
+    if args.follow:
+        from smslogdoc.cli.follow import follow_parse
+
+        def write(fresh: list[Event]) -> None:
+            if chosen is listing.EventFormat.jsonl:
+                listing.write_jsonl(fresh, sys.stdout)
+            elif chosen is listing.EventFormat.csv:
+                listing.write_csv(fresh, sys.stdout)
+            else:
+                listing.write_table(fresh, console(), show_path=True)
+
+        follow_parse(args, ReadOptions(zone=zone), write, start, end)
     paths = input_paths(args.paths)
     session = Session(paths)
     streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
