@@ -17,6 +17,7 @@ from pathlib import Path
 
 from smslogdoc import __version__
 from smslogdoc.cli.common import Exit
+from smslogdoc.cli.completion import SHELLS, completion
 from smslogdoc.cli.diagnose import diagnose
 from smslogdoc.cli.explain import explain_code
 from smslogdoc.cli.parse import parse
@@ -33,6 +34,8 @@ EPILOG = """examples:
 exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
 missing or unreadable, nothing to read, a bad option); 3 invalid rules"""
 _LEVELS = ("info", "warning", "error")
+COLOR_CHOICES = ("auto", "always", "never")
+COLOR_HELP = "Colour: auto (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it), always, or never."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         options = parser.parse_args(args)
     except SystemExit as error:  # argparse's own usage errors and --help
         return error.code if isinstance(error.code, int) else 2
+    from smslogdoc.report.terminal import set_color
+
+    set_color(getattr(options, "color", "auto"))
     try:
         options.command(options)
     except Exit as done:
@@ -65,11 +71,12 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smslogdoc", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"smslogdoc {__version__}", help="Print the version and exit.")
+    parser.add_argument("--color", choices=COLOR_CHOICES, default="auto", help=COLOR_HELP)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     read = _command(commands, "parse", parse)
     _paths(read)
-    read.add_argument("--format", "-f", help="table (default on a terminal), jsonl (default otherwise) or csv.")
+    read.add_argument("--format", "-f", help="text (default: a table, also when piped, e.g. to less; 'table' means the same), jsonl or csv (for tools).")
     read.add_argument("--merge", action="store_true", help="Interleave the records of all logs by time.")
     _times(read)
     _follow(read, "print each new record as it is written")
@@ -78,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     check = _command(commands, "diagnose", diagnose)
     _paths(check)
     _rule_sources(check)
-    check.add_argument("--format", "-f", default="text", help="text (default), json, jsonl or markdown.")
+    check.add_argument("--format", "-f", default="text", help="text (default), short (one line a finding), json, jsonl or markdown.")
     check.add_argument("--min-severity", default="info", metavar="LEVEL", help="Show only findings at or above: info (default), warning or error.")
     check.add_argument("--fail-on", default="warning", metavar="LEVEL", help="Exit 1 when a confirmed finding is at or above: info, warning (default), error, or none.")
     _times(check)
@@ -91,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     about = rules.add_subparsers(title="commands", metavar="COMMAND", required=True)
     listing = _command(about, "list", rules_list)
     _rule_sources(listing)
-    listing.add_argument("--format", "-f", default="text", help="text (default), json, or markdown (the coverage table).")
+    listing.add_argument("--format", "-f", default="text", help="text (default; piped, one line a rule, ids never cut), json, or markdown (the coverage table).")
     show = _command(about, "show", rules_show)
     show.add_argument("rule_id", metavar="RULE", help="The rule's id.")
     _rule_sources(show)
@@ -104,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
 
     code = _command(commands, "explain", explain_code)
     code.add_argument("codes", nargs="+", metavar="CODE", help="Error codes: 0x80070005, 80070005, -2147024891, 1317, 0x525 ...")
+
+    shell = _command(commands, "completion", completion)
+    shell.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or powershell.")
     return parser
 
 
@@ -117,6 +127,7 @@ def _command(
     text = summary or (run.__doc__ or "" if run is not None else "")
     command = commands.add_parser(name, help=text.split("\n\n")[0].replace("\n", " "), description=text, formatter_class=argparse.RawDescriptionHelpFormatter)
     command.set_defaults(command=run)
+    command.add_argument("--color", choices=COLOR_CHOICES, default=argparse.SUPPRESS, help=COLOR_HELP)
     return command
 
 

@@ -62,6 +62,12 @@ def diagnose(args: argparse.Namespace) -> None:
         out.print()
     write(outcome, shown, Output(out, quiet=args.quiet))
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+    if not args.quiet:
+        from smslogdoc.inputs.paths import unread_rotated
+
+        for named, part in unread_rotated(paths, outcome.logs):
+            console(stderr=True).print(f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
+                                       "a cause may be there: name it too, or the folder", markup=False)
     if args.verbose:
         console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)
     if not outcome.read_anything():

@@ -27,11 +27,11 @@ def parse(args: argparse.Namespace) -> None:
     from smslogdoc.report.terminal import console, prefer_utf8_output
 
     prefer_utf8_output()
-    output = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    output = args.format or "text"  # the table, on a terminal or piped (| less): machines ask for jsonl or csv
     try:
-        chosen = listing.EventFormat(output)
+        chosen = listing.EventFormat("table" if output == "text" else output)
     except ValueError:
-        fail(f"--format: unknown format {output!r}; choose table, jsonl or csv")
+        fail(f"--format: unknown format {output!r}; choose text, jsonl or csv")
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
     if args.follow:

@@ -19,7 +19,7 @@ def rules_list(args: argparse.Namespace) -> None:
 
     from rich.table import Table
 
-    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output
+    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output, visible
 
     prefer_utf8_output()
     rules = load_rules_or_exit(args.rules, args.no_builtin)
@@ -38,8 +38,15 @@ def rules_list(args: argparse.Namespace) -> None:
         return
     if args.format != "text":
         fail(f"--format: unknown format {args.format!r}; choose text, json or markdown")
+    if not sys.stdout.isatty():  # piped (| grep, | less): one line a rule, nothing wrapped or cut
+        width = max((len(rule.id) for rule in rules), default=4)
+        for rule in rules:
+            applies = ", ".join(rule.applies_to) or "every log"
+            sys.stdout.write(visible(f"{rule.id:<{width}}  {rule.severity:<7}  {applies}  {rule.title}") + "\n")
+        return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Rule", "Severity", "Applies to", "Title"):
+    table.add_column("Rule", no_wrap=True)  # an id is never wrapped or cut: it is typed and grepped
+    for column in ("Severity", "Applies to", "Title"):
         table.add_column(column, overflow="fold")
     for rule in rules:
         table.add_row(log_text(rule.id), rule.severity, log_text(", ".join(rule.applies_to) or "every log"), log_text(rule.title))

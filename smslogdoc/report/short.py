@@ -42,3 +42,15 @@ def write_short_report(outcome: Outcome, findings: list[Finding], console: Conso
     write_short(findings, console)
     if with_summary:
         console.print(Text(summary(outcome, findings), style="bold"), soft_wrap=True)
+
+
+def write_quiet_text(outcome: Outcome, findings: list[Finding], console: Console) -> None:
+    """`--format text -q`: failures in full, a confirmed info finding (nothing
+    failed: a success that asks for a restart, say) in one line."""
+    from smslogdoc.report.text import write_text
+
+    for finding in findings:
+        if finding.severity == "info" and finding.status == CONFIRMED:
+            console.print(short_line(finding), soft_wrap=True)
+        else:
+            write_text(outcome, [finding], console, with_summary=False)

@@ -142,9 +142,15 @@ def _evidence_lines(item: Evidence, log: str) -> list[Text]:
     for line in text_lines[:EVIDENCE_LINES]:
         lines.append(log_text(f"      {line}", style))
     if len(text_lines) > EVIDENCE_LINES:
-        lines.append(Text(f"      ... {len(text_lines) - EVIDENCE_LINES} more line(s); the JSON output has them all", style="dim"))
+        hidden = len(text_lines) - EVIDENCE_LINES
+        lines.append(Text(f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(visible(item.path))} (line {item.line})", style="dim"))
     lines += [log_text(f"      = {code}", "magenta") for code in item.codes]
     return lines
+
+
+def _quoted(path: str) -> str:
+    """A path as typed in a shell: quoted when it holds spaces or shell characters."""
+    return path if path and all(ch.isalnum() or ch in "/\\._-:~+" for ch in path) else f'"{path}"'
 
 
 def human_time(when: datetime) -> str:

@@ -26,7 +26,8 @@ class Output:
 Writer = Callable[[Outcome, list[Finding], Output], None]
 
 WRITERS: dict[str, Writer] = {
-    "text": lambda outcome, shown, out: text.write_text(outcome, shown, out.console, with_summary=not out.quiet),
+    "text": lambda outcome, shown, out: (short.write_quiet_text(outcome, shown, out.console) if out.quiet
+                                         else text.write_text(outcome, shown, out.console)),
     "short": lambda outcome, shown, out: short.write_short_report(outcome, shown, out.console, with_summary=not out.quiet),
     "json": lambda outcome, shown, out: jsondoc.write_json(outcome, shown, sys.stdout),
     "jsonl": lambda outcome, shown, out: jsondoc.write_jsonl(shown, sys.stdout),
