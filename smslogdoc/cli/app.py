@@ -105,8 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = _command(about, "validate", rules_validate)
     validate.add_argument("paths", nargs="*", metavar="PATH", help="Rule files or folders to check (default: the bundled rules).")
     tested = _command(about, "test", rules_test)
-    tested.add_argument("rule_ids", nargs="*", metavar="RULE", help="Rules to test (default: all loaded).")
+    tested.add_argument("rule_ids", nargs="*", metavar="RULE", help="Rules to test (default: those of --rules, else all loaded).")
     _rule_sources(tested)
+    tested.add_argument("--all", action="store_true", help="With --rules: test the bundled rules too.")
     _command(about, "kinds", rules_kinds)
 
     code = _command(commands, "explain", explain_code)
@@ -124,11 +125,20 @@ def _command(
     summary: str | None = None,
 ) -> argparse.ArgumentParser:
     """A subcommand whose help is its function's docstring."""
-    text = summary or (run.__doc__ or "" if run is not None else "")
+    text = help_text(summary or (run.__doc__ or "" if run is not None else ""))
     command = commands.add_parser(name, help=text.split("\n\n")[0].replace("\n", " "), description=text, formatter_class=argparse.RawDescriptionHelpFormatter)
     command.set_defaults(command=run)
     command.add_argument("--color", choices=COLOR_CHOICES, default=argparse.SUPPRESS, help=COLOR_HELP)
     return command
+
+
+def help_text(docstring: str, width: int = 78) -> str:
+    """A docstring as help: its indentation removed, each paragraph wrapped to `width`."""
+    import inspect
+    import textwrap
+
+    paragraphs = inspect.cleandoc(docstring).split("\n\n")
+    return "\n\n".join(textwrap.fill(" ".join(paragraph.split()), width) for paragraph in paragraphs)
 
 
 def _paths(command: argparse.ArgumentParser) -> None:

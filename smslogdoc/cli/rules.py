@@ -85,13 +85,21 @@ def rules_validate(args: argparse.Namespace) -> None:
 
 def rules_test(args: argparse.Namespace) -> None:
     """Run each rule on its own example logs: it must fire where it says, citing
-    the lines it lists, and stay silent on the healthy or near-miss ones."""
+    the lines it lists, and stay silent on the healthy or near-miss ones.
+
+    With --rules DIR, only the rules in DIR are tested (add --all for the
+    bundled ones too)."""
     from rich.text import Text
 
     from smslogdoc.report.terminal import console, log_text
     from smslogdoc.rules.examples import check_examples
 
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    if args.rules and not args.rule_ids and not args.all and not args.no_builtin:
+        from smslogdoc.rules.load import load_rules
+
+        yours = {rule.id for rule in load_rules(args.rules, builtin=False, check_builtin=False)[0]}
+        rules = [rule for rule in rules if rule.id in yours]  # the rules you are writing, not the bundled ones
     if args.rule_ids:
         unknown = sorted(set(args.rule_ids) - {rule.id for rule in rules})
         if unknown:
