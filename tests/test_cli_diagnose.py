@@ -166,7 +166,7 @@ def test_explain_shows_a_veto(tmp_path: Path) -> None:
         '<![LOG[Failed to access source file (\\\\fs01\\x$\\ccmsetup.cab). Waiting for retry...]LOG]!><time="09:03:52.240+240" date="08-22-2023" component="ccmsetup" context="" type="3" thread="884" file="c.cpp:3">\n'
     )
     result = invoke("diagnose", str(log), "--explain", "ccmsetup-service-cannot-access-source")
-    assert "matched (line 2, 3) but did not count: noservice came first (line 1)" in result.stdout
+    assert "matched (lines 2 and 3) but did not count: noservice came first (line 1)" in result.stdout
 
 
 def test_rules_list_validate_test_and_kinds() -> None:

@@ -14,6 +14,7 @@ from rich.text import Text
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
 from smslogdoc.report.terminal import log_text, visible
+from smslogdoc.report.wording import count, severity_count
 
 EVIDENCE_LINES = 8
 """Lines of one evidence record shown in text output."""
@@ -27,7 +28,7 @@ def summary(outcome: Outcome, findings: list[Finding]) -> str:
     """One line: how many findings of each severity, logs read and skipped."""
     confirmed = [f for f in findings if f.status == CONFIRMED]
     counts = Counter(f.severity for f in confirmed)
-    parts = [f"{counts[level]} {level}{'s' if counts[level] != 1 else ''}" for level in ("error", "warning", "info") if counts[level]]
+    parts = [severity_count(counts[level], level) for level in ("error", "warning", "info") if counts[level]]  # "20 info findings"
     inconclusive = len(findings) - len(confirmed)
     head = f"{len(confirmed)} finding{'s' if len(confirmed) != 1 else ''}"
     if parts:
@@ -58,13 +59,8 @@ def hidden_note(decided: list[Finding], shown: list[Finding], fail_on: str, min_
     if not hidden:
         return ""
     levels = Counter(f.severity for f in hidden)
-    counted = ", ".join(_count(levels[level], f"{level} finding") for level in ("error", "warning", "info") if levels[level])
+    counted = ", ".join(count(levels[level], f"{level} finding") for level in ("error", "warning", "info") if levels[level])
     return f"exit 1: {counted} at or above --fail-on {fail_on}, not shown (--min-severity {min_severity})"
-
-
-def _count(number: int, noun: str) -> str:
-    """`1 error`, `20 info findings`: a count and its noun in English."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def write_text(outcome: Outcome, findings: list[Finding], console: Console, *, with_summary: bool = True) -> None:
