@@ -104,3 +104,20 @@ def test_a_named_log_is_followed_with_its_rotated_part(tmp_path: Path) -> None:
 def test_follow_needs_named_paths() -> None:
     result = run(["diagnose", "--follow"], input="x\n")
     assert result.exit_code == 2 and "--follow" in result.stderr
+
+
+def test_parse_follow_csv_writes_one_header(tmp_path: Path) -> None:
+    lines = _lines()
+    log = tmp_path / "ccmsetup.log"
+    log.write_bytes(b"".join(lines[:10]))
+
+    def append() -> None:
+        with log.open("ab") as out:
+            out.write(b"".join(lines[10:20]))
+
+    writer = _later(append, 0.4)
+    result = run(["parse", "--follow", "--follow-interval", "0.1", "--follow-idle", "1", "-f", "csv", str(log)])
+    writer.join()
+    rows = result.stdout.splitlines()
+    assert rows[0].startswith("path,line,") and sum(row.startswith("path,line,") for row in rows) == 1
+    assert len(rows) == 21

@@ -142,7 +142,8 @@ def help_text(docstring: str, width: int = 78) -> str:
 
 
 def _paths(command: argparse.ArgumentParser) -> None:
-    command.add_argument("paths", nargs="*", metavar="PATH", help="Log files or folders (walked recursively); '-' reads standard input.")
+    command.add_argument("paths", nargs="*", metavar="PATH", help="Log files or folders (walked recursively); '-' reads standard input. Pipes, FIFOs and <(...) are read as streams; "
+                         "a FIFO nobody writes to is given up after SMSLOGDOC_FIFO_WAIT seconds (default 10). A path named here that is missing or unreadable makes the exit code 2.")
 
 
 def _times(command: argparse.ArgumentParser) -> None:

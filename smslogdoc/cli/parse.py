@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterator
 from itertools import chain
@@ -37,11 +38,16 @@ def parse(args: argparse.Namespace) -> None:
     if args.follow:
         from smslogdoc.cli.follow import follow_parse
 
+        header_written: list[bool] = []
+
         def write(fresh: list[Event]) -> None:
             if chosen is listing.EventFormat.jsonl:
                 listing.write_jsonl(fresh, sys.stdout)
             elif chosen is listing.EventFormat.csv:
-                listing.write_csv(fresh, sys.stdout)
+                rows = io.StringIO()
+                listing.write_csv(fresh, rows)
+                sys.stdout.write(rows.getvalue() if not header_written else rows.getvalue().split("\n", 1)[1])
+                header_written.append(True)  # one header row, however many batches follow
             else:
                 listing.write_table(fresh, console(), show_path=True)
 
