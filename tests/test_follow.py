@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from smslogdoc.inputs.follow import FollowOptions, changes, with_rotated
 from tests.conftest import SAMPLES
 from tests.conftest import invoke as run
@@ -121,3 +123,34 @@ def test_parse_follow_csv_writes_one_header(tmp_path: Path) -> None:
     rows = result.stdout.splitlines()
     assert rows[0].startswith("path,line,") and sum(row.startswith("path,line,") for row in rows) == 1
     assert len(rows) == 21
+
+
+def test_a_finding_is_printed_as_soon_as_it_is_confirmed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from smslogdoc.cli import main
+
+    lines = _lines()
+    log = tmp_path / "ccmsetup.log"
+    log.write_bytes(b"".join(lines[:70]))
+    written: list[tuple[float, str]] = []
+
+    class Timed(io.StringIO):
+        def write(self, text: str) -> int:
+            written.append((time.monotonic(), text))
+            return len(text)
+
+    def append() -> None:
+        with log.open("ab") as out:
+            out.write(b"".join(lines[70:]))
+
+    monkeypatch.setattr(sys, "stdout", Timed())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    started = time.monotonic()
+    writer = _later(append, 0.3)
+    code = main(["diagnose", "--follow", "--follow-interval", "0.1", "--follow-timeout", "4", "-f", "jsonl", str(log)])
+    writer.join()
+    assert code == 1
+    (when,) = [when for when, text in written if RULE in text]
+    assert when - started < 2.5  # long before following ends, at 4 s
