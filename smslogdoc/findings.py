@@ -8,6 +8,7 @@ evidence records with the error codes they mention decoded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -85,6 +86,25 @@ class Finding:
             self.rule.id,
             self.log,
         )
+
+
+PROGRAM_NAMES = frozenset({"ccmsetup", "ccmexec", "execmgr", "smsapm32", "msiexec", "wusa", "cmtrace", "smsls", "clisvc"})
+"""Names written in lower case that a sentence may start with (`ccmsetup ran ...`)."""
+_FIRST_WORD = re.compile(r"[A-Za-z][\w$-]*(?:\.\w+)?")
+
+
+def sentence_start(text: str) -> str:
+    """`text` starting with a capital, as a sentence does, unless its first word
+    is a program or file name written in lower case (`ccmsetup`, `client.msi`,
+    `execmgr.log:`), which keeps its spelling."""
+    stripped = text.lstrip()
+    word = _FIRST_WORD.match(stripped)
+    if word is None or not stripped[0].islower():
+        return text
+    if "." in word.group() or word.group().lower() in PROGRAM_NAMES:
+        return text
+    lead = len(text) - len(stripped)
+    return text[:lead] + stripped[0].upper() + stripped[1:]
 
 
 def raised(confidence: str) -> str:

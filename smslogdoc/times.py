@@ -316,10 +316,12 @@ def parse_zone(text: str) -> tzinfo:
         return UTC
     fixed = _FIXED_OFFSET.match(name)
     if fixed:
-        minutes = int(fixed[2]) * 60 + int(fixed[3] or 0)
+        hours, extra = int(fixed[2]), int(fixed[3] or 0)
+        if hours > 23 or extra > 59:
+            raise ValueError(f"offset {text!r} is out of range: UTC offsets run from -23:59 to +23:59 (e.g. +01:00, -05:00)")
+        minutes = hours * 60 + extra
         fixed_zone = offset_zone(-minutes if fixed[1] == "-" else minutes)
-        if fixed_zone is None:
-            raise ValueError(f"{text!r} is not an offset a zone can have (from -23:59 to +23:59)")
+        assert fixed_zone is not None  # in range, as checked
         return fixed_zone
     try:
         return ZoneInfo(name)

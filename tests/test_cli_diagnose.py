@@ -127,8 +127,8 @@ def test_a_broken_rule_stops_diagnose_with_exit_3_and_every_error(tmp_path: Path
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"smslogdoc: {rules / 'my-disk-full.yaml'}:6: rule my-disk-full: events.full.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive",
-        f"smslogdoc: {rules / 'my-disk-full.yaml'}:7: rule my-disk-full: condition: undefined event 'fulll'; events defined: full",
+        f"smslogdoc: {rules / 'my-disk-full.yaml'}:6: rule my-disk-full: events.full.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive; did you mean 'message'?",
+        f"smslogdoc: {rules / 'my-disk-full.yaml'}:7: rule my-disk-full: condition: undefined event 'fulll'; events defined: full; did you mean 'full'?",
         "smslogdoc: 2 rule error(s); nothing was diagnosed",
     ]
 
@@ -170,7 +170,7 @@ def test_explain_shows_a_veto(tmp_path: Path) -> None:
         '<![LOG[Failed to access source file (\\\\fs01\\x$\\ccmsetup.cab). Waiting for retry...]LOG]!><time="09:03:52.240+240" date="08-22-2023" component="ccmsetup" context="" type="3" thread="884" file="c.cpp:3">\n'
     )
     result = invoke("diagnose", str(log), "--explain", "ccmsetup-service-cannot-access-source")
-    assert "matched (line 2, 3) but did not count: noservice came first (line 1)" in result.stdout
+    assert "matched (lines 2 and 3) but did not count: noservice came first (line 1)" in result.stdout
 
 
 def test_rules_list_validate_test_and_kinds() -> None:

@@ -69,11 +69,12 @@ def test_one_bad_input_does_not_stop_the_others(tmp_path: Path) -> None:
     binary = tmp_path / "bin.log"
     binary.write_bytes(b"MZ\x00\x00" + bytes(range(256)) * 8)
     result = invoke(["parse", str(tmp_path / "missing.log"), str(binary), str(good), "-f", "jsonl"])
-    assert result.exit_code == 0
+    assert result.exit_code == 2  # a named path is missing: read the rest, then exit 2
     assert [json.loads(line)["message"] for line in result.stdout.splitlines()] == ["fine"]
     assert result.stderr.splitlines() == [
         f"smslogdoc: {tmp_path / 'missing.log'}: no such file or directory",
         f"smslogdoc: {binary}: binary file, not a log",
+        f"smslogdoc: exit 2: 1 path(s) named on the command line could not be read: {tmp_path / 'missing.log'}",
     ]
 
 

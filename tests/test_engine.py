@@ -51,7 +51,7 @@ def test_single_event_captures_fill_the_texts(tmp_path: Path) -> None:
     r = rule(BASE + "condition: b\n")
     outcome = run(tmp_path, [r], x__log=cm("beta 42", "10:00:00"))
     (finding,) = outcome.findings
-    assert finding.diagnosis == "found 42"
+    assert finding.diagnosis == "Found 42"  # rendered as a sentence
     assert finding.captures == {"code": "42"}
     assert [e.line for e in finding.evidence] == [1]
 
@@ -166,7 +166,7 @@ def test_ccmsetup_runs_own_their_threads(tmp_path: Path) -> None:
     """)
     (finding,) = run(tmp_path, [r], ccmsetup__log=CCMSETUP_RUNS).findings
     assert finding.status == "confirmed"  # the run ended, so the absence is certain
-    assert finding.diagnosis == "failed in run 2, process 3324"
+    assert finding.diagnosis == "Failed in run 2, process 3324"
 
 
 def test_execmgr_lines_without_a_program_join_the_next_line_of_their_thread(tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_execmgr_lines_without_a_program_join_the_next_line_of_their_thread(tmp_
         + cm("Script for Package:PS1P, Program: First failed with exit code 5", "10:00:07", 21, "execmgr")
     )
     (finding,) = run(tmp_path, [r], execmgr__log=log).findings
-    assert finding.diagnosis == "program First (package PS1P) \\\\fs01\\Apps$"
+    assert finding.diagnosis == "Program First (package PS1P) \\\\fs01\\Apps$"
     assert [e.line for e in finding.evidence] == [1, 7]
 
 
@@ -398,7 +398,7 @@ def test_a_reused_thread_id_joins_the_run_current_when_it_reappears(tmp_path: Pa
         + cm("CcmSetup failed with error code 0x80004005", "12:00:01", 3912)
     )
     (finding,) = run(tmp_path, [r], ccmsetup__log=log).findings
-    assert finding.diagnosis == "failed in run 3, process 1200"
+    assert finding.diagnosis == "Failed in run 3, process 1200"
 
 
 def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

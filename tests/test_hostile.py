@@ -128,7 +128,7 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(Path, "open", refuse)
     code, document, _ = diagnose_json(good, locked)
-    assert code == 1 and document["findings"]
+    assert code == 2 and document["findings"]  # the rest is diagnosed; a named file unreadable is exit 2
     assert all_problems(document) == [f"{locked}: cannot open: Permission denied"]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from smslogdoc import __version__
 from smslogdoc.cli.common import Exit
+from smslogdoc.cli.completion import SHELLS, completion
 from smslogdoc.cli.diagnose import diagnose
 from smslogdoc.cli.explain import explain_code
 from smslogdoc.cli.parse import parse
@@ -30,8 +31,11 @@ EPILOG = """examples:
   smslogdoc parse ccmsetup.log                     the records as smslogdoc reads them
   smslogdoc explain 0x80070005                     what an error code means
 
-exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage; 3 invalid rules"""
+exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
+missing or unreadable, nothing to read, a bad option); 3 invalid rules"""
 _LEVELS = ("info", "warning", "error")
+COLOR_CHOICES = ("auto", "always", "never")
+COLOR_HELP = "Colour: auto (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it), always, or never."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         options = parser.parse_args(args)
     except SystemExit as error:  # argparse's own usage errors and --help
         return error.code if isinstance(error.code, int) else 2
+    from smslogdoc.report.terminal import set_color
+
+    set_color(getattr(options, "color", "auto"))
     try:
         options.command(options)
     except Exit as done:
@@ -64,19 +71,21 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smslogdoc", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"smslogdoc {__version__}", help="Print the version and exit.")
+    parser.add_argument("--color", choices=COLOR_CHOICES, default="auto", help=COLOR_HELP)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     read = _command(commands, "parse", parse)
     _paths(read)
-    read.add_argument("--format", "-f", help="table (default on a terminal), jsonl (default otherwise) or csv.")
+    read.add_argument("--format", "-f", help="text (default: a table, also when piped, e.g. to less; 'table' means the same), jsonl or csv (for tools).")
     read.add_argument("--merge", action="store_true", help="Interleave the records of all logs by time.")
     _times(read)
+    _follow(read, "print each new record as it is written")
     _chatter(read)
 
     check = _command(commands, "diagnose", diagnose)
     _paths(check)
     _rule_sources(check)
-    check.add_argument("--format", "-f", default="text", help="text (default), json, jsonl, markdown, or html (one self-contained file for a ticket).")
+    check.add_argument("--format", "-f", default="text", help="text (default), short (one line a finding), json, jsonl, markdown, or html (one self-contained file for a ticket).")
     check.add_argument("--redact", action="store_true", help="Replace host, user and domain names, IP and e-mail addresses and SIDs by stable pseudonyms (HOST-1, USER-2 ...), in every format, so the report can be posted publicly.")
     check.add_argument("--min-severity", default="info", metavar="LEVEL", help="Show only findings at or above: info (default), warning or error.")
     check.add_argument("--fail-on", default="warning", metavar="LEVEL", help="Exit 1 when a confirmed finding is at or above: info, warning (default), error, or none.")
@@ -88,25 +97,30 @@ def _parser() -> argparse.ArgumentParser:
     _times(check)
     check.add_argument("--explain", metavar="RULE", help="Show, step by step, what rule RULE matched and what was missing.")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.")
+    _follow(check, "print each finding as soon as it is confirmed (an inconclusive one when it resolves); Ctrl-C ends with the summary")
     _chatter(check)
 
     rules = _command(commands, "rules", None, "List, show, validate and test rules.")
     about = rules.add_subparsers(title="commands", metavar="COMMAND", required=True)
     listing = _command(about, "list", rules_list)
     _rule_sources(listing)
-    listing.add_argument("--format", "-f", default="text", help="text (default), json, or markdown (the coverage table).")
+    listing.add_argument("--format", "-f", default="text", help="text (default; piped, one line a rule, ids never cut), json, or markdown (the coverage table).")
     show = _command(about, "show", rules_show)
     show.add_argument("rule_id", metavar="RULE", help="The rule's id.")
     _rule_sources(show)
     validate = _command(about, "validate", rules_validate)
     validate.add_argument("paths", nargs="*", metavar="PATH", help="Rule files or folders to check (default: the bundled rules).")
     tested = _command(about, "test", rules_test)
-    tested.add_argument("rule_ids", nargs="*", metavar="RULE", help="Rules to test (default: all loaded).")
+    tested.add_argument("rule_ids", nargs="*", metavar="RULE", help="Rules to test (default: those of --rules, else all loaded).")
     _rule_sources(tested)
+    tested.add_argument("--all", action="store_true", help="With --rules: test the bundled rules too.")
     _command(about, "kinds", rules_kinds)
 
     code = _command(commands, "explain", explain_code)
     code.add_argument("codes", nargs="+", metavar="CODE", help="Error codes: 0x80070005, 80070005, -2147024891, 1317, 0x525 ...")
+
+    shell = _command(commands, "completion", completion)
+    shell.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or powershell.")
     return parser
 
 
@@ -117,20 +131,39 @@ def _command(
     summary: str | None = None,
 ) -> argparse.ArgumentParser:
     """A subcommand whose help is its function's docstring."""
-    text = summary or (run.__doc__ or "" if run is not None else "")
+    text = help_text(summary or (run.__doc__ or "" if run is not None else ""))
     command = commands.add_parser(name, help=text.split("\n\n")[0].replace("\n", " "), description=text, formatter_class=argparse.RawDescriptionHelpFormatter)
     command.set_defaults(command=run)
+    command.add_argument("--color", choices=COLOR_CHOICES, default=argparse.SUPPRESS, help=COLOR_HELP)
     return command
 
 
+def help_text(docstring: str, width: int = 78) -> str:
+    """A docstring as help: its indentation removed, each paragraph wrapped to `width`."""
+    import inspect
+    import textwrap
+
+    paragraphs = inspect.cleandoc(docstring).split("\n\n")
+    return "\n\n".join(textwrap.fill(" ".join(paragraph.split()), width) for paragraph in paragraphs)
+
+
 def _paths(command: argparse.ArgumentParser) -> None:
-    command.add_argument("paths", nargs="*", metavar="PATH", help="Log files or folders (walked recursively); '-' reads standard input.")
+    command.add_argument("paths", nargs="*", metavar="PATH", help="Log files or folders (walked recursively); '-' reads standard input. Pipes, FIFOs and <(...) are read as streams; "
+                         "a FIFO nobody writes to is given up after SMSLOGDOC_FIFO_WAIT seconds (default 10). A path named here that is missing or unreadable makes the exit code 2.")
 
 
 def _times(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--since", help="Only records at or after this time (log-local unless an offset is given).")
-    command.add_argument("--until", help="Only records at or before this time.")
-    command.add_argument("--tz", help="Zone for times the log writes without one (IANA, Windows name, or +HH:MM).")
+    command.add_argument("--since", metavar="T", help="Only records at or after T: how long ago (2h, 30m, 3d, '2 hours ago'; write --since=-2h with '='), "
+                         "or a date and time (2021-07-14, '2021-07-14 08:00', 2021-07-14T08:00+02:00, '14 Jul 2021 8am'), log-local unless an offset is given.")
+    command.add_argument("--until", metavar="T", help="Only records at or before T (the same forms); --since must not be after it.")
+    command.add_argument("--tz", help="Zone for times the log writes without one (IANA, Windows name, or +HH:MM from -23:59 to +23:59).")
+
+
+def _follow(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--follow", "-F", action="store_true", help=f"Keep reading the logs as they grow, across rotation (.log renamed to .lo_ and a new .log started), like tail -F: {what}.")
+    command.add_argument("--follow-interval", type=float, default=1.0, metavar="SECONDS", help="With --follow: seconds between looks at the files (default 1).")
+    command.add_argument("--follow-timeout", type=float, metavar="SECONDS", help="With --follow: stop after this many seconds (for scripts; default: until Ctrl-C).")
+    command.add_argument("--follow-idle", type=float, metavar="SECONDS", help="With --follow: stop when the logs have not changed for this many seconds.")
 
 
 def _chatter(command: argparse.ArgumentParser) -> None:

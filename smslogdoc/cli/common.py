@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from smslogdoc.diagnose import Outcome
+    from smslogdoc.inputs.paths import LogInput
+    from smslogdoc.model import Problem
     from smslogdoc.rules.model import Rule
 
 
@@ -35,11 +37,53 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def input_paths(paths: list[str]) -> list[str]:
+    """The paths to read: those named, else standard input when something is
+    piped in. No path and a terminal or empty standard input (cron, a Task
+    Scheduler job, `< /dev/null`) is "nothing to read", exit 2."""
     if paths:
         return paths
-    if sys.stdin is not None and not sys.stdin.isatty():
+    if sys.stdin is not None and not sys.stdin.isatty() and not _stdin_empty():
         return ["-"]
-    fail("no logs given: name log files or folders, or pipe a log in (see --help)")
+    fail("nothing to read: name log files or folders, or pipe a log in (see --help)")
+
+
+def _stdin_empty() -> bool:
+    """Whether standard input ends before its first byte (looked at without consuming it)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        return False
+    try:
+        peek = getattr(buffer, "peek", None)
+        if peek is not None:
+            return not peek(1)
+        if buffer.seekable():
+            where = buffer.tell()
+            empty = not buffer.read(1)
+            buffer.seek(where)
+            return empty
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Problem]) -> list[str]:
+    """The paths named on the command line that do not exist or could not be
+    read (problems met inside a folder walk are not among them): any makes
+    the run exit 2, after the rest is diagnosed and printed."""
+    named = {path for path in paths if path != "-"}
+    bad = {problem.path for problem in problems if problem.path in named and problem.message != "folder holds no files to read"}
+    for log in logs:
+        for part, report in zip(log.parts, log.reports, strict=False):
+            if part.display in named and report.skipped and any(p.message.startswith("cannot ") for p in report.problems):
+                bad.add(part.display)
+    return [path for path in paths if path in bad]
+
+
+def exit_for_unreadable(paths: list[str], logs: list[LogInput], problems: list[Problem]) -> None:
+    """Exit 2, saying why, when a path named on the command line could not be read."""
+    bad = unreadable_named(paths, logs, problems)
+    if bad:
+        fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(bad)}")
 
 
 def zone_option(text: str | None) -> tzinfo | None:
@@ -64,6 +108,17 @@ def time_option(option: str, text: str | None, zone: tzinfo | None) -> datetime 
         fail(f"{option}: {error}")
 
 
+def time_window(since: str | None, until: str | None, zone: tzinfo | None) -> tuple[datetime | None, datetime | None]:
+    """`--since` and `--until` read; exit 2 when one cannot be read or `--since` is after `--until`."""
+    start, end = time_option("--since", since, zone), time_option("--until", until, zone)
+    if start is not None and end is not None:
+        from smslogdoc.read.timeline import at_or_after
+
+        if not at_or_after(end, start):
+            fail(f"--since {since} is after --until {until}: nothing could be in that window")
+    return start, end
+
+
 def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rule]:
     """Load the rules, or list every rule error and exit 3."""
     from smslogdoc.report.terminal import console
@@ -86,7 +141,6 @@ class Session:
 
     def __init__(self, paths: list[str]) -> None:
         from smslogdoc.inputs.paths import collect
-        from smslogdoc.model import Problem
 
         self.problems: list[Problem] = []
         self.logs = collect(paths, self.problems)

@@ -8,10 +8,11 @@ from pathlib import Path
 from smslogdoc.cli.common import (
     Exit,
     Session,
+    exit_for_unreadable,
     fail,
     input_paths,
     load_rules_or_exit,
-    time_option,
+    time_window,
     zone_option,
 )
 from smslogdoc.engine.unexplained import LEVELS
@@ -40,15 +41,21 @@ def diagnose(args: argparse.Namespace) -> None:
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     zone = zone_option(args.tz)
-    start, end = time_option("--since", args.since, zone), time_option("--until", args.until, zone)
+    start, end = time_window(args.since, args.until, zone)
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     tracer = None
     if args.explain is not None:
         if args.explain not in {rule.id for rule in rules}:
             fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
         tracer = Tracer(args.explain)
+    if args.follow:
+        from smslogdoc.cli.follow import follow_diagnose
+
+        level = SEVERITIES.index(args.min_severity)
+        follow_diagnose(args, rules, ReadOptions(zone=zone), start, end, lambda f: SEVERITIES.index(f.severity) >= level)
+    paths = input_paths(args.paths)
     outcome = run(
-        input_paths(args.paths), rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores(),
+        paths, rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores(),
         unexplained=args.unexplained,
     )
     shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
@@ -57,8 +64,8 @@ def diagnose(args: argparse.Namespace) -> None:
         from smslogdoc.report.redaction import redact_outcome
 
         # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
-        named = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
-        outcome, shown = redact_outcome(outcome, shown, hosts=[name for name in named if name.casefold() not in GENERIC_FOLDERS])
+        folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
+        outcome, shown = redact_outcome(outcome, shown, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS])
     out = console()
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
@@ -67,12 +74,23 @@ def diagnose(args: argparse.Namespace) -> None:
         out.print()
     write(outcome, shown, Output(out, quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained))
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+    if not args.quiet:
+        from smslogdoc.inputs.paths import unread_rotated
+
+        for named, part in unread_rotated(paths, outcome.logs):
+            console(stderr=True).print(f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
+                                       "a cause may be there: name it too, or the folder", markup=False)
     if args.verbose:
         console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)
     if not outcome.read_anything():
         raise Exit(2)
-    if args.fail_on != "none" and any(
-        f.status == "confirmed" and SEVERITIES.index(f.severity) >= SEVERITIES.index(args.fail_on) for f in outcome.findings
-    ):
-        raise Exit(1)
-    raise Exit(0)
+    exit_for_unreadable(paths, outcome.logs, outcome.problems)
+    if args.fail_on == "none":
+        raise Exit(0)
+    from smslogdoc.report.text import failing, hidden_note
+
+    decided = failing(outcome.findings, args.fail_on)
+    note = hidden_note(decided, shown, args.fail_on, args.min_severity)
+    if note:
+        (out if args.format == "text" and not args.quiet else console(stderr=True)).print(note, markup=False, soft_wrap=True)
+    raise Exit(1 if decided else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterator
 from itertools import chain
@@ -10,9 +11,10 @@ from itertools import chain
 from smslogdoc.cli.common import (
     Exit,
     Session,
+    exit_for_unreadable,
     fail,
     input_paths,
-    time_option,
+    time_window,
     zone_option,
 )
 
@@ -26,14 +28,32 @@ def parse(args: argparse.Namespace) -> None:
     from smslogdoc.report.terminal import console, prefer_utf8_output
 
     prefer_utf8_output()
-    output = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    output = args.format or "text"  # the table, on a terminal or piped (| less): machines ask for jsonl or csv
     try:
-        chosen = listing.EventFormat(output)
+        chosen = listing.EventFormat("table" if output == "text" else output)
     except ValueError:
-        fail(f"--format: unknown format {output!r}; choose table, jsonl or csv")
+        fail(f"--format: unknown format {output!r}; choose text, jsonl or csv")
     zone = zone_option(args.tz)
-    start, end = time_option("--since", args.since, zone), time_option("--until", args.until, zone)
-    session = Session(input_paths(args.paths))
+    start, end = time_window(args.since, args.until, zone)
+    if args.follow:
+        from smslogdoc.cli.follow import follow_parse
+
+        header_written: list[bool] = []
+
+        def write(fresh: list[Event]) -> None:
+            if chosen is listing.EventFormat.jsonl:
+                listing.write_jsonl(fresh, sys.stdout)
+            elif chosen is listing.EventFormat.csv:
+                rows = io.StringIO()
+                listing.write_csv(fresh, rows)
+                sys.stdout.write(rows.getvalue() if not header_written else rows.getvalue().split("\n", 1)[1])
+                header_written.append(True)  # one header row, however many batches follow
+            else:
+                listing.write_table(fresh, console(), show_path=True)
+
+        follow_parse(args, ReadOptions(zone=zone), write, start, end)
+    paths = input_paths(args.paths)
+    session = Session(paths)
     streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
     events: Iterator[Event] = timeline.merge(streams) if args.merge else chain.from_iterable(streams)
     events = timeline.within(events, start, end)
@@ -44,4 +64,7 @@ def parse(args: argparse.Namespace) -> None:
     else:
         listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge)
     session.report(quiet=args.quiet, verbose=args.verbose)
-    raise Exit(0 if session.read_anything() else 2)
+    if not session.read_anything():
+        raise Exit(2)
+    exit_for_unreadable(paths, session.logs, session.problems)
+    raise Exit(0)

@@ -19,7 +19,7 @@ def rules_list(args: argparse.Namespace) -> None:
 
     from rich.table import Table
 
-    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output
+    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output, visible
 
     prefer_utf8_output()
     rules = load_rules_or_exit(args.rules, args.no_builtin)
@@ -38,8 +38,15 @@ def rules_list(args: argparse.Namespace) -> None:
         return
     if args.format != "text":
         fail(f"--format: unknown format {args.format!r}; choose text, json or markdown")
+    if not sys.stdout.isatty():  # piped (| grep, | less): one line a rule, nothing wrapped or cut
+        width = max((len(rule.id) for rule in rules), default=4)
+        for rule in rules:
+            applies = ", ".join(rule.applies_to) or "every log"
+            sys.stdout.write(visible(f"{rule.id:<{width}}  {rule.severity:<7}  {applies}  {rule.title}") + "\n")
+        return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Rule", "Severity", "Applies to", "Title"):
+    table.add_column("Rule", no_wrap=True)  # an id is never wrapped or cut: it is typed and grepped
+    for column in ("Severity", "Applies to", "Title"):
         table.add_column(column, overflow="fold")
     for rule in rules:
         table.add_row(log_text(rule.id), rule.severity, log_text(", ".join(rule.applies_to) or "every log"), log_text(rule.title))
@@ -78,13 +85,21 @@ def rules_validate(args: argparse.Namespace) -> None:
 
 def rules_test(args: argparse.Namespace) -> None:
     """Run each rule on its own example logs: it must fire where it says, citing
-    the lines it lists, and stay silent on the healthy or near-miss ones."""
+    the lines it lists, and stay silent on the healthy or near-miss ones.
+
+    With --rules DIR, only the rules in DIR are tested (add --all for the
+    bundled ones too)."""
     from rich.text import Text
 
     from smslogdoc.report.terminal import console, log_text
     from smslogdoc.rules.examples import check_examples
 
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    if args.rules and not args.rule_ids and not args.all and not args.no_builtin:
+        from smslogdoc.rules.load import load_rules
+
+        yours = {rule.id for rule in load_rules(args.rules, builtin=False, check_builtin=False)[0]}
+        rules = [rule for rule in rules if rule.id in yours]  # the rules you are writing, not the bundled ones
     if args.rule_ids:
         unknown = sorted(set(args.rule_ids) - {rule.id for rule in rules})
         if unknown:

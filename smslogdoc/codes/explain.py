@@ -45,7 +45,7 @@ class Explanation:
     """The best table row for this reading; None when the code is unknown."""
 
     facility: str
-    """`FACILITY_WIN32` and the like, `0xBAD` for an unnamed facility, '' when not an HRESULT."""
+    """`FACILITY_WIN32` and the like, `0x3AD` for an unnamed facility (11 bits), '' when not an HRESULT."""
 
     @property
     def known(self) -> bool:
@@ -114,7 +114,7 @@ def parse_code(text: str) -> int | None:
     `2147942405`, `1317`) and an SMS 2.0 `#` prefix (`#2147942405`). Negative
     values are returned as their unsigned 32-bit form.
     """
-    spelled = text.strip()
+    spelled = text.strip().rstrip(",.;:")  # punctuation copied from a log sentence
     if spelled.startswith("#"):
         spelled = spelled[1:]
     match = _HEX_PREFIXED.fullmatch(spelled)
@@ -154,7 +154,7 @@ def explain(text: str, *, kind_hint: str | None = None) -> list[Explanation]:
             f"not an error code: {text.strip()!r} "
             "(expected e.g. 0x80070005, 80070005, -2147024891, 2147942405 or 1317)"
         )
-    return readings(text.strip(), value, kind_hint)
+    return readings(text.strip().rstrip(",.;:"), value, kind_hint)
 
 
 def readings(spelling: str, value: int, kind_hint: str | None) -> list[Explanation]:
@@ -186,7 +186,7 @@ def readings(spelling: str, value: int, kind_hint: str | None) -> list[Explanati
 
 def _wide_reading(spelling: str, value: int, table: Table) -> Explanation:
     prefix = value >> 16
-    facility_number = prefix & 0x1FFF
+    facility_number = prefix & 0x7FF  # an HRESULT's facility is 11 bits (16-26)
     low = value & 0xFFFF
     is_hresult = bool(value & 0x80000000)
     info = table.wide.get(value)
@@ -227,7 +227,7 @@ def _sentence(message: str) -> str:
 def plausible_hresult(value: int) -> bool:
     """A 0x8xxxxxxx value worth reporting even without a word like "error" before it."""
     prefix = value >> 16
-    return decodes(value) or (prefix & 0x1FFF) in FACILITIES or prefix in CONFIGMGR_PREFIXES
+    return decodes(value) or (prefix & 0x7FF) in FACILITIES or prefix in CONFIGMGR_PREFIXES
 
 
 def decodes(value: int) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from smslogdoc import codes
 from smslogdoc.engine.state import Hit, Result
-from smslogdoc.findings import CONFIRMED, Evidence, Finding, raised
+from smslogdoc.findings import CONFIRMED, Evidence, Finding, raised, sentence_start
 from smslogdoc.rules.model import BUILTIN_GROUPS
 from smslogdoc.rules.templates import render
 
@@ -55,7 +55,7 @@ def _finding(result: Result, groups: int, log: str | None, folders: dict[int, st
         group=label,
         captures=captures,
         evidence=evidence,
-        diagnosis=render(rule.diagnosis, values),
+        diagnosis=sentence_start(render(rule.diagnosis, values)),  # a sentence, whatever its first placeholder gave
         cause=render(rule.cause, values),
         fix=[render(step, values) for step in rule.fix],
         next_logs=[render(hint, values) for hint in rule.next_logs],

@@ -199,13 +199,20 @@ class Counted:
             self._slot = None
 
 
-class _Prefixed(io.RawIOBase):
+class Prefixed(io.RawIOBase):
     """A raw stream that replays bytes already read, then continues with the source.
-    Used for standard input, which cannot seek back after the encoding sniff."""
+    Used for standard input, pipes and FIFOs, which cannot seek back after the
+    encoding sniff. With `owned`, closing it closes the source."""
 
-    def __init__(self, prefix: bytes, source: BinaryIO) -> None:
+    def __init__(self, prefix: bytes, source: BinaryIO | io.RawIOBase, *, owned: bool = False) -> None:
         self._prefix = memoryview(prefix)
         self._source = source
+        self._owned = owned
+
+    def close(self) -> None:
+        if self._owned and not self.closed:
+            self._source.close()
+        super().close()
 
     def readable(self) -> bool:
         return True
@@ -216,7 +223,7 @@ class _Prefixed(io.RawIOBase):
             buffer[:count] = self._prefix[:count]
             self._prefix = self._prefix[count:]
             return count
-        data = self._source.read(len(buffer))
+        data = self._source.read(len(buffer)) or b""
         count = len(data)
         buffer[:count] = data
         return count
@@ -298,7 +305,7 @@ def open_binary(raw: BinaryIO, *, seekable: bool) -> Opened:
         raw.seek(0)
         buffered: BinaryIO = raw
     else:
-        buffered = io.BufferedReader(_Prefixed(sample, raw), buffer_size=1 << 16)
+        buffered = io.BufferedReader(Prefixed(sample, raw), buffer_size=1 << 16)
     counted = Counted(codec)
     stream = io.TextIOWrapper(buffered, encoding=codec, errors=counted.errors, newline="")
     stream._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]

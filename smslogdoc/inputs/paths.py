@@ -165,3 +165,23 @@ def group_rotated(files: list[InputFile]) -> list[LogInput]:
         folder = STDIN_NAME if last.path is None else str(last.path.parent)
         logs.append(LogInput(name=last.display, folder=folder, parts=parts))
     return logs
+
+
+def unread_rotated(paths: Iterable[str], logs: list[LogInput]) -> list[tuple[str, Path]]:
+    """Current logs named on the command line (`ccmsetup.log`) whose rotated
+    part beside them (`ccmsetup.lo_`, the log before its rollover) was not
+    read: (the named path, the part). A cause may sit in that part."""
+    read = {part.path.resolve() for log in logs for part in log.parts if part.path is not None}
+    missed: list[tuple[str, Path]] = []
+    for text in paths:
+        if text == STDIN:
+            continue
+        path = Path(text)
+        match = _ROTATED.match(path.name)
+        if not match or match["ext"].lower() != "log" or match["stamp"] or not path.is_file():
+            continue
+        for sibling in (path.with_name(f"{match['base']}.lo_"), path.with_name(f"{match['base']}.LO_")):
+            if sibling.is_file() and sibling.resolve() not in read:
+                missed.append((text, sibling))
+                break
+    return missed

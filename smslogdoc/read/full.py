@@ -12,13 +12,14 @@ import sys
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, cast
 
 from smslogdoc.formats import damage
 from smslogdoc.formats.context import RECORD_CAP, ParseContext
 from smslogdoc.formats.registry import FORMATS
 from smslogdoc.inputs import decoding, detect
 from smslogdoc.inputs.paths import InputFile, LogInput
+from smslogdoc.inputs.streams import PartSplitter, open_path
 from smslogdoc.model import Event, FileReport
 from smslogdoc.read.guard import guarded
 
@@ -49,7 +50,7 @@ def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOp
         report.problem(f"cannot open: {error.strerror or error}")
         return
     try:
-        yield from read_stream(raw, report, options, seekable=part.path is not None)
+        yield from read_stream(raw, report, options, seekable=part.path is not None and raw.seekable())
     finally:
         if part.path is not None:
             raw.close()
@@ -57,7 +58,7 @@ def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOp
 
 def _open(part: InputFile) -> BinaryIO:
     if part.path is not None:
-        return part.path.open("rb")
+        return open_path(part.path)  # a pipe or FIFO is read as a stream, never waited on forever
     stdin = sys.stdin.buffer if sys.stdin is not None else None
     if stdin is None:
         raise OSError("standard input is not available")
@@ -84,7 +85,16 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
     if found.damage:
         ctx.problem(f"a web page or Markdown damaged this paste ({', '.join(found.damage)}); repaired before reading")
         stream = damage.repaired(stream, found.damage)
-    yield from text_events(found.format, stream, ctx, options, counted=opened.counted)
+    if seekable:
+        yield from text_events(found.format, stream, ctx, options, counted=opened.counted)
+        return
+    parts = PartSplitter(stream)  # files concatenated into a pipe: each BOM starts one
+    try:
+        yield from text_events(found.format, cast(TextIO, parts), ctx, options, counted=opened.counted)
+    finally:
+        for line in parts.parts:
+            if line > 1:
+                report.problem("a byte-order mark: another file starts here in the stream (read on as its next part)", line)
 
 
 def text_events(

@@ -41,7 +41,8 @@ def carried(events: Iterable[Event]) -> Iterator[tuple[datetime | None, Event]]:
         yield last, event
 
 
-def _at_or_after(when: datetime, bound: datetime) -> bool:
+def at_or_after(when: datetime, bound: datetime) -> bool:
+    """Whether `when` is at or after `bound` (wall-clock times when either has no offset)."""
     if bound.tzinfo is None or when.tzinfo is None:
         return when.replace(tzinfo=None) >= bound.replace(tzinfo=None)
     return when >= bound
@@ -58,9 +59,9 @@ def within(events: Iterable[Event], since: datetime | None, until: datetime | No
             if since is None:
                 yield event
             continue
-        if since is not None and not _at_or_after(when, since):
+        if since is not None and not at_or_after(when, since):
             continue
-        if until is not None and not _at_or_after(until, when):
+        if until is not None and not at_or_after(until, when):
             continue
         yield event
 

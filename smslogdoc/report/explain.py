@@ -14,6 +14,7 @@ from rich.text import Text
 from smslogdoc.engine.tracer import TracedLog, Tracer
 from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.terminal import log_text
+from smslogdoc.report.wording import count, lines_phrase
 from smslogdoc.rules.model import Condition, Rule
 
 _SHOWN = 5
@@ -60,8 +61,8 @@ def _log(rule: Rule, traced: TracedLog, console: Console) -> None:
     for name in rule.events:
         events = traced.hits.get(name, [])
         if events:
-            lines = ", ".join(str(event.line) for event in events[:_SHOWN]) + (" ..." if len(events) > _SHOWN else "")
-            console.print(Text(f"  event {name}: {len(events)} match{'es' if len(events) != 1 else ''} (line {lines})"))
+            where = lines_phrase([event.line for event in events], _SHOWN)
+            console.print(Text(f"  event {name}: {count(len(events), 'match', 'matches')} ({where})"))
         else:
             console.print(Text(f"  event {name}: no match", style="yellow"))
     for condition, key, group in traced.open:
@@ -70,13 +71,11 @@ def _log(rule: Rule, traced: TracedLog, console: Console) -> None:
         console.print(Text(f"  group {label}: {waiting}", style="yellow"))
     for _condition, key, hits, why in traced.dropped:
         label = " / ".join(str(part) for part in key)
-        lines = ", ".join(str(hit.event.line) for hit in hits)
-        console.print(Text(f"  group {label}: matched (line {lines}) but did not count: {why}", style="yellow"))
+        console.print(Text(f"  group {label}: matched ({lines_phrase([hit.event.line for hit in hits])}) but did not count: {why}", style="yellow"))
     for result in traced.results:
-        lines = ", ".join(str(hit.event.line) for hit in result.hits)
         style = "green" if result.status == CONFIRMED else "yellow"
         extra = "" if result.status == CONFIRMED else f": {result.note}"
-        console.print(Text(f"  -> finding ({result.status}{extra}), line {lines}", style=style))
+        console.print(Text(f"  -> finding ({result.status}{extra}), {lines_phrase([hit.event.line for hit in result.hits], len(result.hits))}", style=style))
     if not traced.results:
         console.print(Text("  -> no finding in this log", style="bold"))
 

@@ -124,24 +124,40 @@ def write_table(events: Iterable[Event], console: Console, *, show_path: bool) -
     return count
 
 
+_SEVERITY_WORDS = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN", Severity.INFO: "info", Severity.VERBOSE: "verb"}
+
+
 def _table(events: list[Event], show_path: bool, *, header: bool) -> Table:
+    """Time, severity (a word, not only a colour: it survives print and pipes),
+    the file's name and line when several logs are shown (not the full path:
+    `ccm.log` and `ccmsetup.log` must not look alike), component, thread, and
+    the message with all the room that is left."""
     table = Table(box=None, show_header=header, header_style="bold", pad_edge=False, expand=False)
     table.add_column("Time", no_wrap=True, width=23)
-    table.add_column("Component", no_wrap=True, max_width=24, overflow="ellipsis")
-    table.add_column("Thread", justify="right", no_wrap=True, width=10)
-    table.add_column("Message", overflow="fold", ratio=1)
+    table.add_column("Sev", no_wrap=True, width=5)
     if show_path:
-        table.add_column("Where", no_wrap=True, overflow="ellipsis", max_width=40)
+        table.add_column("File", no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column("Component", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("Thread", justify="right", no_wrap=True, max_width=6)
+    table.add_column("Message", overflow="fold", ratio=1, min_width=30)
     for event in events:
         style = _STYLES.get(event.severity, "")
         when = event.time.strftime("%Y-%m-%d %H:%M:%S.%f")[:23] if event.time else ""
         cells: list[Text] = [
             Text(when, style="dim" if event.time is not None and event.time.tzinfo is None else ""),
+            Text(_SEVERITY_WORDS[event.severity], style=style),
+        ]
+        if show_path:
+            cells.append(log_text(f"{_file_name(event.path)}:{event.line}", "dim"))
+        cells += [
             log_text(event.component),
             Text("" if event.thread is None else str(event.thread)),
             log_text(event.message, style),
         ]
-        if show_path:
-            cells.append(log_text(f"{event.path}:{event.line}", "dim"))
         table.add_row(*cells)
     return table
+
+
+def _file_name(path: str) -> str:
+    """The last part of a path, Windows or POSIX (`<stdin>` as it is)."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]

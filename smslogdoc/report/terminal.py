@@ -34,18 +34,42 @@ def log_text(text: str, style: str = "") -> Text:
     return Text(visible(text), style=style)
 
 
+COLOR_MODES = ("auto", "always", "never")
+_color_mode = "auto"
+
+
+def set_color(mode: str) -> None:
+    """`--color`: `auto` (colour on a terminal, unless NO_COLOR is set; FORCE_COLOR
+    forces it), `always`, or `never`."""
+    global _color_mode
+    if mode not in COLOR_MODES:
+        raise ValueError(f"unknown colour mode {mode!r}; choose {', '.join(COLOR_MODES)}")
+    _color_mode = mode
+
+
 def console(*, stderr: bool = False, color: bool | None = None) -> Console:
-    """A console that honours NO_COLOR, drops colour when not a terminal, and
-    never turns `:name:` in data into emoji."""
-    no_color = bool(os.environ.get("NO_COLOR")) or color is False
+    """A console that follows `--color` (see `set_color`): by default it honours
+    NO_COLOR and FORCE_COLOR and drops colour when not a terminal; it never turns
+    `:name:` in data into emoji."""
+    if color is None and _color_mode != "auto":
+        color = _color_mode == "always"
+    no_color = color is False or (color is None and bool(os.environ.get("NO_COLOR")))
+    force = True if color else None  # None: rich decides, honouring FORCE_COLOR
     return Console(
         stderr=stderr,
         emoji=False,
         highlight=False,
         no_color=no_color,
-        force_terminal=True if color else None,
+        color_system=None if color is False else ("standard" if color and not _interactive(stderr) else "auto"),
+        force_terminal=force,
         soft_wrap=stderr,  # one-line messages on stderr must stay one line
     )
+
+
+def _interactive(stderr: bool) -> bool:
+    stream = sys.stderr if stderr else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def prefer_utf8_output() -> None:

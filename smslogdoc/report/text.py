@@ -15,6 +15,7 @@ from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
 from smslogdoc.report import examined
 from smslogdoc.report.terminal import log_text, visible
+from smslogdoc.report.wording import count, severity_count
 
 EVIDENCE_LINES = 8
 """Lines of one evidence record shown in text output."""
@@ -29,7 +30,7 @@ def summary(outcome: Outcome, findings: list[Finding], view: examined.View | Non
     what was not examined (logs no rule reads, hidden findings, the window)."""
     confirmed = [f for f in findings if f.status == CONFIRMED]
     counts = Counter(f.severity for f in confirmed)
-    parts = [f"{counts[level]} {level}{'s' if counts[level] != 1 else ''}" for level in ("error", "warning", "info") if counts[level]]
+    parts = [severity_count(counts[level], level) for level in ("error", "warning", "info") if counts[level]]  # "20 info findings"
     inconclusive = len(findings) - len(confirmed)
     head = f"{len(confirmed)} finding{'s' if len(confirmed) != 1 else ''}"
     if parts:
@@ -45,6 +46,24 @@ def summary(outcome: Outcome, findings: list[Finding], view: examined.View | Non
         tail += ", problems listed on stderr"
     extra = "".join(f" · {part}" for part in examined.summary_parts(outcome, findings, view or examined.View()))
     return f"{head} · {tail} · {outcome.rules} rules{extra}"
+
+
+def failing(findings: list[Finding], fail_on: str) -> list[Finding]:
+    """The confirmed findings at or above `fail_on`: those that make the run exit 1."""
+    from smslogdoc.rules.model import SEVERITIES
+
+    return [f for f in findings if f.status == CONFIRMED and SEVERITIES.index(f.severity) >= SEVERITIES.index(fail_on)]
+
+
+def hidden_note(decided: list[Finding], shown: list[Finding], fail_on: str, min_severity: str) -> str:
+    """When findings hidden by `--min-severity` decide the exit code, the line
+    that says so (so the exit code and the printed summary agree); else ''."""
+    hidden = [f for f in decided if f not in shown]
+    if not hidden:
+        return ""
+    levels = Counter(f.severity for f in hidden)
+    counted = ", ".join(count(levels[level], f"{level} finding") for level in ("error", "warning", "info") if levels[level])
+    return f"exit 1: {counted} at or above --fail-on {fail_on}, not shown (--min-severity {min_severity})"
 
 
 def write_text(
@@ -135,9 +154,15 @@ def _evidence_lines(item: Evidence, log: str) -> list[Text]:
     for line in text_lines[:EVIDENCE_LINES]:
         lines.append(log_text(f"      {line}", style))
     if len(text_lines) > EVIDENCE_LINES:
-        lines.append(Text(f"      ... {len(text_lines) - EVIDENCE_LINES} more line(s); the JSON output has them all", style="dim"))
+        hidden = len(text_lines) - EVIDENCE_LINES
+        lines.append(Text(f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(visible(item.path))} (line {item.line})", style="dim"))
     lines += [log_text(f"      = {code}", "magenta") for code in item.codes]
     return lines
+
+
+def _quoted(path: str) -> str:
+    """A path as typed in a shell: quoted when it holds spaces or shell characters."""
+    return path if path and all(ch.isalnum() or ch in "/\\._-:~+" for ch in path) else f'"{path}"'
 
 
 def human_time(when: datetime) -> str:

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Finding
-from smslogdoc.report import examined, jsondoc, markdown, text
+from smslogdoc.report import examined, jsondoc, markdown, short, text
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ def _html(outcome: Outcome, shown: list[Finding], out: Output) -> None:
 
 
 WRITERS: dict[str, Writer] = {
-    "text": lambda outcome, shown, out: text.write_text(outcome, shown, out.console, with_summary=not out.quiet, view=_view(out)),
+    "text": lambda outcome, shown, out: (short.write_quiet_text(outcome, shown, out.console) if out.quiet
+                                         else text.write_text(outcome, shown, out.console, view=_view(out))),
+    "short": lambda outcome, shown, out: short.write_short_report(outcome, shown, out.console, with_summary=not out.quiet),
     "json": lambda outcome, shown, out: jsondoc.write_json(outcome, shown, sys.stdout),
     "jsonl": lambda outcome, shown, out: jsondoc.write_jsonl(shown, sys.stdout),
     "markdown": lambda outcome, shown, out: markdown.write_markdown(outcome, shown, sys.stdout, view=_view(out)),

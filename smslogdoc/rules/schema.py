@@ -29,6 +29,7 @@ from smslogdoc.rules.model import (
     Rule,
     is_glob,
 )
+from smslogdoc.rules.suggest import did_you_mean
 from smslogdoc.rules.templates import parse_duration, placeholders
 
 _RULE_KEYS = {
@@ -88,7 +89,7 @@ def parse_rule(text: str, path: str, kinds: KindTable | None = None, *, check: b
         checker.rule_id = data["id"]
     for key in data:
         if key not in _RULE_KEYS:
-            checker.error((key,), f"unknown key; expected one of {', '.join(_RULE_KEYS)}")
+            checker.error((key,), f"unknown key; expected one of {', '.join(_RULE_KEYS)}{did_you_mean(key, _RULE_KEYS)}")
     for key in _REQUIRED:
         if key not in data:
             checker.error((), f"missing required key {key!r} ({_RULE_KEYS[key]})")
@@ -127,10 +128,10 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
         checker.error(("id",), f"{rule_id!r} is the built-in summary of error records no rule explains; choose another id")
     severity = _text(checker, data, "severity")
     if severity and severity not in SEVERITIES:
-        checker.error(("severity",), f"expected one of {', '.join(SEVERITIES)}, got {severity!r}")
+        checker.error(("severity",), f"expected one of {', '.join(SEVERITIES)}, got {severity!r}{did_you_mean(severity, SEVERITIES)}")
     confidence = data.get("confidence", "medium")
     if confidence not in CONFIDENCES:
-        checker.error(("confidence",), f"expected one of {', '.join(CONFIDENCES)}, got {confidence!r}")
+        checker.error(("confidence",), f"expected one of {', '.join(CONFIDENCES)}, got {confidence!r}{did_you_mean(confidence, CONFIDENCES)}")
     applies_to = _strings(checker, data, "applies_to", ())
     for index, target in enumerate(applies_to):
         if not is_glob(target) and target not in kinds:
@@ -232,7 +233,7 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
             continue
         for key in spec:
             if key not in _MATCHER_KEYS:
-                checker.error((*path, key), f"unknown key; expected one of {', '.join(_MATCHER_KEYS)}")
+                checker.error((*path, key), f"unknown key; expected one of {', '.join(_MATCHER_KEYS)}{did_you_mean(key, _MATCHER_KEYS)}")
         case_sensitive = spec.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
             checker.error((*path, "case_sensitive"), "expected true or false")
@@ -255,7 +256,7 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
         logs = _strings(checker, spec, "log", path)
         for target in logs:
             if not is_glob(target) and target not in kinds:
-                checker.error((*path, "log"), f"unknown log kind {target!r}")
+                checker.error((*path, "log"), f"unknown log kind {target!r}{did_you_mean(target, list(kinds.kinds))}")
         message = patterns.get("message")
         matchers[name] = Matcher(
             name=name,
@@ -283,7 +284,7 @@ def _names(checker: _Checker, path: yamlnodes.Path, raw: object, events: Mapping
                 checker.error((*path, index), "expected an event name")
             elif option not in events:
                 known = ", ".join(events) or "none"
-                checker.error((*path, index), f"undefined event {option!r}; events defined: {known}")
+                checker.error((*path, index), f"undefined event {option!r}; events defined: {known}{did_you_mean(option, events)}")
             else:
                 names.append(option)
         if names:
@@ -308,7 +309,7 @@ def _conditions(checker: _Checker, raw: object, events: Mapping[str, Matcher]) -
 def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Mapping[str, Matcher]) -> Condition | None:
     if isinstance(spec, str):  # the short form: one event name
         if spec not in events:
-            checker.error(path, f"undefined event {spec!r}; events defined: {', '.join(events) or 'none'}")
+            checker.error(path, f"undefined event {spec!r}; events defined: {', '.join(events) or 'none'}{did_you_mean(spec, events)}")
             return None
         spec = {"any": [spec]}
     if not isinstance(spec, dict):
@@ -316,7 +317,7 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
         return None
     for key in spec:
         if key not in _CONDITION_KEYS:
-            checker.error((*path, key), f"unknown key; expected one of {', '.join(_CONDITION_KEYS)}")
+            checker.error((*path, key), f"unknown key; expected one of {', '.join(_CONDITION_KEYS)}{did_you_mean(key, _CONDITION_KEYS)}")
     shapes = [shape for shape in _SHAPES if shape in spec]
     if len(shapes) != 1:
         checker.error(path, "say exactly one of any, all, sequence or count (absence alone has no evidence to cite)")
@@ -390,7 +391,7 @@ def _examples(checker: _Checker, raw: object) -> tuple[Example, ...]:
             continue
         for key in spec:
             if key not in ("name", "expect", "files", "cites"):
-                checker.error((*path, key), "unknown key; expected one of name, expect, files, cites")
+                checker.error((*path, key), f"unknown key; expected one of name, expect, files, cites{did_you_mean(key, ('name', 'expect', 'files', 'cites'))}")
         expect = spec.get("expect")
         if expect not in ("fire", "silent"):
             checker.error((*path, "expect"), "expected fire or silent")

@@ -57,13 +57,29 @@ class Document:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _hint(error: yaml.MarkedYAMLError, text: str) -> str:
+    """What to do about the YAML mistakes rule writers make: a plain value
+    holding ': ' (`diagnosis: Drive C: is full.`) must be quoted."""
+    mark = error.problem_mark
+    if "mapping values are not allowed" not in str(error.problem) or mark is None:
+        return ""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    key, _, value = line.strip().partition(": ")
+    value = value.split(" #", 1)[0].rstrip()  # a comment is not part of the value
+    if not value:
+        return "; a value that holds ': ' must be quoted"
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f"; a value that holds ': ' must be quoted, e.g. {key}: \"{quoted}\""
+
+
 def load(text: str) -> Document:
     """Load one YAML document from `text`; raises YamlError."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
-        raise YamlError(f"invalid YAML: {error.problem}", mark.line + 1 if mark else None) from None
+        raise YamlError(f"invalid YAML: {error.problem}{_hint(error, text)}", mark.line + 1 if mark else None) from None
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {error}") from None
     document = Document(None)
