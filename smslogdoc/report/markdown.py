@@ -10,7 +10,7 @@ from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import CONFIRMED, Finding
 from smslogdoc.report.listing import iso
 from smslogdoc.report.terminal import visible
-from smslogdoc.report.text import summary
+from smslogdoc.report.text import spread_text, summary
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -37,6 +37,8 @@ def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO) -> No
         out.write(f"Rule `{rule.id}` · confidence {finding.confidence} · log `{visible(finding.log).replace('`', '')}`")
         if finding.group:
             out.write(f" · {_md(finding.group)}")
+        if finding.spread is not None:
+            out.write(f" · {_md(spread_text(finding))}")
         out.write("\n\n")
         out.write(f"{_md(finding.diagnosis)}\n\n**Evidence**\n\n")
         lines = []
