@@ -435,8 +435,8 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     checkers: list[engine.ConditionRun] = []
     created = engine.ConditionRun.__init__
 
-    def remember(self: engine.ConditionRun, *args: object) -> None:
-        created(self, *args)  # type: ignore[arg-type]
+    def remember(self: engine.ConditionRun, *args: object, **kwargs: bool) -> None:
+        created(self, *args, **kwargs)  # type: ignore[arg-type]
         checkers.append(self)
 
     monkeypatch.setattr(engine.ConditionRun, "__init__", remember)

@@ -25,7 +25,7 @@ MAX_CANDIDATES = 32
 class ConditionRun:
     """One condition of one rule, evaluated over the events of one scope."""
 
-    def __init__(self, rule: Rule, condition: Condition) -> None:
+    def __init__(self, rule: Rule, condition: Condition, *, thorough: bool = False) -> None:
         self.rule = rule
         self.condition = condition
         self.groups: dict[Key, Group] = {}
@@ -44,7 +44,16 @@ class ConditionRun:
             (condition.supported_by, self.support),
             (condition.context, self.context),
         )
+        self._routes: dict[str, tuple[tuple[Sides, ...], tuple[int, ...]]] = {
+            name: (tuple(side for names, side in self._sides if name in names), tuple(self.step_of.get(name, ())))
+            for name in condition.names
+        }
+        """For each named event: the side lists it goes to and the steps it can fill."""
         self._shape = SHAPES[condition.shape]
+        self._settles = not condition.absent and not thorough
+        """A group with a match is done: without `absent`, later matches change
+        nothing reported (with --explain, `thorough`, they are still noted)."""
+        self._plain = condition.by in (("run",), ("run", "thread"))
         self.every_event = condition.adjacent
         self._by_run: dict[object, list[Key]] = {}
         """The group keys of each run not yet retired (by-run conditions only)."""
@@ -56,6 +65,10 @@ class ConditionRun:
     def key(self, event: Event, run: Run | None, captures: Mapping[str, str], scope: Scope, *, partial: bool = False) -> Key | None:
         """The group of an event; None when it cannot be placed. With `partial`,
         fields the event does not capture are None (it then counts for every group)."""
+        if self._plain:  # the common groupings, without the general walk
+            if run is None:
+                return None
+            return (run.key,) if len(self.condition.by) == 1 else (run.key, event.thread)
         values: list[object] = []
         for name in self.condition.by:
             if name == "log":
@@ -79,30 +92,41 @@ class ConditionRun:
     def feed(self, event: Event, run: Run | None, seq: int, named: Mapping[str, Mapping[str, str]], scope: Scope) -> None:
         """Take one event and the rule's named events it matched."""
         steps: dict[Key, dict[int, Hit]] = {}
+        groups = self.groups
         for name, captures in named.items():
+            route = self._routes.get(name)
+            if route is None:
+                continue  # an event of the rule's other conditions
+            sides, indexes = route
             hit = Hit(event, run, name, captures, seq, scope.index)
-            for names, side in self._sides:
-                if name in names and len(side) < MAX_SIDE_HITS:
+            for side in sides:
+                if len(side) < MAX_SIDE_HITS:
                     key = self.key(event, run, captures, scope, partial=True)
                     if key is not None:
                         side.add(key, hit)
-            for index in self.step_of.get(name, ()):
+            for index in indexes:
                 key = self.key(event, run, captures, scope)
                 if key is not None:
+                    done = groups.get(key)
+                    if done is not None and done.candidates and self._settles:
+                        continue  # this group's finding is made
                     steps.setdefault(key, {}).setdefault(index, hit)
-        if self.every_event:
+        if self.every_event and self.open:
             key = self.key(event, run, {}, scope)
             if key in self.open:
                 steps.setdefault(key, {})
         for key, hits in steps.items():
-            group = self.groups.get(key)
+            group = groups.get(key)
             if group is None:
                 if not hits:
                     continue
-                group = self.groups[key] = Group()
+                group = groups[key] = Group()
                 if self.by_run:
                     self._by_run.setdefault(key[self._run_at], []).append(key)
             self._shape(self, key, group, hits)
+            if self._settles and group.candidates and key in self.open:
+                self.open.discard(key)
+                group.partials = {}
 
     def retire(self, runs: set[object], last_time: datetime | None) -> list[Result]:
         """The runs with these keys can get no more events: their groups that

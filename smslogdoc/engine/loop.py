@@ -85,6 +85,8 @@ class Engine:
             for _ in stream:
                 pass  # still read, so the file report counts its records
             return []
+        traced_rule = self.tracer.rule_id if self.tracer is not None else None
+        traced_number = next((n for n, rule in enumerate(self.rules) if rule.id == traced_rule), -1)
         local: dict[int, list[ConditionRun]] = {}
         every_event: list[tuple[int, ConditionRun]] = []
         by_run: list[tuple[int, ConditionRun]] = []
@@ -96,7 +98,7 @@ class Engine:
             (most rules never match most logs)."""
             made = local.get(number)
             if made is None:
-                made = local[number] = self._checkers(number)
+                made = local[number] = self._checkers(number, thorough=number == traced_number)
                 every_event.extend((number, checker) for checker in made if checker.every_event)
                 by_run.extend((number, checker) for checker in made if checker.by_run)
             return made
@@ -109,8 +111,6 @@ class Engine:
         tracker = RunTracker(kind.runs if kind else None)
         last_time: datetime | None = None
         seq = 0
-        traced_rule = self.tracer.rule_id if self.tracer is not None else None
-        traced_number = next((n for n, rule in enumerate(self.rules) if rule.id == traced_rule), -1)
         for event, run in tracker.assign(stream):
             seq += 1
             if event.time is not None:
@@ -174,7 +174,7 @@ class Engine:
         self._folders = {}
         return findings
 
-    def _checkers(self, number: int) -> list[ConditionRun]:
+    def _checkers(self, number: int, *, thorough: bool = False) -> list[ConditionRun]:
         """A new run of each of a rule's conditions (shared by the folder for folder-wide ones)."""
         rule = self.rules[number]
         made = []
@@ -182,7 +182,7 @@ class Engine:
             if "folder" in condition.by:
                 made.append(self._folder_runs.setdefault((number, position), ConditionRun(rule, condition)))
             else:
-                made.append(ConditionRun(rule, condition))
+                made.append(ConditionRun(rule, condition, thorough=thorough))
         return made
 
     def _setup(self, where: LogScope) -> tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]:
