@@ -20,9 +20,11 @@ from smslogdoc.read.timeline import instant
 from smslogdoc.rules.model import Condition, Rule
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Hit:
-    """An event that matched one of a rule's named events."""
+    """An event that matched one of a rule's named events; never modified once
+    made (not frozen: a frozen dataclass costs a `setattr` call per field, and
+    the engine makes one per matching record and event name)."""
 
     event: Event
     run: Run | None
