@@ -2,7 +2,7 @@
 and SMS trace format, and a tree of client log folders as an admin collects
 them from many machines.
 
-    python bench/generate.py [--out bench/out] [--sizes 10,100,1000] [--machines 2000]
+    python bench/generate.py [--out bench/out] [--sizes 10,100,1000] [--dense 110,1000] [--machines 2000]
 
 The logs are made of real-shaped runs, not of a repeated line: the bundled
 sample logs (`sample_logs/`) and the `fire` examples of the bundled rules,
@@ -12,6 +12,13 @@ samples' failures (ccmsetup running as SYSTEM and failing to read its source,
 error 1317 with the token account locked out, ...) and every failure the
 rules' examples show for that log. The rest are the samples' healthy runs, so
 the density of error words is that of a real log (a few records in a hundred).
+
+The dense log (`dense-{size}mb.log`) is the other extreme: a client that has
+failed for years. Every run is a failing one (three in four the samples'
+failing runs, the rest the rules' examples), and each run's download retry
+loop (`Downloading file`, `Failed to access source file`, `Next retry in 10
+minute(s)`) goes round 10 to 60 times, so that about 40 % of its records are
+ones the rules need.
 """
 
 from __future__ import annotations
@@ -138,6 +145,35 @@ def big_log(path: Path, size: int, healthy: list[list[str]], failing: list[list[
             clock.pause()
 
 
+def retrying(run: list[str], rng: random.Random) -> list[str]:
+    """A failing run whose last retry (the records from the last `Downloading
+    file` before `Next retry` to it) is repeated 10 to 60 times."""
+    retries = [index for index, record in enumerate(run) if "Next retry in" in record]
+    if not retries:
+        return run
+    end = retries[-1]
+    start = max((index for index in range(end) if "Downloading file" in run[index]), default=end)
+    loop = run[start : end + 1]
+    return run[:start] + loop * rng.randint(10, 60) + run[end + 1 :]
+
+
+def dense_log(path: Path, size: int, samples: list[list[str]], examples: list[list[str]], *, seed: int = 3) -> None:
+    """A ccmsetup log of about `size` bytes where every run fails and retries:
+    runs of the failing `samples`, and one in four of the rules' `examples`."""
+    rng = random.Random(seed)
+    clock = Clock(rng, datetime(2023, 3, 6, 8, 0, 0))
+    pool = threads_pool(rng)
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(BOM)
+        while written < size:
+            failing = samples if rng.random() < 0.75 else examples
+            text = cm_run(retrying(rng.choice(failing), rng), clock, rng, pool)
+            out.write(text)
+            written += len(text.encode("utf-8"))
+            clock.now += timedelta(minutes=rng.randint(10, 120))
+
+
 def tree(root: Path, machines: int, seed: int = 2) -> None:
     """`machines` folders, each with a ccmsetup.log and an execmgr.log from the
     samples; one machine in 50 has the founding failures."""
@@ -167,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--sizes", default="10,100,1000", help="sizes of the CMTrace logs, in MB")
+    parser.add_argument("--dense", default="110", help="sizes of the dense ccmsetup logs (every run failing), in MB")
     parser.add_argument("--machines", type=int, default=2000)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -180,6 +217,11 @@ def main() -> None:
         if not target.exists():
             print(f"writing {target}", flush=True)
             big_log(target, size * MB, cm_good, cm_bad, cm_run, bom=True, start=datetime(2023, 3, 6, 8, 0, 0))
+    for size in sizes(args.dense):
+        target = args.out / f"dense-{size}mb.log"
+        if not target.exists():
+            print(f"writing {target}", flush=True)
+            dense_log(target, size * MB, cm_bad[:2], cm_bad[2:])
     sms = args.out / "smstrace-100mb.log"
     if not sms.exists():
         print(f"writing {sms}", flush=True)

@@ -3,6 +3,7 @@ the median of several runs, all measured in one run so they are comparable.
 
     python bench/run.py                 # generate inputs if missing, measure, print the table
     python bench/run.py --readme        # ... and write the table into README.md
+    python bench/run.py --dense 110     # the dense log at 110 MB only (no 1 GB dense growth row)
 
 Every command runs as its own process (`python -m smslogdoc ...`, output to a
 null device) and is timed from outside, start-up included; peak memory is the
@@ -72,9 +73,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="10,100,1000", help="sizes of the CMTrace logs for the growth table, in MB")
+    parser.add_argument("--dense", default="110,1000", help="sizes of the dense logs (every run failing) for the growth table, in MB")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args()
-    subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(OUT), "--sizes", args.sizes], check=True)
+    subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(OUT), "--sizes", args.sizes, "--dense", args.dense], check=True)
+    dense = [int(part) for part in args.dense.split(",") if part]
 
     cores = os.cpu_count() or 1
     lines = [
@@ -84,7 +87,10 @@ def main() -> None:
         "| command | time | MB/s | records/s | vs bare loop | peak RSS |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for label, path in (("100 MB CMTrace (ccmsetup)", OUT / "cmtrace-100mb.log"), ("100 MB SMS trace (smsapm32)", OUT / "smstrace-100mb.log")):
+    logs = [("100 MB CMTrace (ccmsetup)", OUT / "cmtrace-100mb.log"), ("100 MB SMS trace (smsapm32)", OUT / "smstrace-100mb.log")]
+    if dense:
+        logs.append((f"{dense[0]} MB dense CMTrace (every ccmsetup run failing)", OUT / f"dense-{dense[0]}mb.log"))
+    for label, path in logs:
         size, count = path.stat().st_size, records(path)
         bare, peak = measure([sys.executable, "-c", BARE, str(path)], args.runs)
         lines.append(row(f"bare line loop, {label}", bare, peak, size, count, None))
@@ -99,6 +105,12 @@ def main() -> None:
     for megabytes in (int(part) for part in args.sizes.split(",")):
         path = OUT / f"cmtrace-{megabytes}mb.log"
         seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs if megabytes <= 100 else 1)
+        lines.append(f"| {megabytes:,} MB | {seconds:.2f} s | {path.stat().st_size / seconds / 1e6:,.0f} | {peak:,.0f} MiB |")
+    if dense:
+        lines += ["", "Growth with size (`diagnose`, dense CMTrace: every run failing):", "", "| size | time | MB/s | peak RSS |", "| --- | --- | --- | --- |"]
+    for megabytes in dense:
+        path = OUT / f"dense-{megabytes}mb.log"
+        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs if megabytes <= 110 else 1)
         lines.append(f"| {megabytes:,} MB | {seconds:.2f} s | {path.stat().st_size / seconds / 1e6:,.0f} | {peak:,.0f} MiB |")
 
     tree = next(OUT.glob("tree-*"))

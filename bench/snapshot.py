@@ -33,7 +33,7 @@ def inputs(bench_out: Path) -> dict[str, Path]:
         found["real-logs"] = REAL
         for log in sorted(REAL.glob("*.log")):
             found[f"real-{log.name}"] = log
-    for name in ("cmtrace-10mb.log", "cmtrace-100mb.log", "smstrace-100mb.log", "tree-2000"):
+    for name in ("cmtrace-10mb.log", "cmtrace-100mb.log", "smstrace-100mb.log", "dense-110mb.log", "tree-2000"):
         if (bench_out / name).exists():
             found[f"bench-{name}"] = bench_out / name
     return found

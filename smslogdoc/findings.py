@@ -41,6 +41,33 @@ class Evidence:
         return f"{self.path}:{self.line}" if self.line == self.end_line else f"{self.path}:{self.line}-{self.end_line}"
 
 
+@dataclass(frozen=True)
+class Occurrence:
+    """Where one occurrence of a cause (one run, mostly) begins."""
+
+    group: str
+    path: str
+    line: int
+    time: datetime | None
+
+
+@dataclass
+class Spread:
+    """A cause seen in more than one run of a log: how many, the first and the
+    latest, and the evidence of the first and last few (bounded)."""
+
+    runs: int
+    first: Occurrence
+    last: Occurrence
+    evidence: list[Evidence]
+    """The records of the first and last few occurrences other than the one
+    the finding cites (a few each)."""
+    cited: int
+    """Occurrences whose records are in `evidence`."""
+    omitted: int
+    """Occurrences neither the finding nor `evidence` cites."""
+
+
 @dataclass
 class Finding:
     """A rule that fired, with everything a reader needs to act on it."""
@@ -71,6 +98,8 @@ class Finding:
     runs: frozenset[tuple[int, object]] = frozenset()
     """The runs its evidence comes from, as (log number, run key): where a fallback
     gives way to a specific finding."""
+    spread: Spread | None = None
+    """Set when the cause was seen in more than one run of the log."""
 
     @property
     def severity(self) -> str:

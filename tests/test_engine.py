@@ -435,8 +435,8 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     checkers: list[engine.ConditionRun] = []
     created = engine.ConditionRun.__init__
 
-    def remember(self: engine.ConditionRun, *args: object) -> None:
-        created(self, *args)  # type: ignore[arg-type]
+    def remember(self: engine.ConditionRun, *args: object, **kwargs: bool) -> None:
+        created(self, *args, **kwargs)  # type: ignore[arg-type]
         checkers.append(self)
 
     monkeypatch.setattr(engine.ConditionRun, "__init__", remember)
@@ -446,7 +446,7 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     (finding,) = kept.findings
     assert finding.occurrences == 6  # runs 100, 200 ... 600 had no /mp:
 
-    monkeypatch.setattr(engine.ConditionRun, "retire", lambda self, runs: None)
+    monkeypatch.setattr(engine.ConditionRun, "retire", lambda self, runs, last_time: [])
     monkeypatch.setattr(engine, "MAX_SIDE_HITS", 1 << 30)
     everything = diagnose([str(tmp_path)], [r])
     assert [(f.group, f.occurrences, [e.line for e in f.evidence]) for f in everything.findings] == [
@@ -468,3 +468,43 @@ def test_a_keyed_run_model_names_the_program_of_a_record_and_remembers_it(monkey
     assert model.program("Policy is updated for nothing in particular") is None  # no pattern matches: no program
     assert len(model._programs) == 1  # the memory was emptied when full
     assert model.program(raised) == ("install office", "program Install Office (package PS100004)")
+
+
+def test_a_cause_in_many_runs_is_one_finding_with_bounded_evidence(tmp_path: Path) -> None:
+    """500 failing runs: one finding, the latest run's evidence, the count of
+    runs, the first and the last, and the records of the first and last few only."""
+    from smslogdoc.engine.results import SPREAD_EACH, SPREAD_RECORDS
+    from smslogdoc.report.jsondoc import finding_dict
+    from smslogdoc.report.text import spread_text
+
+    r = rule("""
+        id: t
+        title: failed
+        severity: error
+        applies_to: [ccmsetup]
+        events:
+          failed: {message: 'No valid source or MP locations'}
+        condition: {any: [failed], by: run}
+        diagnosis: failed in {run}
+        fix: [x]
+    """)
+    log = []
+    for number in range(1, 501):
+        log.append(cm(f"==========[ ccmsetup started in process {number} ]==========", "10:00:00", 1000 + number % 50 * 4))
+        log.append(cm("No valid source or MP locations", "10:00:02", 1000 + number % 50 * 4))
+    (tmp_path / "ccmsetup.log").write_text("".join(log), encoding="utf-8", newline="")
+    (finding,) = diagnose([str(tmp_path)], [r]).findings
+    assert finding.occurrences == 500
+    assert finding.group == "run 500, process 500"
+    spread = finding.spread
+    assert spread is not None and spread.runs == 500
+    assert (spread.first.group, spread.first.line, spread.last.group) == ("run 1, process 1", 2, "run 500, process 500")
+    assert spread.cited == 2 * SPREAD_EACH - 1 and len(spread.evidence) <= spread.cited * SPREAD_RECORDS
+    assert spread.omitted == 500 - 1 - spread.cited
+    assert spread_text(finding).startswith("in 500 runs (first run 1, process 1 at ")
+    document = finding_dict(finding)
+    assert document["spread"]["runs"] == 500 and document["spread"]["omitted"] == spread.omitted  # type: ignore[index]
+
+    (tmp_path / "ccmsetup.log").write_text("".join(log[:2]), encoding="utf-8", newline="")
+    (single,) = diagnose([str(tmp_path)], [r]).findings
+    assert single.spread is None and "spread" not in finding_dict(single)

@@ -25,7 +25,7 @@ MAX_CANDIDATES = 32
 class ConditionRun:
     """One condition of one rule, evaluated over the events of one scope."""
 
-    def __init__(self, rule: Rule, condition: Condition) -> None:
+    def __init__(self, rule: Rule, condition: Condition, *, thorough: bool = False) -> None:
         self.rule = rule
         self.condition = condition
         self.groups: dict[Key, Group] = {}
@@ -33,7 +33,10 @@ class ConditionRun:
         for index, step in enumerate(condition.steps):
             for name in step:
                 self.step_of.setdefault(name, []).append(index)
-        self.absent, self.unless, self.requires, self.support, self.context = (Sides() for _ in range(5))
+        self.by_run = "run" in condition.by and "folder" not in condition.by
+        """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
+        self._run_at = condition.by.index("run") if self.by_run else -1
+        self.absent, self.unless, self.requires, self.support, self.context = (Sides(self._run_at) for _ in range(5))
         self._sides = (
             (condition.absent, self.absent),
             (condition.unless, self.unless),
@@ -41,10 +44,19 @@ class ConditionRun:
             (condition.supported_by, self.support),
             (condition.context, self.context),
         )
+        self._routes: dict[str, tuple[tuple[Sides, ...], tuple[int, ...]]] = {
+            name: (tuple(side for names, side in self._sides if name in names), tuple(self.step_of.get(name, ())))
+            for name in condition.names
+        }
+        """For each named event: the side lists it goes to and the steps it can fill."""
         self._shape = SHAPES[condition.shape]
+        self._settles = not condition.absent and not thorough
+        """A group with a match is done: without `absent`, later matches change
+        nothing reported (with --explain, `thorough`, they are still noted)."""
+        self._plain = condition.by in (("run",), ("run", "thread"))
         self.every_event = condition.adjacent
-        self.by_run = "run" in condition.by and "folder" not in condition.by
-        """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
+        self._by_run: dict[object, list[Key]] = {}
+        """The group keys of each run not yet retired (by-run conditions only)."""
         self.open: set[Key] = set()
         """Groups of an adjacent sequence with a partial match, which their next event decides."""
         self.dropped: list[tuple[Key, list[Hit], str]] = []
@@ -53,6 +65,10 @@ class ConditionRun:
     def key(self, event: Event, run: Run | None, captures: Mapping[str, str], scope: Scope, *, partial: bool = False) -> Key | None:
         """The group of an event; None when it cannot be placed. With `partial`,
         fields the event does not capture are None (it then counts for every group)."""
+        if self._plain:  # the common groupings, without the general walk
+            if run is None:
+                return None
+            return (run.key,) if len(self.condition.by) == 1 else (run.key, event.thread)
         values: list[object] = []
         for name in self.condition.by:
             if name == "log":
@@ -76,51 +92,75 @@ class ConditionRun:
     def feed(self, event: Event, run: Run | None, seq: int, named: Mapping[str, Mapping[str, str]], scope: Scope) -> None:
         """Take one event and the rule's named events it matched."""
         steps: dict[Key, dict[int, Hit]] = {}
+        groups = self.groups
         for name, captures in named.items():
+            route = self._routes.get(name)
+            if route is None:
+                continue  # an event of the rule's other conditions
+            sides, indexes = route
             hit = Hit(event, run, name, captures, seq, scope.index)
-            for names, side in self._sides:
-                if name in names and len(side) < MAX_SIDE_HITS:
+            for side in sides:
+                if len(side) < MAX_SIDE_HITS:
                     key = self.key(event, run, captures, scope, partial=True)
                     if key is not None:
                         side.add(key, hit)
-            for index in self.step_of.get(name, ()):
+            for index in indexes:
                 key = self.key(event, run, captures, scope)
                 if key is not None:
+                    done = groups.get(key)
+                    if done is not None and done.candidates and self._settles:
+                        continue  # this group's finding is made
                     steps.setdefault(key, {}).setdefault(index, hit)
-        if self.every_event:
+        if self.every_event and self.open:
             key = self.key(event, run, {}, scope)
             if key in self.open:
                 steps.setdefault(key, {})
         for key, hits in steps.items():
-            group = self.groups.get(key)
+            group = groups.get(key)
             if group is None:
                 if not hits:
                     continue
-                group = self.groups[key] = Group()
+                group = groups[key] = Group()
+                if self.by_run:
+                    self._by_run.setdefault(key[self._run_at], []).append(key)
             self._shape(self, key, group, hits)
+            if self._settles and group.candidates and key in self.open:
+                self.open.discard(key)
+                group.partials = {}
 
-    def retire(self, runs: set[object]) -> None:
-        """The runs with these keys can get no more events: forget what can no
-        longer become a match in them (memory then stays bounded over
-        thousands of runs)."""
+    def retire(self, runs: set[object], last_time: datetime | None) -> list[Result]:
+        """The runs with these keys can get no more events: their groups that
+        hold a match become results now (what decides them can no longer
+        change), and the rest is forgotten, so memory stays bounded over
+        thousands of runs. A match whose `absent` window is still open at
+        `last_time` waits for the end of the log."""
         if not self.by_run:
-            return
+            return []
         at = self.condition.by.index("run")
-        matched: set[object] = set()
-        for key in [key for key in self.groups if key[at] in runs]:
-            group = self.groups[key]
+        waiting: set[object] = set()
+        done: list[Result] = []
+        for key in [key for run in runs for key in self._by_run.pop(run, ())]:
+            group = self.groups.get(key)
+            if group is None:
+                continue
             self.open.discard(key)
             if group.candidates:
-                matched.add(key[at])
-                group.partials, group.latest = {}, {}
-                group.counted.clear()
-            else:
-                del self.groups[key]
-        self.unless.drop(lambda key: key[at] in runs)
-        self.requires.drop(lambda key: key[at] in runs)
-        # absent, supporting and context events are looked up for matches only
-        for side in (self.absent, self.support, self.context):
-            side.drop(lambda key: key[at] in runs and key[at] not in matched)
+                result, final = self._result(key, group, last_time, settled=True)
+                if not final:
+                    waiting.add(key[at])
+                    group.partials, group.latest = {}, {}
+                    group.counted.clear()
+                    continue  # decided by finish, at the end of the log
+                if result is not None:
+                    done.append(result)
+            del self.groups[key]
+        gone = runs - waiting
+        self.unless.drop(gone)
+        self.requires.drop(gone)
+        self.absent.drop(gone)
+        self.support.drop(gone)
+        self.context.drop(gone)
+        return done
 
     def touch(self, event: Event, run: Run | None, scope: Scope) -> None:
         """An event that matched none of the rule's events: the next event of its
@@ -160,47 +200,58 @@ class ConditionRun:
     def finish(self, last_time: datetime | None, log_closed: bool = True) -> list[Result]:
         """The groups where the condition held, with absence and support decided."""
         results = []
-        condition = self.condition
         for key, group in self.groups.items():
-            if not group.candidates:
-                continue
-            hits = group.candidates[0]
-            status, note = CONFIRMED, ""
-            if condition.absent:
-                chosen = None
-                for hits in group.candidates:
-                    start = hits[0].event.time
-                    window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
-                    spoiled = next(
-                        (hit for _, hit in self.absent.compatible(key) if window_end is None or between(hit, hits[0], window_end)),
-                        None,
-                    )
-                    if spoiled is None:
-                        chosen = hits
-                        break
-                    self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
-                if chosen is None:
-                    continue
-                hits = chosen
-                ended = self._run_ended(hits[0])
-                if window_end is not None:
-                    # the log must go on past the window, or the run must have ended in it
-                    conclusive = bool(ended) or (last_time is not None and instant(last_time) >= window_end)
-                else:
-                    # the whole group must have been seen: an open run may still bring it
-                    conclusive = log_closed if ended is None else ended
-                if not conclusive:
-                    status = INCONCLUSIVE
-                    names = ", ".join(condition.absent)
-                    note = (
-                        f"the log ends before the {duration(condition.within)} window closed, so {names} may still come"
-                        if window_end is not None
-                        else f"the run has not ended in this log, so {names} may still come"
-                    )
-            support = self._nearest(self.support, key, hits)
-            context = self._nearest(self.context, key, hits)
-            results.append(Result(self.rule, condition, key, hits, support, status, note, group.matches, context))
+            if group.candidates:
+                result, _ = self._result(key, group, last_time, log_closed=log_closed)
+                if result is not None:
+                    results.append(result)
         return results
+
+    def _result(self, key: Key, group: Group, last_time: datetime | None, *, log_closed: bool = True, settled: bool = False) -> tuple[Result | None, bool]:
+        """The group's result (None when an absent event spoils every match) and
+        whether it is final. With `settled` the group's run can get no more
+        events: only an `absent` window still open at `last_time` keeps it from
+        being final (the log may yet go on past it)."""
+        condition = self.condition
+        hits = group.candidates[0]
+        status, note = CONFIRMED, ""
+        if condition.absent:
+            chosen = None
+            window_end: float | None = None
+            for hits in group.candidates:
+                start = hits[0].event.time
+                window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
+                spoiled = next(
+                    (hit for _, hit in self.absent.compatible(key) if window_end is None or between(hit, hits[0], window_end)),
+                    None,
+                )
+                if spoiled is None:
+                    chosen = hits
+                    break
+                self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+            if chosen is None:
+                return None, True
+            hits = chosen
+            ended = self._run_ended(hits[0])
+            if window_end is not None:
+                # the log must go on past the window, or the run must have ended in it
+                conclusive = bool(ended) or (last_time is not None and instant(last_time) >= window_end)
+                if settled and not conclusive:
+                    return None, False
+            else:
+                # the whole group must have been seen: an open run may still bring it
+                conclusive = log_closed if ended is None else ended
+            if not conclusive:
+                status = INCONCLUSIVE
+                names = ", ".join(condition.absent)
+                note = (
+                    f"the log ends before the {duration(condition.within)} window closed, so {names} may still come"
+                    if window_end is not None
+                    else f"the run has not ended in this log, so {names} may still come"
+                )
+        support = self._nearest(self.support, key, hits)
+        context = self._nearest(self.context, key, hits)
+        return Result(self.rule, condition, key, hits, support, status, note, group.matches, context), True
 
     def _nearest(self, side: Sides, key: Key, hits: list[Hit]) -> list[Hit]:
         """For each named optional event, its occurrence in the group nearest the

@@ -27,7 +27,7 @@ from datetime import datetime
 from itertools import chain, islice
 
 from smslogdoc.engine.condition import ConditionRun
-from smslogdoc.engine.results import findings_of
+from smslogdoc.engine.results import Causes, findings_of
 from smslogdoc.engine.runs import RunTracker, ThreadNote
 from smslogdoc.engine.state import Result, Scope
 from smslogdoc.engine.tracer import Tracer
@@ -89,18 +89,22 @@ class Engine:
             for _ in stream:
                 pass  # still read, so the file report counts its records
             return []
+        traced_rule = self.tracer.rule_id if self.tracer is not None else None
+        traced_number = next((n for n, rule in enumerate(self.rules) if rule.id == traced_rule), -1)
         local: dict[int, list[ConditionRun]] = {}
         every_event: list[tuple[int, ConditionRun]] = []
-        by_run: list[ConditionRun] = []
+        by_run: list[tuple[int, ConditionRun]] = []
+        causes = Causes()
+        traced_results: list[Result] = []
 
         def conditions_of(number: int) -> list[ConditionRun]:
             """The rule's conditions over this log, set up when it first matches
             (most rules never match most logs)."""
             made = local.get(number)
             if made is None:
-                made = local[number] = self._checkers(number)
+                made = local[number] = self._checkers(number, thorough=number == traced_number)
                 every_event.extend((number, checker) for checker in made if checker.every_event)
-                by_run.extend(checker for checker in made if checker.by_run)
+                by_run.extend((number, checker) for checker in made if checker.by_run)
             return made
 
         if self.tracer is not None:
@@ -111,7 +115,6 @@ class Engine:
         tracker = RunTracker(kind.runs if kind else None)
         last_time: datetime | None = None
         seq = 0
-        traced_rule = self.tracer.rule_id if self.tracer is not None else None
         for event, run in tracker.assign(stream):
             seq += 1
             if event.time is not None:
@@ -147,19 +150,24 @@ class Engine:
                     condition_run.touch(event, run, scope)
             if len(tracker.retired) >= RETIRE_BATCH:
                 keys = {run.key for run in tracker.retired}
-                for checker in by_run:
-                    checker.retire(keys)
+                for number, checker in by_run:
+                    for result in checker.retire(keys, last_time):
+                        if number not in disabled:
+                            causes.add(result)
+                            if number == traced_number:
+                                traced_results.append(result)
                 tracker.retired.clear()
-        results: list[Result] = []
         for number, checkers in local.items():
             if number in disabled:
                 continue
             per_log = [checker for checker in checkers if "folder" not in checker.condition.by]
             rule_results = [result for checker in per_log for result in checker.finish(last_time)]
-            if self.tracer is not None and self.rules[number].id == self.tracer.rule_id:
-                self.tracer.end(per_log, rule_results)
-            results.extend(rule_results)
-        return findings_of(results, scope.log, self._folders)
+            if self.tracer is not None and number == traced_number:
+                self.tracer.end(per_log, traced_results + rule_results)
+            for result in rule_results:
+                causes.add(result)
+        skip = frozenset(self.rules[number].id for number in disabled)
+        return causes.findings(scope.log, self._folders, skip=skip)
 
     def finish(self) -> list[Finding]:
         """Findings of rules that correlate the logs of a folder; the folders
@@ -170,7 +178,7 @@ class Engine:
         self._folders = {}
         return findings
 
-    def _checkers(self, number: int) -> list[ConditionRun]:
+    def _checkers(self, number: int, *, thorough: bool = False) -> list[ConditionRun]:
         """A new run of each of a rule's conditions (shared by the folder for folder-wide ones)."""
         rule = self.rules[number]
         made = []
@@ -178,7 +186,7 @@ class Engine:
             if "folder" in condition.by:
                 made.append(self._folder_runs.setdefault((number, position), ConditionRun(rule, condition)))
             else:
-                made.append(ConditionRun(rule, condition))
+                made.append(ConditionRun(rule, condition, thorough=thorough))
         return made
 
     def _setup(self, where: LogScope) -> tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]:

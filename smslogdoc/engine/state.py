@@ -7,7 +7,7 @@ arithmetic the conditions share."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from heapq import merge
 from itertools import product, repeat
@@ -20,9 +20,11 @@ from smslogdoc.read.timeline import instant
 from smslogdoc.rules.model import Condition, Rule
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Hit:
-    """An event that matched one of a rule's named events."""
+    """An event that matched one of a rule's named events; never modified once
+    made (not frozen: a frozen dataclass costs a `setattr` call per field, and
+    the engine makes one per matching record and event name)."""
 
     event: Event
     run: Run | None
@@ -108,25 +110,35 @@ def between(hit: Hit, first: Hit, window_end: float) -> bool:
 class Sides:
     """The hits of one side list of a condition (absent, unless, requires,
     supported_by, context) by the group key they were seen with. A key may hold
-    None where the event did not capture the field: it fits every group."""
+    None where the event did not capture the field: it fits every group. With
+    `run_at` (the place of the run in the key, -1 for none) the keys of each
+    run are indexed, so a run's hits are forgotten without a look at the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_at: int = -1) -> None:
         self._by_key: dict[Key, list[Hit]] = {}
         self._count = 0
+        self._run_at = run_at
+        self._keys_of: dict[object, list[Key]] = {}
 
     def __len__(self) -> int:
         return self._count
 
     def add(self, key: Key, hit: Hit) -> None:
-        self._by_key.setdefault(key, []).append(hit)
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = []
+            if self._run_at >= 0:
+                self._keys_of.setdefault(key[self._run_at], []).append(key)
+        found.append(hit)
         self._count += 1
 
-    def drop(self, gone: Callable[[Key], bool]) -> None:
-        """Forget the hits seen with keys for which `gone` is true."""
+    def drop(self, runs: set[object]) -> None:
+        """Forget the hits seen in these runs."""
         if not self._by_key:
             return
-        for key in [key for key in self._by_key if gone(key)]:
-            self._count -= len(self._by_key.pop(key))
+        for run in runs:
+            for key in self._keys_of.pop(run, ()):
+                self._count -= len(self._by_key.pop(key))
 
     def compatible(self, key: Key) -> Iterator[tuple[Key, Hit]]:
         """(side key, hit) for the hits that fit group `key`, in the order they were seen."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from smslogdoc.diagnose import Outcome
-from smslogdoc.findings import Evidence, Finding
+from smslogdoc.findings import Evidence, Finding, Occurrence, Spread
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.report.listing import iso
 
@@ -35,10 +35,26 @@ def evidence_dict(evidence: Evidence) -> dict[str, object]:
     return record
 
 
-def finding_dict(finding: Finding) -> dict[str, object]:
-    """A finding as the JSON contract describes it (docs/json.md)."""
-    rule = finding.rule
+def occurrence_dict(occurrence: Occurrence) -> dict[str, object]:
+    return {"group": occurrence.group, "path": occurrence.path, "line": occurrence.line, "time": iso(occurrence.time)}
+
+
+def spread_dict(spread: Spread) -> dict[str, object]:
     return {
+        "runs": spread.runs,
+        "first": occurrence_dict(spread.first),
+        "last": occurrence_dict(spread.last),
+        "cited": spread.cited,
+        "omitted": spread.omitted,
+        "evidence": [evidence_dict(item) for item in spread.evidence],
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, object]:
+    """A finding as the JSON contract describes it (docs/json.md); `spread`
+    only for a cause seen in more than one run."""
+    rule = finding.rule
+    found: dict[str, object] = {
         "rule": rule.id,
         "title": rule.title,
         "severity": rule.severity,
@@ -58,6 +74,9 @@ def finding_dict(finding: Finding) -> dict[str, object]:
         "evidence": [evidence_dict(item) for item in finding.evidence],
         "bundled": rule.bundled,
     }
+    if finding.spread is not None:
+        found["spread"] = spread_dict(finding.spread)
+    return found
 
 
 def file_dict(report: FileReport) -> dict[str, object]:

@@ -11,7 +11,7 @@ from smslogdoc.findings import CONFIRMED, Finding
 from smslogdoc.report import examined
 from smslogdoc.report.listing import iso
 from smslogdoc.report.terminal import visible
-from smslogdoc.report.text import summary
+from smslogdoc.report.text import spread_text, summary
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -39,6 +39,8 @@ def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO, *, vi
         out.write(f"Rule `{rule.id}` · confidence {finding.confidence} · log `{visible(finding.log).replace('`', '')}`")
         if finding.group:
             out.write(f" · {_md(finding.group)}")
+        if finding.spread is not None:
+            out.write(f" · {_md(spread_text(finding))}")
         out.write("\n\n")
         out.write(f"{_md(finding.diagnosis)}\n\n**Evidence**\n\n")
         lines = []

@@ -104,7 +104,9 @@ def _finding_lines(finding: Finding, width: int) -> list[Text]:
     head.append(f" {visible(rule.title)}", style="bold")
     lines = [head]
     meta = Text(f"  rule {rule.id} · confidence {finding.confidence}", style="dim")
-    if finding.occurrences > 1:
+    if finding.spread is not None:
+        meta.append(f" · {spread_text(finding)}", style="dim")
+    elif finding.occurrences > 1:
         meta.append(f" · seen {finding.occurrences} times", style="dim")
     lines.append(meta)
     where = Text("  log ", style="dim")
@@ -123,6 +125,14 @@ def _finding_lines(finding: Finding, width: int) -> list[Text]:
     lines += [Text(), Text("  Evidence", style="bold")]
     for item in finding.evidence:
         lines += _evidence_lines(item, finding.log)
+    spread = finding.spread
+    if spread is not None and (spread.evidence or spread.omitted):
+        title = f"  Other occurrences: the first and last {spread.cited}" if spread.omitted else "  Other occurrences"
+        lines += [Text(), Text(title, style="bold")]
+        for item in spread.evidence:
+            lines += _evidence_lines(item, finding.log)
+        if spread.omitted:
+            lines.append(Text(f"    ... {spread.omitted:,} more occurrence(s) not shown", style="dim"))
     lines += [Text(), Text("  Fix", style="bold")]
     for number, step in enumerate(finding.fix, 1):
         first = f"    {number}. "
@@ -136,6 +146,16 @@ def _finding_lines(finding: Finding, width: int) -> list[Text]:
         for hint in finding.next_logs:
             lines += _prose(hint, width, "      ", first="    - ")
     return lines
+
+
+def spread_text(finding: Finding) -> str:
+    """`in 1,500 runs (first run 3, process 812 at ..., last ...)`."""
+    spread = finding.spread
+    assert spread is not None
+    seen = f"seen {finding.occurrences:,} times " if finding.occurrences != spread.runs else ""
+    ends = [f"{name} {visible(end.group) or 'line ' + str(end.line)}" + (f" at {human_time(end.time)}" if end.time is not None else "")
+            for name, end in (("first", spread.first), ("last", spread.last))]
+    return f"{seen}in {spread.runs:,} runs ({', '.join(ends)})"
 
 
 def _evidence_lines(item: Evidence, log: str) -> list[Text]:
