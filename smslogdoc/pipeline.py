@@ -10,7 +10,7 @@ from datetime import datetime
 
 from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
-from smslogdoc.inputs.paths import LogInput
+from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import Problem
 from smslogdoc.read import plan, scan, timeline
@@ -32,8 +32,16 @@ def diagnose_logs(
     so all of a folder's logs must be among them. With `helper`, a very large
     log is scanned by a second process (see `scan.read_log`)."""
     findings: list[Finding] = []
-    for number, log in numbered:
-        findings.extend(_diagnose_log(engine, log, number, options, since, until, helper))
+    previous: LogInput | None = None
+    try:
+        for number, log in numbered:
+            if previous is not None and archive_file(previous) != archive_file(log):
+                close_archives([previous])  # an archive stays open while its members are read, no longer
+            previous = log
+            findings.extend(_diagnose_log(engine, log, number, options, since, until, helper))
+    finally:
+        if previous is not None:
+            close_archives([previous])
     findings.extend(engine.finish())
     problems, engine.problems = engine.problems, []
     return findings, problems
