@@ -19,6 +19,7 @@ from smslogdoc import __version__
 from smslogdoc.cli.common import Exit
 from smslogdoc.cli.diagnose import diagnose
 from smslogdoc.cli.explain import explain_code
+from smslogdoc.cli.fleet import fleet
 from smslogdoc.cli.parse import parse
 from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
 
@@ -28,6 +29,7 @@ EPILOG = """examples:
   smslogdoc diagnose \\\\server\\logs\\WKS0042 -f json  the same, as JSON
   type execmgr.log | smslogdoc diagnose            a log on standard input
   smslogdoc parse ccmsetup.log                     the records as smslogdoc reads them
+  smslogdoc fleet \\\\server\\logs -f csv -o fleet.csv   one subfolder or zip per machine, causes ranked
   smslogdoc explain 0x80070005                     what an error code means
 
 exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage; 3 invalid rules"""
@@ -83,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--explain", metavar="RULE", help="Show, step by step, what rule RULE matched and what was missing.")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.")
     _chatter(check)
+
+    many = _command(commands, "fleet", fleet)
+    many.add_argument("roots", nargs="+", metavar="ROOT", help="Folders holding one subfolder or archive (.zip, .tar, .tgz) per machine.")
+    _rule_sources(many)
+    many.add_argument("--format", "-f", default="text", help="text (default), json or csv.")
+    many.add_argument("--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output.")
+    many.add_argument("--fail-on", default="warning", metavar="LEVEL", help="Exit 1 when a confirmed finding on any machine is at or above: info, warning (default), error, or none.")
+    many.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use on this host; 0 (default) means one per core.")
+    many.add_argument("--dask", metavar="ADDRESS", help="Run the per-machine work on a Dask cluster (tcp://scheduler:8786) whose workers can read ROOT.")
+    many.add_argument("--tz", help="Zone for times the logs write without one (IANA, Windows name, or +HH:MM).")
+    many.add_argument("--quiet", "-q", action="store_true", help="No progress bar, no notes on stderr.")
 
     rules = _command(commands, "rules", None, "List, show, validate and test rules.")
     about = rules.add_subparsers(title="commands", metavar="COMMAND", required=True)
