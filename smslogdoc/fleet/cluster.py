@@ -27,7 +27,7 @@ def dask_results(address: str, machines: Sequence[Machine], rules: list[Rule], o
         from distributed import Client
     except ImportError as error:
         raise ImportError('Dask is not installed: pip install "smslogdoc[dask]"') from error
-    with Client(address, set_as_default=False) as client:
+    with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call,unused-ignore]
         [shared] = client.scatter([rules], broadcast=True, hash=False)
         futures = client.map(_work, machines, rules=shared, token=str(shared.key), options=options, pure=False)
         try:
