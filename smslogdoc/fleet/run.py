@@ -18,7 +18,7 @@ from smslogdoc.model import Problem
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
 
-CHUNKS_PER_WORKER = 16
+CHUNKS_PER_WORKER = 64
 """Machines go to workers in about this many chunks per worker (fewer round trips, still balanced)."""
 
 _engine: Engine | None = None
