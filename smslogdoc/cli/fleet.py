@@ -43,7 +43,7 @@ def fleet(args: argparse.Namespace) -> None:
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
-    aggregate = Fleet([problem_dict(problem) for problem in problems])
+    own = [problem_dict(problem) for problem in problems]
     if args.dask:
         from smslogdoc.fleet.cluster import dask_results
 
@@ -61,6 +61,11 @@ def fleet(args: argparse.Namespace) -> None:
             out, text_console = sys.stdout, console()
         if not args.quiet and sys.stderr is not None and sys.stderr.isatty():
             results = stack.enter_context(_Progress(len(machines))).track(results)
+        aggregate = Fleet(own)
+        if args.redact:
+            from smslogdoc.fleet.redaction import redacted
+
+            results, aggregate.problems, aggregate.redaction = redacted(results, own)
         try:
             write(results, aggregate, out, text_console)
         except ImportError as error:
@@ -71,6 +76,10 @@ def fleet(args: argparse.Namespace) -> None:
             raise
     if args.format == "csv" and not args.quiet:
         err = console(stderr=True)
+        if aggregate.redaction is not None:
+            from smslogdoc.redact import summary_text
+
+            err.print(f"smslogdoc: {summary_text(aggregate.redaction)}", markup=False, highlight=False)
         for problem in aggregate.problems:
             where = problem["path"] if problem.get("line") is None else f"{problem['path']}:{problem['line']}"
             err.print(f"smslogdoc: {where}: {problem['message']}", markup=False, highlight=False)

@@ -84,10 +84,16 @@ class Fleet:
     """Machines where no rule found a cause."""
     worst: int = -1
     """Index in SEVERITIES of the most severe confirmed finding; -1 when none."""
+    redaction: dict[str, int] | None = None
+    """What was redacted (`redact.Redactor.summary()`), when the report is."""
+    own: int = -1
+    """How many of `problems` are the fleet's own (set when the first machine is added)."""
     _causes: dict[str, Cause] = field(default_factory=dict)
     _unexplained: dict[str, Unexplained] = field(default_factory=dict)
 
     def add(self, result: MachineResult) -> None:
+        if self.own < 0:
+            self.own = len(self.problems)
         self.machines += 1
         self.read += result.read > 0
         self.worst = max(self.worst, result.worst_confirmed())
@@ -124,6 +130,10 @@ class Fleet:
             for code in item.get("codes", ()):
                 if code not in group.codes and len(group.codes) < 20:
                     group.codes.append(code)
+
+    def own_problems(self) -> list[JsonDict]:
+        """The fleet's own problems, without the machines'."""
+        return self.problems[: self.own] if self.own >= 0 else self.problems
 
     def causes(self) -> list[Cause]:
         """Most machines first, then most severe, then by rule id."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterable
 from typing import TextIO
@@ -40,7 +41,10 @@ def write_json(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
     out.write("\n  ],\n" if not first else "],\n")
     out.write(f'  "causes": {_lines([cause.as_dict() for cause in fleet.causes()])},\n')
     out.write(f'  "unexplained": {_lines([group.as_dict() for group in fleet.unexplained()])},\n')
-    out.write(f'  "problems": {_lines(fleet.problems)}\n}}\n')
+    out.write(f'  "problems": {_lines(fleet.problems)}')
+    if fleet.redaction is not None:
+        out.write(f',\n  "redaction": {json.dumps(fleet.redaction)}')
+    out.write("\n}\n")
 
 
 def _lines(items: list[dict[str, object]]) -> str:
@@ -86,6 +90,10 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
     causes, unexplained = fleet.causes(), fleet.unexplained()
     console.print(Text(f"{total} machine{'s' if total != 1 else ''} · {len(causes)} known cause{'s' if len(causes) != 1 else ''} · "
                        f"{len(fleet.clean)} without a known cause · {len(fleet.problems)} problem{'s' if len(fleet.problems) != 1 else ''}", style="bold"))
+    if fleet.redaction is not None:
+        from smslogdoc.redact import summary_text
+
+        console.print(Text(summary_text(fleet.redaction), style="dim"))
     console.print()
     for cause in causes:
         head = Text()
@@ -128,11 +136,35 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
             console.print(log_text(f"  {place}: {problem['message']}"), soft_wrap=True)
 
 
+def write_html(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, console: Console) -> None:
+    """One self-contained HTML file (`htmlreport.write_fleet`): the summary, a
+    chart of machines per cause, the causes, then each machine. The machines
+    wait in a temporary file (one JSON line each) while the ranking is made,
+    so memory does not grow with them."""
+    from smslogdoc.htmlreport import bundled_rule_ids, write_fleet
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for result in results:
+            fleet.add(result)
+            spool.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+        spool.seek(0)
+        write_fleet(
+            out,
+            (json.loads(line) for line in spool),
+            causes=[cause.as_dict() for cause in fleet.causes()],
+            unexplained=[group.as_dict() for group in fleet.unexplained()],
+            problems=fleet.own_problems(),
+            machine_count=fleet.machines,
+            trusted_rule_ids=bundled_rule_ids(),
+            redaction=fleet.redaction,
+        )
+
+
 def _wrapped(console: Console, text: str, width: int, indent: str, first: str | None = None) -> None:
     for line in textwrap.wrap(visible(text), width=width, initial_indent=first if first is not None else indent,
                               subsequent_indent=indent, break_long_words=False, break_on_hyphens=False):
         console.print(Text(line), soft_wrap=True)
 
 
-WRITERS: dict[str, Writer] = {"text": write_text, "json": write_json, "csv": write_csv}
+WRITERS: dict[str, Writer] = {"text": write_text, "json": write_json, "csv": write_csv, "html": write_html}
 """`fleet --format` name -> writer."""

@@ -67,6 +67,16 @@ def file_dict(report: FileReport) -> dict[str, object]:
     }
 
 
+def document(outcome: Outcome, findings: list[Finding]) -> dict[str, object]:
+    """The JSON document of docs/json.md as a dict (what `write_json` writes)."""
+    return {
+        "version": JSON_VERSION,
+        "findings": [finding_dict(finding) for finding in findings],
+        "files": [file_dict(report) for report in outcome.files],
+        "problems": [problem_dict(problem) for problem in outcome.problems],
+    }
+
+
 def write_json(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
     """The JSON document of docs/json.md: findings indented for reading, files and
     problems (thousands, for a tree of folders) one compact object a line."""

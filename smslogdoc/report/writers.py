@@ -25,10 +25,18 @@ class Output:
 
 Writer = Callable[[Outcome, list[Finding], Output], None]
 
+
+def _write_html(outcome: Outcome, shown: list[Finding]) -> None:
+    """One self-contained HTML file (`htmlreport`), to attach to a ticket."""
+    from smslogdoc.htmlreport import bundled_rule_ids, write_diagnose
+
+    write_diagnose(jsondoc.document(outcome, shown), sys.stdout, trusted_rule_ids=bundled_rule_ids())
+
 WRITERS: dict[str, Writer] = {
     "text": lambda outcome, shown, out: text.write_text(outcome, shown, out.console, with_summary=not out.quiet),
     "json": lambda outcome, shown, out: jsondoc.write_json(outcome, shown, sys.stdout),
     "jsonl": lambda outcome, shown, out: jsondoc.write_jsonl(shown, sys.stdout),
     "markdown": lambda outcome, shown, out: markdown.write_markdown(outcome, shown, sys.stdout),
+    "html": lambda outcome, shown, out: _write_html(outcome, shown),
 }
 """`--format` name -> writer."""
