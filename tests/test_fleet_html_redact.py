@@ -54,3 +54,18 @@ def test_diagnose_writes_html_too() -> None:
     assert result.exit_code == 1, result.output
     assert result.stdout.lstrip().lower().startswith("<!doctype html")
     assert "execmgr-network-access-denied" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "markdown", "html"])
+def test_diagnose_redact_in_every_format(fmt: str, tmp_path: Path) -> None:
+    machine = tmp_path / "logs"
+    shutil.copytree(SAMPLES / "execmgr-network-access-denied", machine)
+    (machine / r"\\fs01\x.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a problem line naming the server
+    result = invoke(["diagnose", str(machine), "-f", fmt, "--redact"])
+    assert result.exit_code == 1, result.output
+    assert "fs01" not in result.output  # in the findings and in the problem line on stderr
+    assert "Apps$" in result.stdout  # share names stay
+    if fmt in ("text", "markdown"):
+        assert "Redacted" in result.stdout
+    if fmt == "json":
+        assert json.loads(result.stdout)["redaction"]["host"] >= 2

@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--min-severity", default="info", metavar="LEVEL", help="Show only findings at or above: info (default), warning or error.")
     check.add_argument("--fail-on", default="warning", metavar="LEVEL", help="Exit 1 when a confirmed finding is at or above: info, warning (default), error, or none.")
     _times(check)
+    check.add_argument("--redact", action="store_true", help="Replace host, user and domain names, addresses, e-mail addresses and SIDs by stable pseudonyms (HOST-1, USER-2...), in every format.")
     check.add_argument("--explain", metavar="RULE", help="Show, step by step, what rule RULE matched and what was missing.")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.")
     _chatter(check)

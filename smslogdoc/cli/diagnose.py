@@ -48,12 +48,21 @@ def diagnose(args: argparse.Namespace) -> None:
     )
     shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
     out = console()
+    redaction = None
+    if args.redact:
+        from smslogdoc.redact import summary_text
+        from smslogdoc.report.redacting import redact_outcome
+
+        redaction = redact_outcome(outcome, shown)
+        if args.format in ("text", "markdown"):
+            out.print(summary_text(redaction), markup=False, highlight=False, soft_wrap=True)
+            out.print()
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
 
         write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
         out.print()
-    write(outcome, shown, Output(out, quiet=args.quiet))
+    write(outcome, shown, Output(out, quiet=args.quiet, redaction=redaction))
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
     if args.verbose:
         console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)

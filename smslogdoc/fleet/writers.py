@@ -93,7 +93,7 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
     if fleet.redaction is not None:
         from smslogdoc.redact import summary_text
 
-        console.print(Text(summary_text(fleet.redaction), style="dim"))
+        console.print(Text(summary_text(fleet.redaction), style="dim"), soft_wrap=True)
     console.print()
     for cause in causes:
         head = Text()

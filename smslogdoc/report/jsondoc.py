@@ -77,13 +77,16 @@ def document(outcome: Outcome, findings: list[Finding]) -> dict[str, object]:
     }
 
 
-def write_json(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
+def write_json(outcome: Outcome, findings: list[Finding], out: TextIO, *, redaction: dict[str, int] | None = None) -> None:
     """The JSON document of docs/json.md: findings indented for reading, files and
     problems (thousands, for a tree of folders) one compact object a line."""
     found = json.dumps([finding_dict(finding) for finding in findings], ensure_ascii=False, indent=2).replace("\n", "\n  ")
     out.write(f'{{\n  "version": {JSON_VERSION},\n  "findings": {found},\n')
     out.write(f'  "files": {_lines([file_dict(report) for report in outcome.files])},\n')
-    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])}\n}}\n')
+    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])}')
+    if redaction is not None:
+        out.write(f',\n  "redaction": {json.dumps(redaction)}')  # with --redact: how many names of each class
+    out.write("\n}\n")
 
 
 def _lines(items: list[dict[str, object]]) -> str:
