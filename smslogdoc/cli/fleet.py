@@ -62,11 +62,11 @@ def fleet(args: argparse.Namespace) -> None:
         if not args.quiet and sys.stderr is not None and sys.stderr.isatty():
             results = stack.enter_context(_Progress(len(machines))).track(results)
         aggregate = Fleet(own)
-        if args.redact:
-            from smslogdoc.fleet.redaction import redacted
-
-            results, aggregate.problems, aggregate.redaction = redacted(results, own)
         try:
+            if args.redact:
+                from smslogdoc.fleet.redaction import redacted
+
+                results, aggregate.problems, aggregate.redaction = redacted(results, own)
             write(results, aggregate, out, text_console)
         except ImportError as error:
             fail(f"--dask: {error}")
