@@ -41,6 +41,7 @@ def fleet_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_json(root: Path, *extra: str) -> dict[str, object]:
     result = invoke(["fleet", str(root), "-f", "json", *extra])
     assert result.exit_code == 1, result.output
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal; problems are in the document
     document: dict[str, object] = json.loads(result.stdout)
     return document
 
