@@ -127,6 +127,18 @@ def main() -> None:
     lines.append(f"| 1 | {one:.2f} s | {size / one / 1e6:,.0f} | {peak_one:,.0f} MiB |")
     lines.append(f"| {cores} (`--jobs 0`, the default) | {many:.2f} s, {one / many:.2f}x faster | {size / many / 1e6:,.0f} | {peak_many:,.0f} MiB |")
 
+    lines += ["", "The same tree as a fleet (`fleet`, one machine per folder, JSON):", ""]
+    lines += ["| jobs | time | machines/s | peak RSS (main process) |", "| --- | --- | --- | --- |"]
+    machines = len(list(tree.iterdir()))
+    fleet_one, fleet_two = [], []
+    for _ in range(args.runs):
+        fleet_one.append(measure(smslogdoc("fleet", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "1"), 1))
+        fleet_two.append(measure(smslogdoc("fleet", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "2"), 1))
+    one, peak_one = statistics.median(t for t, _ in fleet_one), max(p for _, p in fleet_one)
+    two, peak_two = statistics.median(t for t, _ in fleet_two), max(p for _, p in fleet_two)
+    lines.append(f"| 1 | {one:.2f} s | {machines / one:,.0f} | {peak_one:,.0f} MiB |")
+    lines.append(f"| 2 | {two:.2f} s, {one / two:.2f}x faster | {machines / two:,.0f} | {peak_two:,.0f} MiB |")
+
     version = statistics.median(measure(smslogdoc("--version"), 1)[0] for _ in range(11))
     lines += ["", f"`smslogdoc --version`: {version * 1000:.0f} ms (median of 11)."]
     table = "\n".join(lines)

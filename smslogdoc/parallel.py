@@ -43,7 +43,7 @@ def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
     if jobs < 2 or len({log.folder for log in logs}) < 2:
         return False
     parts = [part for log in logs for part in log.parts]
-    if any(part.path is None for part in parts):
+    if any(part.is_stdin for part in parts):
         return False
     return sum(part.size() for part in parts) >= MIN_BYTES
 

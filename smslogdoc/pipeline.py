@@ -12,7 +12,7 @@ from datetime import datetime
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
-from smslogdoc.inputs.paths import LogInput
+from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import Problem
 from smslogdoc.read import plan, scan, timeline
@@ -38,16 +38,24 @@ def diagnose_logs(
     findings: list[Finding] = []
     tallies: list[unexplained.Tally] = []
     benign = unexplained.benign_list()
-    for number, log in numbered:
-        tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
-        findings.extend(_diagnose_log(engine, log, number, options, since, until, helper, tally))
-        windowed = since is not None or until is not None
-        for report in log.reports:
-            report.covered = None if report.skipped else tally.covered
-            report.error_records = tally.errors.get(report.path, 0)
-            report.in_window = tally.records.get(report.path, 0) if windowed else None
-        if tally.groups or tally.untracked:
-            tallies.append(tally)
+    previous: LogInput | None = None
+    try:
+        for number, log in numbered:
+            if previous is not None and archive_file(previous) != archive_file(log):
+                close_archives([previous])  # an archive stays open while its members are read, no longer
+            previous = log
+            tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
+            findings.extend(_diagnose_log(engine, log, number, options, since, until, helper, tally))
+            windowed = since is not None or until is not None
+            for report in log.reports:
+                report.covered = None if report.skipped else tally.covered
+                report.error_records = tally.errors.get(report.path, 0)
+                report.in_window = tally.records.get(report.path, 0) if windowed else None
+            if tally.groups or tally.untracked:
+                tallies.append(tally)
+    finally:
+        if previous is not None:
+            close_archives([previous])
     findings.extend(engine.finish())
     if summary != "off":
         by_log: dict[str, list[Finding]] = {}

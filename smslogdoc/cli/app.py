@@ -20,6 +20,7 @@ from smslogdoc.cli.common import Exit
 from smslogdoc.cli.completion import SHELLS, completion
 from smslogdoc.cli.diagnose import diagnose
 from smslogdoc.cli.explain import explain_code
+from smslogdoc.cli.fleet import fleet
 from smslogdoc.cli.parse import parse
 from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
 
@@ -29,6 +30,7 @@ EPILOG = """examples:
   smslogdoc diagnose \\\\server\\logs\\WKS0042 -f json  the same, as JSON
   type execmgr.log | smslogdoc diagnose            a log on standard input
   smslogdoc parse ccmsetup.log                     the records as smslogdoc reads them
+  smslogdoc fleet \\\\server\\logs -f csv -o fleet.csv   one subfolder or zip per machine, causes ranked
   smslogdoc explain 0x80070005                     what an error code means
 
 exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
@@ -99,6 +101,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.")
     _follow(check, "print each finding as soon as it is confirmed (an inconclusive one when it resolves); Ctrl-C ends with the summary")
     _chatter(check)
+
+    many = _command(commands, "fleet", fleet)
+    many.add_argument("roots", nargs="+", metavar="ROOT", help="Folders holding one subfolder or archive (.zip, .tar, .tgz) per machine.")
+    _rule_sources(many)
+    many.add_argument("--format", "-f", default="text", help="text (default), json, csv or html (one self-contained file).")
+    many.add_argument("--redact", action="store_true", help="Replace host, user and domain names, addresses, e-mail addresses and SIDs by stable pseudonyms (HOST-1, USER-2...).")
+    many.add_argument("--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output.")
+    many.add_argument("--fail-on", default="warning", metavar="LEVEL", help="Exit 1 when a confirmed finding on any machine is at or above: info, warning (default), error, or none.")
+    many.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="Processes to use on this host; 0 (default) means one per core.")
+    many.add_argument("--dask", metavar="ADDRESS", help="Run the per-machine work on a Dask cluster (tcp://scheduler:8786) whose workers can read ROOT.")
+    many.add_argument("--tz", help="Zone for times the logs write without one (IANA, Windows name, or +HH:MM).")
+    many.add_argument("--quiet", "-q", action="store_true", help="No progress bar, no notes on stderr.")
 
     rules = _command(commands, "rules", None, "List, show, validate and test rules.")
     about = rules.add_subparsers(title="commands", metavar="COMMAND", required=True)

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smslogdoc.inputs.paths import _ROTATED, STDIN
+from smslogdoc.inputs.paths import STDIN
+from smslogdoc.inputs.rotation import ROTATED
 
 Snapshot = tuple[tuple[str, int, int, int], ...]
 
@@ -47,7 +48,7 @@ def with_rotated(paths: list[str]) -> list[str]:
     for text in paths:
         if text != STDIN:
             path = Path(text)
-            match = _ROTATED.match(path.name)
+            match = ROTATED.match(path.name)
             if match and match["ext"].lower() == "log" and not match["stamp"]:
                 rotated = path.with_name(f"{match['base']}.lo_")
                 if rotated.is_file() and str(rotated) not in paths and str(rotated) not in found:

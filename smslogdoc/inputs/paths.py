@@ -6,34 +6,63 @@ entries and Markdown notes skipped); every other regular file is a candidate, be
 decided from content later, never from the name. Rotated parts
 (`ccmsetup.lo_`, `execmgr-20240101-123456.log`) are grouped with their current
 file and ordered oldest first, so a run that spans the rollover reads as one.
+
+An archive (zip, tar, gzipped tar, a gzipped log), named or met in a walk, is
+expanded in place: its members become `InputFile`s with a `member`, shown as
+`WKS0042.zip!/Windows/CCM/Logs/execmgr.log` (see `inputs.archives`), and its
+rotated parts are joined as on disk. What is wrong with an archive is one
+problem line each; the rest is still read.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from smslogdoc.inputs.archives import Member, archive_kind, close_all, iter_members
+from smslogdoc.inputs.rotation import ROTATED, rotation_key
 from smslogdoc.model import FileReport, Problem
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
-_ROTATED = re.compile(r"^(?P<base>.+?)(?:-(?P<stamp>\d{8}-\d{6}))?\.(?P<ext>log|lo_)$", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class InputFile:
-    """One physical file to read (path None means standard input)."""
+    """One physical file to read: a file on disk (`path`), an archive member
+    (`member`, with `path` None), or standard input (both None)."""
 
     path: Path | None
     display: str
+    member: Member | None = None
+    """The archive member to read, read as a stream (never scanned); it pickles."""
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None and self.member is None
+
+    @property
+    def name(self) -> str:
+        """Its base name (`execmgr.log`); '' for standard input."""
+        if self.member is not None:
+            return self.member.name
+        return self.path.name if self.path is not None else ""
+
+    @property
+    def folder(self) -> str:
+        """The folder it is in: a folder on disk, or inside an archive (`WKS0042.zip!/Logs`)."""
+        if self.member is not None:
+            return self.member.folder
+        return str(self.path.parent) if self.path is not None else STDIN_NAME
 
     def size(self) -> int:
-        """Its size in bytes; 0 for standard input or a file that cannot be looked at."""
+        """Its size in bytes (a member's as its archive declares it); 0 for
+        standard input or a file that cannot be looked at."""
+        if self.member is not None:
+            return self.member.size or 0
         if self.path is None:
             return 0
         try:
@@ -58,8 +87,7 @@ class LogInput:
     @property
     def file_name(self) -> str:
         """The current file's name, used to tell the log's kind (`ccmsetup.log`)."""
-        last = self.parts[-1]
-        return last.path.name if last.path is not None else ""
+        return self.parts[-1].name
 
 
 def collect(paths: Iterable[str], problems: list[Problem]) -> list[LogInput]:
@@ -92,11 +120,37 @@ def collect(paths: Iterable[str], problems: list[Problem]) -> list[LogInput]:
             for file in found:
                 if str(file) not in seen:
                     seen.add(str(file))
-                    files.append(InputFile(file, str(file)))
+                    files.extend(_expanded(file, str(file), problems))
         elif str(path) not in seen:
             seen.add(str(path))
-            files.append(InputFile(path, text))
+            files.extend(_expanded(path, text, problems))
     return group_rotated(files)
+
+
+def _expanded(path: Path, display: str, problems: list[Problem]) -> list[InputFile]:
+    """The file itself, or, for an archive, its members (listed, then the
+    archive closed again: it reopens when a member is read)."""
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        regular = False
+    kind = archive_kind(path) if regular else None  # a FIFO or a device is never opened to sniff it
+    if kind is None:
+        return [InputFile(path, display)]
+    members = list(iter_members(path, problems, display))
+    close_all(members)
+    return [InputFile(None, member.display_path, member) for member in members]
+
+
+def archive_file(log: LogInput) -> Path | None:
+    """The archive file on disk the log is read from, or None for a log on disk."""
+    member = log.parts[-1].member
+    return member.archive.path if member is not None else None
+
+
+def close_archives(logs: Iterable[LogInput]) -> None:
+    """Close the archives the logs' members were read from (they reopen if read again)."""
+    close_all(part.member for log in logs for part in log.parts if part.member is not None)
 
 
 def _walk(root: Path, problems: list[Problem]) -> Iterable[Path]:
@@ -141,19 +195,10 @@ def group_rotated(files: list[InputFile]) -> list[LogInput]:
     groups: dict[tuple[str, str], list[tuple[tuple[int, str], InputFile]]] = {}
     order: list[tuple[str, str]] = []
     for file in files:
-        if file.path is None:
+        if file.is_stdin:
             key, rank = (STDIN_NAME, STDIN_NAME), (2, "")
         else:
-            match = _ROTATED.match(file.path.name)
-            folder = str(file.path.parent)
-            if match:
-                key = (folder, match["base"].lower())
-                if match["stamp"]:
-                    rank = (0, match["stamp"])
-                else:
-                    rank = (1, "") if match["ext"].lower() == "lo_" else (2, "")
-            else:
-                key, rank = (folder, file.path.name.lower()), (2, "")
+            key, rank = rotation_key(file.folder, file.name)
         if key not in groups:
             groups[key] = []
             order.append(key)
@@ -162,8 +207,7 @@ def group_rotated(files: list[InputFile]) -> list[LogInput]:
     for key in order:
         parts = [file for _, file in sorted(groups[key], key=lambda item: item[0])]
         last = parts[-1]
-        folder = STDIN_NAME if last.path is None else str(last.path.parent)
-        logs.append(LogInput(name=last.display, folder=folder, parts=parts))
+        logs.append(LogInput(name=last.display, folder=last.folder, parts=parts))
     return logs
 
 
@@ -177,7 +221,7 @@ def unread_rotated(paths: Iterable[str], logs: list[LogInput]) -> list[tuple[str
         if text == STDIN:
             continue
         path = Path(text)
-        match = _ROTATED.match(path.name)
+        match = ROTATED.match(path.name)
         if not match or match["ext"].lower() != "log" or match["stamp"] or not path.is_file():
             continue
         for sibling in (path.with_name(f"{match['base']}.lo_"), path.with_name(f"{match['base']}.LO_")):

@@ -52,11 +52,15 @@ def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOp
     try:
         yield from read_stream(raw, report, options, seekable=part.path is not None and raw.seekable())
     finally:
-        if part.path is not None:
+        if not part.is_stdin:
             raw.close()
 
 
 def _open(part: InputFile) -> BinaryIO:
+    """The part's bytes: a file, an archive member's stream (not seekable,
+    read in full once), or standard input."""
+    if part.member is not None:
+        return part.member.open()
     if part.path is not None:
         return open_path(part.path)  # a pipe or FIFO is read as a stream, never waited on forever
     stdin = sys.stdin.buffer if sys.stdin is not None else None

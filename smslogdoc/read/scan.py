@@ -71,8 +71,9 @@ type, the words `plaintext.severity_of` looks for): error records are always
 read, for the unexplained-errors summary."""
 
 def worth_scanning(log: LogInput) -> bool:
-    """Whether a part of the log is large enough for a scan to pay off."""
-    return any(part.size() >= MIN_SIZE for part in log.parts)
+    """Whether a part of the log is large enough for a scan to pay off (a
+    scan needs a file on disk: archive members and standard input are read in full)."""
+    return any(part.path is not None and part.size() >= MIN_SIZE for part in log.parts)
 
 
 def head(log: LogInput, options: ReadOptions, count: int) -> Iterator[Event]:
