@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from smslogdoc.htmlreport import (
+from smslogdoc.report.html import (
     CONTENT_SECURITY_POLICY,
     bundled_rule_ids,
     machine_anchor,

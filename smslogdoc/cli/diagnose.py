@@ -60,7 +60,7 @@ def diagnose(args: argparse.Namespace) -> None:
     )
     shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
     if args.redact:
-        from smslogdoc.redact import GENERIC_FOLDERS
+        from smslogdoc.report.redact import GENERIC_FOLDERS
         from smslogdoc.report.redaction import redact_outcome
 
         # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from smslogdoc.fleet.machine import JsonDict, MachineResult
-from smslogdoc.htmlreport import bundled_rule_ids
-from smslogdoc.redact import Redactor
+from smslogdoc.report.html import bundled_rule_ids
+from smslogdoc.report.redact import Redactor
 
 
 def redacted(results: Iterable[MachineResult], problems: list[JsonDict]) -> tuple[list[MachineResult], list[JsonDict], dict[str, int]]:

@@ -91,7 +91,7 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
     console.print(Text(f"{total} machine{'s' if total != 1 else ''} · {len(causes)} known cause{'s' if len(causes) != 1 else ''} · "
                        f"{len(fleet.clean)} without a known cause · {len(fleet.problems)} problem{'s' if len(fleet.problems) != 1 else ''}", style="bold"))
     if fleet.redaction is not None:
-        from smslogdoc.redact import summary_text
+        from smslogdoc.report.redact import summary_text
 
         console.print(Text(summary_text(fleet.redaction), style="dim"), soft_wrap=True)
     console.print()
@@ -137,11 +137,11 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
 
 
 def write_html(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, console: Console) -> None:
-    """One self-contained HTML file (`htmlreport.write_fleet`): the summary, a
+    """One self-contained HTML file (`report.html.write_fleet`): the summary, a
     chart of machines per cause, the causes, then each machine. The machines
     wait in a temporary file (one JSON line each) while the ranking is made,
     so memory does not grow with them."""
-    from smslogdoc.htmlreport import bundled_rule_ids, write_fleet
+    from smslogdoc.report.html import bundled_rule_ids, write_fleet
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         for result in results:

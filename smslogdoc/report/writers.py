@@ -30,7 +30,7 @@ class Output:
 Writer = Callable[[Outcome, list[Finding], Output], None]
 
 def _html(outcome: Outcome, shown: list[Finding], out: Output) -> None:
-    from smslogdoc.htmlreport import write_diagnose
+    from smslogdoc.report.html import write_diagnose
 
     write_diagnose(jsondoc.document(outcome, shown), sys.stdout, redaction=outcome.redaction)
 

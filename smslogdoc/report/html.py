@@ -1,0 +1,228 @@
+"""The HTML report: a diagnose or fleet JSON document (docs/json.md, issue 13)
+as one self-contained HTML file to attach to a ticket.
+
+This module owns the HTML: its layout, its styles and what makes log text
+inert in it. It reads the JSON document dicts only (no finding objects), so
+it can be fed from any stage that produces them.
+
+The file loads nothing: inline CSS and one small inline script (opening every
+collapsed block before printing), both allowed by their hashes in a
+Content-Security-Policy that forbids every other script, style, image, font,
+frame, form target and connection. Every text from the document goes through
+`html.escape(quote=True)` after control characters and direction overrides
+are made visible as `\\xNN` / `\\uNNNN`, in element content and in attributes
+alike, so a log line holding `<script>`, `<img onerror=...>`, `</style>` or a
+`javascript:` URL shows as text. References become links only when they are
+http(s) URLs of a finding from a bundled rule: the finding says
+`"bundled": true`, or (when the document does not say) its rule id is in
+`trusted_rule_ids`; every other reference is text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO
+
+from smslogdoc.report.htmlparts import (
+    SEVERITIES,
+    _badge,
+    _cause_html,
+    _foot,
+    _head,
+    _names_html,
+    _plural,
+    _problems_html,
+    _redaction_notice,
+    _unexplained_html,
+    chart_svg,
+    esc,
+    finding_html,
+    machine_anchor,
+)
+from smslogdoc.report.htmlparts import bundled_rule_ids as bundled_rule_ids
+from smslogdoc.report.htmlparts import human_time as human_time
+from smslogdoc.report.htmlparts import reference_html as reference_html
+from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY", "bundled_rule_ids", "chart_svg", "esc", "finding_html", "human_time", "machine_anchor",
+    "reference_html", "render_diagnose", "render_fleet", "write_diagnose", "write_fleet",
+]
+
+
+def write_diagnose(
+    document: Mapping[str, Any],
+    out: TextIO,
+    *,
+    trusted_rule_ids: Iterable[str] = (),
+    redaction: Mapping[str, Any] | None = None,
+    title: str = "smslogdoc findings",
+) -> None:
+    """The HTML report of a `diagnose` JSON document, written to `out`.
+    `redaction` is `Redactor.summary()` when the document was redacted."""
+    trusted = frozenset(trusted_rule_ids)
+    findings = [f for f in document.get("findings") or [] if isinstance(f, Mapping)]
+    files_ = [f for f in document.get("files") or [] if isinstance(f, Mapping)]
+    problems = list(document.get("problems") or [])
+    _head(out, title)
+    out.write(f"<h1>{esc(title)}</h1>\n")
+    confirmed = [f for f in findings if f.get("status", "confirmed") == "confirmed"]
+    counts = {level: sum(1 for f in confirmed if f.get("severity") == level) for level in SEVERITIES}
+    read = sum(1 for f in files_ if not f.get("skipped"))
+    file_problems = sum(len(f.get("problems") or []) for f in files_)
+    out.write('<div class="summary">')
+    out.write(f"<span><b>{len(confirmed):,}</b> finding{'s' if len(confirmed) != 1 else ''}</span>")
+    for level in SEVERITIES:
+        if counts[level]:
+            out.write(f"<span>{_badge(level)}{counts[level]:,}</span>")
+    if len(findings) > len(confirmed):
+        out.write(f"<span>{len(findings) - len(confirmed):,} inconclusive</span>")
+    out.write(f"<span>{_plural(read, 'file')} read</span>")
+    if len(files_) > read:
+        out.write(f"<span>{len(files_) - read:,} skipped</span>")
+    if problems or file_problems:
+        out.write(f"<span>{_plural(len(problems) + file_problems, 'problem')}</span>")
+    out.write("</div>\n")
+    out.write(_redaction_notice(redaction if redaction is not None else document.get("redaction")))
+    out.write('<h2 id="findings">Findings</h2>\n')
+    if not findings:
+        out.write("<p>No known failure signature found.</p>\n")
+    for finding in findings:
+        out.write(finding_html(finding, trusted_rule_ids=trusted))
+    unexplained = [u for u in document.get("unexplained") or [] if isinstance(u, Mapping)]
+    if unexplained:
+        out.write('<h2 id="unexplained">Errors no rule explains</h2>\n')
+        for item in unexplained:
+            out.write(_unexplained_html(item, None))
+    if files_:
+        out.write(f'<h2 id="files">Files</h2>\n<details><summary>{_plural(len(files_), "file")}</summary><table>'
+                  "<thead><tr><th>path</th><th>format</th><th>encoding</th><th>records</th><th>problems</th></tr></thead><tbody>")
+        for report in files_:
+            skipped = " (skipped)" if report.get("skipped") else ""
+            out.write(f'<tr><td class="mono">{esc(report.get("path", ""))}{skipped}</td><td>{esc(report.get("format", ""))}</td>'
+                      f'<td>{esc(report.get("encoding", ""))}</td><td>{esc(report.get("events", ""))}</td>'
+                      f'<td>{_problems_html(report.get("problems") or [])}</td></tr>')
+        out.write("</tbody></table></details>\n")
+    if problems:
+        out.write('<h2 id="problems">Problems</h2>\n')
+        out.write(_problems_html(problems))
+    _foot(out, "Written by smslogdoc. Log text is shown as text; this file loads nothing from the network.")
+
+
+def render_diagnose(
+    document: Mapping[str, Any],
+    *,
+    trusted_rule_ids: Iterable[str] = (),
+    redaction: Mapping[str, Any] | None = None,
+    title: str = "smslogdoc findings",
+) -> str:
+    """The HTML report of a `diagnose` JSON document, as a string."""
+    out = io.StringIO()
+    write_diagnose(document, out, trusted_rule_ids=trusted_rule_ids, redaction=redaction, title=title)
+    return out.getvalue()
+
+
+# --- fleet ---------------------------------------------------------------------
+
+
+def write_fleet(
+    out: TextIO,
+    machines: Iterable[Mapping[str, Any]],
+    *,
+    causes: Sequence[Mapping[str, Any]] = (),
+    unexplained: Sequence[Mapping[str, Any]] = (),
+    problems: Sequence[Any] = (),
+    machine_count: int | None = None,
+    trusted_rule_ids: Iterable[str] = (),
+    redaction: Mapping[str, Any] | None = None,
+    title: str = "smslogdoc fleet report",
+) -> None:
+    """The HTML report of a fleet, streamed: the summary, the chart, the causes
+    and the unexplained errors first (from the already ranked `causes` and
+    `unexplained`), then each machine as it comes from the iterable `machines`
+    (the `machines[]` items of the fleet document), written and forgotten one at
+    a time; the machines without findings are listed at the end.
+    `machine_count` is the number of machines, for the summary (when unknown,
+    the summary counts the machines the causes name and the footer gives the
+    total)."""
+    trusted = frozenset(trusted_rule_ids)
+    hit = {str(name) for cause in causes for name in cause.get("machines") or []}
+    _head(out, title)
+    out.write(f"<h1>{esc(title)}</h1>\n<div class=\"summary\">")
+    if machine_count is not None:
+        out.write(f"<span><b>{machine_count:,}</b> machine{'s' if machine_count != 1 else ''}</span>")
+        out.write(f"<span><b>{len(hit):,}</b> with a known cause</span>")
+        out.write(f"<span><b>{max(0, machine_count - len(hit)):,}</b> without</span>")
+    else:
+        out.write(f"<span><b>{len(hit):,}</b> machine{'s' if len(hit) != 1 else ''} with a known cause</span>")
+    out.write(f"<span><b>{len(causes):,}</b> cause{'s' if len(causes) != 1 else ''}</span>")
+    out.write(f"<span><b>{len(unexplained):,}</b> unexplained error template{'s' if len(unexplained) != 1 else ''}</span>")
+    if problems:
+        out.write(f"<span><b>{len(problems):,}</b> problem{'s' if len(problems) != 1 else ''}</span>")
+    out.write("</div>\n")
+    out.write(_redaction_notice(redaction))
+    out.write('<h2 id="causes">Causes, by machines hit</h2>\n')
+    if causes:
+        out.write(chart_svg(causes))
+        for index, cause in enumerate(causes):
+            out.write(_cause_html(cause, index))
+    else:
+        out.write("<p>No known failure signature found on any machine.</p>\n")
+    out.write('<h2 id="unexplained">Errors no rule explains, by machines hit</h2>\n')
+    if unexplained:
+        for item in unexplained:
+            out.write(_unexplained_html(item, machine_count))
+    else:
+        out.write("<p>None: every error record is explained by a finding, or there were none.</p>\n")
+    out.write('<h2 id="machines">Machines</h2>\n')
+    clean: list[str] = []
+    seen = 0
+    for machine in machines:
+        seen += 1
+        name = machine.get("name", "")
+        findings = [f for f in machine.get("findings") or [] if isinstance(f, Mapping)]
+        machine_problems = list(machine.get("problems") or [])
+        if not findings and not machine_problems:
+            clean.append(str(name))
+            continue
+        parts = [f'<section class="machine" id="{esc(machine_anchor(name))}"><h3>{esc(name)}</h3>']
+        if machine.get("path"):
+            parts.append(f'<p class="meta">folder <span class="mono">{esc(machine.get("path"))}</span></p>')
+        if not findings:
+            parts.append("<p>No known failure signature found.</p>")
+        parts.extend(finding_html(finding, trusted_rule_ids=trusted, heading="h4") for finding in findings)
+        if machine_problems:
+            parts.append("<h4>Problems</h4>" + _problems_html(machine_problems))
+        parts.append("</section>\n")
+        out.write("".join(parts))
+    if clean:
+        out.write(f'<h2 id="clean">Machines with no finding ({len(clean):,})</h2>\n{_names_html(clean, linked=False)}\n')
+    if problems:
+        out.write('<h2 id="problems">Problems</h2>\n')
+        out.write(_problems_html(problems))
+    _foot(out, f"{_plural(seen, 'machine')}. Written by smslogdoc. Log text is shown as text; this file loads nothing from the network.")
+
+
+def render_fleet(
+    document: Mapping[str, Any],
+    *,
+    trusted_rule_ids: Iterable[str] = (),
+    redaction: Mapping[str, Any] | None = None,
+    title: str = "smslogdoc fleet report",
+) -> str:
+    """The HTML report of a fleet JSON document, as a string."""
+    out = io.StringIO()
+    machines = [m for m in document.get("machines") or [] if isinstance(m, Mapping)]
+    write_fleet(
+        out,
+        machines,
+        causes=[c for c in document.get("causes") or [] if isinstance(c, Mapping)],
+        unexplained=[u for u in document.get("unexplained") or [] if isinstance(u, Mapping)],
+        problems=list(document.get("problems") or []),
+        machine_count=len(machines),
+        trusted_rule_ids=trusted_rule_ids,
+        redaction=redaction if redaction is not None else document.get("redaction"),
+        title=title,
+    )
+    return out.getvalue()
