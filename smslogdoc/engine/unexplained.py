@@ -49,7 +49,7 @@ T = TypeVar("T", Event, Event | ThreadNote)
 _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\{?\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b\}?"), "<guid>"),
     (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE), "<url>"),
-    (re.compile(r"(?:\b[A-Za-z]:|\\\\[^\\\s]+)\\[^\s\"'<>|,;()]*"), "<path>"),
+    (re.compile(r"(?:\b[A-Za-z]:|\\\\[^\\\s]+)\\[^\s\"'<>|,;()]*|(?<![\w.])/(?:[\w.$-]+/)+[\w.$-]*"), "<path>"),
     (re.compile(r"\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b"), "<date>"),
     (re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b"), "<time>"),
     (re.compile(r"(?:\b0x|&H)[0-9A-Fa-f]+\b|\b(?=[0-9A-Fa-f]*\d)(?=[0-9A-Fa-f]*[A-Fa-f])[0-9A-Fa-f]{6,16}\b|\b8[0-9A-Fa-f]{7}\b"), "<hex>"),

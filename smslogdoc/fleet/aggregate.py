@@ -8,9 +8,9 @@ aggregation stays small for thousands of machines."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from smslogdoc.engine.unexplained import template
 from smslogdoc.fleet.machine import JsonDict, MachineResult
 from smslogdoc.rules.model import SEVERITIES
 
@@ -20,23 +20,10 @@ the first record of each message-template group)."""
 SHOWN_NAMES = 5
 """Machine names shown per cause in text ("and N more" after)."""
 
-_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\{?\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b\}?"), "<guid>"),
-    (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE), "<url>"),
-    (re.compile(r"(?:\b[A-Za-z]:|\\\\[^\\\s]+)\\[^\s\"'<>|,;()]*|(?<![\w.])/(?:[\w.$-]+/)+[\w.$-]*"), "<path>"),
-    (re.compile(r"(?:\b0x|&H)[0-9A-Fa-f]+\b|\b(?=[0-9A-Fa-f]*\d)(?=[0-9A-Fa-f]*[A-Fa-f])[0-9A-Fa-f]{6,16}\b|\b8[0-9A-Fa-f]{7}\b"), "<hex>"),
-    (re.compile(r"-?\d+(?:\.\d+)?"), "<n>"),
-    (re.compile(r"\s+"), " "),
-)
-
-
 def fold(text: str) -> str:
-    """A message's template: GUIDs, URLs, paths, hex codes and numbers folded
-    into placeholders, runs of white space into one space."""
-    folded = text.strip()
-    for pattern, placeholder in _FOLDS:
-        folded = pattern.sub(placeholder, folded)
-    return folded.strip()[:300]
+    """A message's template, as the per-log summary folds it (`engine.unexplained.template`):
+    the same message on two machines is one template."""
+    return template(text)
 
 
 @dataclass
