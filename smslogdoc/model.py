@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 
+SEVERITIES = ("info", "warning", "error")
+"""The severities of findings, lowest first (`--min-severity`, `--fail-on`)."""
+
 
 class Severity(IntEnum):
     """How a record rates itself: CMTrace `type` 0..3, or words in the text."""

@@ -56,3 +56,14 @@ def test_wheel_and_sdist_wheel_carry_the_rules(tmp_path: Path) -> None:
     build(unpacked, tmp_path / "dist2", "--wheel")
     (wheel_from_sdist,) = (tmp_path / "dist2").glob("*.whl")
     assert installed_rules(wheel_from_sdist, tmp_path / "env-sdist") == expected
+
+
+def test_the_command_line_starts_without_loading_the_library() -> None:
+    """`smslogdoc --version` and argument errors answer quickly: importing the
+    command line loads neither the rule language (regex, YAML) nor the engine."""
+    import subprocess
+    import sys
+
+    script = "import sys, smslogdoc.cli; print(sorted(m for m in ('regex', 'yaml', 'smslogdoc.engine.loop', 'smslogdoc.rules.model') if m in sys.modules))"
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"

@@ -15,8 +15,7 @@ from smslogdoc.cli.common import (
     time_window,
     zone_option,
 )
-from smslogdoc.engine.unexplained import LEVELS
-from smslogdoc.rules.model import SEVERITIES
+from smslogdoc.model import SEVERITIES
 
 
 def diagnose(args: argparse.Namespace) -> None:
@@ -36,6 +35,8 @@ def diagnose(args: argparse.Namespace) -> None:
         fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
     if args.fail_on not in (*SEVERITIES, "none"):
         fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+    from smslogdoc.engine.unexplained import LEVELS
+
     if args.unexplained not in LEVELS:
         fail(f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}")
     if args.jobs < 0:

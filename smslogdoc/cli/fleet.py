@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import Exit, fail, load_rules_or_exit, zone_option
-from smslogdoc.rules.model import SEVERITIES
+from smslogdoc.model import SEVERITIES
 
 if TYPE_CHECKING:
     from rich.console import Console

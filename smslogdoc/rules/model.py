@@ -16,10 +16,10 @@ import regex
 from smslogdoc.formats.ini import split_key
 from smslogdoc.kinds import current_name
 from smslogdoc.memo import Memo
+from smslogdoc.model import SEVERITIES as SEVERITIES
 from smslogdoc.model import Event, Severity
 from smslogdoc.rules.literals import required_literals
 
-SEVERITIES = ("info", "warning", "error")
 CONFIDENCES = ("low", "medium", "high")
 BUILTIN_GROUPS = ("run", "thread", "log", "folder")
 TEMPLATE_FIELDS = ("log", "run", "occurrences")
