@@ -45,3 +45,13 @@ def test_redaction_is_said_and_pseudonyms_are_stable(machine: Path) -> None:
 
     servers = {found for line in result.stdout.splitlines() if "Command line =" in line for found in re.findall(r"\\\\(HOST-\d+)\\Apps\$", line)}
     assert len(servers) == 1  # one server, one pseudonym, wherever it is written
+
+
+def test_a_cause_seen_in_several_runs_is_redacted_in_its_spread_too(tmp_path: Path) -> None:
+    text = (SAMPLES / "ccmsetup-service-cannot-access-source" / "ccmsetup.log").read_text(encoding="utf-8-sig")
+    (tmp_path / "ccmsetup.log").write_text(text + text, encoding="utf-8")  # the same failure in two runs
+    plain = invoke(["diagnose", str(tmp_path), "--format", "json", "--fail-on", "none"])
+    assert '"spread"' in plain.stdout and "fs01" in plain.stdout
+    for output in ("json", "text", "markdown", "html"):
+        result = invoke(["diagnose", str(tmp_path), "--format", output, "--redact", "--fail-on", "none"])
+        assert "fs01" not in result.stdout.lower(), output

@@ -24,6 +24,9 @@ def redact_outcome(outcome: Outcome, shown: list[Finding], *, hosts: Iterable[st
         redactor.learn(text)
     redact = redactor.redact_text
 
+    def evidence(item: Evidence) -> Evidence:
+        return replace(item, path=redact(item.path), text=redact(item.text))
+
     def finding(found: Finding) -> Finding:
         rule = found.rule if found.rule.bundled else replace(
             found.rule, title=redact(found.rule.title), cause=redact(found.rule.cause), references=tuple(redact(r) for r in found.rule.references)
@@ -34,7 +37,13 @@ def redact_outcome(outcome: Outcome, shown: list[Finding], *, hosts: Iterable[st
             log=redact(found.log),
             group=redact(found.group),
             captures={key: redact(value) for key, value in found.captures.items()},
-            evidence=[replace(item, path=redact(item.path), text=redact(item.text)) for item in found.evidence],
+            evidence=[evidence(item) for item in found.evidence],
+            spread=None if found.spread is None else replace(
+                found.spread,
+                first=replace(found.spread.first, path=redact(found.spread.first.path), group=redact(found.spread.first.group)),
+                last=replace(found.spread.last, path=redact(found.spread.last.path), group=redact(found.spread.last.group)),
+                evidence=[evidence(item) for item in found.spread.evidence],
+            ),
             diagnosis=redact(found.diagnosis),
             cause=redact(found.cause),
             fix=[redact(step) for step in found.fix],
@@ -50,22 +59,26 @@ def redact_outcome(outcome: Outcome, shown: list[Finding], *, hosts: Iterable[st
     def report(read: FileReport) -> FileReport:
         return replace(read, path=redact(read.path), problems=[problem(p) for p in read.problems])
 
+    done = {id(found): finding(found) for found in outcome.findings}  # each finding redacted once
     redacted = replace(
         outcome,
-        findings=[finding(f) for f in outcome.findings],
+        findings=list(done.values()),
         files=[report(r) for r in outcome.files],
         problems=[problem(p) for p in outcome.problems],
     )
     redacted.redaction = redactor.summary()
-    return redacted, [finding(f) for f in shown]
+    return redacted, [done.get(id(found)) or finding(found) for found in shown]
 
 
 def _texts(outcome: Outcome, shown: list[Finding]) -> Iterable[str]:
-    for found in [*outcome.findings, *shown]:
+    known = {id(found) for found in outcome.findings}
+    for found in [*outcome.findings, *(f for f in shown if id(f) not in known)]:
         yield found.log
         yield found.diagnosis
         yield from found.captures.values()
         yield from _evidence_texts(found.evidence)
+        if found.spread is not None:
+            yield from _evidence_texts(found.spread.evidence)
         yield from found.fix
         yield from found.also
     for read in outcome.files:
