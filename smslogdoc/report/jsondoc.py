@@ -94,16 +94,19 @@ def file_dict(report: FileReport) -> dict[str, object]:
 
 
 def write_json(outcome: Outcome, findings: list[Finding], out: TextIO) -> None:
-    """The JSON document of docs/json.md: findings indented for reading, files and
-    problems (thousands, for a tree of folders) one compact object a line."""
-    found = json.dumps([finding_dict(finding) for finding in findings], ensure_ascii=False, indent=2).replace("\n", "\n  ")
-    out.write(f'{{\n  "version": {JSON_VERSION},\n  "findings": {found},\n')
-    out.write(f'  "files": {_lines([file_dict(report) for report in outcome.files])},\n')
-    out.write(f'  "problems": {_lines([problem_dict(problem) for problem in outcome.problems])},\n')
-    out.write(f'  "hidden": {len(outcome.findings) - len(findings)}')
-    if outcome.redaction is not None:
-        out.write(f',\n  "redaction": {json.dumps(outcome.redaction)}')
-    out.write("\n}\n")
+    """The JSON document of docs/json.md (`document`): findings indented for
+    reading, files and problems (thousands, for a tree of folders) one compact
+    object a line, the counts on one line each."""
+    parts = []
+    for key, value in document(outcome, findings).items():
+        if key == "findings":
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        elif key in ("files", "problems"):
+            text = _lines(value)  # type: ignore[arg-type]
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+        parts.append(f'  "{key}": {text}')
+    out.write("{\n" + ",\n".join(parts) + "\n}\n")
 
 
 def document(outcome: Outcome, findings: list[Finding]) -> dict[str, object]:
