@@ -41,7 +41,9 @@ FAILING_SHARE = 0.02
 _CM_STAMP = re.compile(r'time="\d{1,2}:\d{2}:\d{2}\.\d{3}(?P<bias>[+-]\d+)" date="\d{1,2}-\d{1,2}-\d{4}"')
 _CM_THREAD = re.compile(r'thread="(\d+)"')
 _PROCESS = re.compile(r"started in process (\d+)")
-_SMS_STAMP = re.compile(r"<(?:[A-Z][a-z]{2} )?\d{1,2}[-/]\d{1,2}[-/]\d{2,4} \d{1,2}:\d{2}:\d{2}\.\d{3}(?:[+-]\d+)?>|<[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2}\.\d{3} \d{4}>")
+_SMS_STAMP = re.compile(
+    r"<(?:[A-Z][a-z]{2} )?\d{1,2}[-/]\d{1,2}[-/]\d{2,4} \d{1,2}:\d{2}:\d{2}\.\d{3}(?:[+-]\d+)?>|<[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2}\.\d{3} \d{4}>"
+)
 _SMS_THREAD = re.compile(r"<thread=(\d+) \(0x[0-9A-Fa-f]+\)>")
 
 
@@ -87,8 +89,12 @@ def cm_run(records: list[str], clock: Clock, rng: random.Random, pool: list[int]
     out = []
     for record in records:
         record = _CM_STAMP.sub(stamp, record, count=1)
-        record = _CM_THREAD.sub(lambda m: f'thread="{threads.setdefault(m[1], str(rng.choice(pool)))}"', record)
-        record = _PROCESS.sub(lambda m: f"started in process {pids.setdefault(m[1], str(rng.randint(300, 12000)))}", record)
+        record = _CM_THREAD.sub(
+            lambda m: f'thread="{threads.setdefault(m[1], str(rng.choice(pool)))}"', record
+        )
+        record = _PROCESS.sub(
+            lambda m: f"started in process {pids.setdefault(m[1], str(rng.randint(300, 12000)))}", record
+        )
         out.append(record)
     return "".join(out)
 
@@ -107,12 +113,19 @@ def sms_run(records: list[str], clock: Clock, rng: random.Random, pool: list[int
     return "".join(_SMS_THREAD.sub(thread, _SMS_STAMP.sub(stamp, record, count=1)) for record in records)
 
 
-def templates(log_name: str, healthy: list[str], failing: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+def templates(
+    log_name: str, healthy: list[str], failing: list[str]
+) -> tuple[list[list[str]], list[list[str]]]:
     """(healthy runs, failing runs) as record lists: from the named sample
     folders and from the rules' `fire` examples for `log_name`."""
-    reader = cm_records if log_name.endswith("ccmsetup.log") or log_name.endswith("execmgr.log") else sms_records
+    reader = (
+        cm_records if log_name.endswith("ccmsetup.log") or log_name.endswith("execmgr.log") else sms_records
+    )
     good = [reader((SAMPLES / folder / log_name).read_text(encoding="utf-8")) for folder in healthy]
-    bad = [reader((SAMPLES / folder / log_name).read_text(encoding="utf-8", errors="replace")) for folder in failing]
+    bad = [
+        reader((SAMPLES / folder / log_name).read_text(encoding="utf-8", errors="replace"))
+        for folder in failing
+    ]
     sys.path.insert(0, str(REPO))
     from smslogdoc.rules.load import load_rules
 
@@ -128,7 +141,17 @@ def templates(log_name: str, healthy: list[str], failing: list[str]) -> tuple[li
     return [run for run in good if run], [run for run in bad if run]
 
 
-def big_log(path: Path, size: int, healthy: list[list[str]], failing: list[list[str]], maker: object, *, bom: bool, start: datetime, seed: int = 1) -> None:
+def big_log(
+    path: Path,
+    size: int,
+    healthy: list[list[str]],
+    failing: list[list[str]],
+    maker: object,
+    *,
+    bom: bool,
+    start: datetime,
+    seed: int = 1,
+) -> None:
     """A log of about `size` bytes, runs one after another."""
     rng = random.Random(seed)
     clock = Clock(rng, start)
@@ -157,7 +180,9 @@ def retrying(run: list[str], rng: random.Random) -> list[str]:
     return run[:start] + loop * rng.randint(10, 60) + run[end + 1 :]
 
 
-def dense_log(path: Path, size: int, samples: list[list[str]], examples: list[list[str]], *, seed: int = 3) -> None:
+def dense_log(
+    path: Path, size: int, samples: list[list[str]], examples: list[list[str]], *, seed: int = 3
+) -> None:
     """A ccmsetup log of about `size` bytes where every run fails and retries:
     runs of the failing `samples`, and one in four of the rules' `examples`."""
     rng = random.Random(seed)
@@ -183,7 +208,10 @@ def tree(root: Path, machines: int, seed: int = 2) -> None:
         "ccmsetup.log": ("ccmsetup-healthy", "ccmsetup-service-cannot-access-source"),
         "execmgr.log": ("execmgr-healthy", "execmgr-network-access-denied"),
     }
-    runs = {name: [cm_records((SAMPLES / folder / name).read_text(encoding="utf-8")) for folder in folders] for name, folders in sources.items()}
+    runs = {
+        name: [cm_records((SAMPLES / folder / name).read_text(encoding="utf-8")) for folder in folders]
+        for name, folders in sources.items()
+    }
     for index in range(machines):
         folder = root / f"WKS{index:05d}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -200,10 +228,14 @@ def sizes(text: str) -> Iterator[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--sizes", default="10,100,1000", help="sizes of the CMTrace logs, in MB")
-    parser.add_argument("--dense", default="110", help="sizes of the dense ccmsetup logs (every run failing), in MB")
+    parser.add_argument(
+        "--dense", default="110", help="sizes of the dense ccmsetup logs (every run failing), in MB"
+    )
     parser.add_argument("--machines", type=int, default=2000)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -225,7 +257,11 @@ def main() -> None:
     sms = args.out / "smstrace-100mb.log"
     if not sms.exists():
         print(f"writing {sms}", flush=True)
-        sms_good, sms_bad = templates("smsapm32.log", ["smsapm32-healthy"], ["smsapm32-error-1317-lockout", "smsapm32-win9x-install-account-1317"])
+        sms_good, sms_bad = templates(
+            "smsapm32.log",
+            ["smsapm32-healthy"],
+            ["smsapm32-error-1317-lockout", "smsapm32-win9x-install-account-1317"],
+        )
         big_log(sms, 100 * MB, sms_good, sms_bad, sms_run, bom=False, start=datetime(2001, 3, 6, 8, 0, 0))
     machines = args.out / f"tree-{args.machines}"
     if not machines.exists():

@@ -60,7 +60,11 @@ def smslogdoc(*args: str) -> list[str]:
 
 def records(path: Path) -> int:
     """How many records smslogdoc reads from the file (from `diagnose --format json`)."""
-    done = subprocess.run(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), capture_output=True, check=True)
+    done = subprocess.run(
+        smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"),
+        capture_output=True,
+        check=True,
+    )
     return sum(file["events"] for file in json.loads(done.stdout)["files"])
 
 
@@ -70,13 +74,33 @@ def row(name: str, seconds: float, peak: float, size: int, count: int, base: flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sizes", default="10,100,1000", help="sizes of the CMTrace logs for the growth table, in MB")
-    parser.add_argument("--dense", default="110,1000", help="sizes of the dense logs (every run failing) for the growth table, in MB")
+    parser.add_argument(
+        "--sizes", default="10,100,1000", help="sizes of the CMTrace logs for the growth table, in MB"
+    )
+    parser.add_argument(
+        "--dense",
+        default="110,1000",
+        help="sizes of the dense logs (every run failing) for the growth table, in MB",
+    )
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args()
-    subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(OUT), "--sizes", args.sizes, "--dense", args.dense], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "generate.py"),
+            "--out",
+            str(OUT),
+            "--sizes",
+            args.sizes,
+            "--dense",
+            args.dense,
+        ],
+        check=True,
+    )
     dense = [int(part) for part in args.dense.split(",") if part]
 
     cores = os.cpu_count() or 1
@@ -87,57 +111,111 @@ def main() -> None:
         "| command | time | MB/s | records/s | vs bare loop | peak RSS |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    logs = [("100 MB CMTrace (ccmsetup)", OUT / "cmtrace-100mb.log"), ("100 MB SMS trace (smsapm32)", OUT / "smstrace-100mb.log")]
+    logs = [
+        ("100 MB CMTrace (ccmsetup)", OUT / "cmtrace-100mb.log"),
+        ("100 MB SMS trace (smsapm32)", OUT / "smstrace-100mb.log"),
+    ]
     if dense:
-        logs.append((f"{dense[0]} MB dense CMTrace (every ccmsetup run failing)", OUT / f"dense-{dense[0]}mb.log"))
+        logs.append(
+            (f"{dense[0]} MB dense CMTrace (every ccmsetup run failing)", OUT / f"dense-{dense[0]}mb.log")
+        )
     for label, path in logs:
         size, count = path.stat().st_size, records(path)
         bare, peak = measure([sys.executable, "-c", BARE, str(path)], args.runs)
         lines.append(row(f"bare line loop, {label}", bare, peak, size, count, None))
-        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs)
+        seconds, peak = measure(
+            smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs
+        )
         lines.append(row(f"`diagnose`, {label}, all rules", seconds, peak, size, count, bare))
-        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none", "--jobs", "1"), args.runs)
-        lines.append(row(f"`diagnose --jobs 1` (no helper process), {label}", seconds, peak, size, count, bare))
+        seconds, peak = measure(
+            smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none", "--jobs", "1"),
+            args.runs,
+        )
+        lines.append(
+            row(f"`diagnose --jobs 1` (no helper process), {label}", seconds, peak, size, count, bare)
+        )
         seconds, peak = measure(smslogdoc("parse", str(path), "--format", "jsonl"), args.runs)
         lines.append(row(f"`parse --format jsonl`, {label}", seconds, peak, size, count, bare))
 
-    lines += ["", "Growth with size (`diagnose`, CMTrace):", "", "| size | time | MB/s | peak RSS |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "Growth with size (`diagnose`, CMTrace):",
+        "",
+        "| size | time | MB/s | peak RSS |",
+        "| --- | --- | --- | --- |",
+    ]
     for megabytes in (int(part) for part in args.sizes.split(",")):
         path = OUT / f"cmtrace-{megabytes}mb.log"
-        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs if megabytes <= 100 else 1)
-        lines.append(f"| {megabytes:,} MB | {seconds:.2f} s | {path.stat().st_size / seconds / 1e6:,.0f} | {peak:,.0f} MiB |")
+        seconds, peak = measure(
+            smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"),
+            args.runs if megabytes <= 100 else 1,
+        )
+        lines.append(
+            f"| {megabytes:,} MB | {seconds:.2f} s | {path.stat().st_size / seconds / 1e6:,.0f} | {peak:,.0f} MiB |"
+        )
     if dense:
-        lines += ["", "Growth with size (`diagnose`, dense CMTrace: every run failing):", "", "| size | time | MB/s | peak RSS |", "| --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "Growth with size (`diagnose`, dense CMTrace: every run failing):",
+            "",
+            "| size | time | MB/s | peak RSS |",
+            "| --- | --- | --- | --- |",
+        ]
     for megabytes in dense:
         path = OUT / f"dense-{megabytes}mb.log"
-        seconds, peak = measure(smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"), args.runs if megabytes <= 110 else 1)
-        lines.append(f"| {megabytes:,} MB | {seconds:.2f} s | {path.stat().st_size / seconds / 1e6:,.0f} | {peak:,.0f} MiB |")
+        seconds, peak = measure(
+            smslogdoc("diagnose", str(path), "--format", "json", "--fail-on", "none"),
+            args.runs if megabytes <= 110 else 1,
+        )
+        lines.append(
+            f"| {megabytes:,} MB | {seconds:.2f} s | {path.stat().st_size / seconds / 1e6:,.0f} | {peak:,.0f} MiB |"
+        )
 
     tree = next(OUT.glob("tree-*"))
     size = sum(path.stat().st_size for path in tree.rglob("*") if path.is_file())
     files = sum(1 for path in tree.rglob("*") if path.is_file())
-    lines += ["", f"A tree of {len(list(tree.iterdir())):,} machines' log folders ({files:,} files, {size / 1e6:,.0f} MB), `diagnose`:", ""]
+    lines += [
+        "",
+        f"A tree of {len(list(tree.iterdir())):,} machines' log folders ({files:,} files, {size / 1e6:,.0f} MB), `diagnose`:",
+        "",
+    ]
     lines += ["| jobs | time | MB/s | peak RSS (main process) |", "| --- | --- | --- | --- |"]
     ones, manys = [], []
     for _ in range(args.runs):  # alternately, so that a busy moment of the machine weighs on both alike
-        ones.append(measure(smslogdoc("diagnose", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "1"), 1))
-        manys.append(measure(smslogdoc("diagnose", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "0"), 1))
+        ones.append(
+            measure(
+                smslogdoc("diagnose", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "1"), 1
+            )
+        )
+        manys.append(
+            measure(
+                smslogdoc("diagnose", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "0"), 1
+            )
+        )
     one, peak_one = statistics.median(t for t, _ in ones), max(p for _, p in ones)
     many, peak_many = statistics.median(t for t, _ in manys), max(p for _, p in manys)
     lines.append(f"| 1 | {one:.2f} s | {size / one / 1e6:,.0f} | {peak_one:,.0f} MiB |")
-    lines.append(f"| {cores} (`--jobs 0`, the default) | {many:.2f} s, {one / many:.2f}x faster | {size / many / 1e6:,.0f} | {peak_many:,.0f} MiB |")
+    lines.append(
+        f"| {cores} (`--jobs 0`, the default) | {many:.2f} s, {one / many:.2f}x faster | {size / many / 1e6:,.0f} | {peak_many:,.0f} MiB |"
+    )
 
     lines += ["", "The same tree as a fleet (`fleet`, one machine per folder, JSON):", ""]
     lines += ["| jobs | time | machines/s | peak RSS (main process) |", "| --- | --- | --- | --- |"]
     machines = len(list(tree.iterdir()))
     fleet_one, fleet_two = [], []
     for _ in range(args.runs):
-        fleet_one.append(measure(smslogdoc("fleet", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "1"), 1))
-        fleet_two.append(measure(smslogdoc("fleet", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "2"), 1))
+        fleet_one.append(
+            measure(smslogdoc("fleet", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "1"), 1)
+        )
+        fleet_two.append(
+            measure(smslogdoc("fleet", str(tree), "--format", "json", "--fail-on", "none", "--jobs", "2"), 1)
+        )
     one, peak_one = statistics.median(t for t, _ in fleet_one), max(p for _, p in fleet_one)
     two, peak_two = statistics.median(t for t, _ in fleet_two), max(p for _, p in fleet_two)
     lines.append(f"| 1 | {one:.2f} s | {machines / one:,.0f} | {peak_one:,.0f} MiB |")
-    lines.append(f"| 2 | {two:.2f} s, {one / two:.2f}x faster | {machines / two:,.0f} | {peak_two:,.0f} MiB |")
+    lines.append(
+        f"| 2 | {two:.2f} s, {one / two:.2f}x faster | {machines / two:,.0f} | {peak_two:,.0f} MiB |"
+    )
 
     version = statistics.median(measure(smslogdoc("--version"), 1)[0] for _ in range(11))
     lines += ["", f"`smslogdoc --version`: {version * 1000:.0f} ms (median of 11)."]

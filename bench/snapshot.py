@@ -33,7 +33,13 @@ def inputs(bench_out: Path) -> dict[str, Path]:
         found["real-logs"] = REAL
         for log in sorted(REAL.glob("*.log")):
             found[f"real-{log.name}"] = log
-    for name in ("cmtrace-10mb.log", "cmtrace-100mb.log", "smstrace-100mb.log", "dense-110mb.log", "tree-2000"):
+    for name in (
+        "cmtrace-10mb.log",
+        "cmtrace-100mb.log",
+        "smstrace-100mb.log",
+        "dense-110mb.log",
+        "tree-2000",
+    ):
         if (bench_out / name).exists():
             found[f"bench-{name}"] = bench_out / name
     return found
@@ -43,9 +49,23 @@ def snapshot(out: Path, bench_out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, path in inputs(bench_out).items():
         for jobs in ("1", "0"):
-            command = [sys.executable, "-m", "smslogdoc", "diagnose", str(path), "--format", "json", "--jobs", jobs, "--fail-on", "none"]
+            command = [
+                sys.executable,
+                "-m",
+                "smslogdoc",
+                "diagnose",
+                str(path),
+                "--format",
+                "json",
+                "--jobs",
+                jobs,
+                "--fail-on",
+                "none",
+            ]
             result = subprocess.run(command, capture_output=True, check=False, cwd=REPO)
-            (out / f"{name}.jobs{jobs}.json").write_bytes(result.stdout + b"\n--- exit " + str(result.returncode).encode() + b"\n")
+            (out / f"{name}.jobs{jobs}.json").write_bytes(
+                result.stdout + b"\n--- exit " + str(result.returncode).encode() + b"\n"
+            )
 
 
 def compare(out: Path, before: Path) -> int:
@@ -61,9 +81,13 @@ def compare(out: Path, before: Path) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
-    parser.add_argument("--inputs", type=Path, default=HERE / "out", help="where bench/generate.py wrote its inputs")
+    parser.add_argument(
+        "--inputs", type=Path, default=HERE / "out", help="where bench/generate.py wrote its inputs"
+    )
     parser.add_argument("--compare", type=Path, help="an older snapshot to compare with")
     args = parser.parse_args()
     snapshot(args.out, args.inputs)

@@ -28,7 +28,15 @@ from typing import ClassVar
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 SAMPLES = HERE.parent / "sample_logs"
-NAMES = ("ccmsetup.log", "execmgr.log", "smsapm32.log", "ccm.log", "mobileclient.tcf", "client.msi.log", "paste.txt")
+NAMES = (
+    "ccmsetup.log",
+    "execmgr.log",
+    "smsapm32.log",
+    "ccm.log",
+    "mobileclient.tcf",
+    "client.msi.log",
+    "paste.txt",
+)
 
 
 class Run:
@@ -39,7 +47,18 @@ class Run:
 
 
 def setup() -> None:
-    global Engine, InputFile, LogInput, FileReport, read_stream, RULES, jsondoc, markdown, text, Outcome, console
+    global \
+        Engine, \
+        InputFile, \
+        LogInput, \
+        FileReport, \
+        read_stream, \
+        RULES, \
+        jsondoc, \
+        markdown, \
+        text, \
+        Outcome, \
+        console
     from smslogdoc.diagnose import Outcome
     from smslogdoc.engine.loop import Engine
     from smslogdoc.inputs.paths import InputFile, LogInput
@@ -86,13 +105,32 @@ def progress(target: int) -> None:
 
 
 def corpus() -> list[bytes]:
-    seeds = [path.read_bytes() for path in sorted(SAMPLES.rglob("*")) if path.is_file() and path.suffix != ".md"]
+    seeds = [
+        path.read_bytes() for path in sorted(SAMPLES.rglob("*")) if path.is_file() and path.suffix != ".md"
+    ]
     # small slices fuzz faster than whole logs
     return [seed[start : start + 2048] for seed in seeds for start in range(0, min(len(seed), 8192), 2048)]
 
 
 def mutate(rng: random.Random, data: bytes) -> bytes:
-    tokens = [b"<![LOG[", b"]LOG]!>", b'"', b"<", b">", b"\r\n", b"\r", b"\x00", b"~", b"$$<", b"\xff\xfe", b"\xef\xbb\xbf", b"\xed\xa0\x80", b"\t", b"=", b"thread="]
+    tokens = [
+        b"<![LOG[",
+        b"]LOG]!>",
+        b'"',
+        b"<",
+        b">",
+        b"\r\n",
+        b"\r",
+        b"\x00",
+        b"~",
+        b"$$<",
+        b"\xff\xfe",
+        b"\xef\xbb\xbf",
+        b"\xed\xa0\x80",
+        b"\t",
+        b"=",
+        b"thread=",
+    ]
     data = bytearray(data)
     for _ in range(rng.randint(1, 8)):
         at = rng.randint(0, len(data))
@@ -111,7 +149,9 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--inputs", type=int, default=1_000_000)
     parser.add_argument("--random", action="store_true", help="random mutations instead of atheris")
     parser.add_argument("--seed", type=int, default=1)
@@ -128,7 +168,9 @@ def main() -> None:
         rng = random.Random(args.seed)
         seeds = corpus()
         while Run.tried < args.inputs:
-            one_input(mutate(rng, rng.choice(seeds)) if rng.random() < 0.9 else rng.randbytes(rng.randint(0, 512)))
+            one_input(
+                mutate(rng, rng.choice(seeds)) if rng.random() < 0.9 else rng.randbytes(rng.randint(0, 512))
+            )
             progress(args.inputs)
         return
 
@@ -143,7 +185,10 @@ def main() -> None:
         one_input(data)
         progress(args.inputs)
 
-    atheris.Setup([sys.argv[0], f"-runs={args.inputs}", "-max_len=8192", "-print_final_stats=1", *rest, str(seeds_dir)], target)
+    atheris.Setup(
+        [sys.argv[0], f"-runs={args.inputs}", "-max_len=8192", "-print_final_stats=1", *rest, str(seeds_dir)],
+        target,
+    )
     atheris.Fuzz()
 
 

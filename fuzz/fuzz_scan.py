@@ -45,7 +45,9 @@ def outcome(path: Path, rules: list, *, sparse: bool) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--inputs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -58,7 +60,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         while tried < args.inputs:
             tried += 1
-            data = b"".join(mutate(rng, rng.choice(seeds)) if rng.random() < 0.3 else rng.choice(seeds) for _ in range(rng.randint(1, 12)))
+            data = b"".join(
+                mutate(rng, rng.choice(seeds)) if rng.random() < 0.3 else rng.choice(seeds)
+                for _ in range(rng.randint(1, 12))
+            )
             path = Path(folder) / rng.choice(NAMES)
             for old in Path(folder).iterdir():
                 old.unlink()
@@ -75,7 +80,10 @@ def main() -> None:
                 save(data, path.name, "difference")
             if tried % 5_000 == 0 or tried == args.inputs:
                 rate = tried / max(time.monotonic() - started, 1e-9)
-                print(f"inputs tried: {tried:,}, differences: {differences}, crashes: {crashes} ({rate:,.0f}/s)", flush=True)
+                print(
+                    f"inputs tried: {tried:,}, differences: {differences}, crashes: {crashes} ({rate:,.0f}/s)",
+                    flush=True,
+                )
 
 
 def save(data: bytes, name: str, what: str) -> None:

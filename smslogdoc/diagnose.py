@@ -80,10 +80,18 @@ def diagnose(
     options = options or ReadOptions()
     numbered = list(enumerate(logs))
     if tracer is None and parallel.worth_it(logs, jobs):
-        findings, found_problems = parallel.diagnose_in_parallel(numbered, rules, options, since, until, jobs, unexplained)
+        findings, found_problems = parallel.diagnose_in_parallel(
+            numbered, rules, options, since, until, jobs, unexplained
+        )
     else:
         findings, found_problems = diagnose_logs(
-            numbered, Engine(rules, tracer=tracer), options, since, until, helper=jobs > 1, summary=unexplained
+            numbered,
+            Engine(rules, tracer=tracer),
+            options,
+            since,
+            until,
+            helper=jobs > 1,
+            summary=unexplained,
         )
     findings = merge_by_folder(without_explained_fallbacks(findings))
     findings.sort(key=Finding.sort_key)

@@ -38,7 +38,11 @@ class Evidence:
 
     @property
     def where(self) -> str:
-        return f"{self.path}:{self.line}" if self.line == self.end_line else f"{self.path}:{self.line}-{self.end_line}"
+        return (
+            f"{self.path}:{self.line}"
+            if self.line == self.end_line
+            else f"{self.path}:{self.line}-{self.end_line}"
+        )
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,9 @@ class Finding:
         )
 
 
-PROGRAM_NAMES = frozenset({"ccmsetup", "ccmexec", "execmgr", "smsapm32", "msiexec", "wusa", "cmtrace", "smsls", "clisvc"})
+PROGRAM_NAMES = frozenset(
+    {"ccmsetup", "ccmexec", "execmgr", "smsapm32", "msiexec", "wusa", "cmtrace", "smsls", "clisvc"}
+)
 """Names written in lower case that a sentence may start with (`ccmsetup ran ...`)."""
 _FIRST_WORD = re.compile(r"[A-Za-z][\w$-]*(?:\.\w+)?")
 

@@ -53,7 +53,9 @@ class RunModel:
         return self._programs.get(message, self._program)
 
     def _program(self, message: str) -> tuple[str, str] | None:
-        for index in sorted(self._keyed_prefilter.find(message)):  # in the table's order: the first match counts
+        for index in sorted(
+            self._keyed_prefilter.find(message)
+        ):  # in the table's order: the first match counts
             found = self.keyed[index].search(message)
             fields = found.groupdict() if found else {}
             program = (fields.get("program") or "").strip()
@@ -66,7 +68,9 @@ class RunModel:
     def _keyed_prefilter(self) -> Prefilter[int]:
         """The keyed patterns (by index) worth trying on a record: those whose
         literal text it holds, and those that have none."""
-        return Prefilter([(index, required_literals(pattern.pattern)) for index, pattern in enumerate(self.keyed)])
+        return Prefilter(
+            [(index, required_literals(pattern.pattern)) for index, pattern in enumerate(self.keyed)]
+        )
 
     @cached_property
     def _programs(self) -> Memo[str, tuple[str, str] | None]:
@@ -118,7 +122,11 @@ class KindTable:
                 if any(fnmatchcase(component, pattern.lower()) for pattern in kind.components):
                     return kind
         text = "\n".join(event.message for event in events).lower()
-        scores = {kind.name: sum(text.count(marker) for marker in kind.markers) for kind in self.kinds.values() if kind.markers}
+        scores = {
+            kind.name: sum(text.count(marker) for marker in kind.markers)
+            for kind in self.kinds.values()
+            if kind.markers
+        }
         best = max(scores, key=lambda name: scores[name], default=None)
         return self.kinds[best] if best is not None and scores[best] else None
 

@@ -60,11 +60,15 @@ def diagnose_in_parallel(
     """`pipeline.diagnose_logs` over batches of folders in worker processes;
     the file reports come back onto `numbered`'s logs."""
     batches = _batches(numbered, jobs * BATCHES_PER_WORKER)
-    tasks = [([(number, log) for number, log in batch], options, since, until, unexplained) for batch in batches]
+    tasks = [
+        ([(number, log) for number, log in batch], options, since, until, unexplained) for batch in batches
+    ]
     findings: list[Finding] = []
     problems: list[Problem] = []
     by_id = {rule.id: rule for rule in rules}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_start, initargs=(rules,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(batches)), initializer=_start, initargs=(rules,)
+    ) as pool:
         for batch, (found, reports, met) in zip(batches, pool.map(_work, tasks), strict=True):
             for (_, log), log_reports in zip(batch, reports, strict=True):
                 log.reports.extend(log_reports)
@@ -83,7 +87,9 @@ def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[list[
         by_folder.setdefault(item[1].folder, []).append(item)
     folders = list(by_folder.values())
     size = max(1, -(-len(folders) // count))
-    return [[item for folder in folders[at : at + size] for item in folder] for at in range(0, len(folders), size)]
+    return [
+        [item for folder in folders[at : at + size] for item in folder] for at in range(0, len(folders), size)
+    ]
 
 
 def _start(rules: list[Rule]) -> None:
@@ -105,4 +111,3 @@ def _work(
             finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
         sent.append((rule_id, finding))
     return sent, [log.reports for _, log in numbered], problems
-

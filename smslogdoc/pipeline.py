@@ -90,8 +90,13 @@ def _diagnose_log(
         needs = plan.plan(engine.rules, where, kind)
         if needs is not None:
             tally.where, tally.covered = where, engine.covers(where)
-            return engine.log_of_kind(log, tally.watch(scan.read_log(log, needs, options, helper=helper)), kind, number=number)
+            return engine.log_of_kind(
+                log, tally.watch(scan.read_log(log, needs, options, helper=helper)), kind, number=number
+            )
     kind, stream = engine.kind_of(log, iter(timeline.within(read_log(log, options), since, until)))
     where = LogScope(kind.name if kind else None, log.file_name)
-    tally.where, tally.covered = where, engine.covers(where)  # before any record is watched: benign entries name kinds
+    tally.where, tally.covered = (
+        where,
+        engine.covers(where),
+    )  # before any record is watched: benign entries name kinds
     return engine.log_of_kind(log, tally.watch(stream), kind, number=number)

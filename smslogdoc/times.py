@@ -24,7 +24,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smslogdoc.memo import Memo
 
-_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 
 
 MAX_OFFSET_MINUTES = 24 * 60 - 1
@@ -93,7 +98,16 @@ def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime |
         base = _natives.get((date, clock[12:], iso_sign), _native_base)
         if base is not None:
             try:
-                return datetime(base[0], base[1], base[2], int(clock[0:2]), int(clock[3:5]), int(clock[6:8]), int(clock[9:12]) * 1000, base[3])
+                return datetime(
+                    base[0],
+                    base[1],
+                    base[2],
+                    int(clock[0:2]),
+                    int(clock[3:5]),
+                    int(clock[6:8]),
+                    int(clock[9:12]) * 1000,
+                    base[3],
+                )
             except ValueError:
                 pass  # not digits, or out of range: read slowly below
     ymd = _mdy(date)
@@ -164,7 +178,11 @@ _sms_days: Memo[str, tuple[int, ...]] = Memo(4096)
 def _sms_day(key: str) -> tuple[int, ...]:
     """(year, month, day) of `May 16` + `2000` (a stamp's date, year last); () if unreadable."""
     month = _MONTHS.get(key[:3].lower())
-    return (int(key[6:]), month, int(key[4:6])) if month and key[4:6].strip().isdigit() and key[6:].isdigit() else ()
+    return (
+        (int(key[6:]), month, int(key[4:6]))
+        if month and key[4:6].strip().isdigit() and key[6:].isdigit()
+        else ()
+    )
 
 
 def sms_time(stamp: str) -> datetime | None:
@@ -177,11 +195,26 @@ def sms_time(stamp: str) -> datetime | None:
     """
     # Fast path for the shape every SMS 2.0 writer uses, `Tue May 16 13:17:10.804 2000`:
     # the date repeats from record to record, so its reading is cached.
-    if len(stamp) == 28 and stamp[3] == " " and stamp[10] == " " and stamp[13] == ":" and stamp[19] == "." and stamp[23] == " ":
+    if (
+        len(stamp) == 28
+        and stamp[3] == " "
+        and stamp[10] == " "
+        and stamp[13] == ":"
+        and stamp[19] == "."
+        and stamp[23] == " "
+    ):
         day = _sms_days.get(stamp[4:10] + stamp[24:], _sms_day)
         if day:
             try:
-                return datetime(day[0], day[1], day[2], int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19]), int(stamp[20:23]) * 1000)
+                return datetime(
+                    day[0],
+                    day[1],
+                    day[2],
+                    int(stamp[11:13]),
+                    int(stamp[14:16]),
+                    int(stamp[17:19]),
+                    int(stamp[20:23]) * 1000,
+                )
             except ValueError:
                 pass  # not digits or out of range: read slowly below
     found = _SMS_NAMED.match(stamp)
@@ -192,7 +225,9 @@ def sms_time(stamp: str) -> datetime | None:
         micro = int((found[6] + "000000")[:6]) if found[6] else 0
         zone = windows_zone(found[8]) if found[8] else None
         try:
-            return datetime(int(found[7]), month, int(found[2]), int(found[3]), int(found[4]), int(found[5]), micro, zone)
+            return datetime(
+                int(found[7]), month, int(found[2]), int(found[3]), int(found[4]), int(found[5]), micro, zone
+            )
         except ValueError:
             return None
     found = _SMS_NUMERIC.match(stamp)
@@ -203,8 +238,14 @@ def sms_time(stamp: str) -> datetime | None:
             numeric_zone = bias_zone(int(found[9]) * (-1 if found[8][-1] == "-" else 1))
         try:
             return datetime(
-                int(found[3]), int(found[1]), int(found[2]),
-                int(found[4]), int(found[5]), int(found[6] or 0), micro, numeric_zone,
+                int(found[3]),
+                int(found[1]),
+                int(found[2]),
+                int(found[4]),
+                int(found[5]),
+                int(found[6] or 0),
+                micro,
+                numeric_zone,
             )
         except ValueError:
             return None
@@ -318,7 +359,9 @@ def parse_zone(text: str) -> tzinfo:
     if fixed:
         hours, extra = int(fixed[2]), int(fixed[3] or 0)
         if hours > 23 or extra > 59:
-            raise ValueError(f"offset {text!r} is out of range: UTC offsets run from -23:59 to +23:59 (e.g. +01:00, -05:00)")
+            raise ValueError(
+                f"offset {text!r} is out of range: UTC offsets run from -23:59 to +23:59 (e.g. +01:00, -05:00)"
+            )
         minutes = hours * 60 + extra
         fixed_zone = offset_zone(-minutes if fixed[1] == "-" else minutes)
         assert fixed_zone is not None  # in range, as checked
@@ -329,5 +372,7 @@ def parse_zone(text: str) -> tzinfo:
         pass
     zone = windows_zone(name)
     if zone is None:
-        raise ValueError(f"unknown time zone {text!r}; use a name like Europe/Berlin or an offset like +01:00")
+        raise ValueError(
+            f"unknown time zone {text!r}; use a name like Europe/Berlin or an offset like +01:00"
+        )
     return zone

@@ -72,8 +72,13 @@ def test_a_zip_in_a_folder_is_read_in_the_walk(tmp_path: Path) -> None:
     result = invoke(["diagnose", str(tmp_path), "-f", "json"])
     assert result.exit_code == 1, result.output
     document = json.loads(result.stdout)
-    assert [item["path"] for item in document["files"]] == [f"{tmp_path}/WKS0042.zip!/Windows/CCM/Logs/execmgr.log"]
-    assert document["findings"][0]["evidence"][0]["path"] == f"{tmp_path}/WKS0042.zip!/Windows/CCM/Logs/execmgr.log"
+    assert [item["path"] for item in document["files"]] == [
+        f"{tmp_path}/WKS0042.zip!/Windows/CCM/Logs/execmgr.log"
+    ]
+    assert (
+        document["findings"][0]["evidence"][0]["path"]
+        == f"{tmp_path}/WKS0042.zip!/Windows/CCM/Logs/execmgr.log"
+    )
 
 
 def test_a_gzipped_tar_and_a_gzipped_log(tmp_path: Path) -> None:
@@ -81,7 +86,10 @@ def test_a_gzipped_tar_and_a_gzipped_log(tmp_path: Path) -> None:
         packed.add(EXEC, "Logs/execmgr.log")
     (tmp_path / "execmgr.log.gz").write_bytes(gzip.compress(EXEC.read_bytes()))
     plain = json.loads(as_json([str(EXEC)]))["findings"]
-    for path, member in ((tmp_path / "WKS0042.tgz", "Logs/execmgr.log"), (tmp_path / "execmgr.log.gz", "execmgr.log")):
+    for path, member in (
+        (tmp_path / "WKS0042.tgz", "Logs/execmgr.log"),
+        (tmp_path / "execmgr.log.gz", "execmgr.log"),
+    ):
         found = json.loads(as_json([str(path)]))["findings"]
         shown = f"{path}!/{member}"
         assert [item["rule"] for item in found] == [item["rule"] for item in plain]

@@ -143,7 +143,12 @@ def test_an_archive_without_files_says_so(tmp_path: Path) -> None:
 def test_a_cabinet_says_to_extract_it_first(tmp_path: Path) -> None:
     path = tmp_path / "WKS0042.cab"
     path.write_bytes(b"MSCF\x00\x00\x00\x00" + bytes(40))
-    assert listed(path, "WKS0042.cab") == ([], ["WKS0042.cab: cabinet (.cab) archives are not read: extract .cab files first (expand -F:* file.cab dir)"])
+    assert listed(path, "WKS0042.cab") == (
+        [],
+        [
+            "WKS0042.cab: cabinet (.cab) archives are not read: extract .cab files first (expand -F:* file.cab dir)"
+        ],
+    )
 
 
 # --- members ----------------------------------------------------------------
@@ -177,17 +182,28 @@ def test_zip_members_stream_with_display_paths_names_and_sizes(tmp_path: Path) -
 
 def test_tar_and_gzipped_tar_members(tmp_path: Path) -> None:
     files = {"./Windows/CCM/Logs/execmgr.log": EXECMGR, "ccmsetup.log": CCMSETUP}
-    modes: list[tuple[str, Literal["w", "w:gz"]]] = [("WKS0042.tar", "w"), ("WKS0042.tar.gz", "w:gz"), ("WKS0042.tgz", "w:gz")]
+    modes: list[tuple[str, Literal["w", "w:gz"]]] = [
+        ("WKS0042.tar", "w"),
+        ("WKS0042.tar.gz", "w:gz"),
+        ("WKS0042.tgz", "w:gz"),
+    ]
     for name, mode in modes:
         members, problems = listed(make_tar(tmp_path / name, files, mode), name)
         assert problems == []
-        assert shown(members) == {f"{name}!/Windows/CCM/Logs/execmgr.log": EXECMGR, f"{name}!/ccmsetup.log": CCMSETUP}
+        assert shown(members) == {
+            f"{name}!/Windows/CCM/Logs/execmgr.log": EXECMGR,
+            f"{name}!/ccmsetup.log": CCMSETUP,
+        }
         assert [m.size for m in members] == [len(EXECMGR), len(CCMSETUP)]
         assert members[1].folder == name
 
 
 def test_a_gzipped_log_is_one_member_named_after_it(tmp_path: Path) -> None:
-    for name, inner in (("execmgr.log.gz", "execmgr.log"), ("ccmsetup.lo_.gz", "ccmsetup.lo_"), ("odd.bin", "odd.bin")):
+    for name, inner in (
+        ("execmgr.log.gz", "execmgr.log"),
+        ("ccmsetup.lo_.gz", "ccmsetup.lo_"),
+        ("odd.bin", "odd.bin"),
+    ):
         path = tmp_path / name
         path.write_bytes(gzip.compress(EXECMGR))
         members, problems = listed(path, name)
@@ -201,10 +217,17 @@ def test_a_zip_inside_a_zip_is_read_one_level_deep(tmp_path: Path) -> None:
     deeper = zip_bytes({"deep.zip": zip_bytes({"lost.log": EXECMGR})})
     path = make_zip(
         tmp_path / "logs.zip",
-        {"WKS0042.zip": inner, "WKS0043/ccmsetup.log.gz": gzip.compress(CCMSETUP), "WKS0044.zip": deeper, "top.log": CCMSETUP},
+        {
+            "WKS0042.zip": inner,
+            "WKS0043/ccmsetup.log.gz": gzip.compress(CCMSETUP),
+            "WKS0044.zip": deeper,
+            "top.log": CCMSETUP,
+        },
     )
     members, problems = listed(path, "logs.zip")
-    assert problems == ["logs.zip!/WKS0044.zip!/deep.zip: archive nested more than 1 level deep; extract it first"]
+    assert problems == [
+        "logs.zip!/WKS0044.zip!/deep.zip: archive nested more than 1 level deep; extract it first"
+    ]
     assert shown(members) == {
         "logs.zip!/WKS0042.zip!/execmgr.log": EXECMGR,
         "logs.zip!/WKS0043/ccmsetup.log.gz!/ccmsetup.log": CCMSETUP,
@@ -247,14 +270,23 @@ def test_a_member_stream_feeds_the_reader(tmp_path: Path) -> None:
     report = FileReport(member.display_path)
     with member.open() as raw:
         events = list(read_stream(raw, report, seekable=False))
-    assert [(e.path, e.line, e.message) for e in events] == [("WKS0042.zip!/Logs/execmgr.log", n, "Program exit code 5") for n in (1, 2, 3)]
+    assert [(e.path, e.line, e.message) for e in events] == [
+        ("WKS0042.zip!/Logs/execmgr.log", n, "Program exit code 5") for n in (1, 2, 3)
+    ]
     assert (report.format, report.encoding, report.problems) == ("cmtrace", "utf-8", [])
 
 
 # --- rotated parts ----------------------------------------------------------
 
 
-ROTATED = ["ccmsetup.log", "ccmsetup.lo_", "execmgr-20240101-120000.log", "execmgr.log", "execmgr-20231231-235959.log", "other.txt"]
+ROTATED = [
+    "ccmsetup.log",
+    "ccmsetup.lo_",
+    "execmgr-20240101-120000.log",
+    "execmgr.log",
+    "execmgr-20231231-235959.log",
+    "other.txt",
+]
 
 
 def test_rotated_parts_inside_an_archive_are_joined_as_on_disk(tmp_path: Path) -> None:
@@ -263,14 +295,20 @@ def test_rotated_parts_inside_an_archive_are_joined_as_on_disk(tmp_path: Path) -
     groups = group_members(members)
     assert [(g.name, g.folder, [m.name for m in g.parts]) for g in groups] == [
         ("WKS0042.zip!/Logs/ccmsetup.log", "WKS0042.zip!/Logs", ["ccmsetup.lo_", "ccmsetup.log"]),
-        ("WKS0042.zip!/Logs/execmgr.log", "WKS0042.zip!/Logs", ["execmgr-20231231-235959.log", "execmgr-20240101-120000.log", "execmgr.log"]),
+        (
+            "WKS0042.zip!/Logs/execmgr.log",
+            "WKS0042.zip!/Logs",
+            ["execmgr-20231231-235959.log", "execmgr-20240101-120000.log", "execmgr.log"],
+        ),
         ("WKS0042.zip!/Logs/other.txt", "WKS0042.zip!/Logs", ["other.txt"]),
     ]
     # the same names on disk group the same way (inputs.group_rotated)
     for name in ROTATED:
         (tmp_path / name).write_bytes(b"x")
     on_disk = group_rotated([InputFile(tmp_path / name, name) for name in ROTATED])
-    assert [[part.display for part in log.parts] for log in on_disk] == [[m.name for m in g.parts] for g in groups]
+    assert [[part.display for part in log.parts] for log in on_disk] == [
+        [m.name for m in g.parts] for g in groups
+    ]
 
 
 # --- fleet machines ---------------------------------------------------------
@@ -296,7 +334,9 @@ def test_each_subfolder_or_archive_of_a_fleet_folder_is_a_machine(tmp_path: Path
         ("WKS0044.contoso.com", "WKS0044.contoso.com.tgz", "tar.gz"),
         ("WKS0045", "WKS0045.tar", "tar"),
     ]
-    assert [str(p) for p in problems] == [f"{tmp_path / 'collect.ps1'}: not a machine: neither a folder nor an archive; not read"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'collect.ps1'}: not a machine: neither a folder nor an archive; not read"
+    ]
     assert archives.machine_name("WKS0042.ZIP") == "WKS0042"
     assert archives.machine_name(".zip") == ".zip"
 
@@ -304,33 +344,51 @@ def test_each_subfolder_or_archive_of_a_fleet_folder_is_a_machine(tmp_path: Path
 # --- hostile archives -------------------------------------------------------
 
 
-def test_a_zip_bomb_member_over_the_member_cap_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_zip_bomb_member_over_the_member_cap_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(archives, "MEMBER_CAP", 64 << 10)
     path = make_zip(tmp_path / "bomb.zip", {"bomb.log": bytes(1 << 20), "execmgr.log": EXECMGR})
     members, problems = listed(path, "bomb.zip")
-    assert problems == ["bomb.zip!/bomb.log: member expands to 1 MiB, over the 64 KiB cap for one member (a zip bomb?); not read"]
+    assert problems == [
+        "bomb.zip!/bomb.log: member expands to 1 MiB, over the 64 KiB cap for one member (a zip bomb?); not read"
+    ]
     assert shown(members) == {"bomb.zip!/execmgr.log": EXECMGR}
 
 
-def test_a_zip_bomb_member_over_the_ratio_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_zip_bomb_member_over_the_ratio_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(archives, "RATIO_FLOOR", 64 << 10)
-    path = make_zip(tmp_path / "bomb.zip", {"execmgr.log": EXECMGR, "bomb.log": bytes(1 << 20), "small.log": bytes(60 << 10)})
+    path = make_zip(
+        tmp_path / "bomb.zip",
+        {"execmgr.log": EXECMGR, "bomb.log": bytes(1 << 20), "small.log": bytes(60 << 10)},
+    )
     members, problems = listed(path, "bomb.zip")
     with zipfile.ZipFile(path) as archive:
         compressed = archive.getinfo("bomb.log").compress_size
-    assert problems == [f"bomb.zip!/bomb.log: member expands {(1 << 20) // compressed}:1 (1 MiB from {archives._human(compressed)}), over the 200:1 cap (a zip bomb?); not read"]
-    assert list(shown(members)) == ["bomb.zip!/execmgr.log", "bomb.zip!/small.log"]  # under the floor: NUL-padded logs still read
+    assert problems == [
+        f"bomb.zip!/bomb.log: member expands {(1 << 20) // compressed}:1 (1 MiB from {archives._human(compressed)}), over the 200:1 cap (a zip bomb?); not read"
+    ]
+    assert list(shown(members)) == [
+        "bomb.zip!/execmgr.log",
+        "bomb.zip!/small.log",
+    ]  # under the floor: NUL-padded logs still read
 
 
 def test_members_past_the_archive_cap_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archives, "ARCHIVE_CAP", 1000)
     path = make_zip(tmp_path / "many.zip", {f"log{n}.log": bytes(400) for n in range(5)})
     members, problems = listed(path, "many.zip")
-    assert problems == ["many.zip: archive expands past 1000 B, the cap for one archive (a zip bomb?); members from 'log2.log' on not read"]
+    assert problems == [
+        "many.zip: archive expands past 1000 B, the cap for one archive (a zip bomb?); members from 'log2.log' on not read"
+    ]
     assert list(shown(members)) == ["many.zip!/log0.log", "many.zip!/log1.log"]
 
 
-def test_a_gzip_bomb_is_stopped_by_counting_while_it_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_gzip_bomb_is_stopped_by_counting_while_it_streams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Gzip declares no trustworthy size: the cap is met by counting what the
     stream expands to, and the reader reports it on the member, keeping the
     records before it."""
@@ -339,7 +397,12 @@ def test_a_gzip_bomb_is_stopped_by_counting_while_it_streams(tmp_path: Path, mon
     path.write_bytes(gzip.compress(LINE.encode() * 20000))  # 3.1 MiB of records in 13 KiB
     (member,), problems = listed(path, "execmgr.log.gz")
     assert problems == []
-    with member.open() as stream, pytest.raises(ArchiveLimitError, match=r"^expanded past 2 MiB, the cap for one archive member \(a zip bomb\?\)$"):
+    with (
+        member.open() as stream,
+        pytest.raises(
+            ArchiveLimitError, match=r"^expanded past 2 MiB, the cap for one archive member \(a zip bomb\?\)$"
+        ),
+    ):
         while stream.read(1 << 16):
             pass
     report = FileReport(member.display_path)
@@ -351,11 +414,19 @@ def test_a_gzip_bomb_is_stopped_by_counting_while_it_streams(tmp_path: Path, mon
     ]
 
 
-def test_gzipped_members_of_one_archive_share_its_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gzipped_members_of_one_archive_share_its_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(archives, "ARCHIVE_CAP", 1 << 20)
-    path = make_zip(tmp_path / "WKS0042.zip", {"a.log.gz": gzip.compress(bytes(600 << 10)), "b.log.gz": gzip.compress(bytes(600 << 10))})
+    path = make_zip(
+        tmp_path / "WKS0042.zip",
+        {"a.log.gz": gzip.compress(bytes(600 << 10)), "b.log.gz": gzip.compress(bytes(600 << 10))},
+    )
     first, second = listed(path, "WKS0042.zip")[0]
-    assert (first.display_path, second.display_path) == ("WKS0042.zip!/a.log.gz!/a.log", "WKS0042.zip!/b.log.gz!/b.log")
+    assert (first.display_path, second.display_path) == (
+        "WKS0042.zip!/a.log.gz!/a.log",
+        "WKS0042.zip!/b.log.gz!/b.log",
+    )
     assert content(first) == bytes(600 << 10)
     with second.open() as stream, pytest.raises(ArchiveLimitError) as raised:
         stream.read()
@@ -363,15 +434,22 @@ def test_gzipped_members_of_one_archive_share_its_cap(tmp_path: Path, monkeypatc
 
 
 def test_a_gzipped_tar_inside_a_zip(tmp_path: Path) -> None:
-    packed = make_tar(tmp_path / "inner.tgz", {"Logs/execmgr.log": EXECMGR, "Logs/ccmsetup.log": CCMSETUP}, "w:gz").read_bytes()
+    packed = make_tar(
+        tmp_path / "inner.tgz", {"Logs/execmgr.log": EXECMGR, "Logs/ccmsetup.log": CCMSETUP}, "w:gz"
+    ).read_bytes()
     members, problems = listed(make_zip(tmp_path / "logs.zip", {"WKS0042.tgz": packed}), "logs.zip")
     assert problems == []
-    assert shown(members) == {"logs.zip!/WKS0042.tgz!/Logs/execmgr.log": EXECMGR, "logs.zip!/WKS0042.tgz!/Logs/ccmsetup.log": CCMSETUP}
+    assert shown(members) == {
+        "logs.zip!/WKS0042.tgz!/Logs/execmgr.log": EXECMGR,
+        "logs.zip!/WKS0042.tgz!/Logs/ccmsetup.log": CCMSETUP,
+    }
     assert members[0].folder == "logs.zip!/WKS0042.tgz!/Logs"
     archives.close_all(members)
 
 
-def test_a_gzip_bomb_is_stopped_by_its_ratio_while_it_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_gzip_bomb_is_stopped_by_its_ratio_while_it_streams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(archives, "RATIO_FLOOR", 64 << 10)
     path = tmp_path / "execmgr.log.gz"
     path.write_bytes(gzip.compress(bytes(4 << 20)))
@@ -379,21 +457,37 @@ def test_a_gzip_bomb_is_stopped_by_its_ratio_while_it_streams(tmp_path: Path, mo
     size = path.stat().st_size
     with member.open() as stream, pytest.raises(ArchiveLimitError) as raised:
         stream.read()
-    assert str(raised.value) == f"expanded past 200:1 of its {archives._human(size)} compressed, the cap beyond 64 KiB (a zip bomb?)"
+    assert (
+        str(raised.value)
+        == f"expanded past 200:1 of its {archives._human(size)} compressed, the cap beyond 64 KiB (a zip bomb?)"
+    )
 
 
 def test_a_gzipped_tar_bomb_stops_its_own_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archives, "RATIO_FLOOR", 64 << 10)
-    path = make_tar(tmp_path / "bomb.tgz", {"execmgr.log": EXECMGR, "zeros.log": bytes(2 << 20), "after.log": EXECMGR}, "w:gz")
+    path = make_tar(
+        tmp_path / "bomb.tgz",
+        {"execmgr.log": EXECMGR, "zeros.log": bytes(2 << 20), "after.log": EXECMGR},
+        "w:gz",
+    )
     members, problems = listed(path, "bomb.tgz")
-    assert problems == [f"bomb.tgz: archive expands past 200:1 of its {archives._human(path.stat().st_size)} compressed (a zip bomb?); members from 'zeros.log' on not read"]
+    assert problems == [
+        f"bomb.tgz: archive expands past 200:1 of its {archives._human(path.stat().st_size)} compressed (a zip bomb?); members from 'zeros.log' on not read"
+    ]
     assert list(shown(members)) == ["bomb.tgz!/execmgr.log"]
 
 
 def test_unsafe_member_names_are_read_under_a_sanitised_path(tmp_path: Path) -> None:
     path = make_zip(
         tmp_path / "evil.zip",
-        {"../../escape.log": b"a", "/etc/absolute.log": b"b", "C:/Windows/drive.log": b"c", "Logs/../../up.log": b"d", "escape.log": b"e", "good.log": b"f"},
+        {
+            "../../escape.log": b"a",
+            "/etc/absolute.log": b"b",
+            "C:/Windows/drive.log": b"c",
+            "Logs/../../up.log": b"d",
+            "escape.log": b"e",
+            "good.log": b"f",
+        },
     )
     members, problems = listed(path, "evil.zip")
     assert problems == [
@@ -420,22 +514,36 @@ def test_unsafe_names_in_a_tar(tmp_path: Path) -> None:
         "evil.tar!/escape.log: unsafe member name '../escape.log' (a '..' part); read under this name",
         "evil.tar!/abs.log: unsafe member name '/abs.log' (an absolute path); read under this name",
     ]
-    assert shown(members) == {"evil.tar!/escape.log": b"a", "evil.tar!/abs.log": b"b", "evil.tar!/good.log": b"c"}
+    assert shown(members) == {
+        "evil.tar!/escape.log": b"a",
+        "evil.tar!/abs.log": b"b",
+        "evil.tar!/good.log": b"c",
+    }
 
 
 def test_an_encrypted_zip_member_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "WKS0042.zip"
-    path.write_bytes(patch_zip_member(zip_bytes({"secret.log": EXECMGR, "execmgr.log": EXECMGR}), "secret.log", flags=0x1))
+    path.write_bytes(
+        patch_zip_member(zip_bytes({"secret.log": EXECMGR, "execmgr.log": EXECMGR}), "secret.log", flags=0x1)
+    )
     members, problems = listed(path, "WKS0042.zip")
-    assert problems == ["WKS0042.zip!/secret.log: encrypted member; not read (extract it with its password first)"]
+    assert problems == [
+        "WKS0042.zip!/secret.log: encrypted member; not read (extract it with its password first)"
+    ]
     assert shown(members) == {"WKS0042.zip!/execmgr.log": EXECMGR}
 
 
 def test_a_zip_member_compressed_with_an_unreadable_method_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "WKS0042.zip"
-    path.write_bytes(patch_zip_member(zip_bytes({"deflate64.log": EXECMGR, "execmgr.log": EXECMGR}), "deflate64.log", method=9))
+    path.write_bytes(
+        patch_zip_member(
+            zip_bytes({"deflate64.log": EXECMGR, "execmgr.log": EXECMGR}), "deflate64.log", method=9
+        )
+    )
     members, problems = listed(path, "WKS0042.zip")
-    assert problems == ["WKS0042.zip!/deflate64.log: compressed with Deflate64, which cannot be read here; extract it first"]
+    assert problems == [
+        "WKS0042.zip!/deflate64.log: compressed with Deflate64, which cannot be read here; extract it first"
+    ]
     assert shown(members) == {"WKS0042.zip!/execmgr.log": EXECMGR}
 
 
@@ -446,7 +554,9 @@ def test_a_truncated_zip_reads_the_members_before_the_damage(tmp_path: Path) -> 
     path = tmp_path / "WKS0042.zip"
     path.write_bytes(data[: third + 200])
     members, problems = listed(path, "WKS0042.zip")
-    assert problems == [f"WKS0042.zip: zip archive truncated or damaged at member 'third.log' (byte {third}); the 2 member(s) before it are read"]
+    assert problems == [
+        f"WKS0042.zip: zip archive truncated or damaged at member 'third.log' (byte {third}); the 2 member(s) before it are read"
+    ]
     assert shown(members) == {"WKS0042.zip!/first.log": EXECMGR, "WKS0042.zip!/second.log": CCMSETUP}
 
 
@@ -474,7 +584,9 @@ def test_a_truncated_zip_written_with_data_descriptors(tmp_path: Path) -> None:
     path = tmp_path / "piped.zip"
     path.write_bytes(written[: written.find(b"PK\x01\x02") + 10])  # cut in the central directory
     members, problems = listed(path, "piped.zip")
-    assert problems == ["piped.zip: zip archive's central directory is damaged; its 2 member(s) are read from their local headers"]
+    assert problems == [
+        "piped.zip: zip archive's central directory is damaged; its 2 member(s) are read from their local headers"
+    ]
     assert shown(members) == {"piped.zip!/first.log": EXECMGR, "piped.zip!/second.log": CCMSETUP}
 
 
@@ -517,7 +629,12 @@ def test_a_tar_cut_between_members_keeps_the_last_whole_one(tmp_path: Path) -> N
 def test_links_and_devices_in_a_tar_are_skipped(tmp_path: Path) -> None:
     path = tmp_path / "links.tar"
     with tarfile.open(path, "w") as archive:
-        for name, kind in (("symlink.log", tarfile.SYMTYPE), ("hardlink.log", tarfile.LNKTYPE), ("fifo", tarfile.FIFOTYPE), ("disk", tarfile.BLKTYPE)):
+        for name, kind in (
+            ("symlink.log", tarfile.SYMTYPE),
+            ("hardlink.log", tarfile.LNKTYPE),
+            ("fifo", tarfile.FIFOTYPE),
+            ("disk", tarfile.BLKTYPE),
+        ):
             info = tarfile.TarInfo(name)
             info.type = kind
             info.linkname = "/etc/shadow" if kind in (tarfile.SYMTYPE, tarfile.LNKTYPE) else ""
@@ -539,7 +656,7 @@ def test_a_symbolic_link_in_a_zip_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "links.zip"
     with zipfile.ZipFile(path, "w") as archive:
         link = zipfile.ZipInfo("link.log")
-        link.external_attr = (0o120777 << 16)
+        link.external_attr = 0o120777 << 16
         archive.writestr(link, "/etc/shadow")
         archive.writestr("execmgr.log", EXECMGR)
     members, problems = listed(path, "links.zip")
@@ -548,7 +665,11 @@ def test_a_symbolic_link_in_a_zip_is_skipped(tmp_path: Path) -> None:
 
 
 def test_a_cabinet_inside_a_zip_says_to_extract_it(tmp_path: Path) -> None:
-    path = make_zip(tmp_path / "WKS0042.zip", {"logs.cab": b"MSCF\x00\x00\x00\x00" + bytes(40), "execmgr.log": EXECMGR})
+    path = make_zip(
+        tmp_path / "WKS0042.zip", {"logs.cab": b"MSCF\x00\x00\x00\x00" + bytes(40), "execmgr.log": EXECMGR}
+    )
     members, problems = listed(path, "WKS0042.zip")
-    assert problems == ["WKS0042.zip!/logs.cab: cabinet (.cab) archives are not read: extract .cab files first (expand -F:* file.cab dir)"]
+    assert problems == [
+        "WKS0042.zip!/logs.cab: cabinet (.cab) archives are not read: extract .cab files first (expand -F:* file.cab dir)"
+    ]
     assert shown(members) == {"WKS0042.zip!/execmgr.log": EXECMGR}

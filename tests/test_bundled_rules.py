@@ -67,7 +67,11 @@ def test_sample_scenario_gives_its_cause(scenario: str, rules: list[str]) -> Non
 
 
 def test_every_sample_scenario_is_expected() -> None:
-    folders = {p.parent.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*") if p.is_file() and p.suffix != ".md"}
+    folders = {
+        p.parent.relative_to(SAMPLES).as_posix()
+        for p in SAMPLES.rglob("*")
+        if p.is_file() and p.suffix != ".md"
+    }
     assert folders == set(EXPECTED)
 
 
@@ -79,8 +83,12 @@ def test_bundled_rules_folder_is_the_repositorys() -> None:
 FIRE_EXAMPLES = [(rule, example) for rule in RULES for example in rule.examples if example.expect == "fire"]
 
 
-@pytest.mark.parametrize(("rule", "example"), FIRE_EXAMPLES, ids=[f"{r.id}:{e.name[:30]}" for r, e in FIRE_EXAMPLES])
-def test_with_every_rule_loaded_an_example_gives_its_cause_once(tmp_path: Path, rule: object, example: object) -> None:
+@pytest.mark.parametrize(
+    ("rule", "example"), FIRE_EXAMPLES, ids=[f"{r.id}:{e.name[:30]}" for r, e in FIRE_EXAMPLES]
+)
+def test_with_every_rule_loaded_an_example_gives_its_cause_once(
+    tmp_path: Path, rule: object, example: object
+) -> None:
     """Rules must not overlap: on a rule's own failure no other rule reports a second cause."""
     from smslogdoc.diagnose import diagnose
 
@@ -91,7 +99,12 @@ def test_with_every_rule_loaded_an_example_gives_its_cause_once(tmp_path: Path, 
     assert found == [rule.id]  # type: ignore[attr-defined]
     # Error records the example's cause does not cite may be summarised, but only
     # as one info finding per log that cites none of the records the cause cites.
-    cited = {(item.path, item.line) for finding in findings if finding.rule.id == rule.id for item in finding.evidence}  # type: ignore[attr-defined]
+    cited = {
+        (item.path, item.line)
+        for finding in findings
+        if finding.rule.id == rule.id
+        for item in finding.evidence
+    }  # type: ignore[attr-defined]
     summaries = [finding for finding in findings if finding.rule.id == "unexplained-errors"]
     assert len({finding.log for finding in summaries}) == len(summaries)
     for summary in summaries:
@@ -114,9 +127,17 @@ def test_a_folder_mixing_many_failures_reports_each_cause_once(tmp_path: Path) -
     rules = [f["rule"] for f in findings if f["rule"] != "unexplained-errors"]
     # The error records around the causes that none of them cites are summarised once per log, at info.
     summaries = [f for f in findings if f["rule"] == "unexplained-errors"]
-    assert all(f["severity"] == "info" for f in summaries) and len({f["log"] for f in summaries}) == len(summaries)
-    assert sorted(rules) == sorted(["ccmsetup-service-cannot-access-source", "execmgr-network-access-denied",
-                                    "apm-error-1317-token-account-lockout", "push-no-management-point"])
+    assert all(f["severity"] == "info" for f in summaries) and len({f["log"] for f in summaries}) == len(
+        summaries
+    )
+    assert sorted(rules) == sorted(
+        [
+            "ccmsetup-service-cannot-access-source",
+            "execmgr-network-access-denied",
+            "apm-error-1317-token-account-lockout",
+            "push-no-management-point",
+        ]
+    )
 
 
 def test_coverage_table_is_up_to_date() -> None:
@@ -128,7 +149,22 @@ def test_coverage_table_is_up_to_date() -> None:
     )
 
 
-CLASS_PREFIXES = ("ccmsetup", "cmg", "token", "reg", "mp", "content", "app", "wait", "sup", "policy", "wmi", "ts", "execmgr", "apm")
+CLASS_PREFIXES = (
+    "ccmsetup",
+    "cmg",
+    "token",
+    "reg",
+    "mp",
+    "content",
+    "app",
+    "wait",
+    "sup",
+    "policy",
+    "wmi",
+    "ts",
+    "execmgr",
+    "apm",
+)
 
 
 def test_a_folder_mixing_an_example_of_every_class_reports_each_cause_once(tmp_path: Path) -> None:
@@ -151,7 +187,11 @@ def test_a_folder_mixing_an_example_of_every_class_reports_each_cause_once(tmp_p
             chosen[prefix] = rule.id
             break
     assert len(chosen) >= 10, chosen
-    found = [finding.rule.id for finding in diagnose([str(tmp_path)], RULES).findings if finding.rule.id != "unexplained-errors"]
+    found = [
+        finding.rule.id
+        for finding in diagnose([str(tmp_path)], RULES).findings
+        if finding.rule.id != "unexplained-errors"
+    ]
     assert sorted(found) == sorted(set(found)), "a cause reported twice"
     assert set(chosen.values()) <= set(found)
 
@@ -182,7 +222,11 @@ def test_the_coverage_table_lists_every_log_of_the_reference() -> None:
     from smslogdoc.rules.coverage import coverage_table
 
     table = coverage_table(RULES)
-    rows = [line.split("\t") for line in files("smslogdoc.data").joinpath("logfiles.tsv").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    rows = [
+        line.split("\t")
+        for line in files("smslogdoc.data").joinpath("logfiles.tsv").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert len(rows) >= 200
     for _, name in rows:
         assert f"| {name} |" in table

@@ -43,8 +43,12 @@ def test_problems_inside_a_folder_walk_stay_problems(tmp_path: Path) -> None:
 def test_a_hidden_finding_that_decides_the_exit_code_is_named() -> None:
     result = invoke("diagnose", str(HEALTHY), "--min-severity", "error", "--fail-on", "info")
     assert result.exit_code == 1
-    assert "exit 1: 1 info finding at or above --fail-on info, not shown (--min-severity error)" in result.stdout
-    quiet = invoke("diagnose", "-q", "-f", "json", str(HEALTHY), "--min-severity", "error", "--fail-on", "info")
+    assert (
+        "exit 1: 1 info finding at or above --fail-on info, not shown (--min-severity error)" in result.stdout
+    )
+    quiet = invoke(
+        "diagnose", "-q", "-f", "json", str(HEALTHY), "--min-severity", "error", "--fail-on", "info"
+    )
     assert quiet.exit_code == 1 and "exit 1: 1 info finding" in quiet.stderr
 
 
@@ -84,7 +88,9 @@ def test_codes_users_hit_are_known(code: str) -> None:
 
 # --------------------------------------------------------------------------- streams
 
-needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/fd").is_dir(), reason="needs FIFOs and /dev/fd")
+needs_fifo = pytest.mark.skipif(
+    not hasattr(os, "mkfifo") or not Path("/dev/fd").is_dir(), reason="needs FIFOs and /dev/fd"
+)
 
 
 @needs_fifo
@@ -157,8 +163,15 @@ NOW = datetime(2024, 3, 5, 12, 0, tzinfo=timezone(timedelta(hours=1)))
 
 @pytest.mark.parametrize(
     ("text", "ago"),
-    [("30m", timedelta(minutes=30)), ("2h", timedelta(hours=2)), ("3d", timedelta(days=3)), ("-2h", timedelta(hours=2)),
-     ("2 hours ago", timedelta(hours=2)), ("90 minutes", timedelta(minutes=90)), ("1w", timedelta(weeks=1))],
+    [
+        ("30m", timedelta(minutes=30)),
+        ("2h", timedelta(hours=2)),
+        ("3d", timedelta(days=3)),
+        ("-2h", timedelta(hours=2)),
+        ("2 hours ago", timedelta(hours=2)),
+        ("90 minutes", timedelta(minutes=90)),
+        ("1w", timedelta(weeks=1)),
+    ],
 )
 def test_relative_times_count_back_from_now(text: str, ago: timedelta) -> None:
     assert parse_user_time(text, now=NOW) == NOW - ago
@@ -166,9 +179,14 @@ def test_relative_times_count_back_from_now(text: str, ago: timedelta) -> None:
 
 @pytest.mark.parametrize(
     ("text", "when"),
-    [("2021-07-14", datetime(2021, 7, 14)), ("2021-07-14 08:00", datetime(2021, 7, 14, 8)),
-     ("2021-07-14T12:00Z", datetime(2021, 7, 14, 12, tzinfo=UTC)), ("14 Jul 2021 8am", datetime(2021, 7, 14, 8)),
-     ("07/14/2021 08:00", datetime(2021, 7, 14, 8)), ("14.07.2021 08:00", datetime(2021, 7, 14, 8))],
+    [
+        ("2021-07-14", datetime(2021, 7, 14)),
+        ("2021-07-14 08:00", datetime(2021, 7, 14, 8)),
+        ("2021-07-14T12:00Z", datetime(2021, 7, 14, 12, tzinfo=UTC)),
+        ("14 Jul 2021 8am", datetime(2021, 7, 14, 8)),
+        ("07/14/2021 08:00", datetime(2021, 7, 14, 8)),
+        ("14.07.2021 08:00", datetime(2021, 7, 14, 8)),
+    ],
 )
 def test_iso_and_admins_local_forms(text: str, when: datetime) -> None:
     assert parse_user_time(text) == when
@@ -200,4 +218,7 @@ def test_since_after_until_is_refused() -> None:
 def test_an_offset_out_of_range_gets_a_clear_message() -> None:
     result = invoke("diagnose", str(HEALTHY), "--tz", "+25:00")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "smslogdoc: --tz: offset '+25:00' is out of range: UTC offsets run from -23:59 to +23:59 (e.g. +01:00, -05:00)"
+    assert (
+        result.stderr.strip()
+        == "smslogdoc: --tz: offset '+25:00' is out of range: UTC offsets run from -23:59 to +23:59 (e.g. +01:00, -05:00)"
+    )

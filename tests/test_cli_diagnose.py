@@ -48,16 +48,36 @@ def test_json_contract() -> None:
     assert list(document) == ["version", "findings", "files", "problems", "hidden"]
     assert document["hidden"] == 0
     (finding,) = document["findings"]
-    for key in ("rule", "title", "severity", "confidence", "diagnosis", "fix", "references", "captures", "evidence"):
+    for key in (
+        "rule",
+        "title",
+        "severity",
+        "confidence",
+        "diagnosis",
+        "fix",
+        "references",
+        "captures",
+        "evidence",
+    ):
         assert key in finding
     assert finding["rule"] == "ccmsetup-service-cannot-access-source"
     assert finding["captures"] == {"source": "\\\\fs01\\ClientSource$\\ccmsetup.cab"}
-    assert [(e["line"], e["time"]) for e in finding["evidence"]] == [(76, "2022-05-17T14:02:12.614-04:00"), (80, "2022-05-17T14:02:12.692-04:00")]
+    assert [(e["line"], e["time"]) for e in finding["evidence"]] == [
+        (76, "2022-05-17T14:02:12.614-04:00"),
+        (80, "2022-05-17T14:02:12.692-04:00"),
+    ]
     assert set(finding["evidence"][0]) >= {"path", "line", "time", "text"}
     (file,) = document["files"]
     assert file == {
-        "path": str(S01 / "ccmsetup.log"), "format": "cmtrace", "encoding": "utf-8-bom", "events": 87, "skipped": False, "problems": [],
-        "covered": True, "error_records": 5, "in_window": None,
+        "path": str(S01 / "ccmsetup.log"),
+        "format": "cmtrace",
+        "encoding": "utf-8-bom",
+        "events": 87,
+        "skipped": False,
+        "problems": [],
+        "covered": True,
+        "error_records": 5,
+        "in_window": None,
     }
     assert document["problems"] == []
 
@@ -65,11 +85,18 @@ def test_json_contract() -> None:
 def test_jsonl_and_markdown() -> None:
     jsonl = invoke("diagnose", str(SAMPLES), "--format", "jsonl")
     findings = [json.loads(line) for line in jsonl.stdout.splitlines()]
-    assert {f["rule"] for f in findings} >= {"ccmsetup-service-cannot-access-source", "execmgr-network-access-denied",
-                                             "apm-error-1317-token-account-lockout", "push-no-management-point"}
+    assert {f["rule"] for f in findings} >= {
+        "ccmsetup-service-cannot-access-source",
+        "execmgr-network-access-denied",
+        "apm-error-1317-token-account-lockout",
+        "push-no-management-point",
+    }
     markdown = invoke("diagnose", str(S01), "--format", "markdown")
     assert markdown.stdout.startswith("# smslogdoc findings\n")
-    assert "## ERROR: ccmsetup, relaunched as a service under LocalSystem, cannot read its source share" in markdown.stdout
+    assert (
+        "## ERROR: ccmsetup, relaunched as a service under LocalSystem, cannot read its source share"
+        in markdown.stdout
+    )
     assert "```text\n" in markdown.stdout
 
 
@@ -94,7 +121,13 @@ def test_jobs_option(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_healthy_samples_have_no_finding() -> None:
-    for name in ("ccmsetup-healthy", "ccmsetup-noservice-healthy", "execmgr-healthy", "smsapm32-healthy", "push-healthy"):
+    for name in (
+        "ccmsetup-healthy",
+        "ccmsetup-noservice-healthy",
+        "execmgr-healthy",
+        "smsapm32-healthy",
+        "push-healthy",
+    ):
         result = invoke("diagnose", str(SAMPLES / name), "--format", "json", "--min-severity", "warning")
         assert json.loads(result.stdout)["findings"] == [], name
 
@@ -112,17 +145,25 @@ def test_a_users_rule_fires_without_touching_python(tmp_path: Path) -> None:
     rules.mkdir()
     (rules / "my-disk-full.yaml").write_text(USER_RULE)
     log = tmp_path / "setup.log"
-    log.write_text("2024-01-02 10:00:00 copying files\n2024-01-02 10:00:05 ERROR: There is not enough space on the disk on D:\n")
+    log.write_text(
+        "2024-01-02 10:00:00 copying files\n2024-01-02 10:00:05 ERROR: There is not enough space on the disk on D:\n"
+    )
     result = invoke("diagnose", str(log), "--rules", str(rules), "--format", "json")
     (finding,) = json.loads(result.stdout)["findings"]
-    assert (finding["rule"], finding["diagnosis"], finding["fix"]) == ("my-disk-full", "Drive D: is full.", ["Free space on D:."])
+    assert (finding["rule"], finding["diagnosis"], finding["fix"]) == (
+        "my-disk-full",
+        "Drive D: is full.",
+        ["Free space on D:."],
+    )
     assert result.exit_code == 1
 
 
 def test_a_broken_rule_stops_diagnose_with_exit_3_and_every_error(tmp_path: Path) -> None:
     rules = tmp_path / "my-rules"
     rules.mkdir()
-    (rules / "my-disk-full.yaml").write_text(USER_RULE.replace("full: {message", "full: {mesage").replace("condition: full", "condition: fulll"))
+    (rules / "my-disk-full.yaml").write_text(
+        USER_RULE.replace("full: {message", "full: {mesage").replace("condition: full", "condition: fulll")
+    )
     result = invoke("diagnose", str(S01), "--rules", str(rules))
     assert result.exit_code == 3
     assert result.stdout == ""
@@ -146,17 +187,29 @@ def test_one_unreadable_file_is_listed_and_the_rest_diagnosed(tmp_path: Path) ->
     document = json.loads(result.stdout)
     assert [f["rule"] for f in document["findings"]] == ["ccmsetup-service-cannot-access-source"]
     assert [(f["path"], f["skipped"], f["problems"]) for f in document["files"] if f["skipped"]] == [
-        (str(tmp_path / "broken.log"), True, [{"path": str(tmp_path / "broken.log"), "line": None, "message": "binary file, not a log"}])]
+        (
+            str(tmp_path / "broken.log"),
+            True,
+            [{"path": str(tmp_path / "broken.log"), "line": None, "message": "binary file, not a log"}],
+        )
+    ]
     assert result.exit_code == 1
 
 
 def test_explain_says_why_no_finding() -> None:
-    result = invoke("diagnose", str(SAMPLES / "ccmsetup-noservice-healthy"), "--explain", "ccmsetup-service-cannot-access-source")
+    result = invoke(
+        "diagnose",
+        str(SAMPLES / "ccmsetup-noservice-healthy"),
+        "--explain",
+        "ccmsetup-service-cannot-access-source",
+    )
     out = result.stdout
     assert "Explaining rule ccmsetup-service-cannot-access-source" in out
     assert "event as_system: no match" in out
     assert "-> no finding in this log" in out
-    missed = invoke("diagnose", str(SAMPLES / "execmgr-healthy"), "--explain", "ccmsetup-service-cannot-access-source")
+    missed = invoke(
+        "diagnose", str(SAMPLES / "execmgr-healthy"), "--explain", "ccmsetup-service-cannot-access-source"
+    )
     assert "the rule does not apply to this log (it applies to ccmsetup)" in missed.stdout
     unknown = invoke("diagnose", str(S01), "--explain", "no-such-rule")
     assert unknown.exit_code == 2
@@ -176,22 +229,40 @@ def test_explain_shows_a_veto(tmp_path: Path) -> None:
 def test_rules_list_validate_test_and_kinds() -> None:
     listed = json.loads(invoke("rules", "list", "--format", "json").stdout)
     ids = [rule["id"] for rule in listed]
-    assert {"ccmsetup-service-cannot-access-source", "execmgr-network-access-denied", "apm-error-1317-token-account-lockout", "push-no-management-point"} <= set(ids)
-    assert set(listed[0]) == {"id", "title", "severity", "confidence", "applies_to", "products", "fallback", "source"}
+    assert {
+        "ccmsetup-service-cannot-access-source",
+        "execmgr-network-access-denied",
+        "apm-error-1317-token-account-lockout",
+        "push-no-management-point",
+    } <= set(ids)
+    assert set(listed[0]) == {
+        "id",
+        "title",
+        "severity",
+        "confidence",
+        "applies_to",
+        "products",
+        "fallback",
+        "source",
+    }
     assert invoke("rules", "validate").stdout.strip() == f"{len(ids)} rule(s) valid"
     tested = invoke("rules", "test", "push-no-management-point")
     from smslogdoc.rules.examples import check_examples
     from smslogdoc.rules.load import load_rules
 
     (rule,) = [r for r in load_rules([])[0] if r.id == "push-no-management-point"]
-    assert tested.exit_code == 0 and tested.stdout.strip().endswith(f"{len(check_examples(rule))} passed, 0 failed")
+    assert tested.exit_code == 0 and tested.stdout.strip().endswith(
+        f"{len(check_examples(rule))} passed, 0 failed"
+    )
     assert "ccmsetup.log" in invoke("rules", "kinds").stdout
     shown = invoke("rules", "show", "push-no-management-point")
     assert shown.stdout.startswith("id: push-no-management-point")
 
 
 def test_rules_validate_on_a_folder_reports_errors_with_exit_3(tmp_path: Path) -> None:
-    (tmp_path / "my-disk-full.yaml").write_text(USER_RULE.replace("within", "x").replace("severity: warning", "severity: loud"))
+    (tmp_path / "my-disk-full.yaml").write_text(
+        USER_RULE.replace("within", "x").replace("severity: warning", "severity: loud")
+    )
     result = invoke("rules", "validate", str(tmp_path))
     assert result.exit_code == 3
     assert "severity: expected one of info, warning, error, got 'loud'" in result.stderr
@@ -202,7 +273,10 @@ def test_rules_validate_on_a_folder_reports_errors_with_exit_3(tmp_path: Path) -
     [
         ("0x80070005", "0x80070005 (-2147024891; Win32 5, ERROR_ACCESS_DENIED): Access is denied."),
         ("1317", "1317 (0x525, 0x80070525; ERROR_NO_SUCH_USER): The specified account does not exist."),
-        ("0x87D00324", "0x87D00324 (-2016410844; ConfigMgr): The application was not detected after installation completed."),
+        (
+            "0x87D00324",
+            "0x87D00324 (-2016410844; ConfigMgr): The application was not detected after installation completed.",
+        ),
     ],
 )
 def test_explain_a_code_in_one_line(code: str, answer: str) -> None:
@@ -215,7 +289,9 @@ def test_rules_show_prints_the_file_as_written() -> None:
     from tests.conftest import REPO
 
     result = run(["rules", "show", "ccmsetup-run-failed"], env={"NO_COLOR": "1", "COLUMNS": "40"})
-    assert result.stdout.rstrip("\n") == (REPO / "rules" / "ccmsetup-run-failed.yaml").read_text(encoding="utf-8").rstrip("\n")
+    assert result.stdout.rstrip("\n") == (REPO / "rules" / "ccmsetup-run-failed.yaml").read_text(
+        encoding="utf-8"
+    ).rstrip("\n")
 
 
 def test_explain_rejects_what_is_not_a_code() -> None:

@@ -58,7 +58,9 @@ def test_rules_list_piped_never_wraps_or_cuts_ids() -> None:
 def test_color_option(option: str, coloured: bool) -> None:
     result = run(["diagnose", "--color", option, str(S01)], env={"COLUMNS": "120"})
     assert ("\x1b[" in result.stdout) is coloured
-    assert ("\x1b[" in run(["--color", option, "diagnose", str(S01)], env={"COLUMNS": "120"}).stdout) is coloured
+    assert (
+        "\x1b[" in run(["--color", option, "diagnose", str(S01)], env={"COLUMNS": "120"}).stdout
+    ) is coloured
 
 
 def test_force_color_and_no_color() -> None:
@@ -79,7 +81,8 @@ def test_quiet_prints_a_nothing_failed_info_finding_in_one_line() -> None:
     result = invoke("diagnose", "-q", str(SAMPLES / "execmgr-healthy"))
     assert result.stdout.splitlines() == [
         f"INFO    execmgr-success-reboot-required  {SAMPLES / 'execmgr-healthy' / 'execmgr.log'}:169  "
-        "A program succeeded and asks for a restart (exit code 3010, SuccessRebootRequired)"]
+        "A program succeeded and asks for a restart (exit code 3010, SuccessRebootRequired)"
+    ]
 
 
 def test_format_names_are_one_vocabulary() -> None:
@@ -91,7 +94,10 @@ def test_format_names_are_one_vocabulary() -> None:
 
 def test_the_rotated_part_not_read_is_pointed_to() -> None:
     result = invoke("diagnose", str(ROTATED / "ccmsetup.log"))
-    assert f"smslogdoc: note: {ROTATED / 'ccmsetup.log'}: its older part {ROTATED / 'ccmsetup.lo_'} (before the log rotated) was not read" in result.stderr
+    assert (
+        f"smslogdoc: note: {ROTATED / 'ccmsetup.log'}: its older part {ROTATED / 'ccmsetup.lo_'} (before the log rotated) was not read"
+        in result.stderr
+    )
     assert "note:" not in invoke("diagnose", str(ROTATED)).stderr
 
 
@@ -104,19 +110,34 @@ def test_long_evidence_names_the_command_that_shows_it_all() -> None:
 @pytest.mark.parametrize("shell", ["bash", "zsh", "powershell"])
 def test_completion_scripts_cover_commands_options_formats_and_rule_ids(shell: str) -> None:
     script = invoke("completion", shell).stdout
-    for word in ("diagnose", "parse", "--min-severity", "--follow", "markdown", "jsonl", "ccmsetup-service-cannot-access-source"):
+    for word in (
+        "diagnose",
+        "parse",
+        "--min-severity",
+        "--follow",
+        "markdown",
+        "jsonl",
+        "ccmsetup-service-cannot-access-source",
+    ):
         assert word in script, word
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_bash_completion_completes(tmp_path: Path) -> None:
     (tmp_path / "c.bash").write_text(invoke("completion", "bash").stdout, encoding="utf-8")
-    probe = f"""source {tmp_path / 'c.bash'}
+    probe = f"""source {tmp_path / "c.bash"}
 t() {{ COMP_WORDS=("$@"); COMP_CWORD=$((${{#COMP_WORDS[@]}}-1)); COMPREPLY=(); _smslogdoc; echo "${{COMPREPLY[*]}}"; }}
 t smslogdoc diag
 t smslogdoc diagnose --format ""
 t smslogdoc rules show ccmsetup-serv
 t smslogdoc parse --fo
 """
-    out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert out == ["diagnose", "text short json jsonl markdown", "ccmsetup-service-cannot-access-source", "--format --follow --follow-interval --follow-timeout --follow-idle"]
+    out = subprocess.run(
+        ["bash", "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == [
+        "diagnose",
+        "text short json jsonl markdown",
+        "ccmsetup-service-cannot-access-source",
+        "--format --follow --follow-interval --follow-timeout --follow-idle",
+    ]

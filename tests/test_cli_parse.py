@@ -16,7 +16,11 @@ RECORD = '<![LOG[{msg}]LOG]!><time="{t}+240" date="07-14-2021" component="{comp}
 
 
 def write(path: Path, *rows: tuple[str, str, str, str]) -> Path:
-    path.write_text("".join(RECORD.format(msg=m, t=t, comp=c, type=k) for m, t, c, k in rows), encoding="utf-8", newline="")
+    path.write_text(
+        "".join(RECORD.format(msg=m, t=t, comp=c, type=k) for m, t, c, k in rows),
+        encoding="utf-8",
+        newline="",
+    )
     return path
 
 
@@ -26,21 +30,62 @@ def test_jsonl_has_the_documented_keys(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     (line,) = result.stdout.splitlines()
     record = json.loads(line)
-    assert list(record)[:9] == ["path", "line", "end_line", "time", "component", "severity", "thread", "message", "format"]
-    assert record == {"path": str(log), "line": 1, "end_line": 1, "time": "2021-07-14T08:52:46.657-04:00", "component": "execmgr",
-                      "severity": "error", "thread": 10472, "message": "Program exit code 5", "format": "cmtrace", "file": "x.cpp:1"}
+    assert list(record)[:9] == [
+        "path",
+        "line",
+        "end_line",
+        "time",
+        "component",
+        "severity",
+        "thread",
+        "message",
+        "format",
+    ]
+    assert record == {
+        "path": str(log),
+        "line": 1,
+        "end_line": 1,
+        "time": "2021-07-14T08:52:46.657-04:00",
+        "component": "execmgr",
+        "severity": "error",
+        "thread": 10472,
+        "message": "Program exit code 5",
+        "format": "cmtrace",
+        "file": "x.cpp:1",
+    }
 
 
 def test_csv_output(tmp_path: Path) -> None:
     log = write(tmp_path / "a.log", ("two\r\nlines", "08:52:46.657", "ccmsetup", "1"))
     result = invoke(["parse", str(log), "-f", "csv"])
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8"), newline="")))
-    assert rows[0] == ["path", "line", "end_line", "time", "component", "severity", "thread", "message", "format"]
-    assert rows[1][1:] == ["1", "2", "2021-07-14T08:52:46.657-04:00", "ccmsetup", "info", "10472", "two\r\nlines", "cmtrace"]
+    assert rows[0] == [
+        "path",
+        "line",
+        "end_line",
+        "time",
+        "component",
+        "severity",
+        "thread",
+        "message",
+        "format",
+    ]
+    assert rows[1][1:] == [
+        "1",
+        "2",
+        "2021-07-14T08:52:46.657-04:00",
+        "ccmsetup",
+        "info",
+        "10472",
+        "two\r\nlines",
+        "cmtrace",
+    ]
 
 
 def test_table_shows_hostile_log_text_inertly(tmp_path: Path) -> None:
-    log = write(tmp_path / "a.log", ("[bold]x[/] :x: \x1b]0;pwned\x07 \x1b[31mred", "08:52:46.657", "[red]c", "1"))
+    log = write(
+        tmp_path / "a.log", ("[bold]x[/] :x: \x1b]0;pwned\x07 \x1b[31mred", "08:52:46.657", "[red]c", "1")
+    )
     result = invoke(["parse", str(log), "-f", "table"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "[bold]x[/] :x: \\x1b]0;pwned\\x07 \\x1b[31mred" in result.stdout
@@ -54,7 +99,11 @@ def test_standard_input_with_dash_and_without_paths() -> None:
         result = invoke(args, input=text)
         assert result.exit_code == 0, result.output
         records = [json.loads(line) for line in result.stdout.splitlines()]
-        assert records and {r["path"] for r in records} == {"<stdin>"} and {r["format"] for r in records} == {"smstrace"}
+        assert (
+            records
+            and {r["path"] for r in records} == {"<stdin>"}
+            and {r["format"] for r in records} == {"smstrace"}
+        )
 
 
 def test_missing_path_alone_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -89,19 +138,26 @@ def test_merge_interleaves_logs_by_time(tmp_path: Path) -> None:
 
 def test_since_and_until_use_the_logs_local_time_unless_an_offset_is_given(tmp_path: Path) -> None:
     log = write(tmp_path / "a.log", *[(f"m{i}", f"08:0{i}:00.000", "c", "1") for i in range(5)])
-    local = invoke(["parse", str(log), "--since", "2021-07-14 08:01", "--until", "2021-07-14 08:03", "-f", "jsonl"])
+    local = invoke(
+        ["parse", str(log), "--since", "2021-07-14 08:01", "--until", "2021-07-14 08:03", "-f", "jsonl"]
+    )
     assert [json.loads(line)["message"] for line in local.stdout.splitlines()] == ["m1", "m2", "m3"]
     instant = invoke(["parse", str(log), "--since", "2021-07-14T12:03:00Z", "-f", "jsonl"])
     assert [json.loads(line)["message"] for line in instant.stdout.splitlines()] == ["m3", "m4"]
     bad = invoke(["parse", str(log), "--since", "not a time"])
-    assert bad.exit_code == 2 and bad.stderr.startswith("smslogdoc: --since: cannot read the time 'not a time'")
+    assert bad.exit_code == 2 and bad.stderr.startswith(
+        "smslogdoc: --since: cannot read the time 'not a time'"
+    )
 
 
 def test_tz_gives_local_times_a_zone() -> None:
     log = SAMPLES / "smsapm32-healthy" / "smsapm32.log"
     plain = invoke(["parse", str(log), "-f", "jsonl"])
     zoned = invoke(["parse", str(log), "-f", "jsonl", "--tz", "America/Chicago"])
-    first_plain, first_zoned = json.loads(plain.stdout.splitlines()[0]), json.loads(zoned.stdout.splitlines()[0])
+    first_plain, first_zoned = (
+        json.loads(plain.stdout.splitlines()[0]),
+        json.loads(zoned.stdout.splitlines()[0]),
+    )
     assert "+" not in first_plain["time"][10:] and "-" not in first_plain["time"][10:]
     assert first_zoned["time"] == first_plain["time"] + "-06:00"
 
@@ -116,9 +172,13 @@ def test_every_sample_log_parses_without_unparsed_records() -> None:
 
 
 def test_console_script_and_module_entry_points() -> None:
-    version = subprocess.run([sys.executable, "-m", "smslogdoc", "--version"], capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "smslogdoc", "--version"], capture_output=True, text=True, check=True
+    )
     assert version.stdout.startswith("smslogdoc ")
-    helped = subprocess.run([sys.executable, "-m", "smslogdoc", "parse", "--help"], capture_output=True, text=True, check=True)
+    helped = subprocess.run(
+        [sys.executable, "-m", "smslogdoc", "parse", "--help"], capture_output=True, text=True, check=True
+    )
     assert "--merge" in helped.stdout
 
 

@@ -48,7 +48,7 @@ def test_an_unquoted_colon_gets_the_hint_to_quote() -> None:
     _, errors = parse_rule(text, "my-disk-full.yaml")
     (error,) = errors
     assert "mapping values are not allowed" in str(error)
-    assert "must be quoted, e.g. diagnosis: \"Drive C: is full.\"" in str(error)
+    assert 'must be quoted, e.g. diagnosis: "Drive C: is full."' in str(error)
 
 
 def test_misspellings_get_did_you_mean() -> None:

@@ -8,10 +8,21 @@ from smslogdoc.model import Severity
 from tests.conftest import Parse
 
 
-def rec(message: str, *, time: str = "15:10:29.068+00", date: str = "02-04-2020", component: str = "ccmsetup",
-        type_: str = "1", thread: str = "3396", file: str = "ccmsetup.cpp:9498", context: str = "") -> str:
-    return (f'<![LOG[{message}]LOG]!><time="{time}" date="{date}" component="{component}" context="{context}" '
-            f'type="{type_}" thread="{thread}" file="{file}">')
+def rec(
+    message: str,
+    *,
+    time: str = "15:10:29.068+00",
+    date: str = "02-04-2020",
+    component: str = "ccmsetup",
+    type_: str = "1",
+    thread: str = "3396",
+    file: str = "ccmsetup.cpp:9498",
+    context: str = "",
+) -> str:
+    return (
+        f'<![LOG[{message}]LOG]!><time="{time}" date="{date}" component="{component}" context="{context}" '
+        f'type="{type_}" thread="{thread}" file="{file}">'
+    )
 
 
 def test_native_record_gives_every_field(parse_text: Parse) -> None:
@@ -40,9 +51,12 @@ def test_types_map_to_severities(parse_text: Parse) -> None:
 def test_bias_is_minutes_west_of_utc(parse_text: Parse) -> None:
     """UTC = local + bias: +240 is UTC-4 (US Eastern daylight), -60 is UTC+1."""
     east, west, half = parse_text(
-        rec("a", time="08:52:46.657+240", date="07-14-2021") + "\r\n"
-        + rec("b", time="22:42:29.600-60", date="10-07-2024") + "\r\n"
-        + rec("c", time="19:33:19.766-330", date="11-28-2014") + "\r\n"
+        rec("a", time="08:52:46.657+240", date="07-14-2021")
+        + "\r\n"
+        + rec("b", time="22:42:29.600-60", date="10-07-2024")
+        + "\r\n"
+        + rec("c", time="19:33:19.766-330", date="11-28-2014")
+        + "\r\n"
     )
     assert east.time.utcoffset() == timedelta(hours=-4)
     assert east.time.astimezone(UTC) == datetime(2021, 7, 14, 12, 52, 46, 657000, UTC)
@@ -66,7 +80,9 @@ def test_bias_forms_real_writers_produce(parse_text: Parse) -> None:
 
 
 def test_mdt_constant_plus000_is_local_time(parse_text: Parse) -> None:
-    (event,) = parse_text(rec("x", time="16:52:13.000+000", date="02-07-2024", component="ZTIGather", thread="") + "\r\n")
+    (event,) = parse_text(
+        rec("x", time="16:52:13.000+000", date="02-07-2024", component="ZTIGather", thread="") + "\r\n"
+    )
     assert event.time == datetime(2024, 2, 7, 16, 52, 13)
     assert event.time.tzinfo is None
     assert event.thread is None
@@ -74,9 +90,23 @@ def test_mdt_constant_plus000_is_local_time(parse_text: Parse) -> None:
 
 def test_powershell_writers_use_the_iso_sign(parse_text: Parse) -> None:
     psadt4, psadt3 = parse_text(
-        rec("[Install] :: Execution failed", time="10:51:55.896+60", date="5-26-2026", component="Start-ADTProcess",
-            context="NT AUTHORITY\\SYSTEM", file="C:\\Windows\\IMECache\\PSAppDeployToolkit.psm1") + "\n"
-        + rec("glued", time="10:51:21.96460", date="5-26-2026", component="Execute-Process", file="Deploy-Application.ps1") + "\n"
+        rec(
+            "[Install] :: Execution failed",
+            time="10:51:55.896+60",
+            date="5-26-2026",
+            component="Start-ADTProcess",
+            context="NT AUTHORITY\\SYSTEM",
+            file="C:\\Windows\\IMECache\\PSAppDeployToolkit.psm1",
+        )
+        + "\n"
+        + rec(
+            "glued",
+            time="10:51:21.96460",
+            date="5-26-2026",
+            component="Execute-Process",
+            file="Deploy-Application.ps1",
+        )
+        + "\n"
     )
     assert psadt4.time.utcoffset() == timedelta(hours=1)
     assert psadt4.time.date() == datetime(2026, 5, 26).date()
@@ -97,8 +127,17 @@ def test_attributes_in_any_order_and_case_or_missing(parse_text: Parse) -> None:
         '<![LOG[sparse]LOG]!><time="12:00:00.000+00" date="01-02-2026">\r\n'
     )
     reordered, upper, sparse = parse_text(text)
-    assert (reordered.message, reordered.thread, reordered.component, reordered.severity) == ("reordered", 9, "Comp", Severity.WARNING)
-    assert (upper.severity, upper.thread, upper.component) == (Severity.ERROR, 50, "IntuneManagementExtension")
+    assert (reordered.message, reordered.thread, reordered.component, reordered.severity) == (
+        "reordered",
+        9,
+        "Comp",
+        Severity.WARNING,
+    )
+    assert (upper.severity, upper.thread, upper.component) == (
+        Severity.ERROR,
+        50,
+        "IntuneManagementExtension",
+    )
     assert upper.time is not None and upper.time.microsecond == 332273
     assert sparse.component == "" and sparse.thread is None and sparse.time is not None
     assert [e.line for e in (reordered, upper, sparse)] == [1, 2, 3]
@@ -106,7 +145,16 @@ def test_attributes_in_any_order_and_case_or_missing(parse_text: Parse) -> None:
 
 
 def test_line_breaks_inside_messages_are_kept_and_counted(parse_text: Parse) -> None:
-    text = rec("first\r\nsecond\r\n  third") + "\r\n" + rec("lf\ninside") + "\r\n" + rec("bare\rcr") + "\r\n" + rec("after") + "\r\n"
+    text = (
+        rec("first\r\nsecond\r\n  third")
+        + "\r\n"
+        + rec("lf\ninside")
+        + "\r\n"
+        + rec("bare\rcr")
+        + "\r\n"
+        + rec("after")
+        + "\r\n"
+    )
     crlf, lf, cr, after = parse_text(text)
     assert crlf.message == "first\r\nsecond\r\n  third"
     assert (crlf.line, crlf.end_line) == (1, 3)
@@ -130,19 +178,27 @@ def test_leading_spaces_of_a_message_are_kept(parse_text: Parse) -> None:
 
 def test_header_broken_over_lines(parse_text: Parse) -> None:
     """A record pasted into slides: the header wraps onto further lines."""
-    text = ('<![LOG[Receive task from server with pushid=12, taskid=16,\n'
-            'tasktype=15]LOG]!>\n<time="22:42:29.600-60" date="10-07-2024" component="BgbAgent" context="" type="1"\n'
-            'thread="3008" file="bgbconnector.cpp:386">\n')
+    text = (
+        "<![LOG[Receive task from server with pushid=12, taskid=16,\n"
+        'tasktype=15]LOG]!>\n<time="22:42:29.600-60" date="10-07-2024" component="BgbAgent" context="" type="1"\n'
+        'thread="3008" file="bgbconnector.cpp:386">\n'
+    )
     (event,) = parse_text(text)
     assert event.component == "BgbAgent" and event.thread == 3008
     assert (event.line, event.end_line) == (1, 4)
 
 
 def test_record_cut_off_mid_header_at_end_of_file_is_kept_and_reported(parse_text: Parse) -> None:
-    events = parse_text(rec("whole") + "\r\n" + '<![LOG[CcmSetup failed with error code 0x80004005]LOG]!><time="15:34:23.493+360" date="02-21-2018" compo')
+    events = parse_text(
+        rec("whole")
+        + "\r\n"
+        + '<![LOG[CcmSetup failed with error code 0x80004005]LOG]!><time="15:34:23.493+360" date="02-21-2018" compo'
+    )
     assert [e.message for e in events] == ["whole", "CcmSetup failed with error code 0x80004005"]
     assert events[1].time is not None and events[1].line == 2
-    assert [str(p) for p in parse_text.reports[0].problems] == [f"{events[1].path}:2: record cut off at the end of the file"]  # type: ignore[attr-defined]
+    assert [str(p) for p in parse_text.reports[0].problems] == [
+        f"{events[1].path}:2: record cut off at the end of the file"
+    ]  # type: ignore[attr-defined]
 
 
 def test_record_cut_off_in_its_message_is_unparsed_and_reported(parse_text: Parse) -> None:
@@ -154,7 +210,10 @@ def test_record_cut_off_in_its_message_is_unparsed_and_reported(parse_text: Pars
 
 def test_record_without_end_marker_does_not_swallow_the_next(parse_text: Parse) -> None:
     events = parse_text("<![LOG[broken\r\n" + rec("good") + "\r\n")
-    assert [(e.format, e.message, e.line) for e in events] == [("unparsed", "<![LOG[broken\r\n", 1), ("cmtrace", "good", 2)]
+    assert [(e.format, e.message, e.line) for e in events] == [
+        ("unparsed", "<![LOG[broken\r\n", 1),
+        ("cmtrace", "good", 2),
+    ]
 
 
 def test_text_between_records(parse_text: Parse) -> None:
@@ -165,10 +224,17 @@ def test_text_between_records(parse_text: Parse) -> None:
         "> " + rec("quoted") + "\r\n"
         "some garbage here\r\n"
         "Execute query exec [sp_CP_GetPushRequestMachine] 2097152112~  $$<SMS_CLIENT_CONFIG_MANAGER><06-07-2015 13:11:09.448-600><thread=6708 (0x1A34)>\r\n"
-        + rec("last") + "\r\n"
+        + rec("last")
+        + "\r\n"
     )
     events = parse_text(text)
-    assert [(e.format, e.line) for e in events] == [("cmtrace", 1), ("cmtrace", 2), ("unparsed", 3), ("smstrace", 4), ("cmtrace", 5)]
+    assert [(e.format, e.line) for e in events] == [
+        ("cmtrace", 1),
+        ("cmtrace", 2),
+        ("unparsed", 3),
+        ("smstrace", 4),
+        ("cmtrace", 5),
+    ]
     assert events[2].message == "some garbage here"
     assert events[3].component == "SMS_CLIENT_CONFIG_MANAGER"
     assert events[3].time.utcoffset() == timedelta(hours=10)
@@ -176,11 +242,22 @@ def test_text_between_records(parse_text: Parse) -> None:
 
 def test_record_whose_start_was_overwritten_by_another_writer(parse_text: Parse) -> None:
     """Two processes appending at one offset: the tail of the covered record survives."""
-    text = rec("before") + "\r\n" + rec("the writer that won", thread="2580") + "\r\n" + 'ding file igdde64.dll range 0-455847]LOG]!><time="10:19:30.535+240" date="10-18-2019" component="RunPowerShellScript" context="" type="1" thread="1100" file="main.cpp:31">\r\n' + rec("after") + "\r\n"
+    text = (
+        rec("before")
+        + "\r\n"
+        + rec("the writer that won", thread="2580")
+        + "\r\n"
+        + 'ding file igdde64.dll range 0-455847]LOG]!><time="10:19:30.535+240" date="10-18-2019" component="RunPowerShellScript" context="" type="1" thread="1100" file="main.cpp:31">\r\n'
+        + rec("after")
+        + "\r\n"
+    )
     events = parse_text(text)
     assert [(e.format, e.message, e.line) for e in events] == [
-        ("cmtrace", "before", 1), ("cmtrace", "the writer that won", 2),
-        ("cmtrace", "ding file igdde64.dll range 0-455847", 3), ("cmtrace", "after", 4)]
+        ("cmtrace", "before", 1),
+        ("cmtrace", "the writer that won", 2),
+        ("cmtrace", "ding file igdde64.dll range 0-455847", 3),
+        ("cmtrace", "after", 4),
+    ]
     assert events[2].thread == 1100 and events[2].component == "RunPowerShellScript"
     assert "overwritten by another writer" in str(parse_text.reports[0].problems[0])  # type: ignore[attr-defined]
 
@@ -198,7 +275,10 @@ def test_overlong_record_is_cut_and_reported(parse_text: Parse) -> None:
 
 def test_records_spanning_chunk_boundaries(parse_text: Parse) -> None:
     """Chunks are 1 MiB: many records, some multi-line, must all come back in order."""
-    body = "".join(rec(f"message {i}" + ("\r\nsecond line" if i % 7 == 0 else ""), thread=str(i)) + "\r\n" for i in range(12000))
+    body = "".join(
+        rec(f"message {i}" + ("\r\nsecond line" if i % 7 == 0 else ""), thread=str(i)) + "\r\n"
+        for i in range(12000)
+    )
     events = parse_text(body)
     assert len(events) == 12000
     assert [e.thread for e in events] == list(range(12000))

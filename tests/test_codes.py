@@ -55,7 +55,9 @@ def test_msi_1603_says_fatal_error() -> None:
 
 
 def test_unknown_code_says_so() -> None:
-    assert best("0x8BADF00D").one_line() == "0x8BADF00D: unknown code (facility 0x3AD)"  # 11 bits: 0x8BAD & 0x7FF
+    assert (
+        best("0x8BADF00D").one_line() == "0x8BADF00D: unknown code (facility 0x3AD)"
+    )  # 11 bits: 0x8BAD & 0x7FF
     assert best("0x8007FFFF").one_line() == "0x8007FFFF: unknown code (Win32 65535)"
     assert best("65000").one_line() == "65000: unknown code"
     assert not best("65000").known

@@ -36,7 +36,9 @@ def test_a_stray_invalid_byte_in_utf8_is_read_as_cp1252(parse_text: Parse) -> No
     good = "é".encode() * 100  # valid UTF-8 that must stay UTF-8
     data = LINE.encode("utf-8").replace(b"Gestion", good + b"Gesti\xf3n")
     (event,) = parse_text(data)
-    assert "Gesti\u00f3n" in event.message and event.message.startswith("Program exit code 5 for " + "é" * 100)
+    assert "Gesti\u00f3n" in event.message and event.message.startswith(
+        "Program exit code 5 for " + "é" * 100
+    )
     assert parse_text.reports[0].encoding == "utf-8+cp1252"  # type: ignore[attr-defined]
 
 
@@ -46,7 +48,12 @@ def test_utf16_with_an_odd_byte_count_does_not_fail(parse_text: Parse) -> None:
 
 
 def test_binaries_are_skipped_with_a_note(parse_text: Parse) -> None:
-    assert parse_text(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(range(256)) * 4, name="ccmsetup.log") == []
+    assert (
+        parse_text(
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(range(256)) * 4, name="ccmsetup.log"
+        )
+        == []
+    )
     (report,) = parse_text.reports  # type: ignore[attr-defined]
     assert report.skipped and [p.message for p in report.problems] == ["binary file, not a log"]
 
@@ -60,7 +67,14 @@ def test_empty_file_is_read_with_a_note(parse_text: Parse) -> None:
 def test_folder_walk_groups_rotated_parts_oldest_first(tmp_path: Path) -> None:
     machine = tmp_path / "WKS0142" / "ccmsetup"
     machine.mkdir(parents=True)
-    for name in ("ccmsetup.log", "ccmsetup.lo_", "execmgr.log", "execmgr-20240102-101010.log", "execmgr-20240101-090909.log", "notes.md"):
+    for name in (
+        "ccmsetup.log",
+        "ccmsetup.lo_",
+        "execmgr.log",
+        "execmgr-20240102-101010.log",
+        "execmgr-20240101-090909.log",
+        "notes.md",
+    ):
         (machine / name).write_text(f"line of {name}\n")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.log").write_text("x\n")
@@ -79,7 +93,10 @@ def test_missing_paths_and_empty_folders_are_problems(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     problems: list = []
     assert collect([str(tmp_path / "nope.log"), str(tmp_path / "empty")], problems) == []
-    assert [str(p) for p in problems] == [f"{tmp_path / 'nope.log'}: no such file or directory", f"{tmp_path / 'empty'}: folder holds no files to read"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'nope.log'}: no such file or directory",
+        f"{tmp_path / 'empty'}: folder holds no files to read",
+    ]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")

@@ -20,8 +20,10 @@ def rule(text: str) -> Rule:
 
 
 def cm(message: str, clock: str, thread: int = 1, component: str = "ccmsetup", type_: int = 1) -> str:
-    return (f'<![LOG[{message}]LOG]!><time="{clock}.000+00" date="02-04-2020" component="{component}" '
-            f'context="" type="{type_}" thread="{thread}" file="x.cpp:1">\r\n')
+    return (
+        f'<![LOG[{message}]LOG]!><time="{clock}.000+00" date="02-04-2020" component="{component}" '
+        f'context="" type="{type_}" thread="{thread}" file="x.cpp:1">\r\n'
+    )
 
 
 def run(tmp_path: Path, rules: list[Rule], **files: str) -> Outcome:
@@ -58,9 +60,18 @@ def test_single_event_captures_fill_the_texts(tmp_path: Path) -> None:
 
 def test_sequence_needs_the_order(tmp_path: Path) -> None:
     r = rule(BASE + "condition: {sequence: [a, b]}\n")
-    assert lines(run(tmp_path / "1", [r], x__log=cm("beta 1", "10:00:00") + cm("alpha", "10:00:01")) if (tmp_path / "1").mkdir() is None else None) == []
+    assert (
+        lines(
+            run(tmp_path / "1", [r], x__log=cm("beta 1", "10:00:00") + cm("alpha", "10:00:01"))
+            if (tmp_path / "1").mkdir() is None
+            else None
+        )
+        == []
+    )
     (tmp_path / "2").mkdir()
-    assert lines(run(tmp_path / "2", [r], x__log=cm("alpha", "10:00:00") + cm("beta 1", "10:00:01"))) == [[1, 2]]
+    assert lines(run(tmp_path / "2", [r], x__log=cm("alpha", "10:00:00") + cm("beta 1", "10:00:01"))) == [
+        [1, 2]
+    ]
 
 
 @pytest.mark.parametrize(("within", "fires"), [("5m", False), ("10m", True)])
@@ -73,18 +84,25 @@ def test_sequence_within_a_window(tmp_path: Path, within: str, fires: bool) -> N
 def test_newest_start_of_a_sequence_is_kept(tmp_path: Path) -> None:
     """a at 10:00 and 10:05, b at 10:08, within 5m: the second a starts the match."""
     r = rule(BASE + "condition: {sequence: [a, b], within: 5m}\n")
-    outcome = run(tmp_path, [r], x__log=cm("alpha", "10:00:00") + cm("alpha", "10:05:00") + cm("beta 1", "10:08:00"))
+    outcome = run(
+        tmp_path, [r], x__log=cm("alpha", "10:00:00") + cm("alpha", "10:05:00") + cm("beta 1", "10:08:00")
+    )
     assert lines(outcome) == [[2, 3]]
 
 
 def test_one_event_never_fills_two_steps(tmp_path: Path) -> None:
-    r = rule(BASE.replace("b: {message: 'beta (?P<code>\\d+)'}", "b: {message: 'alpha|beta (?P<code>\\d+)'}") + "condition: {sequence: [a, b]}\n")
+    r = rule(
+        BASE.replace("b: {message: 'beta (?P<code>\\d+)'}", "b: {message: 'alpha|beta (?P<code>\\d+)'}")
+        + "condition: {sequence: [a, b]}\n"
+    )
     assert lines(run(tmp_path, [r], x__log=cm("alpha", "10:00:00"))) == []
 
 
 def test_all_in_any_order_cites_first_occurrences(tmp_path: Path) -> None:
     r = rule(BASE + "condition: {all: [a, b]}\n")
-    outcome = run(tmp_path, [r], x__log=cm("beta 1", "10:00:00") + cm("beta 2", "10:00:01") + cm("alpha", "10:00:02"))
+    outcome = run(
+        tmp_path, [r], x__log=cm("beta 1", "10:00:00") + cm("beta 2", "10:00:01") + cm("alpha", "10:00:02")
+    )
     (finding,) = outcome.findings
     assert [e.line for e in finding.evidence] == [1, 3]
     assert finding.captures["code"] == "1"
@@ -92,11 +110,21 @@ def test_all_in_any_order_cites_first_occurrences(tmp_path: Path) -> None:
 
 def test_count_with_window_and_distinct(tmp_path: Path) -> None:
     counted = rule(BASE + "condition: {count: b, min: 3, within: 1m}\n")
-    spread = cm("beta 1", "10:00:00") + cm("beta 2", "10:00:50") + cm("beta 3", "10:01:40") + cm("beta 4", "10:01:45")
+    spread = (
+        cm("beta 1", "10:00:00")
+        + cm("beta 2", "10:00:50")
+        + cm("beta 3", "10:01:40")
+        + cm("beta 4", "10:01:45")
+    )
     assert lines(run(tmp_path, [counted], x__log=spread)) == [[2, 3, 4]]
     distinct = rule(BASE + "condition: {count: b, min: 3, distinct: code}\n")
     (tmp_path / "d").mkdir()
-    repeated = cm("beta 1", "10:00:00") + cm("beta 1", "10:00:01") + cm("beta 2", "10:00:02") + cm("beta 3", "10:00:03")
+    repeated = (
+        cm("beta 1", "10:00:00")
+        + cm("beta 1", "10:00:01")
+        + cm("beta 2", "10:00:02")
+        + cm("beta 3", "10:00:03")
+    )
     assert lines(run(tmp_path / "d", [distinct], x__log=repeated)) == [[1, 3, 4]]
 
 
@@ -104,12 +132,16 @@ def test_unless_vetoes_and_requires_is_cited(tmp_path: Path) -> None:
     vetoed = rule(BASE + "condition: {any: [b], unless: [c]}\n")
     assert lines(run(tmp_path, [vetoed], x__log=cm("gamma", "10:00:00") + cm("beta 1", "10:00:01"))) == []
     (tmp_path / "after").mkdir()
-    assert lines(run(tmp_path / "after", [vetoed], x__log=cm("beta 1", "10:00:00") + cm("gamma", "10:00:01"))) == [[1]]
+    assert lines(
+        run(tmp_path / "after", [vetoed], x__log=cm("beta 1", "10:00:00") + cm("gamma", "10:00:01"))
+    ) == [[1]]
     required = rule(BASE + "condition: {any: [b], requires: [a]}\n")
     (tmp_path / "r1").mkdir()
     assert lines(run(tmp_path / "r1", [required], x__log=cm("beta 1", "10:00:00"))) == []
     (tmp_path / "r2").mkdir()
-    assert lines(run(tmp_path / "r2", [required], x__log=cm("alpha", "10:00:00") + cm("beta 1", "10:00:01"))) == [[1, 2]]
+    assert lines(
+        run(tmp_path / "r2", [required], x__log=cm("alpha", "10:00:00") + cm("beta 1", "10:00:01"))
+    ) == [[1, 2]]
 
 
 def test_absent_is_inconclusive_until_the_window_has_passed(tmp_path: Path) -> None:
@@ -134,7 +166,9 @@ def test_inconclusive_findings_do_not_fail_the_run(tmp_path: Path) -> None:
     rules_dir.mkdir()
     (rules_dir / "t.yaml").write_text(BASE + "condition: {any: [b], absent: [c], within: 10m}\n")
     (tmp_path / "x.log").write_text(cm("beta 1", "10:00:00"), newline="")
-    result = invoke(["diagnose", str(tmp_path / "x.log"), "--rules", str(rules_dir), "--no-builtin", "-f", "json"])
+    result = invoke(
+        ["diagnose", str(tmp_path / "x.log"), "--rules", str(rules_dir), "--no-builtin", "-f", "json"]
+    )
     assert result.exit_code == 0, result.output
     assert '"status": "inconclusive"' in result.stdout
 
@@ -144,8 +178,10 @@ CCMSETUP_RUNS = (
     + cm("Successfully created the ccmsetup service", "15:10:30", 3396)
     + cm("==========[ ccmsetup started in process 3324 ]==========", "15:10:31", 3672)
     + cm("In ServiceMain", "15:10:31", 3912)
-    + cm("CcmSetup is exiting with return code 0", "15:10:32", 3396)  # the bootstrap, after the service's banner
-    + cm("Running as user \"SYSTEM\"", "15:10:33", 3912)
+    + cm(
+        "CcmSetup is exiting with return code 0", "15:10:32", 3396
+    )  # the bootstrap, after the service's banner
+    + cm('Running as user "SYSTEM"', "15:10:33", 3912)
     + cm("CcmSetup failed with error code 0x80004005", "15:10:40", 3912)
 )
 
@@ -184,9 +220,19 @@ def test_execmgr_lines_without_a_program_join_the_next_line_of_their_thread(tmp_
     """)
     log = (
         cm('Command line = "\\\\fs01\\Apps$\\a.cmd"', "10:00:00", 10, "execmgr")
-        + cm("Raised Program Started Event for Ad:PS1A, Package:PS1P, Program: First", "10:00:01", 10, "execmgr")
+        + cm(
+            "Raised Program Started Event for Ad:PS1A, Package:PS1P, Program: First",
+            "10:00:01",
+            10,
+            "execmgr",
+        )
         + cm('Command line = "C:\\local\\b.cmd"', "10:00:02", 11, "execmgr")
-        + cm("Raised Program Started Event for Ad:PS1B, Package:PS1Q, Program: Second", "10:00:03", 11, "execmgr")
+        + cm(
+            "Raised Program Started Event for Ad:PS1B, Package:PS1Q, Program: Second",
+            "10:00:03",
+            11,
+            "execmgr",
+        )
         + cm("Program exit code 5", "10:00:04", 20, "execmgr")
         + cm("Script for Package:PS1Q, Program: Second failed with exit code 5", "10:00:05", 20, "execmgr")
         + cm("Program exit code 5", "10:00:06", 21, "execmgr")
@@ -208,8 +254,15 @@ def test_two_programs_are_two_findings_but_ccmsetup_retries_are_one(tmp_path: Pa
         diagnosis: x
         fix: [x]
     """)
-    log = "".join(cm(f"Execution is complete for program {p}. The exit code is 1, the execution status is FailureNonRetry", f"10:00:0{i}", 5, "execmgr")
-                  for i, p in enumerate(["A", "B", "A"]))
+    log = "".join(
+        cm(
+            f"Execution is complete for program {p}. The exit code is 1, the execution status is FailureNonRetry",
+            f"10:00:0{i}",
+            5,
+            "execmgr",
+        )
+        for i, p in enumerate(["A", "B", "A"])
+    )
     outcome = run(tmp_path, [r], execmgr__log=log)
     assert sorted((f.group, f.occurrences) for f in outcome.findings) == [("program A", 1), ("program B", 1)]
     retried = rule("""
@@ -224,7 +277,11 @@ def test_two_programs_are_two_findings_but_ccmsetup_retries_are_one(tmp_path: Pa
         fix: [x]
     """)
     (tmp_path / "c").mkdir()
-    runs = "".join(cm(f"==========[ ccmsetup started in process {n} ]==========", f"10:0{n}:00", n) + cm("CcmSetup failed with error code 0x80004005", f"10:0{n}:30", n) for n in (1, 2, 3))
+    runs = "".join(
+        cm(f"==========[ ccmsetup started in process {n} ]==========", f"10:0{n}:00", n)
+        + cm("CcmSetup failed with error code 0x80004005", f"10:0{n}:30", n)
+        for n in (1, 2, 3)
+    )
     (finding,) = run(tmp_path / "c", [retried], ccmsetup__log=runs).findings
     assert finding.occurrences == 3
     assert finding.group == "run 3, process 3"  # the latest run is the one shown
@@ -242,7 +299,16 @@ def test_adjacent_sequence(tmp_path: Path) -> None:
     r = rule(BASE.replace("found {code}", "found") + "condition: {sequence: [a, c], adjacent: true}\n")
     assert lines(run(tmp_path, [r], x__log=cm("alpha", "10:00:00") + cm("gamma", "10:00:01"))) == [[1, 2]]
     (tmp_path / "gap").mkdir()
-    assert lines(run(tmp_path / "gap", [r], x__log=cm("alpha", "10:00:00") + cm("other", "10:00:01") + cm("gamma", "10:00:02"))) == []
+    assert (
+        lines(
+            run(
+                tmp_path / "gap",
+                [r],
+                x__log=cm("alpha", "10:00:00") + cm("other", "10:00:01") + cm("gamma", "10:00:02"),
+            )
+        )
+        == []
+    )
 
 
 def test_fallback_gives_way_to_a_specific_rule_on_the_same_run(tmp_path: Path) -> None:
@@ -273,7 +339,9 @@ def test_fallback_gives_way_to_a_specific_rule_on_the_same_run(tmp_path: Path) -
     assert [f.rule.id for f in outcome.findings] == ["specific"]
     other_run = CCMSETUP_RUNS.replace("Running as user", "Running elsewhere")
     (tmp_path / "o").mkdir()
-    assert [f.rule.id for f in run(tmp_path / "o", [fallback, specific], ccmsetup__log=other_run).findings] == ["generic"]
+    assert [
+        f.rule.id for f in run(tmp_path / "o", [fallback, specific], ccmsetup__log=other_run).findings
+    ] == ["generic"]
 
 
 def test_folder_rules_correlate_logs(tmp_path: Path) -> None:
@@ -290,12 +358,22 @@ def test_folder_rules_correlate_logs(tmp_path: Path) -> None:
         fix: [x]
     """)
     msi = "MSI (s) (54:74) [16:26:11:416]: Checking in-progress install: install for same configuration.\nMSI (s) (54:74) [16:26:11:416]: Suspended install detected. Resuming.\n"
-    outcome = run(tmp_path, [r], ccmsetup__log=cm("Installation failed with error code 1603", "16:26:12"), client__msi__log=msi)
+    outcome = run(
+        tmp_path,
+        [r],
+        ccmsetup__log=cm("Installation failed with error code 1603", "16:26:12"),
+        client__msi__log=msi,
+    )
     (finding,) = outcome.findings
-    assert sorted((Path(e.path).name, e.line) for e in finding.evidence) == [("ccmsetup.log", 1), ("client.msi.log", 2)]
+    assert sorted((Path(e.path).name, e.line) for e in finding.evidence) == [
+        ("ccmsetup.log", 1),
+        ("client.msi.log", 2),
+    ]
     (tmp_path / "m1").mkdir()
     (tmp_path / "m2").mkdir()
-    (tmp_path / "m1" / "ccmsetup.log").write_text(cm("Installation failed with error code 1603", "16:26:12"), newline="")
+    (tmp_path / "m1" / "ccmsetup.log").write_text(
+        cm("Installation failed with error code 1603", "16:26:12"), newline=""
+    )
     (tmp_path / "m2" / "client.msi.log").write_text(msi)
     assert diagnose([str(tmp_path / "m1"), str(tmp_path / "m2")], [r]).findings == []  # two machines
 
@@ -317,7 +395,10 @@ def test_ini_rules(tmp_path: Path) -> None:
     (finding,) = run(tmp_path, [r], mobileclient__tcf=tcf).findings
     assert finding.diagnosis == "PS1" and finding.status == "confirmed"
     (tmp_path / "mp").mkdir()
-    assert run(tmp_path / "mp", [r], mobileclient__tcf=tcf + "[Management Points]\r\n   MP=cm01\r\n").findings == []
+    assert (
+        run(tmp_path / "mp", [r], mobileclient__tcf=tcf + "[Management Points]\r\n   MP=cm01\r\n").findings
+        == []
+    )
 
 
 def test_a_pattern_that_runs_away_stops_only_its_rule(tmp_path: Path) -> None:
@@ -335,13 +416,22 @@ def test_a_pattern_that_runs_away_stops_only_its_rule(tmp_path: Path) -> None:
     outcome = run(tmp_path, [slow, good], x__log=cm("a" * 40 + "!", "10:00:00") + cm("beta 7", "10:00:01"))
     assert [f.rule.id for f in outcome.findings] == ["good"]
     (problem,) = outcome.problems
-    assert problem.line == 1 and problem.message.startswith("rule slow: the pattern of event 'x' took too long")
+    assert problem.line == 1 and problem.message.startswith(
+        "rule slow: the pattern of event 'x' took too long"
+    )
 
 
-def test_a_rule_that_throws_is_reported_and_the_others_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rule_that_throws_is_reported_and_the_others_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from smslogdoc.rules import model as rules_module
 
-    broken = rule(BASE.replace("id: t", "id: broken").replace("a: {message: 'alpha'}", "boom: {message: 'alpha'}").replace("found {code}", "found") + "condition: boom\n")
+    broken = rule(
+        BASE.replace("id: t", "id: broken")
+        .replace("a: {message: 'alpha'}", "boom: {message: 'alpha'}")
+        .replace("found {code}", "found")
+        + "condition: boom\n"
+    )
     good = rule(BASE.replace("id: t", "id: good") + "condition: b\n")
     original = rules_module.Matcher.match
 
@@ -353,13 +443,21 @@ def test_a_rule_that_throws_is_reported_and_the_others_run(tmp_path: Path, monke
     monkeypatch.setattr(rules_module.Matcher, "match", explode)
     outcome = run(tmp_path, [broken, good], x__log=cm("alpha beta 3", "10:00:00"))
     assert [f.rule.id for f in outcome.findings] == ["good"]
-    assert [p.message for p in outcome.problems] == ["rule broken: failed on this record (ValueError: boom); rule skipped for the rest of this log"]
+    assert [p.message for p in outcome.problems] == [
+        "rule broken: failed on this record (ValueError: boom); rule skipped for the rest of this log"
+    ]
 
 
 def test_error_codes_in_evidence_are_decoded(tmp_path: Path) -> None:
-    r = rule(BASE.replace("beta (?P<code>\\d+)", "failed with error code (?P<code>0x\\w+)") + "condition: b\n")
-    (finding,) = run(tmp_path, [r], x__log=cm("CcmSetup failed with error code 0x80070005", "10:00:00")).findings
-    assert finding.evidence[0].codes == ("0x80070005 (-2147024891; Win32 5, ERROR_ACCESS_DENIED): Access is denied.",)
+    r = rule(
+        BASE.replace("beta (?P<code>\\d+)", "failed with error code (?P<code>0x\\w+)") + "condition: b\n"
+    )
+    (finding,) = run(
+        tmp_path, [r], x__log=cm("CcmSetup failed with error code 0x80070005", "10:00:00")
+    ).findings
+    assert finding.evidence[0].codes == (
+        "0x80070005 (-2147024891; Win32 5, ERROR_ACCESS_DENIED): Access is denied.",
+    )
 
 
 def test_kind_of_a_nameless_log_comes_from_its_components() -> None:
@@ -426,7 +524,13 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     """)
     log = []
     for number in range(1, 700):
-        log.append(cm(f"==========[ ccmsetup started in process {number} ]==========", "10:00:00", 1000 + number % 50 * 4))
+        log.append(
+            cm(
+                f"==========[ ccmsetup started in process {number} ]==========",
+                "10:00:00",
+                1000 + number % 50 * 4,
+            )
+        )
         log.append(cm('Running as user "SYSTEM"', "10:00:01", 1000 + number % 50 * 4))
         if number % 100:
             log.append(cm("Ccmsetup command line: ccmsetup.exe /mp:mp01", "10:00:01", 1000 + number % 50 * 4))
@@ -454,7 +558,9 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     ]
 
 
-def test_a_keyed_run_model_names_the_program_of_a_record_and_remembers_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_keyed_run_model_names_the_program_of_a_record_and_remembers_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import smslogdoc.kinds as kinds_module
 
     model = kinds_module.load_kinds().get("execmgr").runs
@@ -463,9 +569,14 @@ def test_a_keyed_run_model_names_the_program_of_a_record_and_remembers_it(monkey
     model.__dict__.pop("_programs", None)  # a fresh memory for this test, of the size set above
     raised = "Raised Program Started Event for Ad:PS120001, Package:PS100004, Program: Install Office"
     assert model.program(raised) == ("install office", "program Install Office (package PS100004)")
-    assert model.program("Execution is complete for program Install Office. The exit code is 0") == ("install office", "program Install Office")
+    assert model.program("Execution is complete for program Install Office. The exit code is 0") == (
+        "install office",
+        "program Install Office",
+    )
     assert len(model._programs) == 2
-    assert model.program("Policy is updated for nothing in particular") is None  # no pattern matches: no program
+    assert (
+        model.program("Policy is updated for nothing in particular") is None
+    )  # no pattern matches: no program
     assert len(model._programs) == 1  # the memory was emptied when full
     assert model.program(raised) == ("install office", "program Install Office (package PS100004)")
 
@@ -490,7 +601,13 @@ def test_a_cause_in_many_runs_is_one_finding_with_bounded_evidence(tmp_path: Pat
     """)
     log = []
     for number in range(1, 501):
-        log.append(cm(f"==========[ ccmsetup started in process {number} ]==========", "10:00:00", 1000 + number % 50 * 4))
+        log.append(
+            cm(
+                f"==========[ ccmsetup started in process {number} ]==========",
+                "10:00:00",
+                1000 + number % 50 * 4,
+            )
+        )
         log.append(cm("No valid source or MP locations", "10:00:02", 1000 + number % 50 * 4))
     (tmp_path / "ccmsetup.log").write_text("".join(log), encoding="utf-8", newline="")
     (finding,) = diagnose([str(tmp_path)], [r]).findings
@@ -498,7 +615,11 @@ def test_a_cause_in_many_runs_is_one_finding_with_bounded_evidence(tmp_path: Pat
     assert finding.group == "run 500, process 500"
     spread = finding.spread
     assert spread is not None and spread.runs == 500
-    assert (spread.first.group, spread.first.line, spread.last.group) == ("run 1, process 1", 2, "run 500, process 500")
+    assert (spread.first.group, spread.first.line, spread.last.group) == (
+        "run 1, process 1",
+        2,
+        "run 500, process 500",
+    )
     assert spread.cited == 2 * SPREAD_EACH - 1 and len(spread.evidence) <= spread.cited * SPREAD_RECORDS
     assert spread.omitted == 500 - 1 - spread.cited
     assert spread_text(finding).startswith("in 500 runs (first run 1, process 1 at ")

@@ -31,8 +31,13 @@ def fleet_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(SAMPLES / "push-no-management-point", root / name)
     shutil.copytree(SAMPLES / "execmgr-network-access-denied", root / "WKS0003")
     with zipfile.ZipFile(root / "WKS0004.zip", "w") as packed:
-        packed.write(SAMPLES / "push-no-management-point" / "ccmsetup.log", "Windows/ccmsetup/Logs/ccmsetup.log")
-        packed.write(SAMPLES / "push-no-management-point" / "mobileclient.tcf", "Windows/ccmsetup/Logs/mobileclient.tcf")
+        packed.write(
+            SAMPLES / "push-no-management-point" / "ccmsetup.log", "Windows/ccmsetup/Logs/ccmsetup.log"
+        )
+        packed.write(
+            SAMPLES / "push-no-management-point" / "mobileclient.tcf",
+            "Windows/ccmsetup/Logs/mobileclient.tcf",
+        )
     shutil.copytree(SAMPLES / "ccmsetup-healthy", root / "WKS0005")
     (root / "inventory.txt").write_text("not a machine")
     return root
@@ -52,9 +57,17 @@ def test_causes_are_ranked_by_machines_hit(fleet_root: Path) -> None:
     assert document["version"] == 1
     machines = document["machines"]
     assert isinstance(machines, list)
-    assert [machine["name"] for machine in machines] == ["WKS0001", "WKS0002", "WKS0003", "WKS0004", "WKS0005"]
+    assert [machine["name"] for machine in machines] == [
+        "WKS0001",
+        "WKS0002",
+        "WKS0003",
+        "WKS0004",
+        "WKS0005",
+    ]
     assert machines[3]["path"] == str(fleet_root / "WKS0004.zip")
-    assert [finding["rule"] for finding in machines[4]["findings"] if finding["rule"] != "unexplained-errors"] == []
+    assert [
+        finding["rule"] for finding in machines[4]["findings"] if finding["rule"] != "unexplained-errors"
+    ] == []
     causes = document["causes"]
     assert isinstance(causes, list)
     assert [(cause["rule"], cause["count"], cause["machines"]) for cause in causes] == [
@@ -63,8 +76,16 @@ def test_causes_are_ranked_by_machines_hit(fleet_root: Path) -> None:
     ]
     assert causes[0]["example"]["machine"] == "WKS0001"
     assert causes[0]["fix"]
-    assert all(group["count"] >= 1 for group in document["unexplained"])  # unexplained-errors findings, where that summary is on
-    assert document["problems"] == [{"path": str(fleet_root / "inventory.txt"), "line": None, "message": "not a machine: neither a folder nor an archive; not read"}]
+    assert all(
+        group["count"] >= 1 for group in document["unexplained"]
+    )  # unexplained-errors findings, where that summary is on
+    assert document["problems"] == [
+        {
+            "path": str(fleet_root / "inventory.txt"),
+            "line": None,
+            "message": "not a machine: neither a folder nor an archive; not read",
+        }
+    ]
     zipped = machines[3]["findings"][0]["evidence"][0]["path"]
     assert zipped.startswith(f"{fleet_root}/WKS0004.zip!/Windows/ccmsetup/")
 
@@ -86,9 +107,13 @@ def test_csv_has_a_row_per_machine_and_finding(fleet_root: Path, tmp_path: Path)
     assert rows[0] == ["machine", "rule", "severity", "title", "evidence", "time"]
     healthy = [row[1] for row in rows if row[0] == "WKS0005"]
     assert healthy in ([""], ["unexplained-errors"])  # no finding: one row with an empty rule
-    rows = [row for row in rows if row[1] not in ("", "unexplained-errors")]  # unexplained-errors: where that summary is on
+    rows = [
+        row for row in rows if row[1] not in ("", "unexplained-errors")
+    ]  # unexplained-errors: where that summary is on
     assert [row[:2] for row in rows[1:]] == [
-        ["WKS0001", "push-no-management-point"], ["WKS0002", "push-no-management-point"], ["WKS0003", "execmgr-network-access-denied"],
+        ["WKS0001", "push-no-management-point"],
+        ["WKS0002", "push-no-management-point"],
+        ["WKS0003", "execmgr-network-access-denied"],
         ["WKS0004", "push-no-management-point"],
     ]
     assert rows[3][4] == f"{fleet_root}/WKS0003/execmgr.log:68"
@@ -102,7 +127,11 @@ def test_text_ranks_causes_then_machines_without_one_then_problems(fleet_root: P
     assert text.startswith("5 machines · 2 known causes · 1 without a known cause · 1 problem")
     assert "rule push-no-management-point · on 3 of 5 machines" in text
     assert text.index("push-no-management-point") < text.index("execmgr-network-access-denied")
-    assert text.index("execmgr-network-access-denied") < text.index("No known cause found on 1 machine") < text.index("Problems")
+    assert (
+        text.index("execmgr-network-access-denied")
+        < text.index("No known cause found on 1 machine")
+        < text.index("Problems")
+    )
     assert text.count("  Fix") == 2
     assert "WKS0005" in text.split("No known cause found on 1 machine", 1)[1]
 
@@ -122,21 +151,49 @@ def test_names_are_cut_after_a_few() -> None:
 
 
 def test_fold_makes_one_template_of_a_message_whatever_its_values() -> None:
-    one = fold(r"Failed to download files through BITS from \\srv01\SMSPKGD$\ABC00012 Error: 0x80190194 (job {5A9C1D2E-0B6F-4E0A-9D7B-1C2D3E4F5A6B}, 12 tries)")
-    two = fold(r"Failed to download  files through BITS from \\dp7\SMSPKGD$\ABC00099 Error: 0x80070005 (job {00000000-1111-2222-3333-444444444444}, 3 tries)")
-    assert one == two == "Failed to download files through BITS from <path> Error: <hex> (job <guid>, <n> tries)"
-    assert fold("Download http://dp1/sms_dp/x?id=5 failed at /var/log/a.log") == "Download <url> failed at <path>"
+    one = fold(
+        r"Failed to download files through BITS from \\srv01\SMSPKGD$\ABC00012 Error: 0x80190194 (job {5A9C1D2E-0B6F-4E0A-9D7B-1C2D3E4F5A6B}, 12 tries)"
+    )
+    two = fold(
+        r"Failed to download  files through BITS from \\dp7\SMSPKGD$\ABC00099 Error: 0x80070005 (job {00000000-1111-2222-3333-444444444444}, 3 tries)"
+    )
+    assert (
+        one == two == "Failed to download files through BITS from <path> Error: <hex> (job <guid>, <n> tries)"
+    )
+    assert (
+        fold("Download http://dp1/sms_dp/x?id=5 failed at /var/log/a.log")
+        == "Download <url> failed at <path>"
+    )
 
 
 def unexplained_result(machine: str, texts: list[str]) -> MachineResult:
-    evidence = [{"path": f"{machine}/ccmsetup.log", "line": n, "text": text, "codes": ["0x80190194: HTTP 404 (not found)"]} for n, text in enumerate(texts, 1)]
-    finding = {"rule": "unexplained-errors", "title": "Errors no rule explains", "severity": "info", "status": "confirmed", "fix": [], "evidence": evidence}
+    evidence = [
+        {
+            "path": f"{machine}/ccmsetup.log",
+            "line": n,
+            "text": text,
+            "codes": ["0x80190194: HTTP 404 (not found)"],
+        }
+        for n, text in enumerate(texts, 1)
+    ]
+    finding = {
+        "rule": "unexplained-errors",
+        "title": "Errors no rule explains",
+        "severity": "info",
+        "status": "confirmed",
+        "fix": [],
+        "evidence": evidence,
+    }
     return MachineResult(machine, machine, [finding], [], 1, 1)
 
 
 def test_unexplained_errors_are_grouped_by_template_across_machines() -> None:
     fleet = Fleet()
-    fleet.add(unexplained_result("WKS1", ["Failed to download files through BITS. Error: 0x80190194", "Other error 5"]))
+    fleet.add(
+        unexplained_result(
+            "WKS1", ["Failed to download files through BITS. Error: 0x80190194", "Other error 5"]
+        )
+    )
     fleet.add(unexplained_result("WKS2", ["Failed to download files through BITS. Error: 0x80070005"]))
     groups = fleet.unexplained()
     assert [(group.template, group.machines) for group in groups] == [
@@ -148,8 +205,11 @@ def test_unexplained_errors_are_grouped_by_template_across_machines() -> None:
     out = io.StringIO()
     write_json([], fleet, out, None)  # type: ignore[arg-type]
     assert json.loads(out.getvalue())["unexplained"][0] == {
-        "template": "Failed to download files through BITS. Error: <hex>", "count": 2, "machines": ["WKS1", "WKS2"],
-        "codes": ["0x80190194: HTTP 404 (not found)"], "example": "Failed to download files through BITS. Error: 0x80190194",
+        "template": "Failed to download files through BITS. Error: <hex>",
+        "count": 2,
+        "machines": ["WKS1", "WKS2"],
+        "codes": ["0x80190194: HTTP 404 (not found)"],
+        "example": "Failed to download files through BITS. Error: 0x80190194",
     }
 
 
@@ -160,8 +220,13 @@ def test_dask_cluster_gives_the_same_json_as_jobs(fleet_root: Path) -> None:
     problems: list = []  # type: ignore[type-arg]
     machines = fleet_machines([str(fleet_root)], problems)
     local = [result.as_dict() for result in machine_results(machines, RULES, ReadOptions(), 2)]
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert [result.as_dict() for result in dask_results(cluster.scheduler_address, machines, RULES, ReadOptions())] == local
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        assert [
+            result.as_dict()
+            for result in dask_results(cluster.scheduler_address, machines, RULES, ReadOptions())
+        ] == local
         by_jobs = invoke(["fleet", str(fleet_root), "-f", "json", "--jobs", "2"])
         by_dask = invoke(["fleet", str(fleet_root), "-f", "json", "--dask", cluster.scheduler_address])
     assert by_dask.exit_code == by_jobs.exit_code == 1

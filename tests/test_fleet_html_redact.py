@@ -30,7 +30,9 @@ def test_html_is_one_self_contained_file_with_the_causes_and_machines(root: Path
     assert "execmgr-network-access-denied" in page and "WKS0042" in page and "WKS0043" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<svg" in page
-    assert "http://" not in page.split("<body", 1)[0] and "https://" not in page.split("<body", 1)[0]  # nothing loaded
+    assert (
+        "http://" not in page.split("<body", 1)[0] and "https://" not in page.split("<body", 1)[0]
+    )  # nothing loaded
 
 
 def test_redact_replaces_machine_and_server_names_in_every_format(root: Path, tmp_path: Path) -> None:

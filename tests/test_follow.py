@@ -42,7 +42,9 @@ def test_a_finding_written_while_following_is_printed(tmp_path: Path) -> None:
             out.write(b"".join(lines[70:]))
 
     writer = _later(append)
-    result = run(["diagnose", "--follow", "--follow-interval", "0.1", "--follow-timeout", "3", "-f", "jsonl", str(log)])
+    result = run(
+        ["diagnose", "--follow", "--follow-interval", "0.1", "--follow-timeout", "3", "-f", "jsonl", str(log)]
+    )
     writer.join()
     assert [json.loads(line)["rule"] for line in result.stdout.splitlines()] == [RULE]
     assert result.exit_code == 1
@@ -58,7 +60,20 @@ def test_following_across_rotation(tmp_path: Path) -> None:
         log.write_bytes(b"".join(lines[78:]))
 
     writer = _later(rotate)
-    result = run(["diagnose", "--follow", "--follow-interval", "0.1", "--follow-timeout", "3", "-f", "short", str(log)], env={"NO_COLOR": "1"})
+    result = run(
+        [
+            "diagnose",
+            "--follow",
+            "--follow-interval",
+            "0.1",
+            "--follow-timeout",
+            "3",
+            "-f",
+            "short",
+            str(log),
+        ],
+        env={"NO_COLOR": "1"},
+    )
     writer.join()
     assert f"ERROR   {RULE}  {log}:" in result.stdout
     assert "1 finding (1 error) · 2 files read" in result.stdout
@@ -75,11 +90,14 @@ def test_parse_follow_prints_new_records_once_across_rotation(tmp_path: Path) ->
         log.write_bytes(b"".join(lines[40:]))
 
     writer = _later(rotate)
-    result = run(["parse", "--follow", "--follow-interval", "0.1", "--follow-idle", "1.5", "-f", "jsonl", str(log)])
+    result = run(
+        ["parse", "--follow", "--follow-interval", "0.1", "--follow-idle", "1.5", "-f", "jsonl", str(log)]
+    )
     writer.join()
     everything = run(["parse", "-f", "jsonl", str(SOURCE)])
     assert [json.loads(line)["message"] for line in result.stdout.splitlines()] == [
-        json.loads(line)["message"] for line in everything.stdout.splitlines()]
+        json.loads(line)["message"] for line in everything.stdout.splitlines()
+    ]
 
 
 def test_changes_stops_on_request_and_on_timeout(tmp_path: Path) -> None:
@@ -100,7 +118,10 @@ def test_changes_stops_on_request_and_on_timeout(tmp_path: Path) -> None:
 
 def test_a_named_log_is_followed_with_its_rotated_part(tmp_path: Path) -> None:
     (tmp_path / "execmgr.lo_").write_text("x\n", encoding="utf-8")
-    assert with_rotated([str(tmp_path / "execmgr.log")]) == [str(tmp_path / "execmgr.lo_"), str(tmp_path / "execmgr.log")]
+    assert with_rotated([str(tmp_path / "execmgr.log")]) == [
+        str(tmp_path / "execmgr.lo_"),
+        str(tmp_path / "execmgr.log"),
+    ]
 
 
 def test_follow_needs_named_paths() -> None:
@@ -118,14 +139,18 @@ def test_parse_follow_csv_writes_one_header(tmp_path: Path) -> None:
             out.write(b"".join(lines[10:20]))
 
     writer = _later(append, 0.4)
-    result = run(["parse", "--follow", "--follow-interval", "0.1", "--follow-idle", "1", "-f", "csv", str(log)])
+    result = run(
+        ["parse", "--follow", "--follow-interval", "0.1", "--follow-idle", "1", "-f", "csv", str(log)]
+    )
     writer.join()
     rows = result.stdout.splitlines()
     assert rows[0].startswith("path,line,") and sum(row.startswith("path,line,") for row in rows) == 1
     assert len(rows) == 21
 
 
-def test_a_finding_is_printed_as_soon_as_it_is_confirmed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_finding_is_printed_as_soon_as_it_is_confirmed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
     import sys
 
@@ -149,7 +174,9 @@ def test_a_finding_is_printed_as_soon_as_it_is_confirmed(tmp_path: Path, monkeyp
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     started = time.monotonic()
     writer = _later(append, 0.3)
-    code = main(["diagnose", "--follow", "--follow-interval", "0.1", "--follow-timeout", "4", "-f", "jsonl", str(log)])
+    code = main(
+        ["diagnose", "--follow", "--follow-interval", "0.1", "--follow-timeout", "4", "-f", "jsonl", str(log)]
+    )
     writer.join()
     assert code == 1
     (when,) = [when for when, text in written if RULE in text]

@@ -35,7 +35,10 @@ def with_good_log(tmp_path: Path) -> Path:
 
 def all_problems(document: dict[str, object]) -> list[str]:
     problems = [p for f in document["files"] for p in f["problems"]] + document["problems"]  # type: ignore[union-attr,operator]
-    return [f"{p['path']}{':' + str(p['line']) if p['line'] is not None else ''}: {p['message']}" for p in problems]
+    return [
+        f"{p['path']}{':' + str(p['line']) if p['line'] is not None else ''}: {p['message']}"
+        for p in problems
+    ]
 
 
 Setup = Callable[[Path], Path]
@@ -57,7 +60,9 @@ def nul_padding(folder: Path) -> Path:
 
 
 def cut_mid_attribute(folder: Path) -> Path:
-    (folder / "execmgr.log").write_bytes(RECORD + b'<![LOG[Program exit code 1603]LOG]!><time="10:00:01.000+240" date="02-10-2015" compo')
+    (folder / "execmgr.log").write_bytes(
+        RECORD + b'<![LOG[Program exit code 1603]LOG]!><time="10:00:01.000+240" date="02-10-2015" compo'
+    )
     return folder / "execmgr.log"
 
 
@@ -81,15 +86,31 @@ def utf16_lone_surrogate(folder: Path) -> Path:
 CASES: list[tuple[str, Setup, str]] = [
     ("zero-byte file", zero_bytes, "{path}: empty file"),
     ("binary with a .log name", binary_named_log, "{path}: binary file, not a log"),
-    ("NUL padding after a crash", nul_padding, "{path}:2: 4,096 NUL bytes skipped (a part of the file that was never written)"),
+    (
+        "NUL padding after a crash",
+        nul_padding,
+        "{path}:2: 4,096 NUL bytes skipped (a part of the file that was never written)",
+    ),
     ("record cut off mid-attribute", cut_mid_attribute, "{path}:2: record cut off at the end of the file"),
-    ("UTF-16 with an odd byte count", odd_utf16, "{path}: 1 byte(s) are not valid UTF-16-LE (an odd last byte or a lone surrogate); shown as U+FFFD"),
-    ("UTF-16 with a lone surrogate", utf16_lone_surrogate, "{path}: 2 byte(s) are not valid UTF-16-LE (an odd last byte or a lone surrogate); shown as U+FFFD"),
+    (
+        "UTF-16 with an odd byte count",
+        odd_utf16,
+        "{path}: 1 byte(s) are not valid UTF-16-LE (an odd last byte or a lone surrogate); shown as U+FFFD",
+    ),
+    (
+        "UTF-16 with a lone surrogate",
+        utf16_lone_surrogate,
+        "{path}: 2 byte(s) are not valid UTF-16-LE (an odd last byte or a lone surrogate); shown as U+FFFD",
+    ),
     ("invalid UTF-8 and an encoded lone surrogate", bad_utf8_and_surrogates, ""),
 ]
 
 
-@pytest.mark.parametrize(("setup", "problem"), [(setup, problem) for _, setup, problem in CASES], ids=[name for name, _, _ in CASES])
+@pytest.mark.parametrize(
+    ("setup", "problem"),
+    [(setup, problem) for _, setup, problem in CASES],
+    ids=[name for name, _, _ in CASES],
+)
 def test_hostile_file_beside_a_good_log(tmp_path: Path, setup: Setup, problem: str) -> None:
     good = with_good_log(tmp_path)
     bad_dir = tmp_path / "bad"
@@ -112,7 +133,9 @@ def test_file_that_disappears_between_listing_and_reading(tmp_path: Path) -> Non
     read = {log.name: list(read_log(log)) for log in logs}
     assert len(read[str(tmp_path / "ccmsetup.log")]) == 87
     (gone,) = [log for log in logs if log.name.endswith("execmgr.log")]
-    assert [str(p) for p in gone.reports[0].problems] == [f"{tmp_path / 'execmgr.log'}: cannot open: No such file or directory"]
+    assert [str(p) for p in gone.reports[0].problems] == [
+        f"{tmp_path / 'execmgr.log'}: cannot open: No such file or directory"
+    ]
 
 
 def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,7 +179,9 @@ def test_symlink_loop_beside_a_good_log(tmp_path: Path) -> None:
     (good / "loop").symlink_to(good)
     code, document, _ = diagnose_json(good)
     assert code == 1 and document["findings"]
-    assert all_problems(document) == [f"{good / 'loop'}: symbolic link loop: folder already read, not followed"]
+    assert all_problems(document) == [
+        f"{good / 'loop'}: symbolic link loop: folder already read, not followed"
+    ]
 
 
 def test_very_deep_tree(tmp_path: Path) -> None:
@@ -166,7 +191,9 @@ def test_very_deep_tree(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "ccmsetup.log").write_bytes(S01)
     code, document, _ = diagnose_json(tmp_path)
-    assert code == 1 and [f["rule"] for f in document["findings"]] == ["ccmsetup-service-cannot-access-source"]  # type: ignore[union-attr,index]
+    assert code == 1 and [f["rule"] for f in document["findings"]] == [
+        "ccmsetup-service-cannot-access-source"
+    ]  # type: ignore[union-attr,index]
 
 
 @pytest.mark.parametrize("prefix", [b"", RECORD], ids=["plain text", "after a CMTrace record"])
@@ -185,7 +212,9 @@ def test_one_line_of_hundreds_of_megabytes_is_cut_in_bounded_memory(tmp_path: Pa
     assert peak < 40 * (1 << 20), f"peak {peak / (1 << 20):.0f} MiB"
     assert next(len(e.message) for e in events if e.format in ("unparsed", "text")) == 1 << 20
     assert events[-1].message == "last line"
-    expected = [f"{path}:{2 if prefix else 1}: line longer than 1,048,576 characters: cut, 208,666,624 characters skipped"]
+    expected = [
+        f"{path}:{2 if prefix else 1}: line longer than 1,048,576 characters: cut, 208,666,624 characters skipped"
+    ]
     if prefix:  # in a CMTrace log, the plain line after it is not a record either
         expected.append(f"{path}:3: text that is not a record of this log's format")
     assert [str(p) for p in reports[0].problems] == expected

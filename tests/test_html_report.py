@@ -79,13 +79,52 @@ class Dom(HTMLParser):
 def assert_inert(page: str) -> Dom:
     """No element or attribute the report does not write itself."""
     dom = Dom(page)
-    allowed = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2", "h3", "h4", "p", "div", "span",
-               "b", "a", "pre", "ul", "ol", "li", "details", "summary", "article", "section", "time", "table", "thead",
-               "tbody", "tr", "th", "td", "svg", "g", "rect", "text", "footer"}
+    allowed = {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "script",
+        "body",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "div",
+        "span",
+        "b",
+        "a",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "details",
+        "summary",
+        "article",
+        "section",
+        "time",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "svg",
+        "g",
+        "rect",
+        "text",
+        "footer",
+    }
     assert {tag for tag, _ in dom.elements} <= allowed
     assert len(dom.tags("script")) == 1 and len(dom.tags("style")) == 1
     for tag, attrs in dom.elements:
-        assert not [name for name in attrs if name.startswith("on") or name in {"src", "srcdoc", "formaction", "style"}], (tag, attrs)
+        assert not [
+            name
+            for name in attrs
+            if name.startswith("on") or name in {"src", "srcdoc", "formaction", "style"}
+        ], (tag, attrs)
         href = attrs.get("href")
         if href is not None:
             assert href.startswith(("#", "https://", "http://")), href
@@ -94,16 +133,49 @@ def assert_inert(page: str) -> Dom:
 
 def hostile_finding(rule: str, *, bundled: bool | None = True) -> dict[str, Any]:
     found: dict[str, Any] = {
-        "rule": rule, "title": f"Title {HOSTILE}", "severity": "error", "confidence": "high", "status": "confirmed",
-        "diagnosis": f"Diagnosis {HOSTILE}", "cause": f"Cause {HOSTILE}", "fix": [f"Fix {HOSTILE}"],
-        "references": [f"Ref {HOSTILE}: https://learn.microsoft.com/x?a=1&b=\"2\"", "javascript:alert(1)",
-                       "Bad: https://x\"onmouseover=\"alert(1)", "Data: data:text/html,<script>alert(1)</script>"],
-        "next_logs": [f"Next {HOSTILE}"], "captures": {"x": HOSTILE}, "log": f"fleet/{HOSTILE}/execmgr.log",
-        "group": f"group {HOSTILE}", "occurrences": 2, "also": [f"also {HOSTILE}"], "note": "",
-        "evidence": [{"path": f"p{HOSTILE}", "line": 1, "end_line": 1, "time": "2022-05-17T14:02:12.692-04:00", "text": HOSTILE,
-                      "event": f"e{HOSTILE}", "codes": [f"code {HOSTILE}"], "supporting": False},
-                     {"path": "execmgr.log", "line": 2, "end_line": 21, "time": None,
-                      "text": "\n".join(f"line {n} {HOSTILE}" for n in range(20)), "event": "e", "codes": [], "supporting": True}],
+        "rule": rule,
+        "title": f"Title {HOSTILE}",
+        "severity": "error",
+        "confidence": "high",
+        "status": "confirmed",
+        "diagnosis": f"Diagnosis {HOSTILE}",
+        "cause": f"Cause {HOSTILE}",
+        "fix": [f"Fix {HOSTILE}"],
+        "references": [
+            f'Ref {HOSTILE}: https://learn.microsoft.com/x?a=1&b="2"',
+            "javascript:alert(1)",
+            'Bad: https://x"onmouseover="alert(1)',
+            "Data: data:text/html,<script>alert(1)</script>",
+        ],
+        "next_logs": [f"Next {HOSTILE}"],
+        "captures": {"x": HOSTILE},
+        "log": f"fleet/{HOSTILE}/execmgr.log",
+        "group": f"group {HOSTILE}",
+        "occurrences": 2,
+        "also": [f"also {HOSTILE}"],
+        "note": "",
+        "evidence": [
+            {
+                "path": f"p{HOSTILE}",
+                "line": 1,
+                "end_line": 1,
+                "time": "2022-05-17T14:02:12.692-04:00",
+                "text": HOSTILE,
+                "event": f"e{HOSTILE}",
+                "codes": [f"code {HOSTILE}"],
+                "supporting": False,
+            },
+            {
+                "path": "execmgr.log",
+                "line": 2,
+                "end_line": 21,
+                "time": None,
+                "text": "\n".join(f"line {n} {HOSTILE}" for n in range(20)),
+                "event": "e",
+                "codes": [],
+                "supporting": True,
+            },
+        ],
     }
     if bundled is not None:
         found["bundled"] = bundled
@@ -112,13 +184,35 @@ def hostile_finding(rule: str, *, bundled: bool | None = True) -> dict[str, Any]
 
 def plain_finding(rule: str, title: str, machine: str) -> dict[str, Any]:
     return {
-        "rule": rule, "title": title, "severity": "error", "confidence": "high", "status": "confirmed",
-        "diagnosis": f"{title} on {machine}.", "cause": "", "fix": ["Do this."],
-        "references": ["Doc: https://learn.microsoft.com/x"], "next_logs": [], "captures": {},
-        "log": f"fleet/{machine}/execmgr.log", "group": "run 1", "occurrences": 1, "also": [], "note": "", "bundled": True,
-        "evidence": [{"path": f"fleet/{machine}/execmgr.log", "line": 10, "end_line": 10, "time": "2022-05-17T14:02:12.692-04:00",
-                      "text": "Program exit code 5", "event": "failed",
-                      "codes": ["5 (0x80070005; ERROR_ACCESS_DENIED): Access is denied."], "supporting": False}],
+        "rule": rule,
+        "title": title,
+        "severity": "error",
+        "confidence": "high",
+        "status": "confirmed",
+        "diagnosis": f"{title} on {machine}.",
+        "cause": "",
+        "fix": ["Do this."],
+        "references": ["Doc: https://learn.microsoft.com/x"],
+        "next_logs": [],
+        "captures": {},
+        "log": f"fleet/{machine}/execmgr.log",
+        "group": "run 1",
+        "occurrences": 1,
+        "also": [],
+        "note": "",
+        "bundled": True,
+        "evidence": [
+            {
+                "path": f"fleet/{machine}/execmgr.log",
+                "line": 10,
+                "end_line": 10,
+                "time": "2022-05-17T14:02:12.692-04:00",
+                "text": "Program exit code 5",
+                "event": "failed",
+                "codes": ["5 (0x80070005; ERROR_ACCESS_DENIED): Access is denied."],
+                "supporting": False,
+            }
+        ],
     }
 
 
@@ -127,25 +221,72 @@ def fleet(machines: list[dict[str, Any]], unexplained: list[dict[str, Any]] | No
     causes: dict[str, dict[str, Any]] = {}
     for machine in machines:
         for found in machine["findings"]:
-            cause = causes.setdefault(found["rule"], {"rule": found["rule"], "title": found["title"], "severity": found["severity"],
-                                                      "count": 0, "machines": []})
+            cause = causes.setdefault(
+                found["rule"],
+                {
+                    "rule": found["rule"],
+                    "title": found["title"],
+                    "severity": found["severity"],
+                    "count": 0,
+                    "machines": [],
+                },
+            )
             cause["count"] += 1
             cause["machines"].append(machine["name"])
     ranked = sorted(causes.values(), key=lambda cause: (-cause["count"], cause["rule"]))
-    return {"version": 1, "machines": machines, "causes": ranked, "unexplained": unexplained or [], "problems": []}
+    return {
+        "version": 1,
+        "machines": machines,
+        "causes": ranked,
+        "unexplained": unexplained or [],
+        "problems": [],
+    }
 
 
 def three_machines() -> dict[str, Any]:
     machines = [
-        {"name": "WKS0001", "path": "fleet/WKS0001", "problems": [],
-         "findings": [plain_finding("ccmsetup-service-cannot-access-source", "ccmsetup cannot read its source share", "WKS0001")]},
-        {"name": f"WKS0002{HOSTILE}", "path": f"fleet/{HOSTILE}", "findings": [hostile_finding("execmgr-network-access-denied")],
-         "problems": [{"path": f"fleet/{HOSTILE}.zip", "line": 3, "message": f"bad {HOSTILE}"}]},
-        {"name": "WKS0003", "path": "fleet/WKS0003", "problems": [],
-         "findings": [plain_finding("ccmsetup-service-cannot-access-source", "ccmsetup cannot read its source share", "WKS0003")]},
+        {
+            "name": "WKS0001",
+            "path": "fleet/WKS0001",
+            "problems": [],
+            "findings": [
+                plain_finding(
+                    "ccmsetup-service-cannot-access-source",
+                    "ccmsetup cannot read its source share",
+                    "WKS0001",
+                )
+            ],
+        },
+        {
+            "name": f"WKS0002{HOSTILE}",
+            "path": f"fleet/{HOSTILE}",
+            "findings": [hostile_finding("execmgr-network-access-denied")],
+            "problems": [{"path": f"fleet/{HOSTILE}.zip", "line": 3, "message": f"bad {HOSTILE}"}],
+        },
+        {
+            "name": "WKS0003",
+            "path": "fleet/WKS0003",
+            "problems": [],
+            "findings": [
+                plain_finding(
+                    "ccmsetup-service-cannot-access-source",
+                    "ccmsetup cannot read its source share",
+                    "WKS0003",
+                )
+            ],
+        },
     ]
-    document = fleet(machines, [{"template": f"Failed to download {HOSTILE} Error: 0x80190194", "count": 2,
-                                 "machines": ["WKS0001", "WKS0003"], "codes": ["0x80190194: HTTP 404 Not Found"]}])
+    document = fleet(
+        machines,
+        [
+            {
+                "template": f"Failed to download {HOSTILE} Error: 0x80190194",
+                "count": 2,
+                "machines": ["WKS0001", "WKS0003"],
+                "codes": ["0x80190194: HTTP 404 Not Found"],
+            }
+        ],
+    )
     document["problems"] = [{"path": HOSTILE, "line": None, "message": HOSTILE}]
     return document
 
@@ -177,19 +318,42 @@ def test_diagnose_report_of_the_sample_logs() -> None:
                 assert line in dom.text
             assert all(code in dom.text for code in item["codes"])
     links = [attrs["href"] for attrs in dom.tags("a")]
-    assert "https://learn.microsoft.com/en-us/intune/configmgr/core/clients/deploy/about-client-installation-properties" in links
+    assert (
+        "https://learn.microsoft.com/en-us/intune/configmgr/core/clients/deploy/about-client-installation-properties"
+        in links
+    )
     assert "2022-05-17 14:02:12.692 -04:00" in dom.text
     # the document marks bundled rules; without that mark (or trusted ids), no reference is a link
     assert all(found["bundled"] for found in document["findings"])
-    unmarked = {**document, "findings": [{k: v for k, v in found.items() if k != "bundled"} for found in document["findings"]]}
+    unmarked = {
+        **document,
+        "findings": [{k: v for k, v in found.items() if k != "bundled"} for found in document["findings"]],
+    }
     assert not Dom(render_diagnose(unmarked)).tags("a")
 
 
 def test_every_text_is_inert() -> None:
     document = three_machines()
-    for page in (render_fleet(document), render_diagnose({"version": 1, "findings": [hostile_finding("r")], "files": [
-            {"path": HOSTILE, "format": HOSTILE, "encoding": "utf-8", "events": 1, "skipped": False,
-             "problems": [{"path": HOSTILE, "line": 1, "message": HOSTILE}]}], "problems": [{"path": HOSTILE, "line": None, "message": HOSTILE}]})):
+    for page in (
+        render_fleet(document),
+        render_diagnose(
+            {
+                "version": 1,
+                "findings": [hostile_finding("r")],
+                "files": [
+                    {
+                        "path": HOSTILE,
+                        "format": HOSTILE,
+                        "encoding": "utf-8",
+                        "events": 1,
+                        "skipped": False,
+                        "problems": [{"path": HOSTILE, "line": 1, "message": HOSTILE}],
+                    }
+                ],
+                "problems": [{"path": HOSTILE, "line": None, "message": HOSTILE}],
+            }
+        ),
+    ):
         dom = assert_inert(page)
         assert visible_hostile() in dom.text
         assert "\x1b" not in page and "\u202e" not in page and "\x00" not in page
@@ -202,7 +366,10 @@ def test_every_text_is_inert() -> None:
 
 def test_references_are_links_only_for_bundled_rules_and_http_urls() -> None:
     def links(found: dict[str, Any], trusted: set[str] | None = None) -> list[str | None]:
-        page = render_diagnose({"version": 1, "findings": [found], "files": [], "problems": []}, trusted_rule_ids=trusted or set())
+        page = render_diagnose(
+            {"version": 1, "findings": [found], "files": [], "problems": []},
+            trusted_rule_ids=trusted or set(),
+        )
         return [attrs["href"] for attrs in Dom(page).tags("a")]
 
     url = "https://learn.microsoft.com/x?a=1&b="  # a URL ends at a quote
@@ -218,9 +385,13 @@ def test_references_are_links_only_for_bundled_rules_and_http_urls() -> None:
 def test_nothing_is_loaded_and_only_the_reports_own_style_and_script_run() -> None:
     page = render_fleet(three_machines())
     dom = Dom(page)
-    policy = [attrs["content"] for attrs in dom.tags("meta") if attrs.get("http-equiv") == "Content-Security-Policy"]
+    policy = [
+        attrs["content"] for attrs in dom.tags("meta") if attrs.get("http-equiv") == "Content-Security-Policy"
+    ]
     assert policy == [CONTENT_SECURITY_POLICY]
-    assert "default-src 'none'" in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert (
+        "default-src 'none'" in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    )
     for tag in ("style", "script"):
         body = re.search(rf"<{tag}>(.*?)</{tag}>", page, re.S)
         assert body is not None
@@ -240,7 +411,11 @@ def test_fleet_report_holds_summary_chart_causes_unexplained_and_machines() -> N
     assert len(dom.tags("svg")) == 1 and len(dom.tags("rect")) == 2
     widths = [int(str(attrs["width"])) for attrs in dom.tags("rect")]
     assert widths[0] > widths[1]  # two machines before one
-    assert "ccmsetup cannot read its source share" in text and "Failed to download" in text and "on 2 of 3 machines" in text
+    assert (
+        "ccmsetup cannot read its source share" in text
+        and "Failed to download" in text
+        and "on 2 of 3 machines" in text
+    )
     ids = {attrs.get("id") for _, attrs in dom.elements}
     for machine in document["machines"]:
         assert machine_anchor(machine["name"]) in ids
@@ -261,9 +436,18 @@ def test_write_fleet_streams_machines() -> None:
             # by the time a machine is asked for, the summary and the causes are written
             assert 'id="machines"' in out.getvalue()
             pulled.append(n)
-            yield {"name": f"M{n}", "path": f"f/M{n}", "findings": [plain_finding("r", "T", f"M{n}")] if n else [], "problems": []}
+            yield {
+                "name": f"M{n}",
+                "path": f"f/M{n}",
+                "findings": [plain_finding("r", "T", f"M{n}")] if n else [],
+                "problems": [],
+            }
 
-    write_fleet(out, machines(), causes=[{"rule": "r", "title": "T", "severity": "error", "count": 2, "machines": ["M1", "M2"]}])
+    write_fleet(
+        out,
+        machines(),
+        causes=[{"rule": "r", "title": "T", "severity": "error", "count": 2, "machines": ["M1", "M2"]}],
+    )
     page = out.getvalue()
     assert pulled == [0, 1, 2]
     assert "3 machines" in page and "Machines with no finding (1)" in page
@@ -271,7 +455,9 @@ def test_write_fleet_streams_machines() -> None:
 
 
 def test_redaction_is_announced() -> None:
-    page = render_fleet(three_machines(), redaction={"host": 3, "user": 1, "domain": 0, "ip": 0, "email": 0, "sid": 0})
+    page = render_fleet(
+        three_machines(), redaction={"host": 3, "user": 1, "domain": 0, "ip": 0, "email": 0, "sid": 0}
+    )
     assert "3 host names, 1 user names" in Dom(page).text
 
 
@@ -283,8 +469,10 @@ def browser() -> str:
         found = shutil.which(name)
         if found:
             return found
-    reason = (f"no headless browser found (looked for {', '.join(BROWSERS)} on PATH): "
-              "the browser tests need Debian's chromium package (apt-get install chromium)")
+    reason = (
+        f"no headless browser found (looked for {', '.join(BROWSERS)} on PATH): "
+        "the browser tests need Debian's chromium package (apt-get install chromium)"
+    )
     print(reason)
     pytest.skip(reason)
 
@@ -292,8 +480,19 @@ def browser() -> str:
 def load(page: Path, profile: Path, *extra: str) -> tuple[str, float]:
     """The DOM Chromium built from `page`, after it loaded and ran its scripts,
     and the wall time of the Chromium run."""
-    command = [browser(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-               "--disable-background-networking", f"--user-data-dir={profile}", *extra, "--dump-dom", page.as_uri()]
+    command = [
+        browser(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-background-networking",
+        f"--user-data-dir={profile}",
+        *extra,
+        "--dump-dom",
+        page.as_uri(),
+    ]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
     elapsed = time.perf_counter() - start
@@ -305,7 +504,9 @@ def test_browser_runs_scripts_at_all(tmp_path: Path) -> None:
     """The control for the tests below: a page without the report's policy
     does run its script, so 'the title did not change' means something."""
     page = tmp_path / "control.html"
-    page.write_text("<!DOCTYPE html><title>before</title><script>document.title='pwned'</script>", encoding="utf-8")
+    page.write_text(
+        "<!DOCTYPE html><title>before</title><script>document.title='pwned'</script>", encoding="utf-8"
+    )
     dom, _ = load(page, tmp_path / "profile", "--virtual-time-budget=1000")
     assert Dom(dom).title == "pwned"
 
@@ -313,7 +514,9 @@ def test_browser_runs_scripts_at_all(tmp_path: Path) -> None:
 def test_hostile_log_lines_run_nothing_in_a_browser(tmp_path: Path) -> None:
     document = three_machines()
     page = tmp_path / "fleet.html"
-    page.write_text(render_fleet(document, trusted_rule_ids={"execmgr-network-access-denied"}), encoding="utf-8")
+    page.write_text(
+        render_fleet(document, trusted_rule_ids={"execmgr-network-access-denied"}), encoding="utf-8"
+    )
     dumped, elapsed = load(page, tmp_path / "profile", "--virtual-time-budget=2000")
     print(f"3-machine fleet with hostile lines: chromium run {elapsed:.2f} s")
     dom = Dom(dumped)
@@ -356,8 +559,14 @@ def big_fleet(count: int) -> dict[str, Any]:
     for n in range(count):
         name = f"WKS{n:05d}"
         rule, title = rules[0] if n % 5 == 0 else rules[n % 12]
-        machines.append({"name": name, "path": f"fleet/{name}", "problems": [],
-                         "findings": [plain_finding(rule, title, name)] if n % 10 else []})
+        machines.append(
+            {
+                "name": name,
+                "path": f"fleet/{name}",
+                "problems": [],
+                "findings": [plain_finding(rule, title, name)] if n % 10 else [],
+            }
+        )
     return fleet(machines)
 
 
@@ -366,11 +575,18 @@ def test_two_thousand_machines_load_in_a_browser_in_under_5_s(tmp_path: Path) ->
     start = time.perf_counter()
     page = tmp_path / "fleet-2000.html"
     with page.open("w", encoding="utf-8") as out:
-        write_fleet(out, iter(document["machines"]), causes=document["causes"], machine_count=2000,
-                    trusted_rule_ids=bundled_rule_ids())
+        write_fleet(
+            out,
+            iter(document["machines"]),
+            causes=document["causes"],
+            machine_count=2000,
+            trusted_rule_ids=bundled_rule_ids(),
+        )
     rendered = time.perf_counter() - start
     dumped, elapsed = load(page, tmp_path / "profile")
-    print(f"2,000 machines: rendered in {rendered:.2f} s ({page.stat().st_size / 1e6:.1f} MB), chromium run {elapsed:.2f} s")
+    print(
+        f"2,000 machines: rendered in {rendered:.2f} s ({page.stat().st_size / 1e6:.1f} MB), chromium run {elapsed:.2f} s"
+    )
     dom = Dom(dumped)
     assert dom.title == TITLE_FLEET
     assert "WKS01999" in dom.text and "Cause 0: a program failed to install" in dom.text

@@ -27,21 +27,35 @@ assert "site-packages" in smslogdoc.__file__, smslogdoc.__file__
 
 
 def build(source: Path, out: Path, *what: str) -> None:
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", *what, "--outdir", str(out), str(source)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", *what, "--outdir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def installed_rules(wheel: Path, home: Path) -> list[str]:
     venv.EnvBuilder(with_pip=True).create(home)
     python = home / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     found = subprocess.run([str(python), "-c", CHECK], check=True, capture_output=True, text=True, cwd=home)
     return found.stdout.split()
 
 
 def test_wheel_and_sdist_wheel_carry_the_rules(tmp_path: Path) -> None:
     source = tmp_path / "src"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"))
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
     expected = sorted(path.name for path in (REPO / "rules").glob("*.yaml"))
     assert expected
 

@@ -32,11 +32,18 @@ def _spaced(message: str, when: str, component: str = "ccmsetup", thread: str = 
 
 
 def test_spaced_rows_with_day_first_slashed_dates(parse_text: Parse) -> None:
-    text = (_spaced("==========[ ccmsetup started in process 2348 ]==========", "05/02/2019 13:49:33")
-            + _spaced("Failed to access source file (\\\\fs01\\Client\\ccmsetup.cab). Waiting for retry...", "19/02/2019 13:49:33"))
+    text = _spaced(
+        "==========[ ccmsetup started in process 2348 ]==========", "05/02/2019 13:49:33"
+    ) + _spaced(
+        "Failed to access source file (\\\\fs01\\Client\\ccmsetup.cab). Waiting for retry...",
+        "19/02/2019 13:49:33",
+    )
     first, failed = parse_text(text, name="uk.txt")
     assert parse_text.reports[0].format == "copied"  # type: ignore[attr-defined]
-    assert [(e.component, e.thread, e.line) for e in (first, failed)] == [("ccmsetup", 2652, 1), ("ccmsetup", 2652, 2)]
+    assert [(e.component, e.thread, e.line) for e in (first, failed)] == [
+        ("ccmsetup", 2652, 1),
+        ("ccmsetup", 2652, 2),
+    ]
     assert first.time == datetime(2019, 2, 5, 13, 49, 33)  # settled by the 19 below
     assert failed.time == datetime(2019, 2, 19, 13, 49, 33)
     assert not first.time_ambiguous and not failed.time_ambiguous
@@ -44,16 +51,29 @@ def test_spaced_rows_with_day_first_slashed_dates(parse_text: Parse) -> None:
 
 
 def test_dashed_dates_day_first_and_month_first(parse_text: Parse) -> None:
-    day_first = parse_text(_spaced("Download started", "12-11-2010 16:26:12") + _spaced("Download failed", "25-11-2010 16:26:14"))
-    assert [e.time for e in day_first] == [datetime(2010, 11, 12, 16, 26, 12), datetime(2010, 11, 25, 16, 26, 14)]
-    month_first = parse_text(_spaced("Download started", "12-11-2010 16:26:12") + _spaced("Download failed", "12-13-2010 16:26:14"))
-    assert [e.time for e in month_first] == [datetime(2010, 12, 11, 16, 26, 12), datetime(2010, 12, 13, 16, 26, 14)]
+    day_first = parse_text(
+        _spaced("Download started", "12-11-2010 16:26:12") + _spaced("Download failed", "25-11-2010 16:26:14")
+    )
+    assert [e.time for e in day_first] == [
+        datetime(2010, 11, 12, 16, 26, 12),
+        datetime(2010, 11, 25, 16, 26, 14),
+    ]
+    month_first = parse_text(
+        _spaced("Download started", "12-11-2010 16:26:12") + _spaced("Download failed", "12-13-2010 16:26:14")
+    )
+    assert [e.time for e in month_first] == [
+        datetime(2010, 12, 11, 16, 26, 12),
+        datetime(2010, 12, 13, 16, 26, 14),
+    ]
     assert not any(e.time_ambiguous for e in day_first + month_first)
 
 
 def test_the_whole_file_settles_the_order_beyond_the_sample(parse_text: Parse) -> None:
     """The sniffed sample holds only ambiguous dates; a day above 12 far below settles them."""
-    filler = "".join(_spaced(f"Checking step {n} of the installation " + "x" * 150, "03-07-2019 14:17:54") for n in range(600))
+    filler = "".join(
+        _spaced(f"Checking step {n} of the installation " + "x" * 150, "03-07-2019 14:17:54")
+        for n in range(600)
+    )
     events = parse_text(filler + _spaced("Done", "07-25-2019 14:18:00"))
     assert len(events) == 601 and events[0].time == datetime(2019, 3, 7, 14, 17, 54)
     assert events[-1].time == datetime(2019, 7, 25, 14, 18) and events[-1].line == 601
@@ -61,10 +81,17 @@ def test_the_whole_file_settles_the_order_beyond_the_sample(parse_text: Parse) -
 
 
 def test_an_undecidable_order_is_picked_marked_and_said_once(parse_text: Parse) -> None:
-    events = parse_text(_spaced("Download started", "03/07/2019 14:17:54")
-                        + _spaced("Same day", "07/07/2019 14:17:55")
-                        + _spaced("Download failed", "04/07/2019 14:17:56"), name="amb.txt")
-    assert [e.time for e in events] == [datetime(2019, 7, 3, 14, 17, 54), datetime(2019, 7, 7, 14, 17, 55), datetime(2019, 7, 4, 14, 17, 56)]
+    events = parse_text(
+        _spaced("Download started", "03/07/2019 14:17:54")
+        + _spaced("Same day", "07/07/2019 14:17:55")
+        + _spaced("Download failed", "04/07/2019 14:17:56"),
+        name="amb.txt",
+    )
+    assert [e.time for e in events] == [
+        datetime(2019, 7, 3, 14, 17, 54),
+        datetime(2019, 7, 7, 14, 17, 55),
+        datetime(2019, 7, 4, 14, 17, 56),
+    ]
     assert [e.time_ambiguous for e in events] == [True, False, True]  # 07/07 reads the same either way
     (problem,) = parse_text.reports[0].problems  # type: ignore[attr-defined]
     assert problem.line == 1 and "03/07/2019" in problem.message and "ambiguous" in problem.message
@@ -72,7 +99,9 @@ def test_an_undecidable_order_is_picked_marked_and_said_once(parse_text: Parse) 
 
 def test_ambiguity_is_a_key_in_parse_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "amb.txt"
-    path.write_text(_spaced("Download started", "03-07-2019 14:17:54") + _spaced("Download failed", "04-07-2019 14:17:56"))
+    path.write_text(
+        _spaced("Download started", "03-07-2019 14:17:54") + _spaced("Download failed", "04-07-2019 14:17:56")
+    )
     result = invoke(["parse", "--format", "jsonl", str(path)])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["time_ambiguous"] for row in rows] == [True, True]
@@ -86,7 +115,8 @@ def test_rows_whose_separators_became_non_breaking_spaces(parse_text: Parse) -> 
     events = parse_text(row * 3)
     assert parse_text.reports[0].format == "copied"  # type: ignore[attr-defined]
     assert [(e.line, e.component, e.thread, e.time) for e in events] == [
-        (n, "ccmsetup", 2652, datetime(2019, 2, 19, 13, 49, 33)) for n in (1, 2, 3)]
+        (n, "ccmsetup", 2652, datetime(2019, 2, 19, 13, 49, 33)) for n in (1, 2, 3)
+    ]
     assert events[0].message == "Failed to access source file"
 
 
@@ -104,16 +134,30 @@ def test_date_order_of_one_column() -> None:
 
 _SOURCE = "\\\\fs01\\ClientSource$\\ccmsetup.cab"
 _CCMSETUP = [  # (message, time, type, thread, file) of a ccmsetup run relaunched as a service
-    ("==========[ ccmsetup started in process 3324 ]==========", "14:02:12.505", "1", "6988", "ccmsetup.cpp:10632"),
+    (
+        "==========[ ccmsetup started in process 3324 ]==========",
+        "14:02:12.505",
+        "1",
+        "6988",
+        "ccmsetup.cpp:10632",
+    ),
     ('Running as user "SYSTEM"', "14:02:12.614", "1", "7044", "ccmsetup.cpp:2196"),
-    (f"Failed to access source file ({_SOURCE}). Waiting for retry...", "14:02:12.692", "3", "7044", "ccmsetup.cpp:7010"),
+    (
+        f"Failed to access source file ({_SOURCE}). Waiting for retry...",
+        "14:02:12.692",
+        "3",
+        "7044",
+        "ccmsetup.cpp:7010",
+    ),
     ("Next retry in 10 minute(s)...", "14:02:12.693", "1", "7044", "ccmsetup.cpp:8819"),
 ]
 
 
 def _record(message: str, time: str, type_: str, thread: str, file: str) -> str:
-    return (f'<![LOG[{message}]LOG]!><time="{time}+240" date="05-17-2022" component="ccmsetup" context="" '
-            f'type="{type_}" thread="{thread}" file="{file}">')
+    return (
+        f'<![LOG[{message}]LOG]!><time="{time}+240" date="05-17-2022" component="ccmsetup" context="" '
+        f'type="{type_}" thread="{thread}" file="{file}">'
+    )
 
 
 def curly(text: str) -> str:
@@ -175,7 +219,9 @@ def test_html_entities_are_undone_once(parse_text: Parse) -> None:
     text = _paste(entities)
     assert text.startswith("&lt;![LOG[==========")
     _check(parse_text(text, name="ccmsetup.log"), parse_text.reports)  # type: ignore[attr-defined]
-    (event,) = parse_text(entities(_record("Policy &lt;Rule&gt; & more", "14:02:12.505", "1", "1", "x.cpp:1")) + "\n")
+    (event,) = parse_text(
+        entities(_record("Policy &lt;Rule&gt; & more", "14:02:12.505", "1", "1", "x.cpp:1")) + "\n"
+    )
     assert event.message == "Policy &lt;Rule&gt; & more"  # unescaped once, not twice
 
 
@@ -183,19 +229,30 @@ def test_markdown_escapes_and_quote_markers_are_undone(parse_text: Parse) -> Non
     text = _paste(markdown, separator="\n")
     assert text.startswith("> \\<![LOG[")
     _check(parse_text(text, name="ccmsetup.log"), parse_text.reports)  # type: ignore[attr-defined]
-    escaped = parse_text("> \\<!\\[LOG\\[Done\\]LOG\\]!\\>\\<time=\"10:00:00.000+00\" date=\"01-02-2020\" component=\"StateMessage\""
-                         " context=\"\" type=\"1\" thread=\"3592\" file=\"statemsg.cpp:1527\"\\>  \n")
+    escaped = parse_text(
+        '> \\<!\\[LOG\\[Done\\]LOG\\]!\\>\\<time="10:00:00.000+00" date="01-02-2020" component="StateMessage"'
+        ' context="" type="1" thread="3592" file="statemsg.cpp:1527"\\>  \n'
+    )
     assert [(e.message, e.component, e.thread) for e in escaped] == [("Done", "StateMessage", 3592)]
-    body = "StateMessage body: <?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<Report><ReportHeader>\n</Report>"
-    quoted = markdown(_record(body, "14:02:12.505", "1", "3592", "statemsg.cpp:1820")) + "\n" + markdown(_record(*_CCMSETUP[2])) + "\n"
+    body = 'StateMessage body: <?xml version="1.0" encoding="UTF-16"?>\n<Report><ReportHeader>\n</Report>'
+    quoted = (
+        markdown(_record(body, "14:02:12.505", "1", "3592", "statemsg.cpp:1820"))
+        + "\n"
+        + markdown(_record(*_CCMSETUP[2]))
+        + "\n"
+    )
     state, failed = parse_text(quoted)
     assert state.message == body and (state.line, state.end_line, failed.line) == (1, 3, 4)
     assert failed.time is not None and failed.severity.label == "error"
 
 
 def test_curly_quotes_with_non_breaking_spaces_and_multi_line_messages(parse_text: Parse) -> None:
-    message = "Raising event:\ninstance of CCM_ServiceHost_CertRetrieval_Status\n{\n\tHRESULT = ’0x80004005’;\n};"
-    text = curly(_record(message, "14:02:12.505", "2", "7044", "event.cpp:525")).replace(" ", "\xa0", 3) + "\n"
+    message = (
+        "Raising event:\ninstance of CCM_ServiceHost_CertRetrieval_Status\n{\n\tHRESULT = ’0x80004005’;\n};"
+    )
+    text = (
+        curly(_record(message, "14:02:12.505", "2", "7044", "event.cpp:525")).replace(" ", "\xa0", 3) + "\n"
+    )
     text += curly(_record(*_CCMSETUP[2])) + "\n"
     raised, failed = parse_text(text)
     assert (raised.line, raised.end_line, failed.line) == (1, 5, 6)
@@ -206,7 +263,12 @@ def test_curly_quotes_with_non_breaking_spaces_and_multi_line_messages(parse_tex
 
 def test_damage_survives_chunk_boundaries(parse_text: Parse) -> None:
     """More than one CMTrace chunk (1 MiB): repairs cut at a chunk's end are held for the next."""
-    records = [entities(_record(f"Step {n} &lt;done&gt; of the installation", "14:02:12.505", "1", str(n), "x.cpp:1")) for n in range(9000)]
+    records = [
+        entities(
+            _record(f"Step {n} &lt;done&gt; of the installation", "14:02:12.505", "1", str(n), "x.cpp:1")
+        )
+        for n in range(9000)
+    ]
     events = parse_text("\r\n".join(records) + "\r\n")
     assert len(events) == 9000 and len("\r\n".join(records)) > 1 << 20
     assert [e.thread for e in events] == list(range(9000))
@@ -222,7 +284,10 @@ def test_every_chunk_size_repairs_alike() -> None:
         assert whole.count(separator) == text.count(separator)  # no line break added or lost
         for size in range(1, 40):
             stream = damage.repaired(io.StringIO(text), kinds)
-            assert "".join(iter(lambda stream=stream, size=size: stream.read(size), "")) == whole, (damage_of, size)  # type: ignore[misc]
+            assert "".join(iter(lambda stream=stream, size=size: stream.read(size), "")) == whole, (
+                damage_of,
+                size,
+            )  # type: ignore[misc]
 
 
 def test_a_healthy_log_is_never_repaired() -> None:
@@ -242,28 +307,46 @@ def _diagnosed(tmp_path: Path, name: str, text: str) -> dict:  # type: ignore[ty
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_a_bundled_rule_fires_on_a_curly_quoted_paste(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bundled_rule_fires_on_a_curly_quoted_paste(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     document = _diagnosed(tmp_path, "ccmsetup.log", _paste(curly))
     (finding,) = [f for f in document["findings"] if f["rule"] == "ccmsetup-service-cannot-access-source"]
     assert finding["captures"]["source"] == _SOURCE
     assert [(e["line"], e["time"]) for e in finding["evidence"]] == [
-        (2, "2022-05-17T14:02:12.614-04:00"), (3, "2022-05-17T14:02:12.692-04:00")]
+        (2, "2022-05-17T14:02:12.614-04:00"),
+        (3, "2022-05-17T14:02:12.692-04:00"),
+    ]
     assert not any("time_ambiguous" in e for e in finding["evidence"])
     # a damaged file is irregular: even above the scan threshold it is read in full, to the same diagnosis
     same_both_ways([str(tmp_path / "ticket")], monkeypatch)
     path = tmp_path / "ticket" / "ccmsetup.log"
     looking_for = plan.Plan((b"failed to access source file",), ())
-    assert scan._scanned(InputFile(path, "ccmsetup.log"), 1 << 30, FileReport("ccmsetup.log"), looking_for, ReadOptions(), helper=False) is None
+    assert (
+        scan._scanned(
+            InputFile(path, "ccmsetup.log"),
+            1 << 30,
+            FileReport("ccmsetup.log"),
+            looking_for,
+            ReadOptions(),
+            helper=False,
+        )
+        is None
+    )
 
 
 def test_a_bundled_rule_fires_on_spaced_rows_and_marks_their_times_ambiguous(tmp_path: Path) -> None:
-    rows = "".join(_spaced(message, f"03/05/2022 {time[:8]}", thread=f"{thread} (0x{int(thread):04X})")
-                   for message, time, _, thread, _ in _CCMSETUP)
+    rows = "".join(
+        _spaced(message, f"03/05/2022 {time[:8]}", thread=f"{thread} (0x{int(thread):04X})")
+        for message, time, _, thread, _ in _CCMSETUP
+    )
     document = _diagnosed(tmp_path, "ccmsetup.log", rows)
     (finding,) = [f for f in document["findings"] if f["rule"] == "ccmsetup-service-cannot-access-source"]
     evidence = finding["evidence"]
     assert [(e["line"], e["time"], e["time_ambiguous"]) for e in evidence] == [
-        (2, "2022-05-03T14:02:12.000", True), (3, "2022-05-03T14:02:12.000", True)]
+        (2, "2022-05-03T14:02:12.000", True),
+        (3, "2022-05-03T14:02:12.000", True),
+    ]
     (file,) = document["files"]
     assert file["format"] == "copied"
     assert [p["line"] for p in file["problems"] if "ambiguous" in p["message"]] == [1]

@@ -21,7 +21,11 @@ from smslogdoc.report.terminal import visible
 from smslogdoc.rules.load import load_rules
 from tests.conftest import REAL_LOGS, SAMPLES
 
-PROFILE = settings(max_examples=int(__import__("os").environ.get("SMSLOGDOC_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(
+    max_examples=int(__import__("os").environ.get("SMSLOGDOC_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def parse(data: bytes) -> tuple[list[Event], FileReport]:
@@ -55,7 +59,29 @@ def seed_records() -> list[str]:
     return records
 
 
-SPECIALS = ["<![LOG[", "]LOG]!>", "<", ">", '"', "\r", "\n", "\r\n", "\x00", "~", "$$<", "$$&<", "\t", "=", "\ufeff", "\udcff", "é", "\x1b[31m", "<BR/>", "thread=", "time=\""]
+SPECIALS = [
+    "<![LOG[",
+    "]LOG]!>",
+    "<",
+    ">",
+    '"',
+    "\r",
+    "\n",
+    "\r\n",
+    "\x00",
+    "~",
+    "$$<",
+    "$$&<",
+    "\t",
+    "=",
+    "\ufeff",
+    "\udcff",
+    "é",
+    "\x1b[31m",
+    "<BR/>",
+    "thread=",
+    'time="',
+]
 
 
 @st.composite
@@ -85,7 +111,9 @@ def check_events(events: list[Event], data: bytes) -> None:
         assert 1 <= event.line <= event.end_line
         assert event.line >= previous, "records come in file order"
         previous = event.line
-        assert not any("\ud800" <= ch <= "\udfff" for ch in event.message), "no lone surrogate reaches an event"
+        assert not any("\ud800" <= ch <= "\udfff" for ch in event.message), (
+            "no lone surrogate reaches an event"
+        )
         assert len(event.message) <= 1 << 20
 
 
@@ -107,44 +135,96 @@ def test_mutated_real_records_parse_and_diagnose_without_raising(data: bytes) ->
 
 
 CM = '<![LOG[{message}]LOG]!><time="{clock}.123+240" date="05-17-2022" component="{component}" context="" type="{kind}" thread="{thread}" file="x.cpp:1">'
-messages = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=60).filter(lambda m: "]LOG]!>" not in m and "<![LOG[" not in m)
+messages = st.text(
+    alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=60
+).filter(lambda m: "]LOG]!>" not in m and "<![LOG[" not in m)
 valid_record = st.builds(
-    lambda message, minute, component, kind, thread: (message, f"10:{minute:02d}:00", component, kind, thread),
-    messages, st.integers(0, 59), st.from_regex(r"[A-Za-z_]{1,12}", fullmatch=True), st.integers(0, 3), st.integers(0, 99999),
+    lambda message, minute, component, kind, thread: (
+        message,
+        f"10:{minute:02d}:00",
+        component,
+        kind,
+        thread,
+    ),
+    messages,
+    st.integers(0, 59),
+    st.from_regex(r"[A-Za-z_]{1,12}", fullmatch=True),
+    st.integers(0, 3),
+    st.integers(0, 99999),
 )
 garbage = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
 
 
 @PROFILE
 @given(st.lists(st.tuples(valid_record, garbage), min_size=1, max_size=8))
-def test_every_valid_cmtrace_record_survives_garbage_beside_it(pairs: list[tuple[tuple[str, str, str, int, int], str]]) -> None:
-    text = "".join(CM.format(message=m, clock=c, component=comp, kind=k, thread=t) + "\r\n" + junk + "\r\n" for (m, c, comp, k, t), junk in pairs)
+def test_every_valid_cmtrace_record_survives_garbage_beside_it(
+    pairs: list[tuple[tuple[str, str, str, int, int], str]],
+) -> None:
+    text = "".join(
+        CM.format(message=m, clock=c, component=comp, kind=k, thread=t) + "\r\n" + junk + "\r\n"
+        for (m, c, comp, k, t), junk in pairs
+    )
     events, _ = parse(text.encode("utf-8"))
-    found = {(e.message, e.component, e.thread, e.time.strftime("%H:%M") if e.time else None) for e in events if e.format == "cmtrace"}
+    found = {
+        (e.message, e.component, e.thread, e.time.strftime("%H:%M") if e.time else None)
+        for e in events
+        if e.format == "cmtrace"
+    }
     for (message, clock, component, _, thread), _ in pairs:
         assert (message, component, thread, clock[:5]) in found
 
 
 SMS = "{message}~  $$<{component}><Tue May 16 13:{minute:02d}:10.854 2000><thread={thread} (0x{thread:X})>"
-sms_messages = st.text(alphabet=st.characters(blacklist_characters="~$<>\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(lambda m: m.strip() != "" and not m.startswith("\ufeff"))  # a leading U+FEFF at the start of a file is a BOM
-sms_garbage = st.text(alphabet=st.characters(blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", blacklist_categories=("Cs",)), max_size=60)
+sms_messages = st.text(
+    alphabet=st.characters(
+        blacklist_characters="~$<>\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", blacklist_categories=("Cs",)
+    ),
+    min_size=1,
+    max_size=60,
+).filter(
+    lambda m: m.strip() != "" and not m.startswith("\ufeff")
+)  # a leading U+FEFF at the start of a file is a BOM
+sms_garbage = st.text(
+    alphabet=st.characters(
+        blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", blacklist_categories=("Cs",)
+    ),
+    max_size=60,
+)
 
 
 @PROFILE
-@given(st.lists(st.tuples(sms_messages, st.integers(0, 59), st.integers(1, 4294967295), sms_garbage), min_size=1, max_size=8))
-def test_every_valid_sms_trace_record_survives_garbage_beside_it(items: list[tuple[str, int, int, str]]) -> None:
+@given(
+    st.lists(
+        st.tuples(sms_messages, st.integers(0, 59), st.integers(1, 4294967295), sms_garbage),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_valid_sms_trace_record_survives_garbage_beside_it(
+    items: list[tuple[str, int, int, str]],
+) -> None:
     lines = []
     for message, minute, thread, junk in items:
         lines += [SMS.format(message=message, component="APM", minute=minute, thread=thread), junk]
     events, _ = parse("\r\n".join(lines).encode("utf-8"))
     records = [e for e in events if e.format == "smstrace"]
     for message, minute, thread, _ in items:
-        assert any(e.message.endswith(message.rstrip()) and e.thread == thread and e.time is not None and e.time.minute == minute
-                   for e in records), message
+        assert any(
+            e.message.endswith(message.rstrip())
+            and e.thread == thread
+            and e.time is not None
+            and e.time.minute == minute
+            for e in records
+        ), message
 
 
 @PROFILE
 @given(st.text())
 def test_shown_text_is_inert(text: str) -> None:
     shown = visible(text)
-    assert not any((ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) < 0xA0 or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" for ch in shown)
+    assert not any(
+        (ord(ch) < 32 and ch not in "\n\t")
+        or 0x7F <= ord(ch) < 0xA0
+        or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        for ch in shown
+    )

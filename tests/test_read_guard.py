@@ -42,11 +42,15 @@ def test_a_parser_bug_in_a_scanned_log_is_one_problem_and_the_other_logs_are_sti
     monkeypatch.setattr(cmtrace.ByteLayout, "parse", _boom)
     outcome = diagnose([str(tmp_path)], RULES)
     (report,) = [r for r in outcome.files if r.path.endswith("ccmsetup.log")]
-    assert [p.message for p in report.problems] == ["internal error while parsing (RuntimeError: parser bug); rest of the file not read"]
+    assert [p.message for p in report.problems] == [
+        "internal error while parsing (RuntimeError: parser bug); rest of the file not read"
+    ]
     assert "apm-error-1317-token-account-lockout" in [f.rule.id for f in outcome.findings]
 
 
-def test_a_parser_bug_in_a_full_read_is_the_same_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_parser_bug_in_a_full_read_is_the_same_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     log = tmp_path / "ccmsetup.log"
     log.write_bytes((SAMPLES / "ccmsetup-service-cannot-access-source" / "ccmsetup.log").read_bytes())
 
@@ -55,16 +59,23 @@ def test_a_parser_bug_in_a_full_read_is_the_same_one_problem(tmp_path: Path, mon
 
     monkeypatch.setattr(cmtrace.Reader, "records", explode)
     outcome = diagnose([str(log)], RULES)
-    assert [p.message for p in outcome.files[0].problems] == ["internal error while parsing (RuntimeError: parser bug); rest of the file not read"]
+    assert [p.message for p in outcome.files[0].problems] == [
+        "internal error while parsing (RuntimeError: parser bug); rest of the file not read"
+    ]
 
 
 def test_encoding_labels_belong_to_each_file_when_files_are_read_interleaved(tmp_path: Path) -> None:
     clean = tmp_path / "clean.log"
-    clean.write_bytes("<![LOG[caf\u00e9 ok]LOG]!><time=\"10:00:00.000+0\" date=\"01-02-2024\" component=\"c\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n".encode())
+    clean.write_bytes(
+        '<![LOG[caf\u00e9 ok]LOG]!><time="10:00:00.000+0" date="01-02-2024" component="c" context="" type="1" thread="1" file="">\r\n'.encode()
+    )
     dirty = tmp_path / "dirty.log"
     record = '<![LOG[{}]LOG]!><time="10:00:00.000+0" date="01-02-2024" component="c" context="" type="1" thread="1" file="">\r\n'
     # UTF-8 as far as the encoding sniff reads, then one stray Windows-1252 byte
-    dirty.write_bytes(record.format("caf\u00e9").encode() * 2000 + record.format("bad \udce9 byte").encode("utf-8", "surrogateescape"))
+    dirty.write_bytes(
+        record.format("caf\u00e9").encode() * 2000
+        + record.format("bad \udce9 byte").encode("utf-8", "surrogateescape")
+    )
     logs = collect([str(clean), str(dirty)], [])
     first, second = (read_log(log) for log in logs)
     next(first)  # the clean file is open and decoded ...
@@ -93,7 +104,9 @@ def test_a_cmtrace_bias_out_of_range_reads_as_local_time_and_the_file_goes_on(tm
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-def test_the_tz_zone_is_given_the_same_way_in_a_full_and_a_scanned_read(sparse: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tz_zone_is_given_the_same_way_in_a_full_and_a_scanned_read(
+    sparse: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(scan, "MIN_SIZE", 0 if sparse else 1 << 62)
     zone = offset_zone(60)
     outcome = diagnose([str(SAMPLES / "smsapm32-error-1317-lockout")], RULES, options=ReadOptions(zone=zone))

@@ -41,7 +41,9 @@ def test_cmtrace_record_count_matches_the_end_markers(path: Path) -> None:
     raw = path.read_bytes()
     events, _ = read_path(path)
     assert len(events) == raw.count(b"]LOG]!>")
-    assert events[-1].end_line == len(re.findall(rb"\r\n|\r|\n", raw)) + (0 if raw.endswith((b"\n", b"\r")) else 1)
+    assert events[-1].end_line == len(re.findall(rb"\r\n|\r|\n", raw)) + (
+        0 if raw.endswith((b"\n", b"\r")) else 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -66,12 +68,18 @@ def test_overwritten_records_in_a_real_smsts_log_are_kept_and_reported() -> None
     events, (report,) = read_path(path)
     assert path.read_bytes().count(b"<![LOG[") == 5939
     assert len(events) == 5944
-    assert [p.message for p in report.problems] == ["record without its start (overwritten by another writer); kept from mid-message"] * 5
+    assert [p.message for p in report.problems] == [
+        "record without its start (overwritten by another writer); kept from mid-message"
+    ] * 5
 
 
 @pytest.mark.parametrize(
     "name",
-    [p.name for p in corpus() if p.suffix == ".excerpt" and b"$$" in p.read_bytes() and b"<![LOG[" not in p.read_bytes()],
+    [
+        p.name
+        for p in corpus()
+        if p.suffix == ".excerpt" and b"$$" in p.read_bytes() and b"<![LOG[" not in p.read_bytes()
+    ],
 )
 def test_sms_trace_record_count_matches_the_trailers(name: str) -> None:
     path = real_log(name)
@@ -89,7 +97,11 @@ def test_sms_trace_record_count_matches_the_trailers(name: str) -> None:
         # WinPE's default zone is Pacific: bias +480
         ("brackdk04-hello-world__smsts.log", None, -8),
         # Melbourne, June (AEST): -600
-        ("tyang-blog__ccm.log-and-UpdatesDeployment.log.excerpt", datetime(2015, 6, 7, 13, 11, 9, 448000), 10),
+        (
+            "tyang-blog__ccm.log-and-UpdatesDeployment.log.excerpt",
+            datetime(2015, 6, 7, 13, 11, 9, 448000),
+            10,
+        ),
         ("MSQnA__smsts.log.excerpt", datetime(2022, 9, 7, 10, 35, 33, 39000), 1),
         ("DriverAutomationTool-issue21__smsts.log.excerpt", datetime(2020, 5, 4, 15, 0, 59, 48000), 2),
         ("ps-script-comment__ccmsetup.log.excerpt", datetime(2017, 12, 18, 15, 32, 38, 560000), -6),
@@ -109,16 +121,24 @@ def test_india_half_hour_bias_in_plaso_fixture() -> None:
     offsets = {e.time.utcoffset() for e in events if e.time is not None and e.time.tzinfo is not None}
     assert timedelta(hours=5, minutes=30) in offsets  # -330 is UTC+05:30, not -06:30
     assert timedelta(hours=1) in offsets and timedelta(hours=-8) in offsets
-    assert any(e.time is not None and e.time.tzinfo is None and e.time.microsecond == 842296 for e in events)  # .8422964, no bias
+    assert any(
+        e.time is not None and e.time.tzinfo is None and e.time.microsecond == 842296 for e in events
+    )  # .8422964, no bias
 
 
 def test_zone_name_offset_agrees_with_the_records_own_gmt_stamp() -> None:
     """KB Q303279: a STATMSG carries GMTDATE; the trailer says 'Central Standard Time'."""
-    (record,) = [e for e in read_path(real_log("kbarchive-Q303279__sinvproc.log.statmsg.excerpt"))[0] if e.format == "smstrace"]
+    (record,) = [
+        e
+        for e in read_path(real_log("kbarchive-Q303279__sinvproc.log.statmsg.excerpt"))[0]
+        if e.format == "smstrace"
+    ]
     gmt = re.search(r"GMTDATE=\w{3} (\w{3} \d+ [\d:.]+ \d{4})", record.message)
     assert gmt is not None
     assert record.time is not None
-    assert record.time.astimezone(UTC).replace(tzinfo=None) == datetime.strptime(gmt[1], "%b %d %H:%M:%S.%f %Y")
+    assert record.time.astimezone(UTC).replace(tzinfo=None) == datetime.strptime(
+        gmt[1], "%b %d %H:%M:%S.%f %Y"
+    )
 
 
 def test_mdt_bias_is_treated_as_unknown() -> None:

@@ -23,18 +23,59 @@ SECRETS = {
     "domain": ["CONTOSO", "contoso.com", "FABRIKAM", "fabrikam.local"],
     "ip": ["10.20.30.40", "192.168.1.17", "fe80::1c2d:3e4f:5a6b:7c8d", "2001:db8:85a3::8a2e:370:7334"],
     "email": ["jane.doe@contoso.com", "helpdesk@fabrikam.local"],
-    "sid": ["S-1-5-21-1004336348-1177238915-682003330-1001", "S-1-12-1-3405106161-1164234244-2339408513-1762358542"],
+    "sid": [
+        "S-1-5-21-1004336348-1177238915-682003330-1001",
+        "S-1-12-1-3405106161-1164234244-2339408513-1762358542",
+    ],
 }
 # Parts that must not survive either (the bare labels of the names above).
-FRAGMENTS = ["wks0042", "wks0043", "fs01", "cm01", "dp02", "sqlsrv7", "jdoe", "asmith", "svc_cmpush", "mueller",
-             "contoso", "fabrikam", "10.20.30.40", "192.168.1.17", "1c2d", "8a2e", "jane.doe", "helpdesk",
-             "1004336348", "3405106161"]
+FRAGMENTS = [
+    "wks0042",
+    "wks0043",
+    "fs01",
+    "cm01",
+    "dp02",
+    "sqlsrv7",
+    "jdoe",
+    "asmith",
+    "svc_cmpush",
+    "mueller",
+    "contoso",
+    "fabrikam",
+    "10.20.30.40",
+    "192.168.1.17",
+    "1c2d",
+    "8a2e",
+    "jane.doe",
+    "helpdesk",
+    "1004336348",
+    "3405106161",
+]
 
-KEPT = ["0x80070005", "0x80190194", "1603", "SMSPKGD$", "SMS_DP$", "ADMIN$", "C$", "NT AUTHORITY\\SYSTEM",
-        "LocalSystem", "S-1-5-18", "S-1-5-32-544", "{1A2B3C4D-1234-5678-9ABC-DEF012345678}",
-        "5.00.9088.1000", "10.0.19045.2965", "2022-05-17 14:02:12.692", "14:02:12.692-04:00", "PS1",
-        "ccmsetup.log", "C:\\Windows\\ccmsetup\\Logs\\ccmsetup.log", "127.0.0.1", "learn.microsoft.com",
-        "BUILTIN\\Administrators"]
+KEPT = [
+    "0x80070005",
+    "0x80190194",
+    "1603",
+    "SMSPKGD$",
+    "SMS_DP$",
+    "ADMIN$",
+    "C$",
+    "NT AUTHORITY\\SYSTEM",
+    "LocalSystem",
+    "S-1-5-18",
+    "S-1-5-32-544",
+    "{1A2B3C4D-1234-5678-9ABC-DEF012345678}",
+    "5.00.9088.1000",
+    "10.0.19045.2965",
+    "2022-05-17 14:02:12.692",
+    "14:02:12.692-04:00",
+    "PS1",
+    "ccmsetup.log",
+    "C:\\Windows\\ccmsetup\\Logs\\ccmsetup.log",
+    "127.0.0.1",
+    "learn.microsoft.com",
+    "BUILTIN\\Administrators",
+]
 
 LINES = [
     r"Failed to access source file (\\fs01\ClientSource$\ccmsetup.cab). Waiting for retry... 0x80070005",
@@ -63,34 +104,85 @@ def survivors(text: str) -> list[str]:
 
 def finding(rule: str, text: str, *, path: str = "fleet/WKS0042/ccmsetup.log") -> dict[str, Any]:
     return {
-        "rule": rule, "title": "ccmsetup cannot read its source share", "severity": "error", "confidence": "high",
-        "status": "confirmed", "diagnosis": r"ccmsetup could not read \\fs01\ClientSource$\ccmsetup.cab as CONTOSO\jdoe.",
+        "rule": rule,
+        "title": "ccmsetup cannot read its source share",
+        "severity": "error",
+        "confidence": "high",
+        "status": "confirmed",
+        "diagnosis": r"ccmsetup could not read \\fs01\ClientSource$\ccmsetup.cab as CONTOSO\jdoe.",
         "cause": "A service reaches the network as the computer account (DOMAIN\\COMPUTER$).",
         "fix": [r"Give CONTOSO\WKS0042$ read access to \\fs01\ClientSource$."],
         "references": ["Troubleshooting: https://learn.microsoft.com/en-us/troubleshoot/x"],
-        "next_logs": ["ccm.log on cm01.contoso.com"], "captures": {"source": r"\\fs01\ClientSource$\ccmsetup.cab", "user": "jdoe"},
-        "log": path, "group": "run 2, process 3324", "occurrences": 1, "also": [], "note": "",
-        "evidence": [{"path": path, "line": index + 1, "end_line": index + 1, "time": "2022-05-17T14:02:12.692-04:00",
-                      "text": line, "event": "source_failed", "codes": ["5 (0x80070005; ERROR_ACCESS_DENIED): Access is denied."],
-                      "supporting": False} for index, line in enumerate(text.split("\n"))],
+        "next_logs": ["ccm.log on cm01.contoso.com"],
+        "captures": {"source": r"\\fs01\ClientSource$\ccmsetup.cab", "user": "jdoe"},
+        "log": path,
+        "group": "run 2, process 3324",
+        "occurrences": 1,
+        "also": [],
+        "note": "",
+        "evidence": [
+            {
+                "path": path,
+                "line": index + 1,
+                "end_line": index + 1,
+                "time": "2022-05-17T14:02:12.692-04:00",
+                "text": line,
+                "event": "source_failed",
+                "codes": ["5 (0x80070005; ERROR_ACCESS_DENIED): Access is denied."],
+                "supporting": False,
+            }
+            for index, line in enumerate(text.split("\n"))
+        ],
     }
 
 
 def fleet_document() -> dict[str, Any]:
     machines = [
-        {"name": "WKS0042", "path": "C:/Users/jdoe/Desktop/fleet/WKS0042", "findings": [finding("ccmsetup-service-cannot-access-source", TEXT)], "problems": []},
-        {"name": "wks0043.zip", "path": "C:/Users/jdoe/Desktop/fleet/wks0043.zip",
-         "findings": [finding("execmgr-program-failed", LINES[1], path="fleet/wks0043.zip!/Windows/CCM/Logs/execmgr.log")],
-         "problems": [{"path": "fleet/wks0043.zip!/x.log", "line": None, "message": "encrypted member"}]},
+        {
+            "name": "WKS0042",
+            "path": "C:/Users/jdoe/Desktop/fleet/WKS0042",
+            "findings": [finding("ccmsetup-service-cannot-access-source", TEXT)],
+            "problems": [],
+        },
+        {
+            "name": "wks0043.zip",
+            "path": "C:/Users/jdoe/Desktop/fleet/wks0043.zip",
+            "findings": [
+                finding(
+                    "execmgr-program-failed", LINES[1], path="fleet/wks0043.zip!/Windows/CCM/Logs/execmgr.log"
+                )
+            ],
+            "problems": [{"path": "fleet/wks0043.zip!/x.log", "line": None, "message": "encrypted member"}],
+        },
         {"name": "SQLSRV7", "path": "C:/Users/jdoe/Desktop/fleet/SQLSRV7", "findings": [], "problems": []},
     ]
     return {
-        "version": 1, "machines": machines,
-        "causes": [{"rule": "ccmsetup-service-cannot-access-source", "title": "ccmsetup cannot read its source share", "severity": "error",
-                    "count": 1, "machines": ["WKS0042"]},
-                   {"rule": "execmgr-program-failed", "title": "A program failed", "severity": "error", "count": 1, "machines": ["wks0043.zip"]}],
-        "unexplained": [{"template": "Failed to download from http://cm01.contoso.com/x. Error: 0x80190194", "count": 2,
-                         "machines": ["WKS0042", "SQLSRV7"], "codes": ["0x80190194: HTTP 404"]}],
+        "version": 1,
+        "machines": machines,
+        "causes": [
+            {
+                "rule": "ccmsetup-service-cannot-access-source",
+                "title": "ccmsetup cannot read its source share",
+                "severity": "error",
+                "count": 1,
+                "machines": ["WKS0042"],
+            },
+            {
+                "rule": "execmgr-program-failed",
+                "title": "A program failed",
+                "severity": "error",
+                "count": 1,
+                "machines": ["wks0043.zip"],
+            },
+        ],
+        "unexplained": [
+            {
+                "template": "Failed to download from http://cm01.contoso.com/x. Error: 0x80190194",
+                "count": 2,
+                "machines": ["WKS0042", "SQLSRV7"],
+                "codes": ["0x80190194: HTTP 404"],
+            }
+        ],
         "problems": [{"path": r"\\fs01\Logs$\WKS0044.zip", "line": None, "message": "truncated archive"}],
     }
 
@@ -119,8 +211,13 @@ def test_what_the_diagnosis_needs_survives() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        r"\\fs01\SMSPKGD$\PS100012", r"\\?\UNC\fs01\share\x", "CONTOSO\\jdoe", "jdoe@contoso.com", "10.1.2.3",
-        "S-1-5-21-1-2-3-500", "http://user:secret@cm01.contoso.com/x",
+        r"\\fs01\SMSPKGD$\PS100012",
+        r"\\?\UNC\fs01\share\x",
+        "CONTOSO\\jdoe",
+        "jdoe@contoso.com",
+        "10.1.2.3",
+        "S-1-5-21-1-2-3-500",
+        "http://user:secret@cm01.contoso.com/x",
     ],
 )
 def test_redaction_is_idempotent(text: str) -> None:
@@ -133,8 +230,12 @@ def test_redaction_is_idempotent(text: str) -> None:
 
 def test_pseudonyms_are_stable_and_case_insensitive() -> None:
     redactor = Redactor(hosts=["WKS0042"])
-    first = redactor.redact_text(r"\\fs01\Apps$\x from WKS0042 as CONTOSO\jdoe at 10.1.2.3 (jdoe@contoso.com)")
-    again = redactor.redact_text(r"\\FS01\Apps$\y from wks0042 as contoso\JDOE at 10.1.2.3 (JDoe@Contoso.com)")
+    first = redactor.redact_text(
+        r"\\fs01\Apps$\x from WKS0042 as CONTOSO\jdoe at 10.1.2.3 (jdoe@contoso.com)"
+    )
+    again = redactor.redact_text(
+        r"\\FS01\Apps$\y from wks0042 as contoso\JDOE at 10.1.2.3 (JDoe@Contoso.com)"
+    )
     assert first == r"\\HOST-2\Apps$\x from HOST-1 as DOMAIN-1\USER-1 at IP-1 (EMAIL-1)"
     assert again == r"\\HOST-2\Apps$\y from HOST-1 as DOMAIN-1\USER-1 at IP-1 (EMAIL-1)"
     # an FQDN and its first label are one host; the IPv6 forms of one address are one
@@ -148,9 +249,14 @@ def test_pseudonyms_are_stable_and_case_insensitive() -> None:
     ("text", "expected"),
     [
         # a WMI event writes backslashes doubled: only the server is a host, not a folder after `$`
-        ('WorkingDirectory = "\\\\\\\\fs01\\\\Apps$\\\\Office\\\\"; program Install Office',
-         'WorkingDirectory = "\\\\\\\\HOST-1\\\\Apps$\\\\Office\\\\"; program Install Office'),
-        ("properties: /noservice, /source, /mp: https://learn.microsoft.com/x", "properties: /noservice, /source, /mp: https://learn.microsoft.com/x"),
+        (
+            'WorkingDirectory = "\\\\\\\\fs01\\\\Apps$\\\\Office\\\\"; program Install Office',
+            'WorkingDirectory = "\\\\\\\\HOST-1\\\\Apps$\\\\Office\\\\"; program Install Office',
+        ),
+        (
+            "properties: /noservice, /source, /mp: https://learn.microsoft.com/x",
+            "properties: /noservice, /source, /mp: https://learn.microsoft.com/x",
+        ),
         ("User: https://cm01.contoso.com/x", "User: https://HOST-1/x"),
         ("ccmsetup.exe /mp:cm01 SMSMP=cm02.contoso.com", "ccmsetup.exe /mp:HOST-1 SMSMP=HOST-2"),
     ],
@@ -168,14 +274,36 @@ def test_the_examples_of_the_brief() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "5.00.9088.1000", "version 4.5.2.1", "Version: 10.0.0.1", "0x80070005", "exit code 1603", "SMSSITECODE=PS1",
-        "{1A2B3C4D-1234-5678-9ABC-DEF012345678}", "1a2b3c4d-1234-5678-9abc-def012345678", "14:02:12.692",
-        "2022-05-17T14:02:12.692-04:00", "CCcmSetup::Run and CDB::Add", "NT AUTHORITY\\NETWORK SERVICE",
-        r"C:\Windows\CCM\Logs\execmgr.log", r"CCM\Logs", r"Logs\ccmsetup.log", r"%windir%\ccmsetup",
-        "DOMAIN\\COMPUTER$", r"\\server\share", "Running as user \"SYSTEM\"", "C:\\Users\\Public\\Desktop",
-        "C:\\Users\\Default\\NTUSER.DAT", "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
-        "http://localhost:8080/x", "https://go.microsoft.com/fwlink/?LinkId=1", "255.255.255.0", "0.0.0.0", "::1",
-        "System.Net.WebClient", "Domain Computers", "S-1-1-0",
+        "5.00.9088.1000",
+        "version 4.5.2.1",
+        "Version: 10.0.0.1",
+        "0x80070005",
+        "exit code 1603",
+        "SMSSITECODE=PS1",
+        "{1A2B3C4D-1234-5678-9ABC-DEF012345678}",
+        "1a2b3c4d-1234-5678-9abc-def012345678",
+        "14:02:12.692",
+        "2022-05-17T14:02:12.692-04:00",
+        "CCcmSetup::Run and CDB::Add",
+        "NT AUTHORITY\\NETWORK SERVICE",
+        r"C:\Windows\CCM\Logs\execmgr.log",
+        r"CCM\Logs",
+        r"Logs\ccmsetup.log",
+        r"%windir%\ccmsetup",
+        "DOMAIN\\COMPUTER$",
+        r"\\server\share",
+        'Running as user "SYSTEM"',
+        "C:\\Users\\Public\\Desktop",
+        "C:\\Users\\Default\\NTUSER.DAT",
+        "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
+        "http://localhost:8080/x",
+        "https://go.microsoft.com/fwlink/?LinkId=1",
+        "255.255.255.0",
+        "0.0.0.0",
+        "::1",
+        "System.Net.WebClient",
+        "Domain Computers",
+        "S-1-1-0",
     ],
 )
 def test_kept_as_is(text: str) -> None:
@@ -198,7 +326,9 @@ def test_document_is_redacted_everywhere_and_its_vocabulary_kept() -> None:
     assert machine["findings"][0]["captures"].keys() == {"source", "user"}
     assert machine["findings"][0]["severity"] == "error"
     assert machine["findings"][0]["evidence"][0]["time"] == "2022-05-17T14:02:12.692-04:00"
-    assert machine["findings"][0]["evidence"][0]["codes"] == ["5 (0x80070005; ERROR_ACCESS_DENIED): Access is denied."]
+    assert machine["findings"][0]["evidence"][0]["codes"] == [
+        "5 (0x80070005; ERROR_ACCESS_DENIED): Access is denied."
+    ]
     # the machine names given by the folders are hosts, and the same pseudonym wherever they appear
     names = [m["name"] for m in redacted["machines"]]
     assert all(re.fullmatch(r"HOST-\d+", name) for name in names[:1] + names[2:]), names
@@ -214,18 +344,30 @@ def test_document_is_redacted_everywhere_and_its_vocabulary_kept() -> None:
 
 def test_a_name_is_replaced_before_the_context_that_gives_it_away() -> None:
     """The whole document is read before anything is replaced."""
-    document = {"version": 1, "findings": [], "files": [],
-                "problems": [{"path": "a.log", "line": 1, "message": "asmith ran it"},
-                             {"path": "b.log", "line": 2, "message": r"as FABRIKAM\asmith"}]}
+    document = {
+        "version": 1,
+        "findings": [],
+        "files": [],
+        "problems": [
+            {"path": "a.log", "line": 1, "message": "asmith ran it"},
+            {"path": "b.log", "line": 2, "message": r"as FABRIKAM\asmith"},
+        ],
+    }
     redacted = Redactor().redact_document(document)
     assert [p["message"] for p in redacted["problems"]] == ["USER-1 ran it", r"as DOMAIN-1\USER-1"]
 
 
 def test_rule_text_of_bundled_rules_is_kept() -> None:
-    document = {"version": 1, "files": [], "problems": [],
-                "findings": [dict(finding("r1", "x"), references=["Wiki: http://wiki.contoso.com/cm"], bundled=True),
-                             dict(finding("r2", "x"), references=["Wiki: http://wiki.contoso.com/cm"]),
-                             dict(finding("r3", "x"), references=["Wiki: http://wiki.contoso.com/cm"])]}
+    document = {
+        "version": 1,
+        "files": [],
+        "problems": [],
+        "findings": [
+            dict(finding("r1", "x"), references=["Wiki: http://wiki.contoso.com/cm"], bundled=True),
+            dict(finding("r2", "x"), references=["Wiki: http://wiki.contoso.com/cm"]),
+            dict(finding("r3", "x"), references=["Wiki: http://wiki.contoso.com/cm"]),
+        ],
+    }
     redacted = Redactor().redact_document(document, trusted_rule_ids={"r3"})
     references = [f["references"][0] for f in redacted["findings"]]
     assert references[0] == "Wiki: http://wiki.contoso.com/cm"
@@ -240,14 +382,20 @@ def test_csv_markdown_and_html_outputs() -> None:
     redacted = redactor.redact_document(fleet_document())
     rows = ["machine,rule,severity,title,evidence,time"]
     for machine in fleet_document()["machines"]:
-        for item in machine["findings"] or [{"rule": "", "severity": "", "title": "", "evidence": [{"path": "", "line": "", "time": ""}]}]:
+        for item in machine["findings"] or [
+            {"rule": "", "severity": "", "title": "", "evidence": [{"path": "", "line": "", "time": ""}]}
+        ]:
             evidence = item["evidence"][0]
-            rows.append(f'{machine["name"]},{item["rule"]},{item["severity"]},"{item["title"]}",{evidence["path"]}:{evidence["line"]},{evidence["time"]}')
+            rows.append(
+                f'{machine["name"]},{item["rule"]},{item["severity"]},"{item["title"]}",{evidence["path"]}:{evidence["line"]},{evidence["time"]}'
+            )
     csv_text = redactor.redact_text("\n".join(rows) + "\n" + TEXT.replace("\n", ",\n"))
     assert survivors(csv_text) == [], csv_text
     assert "machine,rule,severity,title,evidence,time" in csv_text
 
-    markdown = "\n".join(f"- **{line}** `{line}` [link](http://cm01.contoso.com/x) <{line}>" for line in LINES)
+    markdown = "\n".join(
+        f"- **{line}** `{line}` [link](http://cm01.contoso.com/x) <{line}>" for line in LINES
+    )
     markdown += "\n| WKS0042 | CONTOSO\\\\jdoe | jane.doe@contoso.com |\n```text\n" + TEXT + "\n```"
     out = redactor.redact_text(markdown)
     assert survivors(out) == [], out

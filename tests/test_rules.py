@@ -70,7 +70,9 @@ def test_placeholders_must_be_captured() -> None:
 
 
 def test_placeholders_must_be_filled_whichever_condition_holds() -> None:
-    text = GOOD.replace("  a: {message: 'alpha (?P<x>\\d+)'}", "  a: {message: 'alpha (?P<x>\\d+)'}\n  b: {message: 'beta'}")
+    text = GOOD.replace(
+        "  a: {message: 'alpha (?P<x>\\d+)'}", "  a: {message: 'alpha (?P<x>\\d+)'}\n  b: {message: 'beta'}"
+    )
     text = text.replace("condition: a", "condition: [a, b]")
     assert errors_of(text, "good.yaml") == [
         "good.yaml:8: rule good: diagnosis: placeholder {x} may stay empty: no event condition 2 needs captures it"
@@ -85,7 +87,9 @@ def test_missing_keys_and_wrong_id() -> None:
         "named.yaml:1: rule other: missing required key 'diagnosis' (what went wrong (template))",
         "named.yaml:1: rule other: missing required key 'fix' (what to do, as a list of steps (templates))",
     ]
-    assert errors_of(GOOD, "renamed.yaml") == ["renamed.yaml:1: rule good: id: must equal the file name ('renamed')"]
+    assert errors_of(GOOD, "renamed.yaml") == [
+        "renamed.yaml:1: rule good: id: must equal the file name ('renamed')"
+    ]
     reserved = GOOD.replace("id: good", "id: unexplained-errors")
     assert errors_of(reserved, "unexplained-errors.yaml") == [
         "unexplained-errors.yaml:1: rule unexplained-errors: id: 'unexplained-errors' is the built-in summary of error records no rule explains; choose another id"
@@ -94,14 +98,22 @@ def test_missing_keys_and_wrong_id() -> None:
 
 def test_unquoted_colon_in_a_fix_step_gets_a_hint() -> None:
     text = GOOD.replace("fix: [do it]", "fix:\n  - Point /source: at a share")
-    assert errors_of(text, "good.yaml") == ["good.yaml:9: rule good: fix.0: expected text (quote a step that contains ': ', or YAML reads it as a mapping)"]
+    assert errors_of(text, "good.yaml") == [
+        "good.yaml:9: rule good: fix.0: expected text (quote a step that contains ': ', or YAML reads it as a mapping)"
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("id: x\ntitle: [unclosed\n", "x.yaml:3: invalid YAML: "),  # the rest is PyYAML's (or libyaml's) wording
-        ("!!python/object/apply:os.system ['echo hi']\n", "x.yaml:1: unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
+        (
+            "id: x\ntitle: [unclosed\n",
+            "x.yaml:3: invalid YAML: ",
+        ),  # the rest is PyYAML's (or libyaml's) wording
+        (
+            "!!python/object/apply:os.system ['echo hi']\n",
+            "x.yaml:1: unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'",
+        ),
         ("id: x\nid: y\n", "x.yaml:2: duplicate key 'id'"),
     ],
     ids=["syntax", "python-tag", "duplicate-key"],
@@ -114,7 +126,11 @@ def test_unsafe_or_broken_yaml_is_refused(text: str, message: str) -> None:
 def test_alias_bombs_are_refused() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for level in range(1, 8):
-        bomb += f"{chr(97 + level)}: &{chr(97 + level)} [" + ", ".join(f"*{chr(96 + level)}" for _ in range(10)) + "]\n"
+        bomb += (
+            f"{chr(97 + level)}: &{chr(97 + level)} ["
+            + ", ".join(f"*{chr(96 + level)}" for _ in range(10))
+            + "]\n"
+        )
     (message,) = errors_of(bomb, "bomb.yaml")
     assert "expands to more than 100,000 nodes (alias bomb?)" in message
 
@@ -124,25 +140,35 @@ def test_duplicate_ids_and_all_files_reported(tmp_path: Path) -> None:
     sub = tmp_path / "more"
     sub.mkdir()
     (sub / "good.yaml").write_text(GOOD)
-    (sub / "bad.yaml").write_text(GOOD.replace("id: good", "id: bad").replace("condition: a", "condition: nope"))
+    (sub / "bad.yaml").write_text(
+        GOOD.replace("id: good", "id: bad").replace("condition: a", "condition: nope")
+    )
     rules, errors = load_rules([tmp_path], builtin=False)
     assert [rule.id for rule in rules] == ["good"]
-    assert sorted(str(e) for e in errors) == sorted([
-        f"{sub / 'bad.yaml'}:6: rule bad: condition: undefined event 'nope'; events defined: a",
-        f"{sub / 'good.yaml'}: rule good: id: duplicate rule id (also in {tmp_path / 'good.yaml'}); rename one, or use --no-builtin to replace the bundled rules",
-    ])
+    assert sorted(str(e) for e in errors) == sorted(
+        [
+            f"{sub / 'bad.yaml'}:6: rule bad: condition: undefined event 'nope'; events defined: a",
+            f"{sub / 'good.yaml'}: rule good: id: duplicate rule id (also in {tmp_path / 'good.yaml'}); rename one, or use --no-builtin to replace the bundled rules",
+        ]
+    )
 
 
 def test_grouping_by_a_field_every_event_must_capture() -> None:
     text = GOOD + "".replace("", "")
-    text = text.replace("events:\n  a: {message: 'alpha (?P<x>\\d+)'}", "events:\n  a: {message: 'alpha (?P<x>\\d+)'}\n  b: {message: 'beta'}")
+    text = text.replace(
+        "events:\n  a: {message: 'alpha (?P<x>\\d+)'}",
+        "events:\n  a: {message: 'alpha (?P<x>\\d+)'}\n  b: {message: 'beta'}",
+    )
     text = text.replace("condition: a", "condition: {all: [a, b], by: x}")
     assert errors_of(text, "good.yaml") == [
         "good.yaml:7: rule good: condition.by: 'x' is not run, thread, log or folder, and event(s) b capture no field of that name"
     ]
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("10m", 600), ("2h", 7200), ("1d", 86400), ("1h30m", 5400), ("1.5m", 90)])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30s", 30), ("10m", 600), ("2h", 7200), ("1d", 86400), ("1h30m", 5400), ("1.5m", 90)],
+)
 def test_durations(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
@@ -154,8 +180,14 @@ def test_bad_durations(text: object) -> None:
 
 
 def test_templates_are_substituted_never_evaluated() -> None:
-    assert render("share {share} in {run}", {"share": "\\\\fs01\\x$", "run": "run 2"}) == "share \\\\fs01\\x$ in run 2"
-    assert render("{share.__class__} {{literal}} {missing}", {"share": "x"}) == "{share.__class__} {literal} {missing}"
+    assert (
+        render("share {share} in {run}", {"share": "\\\\fs01\\x$", "run": "run 2"})
+        == "share \\\\fs01\\x$ in run 2"
+    )
+    assert (
+        render("{share.__class__} {{literal}} {missing}", {"share": "x"})
+        == "{share.__class__} {literal} {missing}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,7 +198,10 @@ def test_templates_are_substituted_never_evaluated() -> None:
         (r"(?:Error|error code) (0x[0-9a-f]+)", ("error ", "error code ")),
         (r"command line:.*[/-](?:mp|source):\S", ("mp:", "source:")),
         (r"MSI: Action \d{1,2}:\d{2}:\d{2}: Rollback\.", (": rollback.",)),
-        (r"CcmSetup is exiting with return code 10\b|CcmSetup failed with error code", ("ccmsetup failed with error code", "ccmsetup is exiting with return code 10")),
+        (
+            r"CcmSetup is exiting with return code 10\b|CcmSetup failed with error code",
+            ("ccmsetup failed with error code", "ccmsetup is exiting with return code 10"),
+        ),
         (r"a.b", ()),
         (r"(ab|c)d", ()),
         (r"\d+", ()),
@@ -199,7 +234,9 @@ def test_a_pattern_remembers_what_it_found_per_text_within_its_bound(monkeypatch
     assert len(pattern._seen) == 1  # the memory was emptied when full, then took the new text
 
 
-def test_the_prefilter_gives_the_same_candidates_for_a_text_seen_before(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_prefilter_gives_the_same_candidates_for_a_text_seen_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import smslogdoc.rules.prefilter as prefilter_module
     from smslogdoc.rules.prefilter import Prefilter
 

@@ -10,12 +10,16 @@ from smslogdoc.rules.load import load_rules
 
 RULES, ERRORS = load_rules([])
 
-START = ('<![LOG[+++ Starting Install enforcement for App DT "{app}" ApplicationDeliveryType - ScopeId_B63CEBE7-8A69-4FBE-'
-         '994F-5AD0A8488D27/DeploymentType_0b6c3a9e-4f7a-4c1e-9f3e-2a8d7c6b5e41, Revision - 4, ContentPath - C:\\WINDOWS\\'
-         'ccmcache\\1c, Execution Context - System]LOG]!><time="10:12:03.114+240" date="05-14-2019" component="AppEnforce" '
-         'context="" type="1" thread="{thread}" file="appprovider.cpp:1702">\n')
-UNMATCHED = ('<![LOG[    Unmatched exit code ({code}) is considered an execution failure.]LOG]!><time="10:13:41.932+240" '
-             'date="05-14-2019" component="AppEnforce" context="" type="2" thread="{thread}" file="appexcnlib.cpp:591">\n')
+START = (
+    '<![LOG[+++ Starting Install enforcement for App DT "{app}" ApplicationDeliveryType - ScopeId_B63CEBE7-8A69-4FBE-'
+    "994F-5AD0A8488D27/DeploymentType_0b6c3a9e-4f7a-4c1e-9f3e-2a8d7c6b5e41, Revision - 4, ContentPath - C:\\WINDOWS\\"
+    'ccmcache\\1c, Execution Context - System]LOG]!><time="10:12:03.114+240" date="05-14-2019" component="AppEnforce" '
+    'context="" type="1" thread="{thread}" file="appprovider.cpp:1702">\n'
+)
+UNMATCHED = (
+    '<![LOG[    Unmatched exit code ({code}) is considered an execution failure.]LOG]!><time="10:13:41.932+240" '
+    'date="05-14-2019" component="AppEnforce" context="" type="2" thread="{thread}" file="appexcnlib.cpp:591">\n'
+)
 
 
 def _found(tmp_path: Path, name: str, text: str) -> list[tuple[str, str]]:
@@ -42,8 +46,11 @@ def test_a_known_exit_code_replaces_the_fallback(tmp_path: Path) -> None:
 
 
 def test_the_exit_code_names_the_deployment_type_enforced_last_on_its_thread(tmp_path: Path) -> None:
-    text = (START.format(app="First 1.0", thread=7160) + START.format(app="Second 2.0", thread=7160)
-            + UNMATCHED.format(code=1638, thread=7160))
+    text = (
+        START.format(app="First 1.0", thread=7160)
+        + START.format(app="Second 2.0", thread=7160)
+        + UNMATCHED.format(code=1638, thread=7160)
+    )
     (tmp_path / "AppEnforce.log").write_text(text, encoding="utf-8")
     findings = diagnose([str(tmp_path)], RULES).findings
     assert [f.rule.id for f in findings] == ["app-exit-1638-other-version-installed"]

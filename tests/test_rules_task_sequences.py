@@ -39,10 +39,20 @@ def cited(finding: dict) -> dict[int, str]:
             "Failed to save the current environment block",
         ),
         # Format and Partition Disk (BIOS) took drive D: away; the data folder moved to C:.
-        ("brackdk04-hello-world__smsts.log", "ts-local-data-path-drive-gone-after-partition", 307, "Failed to create D:\\_SMSTaskSequence (3)"),
+        (
+            "brackdk04-hello-world__smsts.log",
+            "ts-local-data-path-drive-gone-after-partition",
+            307,
+            "Failed to create D:\\_SMSTaskSequence (3)",
+        ),
         # The only real failure of a successful run: the AD Brand step's LDAP2.ps1 threw LDAP errors
         # (type 3 records) and still exited 0.
-        ("ErnestoLeon87-log_reader__smsts.log", "ts-powershell-script-errors-exit-0", 5088, 'Exception calling "SendRequest"'),
+        (
+            "ErnestoLeon87-log_reader__smsts.log",
+            "ts-powershell-script-errors-exit-0",
+            5088,
+            'Exception calling "SendRequest"',
+        ),
     ],
 )
 def test_real_smsts_log_gets_its_cause(name: str, rule: str, line: int, text: str) -> None:

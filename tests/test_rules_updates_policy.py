@@ -60,7 +60,9 @@ def test_no_finding_on_the_healthy_real_client(tmp_path: Path) -> None:
         (b"Enabling software Updates feature", "policy-sup-client-config-not-received", [2]),
     ],
 )
-def test_the_real_wording_fires_once_the_recovery_is_gone(tmp_path: Path, drop: bytes, rule: str, lines: list[int]) -> None:
+def test_the_real_wording_fires_once_the_recovery_is_gone(
+    tmp_path: Path, drop: bytes, rule: str, lines: list[int]
+) -> None:
     copy_findingsanity(tmp_path, drop)
     found = ours(tmp_path)
     assert [f.rule.id for f in found] == [rule]  # type: ignore[attr-defined]

@@ -64,7 +64,14 @@ def same_both_ways(paths: list[str], monkeypatch: pytest.MonkeyPatch, **kwargs: 
 
 def examples(file_name: str) -> list[str]:
     """The texts the bundled rules' `fire` examples give for `file_name`."""
-    return [text for rule in RULES for example in rule.examples if example.expect == "fire" for name, text in example.files if name == file_name]
+    return [
+        text
+        for rule in RULES
+        for example in rule.examples
+        if example.expect == "fire"
+        for name, text in example.files
+        if name == file_name
+    ]
 
 
 def crlf(text: str) -> str:
@@ -92,14 +99,37 @@ def big_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     the samples' runs and every failure the rules' examples show, repeated."""
     root = tmp_path_factory.mktemp("big")
     sources = {
-        "ccmsetup.log": (["ccmsetup-healthy", "ccmsetup-noservice-healthy", "ccmsetup-service-cannot-access-source", "push-no-management-point"], CM_THREAD, 'thread="{}"'),
-        "execmgr.log": (["execmgr-healthy", "execmgr-network-access-denied", "execmgr-local-program-fails"], CM_THREAD, 'thread="{}"'),
-        "smsapm32.log": (["smsapm32-healthy", "smsapm32-error-1317-lockout"], SMS_THREAD, "<thread={0} (0x{0:X})>"),
+        "ccmsetup.log": (
+            [
+                "ccmsetup-healthy",
+                "ccmsetup-noservice-healthy",
+                "ccmsetup-service-cannot-access-source",
+                "push-no-management-point",
+            ],
+            CM_THREAD,
+            'thread="{}"',
+        ),
+        "execmgr.log": (
+            ["execmgr-healthy", "execmgr-network-access-denied", "execmgr-local-program-fails"],
+            CM_THREAD,
+            'thread="{}"',
+        ),
+        "smsapm32.log": (
+            ["smsapm32-healthy", "smsapm32-error-1317-lockout"],
+            SMS_THREAD,
+            "<thread={0} (0x{0:X})>",
+        ),
     }
     for name, (folders, thread, form) in sources.items():
-        pieces = [(SAMPLES / folder / name).read_text(encoding="utf-8") for folder in folders] + examples(name)
-        text = large_log([p for p in pieces if ("<![LOG[" in p) == (name != "smsapm32.log")], 12, thread, form)
-        (root / name).write_text("\ufeff" + text if name != "smsapm32.log" else text, encoding="utf-8", newline="")
+        pieces = [(SAMPLES / folder / name).read_text(encoding="utf-8") for folder in folders] + examples(
+            name
+        )
+        text = large_log(
+            [p for p in pieces if ("<![LOG[" in p) == (name != "smsapm32.log")], 12, thread, form
+        )
+        (root / name).write_text(
+            "\ufeff" + text if name != "smsapm32.log" else text, encoding="utf-8", newline=""
+        )
     return root
 
 
@@ -114,18 +144,24 @@ def test_sparse_reading_gives_the_same_diagnosis_on_the_real_logs(monkeypatch: p
 
 
 @pytest.mark.parametrize("name", ["ccmsetup.log", "execmgr.log", "smsapm32.log"])
-def test_sparse_reading_gives_the_same_diagnosis_on_large_logs(big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sparse_reading_gives_the_same_diagnosis_on_large_logs(
+    big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     full = same_both_ways([str(big_logs / name)], monkeypatch)
     assert '"status": "confirmed"' in full  # the failures are found, not only matched silence
 
 
 @pytest.mark.parametrize("name", ["ccmsetup.log", "execmgr.log", "smsapm32.log"])
-def test_a_helper_process_that_scans_gives_the_same_diagnosis(big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_helper_process_that_scans_gives_the_same_diagnosis(
+    big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     full = outcome([str(big_logs / name)], monkeypatch, sparse=False)
     assert outcome([str(big_logs / name)], monkeypatch, sparse=True, helper=True) == full
 
 
-def test_a_helper_process_hands_on_what_it_scanned_and_stops_at_damage(big_logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_helper_process_hands_on_what_it_scanned_and_stops_at_damage(
+    big_logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = (big_logs / "ccmsetup.log").read_bytes()
     at = data.index(b"]LOG]!>", len(data) * 2 // 3)
     damaged = tmp_path / "ccmsetup.log"
@@ -134,8 +170,12 @@ def test_a_helper_process_hands_on_what_it_scanned_and_stops_at_damage(big_logs:
     assert outcome([str(damaged)], monkeypatch, sparse=True, helper=True) == full
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the stand-in helper must be inherited by the child")
-def test_a_helper_process_that_dies_leaves_the_rest_to_a_full_read(big_logs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="the stand-in helper must be inherited by the child"
+)
+def test_a_helper_process_that_dies_leaves_the_rest_to_a_full_read(
+    big_logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def dies_after_one(setup: scanner.Setup, sending: Connection) -> None:
         with setup.path.open("rb") as raw:
             sending.send(next(scanner.passes(setup.scanner(raw), setup.blocks)))
@@ -173,7 +213,11 @@ def test_sparse_reading_skips_most_records(tmp_path: Path, monkeypatch: pytest.M
         (b"\xff\xfe not UTF-8", b"]LOG]!>", "bytes that are not UTF-8"),
         (b"]LOG]!> a stray end marker", b"]LOG]!>", "a stray end marker"),
         (b"<![LOG[ a stray start marker", b"]LOG]!>", "a stray start marker"),
-        (b'<1" thread="3024" file="ccmsetup.cpp:5963">\r\n', b"\n<![LOG[", "text between records that ends like a header"),
+        (
+            b'<1" thread="3024" file="ccmsetup.cpp:5963">\r\n',
+            b"\n<![LOG[",
+            "text between records that ends like a header",
+        ),
         (
             b'=etup.cpp:4114">\r\n<![LOG[q]LOG]!><time="08:44:37.900+300" date="11-15-2022" component="c" context="" type="1" thread',
             b'thread="',

@@ -24,10 +24,15 @@ def test_sms20_client_line(parse_text: Parse) -> None:
 
 
 def test_tilde_is_a_line_break_except_in_short_names(parse_text: Parse) -> None:
-    line = ("   SCHED DATA  : Return code = 0x80070047; No more connections.~~; Could not enable program "
-            "'C:\\PROGRA~1\\test1.bat'.~  $$<APM><Tue May 16 13:17:10.804 2000><thread=1512 (0x5E8)>\r\n")
+    line = (
+        "   SCHED DATA  : Return code = 0x80070047; No more connections.~~; Could not enable program "
+        "'C:\\PROGRA~1\\test1.bat'.~  $$<APM><Tue May 16 13:17:10.804 2000><thread=1512 (0x5E8)>\r\n"
+    )
     (event,) = parse_text(line)
-    assert event.message == "   SCHED DATA  : Return code = 0x80070047; No more connections.\n\n; Could not enable program 'C:\\PROGRA~1\\test1.bat'."
+    assert (
+        event.message
+        == "   SCHED DATA  : Return code = 0x80070047; No more connections.\n\n; Could not enable program 'C:\\PROGRA~1\\test1.bat'."
+    )
 
 
 def test_stamp_variants(parse_text: Parse) -> None:
@@ -64,7 +69,7 @@ def test_component_with_spaces_or_a_path(parse_text: Parse) -> None:
 
 def test_trailer_wrapped_onto_following_lines(parse_text: Parse) -> None:
     text = (
-        "   Component \"Available Programs Manager Win32\" install/verify/upgrade last done\n"
+        '   Component "Available Programs Manager Win32" install/verify/upgrade last done\n'
         "   at 01:25:22 June 22, 1999 $$<CCIM32<Tue Jun 22 01:26:12.050\n"
         "   1999><thread=4294798339 (0xFFFD6C03)>\n"
         "   Bootstrap operations aborted.  $$<SMS_SITE_COMPONENT_MANAGER>\n"
@@ -103,7 +108,10 @@ def test_prose_around_records_is_plain_text(parse_text: Parse) -> None:
 
 
 def test_trailer_cut_off_at_end_of_file_is_kept_and_reported(parse_text: Parse) -> None:
-    text = APM + "~Successfully deleted the package 61000012  $$<SMS_DISTRIBUTION_MANAGER><Fri Oct 15 17:09:46.677 1999"
+    text = (
+        APM
+        + "~Successfully deleted the package 61000012  $$<SMS_DISTRIBUTION_MANAGER><Fri Oct 15 17:09:46.677 1999"
+    )
     events = parse_text(text)
     assert [e.format for e in events] == ["smstrace", "smstrace"]
     assert events[1].component == "SMS_DISTRIBUTION_MANAGER"
@@ -113,7 +121,9 @@ def test_trailer_cut_off_at_end_of_file_is_kept_and_reported(parse_text: Parse) 
     assert problem.line == 2 and problem.message == "record cut off at the end of the file"
 
 
-def test_the_fast_path_reads_what_the_tolerant_patterns_read(parse_text: Parse, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fast_path_reads_what_the_tolerant_patterns_read(
+    parse_text: Parse, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The exact-trailer shortcut (and the cached stamp dates) change nothing."""
     import re
 
@@ -143,6 +153,7 @@ def test_the_fast_path_reads_what_the_tolerant_patterns_read(parse_text: Parse, 
 
 def _slow(sms_time: object) -> object:
     """sms_time without its fast path: a stamp one character longer never takes it."""
+
     def read(stamp: str) -> object:
         return sms_time(" " + stamp)  # type: ignore[operator]
 

@@ -32,7 +32,9 @@ def invoke(*args: str) -> Result:
     return run(list(args), env={"NO_COLOR": "1", "COLUMNS": "120"})
 
 
-def record(message: str, kind: int = 1, component: str = "TSManager", second: int = 0, thread: int = 1328) -> str:
+def record(
+    message: str, kind: int = 1, component: str = "TSManager", second: int = 0, thread: int = 1328
+) -> str:
     minute, second = divmod(second, 60)
     return (
         f'<![LOG[{message}]LOG]!><time="16:{53 + minute % 6:02d}:{second:02d}.899+480" date="02-07-2024" '
@@ -73,8 +75,12 @@ def summaries(findings: list[Finding]) -> list[Finding]:
 
 
 def test_templates_fold_numbers_guids_codes_paths_and_times() -> None:
-    one = unexplained.template("Failed to create D:\\_SMSTaskSequence (3) at 10:29:47 for {FB98742D-9702-4DC1-A5BD-029D6DD5C8D3}, error = 0x87d00215")
-    two = unexplained.template("Failed to create C:\\_SMSTaskSequence\\x (5) at 11:02:03 for {0B98742D-9702-4DC1-A5BD-029D6DD5C8D4}, error = 0x80070005")
+    one = unexplained.template(
+        "Failed to create D:\\_SMSTaskSequence (3) at 10:29:47 for {FB98742D-9702-4DC1-A5BD-029D6DD5C8D3}, error = 0x87d00215"
+    )
+    two = unexplained.template(
+        "Failed to create C:\\_SMSTaskSequence\\x (5) at 11:02:03 for {0B98742D-9702-4DC1-A5BD-029D6DD5C8D4}, error = 0x80070005"
+    )
     assert one == two == "Failed to create <path> (<n>) at <time> for <guid>, error = <hex>"
     assert unexplained.template("(Error: 80070057; Source: Windows)") == "(Error: <hex>; Source: Windows)"
     assert unexplained.template("Failed to save") != unexplained.template("Failed to load")
@@ -86,8 +92,14 @@ def test_error_records_of_a_log_no_rule_reads_are_summarised(tmp_path: Path) -> 
     path = write(tmp_path, "TSAgent.log", smsts([ENVIRONMENT] * 7))
     outcome = diagnose([str(path)], RULES)
     (finding,) = outcome.findings
-    assert finding.rule.id == "unexplained-errors" and finding.severity == "info" and finding.confidence == "low"
-    assert finding.captures["unexplained"] == "7" and finding.captures["groups"] == "1" and finding.captures["covered"] == "no"
+    assert (
+        finding.rule.id == "unexplained-errors" and finding.severity == "info" and finding.confidence == "low"
+    )
+    assert (
+        finding.captures["unexplained"] == "7"
+        and finding.captures["groups"] == "1"
+        and finding.captures["covered"] == "no"
+    )
     (first,) = finding.evidence
     assert first.line == 5 and first.text == ENVIRONMENT and first.time is not None
     assert any("80070057" in code.upper() for code in first.codes)
@@ -96,21 +108,28 @@ def test_error_records_of_a_log_no_rule_reads_are_summarised(tmp_path: Path) -> 
     assert (report.covered, report.error_records, report.in_window) == (False, 7, None)
     text = invoke("diagnose", str(path)).stdout
     assert ALL_CLEAR not in text
-    assert "TSAgent.log: no rule reads this kind of log; 7 error records, those no rule explains listed above" in text
+    assert (
+        "TSAgent.log: no rule reads this kind of log; 7 error records, those no rule explains listed above"
+        in text
+    )
     assert "1 log no rule reads" in text.rstrip().splitlines()[-1]
 
 
 def test_groups_are_ordered_by_count_and_capped(tmp_path: Path) -> None:
     errors = []
     for number in range(12):
-        errors += [f"Step {number} failed: component{chr(65 + number)} returned 0x8007000{number % 10}"] * (1 + number % 4)
+        errors += [f"Step {number} failed: component{chr(65 + number)} returned 0x8007000{number % 10}"] * (
+            1 + number % 4
+        )
     path = write(tmp_path, "smsts.log", smsts(errors, healthy=1))
     (finding,) = diagnose([str(path)], RULES).findings
     assert finding.captures["groups"] == "12" and finding.captures["unexplained"] == str(len(errors))
     assert len(finding.evidence) == unexplained.SHOWN_GROUPS
     assert "... 2 more groups." in finding.diagnosis
     listed = finding.diagnosis.split("(1) ", 1)[1]
-    assert listed.startswith("4x") and "componentD" in listed.split("(2) ")[0]  # the most frequent first, then by first line
+    assert (
+        listed.startswith("4x") and "componentD" in listed.split("(2) ")[0]
+    )  # the most frequent first, then by first line
     assert [item.line for item in finding.evidence] == sorted(item.line for item in finding.evidence)
     again = diagnose([str(path)], RULES).findings[0]
     assert (again.diagnosis, again.evidence) == (finding.diagnosis, finding.evidence)
@@ -121,7 +140,11 @@ def test_templates_past_the_cap_are_only_counted(tmp_path: Path, monkeypatch: py
     errors = [f"Failure in {name}" for name in ("alpha", "beta", "gamma", "delta", "epsilon", "alpha")]
     path = write(tmp_path, "smsts.log", smsts(errors, healthy=0))
     (finding,) = diagnose([str(path)], RULES).findings
-    assert finding.captures["groups"] == "3" and finding.captures["untracked"] == "2" and finding.captures["unexplained"] == "6"
+    assert (
+        finding.captures["groups"] == "3"
+        and finding.captures["untracked"] == "2"
+        and finding.captures["unexplained"] == "6"
+    )
     assert "2 more record(s) of messages past the first 3 kinds were only counted" in finding.diagnosis
 
 
@@ -135,16 +158,29 @@ def test_known_benign_records_are_left_out_and_counted(tmp_path: Path) -> None:
     healthy = [record(text, second=10 + number) for number, text in enumerate(HEALTHY)]
     path = write(tmp_path, "smsts.log", "".join([*benign, record(ENVIRONMENT, 3, second=9), *healthy]))
     (finding,) = diagnose([str(path)], RULES).findings
-    assert finding.captures["benign"] == "3" and finding.captures["unexplained"] == "1" and finding.captures["error_records"] == "4"
+    assert (
+        finding.captures["benign"] == "3"
+        and finding.captures["unexplained"] == "1"
+        and finding.captures["error_records"] == "4"
+    )
     assert "3 known-benign error records left out." in finding.diagnosis
-    assert record("TS environment is not initialized", 3, "TSManager", 1) not in benign  # the component must match too
+    assert (
+        record("TS environment is not initialized", 3, "TSManager", 1) not in benign
+    )  # the component must match too
     other = write(tmp_path, "execmgr.log", record("TS environment is not initialized", 3, "TSMBootstrap", 1))
     assert summaries(diagnose([str(other)], RULES).findings) != []  # and the log
-    quiet = write(tmp_path / "only-benign", "smsts.log", "".join([*benign, *healthy])) if (tmp_path / "only-benign").mkdir() is None else None
+    quiet = (
+        write(tmp_path / "only-benign", "smsts.log", "".join([*benign, *healthy]))
+        if (tmp_path / "only-benign").mkdir() is None
+        else None
+    )
     assert quiet is not None
     result = invoke("diagnose", str(quiet))
     assert summaries(diagnose([str(quiet)], RULES).findings) == []
-    assert ALL_CLEAR not in result.stdout and "the 3 error records are all known-benign messages" in result.stdout
+    assert (
+        ALL_CLEAR not in result.stdout
+        and "the 3 error records are all known-benign messages" in result.stdout
+    )
 
 
 def test_every_benign_entry_has_a_source_and_a_log() -> None:
@@ -159,12 +195,16 @@ def test_the_summary_can_be_turned_off_or_raised(tmp_path: Path) -> None:
     assert diagnose([str(path)], RULES, unexplained="off").findings == []
     (finding,) = diagnose([str(path)], RULES, unexplained="error").findings
     assert finding.severity == "error"
-    assert invoke("diagnose", str(path)).exit_code == 0  # info: the default --fail-on warning keeps its meaning
+    assert (
+        invoke("diagnose", str(path)).exit_code == 0
+    )  # info: the default --fail-on warning keeps its meaning
     assert invoke("diagnose", str(path), "--unexplained", "warning").exit_code == 1
     assert invoke("diagnose", str(path), "--unexplained", "warning", "--fail-on", "error").exit_code == 0
     off = invoke("diagnose", str(path), "--unexplained", "off")
     assert off.exit_code == 0 and ALL_CLEAR not in off.stdout
-    assert "No rule matched, but the logs hold 1 error record (not summarised: --unexplained off)." in off.stdout
+    assert (
+        "No rule matched, but the logs hold 1 error record (not summarised: --unexplained off)." in off.stdout
+    )
     assert invoke("diagnose", str(path), "--unexplained", "loud").exit_code == 2
 
 
@@ -201,7 +241,9 @@ def test_several_processes_give_the_same_summaries(tmp_path: Path, monkeypatch: 
     one = diagnose([str(tmp_path)], RULES)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     two = diagnose([str(tmp_path)], RULES, jobs=2)
-    assert [(f.rule.id, f.log, f.diagnosis) for f in one.findings] == [(f.rule.id, f.log, f.diagnosis) for f in two.findings]
+    assert [(f.rule.id, f.log, f.diagnosis) for f in one.findings] == [
+        (f.rule.id, f.log, f.diagnosis) for f in two.findings
+    ]
     assert len(two.findings) == 3
 
 
@@ -215,10 +257,16 @@ def _json(paths: list[str], monkeypatch: pytest.MonkeyPatch, *, sparse: bool) ->
 
 
 @pytest.mark.parametrize("name", ["smsts.log", "execmgr.log"])
-def test_a_scanned_large_log_gives_the_same_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    errors = [f"Failed to resolve content for package MAX{number % 37:05d} (0x80070002)" for number in range(400)]
+def test_a_scanned_large_log_gives_the_same_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    errors = [
+        f"Failed to resolve content for package MAX{number % 37:05d} (0x80070002)" for number in range(400)
+    ]
     errors += ["The task sequence step failed unexpectedly"] * 3
-    text = smsts(errors, healthy=3).replace('component="TSManager"', 'component="execmgr"' if name == "execmgr.log" else 'component="TSManager"')
+    text = smsts(errors, healthy=3).replace(
+        'component="TSManager"', 'component="execmgr"' if name == "execmgr.log" else 'component="TSManager"'
+    )
     path = write(tmp_path, name, text * 4)
     assert path.stat().st_size > 400 << 10  # many scan blocks
     full = _json([str(path)], monkeypatch, sparse=False)
@@ -236,7 +284,9 @@ def test_the_headline_says_when_the_time_window_held_no_record(tmp_path: Path) -
     assert "Nothing was examined in the time window: 0 of 6 records in the window." in result.stdout
     document = json.loads(invoke("diagnose", str(path), "--since", "2030-01-01", "--format", "json").stdout)
     assert document["files"][0]["in_window"] == 0 and document["files"][0]["events"] == 6
-    inside = json.loads(invoke("diagnose", str(path), "--since", "2024-02-07 16:53:00", "--format", "json").stdout)
+    inside = json.loads(
+        invoke("diagnose", str(path), "--since", "2024-02-07 16:53:00", "--format", "json").stdout
+    )
     assert inside["files"][0]["in_window"] == 6
 
 

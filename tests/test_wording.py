@@ -15,12 +15,19 @@ from tests.conftest import invoke as run
 
 @pytest.mark.parametrize(
     ("text", "started"),
-    [("the program failed.", "The program failed."), ("program Install (PS100023) ended", "Program Install (PS100023) ended"),
-     ("ccmsetup ran as a service", "ccmsetup ran as a service"), ("client.msi failed", "client.msi failed"),
-     ("execmgr.log: a download failed", "execmgr.log: a download failed"), ("Already a capital.", "Already a capital."),
-     ("\\\\fs01\\share is gone", "\\\\fs01\\share is gone")],
+    [
+        ("the program failed.", "The program failed."),
+        ("program Install (PS100023) ended", "Program Install (PS100023) ended"),
+        ("ccmsetup ran as a service", "ccmsetup ran as a service"),
+        ("client.msi failed", "client.msi failed"),
+        ("execmgr.log: a download failed", "execmgr.log: a download failed"),
+        ("Already a capital.", "Already a capital."),
+        ("\\\\fs01\\share is gone", "\\\\fs01\\share is gone"),
+    ],
 )
-def test_a_diagnosis_starts_with_a_capital_unless_it_starts_with_a_program_name(text: str, started: str) -> None:
+def test_a_diagnosis_starts_with_a_capital_unless_it_starts_with_a_program_name(
+    text: str, started: str
+) -> None:
     assert sentence_start(text) == started
 
 
@@ -39,7 +46,9 @@ fix: ["Free space."]
     folder.mkdir()
     (folder / "lower-case.yaml").write_text(rule, encoding="utf-8")
     (tmp_path / "setup.log").write_text("There is not enough space on C:\n", encoding="utf-8")  # type: ignore[operator]
-    result = run(["diagnose", "-f", "json", "--no-builtin", "--rules", str(folder), str(tmp_path / "setup.log")])  # type: ignore[operator]
+    result = run(
+        ["diagnose", "-f", "json", "--no-builtin", "--rules", str(folder), str(tmp_path / "setup.log")]
+    )  # type: ignore[operator]
     assert json.loads(result.stdout)["findings"][0]["diagnosis"] == "The disk C: is full."
 
 
@@ -59,6 +68,9 @@ def test_the_summary_says_info_findings_not_infos() -> None:
 
 
 def test_explain_lists_matches_in_english() -> None:
-    result = run(["diagnose", str(SAMPLES / "execmgr-healthy"), "--explain", "execmgr-success-reboot-required"], env={"NO_COLOR": "1"})
+    result = run(
+        ["diagnose", str(SAMPLES / "execmgr-healthy"), "--explain", "execmgr-success-reboot-required"],
+        env={"NO_COLOR": "1"},
+    )
     assert " match (line " in result.stdout or " matches (lines " in result.stdout
     assert "(line 1, " not in result.stdout

@@ -37,7 +37,12 @@ def test_a_folder_named_in_pieces_stays_whole(monkeypatch: pytest.MonkeyPatch) -
     """Files of one folder given apart, with another folder between them."""
     monkeypatch.setattr(workers, "MIN_BYTES", 0)
     push = SAMPLES / "push-no-management-point"
-    paths = [str(push / "mobileclient.tcf"), str(SAMPLES / "ccmsetup-healthy"), str(push / "ccmsetup.log"), str(push / "ccm.log")]
+    paths = [
+        str(push / "mobileclient.tcf"),
+        str(SAMPLES / "ccmsetup-healthy"),
+        str(push / "ccmsetup.log"),
+        str(push / "ccm.log"),
+    ]
     assert as_json(paths, 2) == as_json(paths, 1)
 
 

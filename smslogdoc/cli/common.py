@@ -71,10 +71,18 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     read (problems met inside a folder walk are not among them): any makes
     the run exit 2, after the rest is diagnosed and printed."""
     named = {path for path in paths if path != "-"}
-    bad = {problem.path for problem in problems if problem.path in named and problem.message != "folder holds no files to read"}
+    bad = {
+        problem.path
+        for problem in problems
+        if problem.path in named and problem.message != "folder holds no files to read"
+    }
     for log in logs:
         for part, report in zip(log.parts, log.reports, strict=False):
-            if part.display in named and report.skipped and any(p.message.startswith("cannot ") for p in report.problems):
+            if (
+                part.display in named
+                and report.skipped
+                and any(p.message.startswith("cannot ") for p in report.problems)
+            ):
                 bad.add(part.display)
     return [path for path in paths if path in bad]
 
@@ -108,7 +116,9 @@ def time_option(option: str, text: str | None, zone: tzinfo | None) -> datetime 
         fail(f"{option}: {error}")
 
 
-def time_window(since: str | None, until: str | None, zone: tzinfo | None) -> tuple[datetime | None, datetime | None]:
+def time_window(
+    since: str | None, until: str | None, zone: tzinfo | None
+) -> tuple[datetime | None, datetime | None]:
     """`--since` and `--until` read; exit 2 when one cannot be read or `--since` is after `--until`."""
     start, end = time_option("--since", since, zone), time_option("--until", until, zone)
     if start is not None and end is not None:
@@ -166,7 +176,9 @@ class Session:
         for log in self.logs:
             for report in log.reports:
                 if verbose and not report.skipped:
-                    lines.append(f"{report.path}: read {report.events} record(s) as {report.format or 'nothing'} ({report.encoding or 'no text'})")
+                    lines.append(
+                        f"{report.path}: read {report.events} record(s) as {report.format or 'nothing'} ({report.encoding or 'no text'})"
+                    )
                 lines.extend(str(problem) for problem in report.problems)
         if not self.logs and not self.problems:
             lines.append("no logs found")

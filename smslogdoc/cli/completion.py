@@ -105,23 +105,44 @@ def _bash(commands: dict[str, list[str]], values: dict[str, list[str]]) -> str:
     for key, words in sorted(values.items()):
         if key.endswith(("RULE", "SHELL")):
             continue
-        lines.append(f'        "{key}"|"{key.split(" --")[0]} -f") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;'
-                     if key.endswith("--format") else f'        "{key}") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;')
-    lines += ['        *" --rules") COMPREPLY=($(compgen -f -- "$cur")); return ;;', "    esac", '    if [[ "$cur" != -* ]]; then', '        case "$path" in']
+        lines.append(
+            f'        "{key}"|"{key.split(" --")[0]} -f") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;'
+            if key.endswith("--format")
+            else f'        "{key}") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;'
+        )
+    lines += [
+        '        *" --rules") COMPREPLY=($(compgen -f -- "$cur")); return ;;',
+        "    esac",
+        '    if [[ "$cur" != -* ]]; then',
+        '        case "$path" in',
+    ]
     for key, words in sorted(values.items()):
         if key.endswith(("RULE", "SHELL")):
-            lines.append(f'            "{key.rsplit(" ", 1)[0]}") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;')
+            lines.append(
+                f'            "{key.rsplit(" ", 1)[0]}") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;'
+            )
     lines += ["        esac", "    fi", '    case "$path" in']
     for key, words in sorted(commands.items()):
         lines.append(f'        "{key}") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")) ;;')
-    lines += ["    esac", '    if [[ "$cur" != -* && ( "$path" == diagnose || "$path" == parse || "$path" == "rules validate" ) ]]; then',
-              '        COMPREPLY+=($(compgen -f -- "$cur"))', "    fi", "}", "complete -o filenames -o bashdefault -F _smslogdoc smslogdoc", ""]
+    lines += [
+        "    esac",
+        '    if [[ "$cur" != -* && ( "$path" == diagnose || "$path" == parse || "$path" == "rules validate" ) ]]; then',
+        '        COMPREPLY+=($(compgen -f -- "$cur"))',
+        "    fi",
+        "}",
+        "complete -o filenames -o bashdefault -F _smslogdoc smslogdoc",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def _zsh(commands: dict[str, list[str]], values: dict[str, list[str]]) -> str:
-    head = ["#compdef smslogdoc", "# smslogdoc completion for zsh: source <(smslogdoc completion zsh)",
-            "autoload -U +X compinit && compinit", "autoload -U +X bashcompinit && bashcompinit"]
+    head = [
+        "#compdef smslogdoc",
+        "# smslogdoc completion for zsh: source <(smslogdoc completion zsh)",
+        "autoload -U +X compinit && compinit",
+        "autoload -U +X bashcompinit && bashcompinit",
+    ]
     return "\n".join(head) + "\n" + _bash(commands, values)
 
 
@@ -134,7 +155,9 @@ def _powershell(commands: dict[str, list[str]], values: dict[str, list[str]]) ->
         rows.append("}")
         return rows
 
-    lines = ["# smslogdoc completion for PowerShell: smslogdoc completion powershell | Out-String | Invoke-Expression"]
+    lines = [
+        "# smslogdoc completion for PowerShell: smslogdoc completion powershell | Out-String | Invoke-Expression"
+    ]
     lines += table("smslogdocWords", commands) + table("smslogdocValues", values)
     lines += [
         "Register-ArgumentCompleter -Native -CommandName smslogdoc, smslogdoc.exe -ScriptBlock {",
@@ -154,7 +177,7 @@ def _powershell(commands: dict[str, list[str]], values: dict[str, list[str]]) ->
         "        elseif (-not $wordToComplete.StartsWith('-') -and $smslogdocValues.ContainsKey(($path + ' RULE').Trim())) { $smslogdocValues[($path + ' RULE').Trim()] }",
         "        elseif (-not $wordToComplete.StartsWith('-') -and $smslogdocValues.ContainsKey(($path + ' SHELL').Trim())) { $smslogdocValues[($path + ' SHELL').Trim()] }",
         "        else { $smslogdocWords[$path] }",
-        "    $candidates | Where-Object { $_ -like \"$wordToComplete*\" } | ForEach-Object {",
+        '    $candidates | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {',
         "        [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)",
         "    }",
         "}",

@@ -53,36 +53,57 @@ def diagnose(args: argparse.Namespace) -> None:
         from smslogdoc.cli.follow import follow_diagnose
 
         level = SEVERITIES.index(args.min_severity)
-        follow_diagnose(args, rules, ReadOptions(zone=zone), start, end, lambda f: SEVERITIES.index(f.severity) >= level)
+        follow_diagnose(
+            args, rules, ReadOptions(zone=zone), start, end, lambda f: SEVERITIES.index(f.severity) >= level
+        )
     paths = input_paths(args.paths)
     outcome = run(
-        paths, rules, options=ReadOptions(zone=zone), since=start, until=end, tracer=tracer, jobs=args.jobs or cores(),
+        paths,
+        rules,
+        options=ReadOptions(zone=zone),
+        since=start,
+        until=end,
+        tracer=tracer,
+        jobs=args.jobs or cores(),
         unexplained=args.unexplained,
     )
-    shown = [f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)]
+    shown = [
+        f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
+    ]
     if args.redact:
         from smslogdoc.report.redact import GENERIC_FOLDERS
         from smslogdoc.report.redaction import redact_outcome
 
         # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
         folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
-        outcome, shown = redact_outcome(outcome, shown, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS])
+        outcome, shown = redact_outcome(
+            outcome, shown, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS]
+        )
     out = console()
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
 
         write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
         out.print()
-    write(outcome, shown, Output(out, quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained))
+    write(
+        outcome,
+        shown,
+        Output(out, quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained),
+    )
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
     if not args.quiet:
         from smslogdoc.inputs.paths import unread_rotated
 
         for named, part in unread_rotated(paths, outcome.logs):
-            console(stderr=True).print(f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
-                                       "a cause may be there: name it too, or the folder", markup=False)
+            console(stderr=True).print(
+                f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
+                "a cause may be there: name it too, or the folder",
+                markup=False,
+            )
     if args.verbose:
-        console(stderr=True).print(f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False)
+        console(stderr=True).print(
+            f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False
+        )
     if not outcome.read_anything():
         raise Exit(2)
     exit_for_unreadable(paths, outcome.logs, outcome.problems)
@@ -93,5 +114,7 @@ def diagnose(args: argparse.Namespace) -> None:
     decided = failing(outcome.findings, args.fail_on)
     note = hidden_note(decided, shown, args.fail_on, args.min_severity)
     if note:
-        (out if args.format == "text" and not args.quiet else console(stderr=True)).print(note, markup=False, soft_wrap=True)
+        (out if args.format == "text" and not args.quiet else console(stderr=True)).print(
+            note, markup=False, soft_wrap=True
+        )
     raise Exit(1 if decided else 0)

@@ -12,9 +12,9 @@ from smslogdoc.cli.common import (
 def explain_code(args: argparse.Namespace) -> None:
     """What an error code means: Win32, HRESULT, Windows Installer, WMI, BITS, WinHTTP, ConfigMgr, ccmsetup.
 
-A trailing comma or period copied from a log is ignored. Exit 0 when every
-code is known, 1 when one is not in the table (it is said so), 2 when one is
-not a code at all."""
+    A trailing comma or period copied from a log is ignored. Exit 0 when every
+    code is known, 1 when one is not in the table (it is said so), 2 when one is
+    not a code at all."""
     from smslogdoc.codes import explain
     from smslogdoc.report.terminal import console, log_text
 
@@ -31,5 +31,7 @@ not a code at all."""
             out.print(log_text(explanation.one_line()), soft_wrap=True)  # one line, whatever the width
         if not any(explanation.known for explanation in explanations):
             unknown = True
-            console(stderr=True).print(f"smslogdoc: {code}: not in the code table (smslogdoc knows no text for it)", markup=False)
+            console(stderr=True).print(
+                f"smslogdoc: {code}: not in the code table (smslogdoc knows no text for it)", markup=False
+            )
     raise Exit(2 if bad else 1 if unknown else 0)

@@ -106,8 +106,13 @@ class _Progress:
 
         self.total = total
         self.progress = Progress(
-            TextColumn("machines"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-            console=console(stderr=True), transient=True,
+            TextColumn("machines"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=console(stderr=True),
+            transient=True,
         )
 
     def __enter__(self) -> _Progress:

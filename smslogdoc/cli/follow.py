@@ -36,7 +36,9 @@ def follow_options(args: argparse.Namespace) -> FollowOptions:
         value = getattr(args, name)
         if value is not None and value < 0:
             fail(f"--{name.replace('_', '-')}: expected seconds (0 or more), got {value}")
-    return FollowOptions(interval=max(0.05, args.follow_interval), timeout=args.follow_timeout, idle=args.follow_idle)
+    return FollowOptions(
+        interval=max(0.05, args.follow_interval), timeout=args.follow_timeout, idle=args.follow_idle
+    )
 
 
 def _key(finding: Finding) -> tuple[object, ...]:
@@ -97,8 +99,13 @@ def follow_diagnose(
     raise Exit(1 if args.fail_on != "none" and failing(outcome.findings, args.fail_on) else 0)
 
 
-def follow_parse(args: argparse.Namespace, options: ReadOptions, write: Callable[[list[Event]], None],
-                 since: datetime | None, until: datetime | None) -> None:
+def follow_parse(
+    args: argparse.Namespace,
+    options: ReadOptions,
+    write: Callable[[list[Event]], None],
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
     """Read again on every change; print the records not printed before."""
     from smslogdoc.inputs.follow import Position, changes, with_rotated
     from smslogdoc.read import timeline
@@ -112,7 +119,11 @@ def follow_parse(args: argparse.Namespace, options: ReadOptions, write: Callable
             session = Session(with_rotated(args.paths))
             fresh: list[Event] = []
             for log in session.logs:
-                identities = {part.display: Position.identity(str(part.path)) for part in log.parts if part.path is not None}
+                identities = {
+                    part.display: Position.identity(str(part.path))
+                    for part in log.parts
+                    if part.path is not None
+                }
                 for event in timeline.within(read_log(log, options), since, until):
                     if position.new(identities.get(event.path), event.line):
                         fresh.append(event)

@@ -28,7 +28,9 @@ def parse(args: argparse.Namespace) -> None:
     from smslogdoc.report.terminal import console, prefer_utf8_output
 
     prefer_utf8_output()
-    output = args.format or "text"  # the table, on a terminal or piped (| less): machines ask for jsonl or csv
+    output = (
+        args.format or "text"
+    )  # the table, on a terminal or piped (| less): machines ask for jsonl or csv
     try:
         chosen = listing.EventFormat("table" if output == "text" else output)
     except ValueError:

@@ -25,8 +25,16 @@ def rules_list(args: argparse.Namespace) -> None:
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     if args.format == "json":
         listed = [
-            {"id": r.id, "title": r.title, "severity": r.severity, "confidence": r.confidence,
-             "applies_to": list(r.applies_to), "products": list(r.products), "fallback": r.fallback, "source": r.path}
+            {
+                "id": r.id,
+                "title": r.title,
+                "severity": r.severity,
+                "confidence": r.confidence,
+                "applies_to": list(r.applies_to),
+                "products": list(r.products),
+                "fallback": r.fallback,
+                "source": r.path,
+            }
             for r in rules
         ]
         sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
@@ -42,14 +50,21 @@ def rules_list(args: argparse.Namespace) -> None:
         width = max((len(rule.id) for rule in rules), default=4)
         for rule in rules:
             applies = ", ".join(rule.applies_to) or "every log"
-            sys.stdout.write(visible(f"{rule.id:<{width}}  {rule.severity:<7}  {applies}  {rule.title}") + "\n")
+            sys.stdout.write(
+                visible(f"{rule.id:<{width}}  {rule.severity:<7}  {applies}  {rule.title}") + "\n"
+            )
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Rule", no_wrap=True)  # an id is never wrapped or cut: it is typed and grepped
     for column in ("Severity", "Applies to", "Title"):
         table.add_column(column, overflow="fold")
     for rule in rules:
-        table.add_row(log_text(rule.id), rule.severity, log_text(", ".join(rule.applies_to) or "every log"), log_text(rule.title))
+        table.add_row(
+            log_text(rule.id),
+            rule.severity,
+            log_text(", ".join(rule.applies_to) or "every log"),
+            log_text(rule.title),
+        )
     console().print(table)
 
 
@@ -63,7 +78,11 @@ def rules_show(args: argparse.Namespace) -> None:
     if rule is None:
         fail(f"no loaded rule has the id {args.rule_id!r} (see smslogdoc rules list)")
     source = Path(rule.path)
-    text = source.read_text(encoding="utf-8") if source.exists() else bundled_rules_dir().joinpath(source.name).read_text(encoding="utf-8")
+    text = (
+        source.read_text(encoding="utf-8")
+        if source.exists()
+        else bundled_rules_dir().joinpath(source.name).read_text(encoding="utf-8")
+    )
     console().print(log_text(text), soft_wrap=True)  # the file as written, not re-wrapped
 
 
@@ -78,7 +97,9 @@ def rules_validate(args: argparse.Namespace) -> None:
     for error in errors:
         err.print(f"smslogdoc: {error}", markup=False)
     if errors:
-        err.print(f"smslogdoc: {len(errors)} rule error(s) in {len({e.path for e in errors})} file(s)", markup=False)
+        err.print(
+            f"smslogdoc: {len(errors)} rule error(s) in {len({e.path for e in errors})} file(s)", markup=False
+        )
         raise Exit(3)
     console().print(f"{len(rules)} rule(s) valid", markup=False)
 
@@ -99,7 +120,9 @@ def rules_test(args: argparse.Namespace) -> None:
         from smslogdoc.rules.load import load_rules
 
         yours = {rule.id for rule in load_rules(args.rules, builtin=False, check_builtin=False)[0]}
-        rules = [rule for rule in rules if rule.id in yours]  # the rules you are writing, not the bundled ones
+        rules = [
+            rule for rule in rules if rule.id in yours
+        ]  # the rules you are writing, not the bundled ones
     if args.rule_ids:
         unknown = sorted(set(args.rule_ids) - {rule.id for rule in rules})
         if unknown:

@@ -17,8 +17,21 @@ from datetime import UTC, datetime, timedelta, tzinfo
 EXAMPLES = "2h, 30m, 3d, '2 hours ago', 2021-07-14, '2021-07-14 08:00' or 2021-07-14T08:00+02:00"
 """What the refusal suggests."""
 
-_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600, "hour": 3600,
-          "d": 86400, "day": 86400, "w": 604800, "week": 604800}
+_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+    "w": 604800,
+    "week": 604800,
+}
 _RELATIVE = re.compile(r"^-?\s*(?P<count>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]+?)s?(?:\s+ago)?$", re.IGNORECASE)
 _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
@@ -43,7 +56,9 @@ def parse_user_time(text: str, zone: tzinfo | None = None, *, now: datetime | No
     ago = relative(text)
     if ago is not None:
         current = now or datetime.now(UTC).astimezone()
-        return (current.astimezone(zone) if zone is not None and current.tzinfo is not None else current) - ago
+        return (
+            current.astimezone(zone) if zone is not None and current.tzinfo is not None else current
+        ) - ago
     value = _absolute(text)
     if value.tzinfo is None and zone is not None:
         value = value.replace(tzinfo=zone)
@@ -66,7 +81,9 @@ def _absolute(text: str) -> datetime:
             warnings.simplefilter("error", parser.UnknownTimezoneWarning)
             first, second = (parser.parse(spelled, default=default) for default in _DEFAULTS)
     except parser.UnknownTimezoneWarning:
-        raise ValueError(f"cannot read the time {text!r}: unknown zone name (give an offset such as +01:00, or use --tz)") from None
+        raise ValueError(
+            f"cannot read the time {text!r}: unknown zone name (give an offset such as +01:00, or use --tz)"
+        ) from None
     except (ValueError, OverflowError):
         raise ValueError(f"cannot read the time {text!r}; write e.g. {EXAMPLES}") from None
     has_date = first.day == second.day and first.month == second.month

@@ -6,4 +6,14 @@ from smslogdoc.codes.explain import Explanation, explain, parse_code
 from smslogdoc.codes.find import FoundCode, find_codes
 from smslogdoc.codes.table import KINDS, CodeInfo, all_codes, lookup
 
-__all__ = ["KINDS", "CodeInfo", "Explanation", "FoundCode", "all_codes", "explain", "find_codes", "lookup", "parse_code"]
+__all__ = [
+    "KINDS",
+    "CodeInfo",
+    "Explanation",
+    "FoundCode",
+    "all_codes",
+    "explain",
+    "find_codes",
+    "lookup",
+    "parse_code",
+]

@@ -224,6 +224,7 @@ def _signed(value: int) -> int:
 def _sentence(message: str) -> str:
     return message if message.endswith((".", "!", "?")) else message + "."
 
+
 def plausible_hresult(value: int) -> bool:
     """A 0x8xxxxxxx value worth reporting even without a word like "error" before it."""
     prefix = value >> 16

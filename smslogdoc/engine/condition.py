@@ -36,7 +36,9 @@ class ConditionRun:
         self.by_run = "run" in condition.by and "folder" not in condition.by
         """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
         self._run_at = condition.by.index("run") if self.by_run else -1
-        self.absent, self.unless, self.requires, self.support, self.context = (Sides(self._run_at) for _ in range(5))
+        self.absent, self.unless, self.requires, self.support, self.context = (
+            Sides(self._run_at) for _ in range(5)
+        )
         self._sides = (
             (condition.absent, self.absent),
             (condition.unless, self.unless),
@@ -45,7 +47,10 @@ class ConditionRun:
             (condition.context, self.context),
         )
         self._routes: dict[str, tuple[tuple[Sides, ...], tuple[int, ...]]] = {
-            name: (tuple(side for names, side in self._sides if name in names), tuple(self.step_of.get(name, ())))
+            name: (
+                tuple(side for names, side in self._sides if name in names),
+                tuple(self.step_of.get(name, ())),
+            )
             for name in condition.names
         }
         """For each named event: the side lists it goes to and the steps it can fill."""
@@ -62,7 +67,15 @@ class ConditionRun:
         self.dropped: list[tuple[Key, list[Hit], str]] = []
         """Matches that did not count, and why (for --explain); a few at most."""
 
-    def key(self, event: Event, run: Run | None, captures: Mapping[str, str], scope: Scope, *, partial: bool = False) -> Key | None:
+    def key(
+        self,
+        event: Event,
+        run: Run | None,
+        captures: Mapping[str, str],
+        scope: Scope,
+        *,
+        partial: bool = False,
+    ) -> Key | None:
         """The group of an event; None when it cannot be placed. With `partial`,
         fields the event does not capture are None (it then counts for every group)."""
         if self._plain:  # the common groupings, without the general walk
@@ -89,7 +102,9 @@ class ConditionRun:
                 return None
         return tuple(values)
 
-    def feed(self, event: Event, run: Run | None, seq: int, named: Mapping[str, Mapping[str, str]], scope: Scope) -> None:
+    def feed(
+        self, event: Event, run: Run | None, seq: int, named: Mapping[str, Mapping[str, str]], scope: Scope
+    ) -> None:
         """Take one event and the rule's named events it matched."""
         steps: dict[Key, dict[int, Hit]] = {}
         groups = self.groups
@@ -181,7 +196,14 @@ class ConditionRun:
             return False
         required: list[Hit] = []
         for name in self.condition.requires:
-            found = next((hit for _, hit in self.requires.compatible(key) if hit.name == name and (hit.log, hit.seq) <= last), None)
+            found = next(
+                (
+                    hit
+                    for _, hit in self.requires.compatible(key)
+                    if hit.name == name and (hit.log, hit.seq) <= last
+                ),
+                None,
+            )
             if found is None:
                 self._drop(key, hits, f"required {name} had not occurred")
                 return False
@@ -207,7 +229,15 @@ class ConditionRun:
                     results.append(result)
         return results
 
-    def _result(self, key: Key, group: Group, last_time: datetime | None, *, log_closed: bool = True, settled: bool = False) -> tuple[Result | None, bool]:
+    def _result(
+        self,
+        key: Key,
+        group: Group,
+        last_time: datetime | None,
+        *,
+        log_closed: bool = True,
+        settled: bool = False,
+    ) -> tuple[Result | None, bool]:
         """The group's result (None when an absent event spoils every match) and
         whether it is final. With `settled` the group's run can get no more
         events: only an `absent` window still open at `last_time` keeps it from
@@ -220,9 +250,17 @@ class ConditionRun:
             window_end: float | None = None
             for hits in group.candidates:
                 start = hits[0].event.time
-                window_end = instant(start) + condition.within if (condition.within is not None and start is not None) else None
+                window_end = (
+                    instant(start) + condition.within
+                    if (condition.within is not None and start is not None)
+                    else None
+                )
                 spoiled = next(
-                    (hit for _, hit in self.absent.compatible(key) if window_end is None or between(hit, hits[0], window_end)),
+                    (
+                        hit
+                        for _, hit in self.absent.compatible(key)
+                        if window_end is None or between(hit, hits[0], window_end)
+                    ),
                     None,
                 )
                 if spoiled is None:
@@ -278,4 +316,3 @@ class ConditionRun:
         if "run" in self.condition.by and first.run is not None and not first.run.whole_log:
             return first.run.closed
         return None
-

@@ -41,15 +41,21 @@ from smslogdoc.rules.prefilter import Prefilter
 RETIRE_BATCH = 64
 """Runs that can get no more events are forgotten this many at a time."""
 
+
 class Engine:
     """Diagnoses logs one after another; `finish` ends the run."""
 
-    def __init__(self, rules: list[Rule], kinds: KindTable | None = None, tracer: Tracer | None = None) -> None:
+    def __init__(
+        self, rules: list[Rule], kinds: KindTable | None = None, tracer: Tracer | None = None
+    ) -> None:
         self.rules = rules
         self.kinds = kinds or load_kinds()
         self.tracer = tracer
         self.problems: list[Problem] = []
-        self._setups: dict[tuple[str | None, str], tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]] = {}
+        self._setups: dict[
+            tuple[str | None, str],
+            tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]],
+        ] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
@@ -73,7 +79,14 @@ class Engine:
         kind, stream = self.kind_of(log, iter(events))
         return self.log_of_kind(log, stream, kind, number=number)
 
-    def log_of_kind(self, log: LogInput, stream: Iterable[Event | ThreadNote], kind: Kind | None, *, number: int | None = None) -> list[Finding]:
+    def log_of_kind(
+        self,
+        log: LogInput,
+        stream: Iterable[Event | ThreadNote],
+        kind: Kind | None,
+        *,
+        number: int | None = None,
+    ) -> list[Finding]:
         """`log` for a caller that already knows the log's kind; `stream` may
         carry `ThreadNote`s for stretches of the log a scan skipped."""
         index = self._logs if number is None else number
@@ -124,18 +137,32 @@ class Engine:
                 if number in disabled:
                     continue
                 waiting = followers[number].get(name)
-                if waiting is not None and (number not in local or not any(local[number][position].open for position in waiting)):
+                if waiting is not None and (
+                    number not in local or not any(local[number][position].open for position in waiting)
+                ):
                     continue  # it can only continue a partial match, and none is open
                 rule = self.rules[number]
                 try:
                     captures = rule.events[name].match(event)
                 except TimeoutError:
                     disabled.add(number)
-                    self.problems.append(Problem(event.path, f"rule {rule.id}: the pattern of event {name!r} took too long; rule skipped for the rest of this log", event.line))
+                    self.problems.append(
+                        Problem(
+                            event.path,
+                            f"rule {rule.id}: the pattern of event {name!r} took too long; rule skipped for the rest of this log",
+                            event.line,
+                        )
+                    )
                     continue
                 except Exception as error:  # a rule must never stop the run
                     disabled.add(number)
-                    self.problems.append(Problem(event.path, f"rule {rule.id}: failed on this record ({type(error).__name__}: {error}); rule skipped for the rest of this log", event.line))
+                    self.problems.append(
+                        Problem(
+                            event.path,
+                            f"rule {rule.id}: failed on this record ({type(error).__name__}: {error}); rule skipped for the rest of this log",
+                            event.line,
+                        )
+                    )
                     continue
                 if captures is not None:
                     named.setdefault(number, {})[name] = captures
@@ -189,7 +216,9 @@ class Engine:
                 made.append(ConditionRun(rule, condition, thorough=thorough))
         return made
 
-    def _setup(self, where: LogScope) -> tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]:
+    def _setup(
+        self, where: LogScope
+    ) -> tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]:
         """For logs of one kind and name (thousands of machines' ccmsetup.log):
         the rules that apply, their prefilter, and their follower events."""
         key = (where.kind, where.name)
@@ -207,6 +236,7 @@ class Engine:
                 if not matcher.logs or where.is_one_of(matcher.logs):
                     entries.append(((number, name), matcher.literals))
         return Prefilter(entries)
+
 
 def _followers(rule: Rule) -> dict[str, tuple[int, ...]]:
     """Events a rule uses only as a later step of adjacent sequences, with the

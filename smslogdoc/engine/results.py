@@ -53,7 +53,11 @@ class _Cause:
         if _last(result) > _last(self.best):
             self.best = result
         first = result.hits[0]
-        run = (first.log, first.run.key) if first.run is not None and not first.run.whole_log else (first.log, result.key)
+        run = (
+            (first.log, first.run.key)
+            if first.run is not None and not first.run.whole_log
+            else (first.log, result.key)
+        )
         if run not in self.recent:
             self.runs += 1
             self.recent[run] = None
@@ -71,7 +75,14 @@ class _Cause:
         ends = sorted({id(r): r for r in [*self.first, *self.last]}.values(), key=_start)
         others = [r for r in ends if r is not self.best]
         evidence = [_evidence(hit) for r in others for hit in r.hits[:SPREAD_RECORDS]]
-        return Spread(self.runs, _occurrence(ends[0]), _occurrence(ends[-1]), evidence, len(others), self.count - 1 - len(others))
+        return Spread(
+            self.runs,
+            _occurrence(ends[0]),
+            _occurrence(ends[-1]),
+            evidence,
+            len(others),
+            self.count - 1 - len(others),
+        )
 
 
 def _occurrence(result: Result) -> Occurrence:
@@ -94,7 +105,9 @@ class Causes:
         else:
             cause.add(result)
 
-    def findings(self, log: str | None, folders: dict[int, str], *, skip: frozenset[str] = frozenset()) -> list[Finding]:
+    def findings(
+        self, log: str | None, folders: dict[int, str], *, skip: frozenset[str] = frozenset()
+    ) -> list[Finding]:
         """One finding per cause; `log` names the log (None for folder-wide
         results), `folders` the folder of each log number; rules in `skip` are left out."""
         return [
@@ -112,7 +125,9 @@ def findings_of(results: list[Result], log: str | None, folders: dict[int, str])
     return causes.findings(log, folders)
 
 
-def _finding(result: Result, groups: int, log: str | None, folders: dict[int, str], spread: Spread | None = None) -> Finding:
+def _finding(
+    result: Result, groups: int, log: str | None, folders: dict[int, str], spread: Spread | None = None
+) -> Finding:
     rule = result.rule
     captures: dict[str, str] = {}
     for hit in [*result.support, *result.context]:
@@ -127,7 +142,9 @@ def _finding(result: Result, groups: int, log: str | None, folders: dict[int, st
         "run": label,
         "occurrences": groups,
     }
-    cited = [(hit, False) for hit in [*result.hits[:MAX_EVIDENCE], *result.context]] + [(hit, True) for hit in result.support]
+    cited = [(hit, False) for hit in [*result.hits[:MAX_EVIDENCE], *result.context]] + [
+        (hit, True) for hit in result.support
+    ]
     cited.sort(key=lambda item: (item[0].log, item[0].seq))
     evidence = [_evidence(hit, supporting=supporting) for hit, supporting in cited]
     confidence = raised(rule.confidence) if result.support else rule.confidence
@@ -135,11 +152,19 @@ def _finding(result: Result, groups: int, log: str | None, folders: dict[int, st
         rule=rule,
         status=result.status,
         confidence=confidence,
-        log=log if log is not None else (first.event.path if "folder" not in result.condition.by else str(result.key[result.condition.by.index("folder")])),
+        log=log
+        if log is not None
+        else (
+            first.event.path
+            if "folder" not in result.condition.by
+            else str(result.key[result.condition.by.index("folder")])
+        ),
         group=label,
         captures=captures,
         evidence=evidence,
-        diagnosis=sentence_start(render(rule.diagnosis, values)),  # a sentence, whatever its first placeholder gave
+        diagnosis=sentence_start(
+            render(rule.diagnosis, values)
+        ),  # a sentence, whatever its first placeholder gave
         cause=render(rule.cause, values),
         fix=[render(step, values) for step in rule.fix],
         next_logs=[render(hint, values) for hint in rule.next_logs],
@@ -148,7 +173,11 @@ def _finding(result: Result, groups: int, log: str | None, folders: dict[int, st
         order=(first.log, first.seq),
         folder=folders.get(first.log, ""),
         identity=_identity(result),
-        runs=frozenset((hit.log, hit.run.key) for hit in [*result.hits, *result.support, *result.context] if hit.run is not None),
+        runs=frozenset(
+            (hit.log, hit.run.key)
+            for hit in [*result.hits, *result.support, *result.context]
+            if hit.run is not None
+        ),
         spread=spread,
     )
 
@@ -196,5 +225,13 @@ def _evidence(hit: Hit, *, supporting: bool = False) -> Evidence:
     event = hit.event
     explained = tuple(found.explanation.one_line() for found in codes.find_codes(event.message))
     return Evidence(
-        event.path, event.line, event.end_line, event.time, event.message, hit.name, explained, supporting, event.time_ambiguous
+        event.path,
+        event.line,
+        event.end_line,
+        event.time,
+        event.message,
+        hit.name,
+        explained,
+        supporting,
+        event.time_ambiguous,
     )

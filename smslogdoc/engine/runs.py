@@ -85,7 +85,9 @@ class RunTracker:
             run = self.runs[key] = Run(key, label, closed)
         return run
 
-    def _banner_runs(self, events: Iterable[Event | ThreadNote], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
+    def _banner_runs(
+        self, events: Iterable[Event | ThreadNote], model: RunModel
+    ) -> Iterator[tuple[Event, Run | None]]:
         assert model.starts is not None
         starts, ends = model.starts, model.ends
         current = self._run(0, "before the first run")
@@ -119,7 +121,9 @@ class RunTracker:
                 run.closed = True
             yield event, run
 
-    def _keyed_runs(self, events: Iterable[Event | ThreadNote], model: RunModel) -> Iterator[tuple[Event, Run | None]]:
+    def _keyed_runs(
+        self, events: Iterable[Event | ThreadNote], model: RunModel
+    ) -> Iterator[tuple[Event, Run | None]]:
         waiting: dict[int | None, deque[Event]] = {}
         """Records that name no program, by thread, until one of their thread does."""
         arrivals: deque[Event] = deque()
@@ -149,7 +153,9 @@ class RunTracker:
             yield from self._claim(arrivals.popleft(), waiting, last_key)
 
     @staticmethod
-    def _claim(event: Event, waiting: dict[int | None, deque[Event]], last_key: dict[int | None, Run]) -> Iterator[tuple[Event, Run | None]]:
+    def _claim(
+        event: Event, waiting: dict[int | None, deque[Event]], last_key: dict[int | None, Run]
+    ) -> Iterator[tuple[Event, Run | None]]:
         """A record that waited WAIT_LINES lines (or to the end of the log) for
         its thread to name a program: it joins the last run named before it in
         its thread; unless a record of its thread has claimed it already."""

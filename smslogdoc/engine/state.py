@@ -81,7 +81,6 @@ class Result:
     context: list[Hit] = field(default_factory=list)
 
 
-
 class Progress(Protocol):
     """What a condition shape sees of the condition it advances (`ConditionRun`)."""
 
@@ -142,7 +141,11 @@ class Sides:
 
     def compatible(self, key: Key) -> Iterator[tuple[Key, Hit]]:
         """(side key, hit) for the hits that fit group `key`, in the order they were seen."""
-        lists = [(variant, found) for variant in set(product(*((value, None) for value in key))) if (found := self._by_key.get(variant))]
+        lists = [
+            (variant, found)
+            for variant in set(product(*((value, None) for value in key)))
+            if (found := self._by_key.get(variant))
+        ]
         streams = [zip(repeat(variant), found) for variant, found in lists]
         if len(streams) == 1:
             return streams[0]
@@ -156,4 +159,3 @@ def duration(seconds: float | None) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     return f"{seconds:g}s"
-

@@ -41,5 +41,10 @@ class Tracer:
     def end(self, runs: list[ConditionRun], results: list[Result]) -> None:
         entry = self.logs[-1]
         entry.results = results
-        entry.open = [(run.condition, key, group) for run in runs for key, group in run.groups.items() if group.match is None]
+        entry.open = [
+            (run.condition, key, group)
+            for run in runs
+            for key, group in run.groups.items()
+            if group.match is None
+        ]
         entry.dropped = [(run.condition, key, hits, why) for run in runs for key, hits, why in run.dropped]

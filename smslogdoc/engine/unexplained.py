@@ -47,12 +47,23 @@ KEY_LENGTH = 300
 T = TypeVar("T", Event, Event | ThreadNote)
 
 _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\{?\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b\}?"), "<guid>"),
+    (
+        re.compile(r"\{?\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b\}?"),
+        "<guid>",
+    ),
     (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE), "<url>"),
-    (re.compile(r"(?:\b[A-Za-z]:|\\\\[^\\\s]+)\\[^\s\"'<>|,;()]*|(?<![\w.])/(?:[\w.$-]+/)+[\w.$-]*"), "<path>"),
+    (
+        re.compile(r"(?:\b[A-Za-z]:|\\\\[^\\\s]+)\\[^\s\"'<>|,;()]*|(?<![\w.])/(?:[\w.$-]+/)+[\w.$-]*"),
+        "<path>",
+    ),
     (re.compile(r"\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b"), "<date>"),
     (re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b"), "<time>"),
-    (re.compile(r"(?:\b0x|&H)[0-9A-Fa-f]+\b|\b(?=[0-9A-Fa-f]*\d)(?=[0-9A-Fa-f]*[A-Fa-f])[0-9A-Fa-f]{6,16}\b|\b8[0-9A-Fa-f]{7}\b"), "<hex>"),
+    (
+        re.compile(
+            r"(?:\b0x|&H)[0-9A-Fa-f]+\b|\b(?=[0-9A-Fa-f]*\d)(?=[0-9A-Fa-f]*[A-Fa-f])[0-9A-Fa-f]{6,16}\b|\b8[0-9A-Fa-f]{7}\b"
+        ),
+        "<hex>",
+    ),
     (re.compile(r"-?\d+(?:\.\d+)?"), "<n>"),
     (re.compile(r"\s+"), " "),
 )
@@ -90,7 +101,14 @@ def benign_list() -> tuple[Benign, ...]:
     known = []
     for entry in entries:
         logs = entry["log"] if isinstance(entry["log"], list) else [entry["log"]]
-        known.append(Benign(re.compile(entry["pattern"]), tuple(str(log) for log in logs), str(entry["source"]), str(entry.get("component", ""))))
+        known.append(
+            Benign(
+                re.compile(entry["pattern"]),
+                tuple(str(log) for log in logs),
+                str(entry["source"]),
+                str(entry.get("component", "")),
+            )
+        )
     return tuple(known)
 
 
@@ -150,7 +168,15 @@ class Tally:
             self.untracked += 1
         else:
             found = tuple(item.explanation.one_line() for item in codes.find_codes(event.message))
-            first = Evidence(event.path, event.line, event.end_line, event.time, event.message[:KEPT_TEXT], "error record", found)
+            first = Evidence(
+                event.path,
+                event.line,
+                event.end_line,
+                event.time,
+                event.message[:KEPT_TEXT],
+                "error record",
+                found,
+            )
             self.groups[key] = Group(1, first, event.line, event.time)
 
     @property
@@ -162,7 +188,9 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
     """The `unexplained-errors` finding of one log: its error records that no
     finding explains (a template is explained when a finding cites a record
     of it in this log); None when there are none."""
-    cited = {template(item.text) for finding in findings for item in finding.evidence if item.path in tally.paths}
+    cited = {
+        template(item.text) for finding in findings for item in finding.evidence if item.path in tally.paths
+    }
     groups = sorted(
         ((key, group) for key, group in tally.groups.items() if key not in cited),
         key=lambda item: (-item[1].count, item[1].first.line, item[0]),
@@ -186,9 +214,13 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
     if more:
         parts.append(f"... {more} more group{'s' if more != 1 else ''}.")
     if tally.untracked:
-        parts.append(f"{tally.untracked} more record(s) of messages past the first {MAX_TEMPLATES} kinds were only counted.")
+        parts.append(
+            f"{tally.untracked} more record(s) of messages past the first {MAX_TEMPLATES} kinds were only counted."
+        )
     if tally.left_out:
-        parts.append(f"{tally.left_out} known-benign error record{'s' if tally.left_out != 1 else ''} left out.")
+        parts.append(
+            f"{tally.left_out} known-benign error record{'s' if tally.left_out != 1 else ''} left out."
+        )
     if not tally.covered:
         parts.insert(0, "No rule reads this kind of log.")
     rule = unexplained_rule(severity)

@@ -14,4 +14,12 @@ from smslogdoc.fleet.machine import MachineResult, diagnose_machine
 from smslogdoc.fleet.run import fleet_machines, machine_results
 from smslogdoc.fleet.writers import WRITERS
 
-__all__ = ["WRITERS", "Fleet", "MachineResult", "diagnose_machine", "fleet_machines", "fold", "machine_results"]
+__all__ = [
+    "WRITERS",
+    "Fleet",
+    "MachineResult",
+    "diagnose_machine",
+    "fleet_machines",
+    "fold",
+    "machine_results",
+]

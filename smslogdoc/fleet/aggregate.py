@@ -20,6 +20,7 @@ the first record of each message-template group)."""
 SHOWN_NAMES = 5
 """Machine names shown per cause in text ("and N more" after)."""
 
+
 def fold(text: str) -> str:
     """A message's template, as the per-log summary folds it (`engine.unexplained.template`):
     the same message on two machines is one template."""
@@ -39,8 +40,15 @@ class Cause:
     machines: list[str] = field(default_factory=list)
 
     def as_dict(self) -> JsonDict:
-        return {"rule": self.rule, "title": self.title, "severity": self.severity, "count": len(self.machines),
-                "machines": self.machines, "example": self.example, "fix": self.fix}
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "severity": self.severity,
+            "count": len(self.machines),
+            "machines": self.machines,
+            "example": self.example,
+            "fix": self.fix,
+        }
 
 
 @dataclass
@@ -55,7 +63,13 @@ class Unexplained:
     """The error codes its records mention, decoded (as evidence lists them)."""
 
     def as_dict(self) -> JsonDict:
-        return {"template": self.template, "count": len(self.machines), "machines": self.machines, "codes": self.codes, "example": self.example}
+        return {
+            "template": self.template,
+            "count": len(self.machines),
+            "machines": self.machines,
+            "codes": self.codes,
+            "example": self.example,
+        }
 
 
 @dataclass
@@ -97,8 +111,13 @@ class Fleet:
                 evidence = finding["evidence"]
                 first = dict(evidence[0]) if isinstance(evidence, list) and evidence else {}
                 fix = finding["fix"]
-                cause = self._causes[rule] = Cause(rule, str(finding["title"]), str(finding["severity"]),
-                                                   list(fix) if isinstance(fix, list) else [], {"machine": result.name, **first})
+                cause = self._causes[rule] = Cause(
+                    rule,
+                    str(finding["title"]),
+                    str(finding["severity"]),
+                    list(fix) if isinstance(fix, list) else [],
+                    {"machine": result.name, **first},
+                )
             if not cause.machines or cause.machines[-1] != result.name:
                 cause.machines.append(result.name)
         if not known:
@@ -124,7 +143,10 @@ class Fleet:
 
     def causes(self) -> list[Cause]:
         """Most machines first, then most severe, then by rule id."""
-        return sorted(self._causes.values(), key=lambda cause: (-len(cause.machines), -SEVERITIES.index(cause.severity), cause.rule))
+        return sorted(
+            self._causes.values(),
+            key=lambda cause: (-len(cause.machines), -SEVERITIES.index(cause.severity), cause.rule),
+        )
 
     def unexplained(self) -> list[Unexplained]:
         """Most machines first, then by template."""

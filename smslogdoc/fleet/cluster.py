@@ -21,7 +21,9 @@ _engines: dict[tuple[str, int], Engine] = {}
 _lock = threading.Lock()
 
 
-def dask_results(address: str, machines: Sequence[Machine], rules: list[Rule], options: ReadOptions) -> Iterator[MachineResult]:
+def dask_results(
+    address: str, machines: Sequence[Machine], rules: list[Rule], options: ReadOptions
+) -> Iterator[MachineResult]:
     """Each machine's result from the cluster at `address`, in the machines' order."""
     try:
         from distributed import Client
@@ -29,7 +31,9 @@ def dask_results(address: str, machines: Sequence[Machine], rules: list[Rule], o
         raise ImportError('Dask is not installed: pip install "smslogdoc[dask]"') from error
     with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call,unused-ignore]
         [shared] = client.scatter([rules], broadcast=True, hash=False)
-        futures = client.map(_work, machines, rules=shared, token=str(shared.key), options=options, pure=False)
+        futures = client.map(
+            _work, machines, rules=shared, token=str(shared.key), options=options, pure=False
+        )
         try:
             for future in futures:
                 yield future.result()
@@ -51,5 +55,3 @@ def engine_for(rules: list[Rule], token: str) -> Engine:
         with _lock:
             engine = _engines[key] = Engine(rules)
     return engine
-
-

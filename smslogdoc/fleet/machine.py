@@ -39,7 +39,9 @@ class MachineResult:
 
     def worst_confirmed(self) -> int:
         """Index in SEVERITIES of its most severe confirmed finding; -1 when none."""
-        levels = [SEVERITIES.index(str(item["severity"])) for item in self.findings if item["status"] == "confirmed"]
+        levels = [
+            SEVERITIES.index(str(item["severity"])) for item in self.findings if item["status"] == "confirmed"
+        ]
         return max(levels, default=-1)
 
     def as_dict(self) -> JsonDict:

@@ -15,14 +15,22 @@ from smslogdoc.report.html import bundled_rule_ids
 from smslogdoc.report.redact import Redactor
 
 
-def redacted(results: Iterable[MachineResult], problems: list[JsonDict]) -> tuple[list[MachineResult], list[JsonDict], dict[str, int]]:
+def redacted(
+    results: Iterable[MachineResult], problems: list[JsonDict]
+) -> tuple[list[MachineResult], list[JsonDict], dict[str, int]]:
     """The results and the fleet's own problems, redacted, and what was redacted (`Redactor.summary()`)."""
     kept = list(results)
-    document: dict[str, Any] = {"version": 1, "machines": [result.as_dict() for result in kept], "problems": problems}
+    document: dict[str, Any] = {
+        "version": 1,
+        "machines": [result.as_dict() for result in kept],
+        "problems": problems,
+    }
     redactor = Redactor()
     done = redactor.redact_document(document, trusted_rule_ids=bundled_rule_ids())
     machines = [
-        MachineResult(item["name"], item["path"], item["findings"], item["problems"], result.files, result.read)
+        MachineResult(
+            item["name"], item["path"], item["findings"], item["problems"], result.files, result.read
+        )
         for item, result in zip(done["machines"], kept, strict=True)
     ]
     return machines, list(done["problems"]), redactor.summary()

@@ -31,7 +31,14 @@ def fleet_machines(roots: Iterable[str], problems: list[Problem]) -> list[Machin
     for root in roots:
         path = Path(root)
         if not path.is_dir():
-            problems.append(Problem(root, "no such folder" if not path.exists() else "not a folder of machines (name the folder holding them)"))
+            problems.append(
+                Problem(
+                    root,
+                    "no such folder"
+                    if not path.exists()
+                    else "not a folder of machines (name the folder holding them)",
+                )
+            )
             continue
         listed = machines(path, problems)
         if not listed:
@@ -40,7 +47,9 @@ def fleet_machines(roots: Iterable[str], problems: list[Problem]) -> list[Machin
     return found
 
 
-def machine_results(machines: Sequence[Machine], rules: list[Rule], options: ReadOptions, jobs: int = 1) -> Iterator[MachineResult]:
+def machine_results(
+    machines: Sequence[Machine], rules: list[Rule], options: ReadOptions, jobs: int = 1
+) -> Iterator[MachineResult]:
     """Each machine's result, in the machines' order, on up to `jobs` processes."""
     if jobs < 2 or len(machines) < 2:
         engine = Engine(rules)

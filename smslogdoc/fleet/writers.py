@@ -24,7 +24,11 @@ FLEET_VERSION = 1
 EVIDENCE_CHARS = 300
 """Characters of a cause's example evidence shown in text."""
 
-_SEVERITY_STYLE = {"error": "bold white on red", "warning": "bold black on yellow", "info": "bold white on blue"}
+_SEVERITY_STYLE = {
+    "error": "bold white on red",
+    "warning": "bold black on yellow",
+    "info": "bold white on blue",
+}
 
 Writer = Callable[[Iterable[MachineResult], Fleet, TextIO, Console], None]
 
@@ -69,7 +73,16 @@ def write_csv(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, conso
             evidence = finding["evidence"]
             first = evidence[0] if isinstance(evidence, list) and evidence else {}
             where = f"{first['path']}:{first['line']}" if first else ""
-            rows.writerow((result.name, finding["rule"], finding["severity"], finding["title"], where, first.get("time") or ""))
+            rows.writerow(
+                (
+                    result.name,
+                    finding["rule"],
+                    finding["severity"],
+                    finding["title"],
+                    where,
+                    first.get("time") or "",
+                )
+            )
 
 
 def names(machines: list[str], shown: int = SHOWN_NAMES) -> str:
@@ -88,8 +101,13 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
     width = max(40, min(console.width, 110))
     total = fleet.machines
     causes, unexplained = fleet.causes(), fleet.unexplained()
-    console.print(Text(f"{total} machine{'s' if total != 1 else ''} · {len(causes)} known cause{'s' if len(causes) != 1 else ''} · "
-                       f"{len(fleet.clean)} without a known cause · {len(fleet.problems)} problem{'s' if len(fleet.problems) != 1 else ''}", style="bold"))
+    console.print(
+        Text(
+            f"{total} machine{'s' if total != 1 else ''} · {len(causes)} known cause{'s' if len(causes) != 1 else ''} · "
+            f"{len(fleet.clean)} without a known cause · {len(fleet.problems)} problem{'s' if len(fleet.problems) != 1 else ''}",
+            style="bold",
+        )
+    )
     if fleet.redaction is not None:
         from smslogdoc.report.redact import summary_text
 
@@ -100,7 +118,9 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
         head.append(f" {cause.severity.upper()} ", style=_SEVERITY_STYLE.get(cause.severity, "bold"))
         head.append(f" {visible(cause.title)}", style="bold")
         console.print(head, soft_wrap=True)
-        console.print(Text(f"  rule {cause.rule} · on {len(cause.machines)} of {total} machines", style="dim"))
+        console.print(
+            Text(f"  rule {cause.rule} · on {len(cause.machines)} of {total} machines", style="dim")
+        )
         _wrapped(console, names(cause.machines), width, "  ")
         example = cause.example
         if example.get("path"):
@@ -126,13 +146,22 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
                 console.print(log_text(f"    = {code}", "magenta"), soft_wrap=True)
         console.print()
     if fleet.clean:
-        console.print(Text(f"No known cause found on {len(fleet.clean)} machine{'s' if len(fleet.clean) != 1 else ''}", style="bold"))
+        console.print(
+            Text(
+                f"No known cause found on {len(fleet.clean)} machine{'s' if len(fleet.clean) != 1 else ''}",
+                style="bold",
+            )
+        )
         _wrapped(console, ", ".join(fleet.clean), width, "  ")
         console.print()
     if fleet.problems:
         console.print(Text("Problems", style="bold"))
         for problem in fleet.problems:
-            place = str(problem["path"]) if problem.get("line") is None else f"{problem['path']}:{problem['line']}"
+            place = (
+                str(problem["path"])
+                if problem.get("line") is None
+                else f"{problem['path']}:{problem['line']}"
+            )
             console.print(log_text(f"  {place}: {problem['message']}"), soft_wrap=True)
 
 
@@ -161,8 +190,14 @@ def write_html(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
 
 
 def _wrapped(console: Console, text: str, width: int, indent: str, first: str | None = None) -> None:
-    for line in textwrap.wrap(visible(text), width=width, initial_indent=first if first is not None else indent,
-                              subsequent_indent=indent, break_long_words=False, break_on_hyphens=False):
+    for line in textwrap.wrap(
+        visible(text),
+        width=width,
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ):
         console.print(Text(line), soft_wrap=True)
 
 

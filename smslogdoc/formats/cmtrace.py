@@ -125,7 +125,10 @@ class Reader:
         """Report, once per file, a time whose bias is beyond a day: it is read as local time."""
         if not self.bad_bias and times.bias_out_of_range(clock):
             self.bad_bias = True
-            self.ctx.problem(f"time zone bias out of range in time={clock!r}; such times are read as local time, zone unknown", line)
+            self.ctx.problem(
+                f"time zone bias out of range in time={clock!r}; such times are read as local time, zone unknown",
+                line,
+            )
 
     def whole(self, text: str, first_line: int) -> Generator[Event, None, int]:
         """The events of `text`, whole records that start on line `first_line`
@@ -150,14 +153,21 @@ class Reader:
                         break  # the record goes on in the next chunk
                     yield from self.gap(buf[pos:start])
                     text = buf[start:]
-                    yield ctx.unparsed(text, self.line, self.line + count_breaks(text), "record cut off at the end of the file")
+                    yield ctx.unparsed(
+                        text,
+                        self.line,
+                        self.line + count_breaks(text),
+                        "record cut off at the end of the file",
+                    )
                     self.line += count_breaks(text)
                     return len(buf)
                 # a record without its end marker, then another record
                 yield from self.gap(buf[pos:start])
                 text = buf[start:following]
                 breaks = count_breaks(text)
-                yield ctx.unparsed(text, self.line, self.line + breaks, "CMTrace record without its ]LOG]!> end marker")
+                yield ctx.unparsed(
+                    text, self.line, self.line + breaks, "CMTrace record without its ]LOG]!> end marker"
+                )
                 self.line += breaks
                 pos = start = following
                 continue
@@ -238,7 +248,11 @@ class Reader:
             text = buf[start:end].rstrip("\r\n")
             self.line += count_breaks(text)
             attributes = {k.lower(): v for k, v in _ATTRIBUTE.findall(buf, close + CLOSE_LEN, end)}
-            why = "record cut off at the end of the file" if following < 0 else "CMTrace record without a header"
+            why = (
+                "record cut off at the end of the file"
+                if following < 0
+                else "CMTrace record without a header"
+            )
             if not attributes:
                 yield ctx.unparsed(text, first, self.line, why)
                 return start + len(text)
@@ -248,7 +262,9 @@ class Reader:
         attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(found[1])}
         self.line += count_breaks(buf[start : found.end()])
         if not attributes:
-            yield ctx.unparsed(buf[start : found.end()], first, self.line, "CMTrace record with an unreadable header")
+            yield ctx.unparsed(
+                buf[start : found.end()], first, self.line, "CMTrace record with an unreadable header"
+            )
             return found.end()
         if self.cut is not None:
             message, first = self.cut
@@ -262,7 +278,8 @@ class Reader:
         """Keep the cap's worth of an overlong message and report the cut."""
         cap = self.ctx.record_cap
         self.ctx.problem(
-            f"record longer than {cap:,} characters: message cut, {len(message) - cap:,} characters skipped", first
+            f"record longer than {cap:,} characters: message cut, {len(message) - cap:,} characters skipped",
+            first,
         )
         return message[:cap]
 
@@ -270,7 +287,11 @@ class Reader:
         component = attributes.get("component", "")
         source_file = attributes.get("file", "")
         clock, date = attributes.get("time", ""), attributes.get("date", "")
-        when = times.cmtrace_time(clock, date, iso_sign=self.writers.iso_sign(component, source_file)) if clock and date else None
+        when = (
+            times.cmtrace_time(clock, date, iso_sign=self.writers.iso_sign(component, source_file))
+            if clock and date
+            else None
+        )
         if when is not None and when.tzinfo is None:
             self.check_bias(clock, first)
         thread = attributes.get("thread", "").strip()
@@ -299,7 +320,10 @@ class Reader:
             self.line += count_breaks(text)  # undecodable bytes, already reported by the reader
             return
         if "\x00" in text and not text.strip("\x00\r\n\t "):
-            self.ctx.problem(f"{text.count(chr(0)):,} NUL bytes skipped (a part of the file that was never written)", self.line)
+            self.ctx.problem(
+                f"{text.count(chr(0)):,} NUL bytes skipped (a part of the file that was never written)",
+                self.line,
+            )
             self.line += count_breaks(text)
             return
         if CLOSE in text:
@@ -337,7 +361,9 @@ class Reader:
                 rest = ""
                 break
             rest = rest[-keep:] + chunk
-        ctx.problem(f"line longer than {ctx.record_cap:,} characters: cut, {skipped:,} characters skipped", first)
+        ctx.problem(
+            f"line longer than {ctx.record_cap:,} characters: cut, {skipped:,} characters skipped", first
+        )
         yield Event(ctx.path, first, first, None, "", Severity.INFO, None, kept, "unparsed")
         return rest
 
@@ -351,8 +377,12 @@ class Reader:
             close = text.find(CLOSE)
             if close < 0:
                 return text
-            found = NATIVE_HEADER.match(text, close + CLOSE_LEN) or _LOOSE_HEADER.match(text, close + CLOSE_LEN)
-            attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(found[0])} if found else {}
+            found = NATIVE_HEADER.match(text, close + CLOSE_LEN) or _LOOSE_HEADER.match(
+                text, close + CLOSE_LEN
+            )
+            attributes = (
+                {name.lower(): value for name, value in _ATTRIBUTE.findall(found[0])} if found else {}
+            )
             if found is None or not attributes:
                 return text
             lead = len(text) - len(text.lstrip("\r\n"))
@@ -361,7 +391,9 @@ class Reader:
             first = self.line
             message = text[lead:close]
             self.line += count_breaks(text[lead : found.end()])
-            self.ctx.problem("record without its start (overwritten by another writer); kept from mid-message", first)
+            self.ctx.problem(
+                "record without its start (overwritten by another writer); kept from mid-message", first
+            )
             yield self.event_from(attributes, message, first)
             text = text[found.end() :]
 
@@ -383,7 +415,10 @@ class Reader:
             if close >= 0:
                 skipped += close
                 self.line += count_breaks(rest[:close])
-                ctx.problem(f"record longer than {ctx.record_cap:,} characters: message cut, {skipped:,} characters skipped", first)
+                ctx.problem(
+                    f"record longer than {ctx.record_cap:,} characters: message cut, {skipped:,} characters skipped",
+                    first,
+                )
                 self.cut = (kept, first)
                 return OPEN + rest[close:]
             keep = len(CLOSE) - 1

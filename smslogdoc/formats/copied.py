@@ -37,7 +37,9 @@ _SPACED = re.compile(
         (?:\s+(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\))?\s*$""",
     re.VERBOSE,
 )
-_PLACEHOLDER = re.compile(r"^(?P<message>.*?)\\?<date>\s*\\?<time>\s*(?:(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\))?\s*$")
+_PLACEHOLDER = re.compile(
+    r"^(?P<message>.*?)\\?<date>\s*\\?<time>\s*(?:(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\))?\s*$"
+)
 _DATE_FIELDS = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2\d{2,4}\b")
 _MERIDIEM = re.compile(r"\d\s*[AaPp]\.?[Mm]\.?\s*$")
 
@@ -51,7 +53,9 @@ class Row:
 
     __slots__ = ("component", "date", "message", "thread", "when")
 
-    def __init__(self, message: str, component: str, when: datetime | None, thread: int | None, date: str = "") -> None:
+    def __init__(
+        self, message: str, component: str, when: datetime | None, thread: int | None, date: str = ""
+    ) -> None:
         self.message, self.component, self.when, self.thread = message, component, when, thread
         self.date = date
         """The Date/Time column as written."""
@@ -118,7 +122,13 @@ def ambiguous(date: str) -> bool:
     if _MERIDIEM.search(date):
         return False
     found = _DATE_FIELDS.match(date)
-    return found is not None and found[2] != "." and found[1] != found[3] and int(found[1]) <= 12 and int(found[3]) <= 12
+    return (
+        found is not None
+        and found[2] != "."
+        and found[1] != found[3]
+        and int(found[1]) <= 12
+        and int(found[3]) <= 12
+    )
 
 
 def day_first_hint(sample_lines: list[str]) -> bool | None:
@@ -182,7 +192,17 @@ class Columns:
                 line,
             )
         return Event(
-            ctx.path, line, end_line, row.when, row.component, severity_of(message), row.thread, message, "copied", "", unsure
+            ctx.path,
+            line,
+            end_line,
+            row.when,
+            row.component,
+            severity_of(message),
+            row.thread,
+            message,
+            "copied",
+            "",
+            unsure,
         )
 
 

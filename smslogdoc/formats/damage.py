@@ -36,8 +36,33 @@ from smslogdoc.formats import cmtrace
 
 CURLY, ENTITIES, MARKDOWN, NBSP = "curly quotes", "HTML entities", "Markdown escapes", "non-breaking spaces"
 
-_QUOTES = {"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‶": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "‵": "'", "\u2026": "..."}
-_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&", "&apos;": "'", "&#39;": "'", "&#34;": '"', "&#60;": "<", "&#62;": ">", "&nbsp;": " "}
+_QUOTES = {
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "″": '"',
+    "‶": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "‵": "'",
+    "\u2026": "...",
+}
+_ENTITIES = {
+    "&lt;": "<",
+    "&gt;": ">",
+    "&quot;": '"',
+    "&amp;": "&",
+    "&apos;": "'",
+    "&#39;": "'",
+    "&#34;": '"',
+    "&#60;": "<",
+    "&#62;": ">",
+    "&nbsp;": " ",
+}
 _ESCAPES = {"\\<": "<", "\\>": ">"}
 _MARKERS = (r"\\?<\\?!\\?\[LOG\\?\[", r"\\?\]LOG\\?\]\\?!\\?>")
 """The CMTrace markers with Markdown backslashes anywhere in them."""

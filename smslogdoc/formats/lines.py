@@ -65,7 +65,10 @@ def physical_lines(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> It
     while True:
         text = readline(cap)
         if nul_lines and (not text or not _only_nul(text)):
-            ctx.problem(f"{nul_lines:,} line(s) of NUL bytes skipped (a part of the file that was never written)", number - nul_lines)
+            ctx.problem(
+                f"{nul_lines:,} line(s) of NUL bytes skipped (a part of the file that was never written)",
+                number - nul_lines,
+            )
             nul_lines = 0
         if not text:
             return
@@ -132,7 +135,9 @@ def assemble(
         kept = [(number, text) for number, text in block if not _DECORATION.match(text)]
         if kept:
             body = "\n".join(text for _, text in kept)
-            yield ctx.unparsed(body, kept[0][0], kept[-1][0], "text that is not a record of this log's format")
+            yield ctx.unparsed(
+                body, kept[0][0], kept[-1][0], "text that is not a record of this log's format"
+            )
 
     def record(block: list[tuple[int, str]]) -> Event:
         text = block[0][1] if len(block) == 1 else "\n".join(text for _, text in block)
@@ -190,7 +195,10 @@ def assemble(
         if len(pending) >= MAX_PENDING:
             if state is Verdict.OPEN:
                 yield ctx.unparsed(
-                    "\n".join(t for _, t in pending), pending[0][0], pending[-1][0], "record marker never closed"
+                    "\n".join(t for _, t in pending),
+                    pending[0][0],
+                    pending[-1][0],
+                    "record marker never closed",
                 )
                 pending = []
                 state = Verdict.NONE

@@ -17,8 +17,12 @@ _SAYS_WARNING = re.compile(r"\bwarn(?:ing)?\b", re.IGNORECASE)
 _ISO = re.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,7}))?\s*(Z|[+-]\d{2}:?\d{2})?(?!\d)"
 )
-_LOCALE = re.compile(r"(?<![\d/.])(\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)")
-_MSI_CLOCK = re.compile(r"^MSI \(\w\) \([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}\) \[(\d{2}):(\d{2}):(\d{2}):(\d{3})\]")
+_LOCALE = re.compile(
+    r"(?<![\d/.])(\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)"
+)
+_MSI_CLOCK = re.compile(
+    r"^MSI \(\w\) \([0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}\) \[(\d{2}):(\d{2}):(\d{2}):(\d{3})\]"
+)
 _LOOKS_AT = 48
 """Only a time near the start of a line is taken as the line's time."""
 

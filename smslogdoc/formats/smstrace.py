@@ -95,9 +95,15 @@ class Trailer:
             self._exact = None
             message = message_text(text[:start])
             return Event(
-                ctx.path, line, end_line, times.sms_time(exact[2]) if exact[2] else None,
+                ctx.path,
+                line,
+                end_line,
+                times.sms_time(exact[2]) if exact[2] else None,
                 " ".join(exact[1].split()),
-                severity_of(message), int(exact[3]), message, "smstrace",
+                severity_of(message),
+                int(exact[3]),
+                message,
+                "smstrace",
             )
         start = _tail_start(text)
         tail = _normalised(text[start:])
@@ -205,7 +211,10 @@ class ByteLayout:
         pieces = text.split("\n")
         if pieces and pieces[-1] == "":
             pieces.pop()
-        numbered = [(first_line + offset, piece[:-1] if piece.endswith("\r") else piece) for offset, piece in enumerate(pieces)]
+        numbered = [
+            (first_line + offset, piece[:-1] if piece.endswith("\r") else piece)
+            for offset, piece in enumerate(pieces)
+        ]
         return assemble(numbered, self.ctx, self.trailer)
 
 

@@ -134,7 +134,6 @@ class Opened:
     """The stream's error handler and what it counted (to release when done)."""
 
 
-
 def errors_for(codec: str) -> str:
     """The error handler a sample in `codec` is read with: it never raises (and counts nothing)."""
     return {"utf-8": "smslogdoc-cp1252", "utf-8-sig": "smslogdoc-cp1252"}.get(codec, "smslogdoc-utf16")

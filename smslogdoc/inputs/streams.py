@@ -57,7 +57,9 @@ def open_path(path: Path) -> BinaryIO:
             if first:
                 break
             if time.monotonic() >= deadline:  # no writer yet (or one that wrote nothing)
-                raise TimeoutError(f"nothing was written to this FIFO within {wait:g} s (no writer?); not read")
+                raise TimeoutError(
+                    f"nothing was written to this FIFO within {wait:g} s (no writer?); not read"
+                )
             time.sleep(_POLL)
         os.set_blocking(fd, True)
     except BaseException:

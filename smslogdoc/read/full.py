@@ -41,7 +41,9 @@ def read_log(log: LogInput, options: ReadOptions = ReadOptions()) -> Iterator[Ev
         yield from read_file(part, report, options)
 
 
-def read_file(part: InputFile, report: FileReport, options: ReadOptions = ReadOptions()) -> Generator[Event, None, None]:
+def read_file(
+    part: InputFile, report: FileReport, options: ReadOptions = ReadOptions()
+) -> Generator[Event, None, None]:
     """The events of one physical file; what goes wrong lands on `report`."""
     try:
         raw = _open(part)
@@ -69,7 +71,9 @@ def _open(part: InputFile) -> BinaryIO:
     return stdin
 
 
-def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOptions(), *, seekable: bool = True) -> Iterator[Event]:
+def read_stream(
+    raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOptions(), *, seekable: bool = True
+) -> Iterator[Event]:
     """The events of an open binary stream (a file, standard input, or bytes in memory)."""
     try:
         opened = decoding.open_binary(raw, seekable=seekable)
@@ -87,7 +91,9 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
     ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
     stream: TextIO = opened.stream
     if found.damage:
-        ctx.problem(f"a web page or Markdown damaged this paste ({', '.join(found.damage)}); repaired before reading")
+        ctx.problem(
+            f"a web page or Markdown damaged this paste ({', '.join(found.damage)}); repaired before reading"
+        )
         stream = damage.repaired(stream, found.damage)
     if seekable:
         yield from text_events(found.format, stream, ctx, options, counted=opened.counted)
@@ -98,11 +104,20 @@ def read_stream(raw: BinaryIO, report: FileReport, options: ReadOptions = ReadOp
     finally:
         for line in parts.parts:
             if line > 1:
-                report.problem("a byte-order mark: another file starts here in the stream (read on as its next part)", line)
+                report.problem(
+                    "a byte-order mark: another file starts here in the stream (read on as its next part)",
+                    line,
+                )
 
 
 def text_events(
-    kind: str, stream: TextIO, ctx: ParseContext, options: ReadOptions, *, first_line: int = 1, counted: decoding.Counted | None = None
+    kind: str,
+    stream: TextIO,
+    ctx: ParseContext,
+    options: ReadOptions,
+    *,
+    first_line: int = 1,
+    counted: decoding.Counted | None = None,
 ) -> Iterator[Event]:
     """The events of a text stream in format `kind` whose first line is
     `first_line`; what goes wrong lands on the context's report. `counted`:
@@ -125,4 +140,6 @@ def finish_report(ctx: ParseContext, counted: decoding.Counted | None) -> None:
     if counts.fallback and report.encoding.startswith("utf-8"):
         report.encoding += "+cp1252"
     if counts.replaced:
-        ctx.problem(f"{counts.replaced} byte(s) are not valid {report.encoding.upper()} (an odd last byte or a lone surrogate); shown as U+FFFD")
+        ctx.problem(
+            f"{counts.replaced} byte(s) are not valid {report.encoding.upper()} (an odd last byte or a lone surrogate); shown as U+FFFD"
+        )

@@ -31,4 +31,6 @@ def guarded(items: Iterable[T], ctx: ParseContext, zone: tzinfo | None, *, count
     except OSError as error:
         ctx.problem(f"read error, rest of the file not read: {error.strerror or error}")
     except Exception as error:  # a parser bug must not stop the other files
-        ctx.problem(f"internal error while parsing ({type(error).__name__}: {error}); rest of the file not read")
+        ctx.problem(
+            f"internal error while parsing ({type(error).__name__}: {error}); rest of the file not read"
+        )

@@ -50,5 +50,3 @@ def _helper(setup: Setup, sending: Connection) -> None:
         sending.send(error.strerror or str(error))
     finally:
         sending.close()
-
-

@@ -19,7 +19,6 @@ except ImportError:  # pragma: no cover - a declared dependency; without it logs
     ahocorasick_rs = None  # type: ignore[assignment]
 
 
-
 @dataclass(frozen=True)
 class Reach:
     """The records around a hit that must be read too: those within `before`
@@ -31,7 +30,9 @@ class Reach:
     own_thread: bool = True
 
     def __or__(self, other: Reach) -> Reach:
-        return Reach(max(self.before, other.before), max(self.after, other.after), self.own_thread and other.own_thread)
+        return Reach(
+            max(self.before, other.before), max(self.after, other.after), self.own_thread and other.own_thread
+        )
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | No
     for rule in rules:
         if not rule.applies(where):
             continue
-        literals = {name: m.literals for name, m in rule.events.items() if not m.logs or where.is_one_of(m.logs)}
+        literals = {
+            name: m.literals for name, m in rule.events.items() if not m.logs or where.is_one_of(m.logs)
+        }
         full: set[str] = set()
         reaches: dict[str, Reach] = {}
         for condition in rule.conditions:
@@ -124,7 +127,9 @@ def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | No
             starts = required_literals(model.starts.pattern)
     # A record holding `failed with error code 1603` holds `failed with error code`.
     plain = sorted(
-        literal for literal, around in wanted.items() if around is None and not any(other != literal and other in literal for other in wanted)
+        literal
+        for literal, around in wanted.items()
+        if around is None and not any(other != literal and other in literal for other in wanted)
     )
     grouped: dict[Reach, list[str]] = {}
     for literal, around in wanted.items():
@@ -132,7 +137,9 @@ def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | No
             grouped.setdefault(around, []).append(literal)
     return Plan(
         tuple(literal.encode("ascii") for literal in plain),
-        tuple((reach, tuple(literal.encode("ascii") for literal in sorted(literals))) for reach, literals in grouped.items()),
+        tuple(
+            (reach, tuple(literal.encode("ascii") for literal in sorted(literals)))
+            for reach, literals in grouped.items()
+        ),
         tuple(literal.encode("ascii") for literal in starts),
     )
-

@@ -70,6 +70,7 @@ ERROR_LITERALS = {detect.CMTRACE: (b'type="3"',), detect.SMSTRACE: (b"error", b"
 type, the words `plaintext.severity_of` looks for): error records are always
 read, for the unexplained-errors summary."""
 
+
 def worth_scanning(log: LogInput) -> bool:
     """Whether a part of the log is large enough for a scan to pay off (a
     scan needs a file on disk: archive members and standard input are read in full)."""
@@ -89,7 +90,9 @@ def head(log: LogInput, options: ReadOptions, count: int) -> Iterator[Event]:
             return
 
 
-def read_log(log: LogInput, plan: Plan, options: ReadOptions, *, helper: bool = False) -> Iterator[Event | ThreadNote]:
+def read_log(
+    log: LogInput, plan: Plan, options: ReadOptions, *, helper: bool = False
+) -> Iterator[Event | ThreadNote]:
     """The events of a logical log, each large and regular part scanned for what
     `plan` needs and the others read in full. With `helper`, a part of
     `HELPER_SIZE` or more is scanned by a second process while this one parses
@@ -106,8 +109,9 @@ def read_log(log: LogInput, plan: Plan, options: ReadOptions, *, helper: bool = 
         yield from read_file(part, report, options)
 
 
-
-def _scanned(part: InputFile, size: int, report: FileReport, plan: Plan, options: ReadOptions, *, helper: bool) -> Iterator[Event | ThreadNote] | None:
+def _scanned(
+    part: InputFile, size: int, report: FileReport, plan: Plan, options: ReadOptions, *, helper: bool
+) -> Iterator[Event | ThreadNote] | None:
     """The scanned events of a file of `size` bytes, or None when it must be read in full."""
     assert part.path is not None
     block_size = options.record_cap // 2
@@ -129,7 +133,9 @@ def _scanned(part: InputFile, size: int, report: FileReport, plan: Plan, options
             raise Irregular  # a damaged paste (formats.damage) is read in full, repaired
         setup = Setup(
             part.path,
-            Plan(plan.literals + ERROR_LITERALS[found.format], plan.reaches, plan.starts),  # without its automata: it may go to a helper
+            Plan(
+                plan.literals + ERROR_LITERALS[found.format], plan.reaches, plan.starts
+            ),  # without its automata: it may go to a helper
             found.format,
             CODECS[codec],
             block_size,
@@ -150,19 +156,36 @@ def _scanned(part: InputFile, size: int, report: FileReport, plan: Plan, options
 
 
 def _events(
-    first: Handover, handovers: Generator[Handover, None, None], raw: BinaryIO, layout: ByteLayout, codec: str, ctx: ParseContext, options: ReadOptions
+    first: Handover,
+    handovers: Generator[Handover, None, None],
+    raw: BinaryIO,
+    layout: ByteLayout,
+    codec: str,
+    ctx: ParseContext,
+    options: ReadOptions,
 ) -> Iterator[Event | ThreadNote]:
     """The second pass, through the same guard as a full read (`read.guard`)."""
     counted = decoding.Counted(codec)
     try:
         with raw, closing(handovers):
-            yield from guarded(_second_pass(first, handovers, raw, layout, codec, ctx, counted.errors), ctx, options.zone, count=False)
+            yield from guarded(
+                _second_pass(first, handovers, raw, layout, codec, ctx, counted.errors),
+                ctx,
+                options.zone,
+                count=False,
+            )
     finally:
         finish_report(ctx, counted)
 
 
 def _second_pass(
-    first: Handover, handovers: Generator[Handover, None, None], raw: BinaryIO, layout: ByteLayout, codec: str, ctx: ParseContext, errors: str
+    first: Handover,
+    handovers: Generator[Handover, None, None],
+    raw: BinaryIO,
+    layout: ByteLayout,
+    codec: str,
+    ctx: ParseContext,
+    errors: str,
 ) -> Iterator[Event | ThreadNote]:
     """A handover at a time: parse the spans, with the thread notes in their
     place between them. From a block that is not regular on, the file is read in full."""

@@ -42,8 +42,6 @@ _LOWERS_TO_ASCII = (b"\xc4\xb0", b"\xe2\x84\xaa")
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
-
-
 class Irregular(Exception):
     """The file cannot be scanned: read it in full."""
 
@@ -64,7 +62,9 @@ class _Spans:
         if end <= start:
             return
         starts, ends, lines = self.starts, self.ends, self.lines
-        at = len(starts) if not starts or start >= starts[-1] else bisect_right(starts, start)  # nearly always the end
+        at = (
+            len(starts) if not starts or start >= starts[-1] else bisect_right(starts, start)
+        )  # nearly always the end
         if at and start <= ends[at - 1]:  # it touches the one before: grow that one
             at -= 1
             ends[at] = max(ends[at], end)
@@ -151,7 +151,16 @@ class Scanner:
     and notes of a segment are handed on before the next is scanned, so memory
     does not grow with the file."""
 
-    def __init__(self, layout: ByteLayout, plan: Plan, codec: str, block_size: int, raw: BinaryIO, start: int, size: int) -> None:
+    def __init__(
+        self,
+        layout: ByteLayout,
+        plan: Plan,
+        codec: str,
+        block_size: int,
+        raw: BinaryIO,
+        start: int,
+        size: int,
+    ) -> None:
         self.layout = layout
         self.plan = plan
         self.codec = codec
@@ -274,13 +283,17 @@ class Scanner:
         if plan.starts_automaton is not None:
             self._note_threads(block, lowered, threads, plan.starts_automaton)
 
-    def _note_threads(self, block: _Block, lowered: bytes, threads: list[bytes], starts: ahocorasick_rs.BytesAhoCorasick) -> None:
+    def _note_threads(
+        self, block: _Block, lowered: bytes, threads: list[bytes], starts: ahocorasick_rs.BytesAhoCorasick
+    ) -> None:
         """Note the threads of each stretch between records that may start a run,
         at its end. Within a stretch no run starts, so a thread's owner is the
         same wherever in the stretch it first appears. `threads` holds the
         thread attribute of each record of the block."""
         data, since, first = block.data, 0, 0
-        for record in sorted({self.layout.start(data, at) for _, at, _ in starts.find_matches_as_indexes(lowered)}):
+        for record in sorted(
+            {self.layout.start(data, at) for _, at, _ in starts.find_matches_as_indexes(lowered)}
+        ):
             last = first + self.layout.count(data, since, record)
             self._note(threads[first:last], block.offset + record)
             self.noted = set()
@@ -288,7 +301,9 @@ class Scanner:
         self._note(threads[first:], block.offset + len(data))
 
     def _note(self, threads: list[bytes], offset: int) -> None:
-        found = {thread for thread in set(threads) - self.noted if thread.isdigit()}  # as `cmtrace.thread_id` reads them
+        found = {
+            thread for thread in set(threads) - self.noted if thread.isdigit()
+        }  # as `cmtrace.thread_id` reads them
         if found:
             self.noted |= found
             self.notes.add(offset, (int(thread) for thread in found))
@@ -349,7 +364,6 @@ class Scanner:
         self.spans.add(base + start, end_offset, first_line + data.count(b"\n", 0, start))
 
 
-
 @dataclass(frozen=True)
 class Handover:
     """What the first pass hands on: the spans and notes nothing scanned later
@@ -378,8 +392,12 @@ class Setup:
     """Blocks scanned between handovers."""
 
     def scanner(self, raw: BinaryIO) -> Scanner:
-        ctx = ParseContext(str(self.path), FileReport(str(self.path)), self.block_size * 2, None)  # the first pass parses nothing
-        return Scanner(layout_of(self.format, ctx), self.plan, self.codec, self.block_size, raw, self.start, self.size)
+        ctx = ParseContext(
+            str(self.path), FileReport(str(self.path)), self.block_size * 2, None
+        )  # the first pass parses nothing
+        return Scanner(
+            layout_of(self.format, ctx), self.plan, self.codec, self.block_size, raw, self.start, self.size
+        )
 
 
 def layout_of(format_name: str, ctx: ParseContext) -> ByteLayout:
@@ -399,5 +417,3 @@ def passes(scanner: Scanner, blocks: int) -> Generator[Handover, None, None]:
             return
         spans, notes = scanner.handover()
         yield Handover(spans, notes, scanner.cut, scanner.done)
-
-

@@ -70,7 +70,11 @@ def uncovered(outcome: Outcome, shown: list[Finding], view: View) -> list[str]:
     for log in logs[:LISTED_UNCOVERED]:
         line = f"{log.name}: no rule reads this kind of log"
         if not log.error_records:
-            line += "; no error records in it" if log.in_window is None else f"; no error records among its {_plural(log.in_window, 'record')} in the window"
+            line += (
+                "; no error records in it"
+                if log.in_window is None
+                else f"; no error records among its {_plural(log.in_window, 'record')} in the window"
+            )
         elif log.name in listed:
             line += f"; {_plural(log.error_records, 'error record')}, those no rule explains listed above"
         elif view.unexplained == "off":

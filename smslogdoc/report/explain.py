@@ -27,13 +27,20 @@ def describe(condition: Condition) -> str:
     joiner = " -> " if condition.shape == "sequence" else ", "
     words = f"{condition.shape} {joiner.join(steps)}"
     if condition.shape == "count":
-        words += f" at least {condition.minimum} times" + (f" (distinct {condition.distinct})" if condition.distinct else "")
+        words += f" at least {condition.minimum} times" + (
+            f" (distinct {condition.distinct})" if condition.distinct else ""
+        )
     words += f", by {' + '.join(condition.by)}"
     if condition.within is not None:
         words += f", within {condition.within:g}s"
     if condition.adjacent:
         words += ", adjacent"
-    for label, names in (("unless", condition.unless), ("requires", condition.requires), ("absent", condition.absent), ("supported by", condition.supported_by)):
+    for label, names in (
+        ("unless", condition.unless),
+        ("requires", condition.requires),
+        ("absent", condition.absent),
+        ("supported by", condition.supported_by),
+    ):
         if names:
             words += f", {label} {', '.join(names)}"
     return words
@@ -56,7 +63,12 @@ def _log(rule: Rule, traced: TracedLog, console: Console) -> None:
     head.append(f" (kind {traced.kind or 'unknown'})", style="dim")
     console.print(head)
     if not traced.applies:
-        console.print(Text(f"  the rule does not apply to this log (it applies to {', '.join(rule.applies_to)})", style="yellow"))
+        console.print(
+            Text(
+                f"  the rule does not apply to this log (it applies to {', '.join(rule.applies_to)})",
+                style="yellow",
+            )
+        )
         return
     for name in rule.events:
         events = traced.hits.get(name, [])
@@ -71,11 +83,21 @@ def _log(rule: Rule, traced: TracedLog, console: Console) -> None:
         console.print(Text(f"  group {label}: {waiting}", style="yellow"))
     for _condition, key, hits, why in traced.dropped:
         label = " / ".join(str(part) for part in key)
-        console.print(Text(f"  group {label}: matched ({lines_phrase([hit.event.line for hit in hits])}) but did not count: {why}", style="yellow"))
+        console.print(
+            Text(
+                f"  group {label}: matched ({lines_phrase([hit.event.line for hit in hits])}) but did not count: {why}",
+                style="yellow",
+            )
+        )
     for result in traced.results:
         style = "green" if result.status == CONFIRMED else "yellow"
         extra = "" if result.status == CONFIRMED else f": {result.note}"
-        console.print(Text(f"  -> finding ({result.status}{extra}), {lines_phrase([hit.event.line for hit in result.hits], len(result.hits))}", style=style))
+        console.print(
+            Text(
+                f"  -> finding ({result.status}{extra}), {lines_phrase([hit.event.line for hit in result.hits], len(result.hits))}",
+                style=style,
+            )
+        )
     if not traced.results:
         console.print(Text("  -> no finding in this log", style="bold"))
 

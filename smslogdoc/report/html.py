@@ -46,8 +46,18 @@ from smslogdoc.report.htmlparts import reference_html as reference_html
 from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
 
 __all__ = [
-    "CONTENT_SECURITY_POLICY", "bundled_rule_ids", "chart_svg", "esc", "finding_html", "human_time", "machine_anchor",
-    "reference_html", "render_diagnose", "render_fleet", "write_diagnose", "write_fleet",
+    "CONTENT_SECURITY_POLICY",
+    "bundled_rule_ids",
+    "chart_svg",
+    "esc",
+    "finding_html",
+    "human_time",
+    "machine_anchor",
+    "reference_html",
+    "render_diagnose",
+    "render_fleet",
+    "write_diagnose",
+    "write_fleet",
 ]
 
 
@@ -96,13 +106,17 @@ def write_diagnose(
         for item in unexplained:
             out.write(_unexplained_html(item, None))
     if files_:
-        out.write(f'<h2 id="files">Files</h2>\n<details><summary>{_plural(len(files_), "file")}</summary><table>'
-                  "<thead><tr><th>path</th><th>format</th><th>encoding</th><th>records</th><th>problems</th></tr></thead><tbody>")
+        out.write(
+            f'<h2 id="files">Files</h2>\n<details><summary>{_plural(len(files_), "file")}</summary><table>'
+            "<thead><tr><th>path</th><th>format</th><th>encoding</th><th>records</th><th>problems</th></tr></thead><tbody>"
+        )
         for report in files_:
             skipped = " (skipped)" if report.get("skipped") else ""
-            out.write(f'<tr><td class="mono">{esc(report.get("path", ""))}{skipped}</td><td>{esc(report.get("format", ""))}</td>'
-                      f'<td>{esc(report.get("encoding", ""))}</td><td>{esc(report.get("events", ""))}</td>'
-                      f'<td>{_problems_html(report.get("problems") or [])}</td></tr>')
+            out.write(
+                f'<tr><td class="mono">{esc(report.get("path", ""))}{skipped}</td><td>{esc(report.get("format", ""))}</td>'
+                f"<td>{esc(report.get('encoding', ''))}</td><td>{esc(report.get('events', ''))}</td>"
+                f"<td>{_problems_html(report.get('problems') or [])}</td></tr>"
+            )
         out.write("</tbody></table></details>\n")
     if problems:
         out.write('<h2 id="problems">Problems</h2>\n')
@@ -149,15 +163,19 @@ def write_fleet(
     trusted = frozenset(trusted_rule_ids)
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
-    out.write(f"<h1>{esc(title)}</h1>\n<div class=\"summary\">")
+    out.write(f'<h1>{esc(title)}</h1>\n<div class="summary">')
     if machine_count is not None:
         out.write(f"<span><b>{machine_count:,}</b> machine{'s' if machine_count != 1 else ''}</span>")
         out.write(f"<span><b>{len(hit):,}</b> with a known cause</span>")
         out.write(f"<span><b>{max(0, machine_count - len(hit)):,}</b> without</span>")
     else:
-        out.write(f"<span><b>{len(hit):,}</b> machine{'s' if len(hit) != 1 else ''} with a known cause</span>")
+        out.write(
+            f"<span><b>{len(hit):,}</b> machine{'s' if len(hit) != 1 else ''} with a known cause</span>"
+        )
     out.write(f"<span><b>{len(causes):,}</b> cause{'s' if len(causes) != 1 else ''}</span>")
-    out.write(f"<span><b>{len(unexplained):,}</b> unexplained error template{'s' if len(unexplained) != 1 else ''}</span>")
+    out.write(
+        f"<span><b>{len(unexplained):,}</b> unexplained error template{'s' if len(unexplained) != 1 else ''}</span>"
+    )
     if problems:
         out.write(f"<span><b>{len(problems):,}</b> problem{'s' if len(problems) != 1 else ''}</span>")
     out.write("</div>\n")
@@ -197,11 +215,16 @@ def write_fleet(
         parts.append("</section>\n")
         out.write("".join(parts))
     if clean:
-        out.write(f'<h2 id="clean">Machines with no finding ({len(clean):,})</h2>\n{_names_html(clean, linked=False)}\n')
+        out.write(
+            f'<h2 id="clean">Machines with no finding ({len(clean):,})</h2>\n{_names_html(clean, linked=False)}\n'
+        )
     if problems:
         out.write('<h2 id="problems">Problems</h2>\n')
         out.write(_problems_html(problems))
-    _foot(out, f"{_plural(seen, 'machine')}. Written by smslogdoc. Log text is shown as text; this file loads nothing from the network.")
+    _foot(
+        out,
+        f"{_plural(seen, 'machine')}. Written by smslogdoc. Log text is shown as text; this file loads nothing from the network.",
+    )
 
 
 def render_fleet(

@@ -25,8 +25,16 @@ MACHINE_NAMES = 30
 CHART_CAUSES = 25
 """Causes drawn in the bar chart (the rest are listed below it)."""
 
-_VISIBLE = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]}
-_VISIBLE.update({code: f"\\u{code:04x}" for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]})
+_VISIBLE = {
+    code: f"\\x{code:02x}"
+    for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
+}
+_VISIBLE.update(
+    {
+        code: f"\\u{code:04x}"
+        for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+    }
+)
 _VISIBLE_TABLE = str.maketrans(_VISIBLE)
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -48,7 +56,9 @@ def bundled_rule_ids() -> frozenset[str]:
     a document that says `"bundled"` per finding is exact."""
     try:
         folder = files("smslogdoc.bundled_rules")
-        return frozenset(entry.name[: -len(".yaml")] for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+        return frozenset(
+            entry.name[: -len(".yaml")] for entry in folder.iterdir() if entry.name.endswith(".yaml")
+        )
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
         return frozenset()
 
@@ -58,10 +68,10 @@ def bundled_rule_ids() -> frozenset[str]:
 
 def _head(out: TextIO, title: str) -> None:
     out.write(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{esc(CONTENT_SECURITY_POLICY)}\">\n"
-        "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CONTENT_SECURITY_POLICY)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n<script>{_SCRIPT}</script>\n</head>\n<body>\n"
     )
 
@@ -73,13 +83,24 @@ def _foot(out: TextIO, note: str) -> None:
 def _redaction_notice(redaction: Mapping[str, Any] | None) -> str:
     if not redaction:
         return ""
-    labels = {"host": "host names", "user": "user names", "domain": "domain names", "ip": "IP addresses",
-              "email": "e-mail addresses", "sid": "SIDs"}
-    parts = [f"{esc(count)} {esc(labels.get(str(kind), kind))}" for kind, count in redaction.items()
-             if isinstance(count, int) and count]
+    labels = {
+        "host": "host names",
+        "user": "user names",
+        "domain": "domain names",
+        "ip": "IP addresses",
+        "email": "e-mail addresses",
+        "sid": "SIDs",
+    }
+    parts = [
+        f"{esc(count)} {esc(labels.get(str(kind), kind))}"
+        for kind, count in redaction.items()
+        if isinstance(count, int) and count
+    ]
     body = ", ".join(parts) if parts else "no names were found"
-    return (f'<p class="notice" id="redaction"><b>Redacted.</b> Names were replaced by stable pseudonyms '
-            f"(HOST-1, USER-1, ...; the same name has the same pseudonym throughout this report): {body}.</p>\n")
+    return (
+        f'<p class="notice" id="redaction"><b>Redacted.</b> Names were replaced by stable pseudonyms '
+        f"(HOST-1, USER-1, ...; the same name has the same pseudonym throughout this report): {body}.</p>\n"
+    )
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -134,7 +155,7 @@ def reference_html(reference: object, *, link: bool) -> str:
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(".,;:)]}")
         end = match.start() + len(url)
-        out.append(esc(text[last:match.start()]))
+        out.append(esc(text[last : match.start()]))
         if _safe_url(url):
             out.append(f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a>')
         else:
@@ -159,8 +180,10 @@ def _evidence_html(item: Mapping[str, Any]) -> str:
     text = str(item.get("text", "")).strip("\r\n").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if len(lines) > EVIDENCE_LINES:
-        body = (f"<pre>{esc(chr(10).join(lines[:2]))}</pre><details><summary>{len(lines) - 2:,} more lines</summary>"
-                f"<pre>{esc(chr(10).join(lines[2:]))}</pre></details>")
+        body = (
+            f"<pre>{esc(chr(10).join(lines[:2]))}</pre><details><summary>{len(lines) - 2:,} more lines</summary>"
+            f"<pre>{esc(chr(10).join(lines[2:]))}</pre></details>"
+        )
     else:
         body = f"<pre>{esc(text)}</pre>"
     codes = item.get("codes") or []
@@ -171,11 +194,15 @@ def _evidence_html(item: Mapping[str, Any]) -> str:
     return f'<li{css}><div class="where">{head}</div>{body}{codes_html}</li>'
 
 
-def finding_html(finding: Mapping[str, Any], *, trusted_rule_ids: frozenset[str] = frozenset(), heading: str = "h3") -> str:
+def finding_html(
+    finding: Mapping[str, Any], *, trusted_rule_ids: frozenset[str] = frozenset(), heading: str = "h3"
+) -> str:
     """One finding as an `<article>`: badge, title, diagnosis, evidence, fix, references."""
     level = _severity(finding.get("severity"))
-    out = [f'<article class="finding {level}">',
-           f"<{heading}>{_badge(finding.get('severity'))}{esc(finding.get('title', ''))}</{heading}>"]
+    out = [
+        f'<article class="finding {level}">',
+        f"<{heading}>{_badge(finding.get('severity'))}{esc(finding.get('title', ''))}</{heading}>",
+    ]
     meta = f'rule <span class="mono">{esc(finding.get("rule", ""))}</span> · confidence {esc(finding.get("confidence", ""))}'
     occurrences = finding.get("occurrences")
     if isinstance(occurrences, int) and occurrences > 1:
@@ -191,14 +218,18 @@ def finding_html(finding: Mapping[str, Any], *, trusted_rule_ids: frozenset[str]
         out.append(f'<p class="inconclusive">Inconclusive: {esc(finding.get("note", ""))}</p>')
     out.append(f"<p>{esc(finding.get('diagnosis', ''))}</p>")
     if finding.get("cause"):
-        out.append(f"<details><summary>Why this happens</summary><p>{esc(finding.get('cause'))}</p></details>")
+        out.append(
+            f"<details><summary>Why this happens</summary><p>{esc(finding.get('cause'))}</p></details>"
+        )
     evidence = [item for item in finding.get("evidence") or [] if isinstance(item, Mapping)]
     if evidence:
         out.append('<h4>Evidence</h4><ul class="evidence">')
         out.extend(_evidence_html(item) for item in evidence[:EVIDENCE_ITEMS])
         out.append("</ul>")
         if len(evidence) > EVIDENCE_ITEMS:
-            out.append(f'<details><summary>{len(evidence) - EVIDENCE_ITEMS:,} more evidence records</summary><ul class="evidence">')
+            out.append(
+                f'<details><summary>{len(evidence) - EVIDENCE_ITEMS:,} more evidence records</summary><ul class="evidence">'
+            )
             out.extend(_evidence_html(item) for item in evidence[EVIDENCE_ITEMS:])
             out.append("</ul></details>")
     fix = finding.get("fix") or []
@@ -207,10 +238,16 @@ def finding_html(finding: Mapping[str, Any], *, trusted_rule_ids: frozenset[str]
     references = finding.get("references") or []
     if references:
         link = _is_trusted(finding, trusted_rule_ids)
-        out.append("<h4>References</h4><ul>" + "".join(f"<li>{reference_html(ref, link=link)}</li>" for ref in references) + "</ul>")
+        out.append(
+            "<h4>References</h4><ul>"
+            + "".join(f"<li>{reference_html(ref, link=link)}</li>" for ref in references)
+            + "</ul>"
+        )
     next_logs = finding.get("next_logs") or []
     if next_logs:
-        out.append("<h4>Collect next</h4><ul>" + "".join(f"<li>{esc(hint)}</li>" for hint in next_logs) + "</ul>")
+        out.append(
+            "<h4>Collect next</h4><ul>" + "".join(f"<li>{esc(hint)}</li>" for hint in next_logs) + "</ul>"
+        )
     out.append("</article>\n")
     return "".join(out)
 
@@ -232,7 +269,9 @@ def machine_anchor(name: object) -> str:
     """The element id of a machine's section: its name with every character
     outside [A-Za-z0-9-] written as `_hex_` (unique, and safe anywhere)."""
     text = "" if name is None else str(name)
-    return "m-" + "".join(ch if ch.isascii() and (ch.isalnum() or ch == "-") else f"_{ord(ch):x}_" for ch in text)
+    return "m-" + "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch == "-") else f"_{ord(ch):x}_" for ch in text
+    )
 
 
 def _names_html(names: Sequence[Any], linked: bool = True) -> str:
@@ -241,14 +280,20 @@ def _names_html(names: Sequence[Any], linked: bool = True) -> str:
 
     def one(name: Any) -> str:
         anchor = esc(machine_anchor(name))
-        return f'<a href="#{anchor}">{esc(name)}</a>' if linked else f'<span class="mono" id="{anchor}">{esc(name)}</span>'
+        return (
+            f'<a href="#{anchor}">{esc(name)}</a>'
+            if linked
+            else f'<span class="mono" id="{anchor}">{esc(name)}</span>'
+        )
 
     head = " ".join(one(name) for name in names[:MACHINE_NAMES])
     if len(names) <= MACHINE_NAMES:
         return f'<div class="names">{head}</div>'
     rest = " ".join(one(name) for name in names[MACHINE_NAMES:])
-    return (f'<div class="names">{head} <details><summary>and {len(names) - MACHINE_NAMES:,} more</summary>'
-            f"{rest}</details></div>")
+    return (
+        f'<div class="names">{head} <details><summary>and {len(names) - MACHINE_NAMES:,} more</summary>'
+        f"{rest}</details></div>"
+    )
 
 
 def _count(value: object, default: int) -> int:
@@ -265,9 +310,11 @@ def chart_svg(causes: Sequence[Mapping[str, Any]]) -> str:
     top = max([*counts, 1])
     label_width, bar_width, row, width = 420, 420, 24, 940
     height = row * len(shown) + 10
-    parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title">'
-             '<title id="chart-title">Machines per cause</title>']
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title">'
+        '<title id="chart-title">Machines per cause</title>'
+    ]
     for index, (cause, count) in enumerate(zip(shown, counts, strict=True)):
         y = 5 + index * row
         title = str(cause.get("title") or cause.get("rule") or "")
@@ -275,7 +322,7 @@ def chart_svg(causes: Sequence[Mapping[str, Any]]) -> str:
         length = max(2, round(bar_width * count / top)) if count else 0
         level = _severity(cause.get("severity"))
         parts.append(
-            f'<g><title>{esc(title)}: {count:,} machine{"s" if count != 1 else ""}</title>'
+            f"<g><title>{esc(title)}: {count:,} machine{'s' if count != 1 else ''}</title>"
             f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end">{esc(label)}</text>'
             f'<rect class="bar-{level}" x="{label_width}" y="{y + 3}" width="{length}" height="{row - 8}" rx="2"></rect>'
             f'<text x="{label_width + length + 6}" y="{y + 16}">{count:,}</text></g>'
@@ -287,9 +334,11 @@ def chart_svg(causes: Sequence[Mapping[str, Any]]) -> str:
 def _cause_html(cause: Mapping[str, Any], index: int) -> str:
     names = list(cause.get("machines") or [])
     count = _count(cause.get("count"), len(names))
-    return (f'<section class="cause" id="cause-{index}"><h3>{_badge(cause.get("severity"))}{esc(cause.get("title", ""))}</h3>'
-            f'<p class="meta">rule <span class="mono">{esc(cause.get("rule", ""))}</span> · '
-            f"on {_plural(count, 'machine')}</p>{_names_html(names)}</section>\n")
+    return (
+        f'<section class="cause" id="cause-{index}"><h3>{_badge(cause.get("severity"))}{esc(cause.get("title", ""))}</h3>'
+        f'<p class="meta">rule <span class="mono">{esc(cause.get("rule", ""))}</span> · '
+        f"on {_plural(count, 'machine')}</p>{_names_html(names)}</section>\n"
+    )
 
 
 def _unexplained_html(item: Mapping[str, Any], total: int | None) -> str:
@@ -297,9 +346,13 @@ def _unexplained_html(item: Mapping[str, Any], total: int | None) -> str:
     count = _count(item.get("count"), len(names))
     of = f" of {total:,}" if total else ""
     codes = item.get("codes") or []
-    codes_html = '<ul class="codes">' + "".join(f"<li>{esc(code)}</li>" for code in codes) + "</ul>" if codes else ""
-    return (f'<section class="cause"><pre>{esc(item.get("template", ""))}</pre>'
-            f'<p class="meta">on {count:,}{of} machine{"s" if count != 1 or of else ""}</p>{codes_html}{_names_html(names)}</section>\n')
+    codes_html = (
+        '<ul class="codes">' + "".join(f"<li>{esc(code)}</li>" for code in codes) + "</ul>" if codes else ""
+    )
+    return (
+        f'<section class="cause"><pre>{esc(item.get("template", ""))}</pre>'
+        f'<p class="meta">on {count:,}{of} machine{"s" if count != 1 or of else ""}</p>{codes_html}{_names_html(names)}</section>\n'
+    )
 
 
 # --- diagnose --------------------------------------------------------------------

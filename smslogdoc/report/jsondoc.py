@@ -36,7 +36,12 @@ def evidence_dict(evidence: Evidence) -> dict[str, object]:
 
 
 def occurrence_dict(occurrence: Occurrence) -> dict[str, object]:
-    return {"group": occurrence.group, "path": occurrence.path, "line": occurrence.line, "time": iso(occurrence.time)}
+    return {
+        "group": occurrence.group,
+        "path": occurrence.path,
+        "line": occurrence.line,
+        "time": iso(occurrence.time),
+    }
 
 
 def spread_dict(spread: Spread) -> dict[str, object]:

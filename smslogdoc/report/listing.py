@@ -77,7 +77,9 @@ def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
     write = out.write
     for event in events:
         path = strings.get(event.path) or strings.setdefault(event.path, encode(event.path))
-        component = strings.get(event.component) or strings.setdefault(event.component, encode(event.component))
+        component = strings.get(event.component) or strings.setdefault(
+            event.component, encode(event.component)
+        )
         time = "null" if event.time is None else '"' + _iso(event.time) + '"'
         thread = "null" if event.thread is None else event.thread
         tail = f', "file": {encode(event.file)}}}\n' if event.file else "}\n"
@@ -124,7 +126,12 @@ def write_table(events: Iterable[Event], console: Console, *, show_path: bool) -
     return count
 
 
-_SEVERITY_WORDS = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN", Severity.INFO: "info", Severity.VERBOSE: "verb"}
+_SEVERITY_WORDS = {
+    Severity.ERROR: "ERROR",
+    Severity.WARNING: "WARN",
+    Severity.INFO: "info",
+    Severity.VERBOSE: "verb",
+}
 
 
 def _table(events: list[Event], show_path: bool, *, header: bool) -> Table:

@@ -27,7 +27,9 @@ def _fence(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO, *, view: examined.View | None = None) -> None:
+def write_markdown(
+    outcome: Outcome, findings: list[Finding], out: TextIO, *, view: examined.View | None = None
+) -> None:
     view = view or examined.View()
     out.write("# smslogdoc findings\n\n")
     if not findings:
@@ -36,7 +38,9 @@ def write_markdown(outcome: Outcome, findings: list[Finding], out: TextIO, *, vi
         rule = finding.rule
         status = "" if finding.status == CONFIRMED else f" (inconclusive: {_md(finding.note)})"
         out.write(f"## {rule.severity.upper()}: {_md(rule.title)}{status}\n\n")
-        out.write(f"Rule `{rule.id}` · confidence {finding.confidence} · log `{visible(finding.log).replace('`', '')}`")
+        out.write(
+            f"Rule `{rule.id}` · confidence {finding.confidence} · log `{visible(finding.log).replace('`', '')}`"
+        )
         if finding.group:
             out.write(f" · {_md(finding.group)}")
         if finding.spread is not None:

@@ -154,7 +154,14 @@ class Redactor:
 
     def _remember_bare(self, name: str, pseudonym: str) -> None:
         key = name.casefold()
-        if len(key) < 3 or key.isdigit() or key in _PLACEHOLDERS or key in _GENERIC_LABELS or key in _WELL_KNOWN_USERS or key in _WELL_KNOWN_DOMAINS:
+        if (
+            len(key) < 3
+            or key.isdigit()
+            or key in _PLACEHOLDERS
+            or key in _GENERIC_LABELS
+            or key in _WELL_KNOWN_USERS
+            or key in _WELL_KNOWN_DOMAINS
+        ):
             return
         if _PSEUDONYM.fullmatch(name):
             return
@@ -288,7 +295,12 @@ class Redactor:
                 value = self.add_host(value)
             return f"{match.group('kvhost_key')}{match.group('kvhost_sep')}{value}"
         if kind == "account":
-            return self._account(match.group("account_domain"), whole[len(match.group("account_domain")):-len(match.group("account_user"))], match.group("account_user"), strict=True)
+            return self._account(
+                match.group("account_domain"),
+                whole[len(match.group("account_domain")) : -len(match.group("account_user"))],
+                match.group("account_user"),
+                strict=True,
+            )
         if kind == "ipv4":
             return self._ipv4(match)
         if kind == "ipv6":
@@ -337,7 +349,9 @@ class Redactor:
         """A server in a UNC path or URL: an address, a public host, or a host name."""
         bare = host.strip("[]")
         if _is_ip(bare):
-            return host if _keep_ip(bare) else (f"[{self.ip(bare)}]" if host.startswith("[") else self.ip(bare))
+            return (
+                host if _keep_ip(bare) else (f"[{self.ip(bare)}]" if host.startswith("[") else self.ip(bare))
+            )
         if self._is_public(host) or host.casefold() in _PLACEHOLDERS or _PSEUDONYM.fullmatch(host):
             return host
         return self.add_host(host)
@@ -380,7 +394,9 @@ class Redactor:
     def _account(self, domain: str, separator: str, user: str, *, strict: bool) -> str:
         """`DOMAIN\\user`, with the checks that tell it from a relative path when `strict`."""
         fold_domain, fold_user = domain.casefold(), user.casefold()
-        if fold_domain in _WELL_KNOWN_DOMAINS or (_PSEUDONYM.fullmatch(domain) and _PSEUDONYM.fullmatch(user.rstrip("$"))):
+        if fold_domain in _WELL_KNOWN_DOMAINS or (
+            _PSEUDONYM.fullmatch(domain) and _PSEUDONYM.fullmatch(user.rstrip("$"))
+        ):
             return f"{domain}{separator}{user}"
         if strict:
             extension = fold_user.rsplit(".", 1)[1] if "." in fold_user else ""
@@ -394,7 +410,11 @@ class Redactor:
             new_domain = self._server(domain)  # a local account of a machine
         else:
             new_domain = self.add_domain(domain)
-        if fold_user in _WELL_KNOWN_USERS or _PSEUDONYM.fullmatch(user.rstrip("$")) or fold_user.rstrip("$") in _PLACEHOLDERS:
+        if (
+            fold_user in _WELL_KNOWN_USERS
+            or _PSEUDONYM.fullmatch(user.rstrip("$"))
+            or fold_user.rstrip("$") in _PLACEHOLDERS
+        ):
             new_user = user
         elif user.endswith("$"):
             new_user = self.add_host(user) + "$"
@@ -405,9 +425,11 @@ class Redactor:
     def _ipv4(self, match: re.Match[str]) -> str:
         text = match.group(0)
         octets = text.split(".")
-        if any(len(octet) > 1 and octet.startswith("0") for octet in octets) or any(int(octet) > 255 for octet in octets):
+        if any(len(octet) > 1 and octet.startswith("0") for octet in octets) or any(
+            int(octet) > 255 for octet in octets
+        ):
             return text  # a version number (5.00.9088.1000)
-        before = match.string[max(0, match.start() - 24): match.start()]
+        before = match.string[max(0, match.start() - 24) : match.start()]
         if _VERSION_BEFORE.search(before):
             return text
         if _keep_ip(text):
@@ -417,7 +439,9 @@ class Redactor:
     def _ipv6(self, text: str) -> str:
         address = text.split("%")[0]
         groups = address.split(":")
-        if not any(ch.isdigit() for ch in address) or ("::" not in address and len(groups) < 8 and "." not in groups[-1]):
+        if not any(ch.isdigit() for ch in address) or (
+            "::" not in address and len(groups) < 8 and "." not in groups[-1]
+        ):
             return text
         if not _is_ip(address) or _keep_ip(address):
             return text
@@ -425,7 +449,9 @@ class Redactor:
 
     # --- documents -------------------------------------------------------------
 
-    def redact_document(self, document: Mapping[str, Any], *, trusted_rule_ids: Iterable[str] = ()) -> dict[str, Any]:
+    def redact_document(
+        self, document: Mapping[str, Any], *, trusted_rule_ids: Iterable[str] = ()
+    ) -> dict[str, Any]:
         """A copy of a diagnose or fleet JSON document with every name replaced.
 
         Keys, rule ids, severities, confidences, statuses, event names, formats,
@@ -451,7 +477,8 @@ class Redactor:
         if isinstance(value, Mapping):
             keep_rule_text = _is_trusted(value, trusted)
             return {
-                name: item if name in _SKIP_KEYS or (keep_rule_text and name in _RULE_TEXT_KEYS)
+                name: item
+                if name in _SKIP_KEYS or (keep_rule_text and name in _RULE_TEXT_KEYS)
                 else self._copy(item, trusted, name)
                 for name, item in value.items()
             }

@@ -16,7 +16,9 @@ from smslogdoc.model import FileReport, Problem
 from smslogdoc.report.redact import Redactor
 
 
-def redact_outcome(outcome: Outcome, shown: list[Finding], *, hosts: Iterable[str] = ()) -> tuple[Outcome, list[Finding]]:
+def redact_outcome(
+    outcome: Outcome, shown: list[Finding], *, hosts: Iterable[str] = ()
+) -> tuple[Outcome, list[Finding]]:
     """Redacted copies of `outcome` and of the findings to show; `hosts` are
     names known to be machines (fleet folder names)."""
     redactor = Redactor(hosts=tuple(hosts))
@@ -28,8 +30,15 @@ def redact_outcome(outcome: Outcome, shown: list[Finding], *, hosts: Iterable[st
         return replace(item, path=redact(item.path), text=redact(item.text))
 
     def finding(found: Finding) -> Finding:
-        rule = found.rule if found.rule.bundled else replace(
-            found.rule, title=redact(found.rule.title), cause=redact(found.rule.cause), references=tuple(redact(r) for r in found.rule.references)
+        rule = (
+            found.rule
+            if found.rule.bundled
+            else replace(
+                found.rule,
+                title=redact(found.rule.title),
+                cause=redact(found.rule.cause),
+                references=tuple(redact(r) for r in found.rule.references),
+            )
         )
         return replace(
             found,
@@ -38,10 +47,20 @@ def redact_outcome(outcome: Outcome, shown: list[Finding], *, hosts: Iterable[st
             group=redact(found.group),
             captures={key: redact(value) for key, value in found.captures.items()},
             evidence=[evidence(item) for item in found.evidence],
-            spread=None if found.spread is None else replace(
+            spread=None
+            if found.spread is None
+            else replace(
                 found.spread,
-                first=replace(found.spread.first, path=redact(found.spread.first.path), group=redact(found.spread.first.group)),
-                last=replace(found.spread.last, path=redact(found.spread.last.path), group=redact(found.spread.last.group)),
+                first=replace(
+                    found.spread.first,
+                    path=redact(found.spread.first.path),
+                    group=redact(found.spread.first.group),
+                ),
+                last=replace(
+                    found.spread.last,
+                    path=redact(found.spread.last.path),
+                    group=redact(found.spread.last.group),
+                ),
                 evidence=[evidence(item) for item in found.spread.evidence],
             ),
             diagnosis=redact(found.diagnosis),

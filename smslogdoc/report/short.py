@@ -35,7 +35,9 @@ def write_short(findings: list[Finding], console: Console) -> None:
         console.print(short_line(finding), soft_wrap=True)
 
 
-def write_short_report(outcome: Outcome, findings: list[Finding], console: Console, *, with_summary: bool = True) -> None:
+def write_short_report(
+    outcome: Outcome, findings: list[Finding], console: Console, *, with_summary: bool = True
+) -> None:
     """One line per finding, then the summary line (as `text`)."""
     from smslogdoc.report.text import summary
 

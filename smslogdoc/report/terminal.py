@@ -16,8 +16,16 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-_VISIBLE = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, *range(0x80, 0xA0)]}
-_VISIBLE.update({code: f"\\u{code:04x}" for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
+_VISIBLE = {
+    code: f"\\x{code:02x}"
+    for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, *range(0x80, 0xA0)]
+}
+_VISIBLE.update(
+    {
+        code: f"\\u{code:04x}"
+        for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    }
+)
 _VISIBLE_TABLE = str.maketrans(_VISIBLE)
 
 
@@ -60,7 +68,9 @@ def console(*, stderr: bool = False, color: bool | None = None) -> Console:
         emoji=False,
         highlight=False,
         no_color=no_color,
-        color_system=None if color is False else ("standard" if color and not _interactive(stderr) else "auto"),
+        color_system=None
+        if color is False
+        else ("standard" if color and not _interactive(stderr) else "auto"),
         force_terminal=force,
         soft_wrap=stderr,  # one-line messages on stderr must stay one line
     )

@@ -20,9 +20,11 @@ from smslogdoc.report.wording import count, severity_count
 EVIDENCE_LINES = 8
 """Lines of one evidence record shown in text output."""
 
-_SEVERITY_STYLE = {"error": "bold white on red", "warning": "bold black on yellow", "info": "bold white on blue"}
-
-
+_SEVERITY_STYLE = {
+    "error": "bold white on red",
+    "warning": "bold black on yellow",
+    "info": "bold white on blue",
+}
 
 
 def summary(outcome: Outcome, findings: list[Finding], view: examined.View | None = None) -> str:
@@ -30,7 +32,9 @@ def summary(outcome: Outcome, findings: list[Finding], view: examined.View | Non
     what was not examined (logs no rule reads, hidden findings, the window)."""
     confirmed = [f for f in findings if f.status == CONFIRMED]
     counts = Counter(f.severity for f in confirmed)
-    parts = [severity_count(counts[level], level) for level in ("error", "warning", "info") if counts[level]]  # "20 info findings"
+    parts = [
+        severity_count(counts[level], level) for level in ("error", "warning", "info") if counts[level]
+    ]  # "20 info findings"
     inconclusive = len(findings) - len(confirmed)
     head = f"{len(confirmed)} finding{'s' if len(confirmed) != 1 else ''}"
     if parts:
@@ -44,7 +48,9 @@ def summary(outcome: Outcome, findings: list[Finding], view: examined.View | Non
         tail += f", {skipped} skipped"
     if outcome.problems or any(report.problems for report in outcome.files):
         tail += ", problems listed on stderr"
-    extra = "".join(f" · {part}" for part in examined.summary_parts(outcome, findings, view or examined.View()))
+    extra = "".join(
+        f" · {part}" for part in examined.summary_parts(outcome, findings, view or examined.View())
+    )
     return f"{head} · {tail} · {outcome.rules} rules{extra}"
 
 
@@ -52,7 +58,11 @@ def failing(findings: list[Finding], fail_on: str) -> list[Finding]:
     """The confirmed findings at or above `fail_on`: those that make the run exit 1."""
     from smslogdoc.rules.model import SEVERITIES
 
-    return [f for f in findings if f.status == CONFIRMED and SEVERITIES.index(f.severity) >= SEVERITIES.index(fail_on)]
+    return [
+        f
+        for f in findings
+        if f.status == CONFIRMED and SEVERITIES.index(f.severity) >= SEVERITIES.index(fail_on)
+    ]
 
 
 def hidden_note(decided: list[Finding], shown: list[Finding], fail_on: str, min_severity: str) -> str:
@@ -62,12 +72,19 @@ def hidden_note(decided: list[Finding], shown: list[Finding], fail_on: str, min_
     if not hidden:
         return ""
     levels = Counter(f.severity for f in hidden)
-    counted = ", ".join(count(levels[level], f"{level} finding") for level in ("error", "warning", "info") if levels[level])
+    counted = ", ".join(
+        count(levels[level], f"{level} finding") for level in ("error", "warning", "info") if levels[level]
+    )
     return f"exit 1: {counted} at or above --fail-on {fail_on}, not shown (--min-severity {min_severity})"
 
 
 def write_text(
-    outcome: Outcome, findings: list[Finding], console: Console, *, with_summary: bool = True, view: examined.View | None = None
+    outcome: Outcome,
+    findings: list[Finding],
+    console: Console,
+    *,
+    with_summary: bool = True,
+    view: examined.View | None = None,
 ) -> None:
     """Findings for a reader: each with its evidence, fix and references; then
     the logs no rule reads, the headline when no finding is shown, and a summary line."""
@@ -92,8 +109,14 @@ def write_text(
 
 def _prose(text: str, width: int, indent: str, first: str | None = None) -> list[Text]:
     """Rule text wrapped at `width` with a hanging indent (no trailing spaces)."""
-    wrapped = textwrap.wrap(visible(text), width=width, initial_indent=first if first is not None else indent,
-                            subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+    wrapped = textwrap.wrap(
+        visible(text),
+        width=width,
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
     return [Text(line) for line in wrapped] or [Text(indent.rstrip())]
 
 
@@ -119,7 +142,9 @@ def _finding_lines(finding: Finding, width: int) -> list[Text]:
         also.append_text(log_text(other, "cyan"))
         lines.append(also)
     if finding.status != CONFIRMED:
-        lines += [Text(line.plain, style="yellow") for line in _prose(f"INCONCLUSIVE: {finding.note}", width, "  ")]
+        lines += [
+            Text(line.plain, style="yellow") for line in _prose(f"INCONCLUSIVE: {finding.note}", width, "  ")
+        ]
     lines.append(Text())
     lines += _prose(finding.diagnosis, width, "  ")
     lines += [Text(), Text("  Evidence", style="bold")]
@@ -127,7 +152,11 @@ def _finding_lines(finding: Finding, width: int) -> list[Text]:
         lines += _evidence_lines(item, finding.log)
     spread = finding.spread
     if spread is not None and (spread.evidence or spread.omitted):
-        title = f"  Other occurrences: the first and last {spread.cited}" if spread.omitted else "  Other occurrences"
+        title = (
+            f"  Other occurrences: the first and last {spread.cited}"
+            if spread.omitted
+            else "  Other occurrences"
+        )
         lines += [Text(), Text(title, style="bold")]
         for item in spread.evidence:
             lines += _evidence_lines(item, finding.log)
@@ -153,8 +182,11 @@ def spread_text(finding: Finding) -> str:
     spread = finding.spread
     assert spread is not None
     seen = f"seen {finding.occurrences:,} times " if finding.occurrences != spread.runs else ""
-    ends = [f"{name} {visible(end.group) or 'line ' + str(end.line)}" + (f" at {human_time(end.time)}" if end.time is not None else "")
-            for name, end in (("first", spread.first), ("last", spread.last))]
+    ends = [
+        f"{name} {visible(end.group) or 'line ' + str(end.line)}"
+        + (f" at {human_time(end.time)}" if end.time is not None else "")
+        for name, end in (("first", spread.first), ("last", spread.last))
+    ]
     return f"{seen}in {spread.runs:,} runs ({', '.join(ends)})"
 
 
@@ -175,7 +207,12 @@ def _evidence_lines(item: Evidence, log: str) -> list[Text]:
         lines.append(log_text(f"      {line}", style))
     if len(text_lines) > EVIDENCE_LINES:
         hidden = len(text_lines) - EVIDENCE_LINES
-        lines.append(Text(f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(visible(item.path))} (line {item.line})", style="dim"))
+        lines.append(
+            Text(
+                f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(visible(item.path))} (line {item.line})",
+                style="dim",
+            )
+        )
     lines += [log_text(f"      = {code}", "magenta") for code in item.codes]
     return lines
 

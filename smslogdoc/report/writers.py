@@ -29,6 +29,7 @@ class Output:
 
 Writer = Callable[[Outcome, list[Finding], Output], None]
 
+
 def _html(outcome: Outcome, shown: list[Finding], out: Output) -> None:
     from smslogdoc.report.html import write_diagnose
 
@@ -36,12 +37,19 @@ def _html(outcome: Outcome, shown: list[Finding], out: Output) -> None:
 
 
 WRITERS: dict[str, Writer] = {
-    "text": lambda outcome, shown, out: (short.write_quiet_text(outcome, shown, out.console) if out.quiet
-                                         else text.write_text(outcome, shown, out.console, view=_view(out))),
-    "short": lambda outcome, shown, out: short.write_short_report(outcome, shown, out.console, with_summary=not out.quiet),
+    "text": lambda outcome, shown, out: (
+        short.write_quiet_text(outcome, shown, out.console)
+        if out.quiet
+        else text.write_text(outcome, shown, out.console, view=_view(out))
+    ),
+    "short": lambda outcome, shown, out: short.write_short_report(
+        outcome, shown, out.console, with_summary=not out.quiet
+    ),
     "json": lambda outcome, shown, out: jsondoc.write_json(outcome, shown, sys.stdout),
     "jsonl": lambda outcome, shown, out: jsondoc.write_jsonl(shown, sys.stdout),
-    "markdown": lambda outcome, shown, out: markdown.write_markdown(outcome, shown, sys.stdout, view=_view(out)),
+    "markdown": lambda outcome, shown, out: markdown.write_markdown(
+        outcome, shown, sys.stdout, view=_view(out)
+    ),
     "html": _html,
 }
 """`--format` name -> writer."""

@@ -11,15 +11,24 @@ _GROUPS = (
     ("Client installation (ccmsetup.log, client.msi.log)", ("ccmsetup", "clientmsi")),
     ("Client push (site server ccm.log, mobileclient.tcf)", ("push",)),
     ("Cloud management gateway, tokens and client authentication", ("cmg", "token", "cert")),
-    ("Registration and assignment (ClientIDManagerStartup.log, LocationServices.log, CcmMessaging.log ...)", ("reg", "assign", "mp")),
-    ("Software distribution and content (execmgr.log, CAS.log, DataTransferService.log ...)", ("execmgr", "content")),
+    (
+        "Registration and assignment (ClientIDManagerStartup.log, LocationServices.log, CcmMessaging.log ...)",
+        ("reg", "assign", "mp"),
+    ),
+    (
+        "Software distribution and content (execmgr.log, CAS.log, DataTransferService.log ...)",
+        ("execmgr", "content"),
+    ),
     ("Applications (AppEnforce.log, AppDiscovery.log, AppIntentEval.log)", ("app", "appenforce")),
     ("Not failed, but waiting", ("wait",)),
     ("Software updates (WUAHandler.log, UpdatesDeployment.log, UpdatesHandler.log ...)", ("sup",)),
     ("Policy and WMI", ("policy", "wmi")),
     ("Task sequences and OS deployment (smsts.log, MDT logs)", ("ts",)),
     ("Client health and certificates", ("client",)),
-    ("SMS 2.0 and SMS 2003 Legacy Client (smsapm32.log, ccim32.log, clisvc.log, Wn*.log ...)", ("apm", "sms20", "ccim", "legacy")),
+    (
+        "SMS 2.0 and SMS 2003 Legacy Client (smsapm32.log, ccim32.log, clisvc.log, Wn*.log ...)",
+        ("apm", "sms20", "ccim", "legacy"),
+    ),
 )
 
 
@@ -51,11 +60,19 @@ def coverage_table(rules: list[Rule]) -> str:
         members = sorted((rule for rule in rules if _group(rule) == index), key=lambda r: r.id)
         if not members:
             continue
-        lines += ["", f"## {title}", "", "| Rule | Log | Products | Severity | Finds |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| Rule | Log | Products | Severity | Finds |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for rule in members:
             logs = ", ".join(_log_name(kinds, target) for target in rule.applies_to) or "any"
             finds = rule.title + (" (fallback)" if rule.fallback else "")
-            lines.append(f"| `{rule.id}` | {_cell(logs)} | {_cell(', '.join(rule.products))} | {rule.severity} | {_cell(finds)} |")
+            lines.append(
+                f"| `{rule.id}` | {_cell(logs)} | {_cell(', '.join(rule.products))} | {rule.severity} | {_cell(finds)} |"
+            )
     lines += _logs_table(rules, kinds)
     return "\n".join(lines) + "\n"
 
@@ -88,11 +105,19 @@ def _logs_table(rules: list[Rule], kinds: KindTable) -> list[str]:
         if kind is not None:
             listed.add(kind.name)
         lines.append(f"| {_cell(name)} | {_readers(rules, kinds, name, kind.name if kind else None)} |")
-    lines += ["", "### SMS 2.0 and SMS 2003, and other logs smslogdoc knows", "", "| Log | Rules |", "| --- | --- |"]
+    lines += [
+        "",
+        "### SMS 2.0 and SMS 2003, and other logs smslogdoc knows",
+        "",
+        "| Log | Rules |",
+        "| --- | --- |",
+    ]
     for kind in kinds.kinds.values():
         if kind.name in listed:
             continue
-        lines.append(f"| {_cell(kind.title)} | {_readers(rules, kinds, kind.files[0] if kind.files else kind.name, kind.name)} |")
+        lines.append(
+            f"| {_cell(kind.title)} | {_readers(rules, kinds, kind.files[0] if kind.files else kind.name, kind.name)} |"
+        )
     return lines
 
 
@@ -105,7 +130,10 @@ def _readers(rules: list[Rule], kinds: KindTable, file_name: str, kind: str | No
         rule.id
         for rule in rules
         if (kind is not None and kind in rule.applies_to)
-        or any(target not in kinds.kinds and "*" not in name and fnmatchcase(name, target.lower()) for target in rule.applies_to)
+        or any(
+            target not in kinds.kinds and "*" not in name and fnmatchcase(name, target.lower())
+            for target in rule.applies_to
+        )
     )
     return ", ".join(f"`{rule_id}`" for rule_id in found) if found else "no rule reads this log yet"
 

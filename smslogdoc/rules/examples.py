@@ -32,7 +32,11 @@ def check_examples(rule: Rule) -> list[ExampleResult]:
     results = [_run(rule, example) for example in rule.examples]
     for kind, wording in (("fire", "fires"), ("silent", "stays silent")):
         if not any(example.expect == kind for example in rule.examples):
-            results.append(ExampleResult(rule.id, f"(no example where it {wording})", False, f"add an example with expect: {kind}"))
+            results.append(
+                ExampleResult(
+                    rule.id, f"(no example where it {wording})", False, f"add an example with expect: {kind}"
+                )
+            )
     return results
 
 
@@ -47,10 +51,17 @@ def _run(rule: Rule, example: Example) -> ExampleResult:
         findings = [finding for finding in outcome.findings if finding.rule.id == rule.id]
         problems = [str(problem) for problem in outcome.problems]
         if problems:
-            return ExampleResult(rule.id, example.name, False, "; ".join(problem.replace(folder, "") for problem in problems))
+            return ExampleResult(
+                rule.id, example.name, False, "; ".join(problem.replace(folder, "") for problem in problems)
+            )
         if example.expect == "silent":
             if findings:
-                return ExampleResult(rule.id, example.name, False, f"fired but must stay silent (cites {_cited(findings, root)})")
+                return ExampleResult(
+                    rule.id,
+                    example.name,
+                    False,
+                    f"fired but must stay silent (cites {_cited(findings, root)})",
+                )
             return ExampleResult(rule.id, example.name, True)
         if not findings:
             return ExampleResult(rule.id, example.name, False, "stayed silent but must fire")
@@ -63,7 +74,12 @@ def _run(rule: Rule, example: Example) -> ExampleResult:
             if wanted not in cited:
                 missing.append(wanted)
         if missing:
-            return ExampleResult(rule.id, example.name, False, f"does not cite {', '.join(missing)} (cites {', '.join(sorted(cited, key=_order))})")
+            return ExampleResult(
+                rule.id,
+                example.name,
+                False,
+                f"does not cite {', '.join(missing)} (cites {', '.join(sorted(cited, key=_order))})",
+            )
         return ExampleResult(rule.id, example.name, True)
 
 
@@ -71,7 +87,11 @@ def _cited(findings: list[Finding], root: Path) -> set[str]:
     cited = set()
     for finding in findings:
         for item in finding.evidence:
-            name = Path(item.path).relative_to(root).as_posix() if Path(item.path).is_relative_to(root) else item.path
+            name = (
+                Path(item.path).relative_to(root).as_posix()
+                if Path(item.path).is_relative_to(root)
+                else item.path
+            )
             for line in range(item.line, item.end_line + 1):
                 cited.add(f"{name}:{line}")
     return cited

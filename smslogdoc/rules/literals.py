@@ -17,9 +17,71 @@ MIN_LENGTH = 3
 """Shorter literals filter too little to be worth it."""
 
 COMMON = frozenset(
-    ["error", "errors", "failed", "fail", "failure", "unable", "could", "cannot", "not", "return", "code", "service", "create", "connect", "component", "command", "program", "package", "client", "account", "user", "users", "site", "file", "files", "system", "install", "setup", "thread", "time", "date", "warning", "the", "to", "for", "with", "from", "and", "of", "in", "on", "is", "was", "at", "by",
-     "line", "msi", "action", "value", "property", "request", "status", "state", "message", "download", "successfully",
-     "ccmsetup", "ccm", "sms", "schedule", "scheduler", "job", "data"]
+    [
+        "error",
+        "errors",
+        "failed",
+        "fail",
+        "failure",
+        "unable",
+        "could",
+        "cannot",
+        "not",
+        "return",
+        "code",
+        "service",
+        "create",
+        "connect",
+        "component",
+        "command",
+        "program",
+        "package",
+        "client",
+        "account",
+        "user",
+        "users",
+        "site",
+        "file",
+        "files",
+        "system",
+        "install",
+        "setup",
+        "thread",
+        "time",
+        "date",
+        "warning",
+        "the",
+        "to",
+        "for",
+        "with",
+        "from",
+        "and",
+        "of",
+        "in",
+        "on",
+        "is",
+        "was",
+        "at",
+        "by",
+        "line",
+        "msi",
+        "action",
+        "value",
+        "property",
+        "request",
+        "status",
+        "state",
+        "message",
+        "download",
+        "successfully",
+        "ccmsetup",
+        "ccm",
+        "sms",
+        "schedule",
+        "scheduler",
+        "job",
+        "data",
+    ]
 )
 """Words in nearly every log: a literal made of one of them filters nothing, so a
 rarer literal of the same pattern is preferred when there is a choice."""
@@ -72,7 +134,9 @@ def _from_sequence(items: list[tuple[object, object]]) -> list[str]:
             lead = [(_parser.LITERAL, ord(char)) for char in before[0]] if len(before) == 1 else []
             for branch in value[1]:  # type: ignore[index]
                 # the run before the alternation goes on into a branch that starts with text
-                found = _from_sequence(lead + list(branch) if branch and branch[0][0] is _parser.LITERAL else list(branch))
+                found = _from_sequence(
+                    lead + list(branch) if branch and branch[0][0] is _parser.LITERAL else list(branch)
+                )
                 if not found:
                     options = []
                     break
@@ -84,12 +148,23 @@ def _from_sequence(items: list[tuple[object, object]]) -> list[str]:
             if found:
                 candidates.append(found)
     flush()
-    usable = [sorted({option.lower() for option in options}) for options in candidates if all(len(option.strip()) >= MIN_LENGTH for option in options)]
+    usable = [
+        sorted({option.lower() for option in options})
+        for options in candidates
+        if all(len(option.strip()) >= MIN_LENGTH for option in options)
+    ]
     if not usable:
         return []
     # Prefer literals that are not common words, then the requirement whose
     # weakest literal is longest (it filters best), then fewer alternatives.
-    return max(usable, key=lambda options: (not any(_common(o) for o in options), min(len(o) for o in options), -len(options)))
+    return max(
+        usable,
+        key=lambda options: (
+            not any(_common(o) for o in options),
+            min(len(o) for o in options),
+            -len(options),
+        ),
+    )
 
 
 def _plain(op: object, value: object) -> list[str] | None:

@@ -39,7 +39,11 @@ def rule_files(folder: Traversable | Path) -> list[Traversable | Path]:
 
 
 def load_rules(
-    folders: Iterable[Path | Traversable], *, builtin: bool = True, kinds: KindTable | None = None, check_builtin: bool = True
+    folders: Iterable[Path | Traversable],
+    *,
+    builtin: bool = True,
+    kinds: KindTable | None = None,
+    check_builtin: bool = True,
 ) -> tuple[list[Rule], list[RuleError]]:
     """Every rule of the bundled folder (unless `builtin` is False) and of
     `folders`, with every error found. Rules with errors are left out.
@@ -73,7 +77,14 @@ def load_rules(
         if rule is None:
             continue
         if rule.id in seen:
-            errors.append(RuleError(str(source), f"duplicate rule id (also in {seen[rule.id]}); rename one, or use --no-builtin to replace the bundled rules", rule_id=rule.id, key="id"))
+            errors.append(
+                RuleError(
+                    str(source),
+                    f"duplicate rule id (also in {seen[rule.id]}); rename one, or use --no-builtin to replace the bundled rules",
+                    rule_id=rule.id,
+                    key="id",
+                )
+            )
             continue
         seen[rule.id] = str(source)
         rules.append(replace(rule, bundled=True) if number < shipped else rule)

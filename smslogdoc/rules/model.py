@@ -32,6 +32,7 @@ SEEN_TEXTS = 1024
 ADJACENT_LINES = 64
 """An `adjacent` step must start within this many lines of the step before it."""
 
+
 @dataclass(frozen=True)
 class LogScope:
     """The log a matcher is asked about: its kind and file name."""
@@ -89,7 +90,11 @@ class Pattern:
 
     def _captures(self, text: str) -> Mapping[str, str] | None:
         found = self.search(text)
-        return None if found is None else {name: value for name, value in found.groupdict().items() if value is not None}
+        return (
+            None
+            if found is None
+            else {name: value for name, value in found.groupdict().items() if value is not None}
+        )
 
     @cached_property
     def _seen(self) -> Memo[str, Mapping[str, str] | None]:
@@ -203,7 +208,14 @@ class Condition:
     def names(self) -> set[str]:
         """Every matcher name the condition uses."""
         used = {name for step in self.steps for name in step}
-        return used | set(self.absent) | set(self.unless) | set(self.requires) | set(self.supported_by) | set(self.context)
+        return (
+            used
+            | set(self.absent)
+            | set(self.unless)
+            | set(self.requires)
+            | set(self.supported_by)
+            | set(self.context)
+        )
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,9 @@ class Prefilter(Generic[Item]):
                     owners[index[literal]].append(item)
         self._patterns = patterns
         self._owners = owners
-        self._automaton = ahocorasick_rs.AhoCorasick(patterns) if patterns and ahocorasick_rs is not None else None
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(patterns) if patterns and ahocorasick_rs is not None else None
+        )
         self._seen: Memo[str, list[Item]] = Memo(SEEN_TEXTS)
         """Texts already looked at: a log repeats its messages run after run."""
 
@@ -61,7 +63,9 @@ class Prefilter(Generic[Item]):
             return self.always
         lowered = text.lower()
         if self._automaton is not None:
-            hits = {index for index, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)}
+            hits = {
+                index for index, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)
+            }
         else:
             hits = {index for index, pattern in enumerate(self._patterns) if pattern in lowered}
         if not hits:

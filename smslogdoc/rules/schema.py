@@ -52,9 +52,36 @@ _RULE_KEYS = {
 RESERVED_IDS = ("unexplained-errors",)
 """Ids of findings smslogdoc makes itself (`engine.unexplained`)."""
 _REQUIRED = ("id", "title", "severity", "events", "condition", "diagnosis", "fix")
-_MATCHER_KEYS = ("message", "not_message", "component", "severity", "thread", "log", "section", "key", "value", "case_sensitive")
-_CONDITION_KEYS = ("any", "all", "sequence", "count", "min", "distinct", "by", "within", "absent", "unless", "requires", "supported_by", "context", "adjacent")
+_MATCHER_KEYS = (
+    "message",
+    "not_message",
+    "component",
+    "severity",
+    "thread",
+    "log",
+    "section",
+    "key",
+    "value",
+    "case_sensitive",
+)
+_CONDITION_KEYS = (
+    "any",
+    "all",
+    "sequence",
+    "count",
+    "min",
+    "distinct",
+    "by",
+    "within",
+    "absent",
+    "unless",
+    "requires",
+    "supported_by",
+    "context",
+    "adjacent",
+)
 _SHAPES = tuple(SHAPES)
+
 
 @dataclass
 class _Checker:
@@ -70,10 +97,14 @@ class _Checker:
 
     def error(self, key: yamlnodes.Path, message: str) -> None:
         dotted = ".".join(str(part) for part in key) or None
-        self.errors.append(RuleError(self.path, message, rule_id=self.rule_id, key=dotted, line=self.document.line(key)))
+        self.errors.append(
+            RuleError(self.path, message, rule_id=self.rule_id, key=dotted, line=self.document.line(key))
+        )
 
 
-def parse_rule(text: str, path: str, kinds: KindTable | None = None, *, check: bool = True) -> tuple[Rule | None, list[RuleError]]:
+def parse_rule(
+    text: str, path: str, kinds: KindTable | None = None, *, check: bool = True
+) -> tuple[Rule | None, list[RuleError]]:
     """One rule from the text of its file, or None and every error found."""
     kinds = kinds or load_kinds()
     try:
@@ -89,7 +120,9 @@ def parse_rule(text: str, path: str, kinds: KindTable | None = None, *, check: b
         checker.rule_id = data["id"]
     for key in data:
         if key not in _RULE_KEYS:
-            checker.error((key,), f"unknown key; expected one of {', '.join(_RULE_KEYS)}{did_you_mean(key, _RULE_KEYS)}")
+            checker.error(
+                (key,), f"unknown key; expected one of {', '.join(_RULE_KEYS)}{did_you_mean(key, _RULE_KEYS)}"
+            )
     for key in _REQUIRED:
         if key not in data:
             checker.error((), f"missing required key {key!r} ({_RULE_KEYS[key]})")
@@ -107,7 +140,9 @@ def _text(checker: _Checker, data: dict[str, object], key: str, default: str = "
     return value
 
 
-def _strings(checker: _Checker, data: Mapping[str, object], key: str, path: yamlnodes.Path) -> tuple[str, ...]:
+def _strings(
+    checker: _Checker, data: Mapping[str, object], key: str, path: yamlnodes.Path
+) -> tuple[str, ...]:
     value = data.get(key, ())
     if isinstance(value, str):
         return (value,)
@@ -125,17 +160,29 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
     if rule_id and not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", rule_id):
         checker.error(("id",), "use lower-case letters, digits, dots and hyphens")
     if rule_id in RESERVED_IDS:
-        checker.error(("id",), f"{rule_id!r} is the built-in summary of error records no rule explains; choose another id")
+        checker.error(
+            ("id",),
+            f"{rule_id!r} is the built-in summary of error records no rule explains; choose another id",
+        )
     severity = _text(checker, data, "severity")
     if severity and severity not in SEVERITIES:
-        checker.error(("severity",), f"expected one of {', '.join(SEVERITIES)}, got {severity!r}{did_you_mean(severity, SEVERITIES)}")
+        checker.error(
+            ("severity",),
+            f"expected one of {', '.join(SEVERITIES)}, got {severity!r}{did_you_mean(severity, SEVERITIES)}",
+        )
     confidence = data.get("confidence", "medium")
     if confidence not in CONFIDENCES:
-        checker.error(("confidence",), f"expected one of {', '.join(CONFIDENCES)}, got {confidence!r}{did_you_mean(confidence, CONFIDENCES)}")
+        checker.error(
+            ("confidence",),
+            f"expected one of {', '.join(CONFIDENCES)}, got {confidence!r}{did_you_mean(confidence, CONFIDENCES)}",
+        )
     applies_to = _strings(checker, data, "applies_to", ())
     for index, target in enumerate(applies_to):
         if not is_glob(target) and target not in kinds:
-            checker.error(("applies_to", index), f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'")
+            checker.error(
+                ("applies_to", index),
+                f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
+            )
     before = len(checker.errors)
     events = _matchers(checker, data.get("events"), kinds)
     events_valid = len(checker.errors) == before  # else captures are unknown: no placeholder check
@@ -149,12 +196,21 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
         fix = []
     for index, step in enumerate(fix):
         if not isinstance(step, str) or not step.strip():
-            hint = " (quote a step that contains ': ', or YAML reads it as a mapping)" if isinstance(step, dict) else ""
+            hint = (
+                " (quote a step that contains ': ', or YAML reads it as a mapping)"
+                if isinstance(step, dict)
+                else ""
+            )
             checker.error(("fix", index), f"expected text{hint}")
     fix = [step for step in fix if isinstance(step, str)]
-    texts: list[tuple[yamlnodes.Path, str]] = [(("diagnosis",), _text(checker, data, "diagnosis")), (("cause",), _text(checker, data, "cause"))]
+    texts: list[tuple[yamlnodes.Path, str]] = [
+        (("diagnosis",), _text(checker, data, "diagnosis")),
+        (("cause",), _text(checker, data, "cause")),
+    ]
     texts += [(("fix", index), step) for index, step in enumerate(fix)]
-    texts += [(("next_logs", index), hint) for index, hint in enumerate(_strings(checker, data, "next_logs", ()))]
+    texts += [
+        (("next_logs", index), hint) for index, hint in enumerate(_strings(checker, data, "next_logs", ()))
+    ]
     for path, text in texts:
         unknown = placeholders(text) - captured - set(TEMPLATE_FIELDS)
         if unknown and events_valid:
@@ -165,7 +221,10 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
                 unfilled = placeholders(text) - set(TEMPLATE_FIELDS) - _guaranteed(condition, events)
                 if unfilled:
                     where = f"condition {number}" if len(conditions) > 1 else "the condition"
-                    checker.error(path, f"placeholder {{{sorted(unfilled)[0]}}} may stay empty: no event {where} needs captures it")
+                    checker.error(
+                        path,
+                        f"placeholder {{{sorted(unfilled)[0]}}} may stay empty: no event {where} needs captures it",
+                    )
                     break
     fallback = data.get("fallback", False)
     if not isinstance(fallback, bool):
@@ -204,7 +263,9 @@ def _guaranteed(condition: Condition, events: Mapping[str, Matcher]) -> set[str]
     return fields
 
 
-def _compile(checker: _Checker, path: yamlnodes.Path, pattern: object, case_sensitive: bool) -> Pattern | None:
+def _compile(
+    checker: _Checker, path: yamlnodes.Path, pattern: object, case_sensitive: bool
+) -> Pattern | None:
     if not isinstance(pattern, str) or not pattern:
         checker.error(path, "expected a regular expression (text)")
         return None
@@ -233,7 +294,10 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
             continue
         for key in spec:
             if key not in _MATCHER_KEYS:
-                checker.error((*path, key), f"unknown key; expected one of {', '.join(_MATCHER_KEYS)}{did_you_mean(key, _MATCHER_KEYS)}")
+                checker.error(
+                    (*path, key),
+                    f"unknown key; expected one of {', '.join(_MATCHER_KEYS)}{did_you_mean(key, _MATCHER_KEYS)}",
+                )
         case_sensitive = spec.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
             checker.error((*path, "case_sensitive"), "expected true or false")
@@ -256,7 +320,9 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
         logs = _strings(checker, spec, "log", path)
         for target in logs:
             if not is_glob(target) and target not in kinds:
-                checker.error((*path, "log"), f"unknown log kind {target!r}{did_you_mean(target, list(kinds.kinds))}")
+                checker.error(
+                    (*path, "log"), f"unknown log kind {target!r}{did_you_mean(target, list(kinds.kinds))}"
+                )
         message = patterns.get("message")
         matchers[name] = Matcher(
             name=name,
@@ -273,7 +339,9 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
     return matchers
 
 
-def _names(checker: _Checker, path: yamlnodes.Path, raw: object, events: Mapping[str, Matcher], *, steps: bool) -> tuple[tuple[str, ...], ...]:
+def _names(
+    checker: _Checker, path: yamlnodes.Path, raw: object, events: Mapping[str, Matcher], *, steps: bool
+) -> tuple[tuple[str, ...], ...]:
     items = raw if isinstance(raw, list) else [raw]
     result: list[tuple[str, ...]] = []
     for index, item in enumerate(items):
@@ -284,7 +352,10 @@ def _names(checker: _Checker, path: yamlnodes.Path, raw: object, events: Mapping
                 checker.error((*path, index), "expected an event name")
             elif option not in events:
                 known = ", ".join(events) or "none"
-                checker.error((*path, index), f"undefined event {option!r}; events defined: {known}{did_you_mean(option, events)}")
+                checker.error(
+                    (*path, index),
+                    f"undefined event {option!r}; events defined: {known}{did_you_mean(option, events)}",
+                )
             else:
                 names.append(option)
         if names:
@@ -306,10 +377,15 @@ def _conditions(checker: _Checker, raw: object, events: Mapping[str, Matcher]) -
     return tuple(conditions)
 
 
-def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Mapping[str, Matcher]) -> Condition | None:
+def _condition(
+    checker: _Checker, path: yamlnodes.Path, spec: object, events: Mapping[str, Matcher]
+) -> Condition | None:
     if isinstance(spec, str):  # the short form: one event name
         if spec not in events:
-            checker.error(path, f"undefined event {spec!r}; events defined: {', '.join(events) or 'none'}{did_you_mean(spec, events)}")
+            checker.error(
+                path,
+                f"undefined event {spec!r}; events defined: {', '.join(events) or 'none'}{did_you_mean(spec, events)}",
+            )
             return None
         spec = {"any": [spec]}
     if not isinstance(spec, dict):
@@ -317,10 +393,15 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
         return None
     for key in spec:
         if key not in _CONDITION_KEYS:
-            checker.error((*path, key), f"unknown key; expected one of {', '.join(_CONDITION_KEYS)}{did_you_mean(key, _CONDITION_KEYS)}")
+            checker.error(
+                (*path, key),
+                f"unknown key; expected one of {', '.join(_CONDITION_KEYS)}{did_you_mean(key, _CONDITION_KEYS)}",
+            )
     shapes = [shape for shape in _SHAPES if shape in spec]
     if len(shapes) != 1:
-        checker.error(path, "say exactly one of any, all, sequence or count (absence alone has no evidence to cite)")
+        checker.error(
+            path, "say exactly one of any, all, sequence or count (absence alone has no evidence to cite)"
+        )
         return None
     shape = shapes[0]
     steps = _names(checker, (*path, shape), spec[shape], events, steps=shape in ("sequence", "all"))
@@ -340,7 +421,10 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
         if key not in BUILTIN_GROUPS:
             lacking = sorted(name for name in positive if key not in events[name].captures)
             if lacking:
-                checker.error((*path, "by"), f"{key!r} is not run, thread, log or folder, and event(s) {', '.join(lacking)} capture no field of that name")
+                checker.error(
+                    (*path, "by"),
+                    f"{key!r} is not run, thread, log or folder, and event(s) {', '.join(lacking)} capture no field of that name",
+                )
     minimum = spec.get("min", 1)
     if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1:
         checker.error((*path, "min"), "expected a whole number of at least 1")
@@ -348,7 +432,9 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
     if shape != "count" and ("min" in spec or "distinct" in spec):
         checker.error((*path, "min" if "min" in spec else "distinct"), "min and distinct belong to count")
     distinct = spec.get("distinct")
-    if distinct is not None and (not isinstance(distinct, str) or any(distinct not in events[name].captures for name in positive)):
+    if distinct is not None and (
+        not isinstance(distinct, str) or any(distinct not in events[name].captures for name in positive)
+    ):
         checker.error((*path, "distinct"), "expected the name of a field every counted event captures")
         distinct = None
     adjacent = spec.get("adjacent", False)
@@ -375,8 +461,18 @@ def _condition(checker: _Checker, path: yamlnodes.Path, spec: object, events: Ma
     )
 
 
-def _flat(checker: _Checker, path: yamlnodes.Path, key: str, spec: Mapping[str, object], events: Mapping[str, Matcher]) -> tuple[str, ...]:
-    return tuple(name for step in _names(checker, (*path, key), spec.get(key, []), events, steps=False) for name in step)
+def _flat(
+    checker: _Checker,
+    path: yamlnodes.Path,
+    key: str,
+    spec: Mapping[str, object],
+    events: Mapping[str, Matcher],
+) -> tuple[str, ...]:
+    return tuple(
+        name
+        for step in _names(checker, (*path, key), spec.get(key, []), events, steps=False)
+        for name in step
+    )
 
 
 def _examples(checker: _Checker, raw: object) -> tuple[Example, ...]:
@@ -391,19 +487,35 @@ def _examples(checker: _Checker, raw: object) -> tuple[Example, ...]:
             continue
         for key in spec:
             if key not in ("name", "expect", "files", "cites"):
-                checker.error((*path, key), f"unknown key; expected one of name, expect, files, cites{did_you_mean(key, ('name', 'expect', 'files', 'cites'))}")
+                checker.error(
+                    (*path, key),
+                    f"unknown key; expected one of name, expect, files, cites{did_you_mean(key, ('name', 'expect', 'files', 'cites'))}",
+                )
         expect = spec.get("expect")
         if expect not in ("fire", "silent"):
             checker.error((*path, "expect"), "expected fire or silent")
         logs = spec.get("files")
-        if not isinstance(logs, dict) or not logs or not all(isinstance(k, str) and isinstance(v, str) for k, v in logs.items()):
+        if (
+            not isinstance(logs, dict)
+            or not logs
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in logs.items())
+        ):
             checker.error((*path, "files"), "expected a mapping of file names to log text")
             continue
         cites = spec.get("cites", [])
-        if not isinstance(cites, list) or not all(isinstance(c, (int, str)) and not isinstance(c, bool) for c in cites):
+        if not isinstance(cites, list) or not all(
+            isinstance(c, (int, str)) and not isinstance(c, bool) for c in cites
+        ):
             checker.error((*path, "cites"), "expected a list of line numbers (or 'file:line')")
             cites = []
         if expect == "silent" and cites:
             checker.error((*path, "cites"), "a silent example cites nothing")
-        examples.append(Example(str(spec.get("name", f"example {index + 1}")), str(expect), tuple(logs.items()), tuple(str(c) for c in cites)))
+        examples.append(
+            Example(
+                str(spec.get("name", f"example {index + 1}")),
+                str(expect),
+                tuple(logs.items()),
+                tuple(str(c) for c in cites),
+            )
+        )
     return tuple(examples)

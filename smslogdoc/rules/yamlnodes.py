@@ -79,7 +79,9 @@ def load(text: str) -> Document:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
-        raise YamlError(f"invalid YAML: {error.problem}{_hint(error, text)}", mark.line + 1 if mark else None) from None
+        raise YamlError(
+            f"invalid YAML: {error.problem}{_hint(error, text)}", mark.line + 1 if mark else None
+        ) from None
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {error}") from None
     document = Document(None)
@@ -93,7 +95,9 @@ def load(text: str) -> Document:
 def _convert(node: yaml.Node, path: Path, document: Document, budget: list[int]) -> object:
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlError(f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)", node.start_mark.line + 1)
+        raise YamlError(
+            f"document expands to more than {MAX_NODES:,} nodes (alias bomb?)", node.start_mark.line + 1
+        )
     if node.tag not in _CORE_TAGS:
         raise YamlError(f"unsupported YAML tag {node.tag!r}", node.start_mark.line + 1)
     document.lines.setdefault(path, node.start_mark.line + 1)

@@ -18,7 +18,11 @@ def advance(progress: Progress, key: Key, group: Group, hits: dict[int, Hit]) ->
             advanced[1] = [hit]
         else:
             partial = group.partials.get(index)
-            if partial is not None and fits(partial[0], hit, condition.within) and _near(progress, partial[-1], hit):
+            if (
+                partial is not None
+                and fits(partial[0], hit, condition.within)
+                and _near(progress, partial[-1], hit)
+            ):
                 advanced[index + 1] = [*partial, hit]
     if condition.adjacent:
         group.partials = advanced

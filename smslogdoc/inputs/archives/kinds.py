@@ -19,10 +19,34 @@ UNREADABLE = {
 }
 """Kinds recognised only to say they are not read, and what to do instead."""
 
-_UNREADABLE_MAGIC = ((b"MSCF\x00\x00\x00\x00", "cab"), (b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "rar"))
+_UNREADABLE_MAGIC = (
+    (b"MSCF\x00\x00\x00\x00", "cab"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+)
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _DOCUMENTS = frozenset(
-    {".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm", ".odt", ".ods", ".odp", ".epub", ".jar", ".war", ".apk", ".nupkg", ".msix", ".appx", ".vsix", ".whl", ".xpi"}
+    {
+        ".docx",
+        ".docm",
+        ".xlsx",
+        ".xlsm",
+        ".pptx",
+        ".pptm",
+        ".odt",
+        ".ods",
+        ".odp",
+        ".epub",
+        ".jar",
+        ".war",
+        ".apk",
+        ".nupkg",
+        ".msix",
+        ".appx",
+        ".vsix",
+        ".whl",
+        ".xpi",
+    }
 )
 """Name endings of zip-based files that are documents or packages, not archives of logs."""
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".gz", ".cab", ".7z", ".rar")
@@ -32,7 +56,13 @@ _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".gz", ".cab", ".7z", ".
 def _quote(name: str) -> str:
     """A member name in a problem line: quoted, control characters escaped (a
     name cannot start a line of its own)."""
-    return "'" + "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in name) + "'"
+    return (
+        "'"
+        + "".join(
+            c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in name
+        )
+        + "'"
+    )
 
 
 def _human(count: int) -> str:
@@ -85,4 +115,3 @@ def archive_kind(path: Path) -> str | None:
     except OSError:
         return None
     return kind_of(head, path.name)
-

@@ -70,7 +70,6 @@ def _gz_name(display: str) -> str:
     return base
 
 
-
 def _accept(
     archive: Archive,
     raw_name: str,
@@ -92,24 +91,39 @@ def _accept(
     display = archive.display + SEPARATOR + "/".join(parts)
     folder = archive.display if len(parts) == 1 else display.rsplit("/", 1)[0]
     if unsafe:
-        problems.append(Problem(display, f"unsafe member name {_quote(raw_name)} ({unsafe}); read under this name"))
+        problems.append(
+            Problem(display, f"unsafe member name {_quote(raw_name)} ({unsafe}); read under this name")
+        )
     if display in seen:
         problems.append(Problem(display, "a second member of this name; only the first is read"))
         return
     seen.add(display)
     if size is not None:
         if size > caps.MEMBER_CAP:
-            problems.append(Problem(display, f"member expands to {_human(size)}, over the {_human(caps.MEMBER_CAP)} cap for one member (a zip bomb?); not read"))
+            problems.append(
+                Problem(
+                    display,
+                    f"member expands to {_human(size)}, over the {_human(caps.MEMBER_CAP)} cap for one member (a zip bomb?); not read",
+                )
+            )
             return
         if compressed is not None and size > caps.RATIO_FLOOR and size > caps.RATIO_CAP * max(compressed, 1):
             problems.append(
-                Problem(display, f"member expands {size // max(compressed, 1)}:1 ({_human(size)} from {_human(compressed)}), over the {caps.RATIO_CAP}:1 cap (a zip bomb?); not read")
+                Problem(
+                    display,
+                    f"member expands {size // max(compressed, 1)}:1 ({_human(size)} from {_human(compressed)}), over the {caps.RATIO_CAP}:1 cap (a zip bomb?); not read",
+                )
             )
             return
         budget = archive.budget
         if budget.stopped or budget.declared + size > caps.ARCHIVE_CAP:
             if not budget.stopped:
-                problems.append(Problem(archive.display, f"archive expands past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?); members from {_quote('/'.join(parts))} on not read"))
+                problems.append(
+                    Problem(
+                        archive.display,
+                        f"archive expands past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?); members from {_quote('/'.join(parts))} on not read",
+                    )
+                )
             budget.stopped = True
             return
         budget.declared += size
@@ -128,11 +142,16 @@ def _accept(
         problems.append(Problem(display, UNREADABLE[kind]))
         return
     if archive.depth + 1 > caps.MAX_DEPTH:
-        problems.append(Problem(display, f"archive nested more than {caps.MAX_DEPTH} level deep; extract it first"))
+        problems.append(
+            Problem(display, f"archive nested more than {caps.MAX_DEPTH} level deep; extract it first")
+        )
         return
     if kind != GZ and (size or 0) > caps.NESTED_MEMORY_CAP:
-        problems.append(Problem(display, f"nested archive of {_human(size or 0)}, over the {_human(caps.NESTED_MEMORY_CAP)} read into memory; extract it first"))
+        problems.append(
+            Problem(
+                display,
+                f"nested archive of {_human(size or 0)}, over the {_human(caps.NESTED_MEMORY_CAP)} read into memory; extract it first",
+            )
+        )
         return
     yield from _list(Archive(kind, display, archive.path, archive.budget, member), problems, seen)
-
-

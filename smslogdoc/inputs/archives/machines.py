@@ -64,7 +64,9 @@ def machine_name(file_name: str) -> str:
     return file_name
 
 
-def machines(root: Path, problems: list[Problem], kind: Callable[[Path], str | None] = archive_kind) -> list[Machine]:
+def machines(
+    root: Path, problems: list[Problem], kind: Callable[[Path], str | None] = archive_kind
+) -> list[Machine]:
     """The machines of a fleet folder: each immediate subfolder or archive file
     of `root`, in name order, named after it. Hidden entries and Markdown notes
     are left out; any other file gives a problem. Two entries that would have
@@ -93,7 +95,9 @@ def machines(root: Path, problems: list[Problem], kind: Callable[[Path], str | N
         else:
             found_kind = kind(path)
             if found_kind is None:
-                problems.append(Problem(entry.path, "not a machine: neither a folder nor an archive; not read"))
+                problems.append(
+                    Problem(entry.path, "not a machine: neither a folder nor an archive; not read")
+                )
                 continue
             name = machine_name(entry.name)
         if name.lower() in names:

@@ -50,7 +50,9 @@ class Archive:
     """One archive: a file on disk or a member of another archive. Opened
     lazily by its members and kept open until `close()`."""
 
-    def __init__(self, kind: str, display: str, path: Path, budget: _Budget, parent: Member | None = None) -> None:
+    def __init__(
+        self, kind: str, display: str, path: Path, budget: _Budget, parent: Member | None = None
+    ) -> None:
         self.kind = kind
         self.display = display
         """The archive as named in display paths (`logs.zip!/WKS0042.zip`)."""
@@ -80,13 +82,17 @@ class Archive:
             return self.path.open("rb")
         owner = self.parent.archive
         if owner._loaded_child is not None and owner._loaded_child is not self:
-            evicted = owner._loaded_child  # one nested archive in memory per archive; streams open on it read on
+            evicted = (
+                owner._loaded_child
+            )  # one nested archive in memory per archive; streams open on it read on
             evicted._handle = evicted._file = None
         owner._loaded_child = self
         with self.parent.open() as stream:
             data = stream.read(caps.NESTED_MEMORY_CAP + 1)
         if len(data) > caps.NESTED_MEMORY_CAP:
-            raise ArchiveError(f"nested archive over the {_human(caps.NESTED_MEMORY_CAP)} read into memory; extract it first")
+            raise ArchiveError(
+                f"nested archive over the {_human(caps.NESTED_MEMORY_CAP)} read into memory; extract it first"
+            )
         return io.BytesIO(data)
 
     def handle(self) -> Any:
@@ -95,7 +101,9 @@ class Archive:
         headers, its raw bytes."""
         if self._handle is None:
             if self.kind == ZIP and not self.fallback and self.parent is None:
-                self._handle = zipfile.ZipFile(self.path)  # it closes the file once its member streams are closed
+                self._handle = zipfile.ZipFile(
+                    self.path
+                )  # it closes the file once its member streams are closed
                 return self._handle
             raw = self._raw()
             try:
@@ -149,7 +157,15 @@ class Member:
             source = _open_source(self)
         except ArchiveError:
             raise
-        except (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError) as error:
+        except (
+            zipfile.BadZipFile,
+            tarfile.TarError,
+            zlib.error,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ) as error:
             raise ArchiveError(f"archive damaged: {error}") from error
         compressed = self.compressed
         if compressed is None and archive.kind == GZ:
@@ -185,7 +201,6 @@ def _open_source(member: Member) -> _Source:
     return _Window(handle, member.key.offset, member.key.size)
 
 
-
 def _sanitise(raw: str) -> tuple[list[str], str]:
     """A member name's path parts, and why it was unsafe ('' when it was not)."""
     text = raw.replace("\\", "/")
@@ -198,7 +213,6 @@ def _sanitise(raw: str) -> tuple[list[str], str]:
     if ".." in parts:
         reason = reason or "a '..' part"
     return [part for part in parts if part not in ("", ".", "..")], reason
-
 
 
 _Entry = tuple[str, int | None, int | None, Any, bytes | None]
@@ -214,5 +228,3 @@ def close_all(members: Iterable[Member]) -> None:
             closed.add(id(archive))
             archive.close()
             archive = archive.parent.archive if archive.parent is not None else None
-
-

@@ -33,7 +33,6 @@ class ArchiveLimitError(ArchiveError):
     """A member or its archive expanded past a cap while being read (a zip bomb?)."""
 
 
-
 @dataclass
 class _Budget:
     """Expanded bytes of one archive tree: declared when listed, and streamed."""
@@ -44,7 +43,6 @@ class _Budget:
     """Bytes its gzipped members (which declare no size) have expanded to while read."""
     stopped: bool = False
     """True once the declared sizes passed the archive cap."""
-
 
 
 class _Window(io.RawIOBase):
@@ -147,17 +145,32 @@ class _Capped(io.RawIOBase):
             data = self._source.read(len(buffer)) or b""
         except ArchiveError:
             raise
-        except (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, gzip.BadGzipFile, ValueError) as error:
+        except (
+            zipfile.BadZipFile,
+            tarfile.TarError,
+            zlib.error,
+            EOFError,
+            gzip.BadGzipFile,
+            ValueError,
+        ) as error:
             raise ArchiveError(f"archive damaged: {error}") from error
         count = len(data)
         self._count += count
         if self._count > caps.MEMBER_CAP:
-            raise ArchiveLimitError(f"expanded past {_human(caps.MEMBER_CAP)}, the cap for one archive member (a zip bomb?)")
+            raise ArchiveLimitError(
+                f"expanded past {_human(caps.MEMBER_CAP)}, the cap for one archive member (a zip bomb?)"
+            )
         if self._budget is not None:
             self._budget.streamed += count
         if self._budget is not None and self._budget.declared + self._budget.streamed > caps.ARCHIVE_CAP:
-            raise ArchiveLimitError(f"the archive expanded past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?)")
-        if self._compressed is not None and self._count > caps.RATIO_FLOOR and self._count > caps.RATIO_CAP * max(self._compressed, 1):
+            raise ArchiveLimitError(
+                f"the archive expanded past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?)"
+            )
+        if (
+            self._compressed is not None
+            and self._count > caps.RATIO_FLOOR
+            and self._count > caps.RATIO_CAP * max(self._compressed, 1)
+        ):
             raise ArchiveLimitError(
                 f"expanded past {caps.RATIO_CAP}:1 of its {_human(self._compressed)} compressed, the cap beyond {_human(caps.RATIO_FLOOR)} (a zip bomb?)"
             )
@@ -168,5 +181,3 @@ class _Capped(io.RawIOBase):
         if not self.closed:
             self._source.close()
         super().close()
-
-

@@ -31,11 +31,28 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
                 if info is None:
                     break
                 end = info.offset_data + info.size
-                if archive.kind == TAR_GZ and end > caps.ARCHIVE_CAP:  # listing a gzipped tar expands it: bounded
-                    problems.append(Problem(archive.display, f"archive expands past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?); members from {_quote(info.name)} on not read"))
+                if (
+                    archive.kind == TAR_GZ and end > caps.ARCHIVE_CAP
+                ):  # listing a gzipped tar expands it: bounded
+                    problems.append(
+                        Problem(
+                            archive.display,
+                            f"archive expands past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?); members from {_quote(info.name)} on not read",
+                        )
+                    )
                     return entries
-                if archive.kind == TAR_GZ and compressed_size is not None and end > caps.RATIO_FLOOR and end > caps.RATIO_CAP * max(compressed_size, 1):
-                    problems.append(Problem(archive.display, f"archive expands past {caps.RATIO_CAP}:1 of its {_human(compressed_size)} compressed (a zip bomb?); members from {_quote(info.name)} on not read"))
+                if (
+                    archive.kind == TAR_GZ
+                    and compressed_size is not None
+                    and end > caps.RATIO_FLOOR
+                    and end > caps.RATIO_CAP * max(compressed_size, 1)
+                ):
+                    problems.append(
+                        Problem(
+                            archive.display,
+                            f"archive expands past {caps.RATIO_CAP}:1 of its {_human(compressed_size)} compressed (a zip bomb?); members from {_quote(info.name)} on not read",
+                        )
+                    )
                     return entries
                 last = info
                 _tar_entry(archive, info, handle, entries, problems)
@@ -49,11 +66,18 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
         if not complete and entries and entries[-1][3] == _TarEntry(last.offset_data, last.size):
             entries.pop()
         where = f"{'after' if complete else 'at'} member {_quote(last.name)}"
-    problems.append(Problem(archive.display, f"tar archive truncated or damaged {where} ({damage}); the {len(entries)} member(s) before it are read"))
+    problems.append(
+        Problem(
+            archive.display,
+            f"tar archive truncated or damaged {where} ({damage}); the {len(entries)} member(s) before it are read",
+        )
+    )
     return entries
 
 
-def _tar_entry(archive: Archive, info: tarfile.TarInfo, handle: IO[bytes], entries: list[_Entry], problems: list[Problem]) -> None:
+def _tar_entry(
+    archive: Archive, info: tarfile.TarInfo, handle: IO[bytes], entries: list[_Entry], problems: list[Problem]
+) -> None:
     if info.isdir():
         return
     shown = archive.display + SEPARATOR + "/".join(_sanitise(info.name)[0])
@@ -82,5 +106,3 @@ def _tar_member_complete(handle: IO[bytes], info: tarfile.TarInfo) -> bool:
         return len(handle.read(1)) == 1
     except (EOFError, zlib.error, OSError):
         return False
-
-

@@ -18,7 +18,16 @@ from smslogdoc.inputs.archives.members import Archive, _Entry, _LocalEntry, _san
 from smslogdoc.model import Problem
 
 _ZIP_METHODS = {0: "stored", 8: "deflate", 12: "bzip2", 14: "lzma"}
-_METHOD_NAMES = {9: "Deflate64", 10: "PKWARE DCL", 19: "IBM LZ77", 93: "Zstandard", 95: "xz", 97: "WavPack", 98: "PPMd", 99: "AES encryption"}
+_METHOD_NAMES = {
+    9: "Deflate64",
+    10: "PKWARE DCL",
+    19: "IBM LZ77",
+    93: "Zstandard",
+    95: "xz",
+    97: "WavPack",
+    98: "PPMd",
+    99: "AES encryption",
+}
 
 
 def _zip_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
@@ -41,7 +50,9 @@ def _zip_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
             continue
         if info.compress_type not in _ZIP_METHODS:
             method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
-            problems.append(Problem(shown, f"compressed with {method}, which cannot be read here; extract it first"))
+            problems.append(
+                Problem(shown, f"compressed with {method}, which cannot be read here; extract it first")
+            )
             continue
         entries.append((info.filename, info.file_size, info.compress_size, info, None))
     return entries
@@ -95,7 +106,12 @@ def _zip_local_entries(archive: Archive, problems: list[Problem]) -> list[_Entry
         if flags & 0x1:
             problems.append(Problem(shown, "encrypted member; not read (extract it with its password first)"))
         elif method not in (0, 8):
-            problems.append(Problem(shown, f"compressed with {_ZIP_METHODS.get(method) or _METHOD_NAMES.get(method, f'method {method}')}, which cannot be read without the central directory; extract it first"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"compressed with {_ZIP_METHODS.get(method) or _METHOD_NAMES.get(method, f'method {method}')}, which cannot be read without the central directory; extract it first",
+                )
+            )
         else:
             entries.append((name, size, compressed, _LocalEntry(data, compressed, size, method, crc), None))
     problems.append(Problem(archive.display, damage))
@@ -150,5 +166,3 @@ def _deflated_length(raw: BinaryIO, data: int, total: int) -> tuple[int, int, in
     if descriptor[skip + 12 : skip + 14] != b"PK" and descriptor[skip + 20 : skip + 22] == b"PK":
         width = 20  # zip64 sizes
     return end - data, crc, expanded, end + skip + width
-
-
