@@ -184,7 +184,10 @@ def _finding(
 
 def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
     """Drop a fallback finding when a specific finding cites the same run (of the
-    same log), and keep only the most severe fallback per run."""
+    same log), and keep only the most severe fallback per run; and drop a rule
+    family's finding (`Rule.tier`) when a finding of a lower tier cites one of
+    its records: a written rule explains a record better than its error code,
+    a code better than a status value, a status value better than its wording."""
     specific = {run for finding in findings if not finding.rule.fallback for run in finding.runs}
     kept_runs: set[tuple[int, object]] = set()
     dropped: set[int] = set()
@@ -194,6 +197,16 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
         if finding.runs & specific or finding.runs & kept_runs:
             dropped.add(id(finding))
         kept_runs |= finding.runs
+    cited: dict[tuple[str, int], int] = {}
+    for finding in findings:
+        if id(finding) not in dropped:
+            for item in finding.evidence:
+                place = (item.path, item.line)
+                cited[place] = min(cited.get(place, finding.rule.tier), finding.rule.tier)
+    for finding in findings:
+        tier = finding.rule.tier
+        if tier and any(cited.get((item.path, item.line), tier) < tier for item in finding.evidence):
+            dropped.add(id(finding))
     return [finding for finding in findings if id(finding) not in dropped]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from smslogdoc.errors import RuleError
 from smslogdoc.kinds import KindTable, load_kinds
+from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.schema import parse_rule
 
@@ -88,4 +89,19 @@ def load_rules(
             continue
         seen[rule.id] = str(source)
         rules.append(replace(rule, bundled=True) if number < shipped else rule)
+    if builtin:
+        generated, problems = family_rules(kinds)
+        errors.extend(problems)
+        for rule in generated:
+            if rule.id in seen:
+                errors.append(
+                    RuleError(
+                        str(seen[rule.id]),
+                        f"rule id {rule.id!r} is taken by a rule family ({rule.path})",
+                        rule_id=rule.id,
+                        key="id",
+                    )
+                )
+                continue
+            rules.append(replace(rule, bundled=True))
     return rules, errors
