@@ -168,7 +168,7 @@ def test_a_broken_rule_stops_diagnose_with_exit_3_and_every_error(tmp_path: Path
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"smslogdoc: {rules / 'my-disk-full.yaml'}:6: rule my-disk-full: events.full.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive; did you mean 'message'?",
+        f"smslogdoc: {rules / 'my-disk-full.yaml'}:6: rule my-disk-full: events.full.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, code, case_sensitive; did you mean 'message'?",
         f"smslogdoc: {rules / 'my-disk-full.yaml'}:7: rule my-disk-full: condition: undefined event 'fulll'; events defined: full; did you mean 'full'?",
         "smslogdoc: 2 rule error(s); nothing was diagnosed",
     ]

@@ -57,7 +57,7 @@ def test_every_error_of_a_file_is_reported_with_key_and_line() -> None:
     assert errors_of(del_unknown, "broken.yaml") == [
         "broken.yaml:3: rule broken: severity: expected one of info, warning, error, got 'fatal'",
         "broken.yaml:5: rule broken: events.a.message: bad regular expression: missing ) at position 15",
-        "broken.yaml:6: rule broken: events.b.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive; did you mean 'message'?",
+        "broken.yaml:6: rule broken: events.b.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, code, case_sensitive; did you mean 'message'?",
         "broken.yaml:8: rule broken: condition.sequence.1: undefined event 'c'; events defined: a, b",
         "broken.yaml:9: rule broken: condition.within: expected a duration like 30s, 10m, 2h or 1d, got '5 minutes'",
     ]  # no placeholder error: with a broken event, what the events capture is unknown
