@@ -136,7 +136,7 @@ def test_states_values_have_meaning_and_allowed_outcome(entry: dict[str, Any]) -
     severity = entry.get("severity")
     if severity:
         assert severity["group"] in set().union(*(re.compile(p).groupindex for p in entry["written_as"]))
-        assert {v for k, v in severity.items() if k != "group"} <= STATE_OUTCOMES
+        assert {v for k, v in severity.items() if k != "group"} <= STATE_OUTCOMES | {"warning"}
 
 
 @pytest.mark.parametrize("entry", STATES, ids=_ids(STATES, "vocabulary"))
@@ -250,6 +250,11 @@ def test_specific_phrases_come_before_generic_ones() -> None:
     first = _first_phrase(line)
     assert first is not None and first["id"] == "http-error"
     assert _first_phrase("Process completed with exit code 0") is None
+    assert _first_phrase("Matched exit code 1 to a Success entry in exit codes table.") is None
+    retry = _first_phrase(
+        "Execution is complete for program X. The exit code is 4, the execution status is FailureRetry"
+    )
+    assert retry is not None and retry["outcome"] == "waiting"
     assert _first_phrase("Successfully processed 1 files; Failed processing 0 files") is None
 
 
