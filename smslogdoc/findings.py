@@ -102,6 +102,9 @@ class Finding:
     runs: frozenset[tuple[int, object]] = frozenset()
     """The runs its evidence comes from, as (log number, run key): where a fallback
     gives way to a specific finding."""
+    distinct_runs: frozenset[tuple[int, object]] = frozenset()
+    """The runs of a program among `runs` (not a whole log), where a rule family's
+    finding gives way to a more specific one."""
     spread: Spread | None = None
     """Set when the cause was seen in more than one run of the log."""
 

@@ -34,25 +34,45 @@ CONTEXTS = """
 
 STATES = r"""
 - vocabulary: EvaluationState
-  written_as: ['EvaluationState\s*=\s*(?P<value>\d+)']
+  written_as: ['EvaluationState\s*=\s*(?P<value>\d+)', 'state is (?P<name>\w+)$']
+  key: value
   logs: ['*.log']
   values:
     "8": {name: WaitServiceWindow, meaning: Waiting for a service window., outcome: waiting}
-    "13": {name: Error, meaning: The update failed., outcome: failed}
+    "13": {name: Error, aliases: [ciStateError], meaning: The update failed., outcome: failed}
     "12": {name: InstallComplete, meaning: Installed., outcome: succeeded}
   sources: ['Test: https://example.invalid/states']
+- vocabulary: Statmsg
+  written_as: ['STATMSG: ID=(?P<value>\d+) SEV=(?P<sev>[IWE])\b']
+  key: value
+  severity: {group: sev, I: info, W: warning, E: failed}
+  logs: ['*.log']
+  values:
+    "2302": {name: Failed to process package, meaning: The package could not be processed., outcome: failed}
+  sources: ['Test: https://example.invalid/statmsg']
 """
 
 PHRASES = r"""
-- families: {content: [cas, 'cas*.log'], generic: ['*.log']}
-- id: access-denied
-  pattern: '\baccess (?:is )?denied\b'
-  outcome: failed
-  says: access was refused
-  unless: ['known benign access denied']
-  workflows:
-    content: {what: the client could not read the content, check: [Check the share permissions.], next_log: DataTransferService.log}
-  sources: ['Test: https://example.invalid/phrases']
+workflows:
+  content: {title: content download, next_logs: [CAS.log]}
+  package: {title: packages, next_logs: [execmgr.log]}
+families: {cas: content, execmgr: package}
+benign:
+  - {pattern: 'known benign access denied', source: test}
+phrases:
+  - id: access-denied
+    pattern: '\baccess (?:is )?denied\b'
+    outcome: failed
+    says: access was refused
+    unless: [{pattern: 'access denied while probing', source: test}]
+    workflows:
+      content: {what: the client could not read the content, check: [Check the share permissions.], next_log: DataTransferService.log}
+    sources: ['Test: https://example.invalid/phrases']
+  - id: failed
+    pattern: '\bfailed\b'
+    outcome: failed
+    says: something failed
+    sources: ['Test: https://example.invalid/phrases']
 """
 
 
@@ -87,9 +107,16 @@ def test_the_tables_make_one_rule_per_entry_and_failing_value(data: Path) -> Non
     assert ids == [
         "code-0x87d00607",
         "code-ccmsetup-7",
+        "phrase-access-denied",  # logs of no known family
         "phrase-access-denied-content",
-        "state-evaluationstate-13",
-        "state-evaluationstate-8",
+        "phrase-access-denied-package",  # a family the phrase has no texts for: its general ones
+        "phrase-failed",
+        "phrase-failed-content",
+        "phrase-failed-package",
+        "state-evaluationstate-13",  # a wait (8) is left to the stories, a success (12) needs nothing
+        "state-statmsg-2302",
+        "state-statmsg-sev-e",
+        "state-statmsg-sev-w",
     ]
 
 
@@ -117,7 +144,9 @@ def test_a_context_written_as_a_return_code_needs_that_wording(data: Path, tmp_p
     assert fired(
         rules, tmp_path, "ccmsetup.log", cm("CcmSetup is exiting with return code 7", 1, "ccmsetup")
     ) == ["code-ccmsetup-7"]
-    assert fired(rules, tmp_path, "ccmsetup.log", cm("Failed with error 7 somewhere", 3, "ccmsetup")) == []
+    assert fired(rules, tmp_path, "ccmsetup.log", cm("Failed with error 7 somewhere", 3, "ccmsetup")) == [
+        "phrase-failed"  # the wording, not the return code
+    ]
 
 
 def test_status_values_fire_by_their_outcome(data: Path, tmp_path: Path) -> None:
@@ -125,21 +154,37 @@ def test_status_values_fire_by_their_outcome(data: Path, tmp_path: Path) -> None
     assert fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 13", 1)) == [
         "state-evaluationstate-13"
     ]
-    assert fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 8", 1)) == [
-        "state-evaluationstate-8"
+    assert fired(rules, tmp_path, "a.log", cm("Update X state is ciStateError", 1)) == [
+        "state-evaluationstate-13"
     ]
+    assert (
+        fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 8", 1)) == []
+    )  # waits: the stories' job
     assert fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 12", 1)) == []
     assert fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 130", 1)) == []
 
 
-def test_wording_fires_on_error_records_of_its_family_unless_benign(data: Path, tmp_path: Path) -> None:
+def test_a_listed_status_message_wins_over_its_severity(data: Path, tmp_path: Path) -> None:
     rules = rules_of(data)
-    assert fired(rules, tmp_path, "CAS.log", cm("Access is denied reading \\\\dp\\share", 3)) == [
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=2302 SEV=E LEV=M", 1)) == ["state-statmsg-2302"]
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=9999 SEV=E LEV=M", 1)) == ["state-statmsg-sev-e"]
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=9999 SEV=I LEV=M", 1)) == []
+
+
+def test_wording_fires_on_error_records_by_family_and_first_phrase(data: Path, tmp_path: Path) -> None:
+    rules = rules_of(data)
+    denied = cm("Access is denied reading the share", 3)
+    assert fired(rules, tmp_path, "CAS.log", denied) == ["phrase-access-denied-content"]
+    assert fired(rules, tmp_path, "CAS.log", cm("Access is denied; the read failed", 3)) == [
         "phrase-access-denied-content"
     ]
-    assert fired(rules, tmp_path, "CAS.log", cm("Access is denied reading \\\\dp\\share", 1)) == []
+    assert fired(rules, tmp_path, "CAS.log", cm("Access is denied reading the share", 1)) == []
     assert fired(rules, tmp_path, "CAS.log", cm("known benign access denied here", 3)) == []
-    assert fired(rules, tmp_path, "execmgr.log", cm("Access is denied", 3, "execmgr")) == []
+    assert fired(rules, tmp_path, "CAS.log", cm("access denied while probing", 3)) == []
+    assert fired(rules, tmp_path, "execmgr.log", cm("Access is denied", 3, "execmgr")) == [
+        "phrase-access-denied-package"
+    ]
+    assert fired(rules, tmp_path, "other.log", cm("the copy failed", 3, "x")) == ["phrase-failed"]
 
 
 def test_a_family_finding_yields_to_a_written_rule_citing_the_same_record(data: Path, tmp_path: Path) -> None:
@@ -182,8 +227,13 @@ fix: [do it]
         ),
         (
             "phrases.yaml",
-            "- id: x\n  pattern: '('\n  outcome: failed\n  says: y\n  workflows: {}\n  sources: [s]\n",
+            "phrases:\n- id: x\n  pattern: '('\n  outcome: failed\n  says: y\n  sources: [s]\n",
             "bad regular expression",
+        ),
+        (
+            "states.yaml",
+            "- vocabulary: V\n  written_as: ['x']\n  logs: []\n  values: {'1': {meaning: m, outcome: failed}}\n",
+            "sources",
         ),
     ],
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from smslogdoc import codes
 from smslogdoc.engine.state import Hit, Result
 from smslogdoc.findings import CONFIRMED, Evidence, Finding, Occurrence, Spread, raised, sentence_start
-from smslogdoc.rules.model import BUILTIN_GROUPS
+from smslogdoc.rules.model import BUILTIN_GROUPS, SEVERITIES
 from smslogdoc.rules.templates import render
 
 MAX_EVIDENCE = 8
@@ -173,6 +173,11 @@ def _finding(
         order=(first.log, first.seq),
         folder=folders.get(first.log, ""),
         identity=_identity(result),
+        distinct_runs=frozenset(
+            (hit.log, hit.run.key)
+            for hit in [*result.hits, *result.support, *result.context]
+            if hit.run is not None and not hit.run.whole_log
+        ),
         runs=frozenset(
             (hit.log, hit.run.key)
             for hit in [*result.hits, *result.support, *result.context]
@@ -197,17 +202,31 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
         if finding.runs & specific or finding.runs & kept_runs:
             dropped.add(id(finding))
         kept_runs |= finding.runs
-    cited: dict[tuple[str, int], int] = {}
-    for finding in findings:
-        if id(finding) not in dropped:
-            for item in finding.evidence:
-                place = (item.path, item.line)
-                cited[place] = min(cited.get(place, finding.rule.tier), finding.rule.tier)
-    for finding in findings:
-        tier = finding.rule.tier
-        if tier and any(cited.get((item.path, item.line), tier) < tier for item in finding.evidence):
-            dropped.add(id(finding))
+    kept = [finding for finding in findings if id(finding) not in dropped]
+    dropped |= {
+        id(finding)
+        for finding in kept
+        if finding.rule.tier and any(_yields(finding, other) for other in kept)
+    }
     return [finding for finding in findings if id(finding) not in dropped]
+
+
+def _yields(finding: Finding, other: Finding) -> bool:
+    """Whether a rule family's `finding` gives way to `other`: one of a lower tier
+    and no lower severity, or another family's of a higher severity, that cites
+    one of its records or shares one of its runs (a run of a program, not a whole log)."""
+    if other is finding:
+        return False
+    mine, theirs = SEVERITIES.index(finding.severity), SEVERITIES.index(other.severity)
+    stronger = (other.rule.tier < finding.rule.tier and theirs >= mine) or (
+        other.rule.tier > 0 and theirs > mine
+    )
+    if not stronger:
+        return False
+    records = {(item.path, item.line) for item in finding.evidence}
+    if any((item.path, item.line) in records for item in other.evidence):
+        return True
+    return bool(finding.distinct_runs & other.distinct_runs)
 
 
 def _identity(result: Result) -> tuple[object, ...]:

@@ -26,9 +26,9 @@ from typing import TextIO
 from smslogdoc import times
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import Verdict, assemble, physical_lines
-from smslogdoc.formats.plaintext import severity_of
 from smslogdoc.formats.protocol import Format
-from smslogdoc.model import Event
+from smslogdoc.formats.severity import infer
+from smslogdoc.model import Event, Severity
 
 _THREAD_COLUMN = re.compile(r"\s*(\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\)\s*$")
 _SPACED = re.compile(
@@ -191,18 +191,20 @@ class Columns:
                 " comes first, so their times are marked ambiguous (time_ambiguous in JSON)",
                 line,
             )
+        severity = infer(message)
         return Event(
             ctx.path,
             line,
             end_line,
             row.when,
             row.component,
-            severity_of(message),
+            severity,
             row.thread,
             message,
             "copied",
             "",
             unsure,
+            severity != Severity.INFO,
         )
 
 

@@ -19,9 +19,9 @@ from typing import TextIO
 from smslogdoc import times
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import Verdict, assemble, physical_lines
-from smslogdoc.formats.plaintext import severity_of
 from smslogdoc.formats.protocol import Format
-from smslogdoc.model import Event
+from smslogdoc.formats.severity import infer
+from smslogdoc.model import Event, Severity
 
 _TRAILER = re.compile(
     r"""\$\$<\s*(?P<component>[^<>]*?)\s*(?P<close>>)?   # $$<component>, the '>' sometimes lost
@@ -94,16 +94,18 @@ class Trailer:
             _, start, exact = self._exact
             self._exact = None
             message = message_text(text[:start])
+            severity = infer(message)
             return Event(
                 ctx.path,
                 line,
                 end_line,
                 times.sms_time(exact[2]) if exact[2] else None,
                 " ".join(exact[1].split()),
-                severity_of(message),
+                severity,
                 int(exact[3]),
                 message,
                 "smstrace",
+                severity_inferred=severity != Severity.INFO,
             )
         start = _tail_start(text)
         tail = _normalised(text[start:])
@@ -121,16 +123,18 @@ def _build(raw_message: str, found: re.Match[str] | None, line: int, end_line: i
         stamp = found["stamp"] or ""
         thread_text = found["thread"] or ""
     message = message_text(raw_message)
+    severity = infer(message)
     return Event(
         path,
         line,
         end_line,
         times.sms_time(stamp) if stamp else None,
         component,
-        severity_of(message),
+        severity,
         thread_number(thread_text),
         message,
         "smstrace",
+        severity_inferred=severity != Severity.INFO,
     )
 
 

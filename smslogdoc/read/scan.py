@@ -39,6 +39,7 @@ from itertools import chain, islice
 from typing import BinaryIO
 
 from smslogdoc.engine.runs import ThreadNote
+from smslogdoc.formats import severity
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.protocol import ByteLayout
 from smslogdoc.formats.registry import FORMATS
@@ -65,10 +66,13 @@ HELPER_SEGMENT_BLOCKS = 16
 """Blocks a helper scans between handovers (smaller: the two passes overlap more)."""
 READ_SIZE = 1 << 20
 """The second pass reads this much at a time and parses the spans inside."""
-ERROR_LITERALS = {detect.CMTRACE: (b'type="3"',), detect.SMSTRACE: (b"error", b"err>")}
+ERROR_LITERALS = {
+    detect.CMTRACE: (b'type="3"',),
+    detect.SMSTRACE: tuple(literal.encode() for literal in severity.LITERALS),
+}
 """Lowered text every error record of a format holds (the CMTrace header's
-type, the words `plaintext.severity_of` looks for): error records are always
-read, for the unexplained-errors summary."""
+type, the words `formats.severity` infers a severity from): error records are
+always read, for the unexplained-errors summary."""
 
 
 def worth_scanning(log: LogInput) -> bool:

@@ -35,8 +35,11 @@ from smslogdoc.kinds import KindTable
 from smslogdoc.model import Severity
 from smslogdoc.rules.model import Condition, Example, Matcher, Pattern, Rule
 
-TIER_CODE, TIER_STATE, TIER_PHRASE = 1, 2, 3
-"""`Rule.tier` of each family (a written rule is 0: it wins)."""
+TIER_CODE, TIER_STATE, TIER_PHRASE = 100, 200, 300
+"""`Rule.tier` of each family (a written rule is 0: it wins). Within the state
+family a value's own rule (200) wins over the severity a component gives an
+unlisted one (201); within the phrase family the phrase that comes first in
+the table wins (300 + its place), and a log's own family over the generic (+100)."""
 
 FAILURE_WORDS = (
     r"\b(?:fail(?:ed|ure|s|ing)?|error|errors|unable|cannot|can't|could\s+not|couldn't|denied|"
@@ -74,7 +77,7 @@ def family_rules(kinds: KindTable, data: Traversable | None = None) -> tuple[lis
     for table in _tables(data, r"states\.yaml"):
         rules += _each(table, errors, partial(_state_rules, kinds=kinds))
     for table in _tables(data, r"phrases\.yaml"):
-        rules += _each(table, errors, partial(_phrase_rules, kinds=kinds, families=_families(table)))
+        rules += _phrase_table(table, errors)
     seen: dict[str, str] = {}
     unique: list[Rule] = []
     for rule in rules:
@@ -228,32 +231,75 @@ def _example_file(logs: tuple[str, ...], kinds: KindTable) -> str:
     return "paste.log"
 
 
-def _value_pattern(written: str, value: str) -> str:
-    """`written` with its `(?P<value>...)` group narrowed to one value."""
-    start = written.find("(?P<value>")
-    if start < 0:
-        raise _Bad("written_as", "each pattern needs a (?P<value>...) group")
+_OUTCOME_SEVERITY = {"failed": "error", "waiting": "warning", "warning": "warning"}
+_STATE_SEVERITY = {"failed": "error", "warning": "warning"}
+"""A status value that waits is left to the stories: healthy clients wait for
+content, windows and restarts all the time, and a story says whether the wait ended."""
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index of the parenthesis that closes the group opening at `start`."""
     depth, index = 0, start
-    while index < len(written):
-        char = written[index]
+    while index < len(pattern):
+        char = pattern[index]
         if char == "\\":
             index += 2
             continue
+        if char == "[":  # a character class: its parentheses are literal
+            index = pattern.index("]", index + 2)
         depth += char == "("
         depth -= char == ")"
         if depth == 0:
-            break
+            return index
         index += 1
-    return f"{written[:start]}(?P<value>{re.escape(value)})(?![\\w]){written[index + 1 :]}"
+    raise _Bad("written_as", f"unbalanced group in {pattern!r}")
 
 
-_OUTCOME_SEVERITY = {"failed": "error", "waiting": "warning", "warning": "warning"}
+def _narrowed(pattern: str, group: str, values: Iterable[str]) -> str | None:
+    """`pattern` with its `(?P<group>...)` narrowed to `values`; None without that group."""
+    start = pattern.find(f"(?P<{group}>")
+    if start < 0:
+        return None
+    end = _group_end(pattern, start)
+    spelled = "|".join(re.escape(value) for value in values)
+    return f"{pattern[:start]}(?P<{group}>{spelled})(?![\\w]){pattern[end + 1 :]}"
+
+
+def _listed(value: object) -> list[object]:
+    """A table's optional list (absent or null: none)."""
+    return value if isinstance(value, list) else []
+
+
+def _value_patterns(written: Iterable[str], key: str, value: str, spec: Mapping[str, object]) -> list[str]:
+    """Each way a log writes the vocabulary, narrowed to one value."""
+    names = [str(spec["name"])] if spec.get("name") else []
+    names += [str(alias) for alias in _listed(spec.get("aliases"))]
+    found = []
+    for pattern in written:
+        narrowed: str | None = pattern
+        if key == "topic/value":
+            topic, _, number = value.partition("/")
+            narrowed = _narrowed(pattern, "topic", [topic])
+            narrowed = narrowed and _narrowed(narrowed, "value", [number])
+        elif key == "name" or "(?P<value>" not in pattern:
+            narrowed = (
+                _narrowed(pattern, "name", [value] if key == "name" else names)
+                if (key == "name" or names)
+                else None
+            )
+        else:
+            narrowed = _narrowed(pattern, "value", [value])
+        if narrowed:
+            found.append(narrowed)
+    return found
 
 
 def _state_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> list[Rule]:
     vocabulary = _text(entry, "vocabulary")
     written = _texts(entry, "written_as", required=True)
+    key = str(entry.get("key", "value"))
     logs = _logs(entry, kinds)
+    sources = _texts(entry, "sources", required=True)
     values = entry.get("values")
     if not isinstance(values, dict) or not values:
         raise _Bad("values", "expected a mapping of values to {name, meaning, outcome}")
@@ -261,93 +307,183 @@ def _state_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) ->
     for value, spec in values.items():
         if not isinstance(spec, dict):
             raise _Bad(f"values.{value}", "expected {name, meaning, outcome}")
-        severity = _OUTCOME_SEVERITY.get(str(spec.get("outcome")))
-        if severity is None:
-            continue  # succeeded, in progress, informational: nothing to report
-        pattern = "|".join(f"(?:{_value_pattern(item, str(value))})" for item in written)
-        name = str(spec.get("name") or value)
+        severity = _STATE_SEVERITY.get(str(spec.get("outcome")))
+        patterns = _value_patterns(written, key, str(value), spec)
+        if severity is None or not patterns:
+            continue  # succeeded, in progress, informational; or no way to tell the value
+        name = f" ({spec['name']})" if spec.get("name") and str(spec["name"]) != str(value) else ""
         meaning = _text(spec, "meaning")
         rules.append(
-            Rule(
-                id=f"state-{_slug(vocabulary)}-{_slug(str(value))}",
-                title=f"{vocabulary} {value} ({name}): {meaning[0].lower()}{meaning[1:].rstrip('.')}",
-                severity=severity,
-                confidence="medium",
-                applies_to=logs,
-                events={"state": Matcher("state", message=_pattern(pattern))},
-                conditions=(Condition("any", (("state",),)),),
-                diagnosis=f"{{log}} writes {vocabulary} {value} ({name}): {meaning[0].lower()}{meaning[1:]}",
-                fix=tuple(_texts(spec, "check"))
-                or (f"Read the lines around it in {{log}} for what the {vocabulary} value refers to.",),
-                path=path,
-                cause=str(spec.get("cause", "")),
-                references=_texts(entry, "sources", required=True),
-                next_logs=_texts(spec, "next_logs"),
-                tier=TIER_STATE,
-                family="state",
+            _state_rule(
+                f"state-{_slug(vocabulary)}-{_slug(str(value))}",
+                f"{vocabulary} {value}{name}: {meaning}",
+                severity,
+                logs,
+                "|".join(f"(?:{pattern})" for pattern in patterns),
+                path,
+                sources,
+                TIER_STATE,
             )
         )
+    rules += _severity_rules(entry, vocabulary, written, logs, path, sources)
     return rules
 
 
-def _families(table: _Table) -> dict[str, tuple[str, ...]]:
-    """The phrase table's map of workflow families to log kinds and file-name globs."""
-    for entry in table.entries:
-        if isinstance(entry, dict) and isinstance(entry.get("families"), dict):
-            return {
-                str(name): tuple(str(log) for log in logs)
-                for name, logs in entry["families"].items()
-                if isinstance(logs, list)
-            }
-    return {}
+def _severity_rules(
+    entry: Mapping[str, object],
+    vocabulary: str,
+    written: tuple[str, ...],
+    logs: tuple[str, ...],
+    path: str,
+    sources: tuple[str, ...],
+) -> list[Rule]:
+    """A vocabulary whose records say their own severity (`STATMSG ... SEV=E`):
+    the values its table does not list, by that severity."""
+    spec = entry.get("severity")
+    if not isinstance(spec, dict) or not isinstance(spec.get("group"), str):
+        return []
+    rules = []
+    for letter, outcome in spec.items():
+        severity = _STATE_SEVERITY.get(str(outcome))
+        if letter == "group" or severity is None:
+            continue
+        patterns = [
+            found for pattern in written if (found := _narrowed(pattern, str(spec["group"]), [str(letter)]))
+        ]
+        if patterns:
+            meaning = f"a component reports a status message of severity {letter} ({outcome})"
+            rules.append(
+                _state_rule(
+                    f"state-{_slug(vocabulary)}-sev-{_slug(str(letter))}",
+                    f"{vocabulary} with SEV={letter}: {meaning}",
+                    severity,
+                    logs,
+                    "|".join(patterns),
+                    path,
+                    sources,
+                    TIER_STATE + 1,
+                )
+            )
+    return rules
+
+
+def _state_rule(
+    rule_id: str,
+    title: str,
+    severity: str,
+    logs: tuple[str, ...],
+    pattern: str,
+    path: str,
+    sources: tuple[str, ...],
+    tier: int,
+) -> Rule:
+    head, _, meaning = title.partition(": ")
+    return Rule(
+        id=rule_id,
+        title=title[0].upper() + title[1:],
+        severity=severity,
+        confidence="medium",
+        applies_to=logs,
+        events={"state": Matcher("state", message=_pattern(pattern))},
+        conditions=(Condition("any", (("state",),)),),
+        diagnosis=f"{{log}} writes {head}: {meaning}",
+        fix=(
+            "Read the lines of {log} around this one: they name what the value is about, and what the client or server did next.",
+        ),
+        path=path,
+        references=sources,
+        tier=tier,
+        family="state",
+    )
+
+
+def _phrase_table(table: _Table, errors: list[RuleError]) -> list[Rule]:
+    """The phrase table: one rule per phrase and family of logs (and one for
+    logs of no known family), in the table's order of precedence."""
+    document = table.entries[0] if len(table.entries) == 1 and isinstance(table.entries[0], dict) else None
+    if document is None or not isinstance(document.get("phrases"), list):
+        errors.append(
+            RuleError(table.path, "expected a mapping with workflows, families, benign and phrases")
+        )
+        return []
+    families: dict[str, list[str]] = {}
+    for log, family in (document.get("families") or {}).items():
+        families.setdefault(str(family), []).append(str(log))
+    workflows = document.get("workflows") or {}
+    benign = [
+        str(item["pattern"])
+        for item in document.get("benign") or []
+        if isinstance(item, dict) and "pattern" in item
+    ]
+    phrases = _Table(table.path, document["phrases"])
+    build = partial(_phrase_rules, families=families, workflows=workflows, benign=benign)
+    return _each(phrases, errors, lambda entry, path: build(entry, path, order=phrases.entries.index(entry)))
 
 
 def _phrase_rules(
-    entry: Mapping[str, object], path: str, *, kinds: KindTable, families: Mapping[str, tuple[str, ...]]
+    entry: Mapping[str, object],
+    path: str,
+    *,
+    order: int,
+    families: Mapping[str, list[str]],
+    workflows: Mapping[str, object],
+    benign: list[str],
 ) -> list[Rule]:
     phrase = _text(entry, "id")
     severity = _OUTCOME_SEVERITY.get(str(entry.get("outcome")))
     if severity is None:
         raise _Bad("outcome", "expected failed, waiting or warning")
     message = _pattern(_text(entry, "pattern"))
-    unless = _texts(entry, "unless")
-    not_message = _pattern("|".join(f"(?:{item})" for item in unless)) if unless else None
+    unless = [
+        str(item["pattern"]) if isinstance(item, dict) else str(item) for item in _listed(entry.get("unless"))
+    ]
+    vetoes = benign + unless
+    not_message = _pattern("|".join(f"(?:{item})" for item in vetoes)) if vetoes else None
     says = _text(entry, "says")
-    workflows = entry.get("workflows")
-    if not isinstance(workflows, dict) or not workflows:
+    own = entry.get("workflows") or {}
+    if not isinstance(own, dict):
         raise _Bad("workflows", "expected a mapping of families to {what, check, next_log}")
-    rules = []
-    for family, spec in workflows.items():
-        if not isinstance(spec, dict):
-            raise _Bad(f"workflows.{family}", "expected {what, check, next_log}")
-        logs = families.get(str(family))
-        if logs is None:
+    for family in own:
+        if family not in families:
             raise _Bad(f"workflows.{family}", f"no family {family!r} in the table's families map")
-        event = Matcher(
-            "said",
-            message=message,
-            not_message=not_message,
-            severities=frozenset(
-                {Severity.ERROR} if severity == "error" else {Severity.ERROR, Severity.WARNING}
-            ),
-        )
-        what = _text(spec, "what")
-        next_log = spec.get("next_log")
+    levels = frozenset({Severity.ERROR} if severity == "error" else {Severity.ERROR, Severity.WARNING})
+    rules = []
+    for family in [*families, ""]:
+        spec = own.get(family) if family else None
+        if isinstance(spec, dict):
+            what, check, next_log = (
+                _text(spec, "what"),
+                _texts(spec, "check", required=True),
+                str(spec.get("next_log") or ""),
+            )
+            next_logs: tuple[str, ...] = (next_log,) if next_log else ()
+        else:
+            general = workflows.get(family) if family else None
+            what = says
+            check = (
+                "Read {log} around this line: the records before it say what was being done, and those after it whether it was retried.",
+            )
+            next_logs = (
+                tuple(str(log) for log in (general or {}).get("next_logs", [])[:3])
+                if isinstance(general, dict)
+                else ()
+            )
         rules.append(
             Rule(
-                id=f"phrase-{_slug(phrase)}-{_slug(str(family))}",
+                id=f"phrase-{_slug(phrase)}" + (f"-{_slug(family)}" if family else ""),
                 title=f"{what[0].upper()}{what[1:].rstrip('.')}",
                 severity=severity,
                 confidence="low",
-                applies_to=logs,
-                events={"said": event},
+                applies_to=tuple(families[family]) if family else (),
+                events={"said": Matcher("said", message=message, not_message=not_message, severities=levels)},
                 conditions=(Condition("any", (("said",),)),),
-                diagnosis=f"{{log}} says {says}: {what[0].lower()}{what[1:].rstrip('.')}.",
-                fix=_texts(spec, "check", required=True),
+                diagnosis=f"{{log}} says {says}"
+                + (f": {what[0].lower()}{what[1:].rstrip('.')}." if what != says else "."),
+                fix=check,
                 path=path,
                 references=_texts(entry, "sources", required=True),
-                next_logs=(next_log,) if isinstance(next_log, str) and next_log else (),
-                tier=TIER_PHRASE,
+                next_logs=next_logs,
+                tier=TIER_PHRASE + order + (0 if family else 100),
                 family="phrase",
             )
         )
