@@ -13,9 +13,10 @@ import pytest
 from smslogdoc import codes
 from smslogdoc.codes import CodeInfo, Explanation, all_codes, explain, find_codes, lookup, parse_code
 from smslogdoc.codes import table as code_table
+from smslogdoc.codes import tsv as code_tsv
 
 SIGNATURES = Path(__file__).resolve().parents[2] / "shared" / "research" / "signatures.md"
-HEX_KINDS = {"hresult", "wmi", "bits", "wua", "configmgr", "ntstatus"}
+HEX_KINDS = code_tsv.HEX_KINDS
 
 
 def best(text: str, kind_hint: str | None = None) -> Explanation:
@@ -50,7 +51,7 @@ def test_msi_1603_says_fatal_error() -> None:
     line = best("1603").one_line()
     assert "Fatal error during installation." in line
     assert best("1603").info == CodeInfo(
-        "msi", 1603, "ERROR_INSTALL_FAILURE", "Fatal error during installation."
+        "msi", 1603, "ERROR_INSTALL_FAILURE", "Fatal error during installation.", "ms-erref"
     )
 
 
@@ -406,12 +407,12 @@ def _table_lines() -> list[tuple[int, str]]:
 
 def test_every_tsv_row_parses() -> None:
     lines = _table_lines()
-    assert lines[0][1] == "kind\tcode\tsymbol\tmessage"
-    seen: set[tuple[str, int]] = set()
+    assert lines[0][1] == "kind\tcode\tsymbol\tmessage\tsource"
+    seen: set[tuple[str, int, str]] = set()
     for number, line in lines[1:]:
         fields = line.split("\t")
-        assert len(fields) == 4, f"line {number}: {line!r}"
-        kind, spelled, symbol, message = fields
+        assert len(fields) in (4, 5), f"line {number}: {line!r}"
+        kind, spelled, symbol, message = fields[:4]
         assert kind in codes.KINDS, f"line {number}"
         if kind in HEX_KINDS or (kind == "sms" and spelled.startswith("0x")):
             assert re.fullmatch(r"0x[0-9A-F]{8}", spelled), f"line {number}: {spelled!r}"
@@ -422,9 +423,24 @@ def test_every_tsv_row_parses() -> None:
             assert code <= 0xFFFF
         assert message.strip() == message and message, f"line {number}: empty message"
         assert re.fullmatch(r"[A-Za-z0-9_]*", symbol), f"line {number}: {symbol!r}"
-        assert (kind, code) not in seen, f"line {number}: duplicate {kind} {spelled}"
-        seen.add((kind, code))
+        source = fields[4] if len(fields) == 5 else ""
+        assert (kind, code, source) not in seen, f"line {number}: duplicate {kind} {spelled} {source}"
+        seen.add((kind, code, source))
     assert len(seen) == len(all_codes())
+
+
+def test_every_row_has_a_source_of_the_legend() -> None:
+    table = code_table.load_table()
+    assert {"ms-erref", "ms-cm-apps", "notes"} <= set(table.sources)
+    for row in all_codes():
+        assert row.source in table.sources or row.source.startswith("https://"), row
+        assert table.source_title(row), row
+    keys = [(row.kind, row.code, row.source) for row in all_codes()]
+    assert len(keys) == len(set(keys)), "two rows of one code from one source"
+    for source in table.sources.values():
+        assert source.authority in code_tsv.AUTHORITIES
+    defaults = [kind for source in table.sources.values() for kind in source.defaults]
+    assert len(defaults) == len(set(defaults)), "a kind has two default sources"
 
 
 def test_table_size_and_coverage() -> None:
@@ -463,7 +479,9 @@ def test_table_size_and_coverage() -> None:
         ("configmgr", 0x87D00667),
     ]:
         assert lookup(kind, code) is not None, (kind, hex(code))
-    assert lookup("configmgr", 0x87D00215) == CodeInfo("configmgr", 0x87D00215, "", "Item not found")
+    assert lookup("configmgr", 0x87D00215) == CodeInfo(
+        "configmgr", 0x87D00215, "", "Item not found", "ms-cm-apps"
+    )
 
 
 def test_every_row_explains_back_to_itself() -> None:
@@ -480,24 +498,37 @@ def test_every_row_explains_back_to_itself() -> None:
             readings = explain(
                 str(row.code) if row.code <= 0xFFFF else f"0x{row.code:08X}", kind_hint=row.kind
             )
-        assert readings[0].info == row, row
-        assert readings[0].one_line().endswith((".", "!", "?"))
+        first = readings[0]
+        assert first.info is not None and row in (first.info, *first.others), row
+        assert lookup(row.kind, row.code) == first.info or row.kind == "sms" or first.info.kind == "sms"
+        assert first.one_line(note_others=False).endswith((".", "!", "?", "…"))
 
 
 def test_malformed_tables_are_rejected() -> None:
-    head = "kind\tcode\tsymbol\tmessage\n"
+    head = "#@source ms\tmicrosoft\twin32,hresult\tMicrosoft docs\nkind\tcode\tsymbol\tmessage\tsource\n"
     with pytest.raises(ValueError, match="duplicate"):
-        code_table._parse_table(head + "win32\t5\tA\tx\nwin32\t5\tB\ty\n")
+        code_tsv.parse_table(head + "win32\t5\tA\tx\nwin32\t5\tB\ty\n")
     with pytest.raises(ValueError, match="malformed code"):
-        code_table._parse_table(head + "hresult\t0x8007005\tA\tx\n")
+        code_tsv.parse_table(head + "hresult\t0x8007005\tA\tx\n")
     with pytest.raises(ValueError, match="takes 0x%08X"):
-        code_table._parse_table(head + "hresult\t5\tA\tx\n")
+        code_tsv.parse_table(head + "hresult\t5\tA\tx\n")
     with pytest.raises(ValueError, match="unknown kind"):
-        code_table._parse_table(head + "nt\t5\tA\tx\n")
+        code_tsv.parse_table(head + "nt\t5\tA\tx\n")
     with pytest.raises(ValueError, match="empty or padded message"):
-        code_table._parse_table(head + "win32\t5\tA\t \n")
-    with pytest.raises(ValueError, match="4 tab-separated"):
-        code_table._parse_table(head + "win32\t5\tA\n")
+        code_tsv.parse_table(head + "win32\t5\tA\t \n")
+    with pytest.raises(ValueError, match="4 or 5 tab-separated"):
+        code_tsv.parse_table(head + "win32\t5\tA\n")
+    with pytest.raises(ValueError, match="neither in the legend nor a URL"):
+        code_tsv.parse_table(head + "win32\t5\tA\tx\tnowhere\n")
+    with pytest.raises(ValueError, match="listed as wua and as hresult"):
+        code_tsv.parse_table(head + "hresult\t0x80070005\tA\tx\nwua\t0x80070005\tA\tx\thttps://x.example/\n")
+    with pytest.raises(ValueError, match="authority"):
+        code_tsv.parse_table("#@source k\tvendor\t-\tT\n")
+    # Two sources for one code are kept, the Microsoft one first whatever the file order.
+    table = code_tsv.parse_table(
+        head + "win32\t5\tA\tcommunity text\thttps://blog.example/codes\nwin32\t5\tA\tx\n"
+    )
+    assert [row.message for row in table.by_key[("win32", 5)]] == ["x", "community text"]
 
 
 def test_import_does_not_load_the_table() -> None:
