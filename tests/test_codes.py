@@ -450,7 +450,14 @@ def test_table_size_and_coverage() -> None:
         per_kind[row.kind] = per_kind.get(row.kind, 0) + 1
     assert len(rows) >= 800
     assert per_kind["win32"] >= 350
-    assert per_kind["configmgr"] == 25  # every code of Microsoft's table, nothing else
+    assert per_kind["configmgr"] >= 700
+    microsoft_configmgr = [
+        row
+        for row in rows
+        if row.kind == "configmgr" and code_table.load_table().authority(row) == "microsoft"
+    ]
+    assert len(microsoft_configmgr) >= 350  # the ConfigMgr app-install table and Intune's references
+    assert sum(1 for row in rows if row.kind == "configmgr" and row.source == "ms-cm-apps") == 25
     assert per_kind["ccmsetup"] == 6
     assert per_kind["bits"] >= 30 and per_kind["wua"] >= 30 and per_kind["wmi"] >= 60
     for kind, code in [
@@ -592,3 +599,94 @@ def test_codes_found_anywhere_in_signatures_are_known() -> None:
             if not hit.explanation.known:
                 unknown.add(line[hit.start : hit.end])
     assert unknown == set()
+
+
+# --------------------------------------------------------------------------- sources that disagree
+
+
+def test_a_disagreement_shows_both_sources_microsoft_first() -> None:
+    (reading,) = explain("0x87D1041C")
+    assert reading.info is not None and reading.info.source == "ms-intune-apps"
+    assert (
+        reading.info.message == "The application was not detected after installation completed successfully."
+    )
+    assert [row.source for row in reading.others] == ["intui"]
+    assert "APK file deleted" in reading.others[0].message
+    assert reading.one_line().endswith(
+        "completed successfully. [1 other meaning: smslogdoc explain 0x87D1041C]"
+    )
+    lines = reading.source_lines()
+    assert "learn.microsoft.com" in lines[0] and any("InTUI" in line for line in lines[1:])
+    assert [row.source for row in codes.lookup_all("configmgr", 0x87D1041C)] == ["ms-intune-apps", "intui"]
+
+
+def test_cli_explain_lists_every_meaning_with_its_source() -> None:
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-m", "smslogdoc", "explain", "0x87D1041C", "0x80070005", "--sources"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": root, "NO_COLOR": "1"},
+    )
+    lines = out.stdout.splitlines()
+    assert out.returncode == 0, out.stderr
+    assert lines[0].startswith("0x87D1041C (-2016345060; ConfigMgr): The application was not detected")
+    assert "[1 other meaning" not in lines[0]  # the lines below list it
+    assert any(line.startswith("  other meaning (ConfigMgr): APK file deleted") for line in lines)
+    assert any("powershellgallery.com" in line for line in lines)
+    assert any(line.startswith("  source: Microsoft, [MS-ERREF]") for line in lines)
+
+
+def test_notes_beside_an_official_text_are_notes_not_meanings() -> None:
+    (reading,) = explain("0x87D00269")
+    assert reading.info is not None and reading.info.kind == "configmgr"
+    assert reading.info.message == "Required management point not found"
+    assert [row.kind for row in reading.others] == ["sms"]
+    assert reading.one_line().endswith("[notes on its log context: smslogdoc explain 0x87D00269]")
+
+
+@pytest.mark.parametrize(
+    ("hexcode", "kind", "text"),
+    [
+        ("0x87D00269", "configmgr", "Required management point not found"),
+        ("0x87D00272", "configmgr", "Component is disabled"),
+        ("0x87D00288", "configmgr", "Failed to decompress configuration item"),
+        ("0x87D00664", "configmgr", "Updates handler job was canceled"),
+        ("0x87D00666", "configmgr", "Software updates cannot be installed outside the service window"),
+        ("0x87D00692", "configmgr", "Group policy conflict"),
+        ("0x87D00705", "configmgr", "Pause state required"),
+        ("0x87D0070C", "configmgr", "Software update execution timeout"),
+        ("0x87D20417", "configmgr", "Auto Deployment Rule download failed"),
+        ("0x87D1FDE8", "configmgr", "Remediation failed"),
+        ("0x87D101F8", "configmgr", "Syncml(504)"),
+        ("0x87D107D1", "configmgr", "DCMO(1201)"),
+        ("0x87D13A9E", "configmgr", "5006:Passcode requires alpha characters"),
+        ("0xC7D14FBA", "intune", "(APK) file was deleted after download"),
+    ],
+)
+def test_added_codes_decode_in_every_spelling(hexcode: str, kind: str, text: str) -> None:
+    value = int(hexcode, 16)
+    signed = value - 0x100000000
+    for spelling in (hexcode, hexcode[2:], str(signed), str(value)):
+        reading = best(spelling)
+        assert reading.value == value, spelling
+        assert reading.info is not None and reading.info.kind == kind, spelling
+        assert text in reading.info.message, spelling
+
+
+def test_ntstatus_insertion_points_read_as_an_ellipsis() -> None:
+    line = best("0xC0000005").one_line()
+    assert "%" not in line
+    assert line.endswith("The instruction at 0x… referenced memory at 0x…. The memory could not be ….")
+    assert "%" not in best("0xC0000135").one_line()
+    assert best("193").one_line().endswith("… is not a valid Win32 application.")
+    assert codes.lookup("ntstatus", 0xC0000005) is not None
+    assert "%08lx" in codes.lookup("ntstatus", 0xC0000005).message  # type: ignore[union-attr]  # the table keeps the source's text
+    for row in all_codes():
+        assert "%" not in explain_text(row), row
+
+
+def explain_text(row: CodeInfo) -> str:
+    from smslogdoc.codes.explain import render_message
+
+    return render_message(row.message).replace("100%", "").replace("% ", "")
