@@ -97,6 +97,7 @@ FACILITIES: dict[int, str] = {
     58: "FACILITY_USERMODE_VHD",
     60: "FACILITY_SDIAG",
     61: "FACILITY_WEBSERVICES",
+    208: "FACILITY_DELIVERY_OPTIMIZATION",
 }
 
 # HTTP reason phrases (RFC 9110), used to name the status inside 0x8019xxxx.
