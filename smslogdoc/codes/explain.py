@@ -92,7 +92,7 @@ class Explanation:
         if wide:
             forms.append(str(_signed(value)))
         else:
-            if value >= 10:
+            if value >= 10 and info.kind not in _HINTED_ONLY:  # a hex form of HTTP 404 or SQL 18456 is noise
                 forms.append(f"0x{value:X}")
             if self.hresult is not None:
                 forms.append(f"0x{self.hresult:08X}")
@@ -258,14 +258,17 @@ def _signed(value: int) -> int:
     return value - 0x100000000 if value & 0x80000000 else value
 
 
-# printf and FormatMessage insertion points in Microsoft's texts (NTSTATUS `0x%08lx`, `%hs`; Win32 `%1`).
+# printf and FormatMessage insertion points in Microsoft's texts (NTSTATUS `0x%08lx`, `%hs`; Win32 `%1`;
+# SQL Server `%.*ls`, `%#016I64x`, `%S_MSG`).
 _HEX_INSERT = re.compile(r"0x%0?[0-9]*(?:l|ll|I64)?[xXp]|0x%[1-9]")
-_INSERT = re.compile(r"%(?:[1-9](?:![^!]*!)?|0?[0-9]*(?:l|ll|h|w|I64)?[sSdiuxXpZ]|wZ)")
+_INSERT = re.compile(
+    r"%(?:[1-9](?:![^!]*!)?|S_[A-Z]+|[-#0 +]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?(?:hh|h|ll|l|w|I64|I32)?[sSdiuxXcpZo])"
+)
 
 
 def render_message(message: str) -> str:
     """Microsoft's text with its insertion points shown as an ellipsis: `at 0x%08lx` reads `at 0x…`."""
-    return _INSERT.sub("…", _HEX_INSERT.sub("0x…", message))
+    return re.sub("…+", "…", _INSERT.sub("…", _HEX_INSERT.sub("0x…", message)))
 
 
 def _sentence(message: str) -> str:
