@@ -448,8 +448,10 @@ def test_table_size_and_coverage() -> None:
     per_kind: dict[str, int] = {}
     for row in rows:
         per_kind[row.kind] = per_kind.get(row.kind, 0) + 1
-    assert len(rows) >= 800
+    assert len(rows) >= 3700
     assert per_kind["win32"] >= 350
+    assert per_kind["do"] >= 80 and per_kind["setup"] >= 70 and per_kind["sql"] >= 25 and per_kind["cbs"] >= 9
+    assert per_kind["wua"] >= 230 and per_kind["intune"] >= 13
     assert per_kind["configmgr"] >= 700
     microsoft_configmgr = [
         row
@@ -690,3 +692,114 @@ def explain_text(row: CodeInfo) -> str:
     from smslogdoc.codes.explain import render_message
 
     return render_message(row.message).replace("100%", "").replace("% ", "")
+
+
+# --------------------------------------------------------------------------- the kinds added for issue 19
+
+
+@pytest.mark.parametrize(
+    ("hexcode", "kind", "symbol"),
+    [
+        ("0x80D02002", "do", "DO_E_DOWNLOAD_NO_PROGRESS"),
+        ("0x80D05011", "do", "DO_E_INSUFFICIENT_RANGE_SUPPORT"),
+        ("0x80D0680D", "do", "DO_E_PEER_BANNED"),
+        ("0xC1900208", "setup", "MOSETUP_E_COMPAT_INSTALLREQ_BLOCK"),
+        ("0xC1900107", "setup", "MOSETUP_E_CLEANUP_PENDING"),
+        ("0x800F081F", "cbs", "CBS_E_SOURCE_MISSING"),
+        ("0x800F0831", "cbs", "CBS_E_STORE_CORRUPTION"),
+        ("0x8024E007", "wua", "WU_E_EE_CLUSTER_ERROR"),
+        ("0x80248007", "wua", "WU_E_DS_NODATA"),
+        ("0x8024A10A", "wua", "USO_E_SERVICE_SHUTTING_DOWN"),
+        ("0x80092004", "hresult", "CRYPT_E_NOT_FOUND"),
+        ("0x80093102", "hresult", "CRYPT_E_ASN1_EOD"),
+        ("0x80093002", "hresult", "OSS_NEGATIVE_UINTEGER"),
+        ("0x800B0109", "hresult", "CERT_E_UNTRUSTEDROOT"),
+    ],
+)
+def test_every_added_kind_decodes_hex_signed_and_unsigned(hexcode: str, kind: str, symbol: str) -> None:
+    value = int(hexcode, 16)
+    for spelling in (hexcode, hexcode.lower(), str(value - 0x100000000), str(value), f"#{value}"):
+        reading = best(spelling)
+        assert reading.info is not None, spelling
+        assert (reading.info.kind, reading.info.symbol) == (kind, symbol), spelling
+    assert code_table.load_table().authority(best(hexcode).info) == "microsoft"  # type: ignore[arg-type]
+
+
+def test_setup_rollback_keeps_its_primary_reading_and_lists_the_mosetup_one() -> None:
+    (reading,) = explain("0xC1900101")
+    assert reading.info is not None and "generic rollback" in reading.info.message
+    assert [row.symbol for row in reading.others] == ["MOSETUP_E_SETUP_PLATFORM"]
+    assert reading.one_line().endswith("[1 other meaning: smslogdoc explain 0xC1900101]")
+
+
+@pytest.mark.parametrize(
+    ("number", "symbol"), [(18456, ""), (4060, ""), (1205, "LK_VICTIM"), (9002, "LOG_IS_FULL")]
+)
+def test_sql_errors_read_as_sql_only_when_asked(number: int, symbol: str) -> None:
+    assert all(r.info is None or r.info.kind != "sql" for r in explain(str(number)))
+    hinted = best(str(number), kind_hint="sql")
+    assert hinted.info is not None and (hinted.info.kind, hinted.info.symbol) == ("sql", symbol)
+    assert any(r.info is not None and r.info.kind == "sql" for r in explain(str(number), every=True))
+    assert "%" not in hinted.one_line() and "0x" not in hinted.one_line()
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 407, 500, 503])
+def test_http_statuses_decimal_and_as_bits_writes_them(status: int) -> None:
+    decimal = best(str(status), kind_hint="http")
+    assert decimal.info is not None and decimal.info.kind == "http"
+    wrapped = best(f"0x8019{status:04X}")
+    assert wrapped.info is not None and wrapped.info.kind in ("http", "bits")
+    assert f"HTTP {status} " in wrapped.one_line()
+    assert best(str(-(0x100000000 - (0x80190000 | status)))).info == wrapped.info
+
+
+@pytest.mark.parametrize(
+    ("message", "spelling", "kind", "symbol"),
+    [
+        ("Error sending DAV request. HTTP code 600, status ''", "600", "http", ""),
+        ("[CCMHTTP] ERROR INFO: StatusCode=403 StatusText=Forbidden", "403", "http", "HTTP_STATUS_FORBIDDEN"),
+        (
+            "[CCMHTTP] ERROR INFO: StatusCode= 500 StatusText= Internal Server Error",
+            "500",
+            "http",
+            "HTTP_STATUS_SERVER_ERROR",
+        ),
+        ("Request failed with HTTP status 407", "407", "http", "HTTP_STATUS_PROXY_AUTH_REQ"),
+        (
+            "*** [42000][4060][Microsoft][SQL Server Native Client 11.0][SQL Server]Cannot open database "
+            '"CM_PS1" requested by the login. The login failed.',
+            "4060",
+            "sql",
+            "",
+        ),
+        (
+            "*** [28000][18456][Microsoft][ODBC Driver 17 for SQL Server][SQL Server]Login failed for user 'DOM\\\\S$'.",
+            "18456",
+            "sql",
+            "",
+        ),
+        ("SQL Server error: 1205", "1205", "sql", "LK_VICTIM"),
+        ("Native error 18452 on the site database connection", "18452", "sql", ""),
+    ],
+)
+def test_find_codes_reads_labelled_http_and_sql_numbers(
+    message: str, spelling: str, kind: str, symbol: str
+) -> None:
+    found = find_codes(message)
+    assert len(found) == 1, [f.explanation.one_line() for f in found]
+    assert message[found[0].start : found[0].end] == spelling
+    info = found[0].explanation.info
+    assert info is not None and (info.kind, info.symbol) == (kind, symbol)
+
+
+def test_http_600_is_a_note_not_a_status() -> None:
+    (hit,) = find_codes("Error sending DAV request. HTTP code 600, status ''")
+    assert hit.explanation.info is not None and hit.explanation.info.source == "notes"
+    assert "WinHTTP" in hit.explanation.info.message
+
+
+def test_an_http_status_restating_a_bits_code_counts_once() -> None:
+    found = find_codes(
+        "Failed to download files through BITS. Error: 0x80190194, Description HTTP status 404"
+    )
+    assert [f.explanation.value for f in found] == [0x80190194]
