@@ -3,10 +3,13 @@
 This module owns everything about error codes:
 
 * the table `smslogdoc/data/errorcodes.tsv` (Microsoft's texts for Win32, Windows
-  Installer, COM/OLE HRESULT, WMI, BITS, HTTP, WinHTTP, Windows Update, ConfigMgr
-  and ccmsetup codes, plus a few SMS-private codes explained from context), loaded
-  lazily on first use;
-* `lookup` and `all_codes`, and the facts about number spaces (facilities,
+  Installer, COM/OLE HRESULT, NTSTATUS, WMI, BITS, HTTP, WinHTTP, Windows Update,
+  Delivery Optimization, Windows Setup, CBS/DISM, SQL Server, ConfigMgr, Intune and
+  ccmsetup codes; community tables for ConfigMgr codes Microsoft does not list and
+  where they read a code differently; a few SMS-private codes explained from
+  context), each row with its source (`codes.tsv` reads it), loaded lazily on
+  first use;
+* `lookup`, `lookup_all` and `all_codes`, and the facts about number spaces (facilities,
   prefixes) that `codes.explain` needs.
 
 Reading and explaining one code is `codes.explain`; finding codes in a log

@@ -48,6 +48,9 @@ AUTHORITIES: tuple[str, ...] = ("microsoft", "community", "notes")
 """Who published a source, best first: the order in which a code's meanings are shown."""
 
 _HEADER = ("kind\tcode\tsymbol\tmessage", "kind\tcode\tsymbol\tmessage\tsource")
+_HEX_CODE = re.compile(r"0x[0-9A-F]{8}")
+_DECIMAL_CODE = re.compile(r"0|[1-9][0-9]{0,4}")
+_URL = re.compile(r"https?://\S+")
 _MICROSOFT_URL = re.compile(
     r"https://(?:learn|docs|support)\.microsoft\.com/|https://github\.com/MicrosoftDocs/", re.IGNORECASE
 )
@@ -129,12 +132,12 @@ def _legend(line: str, number: int, sources: dict[str, Source]) -> None:
 
 
 def _code(kind: str, spelled: str, number: int) -> int:
-    if re.fullmatch(r"0x[0-9A-F]{8}", spelled):
+    if _HEX_CODE.fullmatch(spelled):
         code = int(spelled, 16)
         if kind not in HEX_KINDS and not (kind == "sms" and code > 0xFFFF):
             raise ValueError(f"{TABLE_FILE} line {number}: kind {kind} takes decimal codes")
         return code
-    if re.fullmatch(r"0|[1-9][0-9]{0,4}", spelled):
+    if _DECIMAL_CODE.fullmatch(spelled):
         if kind in HEX_KINDS:
             raise ValueError(f"{TABLE_FILE} line {number}: kind {kind} takes 0x%08X codes")
         return int(spelled)
@@ -148,10 +151,10 @@ def _row(fields: list[str], number: int, defaults: dict[str, str], sources: dict
     code = _code(kind, spelled, number)
     if not message.strip() or message != message.strip():
         raise ValueError(f"{TABLE_FILE} line {number}: empty or padded message")
-    if symbol != symbol.strip() or " " in symbol:
+    if " " in symbol:
         raise ValueError(f"{TABLE_FILE} line {number}: malformed symbol {symbol!r}")
     source = fields[4] if len(fields) == 5 else defaults.get(kind, "")
-    if source not in sources and not re.fullmatch(r"https?://\S+", source):
+    if source not in sources and not _URL.fullmatch(source):
         raise ValueError(f"{TABLE_FILE} line {number}: source {source!r} is neither in the legend nor a URL")
     return CodeInfo(kind, code, symbol, message, source)
 
@@ -159,27 +162,28 @@ def _row(fields: list[str], number: int, defaults: dict[str, str], sources: dict
 def parse_table(text: str) -> Table:
     """Parse the TSV text; raises ValueError naming the line for any malformed row."""
     sources: dict[str, Source] = {}
+    data: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#"):
+            if line.startswith("#@source "):
+                _legend(line, number, sources)
+        elif line and line not in _HEADER and line.strip():
+            data.append((number, line.split("\t")))
+    defaults = {kind: source.key for source in sources.values() for kind in source.defaults}
     rows: list[CodeInfo] = []
     seen: set[tuple[str, int, str]] = set()
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("#@source "):
-            _legend(line, number, sources)
-    defaults = {kind: source.key for source in sources.values() for kind in source.defaults}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.startswith("#") or line in _HEADER:
-            continue
-        fields = line.split("\t")
+    for number, fields in data:
         if len(fields) not in (4, 5):
             raise ValueError(
                 f"{TABLE_FILE} line {number}: expected 4 or 5 tab-separated fields, got {len(fields)}"
             )
         info = _row(fields, number, defaults, sources)
-        if (info.kind, info.code, info.source) in seen:
+        key = (info.kind, info.code, info.source)
+        if key in seen:
             raise ValueError(
                 f"{TABLE_FILE} line {number}: duplicate {info.kind} {fields[1]} from {info.source}"
             )
-        seen.add((info.kind, info.code, info.source))
+        seen.add(key)
         rows.append(info)
     return _index(tuple(rows), sources)
 
@@ -202,9 +206,13 @@ def _index(rows: tuple[CodeInfo, ...], sources: dict[str, Source]) -> Table:
                     f"{TABLE_FILE}: 0x{info.code:08X} is listed as {info.kind} and as {', '.join(sorted(kinds))}"
                 )
             wide.setdefault(info.code, []).append(info)
+
+    def ranked(found: list[CodeInfo]) -> tuple[CodeInfo, ...]:
+        return (found[0],) if len(found) == 1 else tuple(sorted(found, key=best_first))
+
     return Table(
         rows,
-        {key: tuple(sorted(found, key=best_first)) for key, found in by_key.items()},
-        {code: tuple(sorted(found, key=best_first)) for code, found in wide.items()},
+        {key: ranked(found) for key, found in by_key.items()},
+        {code: ranked(found) for code, found in wide.items()},
         sources,
     )
