@@ -23,6 +23,7 @@ INCOMING = "incoming"
 HEADER = (
     "# Sources of the held-out cases of tests/generalisation/heldout/, one a line.\n"
     "# A blocklist: do not read, cite or write knowledge from these pages, threads or files.\n"
+    "# A repo:path@commit line blocks that file at any commit and the web page published from it.\n"
 )
 
 
