@@ -229,6 +229,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="Error codes: 0x80070005, 80070005, -2147024891, 1317, 0x525 ...",
     )
+    code.add_argument(
+        "--sources",
+        action="store_true",
+        help="Name the source of every text (a code that sources read differently always lists each).",
+    )
 
     shell = _command(commands, "completion", completion)
     shell.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or powershell.")
