@@ -211,10 +211,18 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
     return [finding for finding in findings if id(finding) not in dropped]
 
 
+NEAR_SECONDS = 600
+"""A written rule's finding explains the family findings of its log this close in time..."""
+NEAR_LINES = 100
+"""... or, where the records carry no time, this close in lines."""
+
+
 def _yields(finding: Finding, other: Finding) -> bool:
     """Whether a rule family's `finding` gives way to `other`: one of a lower tier
     and no lower severity, or another family's of a higher severity, that cites
-    one of its records or shares one of its runs (a run of a program, not a whole log)."""
+    one of its records or shares one of its runs (a run of a program, not a whole
+    log); or a written rule's finding of no lower severity near it in the same log
+    (the failure the written rule explains is the one the family names)."""
     if other is finding:
         return False
     mine, theirs = SEVERITIES.index(finding.severity), SEVERITIES.index(other.severity)
@@ -226,7 +234,19 @@ def _yields(finding: Finding, other: Finding) -> bool:
     records = {(item.path, item.line) for item in finding.evidence}
     if any((item.path, item.line) in records for item in other.evidence):
         return True
-    return bool(finding.distinct_runs & other.distinct_runs)
+    if finding.distinct_runs & other.distinct_runs:
+        return True
+    return other.rule.tier == 0 and any(
+        _near(mine_item, item) for mine_item in finding.evidence for item in other.evidence
+    )
+
+
+def _near(a: Evidence, b: Evidence) -> bool:
+    if a.path != b.path:
+        return False
+    if a.time is not None and b.time is not None and (a.time.tzinfo is None) == (b.time.tzinfo is None):
+        return abs((a.time - b.time).total_seconds()) <= NEAR_SECONDS
+    return abs(a.line - b.line) <= NEAR_LINES
 
 
 def _identity(result: Result) -> tuple[object, ...]:
