@@ -32,6 +32,17 @@ _MONTHS = {
 }
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def instant(when: datetime) -> float:
+    """Seconds since 1970 for ordering and windows: the instant when the time
+    has an offset, the wall-clock time read as UTC when it has none."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - _EPOCH).total_seconds()
+
+
 MAX_OFFSET_MINUTES = 24 * 60 - 1
 """A zone offset or bias beyond a day is no zone (`+9999`): the time is then local."""
 

@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from smslogdoc.engine.runs import Run
-from smslogdoc.engine.shapes import SHAPES
+from smslogdoc.engine.shapes import ADVANCE
 from smslogdoc.engine.state import Group, Hit, Key, Result, Scope, Sides, between, duration, fits
 from smslogdoc.findings import CONFIRMED, INCONCLUSIVE
 from smslogdoc.model import Event
-from smslogdoc.read.timeline import instant
-from smslogdoc.rules.model import Condition, Rule
+from smslogdoc.rules.condition import Condition
+from smslogdoc.rules.model import Rule
+from smslogdoc.times import instant
 
 MAX_SIDE_HITS = 10_000
 """Absent and supporting events remembered per condition and log."""
@@ -54,7 +55,7 @@ class ConditionRun:
             for name in condition.names
         }
         """For each named event: the side lists it goes to and the steps it can fill."""
-        self._shape = SHAPES[condition.shape]
+        self._shape = ADVANCE[condition.shape]
         self._settles = not condition.absent and not thorough
         """A group with a match is done: without `absent`, later matches change
         nothing reported (with --explain, `thorough`, they are still noted)."""

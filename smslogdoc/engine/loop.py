@@ -25,21 +25,40 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import chain, islice
+from typing import Protocol
 
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.results import Causes, findings_of
-from smslogdoc.engine.runs import RunTracker, ThreadNote
+from smslogdoc.engine.runs import RunTracker
 from smslogdoc.engine.state import Result, Scope
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
-from smslogdoc.inputs.paths import LogInput
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
-from smslogdoc.model import Event, Problem
+from smslogdoc.model import Event, Problem, ThreadNote
 from smslogdoc.rules.model import LogScope, Rule
 from smslogdoc.rules.prefilter import Prefilter
 
 RETIRE_BATCH = 64
 """Runs that can get no more events are forgotten this many at a time."""
+
+
+class LogInput(Protocol):
+    """A log as the engine sees it: names, no files (`inputs.paths.LogInput` is one)."""
+
+    @property
+    def name(self) -> str:
+        """How findings name the log."""
+        ...
+
+    @property
+    def folder(self) -> str:
+        """The folder it is in (rules `by: folder` correlate its logs)."""
+        ...
+
+    @property
+    def file_name(self) -> str:
+        """Its current file's name, which tells its kind (`ccmsetup.log`)."""
+        ...
 
 
 class Engine:

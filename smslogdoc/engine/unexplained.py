@@ -27,9 +27,8 @@ from typing import TypeVar
 import yaml
 
 from smslogdoc import codes
-from smslogdoc.engine.runs import ThreadNote
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
-from smslogdoc.model import Event, Severity
+from smslogdoc.model import Event, Severity, ThreadNote
 from smslogdoc.rules.model import SEVERITIES, LogScope, Rule
 
 RULE_ID = "unexplained-errors"

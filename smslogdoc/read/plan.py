@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from smslogdoc.kinds import Kind
+from smslogdoc.rules.condition import ADJACENT_LINES
 from smslogdoc.rules.literals import required_literals
-from smslogdoc.rules.model import ADJACENT_LINES, LogScope, Rule
+from smslogdoc.rules.model import LogScope, Rule
 
 try:
     import ahocorasick_rs

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from smslogdoc.engine.runs import ThreadNote
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.protocol import ByteLayout
 from smslogdoc.formats.registry import FORMATS
-from smslogdoc.model import FileReport
+from smslogdoc.model import FileReport, ThreadNote
 from smslogdoc.read.plan import Plan, Reach
 
 try:
