@@ -40,7 +40,7 @@ def rules_list(args: argparse.Namespace) -> None:
         sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
         return
     if args.format == "markdown":
-        from smslogdoc.rules.coverage import coverage_table
+        from smslogdoc.authoring.coverage import coverage_table
 
         sys.stdout.write(coverage_table(rules))
         return
@@ -112,8 +112,8 @@ def rules_test(args: argparse.Namespace) -> None:
     bundled ones too)."""
     from rich.text import Text
 
+    from smslogdoc.authoring.examples import check_examples
     from smslogdoc.report.terminal import console, log_text
-    from smslogdoc.rules.examples import check_examples
 
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     if args.rules and not args.rule_ids and not args.all and not args.no_builtin:
