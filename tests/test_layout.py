@@ -35,13 +35,6 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
 import its own stage and earlier ones, never a later one."""
 
 KNOWN_CYCLES = {
-    "smslogdoc.inputs.archives",
-    "smslogdoc.inputs.archives.kinds",
-    "smslogdoc.inputs.archives.listing",
-    "smslogdoc.inputs.archives.members",
-    "smslogdoc.inputs.archives.streams",
-    "smslogdoc.inputs.archives.tars",
-    "smslogdoc.inputs.archives.zips",
     "smslogdoc.cli.app",
     "smslogdoc.cli.completion",
 }

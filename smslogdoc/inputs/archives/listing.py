@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from smslogdoc.inputs import archives as caps  # the caps, read at call time (tests lower them)
-from smslogdoc.inputs.archives import HEAD_SIZE, SEPARATOR
+from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
+from smslogdoc.inputs.archives.caps import HEAD_SIZE, SEPARATOR
 from smslogdoc.inputs.archives.kinds import GZ, UNREADABLE, ZIP, _human, _quote, kind_of
 from smslogdoc.inputs.archives.members import Archive, Member, _sanitise
 from smslogdoc.inputs.archives.streams import _Budget
