@@ -12,6 +12,9 @@ from smslogdoc.cli.common import (
     load_rules_or_exit,
 )
 
+LIST_FORMATS = ("text", "json", "markdown")
+"""`rules list --format` values."""
+
 
 def rules_list(args: argparse.Namespace) -> None:
     """Every loaded rule: id, severity, the logs it applies to, its title."""
@@ -45,7 +48,9 @@ def rules_list(args: argparse.Namespace) -> None:
         sys.stdout.write(coverage_table(rules))
         return
     if args.format != "text":
-        fail(f"--format: unknown format {args.format!r}; choose text, json or markdown")
+        fail(
+            f"--format: unknown format {args.format!r}; choose {', '.join(LIST_FORMATS[:-1])} or {LIST_FORMATS[-1]}"
+        )
     if not sys.stdout.isatty():  # piped (| grep, | less): one line a rule, nothing wrapped or cut
         width = max((len(rule.id) for rule in rules), default=4)
         for rule in rules:
