@@ -10,14 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
-SEVERITIES = ("info", "warning", "error")
-"""The severities of findings, lowest first (`--min-severity`, `--fail-on`)."""
+
+class Level(StrEnum):
+    """How severe a finding is: a rule's `severity`, `--min-severity`,
+    `--fail-on`, `--unexplained`. Its members are strings (`"error"`), so they
+    print, compare and serialise as the words they are."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+SEVERITIES: tuple[Level, ...] = tuple(Level)
+"""The severities of findings, lowest first."""
 
 
 class Severity(IntEnum):
-    """How a record rates itself: CMTrace `type` 0..3, or words in the text."""
+    """How a record rates itself: CMTrace `type` 0..3, or words in the text
+    (a finding's severity is a `Level`, named like the three upper ones)."""
 
     VERBOSE = 0
     INFO = 1

@@ -18,7 +18,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "smslogdoc"
 
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("shared", ("smslogdoc", "model", "times", "memo", "errors", "codes", "data")),
+    ("shared", ("smslogdoc", "model", "times", "memo", "codes", "data")),
     ("inputs", ("inputs",)),
     ("formats", ("formats",)),
     ("rules", ("rules", "kinds")),
@@ -43,8 +43,6 @@ KNOWN_LONG: set[str] = {
     "smslogdoc.read.scanner",
     "smslogdoc.report.redact",
     "smslogdoc.report.redactwords",
-    "smslogdoc.cli.diagnose:diagnose",
-    "smslogdoc.cli.fleet:fleet",
     "smslogdoc.codes.find:find_codes",
     "smslogdoc.engine.condition:_result",
     "smslogdoc.engine.loop:log_of_kind",

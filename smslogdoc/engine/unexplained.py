@@ -28,10 +28,10 @@ import yaml
 
 from smslogdoc import codes
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
-from smslogdoc.model import Event, Severity, ThreadNote
-from smslogdoc.rules.model import SEVERITIES, LogScope, Rule
+from smslogdoc.model import Event, Level, Severity, ThreadNote
+from smslogdoc.rules.model import SEVERITIES, SUMMARY_ID, LogScope, Rule
 
-RULE_ID = "unexplained-errors"
+RULE_ID = SUMMARY_ID
 LEVELS = ("off", *SEVERITIES)
 """`--unexplained`: off, or the severity of the summary (info by default)."""
 MAX_TEMPLATES = 1000
@@ -270,7 +270,7 @@ def unexplained_rule(severity: str) -> Rule:
     return Rule(
         id=RULE_ID,
         title="Error records that no rule explains",
-        severity=severity,
+        severity=Level(severity),
         confidence="low",
         applies_to=(),
         events={},

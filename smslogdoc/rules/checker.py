@@ -1,14 +1,45 @@
 """What checking one rule file keeps: the errors found so far (`Checker`),
-each naming the file, the rule, the key path and the YAML line, and the
-readers of values every part of a rule shares."""
+each a `RuleError` naming the file, the rule, the key path and the YAML line,
+and the readers of values every part of a rule shares."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from smslogdoc.errors import RuleError
 from smslogdoc.rules import yamlnodes
+
+
+class RuleError(Exception):
+    """What is wrong in a rule file: which file, which rule, which key and, when
+    known, which line. Collected, never raised: a command lists them all and
+    exits 3 (`cli.common.load_rules_or_exit`)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        rule_id: str | None = None,
+        key: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.message = message
+        self.rule_id = rule_id
+        self.key = key
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        parts = [where]
+        if self.rule_id:
+            parts.append(f"rule {self.rule_id}")
+        if self.key:
+            parts.append(self.key)
+        return f"{': '.join(parts)}: {self.message}"
 
 
 @dataclass

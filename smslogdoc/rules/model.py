@@ -18,12 +18,14 @@ from smslogdoc.formats import ini
 from smslogdoc.kinds import current_name
 from smslogdoc.memo import Memo
 from smslogdoc.model import SEVERITIES as SEVERITIES
-from smslogdoc.model import Event, Severity
+from smslogdoc.model import Event, Level, Severity
 from smslogdoc.rules.condition import BUILTIN_GROUPS as BUILTIN_GROUPS
 from smslogdoc.rules.condition import Condition as Condition
 from smslogdoc.rules.literals import required_literals
 
 CONFIDENCES = ("low", "medium", "high")
+SUMMARY_ID = "unexplained-errors"
+"""The id of the finding smslogdoc makes itself (`engine.unexplained`); no rule may take it."""
 TEMPLATE_FIELDS = ("log", "run", "occurrences")
 """Placeholders every rule's texts may use besides its own captures."""
 
@@ -197,7 +199,7 @@ class Rule:
 
     id: str
     title: str
-    severity: str
+    severity: Level
     confidence: str
     applies_to: tuple[str, ...]
     events: Mapping[str, Matcher]

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import regex
 
-from smslogdoc.errors import RuleError
 from smslogdoc.kinds import KindTable, load_kinds
-from smslogdoc.model import Severity
+from smslogdoc.model import Level, Severity
 from smslogdoc.rules import yamlnodes
-from smslogdoc.rules.checker import Checker
+from smslogdoc.rules.checker import Checker, RuleError
 from smslogdoc.rules.condition import Condition, parse_conditions
 from smslogdoc.rules.model import (
     CONFIDENCES,
     SEVERITIES,
+    SUMMARY_ID,
     TEMPLATE_FIELDS,
     Example,
     Matcher,
@@ -47,8 +47,6 @@ _RULE_KEYS = {
     "examples": "logs where the rule must fire and must stay silent",
     "fallback": "true for a generic verdict that a specific rule explaining the same run replaces",
 }
-RESERVED_IDS = ("unexplained-errors",)
-"""Ids of findings smslogdoc makes itself (`engine.unexplained`)."""
 _REQUIRED = ("id", "title", "severity", "events", "condition", "diagnosis", "fix")
 _MATCHER_KEYS = (
     "message",
@@ -109,7 +107,7 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule 
         checker.error(("id",), f"must equal the file name ({stem!r})")
     if rule_id and not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", rule_id):
         checker.error(("id",), "use lower-case letters, digits, dots and hyphens")
-    if rule_id in RESERVED_IDS:
+    if rule_id == SUMMARY_ID:
         checker.error(
             ("id",),
             f"{rule_id!r} is the built-in summary of error records no rule explains; choose another id",
@@ -187,7 +185,7 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule 
     return Rule(
         id=rule_id,
         title=_text(checker, data, "title"),
-        severity=severity,
+        severity=Level(severity),
         confidence=str(confidence),
         applies_to=applies_to,
         events=events,
