@@ -40,12 +40,10 @@ LONG_FUNCTIONS: set[str] = set()
 """`module:function` over MAX_FUNCTION_LINES on purpose (at most 3), each with
 a `# long on purpose:` comment in its body saying why."""
 KNOWN_LONG: set[str] = {
-    "smslogdoc.read.scanner",
     "smslogdoc.report.redact",
     "smslogdoc.report.redactwords",
     "smslogdoc.codes.find:find_codes",
     "smslogdoc.engine.condition:_result",
-    "smslogdoc.engine.loop:log_of_kind",
     "smslogdoc.engine.unexplained:summary",
     "smslogdoc.fleet.writers:write_text",
     "smslogdoc.formats.cmtracetext:records",

@@ -48,7 +48,8 @@ from smslogdoc.read.full import ReadOptions, finish_report, read_file
 from smslogdoc.read.guard import guarded
 from smslogdoc.read.helper import helper_passes
 from smslogdoc.read.plan import Plan
-from smslogdoc.read.scanner import CODECS, Handover, Irregular, Setup, layout_of, passes
+from smslogdoc.read.scanner import CODECS, Handover, Setup, layout_of, passes
+from smslogdoc.read.spans import Irregular
 
 MIN_SIZE = 8 << 20
 """Smaller files are read in full: scanning pays off on large logs only."""
