@@ -49,12 +49,10 @@ KNOWN_LONG: set[str] = {
     "smslogdoc.formats.cmtracetext:records",
     "smslogdoc.formats.lines:assemble",
     "smslogdoc.inputs.archives.listing:_accept",
-    "smslogdoc.read.plan:plan",
     "smslogdoc.report.html:write_diagnose",
     "smslogdoc.report.html:write_fleet",
     "smslogdoc.report.redaction:redact_outcome",
     "smslogdoc.rules.literals:_from_sequence",
-    "smslogdoc.rules.schema:_build",
     "smslogdoc.times:sms_time",
 }
 """Modules and functions over the limits, in parts of the package being

@@ -101,6 +101,59 @@ def _text(checker: Checker, data: dict[str, object], key: str, default: str = ""
 
 
 def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule | None:
+    rule_id, severity, confidence = _header(checker, data)
+    applies_to = checker.strings(data, "applies_to", ())
+    for index, target in enumerate(applies_to):
+        if not is_glob(target) and target not in kinds:
+            checker.error(
+                ("applies_to", index),
+                f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
+            )
+    before = len(checker.errors)
+    events = _matchers(checker, data.get("events"), kinds)
+    events_valid = len(checker.errors) == before  # else captures are unknown: no placeholder check
+    conditions = parse_conditions(
+        checker, data.get("condition"), {name: matcher.captures for name, matcher in events.items()}
+    )
+    fix = _fix(checker, data)
+    texts: list[tuple[yamlnodes.Path, str]] = [
+        (("diagnosis",), _text(checker, data, "diagnosis")),
+        (("cause",), _text(checker, data, "cause")),
+    ]
+    texts += [(("fix", index), step) for index, step in enumerate(fix)]
+    texts += [
+        (("next_logs", index), hint) for index, hint in enumerate(checker.strings(data, "next_logs", ()))
+    ]
+    if events_valid:
+        _placeholders(checker, texts, events, conditions)
+    fallback = data.get("fallback", False)
+    if not isinstance(fallback, bool):
+        checker.error(("fallback",), "expected true or false")
+    examples = _examples(checker, data.get("examples", []))
+    if checker.errors:
+        return None
+    return Rule(
+        id=rule_id,
+        title=_text(checker, data, "title"),
+        severity=Level(severity),
+        confidence=confidence,
+        applies_to=applies_to,
+        events=events,
+        conditions=conditions,
+        diagnosis=texts[0][1],
+        cause=texts[1][1],
+        fix=tuple(fix),
+        path=checker.path,
+        references=checker.strings(data, "references", ()),
+        next_logs=checker.strings(data, "next_logs", ()),
+        products=checker.strings(data, "products", ()),
+        examples=examples,
+        fallback=bool(fallback),
+    )
+
+
+def _header(checker: Checker, data: dict[str, object]) -> tuple[str, str, str]:
+    """The rule's id, severity and confidence, checked."""
     rule_id = _text(checker, data, "id")
     stem = Path(checker.path).stem
     if rule_id and rule_id != stem and not checker.path.startswith("<"):
@@ -124,20 +177,11 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule 
             ("confidence",),
             f"expected one of {', '.join(CONFIDENCES)}, got {confidence!r}{did_you_mean(confidence, CONFIDENCES)}",
         )
-    applies_to = checker.strings(data, "applies_to", ())
-    for index, target in enumerate(applies_to):
-        if not is_glob(target) and target not in kinds:
-            checker.error(
-                ("applies_to", index),
-                f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
-            )
-    before = len(checker.errors)
-    events = _matchers(checker, data.get("events"), kinds)
-    events_valid = len(checker.errors) == before  # else captures are unknown: no placeholder check
-    conditions = parse_conditions(
-        checker, data.get("condition"), {name: matcher.captures for name, matcher in events.items()}
-    )
-    captured = {name for matcher in events.values() for name in matcher.captures}
+    return rule_id, severity, str(confidence)
+
+
+def _fix(checker: Checker, data: dict[str, object]) -> list[str]:
+    """The steps of `fix` (one text or a list of texts)."""
     fix = data.get("fix")
     if isinstance(fix, str):
         fix = [fix]
@@ -152,54 +196,33 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule 
                 else ""
             )
             checker.error(("fix", index), f"expected text{hint}")
-    fix = [step for step in fix if isinstance(step, str)]
-    texts: list[tuple[yamlnodes.Path, str]] = [
-        (("diagnosis",), _text(checker, data, "diagnosis")),
-        (("cause",), _text(checker, data, "cause")),
-    ]
-    texts += [(("fix", index), step) for index, step in enumerate(fix)]
-    texts += [
-        (("next_logs", index), hint) for index, hint in enumerate(checker.strings(data, "next_logs", ()))
-    ]
+    return [step for step in fix if isinstance(step, str)]
+
+
+def _placeholders(
+    checker: Checker,
+    texts: list[tuple[yamlnodes.Path, str]],
+    events: Mapping[str, Matcher],
+    conditions: tuple[Condition, ...],
+) -> None:
+    """Each placeholder of the rule's texts is a field some event captures, and
+    one every match of each condition fills."""
+    captured = {name for matcher in events.values() for name in matcher.captures}
     for path, text in texts:
         unknown = placeholders(text) - captured - set(TEMPLATE_FIELDS)
-        if unknown and events_valid:
+        if unknown:
             names = ", ".join(sorted(captured | set(TEMPLATE_FIELDS)))
             checker.error(path, f"unknown placeholder {{{sorted(unknown)[0]}}}; available: {names}")
-        elif events_valid:
-            for number, condition in enumerate(conditions, 1):
-                unfilled = placeholders(text) - set(TEMPLATE_FIELDS) - _guaranteed(condition, events)
-                if unfilled:
-                    where = f"condition {number}" if len(conditions) > 1 else "the condition"
-                    checker.error(
-                        path,
-                        f"placeholder {{{sorted(unfilled)[0]}}} may stay empty: no event {where} needs captures it",
-                    )
-                    break
-    fallback = data.get("fallback", False)
-    if not isinstance(fallback, bool):
-        checker.error(("fallback",), "expected true or false")
-    examples = _examples(checker, data.get("examples", []))
-    if checker.errors:
-        return None
-    return Rule(
-        id=rule_id,
-        title=_text(checker, data, "title"),
-        severity=Level(severity),
-        confidence=str(confidence),
-        applies_to=applies_to,
-        events=events,
-        conditions=conditions,
-        diagnosis=texts[0][1],
-        cause=texts[1][1],
-        fix=tuple(fix),
-        path=checker.path,
-        references=checker.strings(data, "references", ()),
-        next_logs=checker.strings(data, "next_logs", ()),
-        products=checker.strings(data, "products", ()),
-        examples=examples,
-        fallback=bool(fallback),
-    )
+            continue
+        for number, condition in enumerate(conditions, 1):
+            unfilled = placeholders(text) - set(TEMPLATE_FIELDS) - _guaranteed(condition, events)
+            if unfilled:
+                where = f"condition {number}" if len(conditions) > 1 else "the condition"
+                checker.error(
+                    path,
+                    f"placeholder {{{sorted(unfilled)[0]}}} may stay empty: no event {where} needs captures it",
+                )
+                break
 
 
 def _guaranteed(condition: Condition, events: Mapping[str, Matcher]) -> set[str]:
