@@ -131,6 +131,11 @@ class ConditionRun:
             key = self.key(event, run, {}, scope)
             if key in self.open:
                 steps.setdefault(key, {})
+        self._advance(steps)
+
+    def _advance(self, steps: dict[Key, dict[int, Hit]]) -> None:
+        """Move each group on by the steps one record filled in it."""
+        groups = self.groups
         for key, hits in steps.items():
             group = groups.get(key)
             if group is None:
@@ -247,27 +252,7 @@ class ConditionRun:
         hits = group.candidates[0]
         status, note = CONFIRMED, ""
         if condition.absent:
-            chosen = None
-            window_end: float | None = None
-            for hits in group.candidates:
-                start = hits[0].event.time
-                window_end = (
-                    instant(start) + condition.within
-                    if (condition.within is not None and start is not None)
-                    else None
-                )
-                spoiled = next(
-                    (
-                        hit
-                        for _, hit in self.absent.compatible(key)
-                        if window_end is None or between(hit, hits[0], window_end)
-                    ),
-                    None,
-                )
-                if spoiled is None:
-                    chosen = hits
-                    break
-                self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+            chosen, window_end = self._unspoiled(key, group)
             if chosen is None:
                 return None, True
             hits = chosen
@@ -291,6 +276,31 @@ class ConditionRun:
         support = self._nearest(self.support, key, hits)
         context = self._nearest(self.context, key, hits)
         return Result(self.rule, condition, key, hits, support, status, note, group.matches, context), True
+
+    def _unspoiled(self, key: Key, group: Group) -> tuple[list[Hit] | None, float | None]:
+        """The first match of the group no absent event spoils (None: each is
+        spoiled), and the end of its window (None: no window)."""
+        condition = self.condition
+        window_end: float | None = None
+        for hits in group.candidates:
+            start = hits[0].event.time
+            window_end = (
+                instant(start) + condition.within
+                if (condition.within is not None and start is not None)
+                else None
+            )
+            spoiled = next(
+                (
+                    hit
+                    for _, hit in self.absent.compatible(key)
+                    if window_end is None or between(hit, hits[0], window_end)
+                ),
+                None,
+            )
+            if spoiled is None:
+                return hits, window_end
+            self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+        return None, window_end
 
     def _nearest(self, side: Sides, key: Key, hits: list[Hit]) -> list[Hit]:
         """For each named optional event, its occurrence in the group nearest the

@@ -102,7 +102,7 @@ def _only_nul(text: str) -> bool:
     return not text.strip("\x00\r\n\t ")
 
 
-def assemble(
+def assemble(  # noqa: C901 - long on purpose (below)
     lines: Iterable[tuple[int, str]],
     ctx: ParseContext,
     end: RecordEnd | None,
@@ -117,6 +117,9 @@ def assemble(
     events when `loose` is `context.UNPARSED` (text between CMTrace records), where
     decoration lines (quote and comment markers) are dropped.
     """
+    # long on purpose: one state machine over every line of a file, whose
+    # states share `pending` and `state`; as methods or helpers each line would
+    # pay calls and attribute look-ups, and the transitions would be spread out.
     clock = clock or LineTimes(ctx.day_first)
     path = ctx.path
     if end is None:
