@@ -207,8 +207,13 @@ fix: [do it]
     assert fired(
         rules, tmp_path, "CAS.log", cm("Download failed for content Content_1.1, error 0x87D00607", 3)
     ) == ["cas-specific"]
-    two = cm("Download failed for content Content_1.1", 3) + cm("Location request failed 0x87D00607", 3)
-    assert sorted(fired(rules, tmp_path, "CAS.log", two)) == ["cas-specific", "code-0x87d00607"]
+    near = cm("Download failed for content Content_1.1", 3) + cm("Location request failed 0x87D00607", 3)
+    assert fired(rules, tmp_path, "CAS.log", near) == ["cas-specific"]  # the same failure, minutes apart
+    later = near.replace('time="10:00:00.000+000"', 'time="09:00:00.000+000"', 1)
+    assert sorted(fired(rules, tmp_path, "CAS.log", later)) == [
+        "cas-specific",
+        "code-0x87d00607",
+    ]  # an hour apart
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,9 @@ from smslogdoc import times
 from smslogdoc.formats.severity import infer
 from smslogdoc.model import Event, Severity
 
+NAME = "text"
+"""The format's name, as its events and reports carry it."""
+
 _ISO = re.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,7}))?\s*(Z|[+-]\d{2}:?\d{2})?(?!\d)"
 )
@@ -81,6 +84,6 @@ def text_event(path: str, line: int, end_line: int, text: str, clock: LineTimes)
         severity,
         None,
         text,
-        "text",
+        NAME,
         severity_inferred=severity != Severity.INFO,
     )

@@ -11,8 +11,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from smslogdoc.errors import RuleError
 from smslogdoc.kinds import KindTable, load_kinds
+from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.schema import parse_rule
@@ -90,18 +90,20 @@ def load_rules(
         seen[rule.id] = str(source)
         rules.append(replace(rule, bundled=True) if number < shipped else rule)
     if builtin:
-        generated, problems = family_rules(kinds)
-        errors.extend(problems)
-        for rule in generated:
-            if rule.id in seen:
-                errors.append(
-                    RuleError(
-                        str(seen[rule.id]),
-                        f"rule id {rule.id!r} is taken by a rule family ({rule.path})",
-                        rule_id=rule.id,
-                        key="id",
-                    )
-                )
-                continue
-            rules.append(replace(rule, bundled=True))
+        rules += _families(kinds, seen, errors)
     return rules, errors
+
+
+def _families(kinds: KindTable, seen: dict[str, str], errors: list[RuleError]) -> list[Rule]:
+    """The rules of the rule families (`rules.families`), bundled; an id a file
+    already took is an error."""
+    generated, problems = family_rules(kinds)
+    errors.extend(problems)
+    kept = []
+    for rule in generated:
+        if rule.id in seen:
+            message = f"rule id {rule.id!r} is taken by a rule family ({rule.path})"
+            errors.append(RuleError(seen[rule.id], message, rule_id=rule.id, key="id"))
+        else:
+            kept.append(replace(rule, bundled=True))
+    return kept
