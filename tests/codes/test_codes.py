@@ -14,7 +14,7 @@ from smslogdoc import codes
 from smslogdoc.codes import CodeInfo, Explanation, all_codes, explain, find_codes, lookup, parse_code
 from smslogdoc.codes import table as code_table
 
-SIGNATURES = Path(__file__).resolve().parents[2] / "shared" / "research" / "signatures.md"
+SIGNATURES = Path(__file__).resolve().parents[3] / "shared" / "research" / "signatures.md"
 HEX_KINDS = {"hresult", "wmi", "bits", "wua", "configmgr", "ntstatus"}
 
 
@@ -502,7 +502,7 @@ def test_malformed_tables_are_rejected() -> None:
 
 def test_import_does_not_load_the_table() -> None:
     script = "import smslogdoc.codes.table as c; print(c.load_table.cache_info().currsize)"
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={"PYTHONPATH": root}
     )

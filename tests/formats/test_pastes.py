@@ -19,7 +19,7 @@ from smslogdoc.model import FileReport
 from smslogdoc.read import plan, scan
 from smslogdoc.read.full import ReadOptions
 from tests.conftest import Parse, invoke
-from tests.test_scan import same_both_ways
+from tests.read.test_scan import same_both_ways
 
 
 def _spaced(message: str, when: str, component: str = "ccmsetup", thread: str = "2652 (0x0A5C)") -> str:

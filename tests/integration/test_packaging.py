@@ -1,6 +1,6 @@
 """The bundled rules/ folder is found in every kind of install: a wheel built
 from the checkout, a wheel built from the sdist, and an editable install (the
-rest of the suite runs in one; see test_rules.py)."""
+rest of the suite runs in one; see tests/rules/test_loading.py)."""
 
 from __future__ import annotations
 
