@@ -16,6 +16,7 @@ import pytest
 from smslogdoc.cli.usertime import parse_user_time
 from tests.conftest import SAMPLES, Result
 from tests.conftest import invoke as run
+from tests.engine.test_engine import BASE, cm
 
 HEALTHY = SAMPLES / "execmgr-healthy"
 
@@ -222,3 +223,15 @@ def test_an_offset_out_of_range_gets_a_clear_message() -> None:
         result.stderr.strip()
         == "smslogdoc: --tz: offset '+25:00' is out of range: UTC offsets run from -23:59 to +23:59 (e.g. +01:00, -05:00)"
     )
+
+
+def test_inconclusive_findings_do_not_fail_the_run(tmp_path: Path) -> None:
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "t.yaml").write_text(BASE + "condition: {any: [b], absent: [c], within: 10m}\n")
+    (tmp_path / "x.log").write_text(cm("beta 1", "10:00:00"), newline="")
+    result = run(
+        ["diagnose", str(tmp_path / "x.log"), "--rules", str(rules_dir), "--no-builtin", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"status": "inconclusive"' in result.stdout

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.findings import Evidence
-from smslogdoc.report.text import _evidence_lines
 from tests.conftest import SAMPLES, Result
 from tests.conftest import invoke as run
 
@@ -99,12 +97,6 @@ def test_the_rotated_part_not_read_is_pointed_to() -> None:
         in result.stderr
     )
     assert "note:" not in invoke("diagnose", str(ROTATED)).stderr
-
-
-def test_long_evidence_names_the_command_that_shows_it_all() -> None:
-    item = Evidence("C:/logs/ccmsetup.log", 12, 30, None, "\n".join(f"line {n}" for n in range(19)), "e")
-    last = _evidence_lines(item, "C:/logs/ccmsetup.log")[-1].plain
-    assert last == "      … 11 more line(s); all of them: smslogdoc parse C:/logs/ccmsetup.log (line 12)"
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "powershell"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from smslogdoc.report.listing import as_dict, write_jsonl
 from tests.conftest import SAMPLES, invoke, read_path
+from tests.formats.test_pastes import _spaced
 
 RECORD = '<![LOG[{msg}]LOG]!><time="{t}+240" date="07-14-2021" component="{comp}" context="" type="{type}" thread="10472" file="x.cpp:1">\r\n'
 
@@ -189,3 +190,15 @@ def test_hand_written_json_lines_equal_the_documented_objects() -> None:
     assert write_jsonl(events, out) == len(events)
     lines = out.getvalue().splitlines()
     assert [json.loads(line) for line in lines] == [as_dict(event) for event in events]
+
+
+def test_ambiguity_is_a_key_in_parse_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "amb.txt"
+    path.write_text(
+        _spaced("Download started", "03-07-2019 14:17:54") + _spaced("Download failed", "04-07-2019 14:17:56")
+    )
+    result = invoke(["parse", "--format", "jsonl", str(path)])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["time_ambiguous"] for row in rows] == [True, True]
+    assert rows[0]["time"] == "2019-07-03T14:17:54.000"
+    assert result.output.count("time_ambiguous in JSON") == 1

@@ -6,20 +6,11 @@ modelled on real pastes (see ../shared/real-logs/SOURCES.md)."""
 from __future__ import annotations
 
 import io
-import json
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from smslogdoc.formats import copied, damage
 from smslogdoc.inputs import detect
-from smslogdoc.inputs.paths import InputFile
-from smslogdoc.model import FileReport
-from smslogdoc.read import plan, scan
-from smslogdoc.read.full import ReadOptions
-from tests.conftest import Parse, invoke
-from tests.read.test_scan import same_both_ways
+from tests.conftest import Parse
 
 
 def _spaced(message: str, when: str, component: str = "ccmsetup", thread: str = "2652 (0x0A5C)") -> str:
@@ -95,18 +86,6 @@ def test_an_undecidable_order_is_picked_marked_and_said_once(parse_text: Parse) 
     assert [e.time_ambiguous for e in events] == [True, False, True]  # 07/07 reads the same either way
     (problem,) = parse_text.reports[0].problems  # type: ignore[attr-defined]
     assert problem.line == 1 and "03/07/2019" in problem.message and "ambiguous" in problem.message
-
-
-def test_ambiguity_is_a_key_in_parse_jsonl(tmp_path: Path) -> None:
-    path = tmp_path / "amb.txt"
-    path.write_text(
-        _spaced("Download started", "03-07-2019 14:17:54") + _spaced("Download failed", "04-07-2019 14:17:56")
-    )
-    result = invoke(["parse", "--format", "jsonl", str(path)])
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [row["time_ambiguous"] for row in rows] == [True, True]
-    assert rows[0]["time"] == "2019-07-03T14:17:54.000"
-    assert result.output.count("time_ambiguous in JSON") == 1
 
 
 def test_rows_whose_separators_became_non_breaking_spaces(parse_text: Parse) -> None:
@@ -294,62 +273,3 @@ def test_a_healthy_log_is_never_repaired() -> None:
     healthy = _record("Bob said “hi” &lt;x&gt; \\<y>", "14:02:12.505", "1", "1", "x.cpp:1") + "\n"
     assert detect.detect(healthy) == detect.Detected("cmtrace")
     assert detect.detect("A blog post about quotes: “this” and &lt;that&gt;.\n") == detect.Detected("text")
-
-
-# --- diagnosis from damaged pastes --------------------------------------------------
-
-
-def _diagnosed(tmp_path: Path, name: str, text: str) -> dict:  # type: ignore[type-arg]
-    folder = tmp_path / "ticket"
-    folder.mkdir(exist_ok=True)
-    (folder / name).write_text(text, encoding="utf-8")
-    result = invoke(["diagnose", str(folder), "--format", "json"])
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
-def test_a_bundled_rule_fires_on_a_curly_quoted_paste(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    document = _diagnosed(tmp_path, "ccmsetup.log", _paste(curly))
-    (finding,) = [f for f in document["findings"] if f["rule"] == "ccmsetup-service-cannot-access-source"]
-    assert finding["captures"]["source"] == _SOURCE
-    assert [(e["line"], e["time"]) for e in finding["evidence"]] == [
-        (2, "2022-05-17T14:02:12.614-04:00"),
-        (3, "2022-05-17T14:02:12.692-04:00"),
-    ]
-    assert not any("time_ambiguous" in e for e in finding["evidence"])
-    # a damaged file is irregular: even above the scan threshold it is read in full, to the same diagnosis
-    same_both_ways([str(tmp_path / "ticket")], monkeypatch)
-    path = tmp_path / "ticket" / "ccmsetup.log"
-    looking_for = plan.Plan((b"failed to access source file",), ())
-    assert (
-        scan._scanned(
-            InputFile(path, "ccmsetup.log"),
-            1 << 30,
-            FileReport("ccmsetup.log"),
-            looking_for,
-            ReadOptions(),
-            helper=False,
-        )
-        is None
-    )
-
-
-def test_a_bundled_rule_fires_on_spaced_rows_and_marks_their_times_ambiguous(tmp_path: Path) -> None:
-    rows = "".join(
-        _spaced(message, f"03/05/2022 {time[:8]}", thread=f"{thread} (0x{int(thread):04X})")
-        for message, time, _, thread, _ in _CCMSETUP
-    )
-    document = _diagnosed(tmp_path, "ccmsetup.log", rows)
-    (finding,) = [f for f in document["findings"] if f["rule"] == "ccmsetup-service-cannot-access-source"]
-    evidence = finding["evidence"]
-    assert [(e["line"], e["time"], e["time_ambiguous"]) for e in evidence] == [
-        (2, "2022-05-03T14:02:12.000", True),
-        (3, "2022-05-03T14:02:12.000", True),
-    ]
-    (file,) = document["files"]
-    assert file["format"] == "copied"
-    assert [p["line"] for p in file["problems"] if "ambiguous" in p["message"]] == [1]
-    for form in ("text", "markdown"):
-        shown = invoke(["diagnose", str(tmp_path / "ticket"), "--format", form]).output
-        assert shown.count("day/month order ambiguous") == 2, form
