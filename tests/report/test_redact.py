@@ -426,7 +426,7 @@ def test_summary_counts_distinct_values_and_holds_no_original() -> None:
     summary = redactor.summary()
     assert list(summary) == list(CLASSES)
     assert summary["email"] == 2 and summary["sid"] == 2 and summary["ip"] == 4
-    assert summary["user"] == 4 and summary["host"] >= 6 and summary["domain"] >= 2
+    assert summary == {"host": 6, "user": 4, "domain": 2, "ip": 4, "email": 2, "sid": 2}
     text = json.dumps(summary) + summary_text(summary)
     assert survivors(text) == []
     assert summary_text(summary).startswith("Redacted, each replaced by a stable pseudonym: ")

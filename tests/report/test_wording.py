@@ -72,5 +72,6 @@ def test_explain_lists_matches_in_english() -> None:
         ["diagnose", str(SAMPLES / "execmgr-healthy"), "--explain", "execmgr-success-reboot-required"],
         env={"NO_COLOR": "1"},
     )
-    assert " match (line " in result.stdout or " matches (lines " in result.stdout
+    assert "  event reboot_required: 1 match (line 169)" in result.stdout.splitlines()
+    assert "  event prelim_success: 1 match (line 168)" in result.stdout.splitlines()
     assert "(line 1, " not in result.stdout
