@@ -32,6 +32,7 @@ def _later(action: object, delay: float = 0.6) -> threading.Thread:
     return thread
 
 
+@pytest.mark.slow
 def test_a_finding_written_while_following_is_printed(tmp_path: Path) -> None:
     lines = _lines()
     log = tmp_path / "ccmsetup.log"
@@ -50,6 +51,7 @@ def test_a_finding_written_while_following_is_printed(tmp_path: Path) -> None:
     assert result.exit_code == 1
 
 
+@pytest.mark.slow
 def test_following_across_rotation(tmp_path: Path) -> None:
     lines = _lines()
     log = tmp_path / "ccmsetup.log"
@@ -80,6 +82,7 @@ def test_following_across_rotation(tmp_path: Path) -> None:
     assert result.stdout.count(RULE) == 1
 
 
+@pytest.mark.slow
 def test_parse_follow_prints_new_records_once_across_rotation(tmp_path: Path) -> None:
     lines = _lines()
     log = tmp_path / "ccmsetup.log"
@@ -129,6 +132,7 @@ def test_follow_needs_named_paths() -> None:
     assert result.exit_code == 2 and "--follow" in result.stderr
 
 
+@pytest.mark.slow
 def test_parse_follow_csv_writes_one_header(tmp_path: Path) -> None:
     lines = _lines()
     log = tmp_path / "ccmsetup.log"
@@ -148,6 +152,7 @@ def test_parse_follow_csv_writes_one_header(tmp_path: Path) -> None:
     assert len(rows) == 21
 
 
+@pytest.mark.slow
 def test_a_finding_is_printed_as_soon_as_it_is_confirmed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

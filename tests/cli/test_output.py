@@ -180,6 +180,7 @@ def accepted_formats(command: str) -> list[str]:
     ],
 )
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.slow  # runs every format of four commands
 def test_every_format_a_command_accepts_completes_and_runs(command: str, tmp_path: Path) -> None:
     formats = accepted_formats(command)
     for name in formats:

@@ -257,6 +257,7 @@ def _json(paths: list[str], monkeypatch: pytest.MonkeyPatch, *, sparse: bool) ->
     return out.getvalue()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["smsts.log", "execmgr.log"])
 def test_a_scanned_large_log_gives_the_same_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str

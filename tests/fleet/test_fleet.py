@@ -215,6 +215,7 @@ def test_unexplained_errors_are_grouped_by_template_across_machines() -> None:
     }
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_same_json_as_jobs(fleet_root: Path) -> None:
     distributed = pytest.importorskip("distributed")
     from smslogdoc.fleet.cluster import dask_results

@@ -196,6 +196,7 @@ def test_very_deep_tree(tmp_path: Path) -> None:
     ]  # type: ignore[union-attr,index]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefix", [b"", RECORD], ids=["plain text", "after a CMTrace record"])
 def test_one_line_of_hundreds_of_megabytes_is_cut_in_bounded_memory(tmp_path: Path, prefix: bytes) -> None:
     path = tmp_path / "huge.log"

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,8 @@ from smslogdoc.read.full import read_stream
 from smslogdoc.report.terminal import visible
 from smslogdoc.rules.load import load_rules
 from tests.conftest import REAL_LOGS, SAMPLES
+
+pytestmark = pytest.mark.slow  # hypothesis runs each property on 150 examples
 
 PROFILE = settings(
     max_examples=int(__import__("os").environ.get("SMSLOGDOC_EXAMPLES", "150")),

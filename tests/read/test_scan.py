@@ -138,11 +138,13 @@ def test_sparse_reading_gives_the_same_diagnosis_on_every_sample(monkeypatch: py
         same_both_ways([str(folder)], monkeypatch)
 
 
+@pytest.mark.slow
 @needs_real_logs
 def test_sparse_reading_gives_the_same_diagnosis_on_the_real_logs(monkeypatch: pytest.MonkeyPatch) -> None:
     same_both_ways([str(REAL_LOGS)], monkeypatch)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["ccmsetup.log", "execmgr.log", "smsapm32.log"])
 def test_sparse_reading_gives_the_same_diagnosis_on_large_logs(
     big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch
@@ -151,6 +153,7 @@ def test_sparse_reading_gives_the_same_diagnosis_on_large_logs(
     assert '"status": "confirmed"' in full  # the failures are found, not only matched silence
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["ccmsetup.log", "execmgr.log", "smsapm32.log"])
 def test_a_helper_process_that_scans_gives_the_same_diagnosis(
     big_logs: Path, name: str, monkeypatch: pytest.MonkeyPatch
@@ -159,6 +162,7 @@ def test_a_helper_process_that_scans_gives_the_same_diagnosis(
     assert outcome([str(big_logs / name)], monkeypatch, sparse=True, helper=True) == full
 
 
+@pytest.mark.slow
 def test_a_helper_process_hands_on_what_it_scanned_and_stops_at_damage(
     big_logs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -170,6 +174,7 @@ def test_a_helper_process_hands_on_what_it_scanned_and_stops_at_damage(
     assert outcome([str(damaged)], monkeypatch, sparse=True, helper=True) == full
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     multiprocessing.get_start_method() != "fork", reason="the stand-in helper must be inherited by the child"
 )
@@ -204,6 +209,7 @@ def test_sparse_reading_skips_most_records(tmp_path: Path, monkeypatch: pytest.M
     assert 0 < len(events) < log.reports[0].events / 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("damage", "before", "why"),
     [

@@ -509,6 +509,7 @@ def load(page: Path, profile: Path, *extra: str) -> tuple[str, float]:
     return done.stdout, elapsed
 
 
+@pytest.mark.slow
 def test_browser_runs_scripts_at_all(tmp_path: Path) -> None:
     """The control for the tests below: a page without the report's policy
     does run its script, so 'the title did not change' means something."""
@@ -520,6 +521,7 @@ def test_browser_runs_scripts_at_all(tmp_path: Path) -> None:
     assert Dom(dom).title == "pwned"
 
 
+@pytest.mark.slow
 def test_hostile_log_lines_run_nothing_in_a_browser(tmp_path: Path) -> None:
     document = three_machines()
     page = tmp_path / "fleet.html"
@@ -545,6 +547,7 @@ def test_hostile_log_lines_run_nothing_in_a_browser(tmp_path: Path) -> None:
     assert "Failed to download" in dom.text and "0x80190194: HTTP 404 Not Found" in dom.text
 
 
+@pytest.mark.slow
 def test_diagnose_report_in_a_browser(tmp_path: Path) -> None:
     result = invoke(["diagnose", str(SAMPLES), "--format", "json"], env={"NO_COLOR": "1"})
     document = json.loads(result.stdout)
@@ -580,6 +583,7 @@ def big_fleet(count: int) -> dict[str, Any]:
     return fleet(machines)
 
 
+@pytest.mark.slow
 def test_two_thousand_machines_load_in_a_browser_in_under_5_s(tmp_path: Path) -> None:
     document = big_fleet(2000)
     start = time.perf_counter()
