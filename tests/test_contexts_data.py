@@ -80,7 +80,10 @@ def test_every_entry_is_complete_and_cites_where_it_comes_from() -> None:
             value = parse_code(str(entry["code"]))
             assert value is not None
             spellings = {f"{value:x}", f"{value:08x}", str(value)}
-            assert any(spelling in written.lower() for spelling in spellings), (label, "written names the code")
+            assert any(spelling in written.lower() for spelling in spellings), (
+                label,
+                "written names the code",
+            )
 
 
 def test_one_rule_per_entry_and_the_coverage_issue_19_asks_for() -> None:
