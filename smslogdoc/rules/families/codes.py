@@ -37,8 +37,9 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
     benign = texts(entry, "benign")
     not_message = compiled("|".join(f"(?:{item})" for item in benign)) if benign else None
     codes = frozenset({value})
-    if message is not None:  # the entry says how the log writes the failure (a return code)
-        events = {"written": Matcher("written", message=message, not_message=not_message, codes=codes)}
+    if message is not None:  # the entry says how the log writes the failure (a return code): its wording
+        # names the code, which `codes.find` may not read as one ("Unmatched exit code (1603)")
+        events = {"written": Matcher("written", message=message, not_message=not_message)}
     else:  # an error record that mentions the code, or any record that says it failed
         events = {
             "failed": Matcher(
@@ -61,7 +62,8 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
             applies_to=logs,
             events=events,
             conditions=(Condition("any", (tuple(events),)),),
-            diagnosis=f"{{log}} reports {{code}} ({spelled}): {text(entry, 'title')[0].lower()}{text(entry, 'title')[1:]}.",
+            diagnosis=f"{{log}} reports {'{code} (' + spelled + ')' if message is None else spelled}: "
+            f"{text(entry, 'title')[0].lower()}{text(entry, 'title')[1:]}.",
             fix=texts(entry, "fix", required=True),
             path=path,
             cause=cause,
