@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from smslogdoc.report.html import render_diagnose, render_fleet
-from smslogdoc.report.redact import CLASSES, Redactor, summary_text
+from smslogdoc.report.redaction import CLASSES, Redactor, summary_text
 from tests.conftest import SAMPLES, invoke
 
 # Every name below must be gone after redaction, in every output.

@@ -71,8 +71,8 @@ def diagnose(args: argparse.Namespace) -> None:
         f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
     ]
     if args.redact:
-        from smslogdoc.report.redact import GENERIC_FOLDERS
-        from smslogdoc.report.redaction import redact_outcome
+        from smslogdoc.report.redaction import GENERIC_FOLDERS
+        from smslogdoc.report.redaction.outcome import redact_outcome
 
         # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
         folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]

@@ -77,7 +77,7 @@ def fleet(args: argparse.Namespace) -> None:
     if args.format == "csv" and not args.quiet:
         err = console(stderr=True)
         if aggregate.redaction is not None:
-            from smslogdoc.report.redact import summary_text
+            from smslogdoc.report.redaction import summary_text
 
             err.print(f"smslogdoc: {summary_text(aggregate.redaction)}", markup=False, highlight=False)
         for problem in aggregate.problems:

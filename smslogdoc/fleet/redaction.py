@@ -12,7 +12,7 @@ from typing import Any
 
 from smslogdoc.fleet.machine import JsonDict, MachineResult
 from smslogdoc.report.html import bundled_rule_ids
-from smslogdoc.report.redact import Redactor
+from smslogdoc.report.redaction import Redactor
 
 
 def redacted(

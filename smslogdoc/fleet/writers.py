@@ -109,7 +109,7 @@ def write_text(results: Iterable[MachineResult], fleet: Fleet, out: TextIO, cons
         )
     )
     if fleet.redaction is not None:
-        from smslogdoc.report.redact import summary_text
+        from smslogdoc.report.redaction import summary_text
 
         console.print(Text(summary_text(fleet.redaction), style="dim"), soft_wrap=True)
     console.print()

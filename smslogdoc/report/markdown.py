@@ -72,6 +72,6 @@ def write_markdown(
         out.write("\n")
     out.write(f"_{_md(summary(outcome, findings, view))}_\n")
     if outcome.redaction is not None:
-        from smslogdoc.report.redact import summary_text
+        from smslogdoc.report.redaction import summary_text
 
         out.write(f"\n_{_md(summary_text(outcome.redaction))}_\n")

@@ -102,7 +102,7 @@ def write_text(
             console.print(Text(said, style="green" if said == examined.ALL_CLEAR else "yellow"))
         console.print(Text(summary(outcome, findings, view), style="bold"), soft_wrap=True)
     if outcome.redaction is not None:
-        from smslogdoc.report.redact import summary_text
+        from smslogdoc.report.redaction import summary_text
 
         console.print(Text(summary_text(outcome.redaction)), soft_wrap=True)
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Evidence, Finding
 from smslogdoc.model import FileReport, Problem
-from smslogdoc.report.redact import Redactor
+from smslogdoc.report.redaction import Redactor
 
 
 def redact_outcome(
