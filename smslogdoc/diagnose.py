@@ -11,14 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from smslogdoc import parallel
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, collect
 from smslogdoc.model import FileReport, Problem
-from smslogdoc.pipeline import diagnose_logs
+from smslogdoc.pipeline import Settings, diagnose_in_parallel, diagnose_logs, worth_sharing
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
 
@@ -79,9 +78,9 @@ def diagnose(
     logs = collect(paths, problems)
     options = options or ReadOptions()
     numbered = list(enumerate(logs))
-    if tracer is None and parallel.worth_it(logs, jobs):
-        findings, found_problems = parallel.diagnose_in_parallel(
-            numbered, rules, options, since, until, jobs, unexplained
+    if tracer is None and worth_sharing(logs, jobs):
+        findings, found_problems = diagnose_in_parallel(
+            numbered, Settings(rules, options, since, until, unexplained), jobs
         )
     else:
         findings, found_problems = diagnose_logs(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc import parallel
+from smslogdoc import pipeline
 from smslogdoc.diagnose import diagnose
 from smslogdoc.engine import unexplained
 from smslogdoc.findings import Finding
@@ -239,7 +239,7 @@ def test_several_processes_give_the_same_summaries(tmp_path: Path, monkeypatch: 
         (tmp_path / f"pc{number}").mkdir()
         write(tmp_path / f"pc{number}", "smsts.log", smsts([ENVIRONMENT] * (number + 1)))
     one = diagnose([str(tmp_path)], RULES)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 0)
     two = diagnose([str(tmp_path)], RULES, jobs=2)
     assert [(f.rule.id, f.log, f.diagnosis) for f in one.findings] == [
         (f.rule.id, f.log, f.diagnosis) for f in two.findings
