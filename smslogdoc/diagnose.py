@@ -31,8 +31,6 @@ class Outcome:
     problems: list[Problem]
     logs: list[LogInput] = field(default_factory=list)
     rules: int = 0
-    redaction: dict[str, int] | None = None
-    """With `--redact`: how many distinct names of each class were replaced."""
 
     def read_anything(self) -> bool:
         """Whether at least one file could be read as text."""

@@ -18,6 +18,8 @@ from smslogdoc import pipeline
 from smslogdoc.diagnose import diagnose
 from smslogdoc.inputs.paths import collect
 from smslogdoc.report import jsondoc
+from smslogdoc.report.document import report_of
+from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
 from tests.conftest import SAMPLES, invoke
 
@@ -38,7 +40,7 @@ def sample_files(root: Path) -> list[Path]:
 def as_json(paths: list[str], jobs: int = 1) -> str:
     outcome = diagnose(paths, RULES, jobs=jobs)
     out = io.StringIO()
-    jsondoc.write_json(outcome, outcome.findings, out)
+    jsondoc.write(report_of(outcome), out, Options())
     return out.getvalue()
 
 

@@ -363,7 +363,12 @@ def test_rule_text_of_bundled_rules_is_kept() -> None:
         "files": [],
         "problems": [],
         "findings": [
-            dict(finding("r1", "x"), references=["Wiki: http://wiki.contoso.com/cm"], bundled=True),
+            dict(
+                finding("r1", "x"),
+                references=["Wiki: http://wiki.contoso.com/cm"],
+                cause=r"The share \\fs01\Apps$ was denied.",
+                bundled=True,
+            ),
             dict(finding("r2", "x"), references=["Wiki: http://wiki.contoso.com/cm"]),
             dict(finding("r3", "x"), references=["Wiki: http://wiki.contoso.com/cm"]),
         ],
@@ -373,8 +378,9 @@ def test_rule_text_of_bundled_rules_is_kept() -> None:
     assert references[0] == "Wiki: http://wiki.contoso.com/cm"
     assert re.fullmatch(r"Wiki: http://HOST-\d+/cm", references[1])
     assert references[2] == "Wiki: http://wiki.contoso.com/cm"
-    # the diagnosis is always redacted: it holds what the rule captured from the log
+    # the diagnosis and the cause are always redacted: they hold what the rule captured from the log
     assert all("fs01" not in f["diagnosis"] for f in redacted["findings"])
+    assert redacted["findings"][0]["cause"] == r"The share \\HOST-1\Apps$ was denied."
 
 
 def test_csv_markdown_and_html_outputs() -> None:

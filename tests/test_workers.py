@@ -11,6 +11,8 @@ from smslogdoc import pipeline as workers
 from smslogdoc.diagnose import diagnose
 from smslogdoc.inputs.paths import collect
 from smslogdoc.report import jsondoc as report
+from smslogdoc.report.document import report_of
+from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
 from tests.conftest import SAMPLES
 
@@ -20,7 +22,7 @@ RULES, _ = load_rules([])
 def as_json(paths: list[str], jobs: int) -> str:
     outcome = diagnose(paths, RULES, jobs=jobs)
     out = io.StringIO()
-    report.write_json(outcome, outcome.findings, out)
+    report.write(report_of(outcome), out, Options())
     return out.getvalue()
 
 

@@ -23,6 +23,7 @@ from smslogdoc.cli.explain import explain_code
 from smslogdoc.cli.fleet import fleet
 from smslogdoc.cli.parse import parse
 from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
+from smslogdoc.report.writers import DEFAULT, DIAGNOSE, choices_help
 
 DESCRIPTION = (
     "Tell why an SMS / ConfigMgr client install or software distribution failed, from the client's logs."
@@ -36,7 +37,9 @@ EPILOG = """examples:
   smslogdoc explain 0x80070005                     what an error code means
 
 exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
-missing or unreadable, nothing to read, a bad option); 3 invalid rules"""
+missing or unreadable, nothing to read, a bad option, an -o FILE that cannot be written);
+3 invalid rules"""
+OUTPUT_HELP = "Write the report to FILE (the bytes standard output would get) instead of standard output; exit 2 when FILE cannot be written."
 _LEVELS = ("info", "warning", "error")
 COLOR_CHOICES = ("auto", "always", "never")
 COLOR_HELP = "Colour: auto (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it), always, or never."
@@ -103,9 +106,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         "-f",
-        default="text",
-        help="text (default), short (one line a finding), json, jsonl, markdown, or html (one self-contained file for a ticket).",
+        default=DEFAULT,
+        choices=tuple(DIAGNOSE),
+        metavar="FORMAT",
+        help=choices_help(DIAGNOSE),
     )
+    check.add_argument("--output", "-o", metavar="FILE", help=OUTPUT_HELP)
     check.add_argument(
         "--redact",
         action="store_true",
@@ -164,9 +170,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Replace host, user and domain names, addresses, e-mail addresses and SIDs by stable pseudonyms (HOST-1, USER-2...).",
     )
-    many.add_argument(
-        "--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output."
-    )
+    many.add_argument("--output", "-o", metavar="FILE", help=OUTPUT_HELP)
     many.add_argument(
         "--fail-on",
         default="warning",

@@ -4,106 +4,159 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
     Exit,
-    Session,
     exit_for_unreadable,
     fail,
     input_paths,
     load_rules_or_exit,
+    output_to,
     time_window,
     zone_option,
 )
 from smslogdoc.model import SEVERITIES
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from smslogdoc.diagnose import Outcome
+    from smslogdoc.engine.tracer import Tracer
+    from smslogdoc.findings import Finding
+    from smslogdoc.report.document import Report
+    from smslogdoc.rules.model import Rule
+
 
 def diagnose(args: argparse.Namespace) -> None:
     """Find out why a client install or a software distribution failed, and what to do."""
     from smslogdoc.diagnose import diagnose as run
-    from smslogdoc.engine.tracer import Tracer
     from smslogdoc.parallel import cores
     from smslogdoc.read.full import ReadOptions
-    from smslogdoc.report.terminal import console, prefer_utf8_output
-    from smslogdoc.report.writers import WRITERS, Output
+    from smslogdoc.report.terminal import prefer_utf8_output
 
     prefer_utf8_output()
-    write = WRITERS.get(args.format)
-    if write is None:
-        fail(f"--format: unknown format {args.format!r}; choose {', '.join(WRITERS)}")
-    if args.min_severity not in SEVERITIES:
-        fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
-    if args.fail_on not in (*SEVERITIES, "none"):
-        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
-    from smslogdoc.engine.unexplained import LEVELS
-
-    if args.unexplained not in LEVELS:
-        fail(f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}")
-    if args.jobs < 0:
-        fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
+    _check_options(args)
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
     rules = load_rules_or_exit(args.rules, args.no_builtin)
-    tracer = None
-    if args.explain is not None:
-        if args.explain not in {rule.id for rule in rules}:
-            fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
-        tracer = Tracer(args.explain)
+    tracer = _tracer(args, rules)
     if args.follow:
         from smslogdoc.cli.follow import follow_diagnose
 
+        if args.output is not None:
+            fail(
+                "--follow prints each finding as it comes, on standard output: -o FILE is for a report written once"
+            )
         level = SEVERITIES.index(args.min_severity)
         follow_diagnose(
             args, rules, ReadOptions(zone=zone), start, end, lambda f: SEVERITIES.index(f.severity) >= level
         )
     paths = input_paths(args.paths)
-    outcome = run(
-        paths,
-        rules,
-        options=ReadOptions(zone=zone),
-        since=start,
-        until=end,
-        tracer=tracer,
-        jobs=args.jobs or cores(),
-        unexplained=args.unexplained,
-    )
-    shown = [
-        f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
-    ]
+    with output_to(args.output) as out:
+        outcome = run(
+            paths,
+            rules,
+            options=ReadOptions(zone=zone),
+            since=start,
+            until=end,
+            tracer=tracer,
+            jobs=args.jobs or cores(),
+            unexplained=args.unexplained,
+        )
+        shown = [
+            f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
+        ]
+        report = _write(args, outcome, shown, out, rules, tracer)
+        _finish(args, paths, outcome, report, shown, out)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Exit 2, saying why, on an option value that cannot be used."""
+    from smslogdoc.engine.unexplained import LEVELS
+
+    if args.min_severity not in SEVERITIES:
+        fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
+    if args.fail_on not in (*SEVERITIES, "none"):
+        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+    if args.unexplained not in LEVELS:
+        fail(f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}")
+    if args.jobs < 0:
+        fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
+
+
+def _tracer(args: argparse.Namespace, rules: list[Rule]) -> Tracer | None:
+    """`--explain RULE`: the observer that records what the rule saw."""
+    if args.explain is None:
+        return None
+    from smslogdoc.engine.tracer import Tracer
+
+    if args.explain not in {rule.id for rule in rules}:
+        fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
+    return Tracer(args.explain)
+
+
+def _write(
+    args: argparse.Namespace,
+    outcome: Outcome,
+    shown: list[Finding],
+    out: TextIO,
+    rules: list[Rule],
+    tracer: Tracer | None,
+) -> Report:
+    """The report of the findings shown (redacted with `--redact`), written to
+    `out` in the format asked for (after the `--explain` trace); the report."""
+    from smslogdoc.report.document import report_of
+    from smslogdoc.report.terminal import console_for
+    from smslogdoc.report.writers import Options, diagnose_writer
+
+    report = report_of(outcome, shown)
     if args.redact:
-        from smslogdoc.report.redaction import GENERIC_FOLDERS
-        from smslogdoc.report.redaction.outcome import redact_outcome
+        from smslogdoc.report.redaction import GENERIC_FOLDERS, redact_report
 
         # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
         folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
-        outcome, shown = redact_outcome(
-            outcome, shown, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS]
+        report = redact_report(
+            report, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS]
         )
-    out = console()
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
 
-        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
-        out.print()
-    write(
-        outcome,
-        shown,
-        Output(out, quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained),
-    )
-    Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+        console = console_for(out)
+        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, console)
+        console.print()
+    options = Options(quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained)
+    diagnose_writer(args.format)(report, out, options)
+    return report
+
+
+def _finish(
+    args: argparse.Namespace,
+    paths: list[str],
+    outcome: Outcome,
+    report: Report,
+    shown: list[Finding],
+    out: TextIO,
+) -> None:
+    """The problems and notes on stderr, then the exit code."""
+    from smslogdoc.report.examined import problem_lines
+    from smslogdoc.report.terminal import console, console_for
+
+    err = console(stderr=True)
+    for line in problem_lines(report, verbose=args.verbose):
+        if not (args.quiet and not line):
+            err.print(f"smslogdoc: {line}", markup=False, highlight=False)
     if not args.quiet:
         from smslogdoc.inputs.paths import unread_rotated
 
         for named, part in unread_rotated(paths, outcome.logs):
-            console(stderr=True).print(
+            err.print(
                 f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
                 "a cause may be there: name it too, or the folder",
                 markup=False,
             )
     if args.verbose:
-        console(stderr=True).print(
-            f"smslogdoc: ran {len(rules)} rules over {len(outcome.logs)} log(s)", markup=False
-        )
+        err.print(f"smslogdoc: ran {outcome.rules} rules over {len(outcome.logs)} log(s)", markup=False)
     if not outcome.read_anything():
         raise Exit(2)
     exit_for_unreadable(paths, outcome.logs, outcome.problems)
@@ -114,7 +167,6 @@ def diagnose(args: argparse.Namespace) -> None:
     decided = failing(outcome.findings, args.fail_on)
     note = hidden_note(decided, shown, args.fail_on, args.min_severity)
     if note:
-        (out if args.format == "text" and not args.quiet else console(stderr=True)).print(
-            note, markup=False, soft_wrap=True
-        )
+        where: Console = console_for(out) if args.format == "text" and not args.quiet else err
+        where.print(note, markup=False, soft_wrap=True)
     raise Exit(1 if decided else 0)

@@ -28,7 +28,7 @@ def fleet(args: argparse.Namespace) -> None:
     from smslogdoc.model import Problem
     from smslogdoc.parallel import cores
     from smslogdoc.read.full import ReadOptions
-    from smslogdoc.report.jsondoc import problem_dict
+    from smslogdoc.report.document import problem_doc
     from smslogdoc.report.terminal import console, prefer_utf8_output
 
     prefer_utf8_output()
@@ -43,7 +43,7 @@ def fleet(args: argparse.Namespace) -> None:
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
-    own = [problem_dict(problem) for problem in problems]
+    own: list[dict[str, object]] = [dict(problem_doc(problem)) for problem in problems]
     if args.dask:
         from smslogdoc.fleet.cluster import dask_results
 

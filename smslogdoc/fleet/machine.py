@@ -16,7 +16,7 @@ from smslogdoc.inputs.paths import close_archives, collect
 from smslogdoc.model import Problem
 from smslogdoc.pipeline import diagnose_logs
 from smslogdoc.read.full import ReadOptions
-from smslogdoc.report.jsondoc import finding_dict, problem_dict
+from smslogdoc.report.document import finding_doc, problem_doc
 from smslogdoc.rules.model import SEVERITIES
 
 JsonDict = dict[str, object]
@@ -65,8 +65,8 @@ def diagnose_machine(machine: Machine, engine: Engine, options: ReadOptions) -> 
     return MachineResult(
         machine.name,
         str(machine.path),
-        [finding_dict(finding) for finding in kept],
-        [problem_dict(problem) for problem in found],
+        [dict(finding_doc(finding)) for finding in kept],
+        [dict(problem_doc(problem)) for problem in found],
         len(reports),
         sum(1 for report in reports if not report.skipped),
     )

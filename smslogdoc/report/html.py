@@ -24,6 +24,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+from smslogdoc.report.document import Report
 from smslogdoc.report.htmlparts import (
     SEVERITIES,
     _badge,
@@ -41,9 +42,10 @@ from smslogdoc.report.htmlparts import (
     machine_anchor,
 )
 from smslogdoc.report.htmlparts import bundled_rule_ids as bundled_rule_ids
-from smslogdoc.report.htmlparts import human_time as human_time
 from smslogdoc.report.htmlparts import reference_html as reference_html
 from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
+from smslogdoc.report.wording import human_time as human_time
+from smslogdoc.report.writers import Options
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -56,9 +58,15 @@ __all__ = [
     "reference_html",
     "render_diagnose",
     "render_fleet",
+    "write",
     "write_diagnose",
     "write_fleet",
 ]
+
+
+def write(report: Report, out: TextIO, options: Options) -> None:
+    """`diagnose --format html`: the report's JSON document as one HTML file."""
+    write_diagnose(report["document"], out)
 
 
 def write_diagnose(
@@ -77,23 +85,7 @@ def write_diagnose(
     problems = list(document.get("problems") or [])
     _head(out, title)
     out.write(f"<h1>{esc(title)}</h1>\n")
-    confirmed = [f for f in findings if f.get("status", "confirmed") == "confirmed"]
-    counts = {level: sum(1 for f in confirmed if f.get("severity") == level) for level in SEVERITIES}
-    read = sum(1 for f in files_ if not f.get("skipped"))
-    file_problems = sum(len(f.get("problems") or []) for f in files_)
-    out.write('<div class="summary">')
-    out.write(f"<span><b>{len(confirmed):,}</b> finding{'s' if len(confirmed) != 1 else ''}</span>")
-    for level in SEVERITIES:
-        if counts[level]:
-            out.write(f"<span>{_badge(level)}{counts[level]:,}</span>")
-    if len(findings) > len(confirmed):
-        out.write(f"<span>{len(findings) - len(confirmed):,} inconclusive</span>")
-    out.write(f"<span>{_plural(read, 'file')} read</span>")
-    if len(files_) > read:
-        out.write(f"<span>{len(files_) - read:,} skipped</span>")
-    if problems or file_problems:
-        out.write(f"<span>{_plural(len(problems) + file_problems, 'problem')}</span>")
-    out.write("</div>\n")
+    out.write(_diagnose_summary(findings, files_, problems))
     out.write(_redaction_notice(redaction if redaction is not None else document.get("redaction")))
     out.write('<h2 id="findings">Findings</h2>\n')
     if not findings:
@@ -106,22 +98,50 @@ def write_diagnose(
         for item in unexplained:
             out.write(_unexplained_html(item, None))
     if files_:
-        out.write(
-            f'<h2 id="files">Files</h2>\n<details><summary>{_plural(len(files_), "file")}</summary><table>'
-            "<thead><tr><th>path</th><th>format</th><th>encoding</th><th>records</th><th>problems</th></tr></thead><tbody>"
-        )
-        for report in files_:
-            skipped = " (skipped)" if report.get("skipped") else ""
-            out.write(
-                f'<tr><td class="mono">{esc(report.get("path", ""))}{skipped}</td><td>{esc(report.get("format", ""))}</td>'
-                f"<td>{esc(report.get('encoding', ''))}</td><td>{esc(report.get('events', ''))}</td>"
-                f"<td>{_problems_html(report.get('problems') or [])}</td></tr>"
-            )
-        out.write("</tbody></table></details>\n")
+        out.write(_files_html(files_))
     if problems:
         out.write('<h2 id="problems">Problems</h2>\n')
         out.write(_problems_html(problems))
     _foot(out, "Written by smslogdoc. Log text is shown as text; this file loads nothing from the network.")
+
+
+def _diagnose_summary(
+    findings: Sequence[Mapping[str, Any]], files_: Sequence[Mapping[str, Any]], problems: Sequence[Any]
+) -> str:
+    """The line of counts under the title: findings by severity, files read, problems."""
+    confirmed = [f for f in findings if f.get("status", "confirmed") == "confirmed"]
+    counts = {level: sum(1 for f in confirmed if f.get("severity") == level) for level in SEVERITIES}
+    read = sum(1 for f in files_ if not f.get("skipped"))
+    file_problems = sum(len(f.get("problems") or []) for f in files_)
+    parts = ['<div class="summary">']
+    parts.append(f"<span><b>{len(confirmed):,}</b> finding{'s' if len(confirmed) != 1 else ''}</span>")
+    parts.extend(f"<span>{_badge(level)}{counts[level]:,}</span>" for level in SEVERITIES if counts[level])
+    if len(findings) > len(confirmed):
+        parts.append(f"<span>{len(findings) - len(confirmed):,} inconclusive</span>")
+    parts.append(f"<span>{_plural(read, 'file')} read</span>")
+    if len(files_) > read:
+        parts.append(f"<span>{len(files_) - read:,} skipped</span>")
+    if problems or file_problems:
+        parts.append(f"<span>{_plural(len(problems) + file_problems, 'problem')}</span>")
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+def _files_html(files_: Sequence[Mapping[str, Any]]) -> str:
+    """The files read, in a collapsed table."""
+    parts = [
+        f'<h2 id="files">Files</h2>\n<details><summary>{_plural(len(files_), "file")}</summary><table>'
+        "<thead><tr><th>path</th><th>format</th><th>encoding</th><th>records</th><th>problems</th></tr></thead><tbody>"
+    ]
+    for report in files_:
+        skipped = " (skipped)" if report.get("skipped") else ""
+        parts.append(
+            f'<tr><td class="mono">{esc(report.get("path", ""))}{skipped}</td><td>{esc(report.get("format", ""))}</td>'
+            f"<td>{esc(report.get('encoding', ''))}</td><td>{esc(report.get('events', ''))}</td>"
+            f"<td>{_problems_html(report.get('problems') or [])}</td></tr>"
+        )
+    parts.append("</tbody></table></details>\n")
+    return "".join(parts)
 
 
 def render_diagnose(

@@ -83,18 +83,36 @@ Limits - what it cannot know is a name:
   scopes such as `CDB::Add` are kept); MAC addresses, serial numbers,
   certificate thumbprints and other identifiers are not redacted.
 - Decoded error codes (`codes`) and, for findings of bundled rules, the
-  rule's own text (`title`, `cause`, `references`) are left as they are: they
-  come from the tool, not the log.
+  rule's own text (`title`, `references`) are left as they are: they come
+  from the tool, not the log. A finding's diagnosis, cause, fix and next logs
+  are its rule's texts filled with values from the log: they are read and
+  replaced like log text, so a word of the rule's own that looks like a name
+  (`Configuration\\Verification Data`) may be replaced too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, cast
 
 from smslogdoc.report.redaction.redactor import Redactor
 from smslogdoc.report.redaction.words import CLASSES, GENERIC_FOLDERS, SUMMARY_LABELS
 
-__all__ = ["CLASSES", "GENERIC_FOLDERS", "Redactor", "summary_text"]
+if TYPE_CHECKING:
+    from smslogdoc.report.document import Report
+
+__all__ = ["CLASSES", "GENERIC_FOLDERS", "Redactor", "redact_report", "summary_text"]
+
+
+def redact_report(report: Report, *, hosts: Iterable[str] = ()) -> Report:
+    """A copy of a diagnosis' report with every name replaced, in one pass over
+    all of it (the document, the findings `--min-severity` left out, the logs'
+    names); its document then says what was redacted (`redaction`). `hosts`
+    are names known to be machines (the folders named on the command line)."""
+    redactor = Redactor(hosts=tuple(hosts))
+    redacted = cast("Report", redactor.redact_document(report))
+    redacted["document"]["redaction"] = redactor.summary()
+    return redacted
 
 
 def summary_text(counts: Mapping[str, int]) -> str:

@@ -213,7 +213,7 @@ class Redactor(Names):
         names of a fleet document are learned as hosts first; then every string of
         the document is read for names, and only then replaced, so that a name met
         anywhere is replaced everywhere. The rule's own text of a finding
-        (`title`, `cause`, `references`) is kept when the finding says
+        (`title`, `references`) is kept when the finding says
         `"bundled": true` or its rule is in `trusted_rule_ids`."""
         trusted = frozenset(trusted_rule_ids)
         for machine in document.get("machines", ()) or ():

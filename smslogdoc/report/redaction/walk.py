@@ -2,7 +2,9 @@
 names and replaced, whatever key holds it, so that no field can be left out.
 Kept as written: the values of keys that hold the tool's own vocabulary
 (`SKIP_KEYS`: rule ids, severities, times, decoded codes ...), and the rule's
-own text (`title`, `cause`, `references`) of a finding of a bundled rule."""
+own text (`title`, `references`) of a finding of a bundled rule. A finding's
+diagnosis, cause, fix and next logs are its rule's texts filled with values
+from the log, so they are read and replaced like log text."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ SKIP_KEYS = frozenset(
     ("rule", "severity", "confidence", "status", "event", "format", "encoding", "codes", "time", "version")
 )
 """Keys of a diagnose or fleet document whose values are the tool's own vocabulary, never log text."""
-RULE_TEXT_KEYS = frozenset(("title", "cause", "references"))
-"""Keys of a finding that hold the rule's own text (left alone for bundled rules)."""
+RULE_TEXT_KEYS = frozenset(("title", "references"))
+"""Keys of a finding that hold the rule's own text as written, never filled
+with values (left alone for bundled rules)."""
 
 
 def strings(value: Any, trusted: frozenset[str], key: str = "") -> Iterator[str]:
