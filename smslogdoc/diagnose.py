@@ -90,7 +90,13 @@ def diagnose(
             helper=jobs > 1,
             summary=unexplained,
         )
-    findings = merge_by_folder(without_explained_fallbacks(findings))
-    findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]
-    return Outcome(findings, files, problems + found_problems, logs, len(rules))
+    return Outcome(settled(findings), files, problems + found_problems, logs, len(rules))
+
+
+def settled(findings: list[Finding]) -> list[Finding]:
+    """The findings as reported: fallbacks a specific finding explains dropped,
+    one per cause and folder (`merge_by_folder`), in their stable order."""
+    kept = merge_by_folder(without_explained_fallbacks(findings))
+    kept.sort(key=Finding.sort_key)
+    return kept

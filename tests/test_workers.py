@@ -70,9 +70,9 @@ def test_the_pool_gives_results_in_order_under_spawn_as_windows_starts_workers()
     setup = (RULES, ReadOptions())
     here = list(parallel.in_order(run._work, machines, run._start, setup, jobs=1))
     spawned = list(parallel.in_order(run._work, machines, run._start, setup, jobs=2, start_method="spawn"))
-    assert [result.as_dict() for result in spawned] == [result.as_dict() for result in here]
+    assert [result.document for result in spawned] == [result.document for result in here]
     assert [result.name for result in here] == [machine.name for machine in machines]
-    assert any(result.findings for result in here)
+    assert any(result.document["findings"] for result in here)
 
 
 def test_the_pool_runs_in_this_process_for_one_job_or_one_task() -> None:

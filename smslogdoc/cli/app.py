@@ -23,7 +23,7 @@ from smslogdoc.cli.explain import explain_code
 from smslogdoc.cli.fleet import fleet
 from smslogdoc.cli.parse import parse
 from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
-from smslogdoc.report.writers import DEFAULT, DIAGNOSE, choices_help
+from smslogdoc.report.writers import DEFAULT, DIAGNOSE, FLEET, choices_help
 
 DESCRIPTION = (
     "Tell why an SMS / ConfigMgr client install or software distribution failed, from the client's logs."
@@ -163,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _rule_sources(many)
     many.add_argument(
-        "--format", "-f", default="text", help="text (default), json, csv or html (one self-contained file)."
+        "--format", "-f", default=DEFAULT, choices=tuple(FLEET), metavar="FORMAT", help=choices_help(FLEET)
     )
     many.add_argument(
         "--redact",

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from smslogdoc import parallel
 from smslogdoc.engine.loop import Engine
-from smslogdoc.fleet.machine import MachineResult, diagnose_machine
+from smslogdoc.fleet.machine import diagnose_machine
 from smslogdoc.inputs.archives import Machine, machines
 from smslogdoc.model import Problem
 from smslogdoc.read.full import ReadOptions
+from smslogdoc.report.aggregate import MachineResult
 from smslogdoc.rules.model import Rule
 
 CHUNKS_PER_WORKER = 64

@@ -21,9 +21,12 @@ http(s) URLs of a finding from a bundled rule: the finding says
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+from smslogdoc.report.aggregate import FleetReport
 from smslogdoc.report.document import Report
 from smslogdoc.report.htmlparts import (
     SEVERITIES,
@@ -47,6 +50,8 @@ from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURI
 from smslogdoc.report.wording import human_time as human_time
 from smslogdoc.report.writers import Options
 
+FLEET_TITLE = "smslogdoc fleet report"
+
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "bundled_rule_ids",
@@ -61,6 +66,7 @@ __all__ = [
     "write",
     "write_diagnose",
     "write_fleet",
+    "write_fleet_report",
 ]
 
 
@@ -170,7 +176,7 @@ def write_fleet(
     machine_count: int | None = None,
     trusted_rule_ids: Iterable[str] = (),
     redaction: Mapping[str, Any] | None = None,
-    title: str = "smslogdoc fleet report",
+    title: str = FLEET_TITLE,
 ) -> None:
     """The HTML report of a fleet, streamed: the summary, the chart, the causes
     and the unexplained errors first (from the already ranked `causes` and
@@ -181,6 +187,57 @@ def write_fleet(
     the summary counts the machines the causes name and the footer gives the
     total)."""
     trusted = frozenset(trusted_rule_ids)
+    _fleet_head(out, causes, unexplained, problems, machine_count, redaction, title)
+    clean: list[str] = []
+    seen = 0
+    for machine in machines:
+        seen += 1
+        section = machine_html(machine, trusted)
+        if section is None:
+            clean.append(str(machine.get("name", "")))
+        else:
+            out.write(section)
+    _fleet_tail(out, clean, problems, seen)
+
+
+def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> None:
+    """`fleet --format html`: one self-contained file. The machines' sections
+    wait in a temporary file, written as each machine comes, while the
+    ranking that goes above them is made, so memory does not grow with them."""
+    trusted = bundled_rule_ids()
+    clean: list[str] = []
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for machine in report.machines():
+            section = machine_html(machine, trusted)
+            if section is None:
+                clean.append(machine["name"])
+            else:
+                spool.write(section)
+        _fleet_head(
+            out,
+            report.causes(),
+            report.unexplained(),
+            report.own,
+            report.count,
+            report.redaction,
+            FLEET_TITLE,
+        )
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+    _fleet_tail(out, clean, report.own, report.count)
+
+
+def _fleet_head(
+    out: TextIO,
+    causes: Sequence[Mapping[str, Any]],
+    unexplained: Sequence[Mapping[str, Any]],
+    problems: Sequence[Any],
+    machine_count: int | None,
+    redaction: Mapping[str, Any] | None,
+    title: str,
+) -> None:
+    """The page down to the machines' heading: the summary, the chart, the
+    causes and the unexplained errors."""
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
     out.write(f'<h1>{esc(title)}</h1>\n<div class="summary">')
@@ -214,26 +271,30 @@ def write_fleet(
     else:
         out.write("<p>None: every error record is explained by a finding, or there were none.</p>\n")
     out.write('<h2 id="machines">Machines</h2>\n')
-    clean: list[str] = []
-    seen = 0
-    for machine in machines:
-        seen += 1
-        name = machine.get("name", "")
-        findings = [f for f in machine.get("findings") or [] if isinstance(f, Mapping)]
-        machine_problems = list(machine.get("problems") or [])
-        if not findings and not machine_problems:
-            clean.append(str(name))
-            continue
-        parts = [f'<section class="machine" id="{esc(machine_anchor(name))}"><h3>{esc(name)}</h3>']
-        if machine.get("path"):
-            parts.append(f'<p class="meta">folder <span class="mono">{esc(machine.get("path"))}</span></p>')
-        if not findings:
-            parts.append("<p>No known failure signature found.</p>")
-        parts.extend(finding_html(finding, trusted_rule_ids=trusted, heading="h4") for finding in findings)
-        if machine_problems:
-            parts.append("<h4>Problems</h4>" + _problems_html(machine_problems))
-        parts.append("</section>\n")
-        out.write("".join(parts))
+
+
+def machine_html(machine: Mapping[str, Any], trusted: frozenset[str] = frozenset()) -> str | None:
+    """A machine's section: its findings and problems; None for a machine
+    with neither (listed by name at the end)."""
+    name = machine.get("name", "")
+    findings = [f for f in machine.get("findings") or [] if isinstance(f, Mapping)]
+    machine_problems = list(machine.get("problems") or [])
+    if not findings and not machine_problems:
+        return None
+    parts = [f'<section class="machine" id="{esc(machine_anchor(name))}"><h3>{esc(name)}</h3>']
+    if machine.get("path"):
+        parts.append(f'<p class="meta">folder <span class="mono">{esc(machine.get("path"))}</span></p>')
+    if not findings:
+        parts.append("<p>No known failure signature found.</p>")
+    parts.extend(finding_html(finding, trusted_rule_ids=trusted, heading="h4") for finding in findings)
+    if machine_problems:
+        parts.append("<h4>Problems</h4>" + _problems_html(machine_problems))
+    parts.append("</section>\n")
+    return "".join(parts)
+
+
+def _fleet_tail(out: TextIO, clean: list[str], problems: Sequence[Any], seen: int) -> None:
+    """The machines without a section, the fleet's own problems, the footer."""
     if clean:
         out.write(
             f'<h2 id="clean">Machines with no finding ({len(clean):,})</h2>\n{_names_html(clean, linked=False)}\n'
@@ -252,7 +313,7 @@ def render_fleet(
     *,
     trusted_rule_ids: Iterable[str] = (),
     redaction: Mapping[str, Any] | None = None,
-    title: str = "smslogdoc fleet report",
+    title: str = FLEET_TITLE,
 ) -> str:
     """The HTML report of a fleet JSON document, as a string."""
     out = io.StringIO()

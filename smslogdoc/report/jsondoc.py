@@ -1,6 +1,6 @@
-"""`diagnose --format json` (the versioned contract of docs/json.md) and
-`--format jsonl` (one finding a line): the report document written as it is,
-log text kept exactly."""
+"""`diagnose --format json` (the versioned contract of docs/json.md),
+`--format jsonl` (one finding a line) and `fleet --format json`: the report
+document written as it is, log text kept exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TextIO
 
-from smslogdoc.report.document import FindingDoc, Report
+from smslogdoc.report.aggregate import FleetReport
+from smslogdoc.report.document import JSON_VERSION, FindingDoc, Report
 from smslogdoc.report.writers import Options
 
 
@@ -44,3 +45,20 @@ def lines(items: list[Mapping[str, object]]) -> str:
     if not items:
         return "[]"
     return "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in items) + "\n  ]"
+
+
+def write_fleet(report: FleetReport, out: TextIO, options: Options) -> None:
+    """`fleet --format json`: each machine one compact line, written as it
+    comes; the aggregation (the keys after `machines`, in the order
+    `document.FleetDoc` gives them) once all have."""
+    out.write(f'{{\n  "version": {JSON_VERSION},\n  "machines": [')
+    first = True
+    for machine in report.machines():
+        out.write(("\n    " if first else ",\n    ") + json.dumps(machine, ensure_ascii=False))
+        first = False
+    out.write("]" if first else "\n  ]")
+    for key, value in report.tail().items():
+        if key not in ("version", "machines"):
+            text = lines(value) if isinstance(value, list) else json.dumps(value)
+            out.write(f',\n  "{key}": {text}')
+    out.write("\n}\n")

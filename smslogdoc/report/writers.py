@@ -1,9 +1,9 @@
-"""The output formats of `diagnose`: its registry maps each name to its
-writer, `write(document, out, options)` - the report document
-(`document.Report`), the text stream to write to, and the `Options` that
-shaped it.
+"""The output formats of `diagnose` and of `fleet`: one registry per command,
+each name mapped to its writer, `write(document, out, options)` - the report
+document (`document.Report`, or the streaming `aggregate.FleetReport`), the
+text stream to write to, and the `Options` that shaped it.
 
-The registry's names are the command line's `--format` choices, its help
+The registries' names are the command line's `--format` choices, its help
 (`choices_help`) and the shell's completions. They import nothing heavy: a
 writer's module is imported when it is used, so the command line starts
 quickly. A new format is one module with its writer, and one entry here.
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 if TYPE_CHECKING:
+    from smslogdoc.report.aggregate import FleetReport
     from smslogdoc.report.document import Report
 
 
@@ -59,8 +60,21 @@ DIAGNOSE: dict[str, Format] = {
 """`diagnose --format` name -> its writer of a `document.Report`."""
 
 
+FLEET: dict[str, Format] = {
+    "text": Format("fleettext", "write"),
+    "json": Format("jsondoc", "write_fleet"),
+    "csv": Format("fleettext", "write_csv"),
+    "html": Format("html", "write_fleet_report", "one self-contained file"),
+}
+"""`fleet --format` name -> its writer of an `aggregate.FleetReport`."""
+
+
 def diagnose_writer(name: str) -> Callable[[Report, TextIO, Options], None]:
     return DIAGNOSE[name].load()
+
+
+def fleet_writer(name: str) -> Callable[[FleetReport, TextIO, Options], None]:
+    return FLEET[name].load()
 
 
 def choices_help(formats: Mapping[str, Format]) -> str:

@@ -93,15 +93,17 @@ Limits - what it cannot know is a name:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, cast
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
 
 from smslogdoc.report.redaction.redactor import Redactor
 from smslogdoc.report.redaction.words import CLASSES, GENERIC_FOLDERS, SUMMARY_LABELS
 
 if TYPE_CHECKING:
-    from smslogdoc.report.document import Report
+    from smslogdoc.report.aggregate import MachineResult
+    from smslogdoc.report.document import ProblemDoc, Report
 
-__all__ = ["CLASSES", "GENERIC_FOLDERS", "Redactor", "redact_report", "summary_text"]
+__all__ = ["CLASSES", "GENERIC_FOLDERS", "Redactor", "redact_machines", "redact_report", "summary_text"]
 
 
 def redact_report(report: Report, *, hosts: Iterable[str] = ()) -> Report:
@@ -113,6 +115,31 @@ def redact_report(report: Report, *, hosts: Iterable[str] = ()) -> Report:
     redacted = cast("Report", redactor.redact_document(report))
     redacted["document"]["redaction"] = redactor.summary()
     return redacted
+
+
+def redact_machines(
+    results: Iterable[MachineResult], problems: list[ProblemDoc]
+) -> tuple[list[MachineResult], list[ProblemDoc], dict[str, int]]:
+    """The fleet's machines and its own problems, redacted in one pass over
+    them (machine names are hosts), and what was redacted. A name met anywhere
+    is replaced everywhere, so the machines' results are held until all have
+    come in (their findings only, never their events); the aggregation is then
+    made from the redacted results, so the causes list pseudonyms as well, and
+    the unexplained records are grouped by the templates of their redacted
+    texts."""
+    kept = list(results)
+    document: dict[str, Any] = {
+        "version": 1,
+        "machines": [result.document for result in kept],
+        "problems": problems,
+    }
+    redactor = Redactor()
+    done = redactor.redact_document(document)
+    machines = [
+        replace(result, document=machine, templates=None)
+        for machine, result in zip(done["machines"], kept, strict=True)
+    ]
+    return machines, done["problems"], redactor.summary()
 
 
 def summary_text(counts: Mapping[str, int]) -> str:
