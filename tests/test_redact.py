@@ -447,3 +447,28 @@ def test_long_tokens_take_linear_time(token: str) -> None:
     start = time.perf_counter()
     redactor.redact_text(text)
     assert time.perf_counter() - start < 5.0
+
+
+def test_a_bundled_rules_words_are_not_taken_for_names() -> None:
+    """A bundled rule's texts are its own words filled with values the finding
+    holds elsewhere: the names met there are replaced in them, and a word of
+    the rule's that looks like a name is kept (it was learned, and replaced
+    through the whole report: "the DOMAIN-3 Manager client"). A user rule's
+    texts are read like log text."""
+    words = r"values under HKLM\Software\Microsoft\SMS\Client\ Configuration\Verification Data"
+    bundled = dict(
+        finding("r1", r"Failed to read \\fs01\ClientSource$\ccmsetup.cab"),
+        cause=f"The share \\\\fs01\\ClientSource$ was denied; check the {words}.",
+        fix=["Reinstall the Configuration Manager client."],
+        bundled=True,
+    )
+    mine = dict(bundled, rule="mine", bundled=False)
+    redacted = Redactor().redact_document({"version": 1, "findings": [bundled], "files": [], "problems": []})
+    (found,) = redacted["findings"]
+    assert found["cause"] == f"The share \\\\HOST-1\\ClientSource$ was denied; check the {words}."
+    assert found["fix"] == ["Reinstall the Configuration Manager client."]
+    assert "fs01" not in found["diagnosis"] and "jdoe" not in found["diagnosis"]
+    redacted = Redactor().redact_document({"version": 1, "findings": [mine], "files": [], "problems": []})
+    assert (
+        "Configuration\\Verification Data" not in redacted["findings"][0]["cause"]
+    )  # taken for DOMAIN\\user

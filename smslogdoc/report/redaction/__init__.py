@@ -84,10 +84,12 @@ Limits - what it cannot know is a name:
   certificate thumbprints and other identifiers are not redacted.
 - Decoded error codes (`codes`) and, for findings of bundled rules, the
   rule's own text (`title`, `references`) are left as they are: they come
-  from the tool, not the log. A finding's diagnosis, cause, fix and next logs
-  are its rule's texts filled with values from the log: they are read and
-  replaced like log text, so a word of the rule's own that looks like a name
-  (`Configuration\\Verification Data`) may be replaced too.
+  from the tool, not the log. A bundled rule's diagnosis, cause, fix and next
+  logs are its words filled with values from the log (the finding's
+  captures, its log, its group): names are learned there only where they
+  touch those values, and only names met are replaced, so a word of the
+  rule's own that looks like a name (`Configuration\\Verification Data`) is
+  kept. A user rule's texts are read like log text.
 """
 
 from __future__ import annotations

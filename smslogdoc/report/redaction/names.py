@@ -25,6 +25,10 @@ from smslogdoc.report.redaction.words import (
 )
 
 
+class UnknownName(Exception):
+    """A name never met before, while names may only be looked up (`Names.frozen`)."""
+
+
 class Names:
     """Stable pseudonyms for the names of one report, learned as they are met."""
 
@@ -44,6 +48,8 @@ class Names:
         self._bare_parts = 1
         """The most parts (and separators) a name of `_bare` has: the longest span `_word` tries."""
         self._public = frozenset(domain.casefold().strip(".") for domain in public_domains)
+        self.frozen = False
+        """While true, a name never met before raises `UnknownName` instead of being learned."""
         for host in hosts:
             self.add_host(host)
         for user in users:
@@ -52,6 +58,8 @@ class Names:
             self.add_domain(domain)
 
     def _new(self, kind: str) -> str:
+        if self.frozen:
+            raise UnknownName(kind)
         self._counts[kind] += 1
         return f"{kind.upper()}-{self._counts[kind]}"
 

@@ -46,6 +46,8 @@ _STRUCTURE = (
 _WORD = r"""
 | (?P<word>(?<![\w$])[A-Za-z0-9](?:[\w$-]|\.(?=\w))*)
 """
+WORD_RE = re.compile(_WORD[_WORD.index("(") :], re.VERBOSE)
+"""A word on its own (where a learned name is replaced)."""
 LEARN_RE = re.compile(_STRUCTURE, re.VERBOSE)
 REDACT_RE = re.compile(_STRUCTURE + _WORD, re.VERBOSE)
 VERSION_BEFORE = re.compile(r"(?i)(?:version|ver\.?|build|v)\s*[:=]?\s*[\"'(]?\s*$")

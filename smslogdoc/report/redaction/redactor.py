@@ -10,12 +10,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from smslogdoc.report.redaction import walk
-from smslogdoc.report.redaction.names import Names
+from smslogdoc.report.redaction.names import Names, UnknownName
 from smslogdoc.report.redaction.patterns import (
     LEARN_RE,
     PSEUDONYM,
     REDACT_RE,
     VERSION_BEFORE,
+    WORD_RE,
     is_ip,
     keep_ip,
     private_sid,
@@ -45,6 +46,35 @@ class Redactor(Names):
             return text
         self.learn(text)
         return REDACT_RE.sub(self._replace, text)
+
+    def learn_within(self, text: str, values: Iterable[str]) -> None:
+        """Learn the names `text` gives away where they touch one of `values`
+        (what a rule's text was filled with), nothing from the rest (the rule's
+        own words)."""
+        spans = [
+            (found.start(), found.end()) for value in values for found in re.finditer(re.escape(value), text)
+        ]
+        for match in LEARN_RE.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in spans):
+                self._replace(match)
+
+    def redact_known(self, text: str) -> str:
+        """`text` with the names already met replaced, and nothing learned from
+        it: for a bundled rule's texts, so that a word of the rule's own that
+        looks like a name (`Configuration\\Verification Data`) is not taken for one."""
+        if not text:
+            return text
+        self.frozen = True
+        try:
+            return REDACT_RE.sub(self._replace_known, text)
+        finally:
+            self.frozen = False
+
+    def _replace_known(self, match: re.Match[str]) -> str:
+        try:
+            return self._replace(match)
+        except UnknownName:  # a name never met: its known words only
+            return WORD_RE.sub(lambda word: self._word(word.group(0)), match.group(0))
 
     def _replace(self, match: re.Match[str]) -> str:
         kind = match.lastgroup
@@ -212,15 +242,23 @@ class Redactor(Names):
         encodings, times, numbers and decoded codes are kept (`walk`). The machine
         names of a fleet document are learned as hosts first; then every string of
         the document is read for names, and only then replaced, so that a name met
-        anywhere is replaced everywhere. The rule's own text of a finding
-        (`title`, `references`) is kept when the finding says
-        `"bundled": true` or its rule is in `trusted_rule_ids`."""
+        anywhere is replaced everywhere. When a finding is of a bundled rule (it
+        says `"bundled": true`, or its rule is in `trusted_rule_ids`), its rule's
+        own text (`title`, `references`) is kept, and in its texts filled with
+        values (`diagnosis`, `cause`, `fix`, `next_logs`) names are learned only
+        where they touch those values (`learn_within`) and only names met are
+        replaced (`redact_known`)."""
         trusted = frozenset(trusted_rule_ids)
         for machine in document.get("machines", ()) or ():
             if isinstance(machine, Mapping) and isinstance(machine.get("name"), str):
                 self.add_host(machine["name"])
-        for text in walk.strings(document, trusted):
-            self.learn(text)
-        result = walk.copy(document, trusted, lambda text: REDACT_RE.sub(self._replace, text))
+        for text, values in walk.strings(document, trusted):
+            if values is None:
+                self.learn(text)
+            else:
+                self.learn_within(text, values)
+        result = walk.copy(
+            document, trusted, lambda text: REDACT_RE.sub(self._replace, text), self.redact_known
+        )
         assert isinstance(result, dict)
         return result
