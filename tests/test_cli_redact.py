@@ -109,3 +109,15 @@ def test_a_bundled_rules_cause_is_redacted_where_it_holds_a_value_from_the_log(t
             result = invoke([*command, "-f", output, "--redact", "--fail-on", "none"])
             assert result.exit_code == 0, result.output
             assert "contoso" not in result.stdout.lower(), (command[0], output)
+
+
+def test_a_missing_path_named_under_redact_exits_2_and_is_named_redacted(
+    machine: Path, tmp_path: Path
+) -> None:
+    """The exit code is decided on what was read, not on the redacted report
+    (a named path in a user's profile once matched no redacted problem: exit 0)."""
+    missing = tmp_path / "Users" / "jdoe" / "execmgr.log"
+    result = invoke(["diagnose", str(missing), str(machine), "--redact", "--fail-on", "none"])
+    assert result.exit_code == 2
+    assert "could not be read" in result.stderr and "/Users/USER-" in result.stderr
+    assert "jdoe" not in result.output.lower()

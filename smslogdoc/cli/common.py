@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -140,11 +140,15 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     return [path for path in paths if path in bad]
 
 
-def exit_for_unreadable(paths: list[str], logs: list[LogInput], problems: list[Problem]) -> None:
-    """Exit 2, saying why, when a path named on the command line could not be read."""
+def exit_for_unreadable(
+    paths: list[str], logs: list[LogInput], problems: list[Problem], shown_as: Mapping[str, str] | None = None
+) -> None:
+    """Exit 2, saying why, when a path named on the command line could not be
+    read; each named as `shown_as` has it (its redacted form), if there."""
     bad = unreadable_named(paths, logs, problems)
     if bad:
-        fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(bad)}")
+        named = [(shown_as or {}).get(path, path) for path in bad]
+        fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(named)}")
 
 
 def zone_option(text: str | None) -> tzinfo | None:

@@ -159,7 +159,7 @@ def _finish(
         err.print(f"smslogdoc: ran {outcome.rules} rules over {len(outcome.logs)} log(s)", markup=False)
     if not outcome.read_anything():
         raise Exit(2)
-    exit_for_unreadable(paths, outcome.logs, outcome.problems)
+    exit_for_unreadable(paths, outcome.logs, outcome.problems, _as_reported(outcome, report))
     if args.fail_on == "none":
         raise Exit(0)
     from smslogdoc.report.text import failing, hidden_note
@@ -170,3 +170,17 @@ def _finish(
         where: Console = console_for(out) if args.format == "text" and not args.quiet else err
         where.print(note, markup=False, soft_wrap=True)
     raise Exit(1 if decided else 0)
+
+
+def _as_reported(outcome: Outcome, report: Report) -> dict[str, str]:
+    """Each path of the outcome's problems and files as the report names it
+    (redacted with `--redact`)."""
+    document = report["document"]
+    paths = {
+        problem.path: item["path"]
+        for problem, item in zip(outcome.problems, document["problems"], strict=True)
+    }
+    paths.update(
+        {read.path: item["path"] for read, item in zip(outcome.files, document["files"], strict=True)}
+    )
+    return paths
