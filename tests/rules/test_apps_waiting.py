@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from smslogdoc.diagnose import diagnose
+from smslogdoc.report.texts import texts
 from smslogdoc.rules.load import load_rules
 
 RULES, ERRORS = load_rules([])
@@ -54,4 +55,4 @@ def test_the_exit_code_names_the_deployment_type_enforced_last_on_its_thread(tmp
     (tmp_path / "AppEnforce.log").write_text(text, encoding="utf-8")
     findings = diagnose([str(tmp_path)], RULES).findings
     assert [f.rule.id for f in findings] == ["app-exit-1638-other-version-installed"]
-    assert '"Second 2.0"' in findings[0].diagnosis
+    assert '"Second 2.0"' in texts(findings[0]).diagnosis
