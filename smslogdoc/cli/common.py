@@ -1,17 +1,22 @@
 """What every command shares: leaving with an exit code (`Exit`, `fail`), the
 inputs named on the command line, `--tz` / `--since` / `--until`, loading the
-rules, and reporting the problems met reading (`Session`).
+rules, where a report goes (`output_to`: standard output or `-o FILE`), and
+reporting the problems met reading (`Session`).
 
 Exit codes: 0 ran and found nothing at or above `--fail-on`; 1 findings;
-2 bad input or usage (nothing could be read, bad option); 3 invalid rules.
+2 bad input or usage (nothing could be read, bad option, an `-o FILE` that
+cannot be written); 3 invalid rules.
 """
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from smslogdoc.diagnose import Outcome
@@ -34,6 +39,54 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
     console(stderr=True).print(f"smslogdoc: {visible(message)}", markup=False)
     raise Exit(code)
+
+
+class _OutputError(Exception):
+    """Writing the `-o` file failed."""
+
+
+class _OutputFile(io.TextIOWrapper):
+    """The `-o` file: a failed write says so as an `_OutputError`, apart from
+    every other OSError a command may meet."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except OSError as error:
+            raise _OutputError(error) from error
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as error:
+            raise _OutputError(error) from error
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as error:
+            raise _OutputError(error) from error
+
+
+@contextmanager
+def output_to(path: str | None) -> Iterator[TextIO]:
+    """Where a report goes: standard output, or (`-o FILE`) FILE, written as
+    standard output is when not a terminal (UTF-8, `\\n` line ends). When FILE
+    cannot be opened or written: one line naming it, exit 2."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        stream = _OutputFile(Path(path).open("wb"), encoding="utf-8", errors="replace", newline="")  # noqa: SIM115  # closed below
+    except OSError as error:
+        fail(f"-o: cannot write {path}: {error.strerror or error}")
+    try:
+        with stream:
+            yield stream
+    except _OutputError as error:
+        cause = error.__cause__
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else cause
+        fail(f"-o: cannot write {path}: {reason}")
 
 
 def input_paths(paths: list[str]) -> list[str]:
@@ -87,11 +140,15 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     return [path for path in paths if path in bad]
 
 
-def exit_for_unreadable(paths: list[str], logs: list[LogInput], problems: list[Problem]) -> None:
-    """Exit 2, saying why, when a path named on the command line could not be read."""
+def exit_for_unreadable(
+    paths: list[str], logs: list[LogInput], problems: list[Problem], shown_as: Mapping[str, str] | None = None
+) -> None:
+    """Exit 2, saying why, when a path named on the command line could not be
+    read; each named as `shown_as` has it (its redacted form), if there."""
     bad = unreadable_named(paths, logs, problems)
     if bad:
-        fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(bad)}")
+        named = [(shown_as or {}).get(path, path) for path in bad]
+        fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(named)}")
 
 
 def zone_option(text: str | None) -> tzinfo | None:

@@ -57,7 +57,8 @@ def follow_diagnose(
     from smslogdoc.diagnose import Outcome
     from smslogdoc.diagnose import diagnose as run
     from smslogdoc.inputs.follow import changes, with_rotated
-    from smslogdoc.report import jsondoc, short, text
+    from smslogdoc.report import examined, jsondoc, short, text
+    from smslogdoc.report.document import finding_doc, report_of
     from smslogdoc.report.terminal import console
 
     if args.format not in ("text", "short", "jsonl"):
@@ -69,13 +70,14 @@ def follow_diagnose(
     shown: list[Finding] = []
 
     def write(findings: list[Finding]) -> None:
+        docs = [finding_doc(finding) for finding in findings]
         if args.format == "jsonl":
-            jsondoc.write_jsonl(findings, sys.stdout)
+            jsondoc.write_findings(docs, sys.stdout)
             sys.stdout.flush()
         elif args.format == "short":
-            short.write_short(findings, out)
+            short.write_short(docs, out)
         else:
-            text.write_text(outcome, findings, out, with_summary=False)
+            text.write_findings(docs, out)
 
     try:
         for _ in changes(args.paths, watch):
@@ -92,7 +94,11 @@ def follow_diagnose(
     if waiting:
         write(waiting)
     if args.format != "jsonl" and not args.quiet:
-        out.print(text.summary(outcome, shown) + " · followed until stopped", markup=False, soft_wrap=True)
+        out.print(
+            examined.summary(report_of(outcome, shown)) + " · followed until stopped",
+            markup=False,
+            soft_wrap=True,
+        )
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
     from smslogdoc.report.text import failing
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from importlib.resources import files
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from smslogdoc.report.htmlstyle import _CSS, _SCRIPT, CONTENT_SECURITY_POLICY
+from smslogdoc.report.wording import human_time
 
 SEVERITIES = ("error", "warning", "info")
 EVIDENCE_LINES = 8
@@ -114,19 +114,6 @@ def _severity(value: object) -> str:
 def _badge(severity: object) -> str:
     level = _severity(severity)
     return f'<span class="badge {level}">{esc(str(severity).upper() if severity else level.upper())}</span>'
-
-
-def human_time(value: object) -> str:
-    """`2022-05-17 14:02:12.692 -04:00` from an ISO time, `... (local)` without an offset."""
-    if not isinstance(value, str) or not value:
-        return ""
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    text = when.strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
-    offset = when.strftime("%z")
-    return f"{text} (local)" if not offset else f"{text} {offset[:3]}:{offset[3:]}"
 
 
 def _is_trusted(finding: Mapping[str, Any], trusted: frozenset[str]) -> bool:
