@@ -9,9 +9,11 @@ findings are exactly those one process finds.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
@@ -19,6 +21,7 @@ from smslogdoc.inputs.paths import LogInput
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.pipeline import diagnose_logs
 from smslogdoc.read.full import ReadOptions
+from smslogdoc.read.helper import child_signals
 from smslogdoc.rules.model import Rule
 
 MIN_BYTES = 8 << 20
@@ -66,9 +69,7 @@ def diagnose_in_parallel(
     findings: list[Finding] = []
     problems: list[Problem] = []
     by_id = {rule.id: rule for rule in rules}
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(batches)), initializer=_start, initargs=(rules,)
-    ) as pool:
+    with worker_pool(min(jobs, len(batches)), _start, (rules,)) as pool:
         for batch, (found, reports, met) in zip(batches, pool.map(_work, tasks), strict=True):
             for (_, log), log_reports in zip(batch, reports, strict=True):
                 log.reports.extend(log_reports)
@@ -78,6 +79,29 @@ def diagnose_in_parallel(
                 findings.append(finding)
             problems.extend(met)
     return findings, problems
+
+
+@contextmanager
+def worker_pool(
+    workers: int, start: Callable[..., None], arguments: tuple[Any, ...]
+) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` processes, each started with `start(*arguments)`
+    (which calls `read.helper.child_signals`). Should the caller stop early
+    (Ctrl-C, SIGTERM, an error, a generator closed), work not yet started is
+    cancelled and the workers are ended at once, not waited for."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start, initargs=arguments)
+    try:
+        yield pool
+    except BaseException:
+        processes: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})  # shutdown forgets them
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            process.terminate()
+        if manager is not None:  # let it see its workers gone before the interpreter exits
+            manager.join(timeout=5)
+        raise
+    pool.shutdown()
 
 
 def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[list[tuple[int, LogInput]]]:
@@ -94,6 +118,7 @@ def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[list[
 
 def _start(rules: list[Rule]) -> None:
     global _engine
+    child_signals()
     _engine = Engine(rules)
 
 

@@ -3,7 +3,8 @@ inputs named on the command line, `--tz` / `--since` / `--until`, loading the
 rules, and reporting the problems met reading (`Session`).
 
 Exit codes: 0 ran and found nothing at or above `--fail-on`; 1 findings;
-2 bad input or usage (nothing could be read, bad option); 3 invalid rules.
+2 bad input or usage (nothing could be read, bad option); 3 invalid rules;
+130 stopped by Ctrl-C; 143 stopped by SIGTERM (`cli.app`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ class Exit(Exception):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = code
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised by the SIGTERM handler (`cli.app`): the run stops as on Ctrl-C
+    (`--follow` still writes its summary), and exits 143."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -1,7 +1,8 @@
 """`diagnose --follow` and `parse --follow`: keep reading the logs as they grow
 (across rotation, see `inputs.follow`), print each finding as soon as it is
 confirmed (an inconclusive one when it resolves) or each new record; on
-Ctrl-C, `--follow-timeout` or `--follow-idle`, end with the summary.
+Ctrl-C, SIGTERM, `--follow-timeout` or `--follow-idle`, end with the summary
+(after a signal, the run then exits 130 or 143 with one line, `cli.app`).
 
 Each change reads the logs again from their start (watched installs and
 deployments write a few megabytes): the findings are those of the whole log so
@@ -67,6 +68,7 @@ def follow_diagnose(
     printed: set[tuple[object, ...]] = set()
     outcome = Outcome([], [], [])
     shown: list[Finding] = []
+    stopped: KeyboardInterrupt | None = None
 
     def write(findings: list[Finding]) -> None:
         if args.format == "jsonl":
@@ -86,14 +88,16 @@ def follow_diagnose(
             if new:
                 write(new)
                 sys.stdout.flush()
-    except KeyboardInterrupt:
-        pass  # Ctrl-C ends following: the summary follows
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM ends following: the summary follows
+        stopped = stop
     waiting = [f for f in shown if f.status != "confirmed"]
     if waiting:
         write(waiting)
     if args.format != "jsonl" and not args.quiet:
         out.print(text.summary(outcome, shown) + " · followed until stopped", markup=False, soft_wrap=True)
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+    if stopped is not None:
+        raise stopped
     from smslogdoc.report.text import failing
 
     raise Exit(1 if args.fail_on != "none" and failing(outcome.findings, args.fail_on) else 0)
@@ -114,6 +118,7 @@ def follow_parse(
     watch = follow_options(args)
     position = Position()
     session = Session([])
+    stopped: KeyboardInterrupt | None = None
     try:
         for _ in changes(args.paths, watch):
             session = Session(with_rotated(args.paths))
@@ -130,7 +135,9 @@ def follow_parse(
             if fresh:
                 write(fresh)
                 sys.stdout.flush()
-    except KeyboardInterrupt:
-        pass
+    except KeyboardInterrupt as stop:
+        stopped = stop
     session.report(quiet=args.quiet, verbose=args.verbose)
+    if stopped is not None:
+        raise stopped
     raise Exit(0 if session.read_anything() else 2)

@@ -34,7 +34,7 @@ EPILOG = """examples:
   smslogdoc explain 0x80070005                     what an error code means
 
 exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
-missing or unreadable, nothing to read, a bad option); 3 invalid rules"""
+missing or unreadable, nothing to read, a bad option); 3 invalid rules; 130 Ctrl-C; 143 SIGTERM"""
 COLOR_CHOICES = ("auto", "always", "never")
 COLOR_HELP = "Colour: auto (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it), always, or never."
 

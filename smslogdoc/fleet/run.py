@@ -8,14 +8,15 @@ work was shared out."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from smslogdoc.engine.loop import Engine
 from smslogdoc.fleet.machine import MachineResult, diagnose_machine
 from smslogdoc.inputs.archives import Machine, machines
 from smslogdoc.model import Problem
+from smslogdoc.parallel import worker_pool
 from smslogdoc.read.full import ReadOptions
+from smslogdoc.read.helper import child_signals
 from smslogdoc.rules.model import Rule
 
 CHUNKS_PER_WORKER = 64
@@ -58,12 +59,13 @@ def machine_results(
         return
     workers = min(jobs, len(machines))
     chunk = max(1, len(machines) // (workers * CHUNKS_PER_WORKER))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(rules, options)) as pool:
+    with worker_pool(workers, _start, (rules, options)) as pool:
         yield from pool.map(_work, machines, chunksize=chunk)
 
 
 def _start(rules: list[Rule], options: ReadOptions) -> None:
     global _engine, _options
+    child_signals()
     _engine, _options = Engine(rules), options
 
 
