@@ -29,7 +29,7 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
     return _listed(archive, handle, problems)
 
 
-def _listed(archive: Archive, handle: IO[bytes], problems: list[Problem]) -> list[_Entry]:
+def _listed(archive: Archive, handle: IO[bytes] | Spooled, problems: list[Problem]) -> list[_Entry]:
     handle.seek(0)
     compressed_size = _compressed_size_of(archive)
     entries: list[_Entry] = []
@@ -87,7 +87,11 @@ def _listed(archive: Archive, handle: IO[bytes], problems: list[Problem]) -> lis
 
 
 def _tar_entry(
-    archive: Archive, info: tarfile.TarInfo, handle: IO[bytes], entries: list[_Entry], problems: list[Problem]
+    archive: Archive,
+    info: tarfile.TarInfo,
+    handle: IO[bytes] | Spooled,
+    entries: list[_Entry],
+    problems: list[Problem],
 ) -> None:
     if info.isdir():
         return
@@ -109,7 +113,7 @@ def _tar_entry(
         problems.append(Problem(shown, f"member of tar type {info.type!r}; not read"))
 
 
-def _tar_member_complete(handle: IO[bytes], info: tarfile.TarInfo) -> bool:
+def _tar_member_complete(handle: IO[bytes] | Spooled, info: tarfile.TarInfo) -> bool:
     if info.size == 0:
         return True
     try:
