@@ -80,7 +80,9 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     bad = {
         problem.path
         for problem in problems
-        if problem.path in named and problem.message != "folder holds no files to read"
+        if problem.path in named
+        and problem.message != "folder holds no files to read"
+        and problem.rule is None  # a rule's trouble on a record that was read
     }
     for log in logs:
         for part, report in zip(log.parts, log.reports, strict=False):
