@@ -76,12 +76,15 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     """The paths named on the command line that do not exist or could not be
     read (problems met inside a folder walk are not among them): any makes
     the run exit 2, after the rest is diagnosed and printed."""
+    from smslogdoc.inputs.links import LINKS_OUT
+
     named = {path for path in paths if path != "-"}
     bad = {
         problem.path
         for problem in problems
         if problem.path in named
         and problem.message != "folder holds no files to read"
+        and not problem.message.endswith(LINKS_OUT)  # the folder itself was read
         and problem.rule is None  # a rule's trouble on a record that was read
     }
     for log in logs:
