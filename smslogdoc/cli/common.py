@@ -146,15 +146,30 @@ def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rul
     from smslogdoc.rules.load import load_rules
 
     rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False)
+    err = console(stderr=True)
     if errors:
-        err = console(stderr=True)
         for error in errors:
             err.print(f"smslogdoc: {error}", markup=False)
         err.print(f"smslogdoc: {len(errors)} rule error(s); nothing was diagnosed", markup=False)
         raise Exit(3)
+    empty = _empty_rule_folders(folders or [])
+    for folder in empty:
+        err.print(
+            f"smslogdoc: warning: --rules {folder}: no rule files (*.yaml) in this folder", markup=False
+        )
     if not rules:
-        fail("no rules to run (--no-builtin without --rules)")
+        fail(
+            "no rules to run: "
+            + ("the --rules folder holds none" if empty else "--no-builtin without --rules")
+        )
     return rules
+
+
+def _empty_rule_folders(folders: list[Path]) -> list[Path]:
+    """The folders named with --rules that hold no rule file."""
+    from smslogdoc.rules.load import rule_files
+
+    return [folder for folder in folders if folder.is_dir() and not rule_files(folder)]
 
 
 class Session:

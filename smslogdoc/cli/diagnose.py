@@ -14,6 +14,7 @@ from smslogdoc.cli.common import (
     input_paths,
     load_rules_or_exit,
     time_window,
+    unreadable_named,
     zone_option,
 )
 from smslogdoc.model import SEVERITIES
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from smslogdoc.diagnose import Outcome
     from smslogdoc.engine.tracer import Tracer
     from smslogdoc.findings import Finding
+    from smslogdoc.model import Problem
     from smslogdoc.report.writers import Writer
     from smslogdoc.rules.model import Rule
 
@@ -60,11 +62,29 @@ def diagnose(args: argparse.Namespace) -> None:
     shown = [
         f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
     ]
+    said = _named_first(args, paths, outcome)
     if args.redact:
         outcome, shown = _redacted(args, outcome, shown)
     _write(args, write, outcome, shown, rules, tracer)
-    _notes(args, paths, outcome, len(rules))
+    _notes(args, paths, outcome, len(rules), said)
     _exit(args, paths, outcome, shown)
+
+
+def _named_first(args: argparse.Namespace, paths: list[str], outcome: Outcome) -> list[Problem]:
+    """For people (text, short): a path named on the command line that could
+    not be read is said first, one line each, before the report; when no path
+    named could be read, that line is all (exit 2). The problems said."""
+    from smslogdoc.report.terminal import console
+
+    if args.format not in ("text", "short") or args.redact:
+        return []
+    bad = set(unreadable_named(paths, outcome.logs, outcome.problems))
+    said = [problem for problem in outcome.problems if problem.path in bad]
+    for problem in said:
+        console(stderr=True).print(f"smslogdoc: {problem}", markup=False, highlight=False)
+    if said and bad == {path for path in paths if path != "-"}:
+        raise Exit(2)  # nothing named could be read: no empty report after the reason
+    return said
 
 
 def _checked(args: argparse.Namespace) -> Writer:
@@ -134,12 +154,17 @@ def _write(
     )
 
 
-def _notes(args: argparse.Namespace, paths: list[str], outcome: Outcome, rules: int) -> None:
-    """Problems, unread older parts of a rotated log, and with --verbose what was run, on stderr."""
+def _notes(
+    args: argparse.Namespace, paths: list[str], outcome: Outcome, rules: int, said: list[Problem]
+) -> None:
+    """Problems (but those `said` already), unread older parts of a rotated
+    log, and with --verbose what was run, on stderr."""
     from smslogdoc.inputs.paths import unread_rotated
     from smslogdoc.report.terminal import console
 
-    Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+    session = Session.of(outcome)
+    session.problems = [problem for problem in session.problems if problem not in said]
+    session.report(quiet=args.quiet, verbose=args.verbose)
     if not args.quiet:
         for named, part in unread_rotated(paths, outcome.logs):
             console(stderr=True).print(
@@ -149,7 +174,8 @@ def _notes(args: argparse.Namespace, paths: list[str], outcome: Outcome, rules: 
             )
     if args.verbose:
         console(stderr=True).print(
-            f"smslogdoc: ran {rules} rules over {len(outcome.logs)} log(s)", markup=False
+            f"smslogdoc: ran {rules} rule{'s' if rules != 1 else ''} over {len(outcome.logs)} log(s)",
+            markup=False,
         )
 
 

@@ -51,7 +51,7 @@ def summary(outcome: Outcome, findings: list[Finding], view: examined.View | Non
     extra = "".join(
         f" · {part}" for part in examined.summary_parts(outcome, findings, view or examined.View())
     )
-    return f"{head} · {tail} · {outcome.rules} rules{extra}"
+    return f"{head} · {tail} · {outcome.rules} rule{'s' if outcome.rules != 1 else ''}{extra}"
 
 
 def failing(findings: list[Finding], fail_on: str) -> list[Finding]:
