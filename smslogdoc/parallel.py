@@ -19,8 +19,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
+
+from smslogdoc.read.helper import child_signals
 
 A = TypeVar("A")
 S = TypeVar("S")
@@ -58,14 +61,36 @@ def in_order(
             yield work(state, task)
         return
     context = multiprocessing.get_context(start_method) if start_method else None
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_start, initargs=(setup, arg)
-    ) as pool:
+    with _pool(min(jobs, len(tasks)), context, setup, arg) as pool:
         yield from pool.map(partial(_run, work), tasks, chunksize=chunksize)
+
+
+@contextmanager
+def _pool(workers: int, context: Any, setup: Callable[[Any], Any], arg: Any) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` processes, each started with `setup(arg)` (and
+    `read.helper.child_signals`). Should the caller stop early (Ctrl-C, SIGTERM,
+    an error, a generator closed), work not yet started is cancelled and the
+    workers are ended at once, not waited for."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start, initargs=(setup, arg)
+    )
+    try:
+        yield pool
+    except BaseException:
+        processes: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})  # shutdown forgets them
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            process.terminate()
+        if manager is not None:  # let it see its workers gone before the interpreter exits
+            manager.join(timeout=5)
+        raise
+    pool.shutdown()
 
 
 def _start(setup: Callable[[Any], Any], arg: Any) -> None:
     global _state
+    child_signals()
     _state = setup(arg)
 
 

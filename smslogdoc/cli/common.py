@@ -5,7 +5,8 @@ reporting the problems met reading (`Session`).
 
 Exit codes: 0 ran and found nothing at or above `--fail-on`; 1 findings;
 2 bad input or usage (nothing could be read, bad option, an `-o FILE` that
-cannot be written); 3 invalid rules.
+cannot be written); 3 invalid rules; 130 stopped by Ctrl-C; 143 stopped by
+SIGTERM (`cli.app`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ class Exit(Exception):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = code
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised by the SIGTERM handler (`cli.app`): the run stops as on Ctrl-C
+    (`--follow` still writes its summary), and exits 143."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -123,11 +129,16 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     """The paths named on the command line that do not exist or could not be
     read (problems met inside a folder walk are not among them): any makes
     the run exit 2, after the rest is diagnosed and printed."""
+    from smslogdoc.inputs.links import LINKS_OUT
+
     named = {path for path in paths if path != "-"}
     bad = {
         problem.path
         for problem in problems
-        if problem.path in named and problem.message != "folder holds no files to read"
+        if problem.path in named
+        and problem.message != "folder holds no files to read"
+        and not problem.message.endswith(LINKS_OUT)  # the folder itself was read
+        and problem.rule is None  # a rule's trouble on a record that was read
     }
     for log in logs:
         for part, report in zip(log.parts, log.reports, strict=False):
@@ -192,15 +203,30 @@ def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rul
     from smslogdoc.rules.load import load_rules
 
     rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False)
+    err = console(stderr=True)
     if errors:
-        err = console(stderr=True)
         for error in errors:
             err.print(f"smslogdoc: {error}", markup=False)
         err.print(f"smslogdoc: {len(errors)} rule error(s); nothing was diagnosed", markup=False)
         raise Exit(3)
+    empty = _empty_rule_folders(folders or [])
+    for folder in empty:
+        err.print(
+            f"smslogdoc: warning: --rules {folder}: no rule files (*.yaml) in this folder", markup=False
+        )
     if not rules:
-        fail("no rules to run (--no-builtin without --rules)")
+        fail(
+            "no rules to run: "
+            + ("the --rules folder holds none" if empty else "--no-builtin without --rules")
+        )
     return rules
+
+
+def _empty_rule_folders(folders: list[Path]) -> list[Path]:
+    """The folders named with --rules that hold no rule file."""
+    from smslogdoc.rules.load import rule_files
+
+    return [folder for folder in folders if folder.is_dir() and not rule_files(folder)]
 
 
 class Session:

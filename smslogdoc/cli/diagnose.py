@@ -17,6 +17,7 @@ from smslogdoc.cli.common import (
     zone_option,
 )
 from smslogdoc.model import SEVERITIES
+from smslogdoc.report.wording import count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -67,8 +68,9 @@ def diagnose(args: argparse.Namespace) -> None:
         shown = [
             f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
         ]
+        said = _named_first(args, paths, outcome)
         report = _write(args, outcome, shown, out, rules, tracer)
-        _finish(args, paths, outcome, report, shown, out)
+        _finish(args, paths, outcome, report, shown, out, said)
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -137,14 +139,15 @@ def _finish(
     report: Report,
     shown: list[Finding],
     out: TextIO,
+    said: list[str],
 ) -> None:
-    """The problems and notes on stderr, then the exit code."""
+    """The problems and notes on stderr (but those `said` first), then the exit code."""
     from smslogdoc.report.examined import problem_lines
     from smslogdoc.report.terminal import console, console_for
 
     err = console(stderr=True)
     for line in problem_lines(report, verbose=args.verbose):
-        if not (args.quiet and not line):
+        if line not in said and not (args.quiet and not line):
             err.print(f"smslogdoc: {line}", markup=False, highlight=False)
     if not args.quiet:
         from smslogdoc.inputs.paths import unread_rotated
@@ -156,7 +159,9 @@ def _finish(
                 markup=False,
             )
     if args.verbose:
-        err.print(f"smslogdoc: ran {outcome.rules} rules over {len(outcome.logs)} log(s)", markup=False)
+        err.print(
+            f"smslogdoc: ran {count(outcome.rules, 'rule')} over {len(outcome.logs)} log(s)", markup=False
+        )
     if not outcome.read_anything():
         raise Exit(2)
     exit_for_unreadable(paths, outcome.logs, outcome.problems, _as_reported(outcome, report))
@@ -170,6 +175,24 @@ def _finish(
         where: Console = console_for(out) if args.format == "text" and not args.quiet else err
         where.print(note, markup=False, soft_wrap=True)
     raise Exit(1 if decided else 0)
+
+
+def _named_first(args: argparse.Namespace, paths: list[str], outcome: Outcome) -> list[str]:
+    """For people (text, short): a path named on the command line that could
+    not be read is said first, one line each, before the report; when no path
+    named could be read, that line is all (exit 2). The lines said."""
+    from smslogdoc.cli.common import unreadable_named
+    from smslogdoc.report.terminal import console
+
+    if args.format not in ("text", "short") or args.redact:
+        return []
+    bad = set(unreadable_named(paths, outcome.logs, outcome.problems))
+    said = [str(problem) for problem in outcome.problems if problem.path in bad]
+    for line in said:
+        console(stderr=True).print(f"smslogdoc: {line}", markup=False, highlight=False)
+    if said and bad == {path for path in paths if path != "-"}:
+        raise Exit(2)  # nothing named could be read: no empty report after the reason
+    return said
 
 
 def _as_reported(outcome: Outcome, report: Report) -> dict[str, str]:

@@ -36,7 +36,7 @@ EPILOG = """examples:
 
 exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
 missing or unreadable, nothing to read, a bad option, an -o FILE that cannot be written);
-3 invalid rules"""
+3 invalid rules; 130 stopped by Ctrl-C; 143 stopped by SIGTERM"""
 OUTPUT_HELP = "Write the report to FILE (the bytes standard output would get) instead of standard output; exit 2 when FILE cannot be written."
 COLOR_CHOICES = ("auto", "always", "never")
 COLOR_HELP = "Colour: auto (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it), always, or never."

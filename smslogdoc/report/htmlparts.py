@@ -131,6 +131,20 @@ def _safe_url(url: str) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname) and url.isprintable()
 
 
+_CLOSING = {")": "(", "]": "[", "}": "{"}
+
+
+def _trimmed(url: str) -> str:
+    """A URL found in text, less the punctuation after it: a closing bracket
+    stays when the URL opened it (`.../cc160972(v=msdn.10)`)."""
+    while url and url[-1] in ".,;:)]}":
+        opening = _CLOSING.get(url[-1])
+        if opening is not None and url.count(opening) >= url.count(url[-1]):
+            break
+        url = url[:-1]
+    return url
+
+
 def reference_html(reference: object, *, link: bool) -> str:
     """A reference: `Title: https://...` with its URL a link when `link` and the
     URL is http(s); otherwise all text."""
@@ -140,7 +154,7 @@ def reference_html(reference: object, *, link: bool) -> str:
     out: list[str] = []
     last = 0
     for match in _URL.finditer(text):
-        url = match.group(0).rstrip(".,;:)]}")
+        url = _trimmed(match.group(0))
         end = match.start() + len(url)
         out.append(esc(text[last : match.start()]))
         if _safe_url(url):
