@@ -187,7 +187,12 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
     family's finding (`Rule.tier`) when a finding of a lower tier cites one of
     its records: a written rule explains a record better than its error code,
     a code better than a status value, a status value better than its wording."""
-    specific = {run for finding in findings if not finding.rule.fallback for run in finding.runs}
+    specific = {
+        run
+        for finding in findings
+        if not finding.rule.fallback and not finding.rule.tier
+        for run in finding.runs
+    }
     kept_runs: set[tuple[int, object]] = set()
     dropped: set[int] = set()
     for finding in sorted(findings, key=lambda f: -f.rule.rank):
@@ -212,27 +217,23 @@ NEAR_LINES = 100
 
 
 def _yields(finding: Finding, other: Finding) -> bool:
-    """Whether a rule family's `finding` gives way to `other`: one of a lower tier
-    and no lower severity, or another family's of a higher severity, that cites
-    one of its records or shares one of its runs (a run of a program, not a whole
-    log); or a written rule's finding of no lower severity near it in the same log
-    (the failure the written rule explains is the one the family names)."""
+    """Whether a rule family's `finding` gives way to `other`, which cites one
+    of its records, shares one of its runs (a run of a program, not a whole
+    log) or, written by hand, lies near it in the same log: a written rule
+    always wins there (it explains that failure, at the severity it chose); a
+    family's finding of a lower tier wins at no lower severity, another
+    family's at a higher one."""
     if other is finding:
         return False
-    mine, theirs = SEVERITIES.index(finding.severity), SEVERITIES.index(other.severity)
-    stronger = (other.rule.tier < finding.rule.tier and theirs >= mine) or (
-        other.rule.tier > 0 and theirs > mine
-    )
-    if not stronger:
-        return False
     records = {(item.path, item.line) for item in finding.evidence}
-    if any((item.path, item.line) in records for item in other.evidence):
-        return True
-    if finding.distinct_runs & other.distinct_runs:
-        return True
-    return other.rule.tier == 0 and any(
-        _near(mine_item, item) for mine_item in finding.evidence for item in other.evidence
+    touches = any((item.path, item.line) in records for item in other.evidence) or bool(
+        finding.distinct_runs & other.distinct_runs
     )
+    if other.rule.tier == 0:
+        return touches or any(_near(mine, theirs) for mine in finding.evidence for theirs in other.evidence)
+    mine, theirs = SEVERITIES.index(finding.severity), SEVERITIES.index(other.severity)
+    stronger = (other.rule.tier < finding.rule.tier and theirs >= mine) or theirs > mine
+    return touches and stronger
 
 
 def _near(a: Evidence, b: Evidence) -> bool:
