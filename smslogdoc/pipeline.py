@@ -19,7 +19,6 @@ from datetime import datetime
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
@@ -71,7 +70,6 @@ def diagnose_logs(
         if previous is not None:
             close_archives([previous])
     findings.extend(engine.finish())
-    findings = without_explained_fallbacks(findings)  # before the summary: what gave way is unexplained again
     if summary != "off":
         by_log: dict[str, list[Finding]] = {}
         for finding in findings:

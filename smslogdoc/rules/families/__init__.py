@@ -19,9 +19,12 @@ A family's finding yields to a more specific one on the records they share
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+
+import regex
 
 from smslogdoc.kinds import KindTable
 from smslogdoc.rules.checker import RuleError
@@ -29,7 +32,7 @@ from smslogdoc.rules.families.codes import code_rules
 from smslogdoc.rules.families.phrases import phrase_table
 from smslogdoc.rules.families.states import state_rules
 from smslogdoc.rules.families.table import each, tables
-from smslogdoc.rules.model import Rule
+from smslogdoc.rules.model import Pattern, Rule
 
 __all__ = ["family_rules"]
 
@@ -61,4 +64,29 @@ def family_rules(kinds: KindTable, data: Traversable | None = None) -> tuple[lis
             continue
         seen[rule.id] = rule.path
         unique.append(rule)
-    return unique, errors
+    veto = _benign(data)
+    return [_vetoed(rule, veto) for rule in unique] if veto is not None else unique, errors
+
+
+def _benign(data: Traversable) -> Pattern | None:
+    """Any message of `data/benign.yaml`: error records healthy clients write
+    routinely, which no family names as a failure either."""
+    found = [
+        entry for table in tables(data, r"benign\.yaml") for entry in table.entries if isinstance(entry, dict)
+    ]
+    patterns = [str(entry["pattern"]) for entry in found if isinstance(entry.get("pattern"), str)]
+    return Pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE) if patterns else None
+
+
+def _vetoed(rule: Rule, veto: Pattern) -> Rule:
+    """`rule` with the known-benign messages added to each event's `not_message`."""
+    events = {
+        name: replace(
+            matcher,
+            not_message=veto
+            if matcher.not_message is None
+            else Pattern(f"(?:{matcher.not_message.source})|(?:{veto.source})", regex.IGNORECASE),
+        )
+        for name, matcher in rule.events.items()
+    }
+    return replace(rule, events=events)

@@ -105,6 +105,13 @@ def _texts_for(spec: object, says: str, general: object) -> tuple[str, tuple[str
     family, else what the phrase says and the family's usual logs."""
     if isinstance(spec, dict):
         next_log = str(spec.get("next_log") or "")
-        return text(spec, "what"), texts(spec, "check", required=True), (next_log,) if next_log else ()
+        checks = tuple(_as_step(item) for item in texts(spec, "check", required=True))
+        return text(spec, "what"), checks, (next_log,) if next_log else ()
     logs = general.get("next_logs", []) if isinstance(general, dict) else []
     return says, _GENERAL_CHECK, tuple(str(log) for log in listed(logs)[:3])
+
+
+def _as_step(check: str) -> str:
+    """A thing to check, as a step: `the boot image version` -> `Check the boot image version.`"""
+    step = check if check[:1].isupper() else f"Check {check}"
+    return step if step.endswith((".", "?", ")")) else f"{step}."

@@ -99,7 +99,7 @@ def state_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> 
                 f"{vocabulary} {value}{name}: {meaning}",
                 severity,
                 logs,
-                "|".join(f"(?:{pattern})" for pattern in patterns),
+                _alternatives(patterns),
                 path,
                 sources,
                 TIER_STATE,
@@ -175,3 +175,17 @@ def _state_rule(
         tier=tier,
         family="state",
     )
+
+
+_GROUP = re.compile(r"[(][?]P<(\w+)>")
+
+
+def _alternatives(patterns: list[str]) -> str:
+    """One pattern matching any of `patterns`, their groups renamed apart (a
+    group name may appear once; the names are not read: the rule's texts are
+    the value's)."""
+    renamed = [
+        _GROUP.sub(rf"(?P<\g<1>_{index}>", pattern) if index else pattern
+        for index, pattern in enumerate(patterns)
+    ]
+    return "|".join(f"(?:{pattern})" for pattern in renamed)
