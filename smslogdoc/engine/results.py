@@ -27,7 +27,12 @@ RECENT_RUNS = 1024
 
 
 def _last(result: Result) -> tuple[bool, int, int]:
-    """Which result of a cause the finding shows: the latest confirmed."""
+    """Which result of a cause the finding shows: the latest confirmed (a retry
+    that failed the same way is the run's verdict); for a rule family's finding,
+    the first (the first record that says a thing failed is the one to read;
+    the later ones of its kind are its retries and consequences)."""
+    if result.rule.tier:
+        return (result.status == CONFIRMED, -result.hits[0].log, -result.hits[0].seq)
     return (result.status == CONFIRMED, result.hits[-1].log, result.hits[-1].seq)
 
 

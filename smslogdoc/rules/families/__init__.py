@@ -20,7 +20,7 @@ A family's finding yields to a more specific one on the records they share
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -38,8 +38,31 @@ __all__ = ["family_rules"]
 
 
 def family_rules(kinds: KindTable, data: Traversable | None = None) -> tuple[list[Rule], list[RuleError]]:
-    """The rules of every family, from the packaged tables (or those of `data`)."""
-    data = data or files("smslogdoc.data")
+    """The rules of every family, from the packaged tables (made once a process),
+    or from those of `data`, whose patterns are checked at once."""
+    if data is None:
+        return _bundled(kinds)
+    rules, errors = _made(kinds, data)
+    kept = []
+    for rule in rules:
+        try:
+            for matcher in rule.events.values():
+                for pattern in (matcher.message, matcher.not_message):
+                    if pattern is not None:
+                        pattern.compiled  # noqa: B018 - compiling is the check
+        except regex.error as error:
+            errors.append(RuleError(rule.path, f"bad regular expression: {error}", rule_id=rule.id))
+            continue
+        kept.append(rule)
+    return kept, errors
+
+
+@cache
+def _bundled(kinds: KindTable) -> tuple[list[Rule], list[RuleError]]:
+    return _made(kinds, files("smslogdoc.data"))
+
+
+def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleError]]:
     rules: list[Rule] = []
     errors: list[RuleError] = []
     contexts = data / "contexts"
