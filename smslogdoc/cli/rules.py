@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smslogdoc.cli.common import (
     Exit,
     fail,
     load_rules_or_exit,
 )
+
+if TYPE_CHECKING:
+    from smslogdoc.rules.model import Rule
 
 LIST_FORMATS = ("text", "json", "markdown")
 """`rules list --format` values."""
@@ -36,6 +40,7 @@ def rules_list(args: argparse.Namespace) -> None:
                 "applies_to": list(r.applies_to),
                 "products": list(r.products),
                 "fallback": r.fallback,
+                "family": r.family or None,
                 "source": r.path,
             }
             for r in rules
@@ -51,6 +56,8 @@ def rules_list(args: argparse.Namespace) -> None:
         fail(
             f"--format: unknown format {args.format!r}; choose {', '.join(LIST_FORMATS[:-1])} or {LIST_FORMATS[-1]}"
         )
+    families = _families(rules)
+    rules = [rule for rule in rules if not rule.family]  # a family is one line (its table, not its rules)
     if not sys.stdout.isatty():  # piped (| grep, | less): one line a rule, nothing wrapped or cut
         width = max((len(rule.id) for rule in rules), default=4)
         for rule in rules:
@@ -58,6 +65,8 @@ def rules_list(args: argparse.Namespace) -> None:
             sys.stdout.write(
                 visible(f"{rule.id:<{width}}  {rule.severity:<7}  {applies}  {rule.title}") + "\n"
             )
+        for family, line in families:
+            sys.stdout.write(visible(f"{family + '-*':<{width}}  {'family':<7}  every log  {line}") + "\n")
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Rule", no_wrap=True)  # an id is never wrapped or cut: it is typed and grepped
@@ -70,7 +79,29 @@ def rules_list(args: argparse.Namespace) -> None:
             log_text(", ".join(rule.applies_to) or "every log"),
             log_text(rule.title),
         )
+    for family, line in families:
+        table.add_row(log_text(family + "-*"), "family", "every log", log_text(line))
     console().print(table)
+
+
+FAMILY_TITLES = {
+    "code": "error codes in their ConfigMgr context (smslogdoc/data/contexts)",
+    "state": "status values that mean failed or waiting (smslogdoc/data/states.yaml)",
+    "phrase": "failure wording by workflow (smslogdoc/data/phrases.yaml)",
+}
+
+
+def _families(rules: list[Rule]) -> list[tuple[str, str]]:
+    """One line a rule family: its id prefix and what its rules are made from
+    (`rules list --format json` lists each of its rules)."""
+    counts: dict[str, int] = {}
+    for rule in rules:
+        if rule.family:
+            counts[rule.family] = counts.get(rule.family, 0) + 1
+    return [
+        (family, f"{count} rules: {FAMILY_TITLES.get(family, family)}; they give way to a written rule")
+        for family, count in counts.items()
+    ]
 
 
 def rules_show(args: argparse.Namespace) -> None:
@@ -121,6 +152,8 @@ def rules_test(args: argparse.Namespace) -> None:
     from smslogdoc.report.terminal import console, log_text
 
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    if not args.rule_ids:  # a family's rules have no examples: the test suite checks their tables' real lines
+        rules = [rule for rule in rules if not rule.family]
     if args.rules and not args.rule_ids and not args.all and not args.no_builtin:
         from smslogdoc.rules.load import load_rules
 
