@@ -22,8 +22,6 @@ LIST_FORMATS = ("text", "json", "markdown")
 
 def rules_list(args: argparse.Namespace) -> None:
     """Every loaded rule: id, severity, the logs it applies to, its title."""
-    import json
-
     from rich.table import Table
 
     from smslogdoc.report.terminal import console, log_text, prefer_utf8_output, visible
@@ -31,21 +29,7 @@ def rules_list(args: argparse.Namespace) -> None:
     prefer_utf8_output()
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     if args.format == "json":
-        listed = [
-            {
-                "id": r.id,
-                "title": r.title,
-                "severity": r.severity,
-                "confidence": r.confidence,
-                "applies_to": list(r.applies_to),
-                "products": list(r.products),
-                "fallback": r.fallback,
-                "family": r.family or None,
-                "source": r.path,
-            }
-            for r in rules
-        ]
-        sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_listed_json(rules))
         return
     if args.format == "markdown":
         from smslogdoc.authoring.coverage import coverage_table
@@ -82,6 +66,26 @@ def rules_list(args: argparse.Namespace) -> None:
     for family, line in families:
         table.add_row(log_text(family + "-*"), "family", "every log", log_text(line))
     console().print(table)
+
+
+def _listed_json(rules: list[Rule]) -> str:
+    import json
+
+    listed = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "severity": r.severity,
+            "confidence": r.confidence,
+            "applies_to": list(r.applies_to),
+            "products": list(r.products),
+            "fallback": r.fallback,
+            "family": r.family or None,
+            "source": r.path,
+        }
+        for r in rules
+    ]
+    return json.dumps(listed, ensure_ascii=False, indent=2) + "\n"
 
 
 FAMILY_TITLES = {

@@ -129,5 +129,6 @@ def _could_be_benign(lowered: str) -> bool:
             "reporting",
             "level",
             "fails",
+            "value",
         )
     )

@@ -160,12 +160,12 @@ class Matcher:
 
     @cached_property
     def literals(self) -> tuple[str, ...]:
-        """Lower-case text one of which the message must hold; () means no shortcut."""
-        if self.message is not None:
-            found = required_literals(self.message.source)
-            if found or not self.codes:
-                return found
-        return code_literals(self.codes) if self.codes else ()
+        """Lower-case text one of which the message must hold; () means no shortcut.
+        A record must mention one of `codes` and match `message`: the codes'
+        spellings are the rarer text, so they are the shortcut when given."""
+        if self.codes:
+            return code_literals(self.codes)
+        return required_literals(self.message.source) if self.message is not None else ()
 
     @property
     def captures(self) -> set[str]:
