@@ -268,6 +268,7 @@ def test_rules_list_validate_test_and_kinds() -> None:
         "applies_to",
         "products",
         "fallback",
+        "family",
         "source",
     }
     assert invoke("rules", "validate").stdout.strip() == f"{len(ids)} rule(s) valid"
