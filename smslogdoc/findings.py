@@ -35,6 +35,9 @@ class Evidence:
     """True for optional evidence that raised the confidence."""
     time_ambiguous: bool = False
     """The record's date could be read day-first or month-first (see `Event.time_ambiguous`)."""
+    severity_inferred: bool = False
+    """The record carries no severity; its words made it an error or a warning
+    (see `Event.severity_inferred`)."""
     template: str = ""
     """The message template the record's text folds into (`engine.unexplained.template`),
     on the records the unexplained-errors summary lists; '' elsewhere."""

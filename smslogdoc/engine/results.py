@@ -286,4 +286,5 @@ def _evidence(hit: Hit, *, supporting: bool = False) -> Evidence:
         explained,
         supporting,
         event.time_ambiguous,
+        event.severity_inferred,
     )

@@ -59,3 +59,22 @@ def test_every_line_inferred_as_trouble_holds_a_literal(line: str) -> None:
     a warning or an error must hold one, or a scanned log would miss it."""
     assert infer(line) != INFO
     assert any(literal in line.lower() for literal in LITERALS)
+
+
+def test_an_inferred_severity_is_marked_in_every_format() -> None:
+    """A pasted line has no severity of its own: each format says where the error came from."""
+    import json
+
+    from tests.conftest import invoke
+
+    pasted = "Failed to download update content 0x80072ee2\n"
+    document = json.loads(invoke(["diagnose", "-f", "json", "-"], input=pasted).stdout)
+    evidence = [item for finding in document["findings"] for item in finding["evidence"]]
+    assert evidence and all(item.get("severity_inferred") is True for item in evidence)
+    for form, words in (("text", "severity inferred from its words"), ("markdown", "(severity inferred")):
+        assert words in invoke(["diagnose", "-f", form, "-"], input=pasted).stdout, form
+    assert "severity inferred from its words" in invoke(["diagnose", "-f", "html", "-"], input=pasted).stdout
+    (event,) = [
+        json.loads(line) for line in invoke(["parse", "-f", "jsonl", "-"], input=pasted).stdout.splitlines()
+    ]
+    assert event["severity"] == "error" and event["severity_inferred"] is True
