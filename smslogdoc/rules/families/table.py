@@ -14,6 +14,7 @@ import yaml
 
 from smslogdoc.kinds import KindTable
 from smslogdoc.rules.checker import RuleError
+from smslogdoc.rules.families import tablecache
 from smslogdoc.rules.model import Example, Pattern, Rule
 
 TIER_CODE, TIER_STATE, TIER_PHRASE = 100, 200, 300
@@ -42,11 +43,20 @@ def tables(folder: Traversable, pattern: str) -> Iterable[Table]:
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if re.fullmatch(pattern, entry.name):
             try:
-                data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER)  # safe; in C when built
-            except (OSError, yaml.YAMLError) as error:
+                data = _parsed(entry.read_bytes())
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
                 yield Table(f"smslogdoc/data/{entry.name}", [error])
                 continue
             yield Table(f"smslogdoc/data/{entry.name}", data if isinstance(data, list) else [data])
+
+
+def _parsed(raw: bytes) -> object:
+    """A table's data: kept from an earlier run (`tablecache`) or parsed now."""
+    known, data = tablecache.recall(raw)
+    if not known:
+        data = yaml.load(raw.decode("utf-8"), Loader=_LOADER)  # safe; in C when built
+        tablecache.keep(raw, data)
+    return data
 
 
 class Bad(ValueError):
