@@ -111,7 +111,8 @@ def diagnose(
             summary=unexplained,
         )
     files = [report for log in logs for report in log.reports]
-    return Outcome(settled(findings), files, problems + found_problems, logs, len(rules))
+    written = sum(1 for rule in rules if not rule.family)  # the families' are counted apart (rules list)
+    return Outcome(settled(findings), files, problems + found_problems, logs, written)
 
 
 def settled(findings: list[Finding]) -> list[Finding]:

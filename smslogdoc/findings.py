@@ -35,6 +35,9 @@ class Evidence:
     """True for optional evidence that raised the confidence."""
     time_ambiguous: bool = False
     """The record's date could be read day-first or month-first (see `Event.time_ambiguous`)."""
+    severity_inferred: bool = False
+    """The record carries no severity; its words made it an error or a warning
+    (see `Event.severity_inferred`)."""
     template: str = ""
     """The message template the record's text folds into (`engine.unexplained.template`),
     on the records the unexplained-errors summary lists; '' elsewhere."""
@@ -104,6 +107,9 @@ class Finding:
     runs: frozenset[tuple[int, object]] = frozenset()
     """The runs its evidence comes from, as (log number, run key): where a fallback
     gives way to a specific finding."""
+    distinct_runs: frozenset[tuple[int, object]] = frozenset()
+    """The runs of a program among `runs` (not a whole log), where a rule family's
+    finding gives way to a more specific one."""
     spread: Spread | None = None
     """Set when the cause was seen in more than one run of the log."""
 

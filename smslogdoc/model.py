@@ -90,6 +90,10 @@ class Event:
     """True when the date could be read day-first or month-first and the file
     did not tell which (a copied row's `03/07/2019` with no day above 12 in it)."""
 
+    severity_inferred: bool = False
+    """True when the format has no severity of its own and the record's words made
+    it a warning or an error (`formats.severity`)."""
+
 
 @dataclass(frozen=True)
 class ThreadNote:

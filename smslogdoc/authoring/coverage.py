@@ -45,8 +45,14 @@ def _cell(text: str) -> str:
 
 
 def coverage_table(rules: list[Rule]) -> str:
-    """Markdown: one table per area, one row per rule."""
+    """Markdown: one table per area, one row per written rule; the rule
+    families (`rules.families`) one line each."""
     kinds = load_kinds()
+    families: dict[str, int] = {}
+    for rule in rules:
+        if rule.family:
+            families[rule.family] = families.get(rule.family, 0) + 1
+    rules = [rule for rule in rules if not rule.family]
     lines = [
         "# What the bundled rules find",
         "",
@@ -55,6 +61,14 @@ def coverage_table(rules: list[Rule]) -> str:
         "",
         f"{len(rules)} rules.",
     ]
+    if families:
+        made = ", ".join(f"{count} `{family}-*`" for family, count in families.items())
+        lines += [
+            "",
+            f"And {sum(families.values())} rules made from tables of knowledge ({made}): error codes in",
+            "their ConfigMgr context, status values and failure wording; they give way to the rules",
+            "below (docs/rules.md, 'Rule families').",
+        ]
     titles = [title for title, _ in _GROUPS] + ["Other"]
     for index, title in enumerate(titles):
         members = sorted((rule for rule in rules if _group(rule) == index), key=lambda r: r.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smslogdoc.cli.common import (
     Exit,
@@ -12,14 +13,15 @@ from smslogdoc.cli.common import (
     load_rules_or_exit,
 )
 
+if TYPE_CHECKING:
+    from smslogdoc.rules.model import Rule
+
 LIST_FORMATS = ("text", "json", "markdown")
 """`rules list --format` values."""
 
 
 def rules_list(args: argparse.Namespace) -> None:
     """Every loaded rule: id, severity, the logs it applies to, its title."""
-    import json
-
     from rich.table import Table
 
     from smslogdoc.report.terminal import console, log_text, prefer_utf8_output, visible
@@ -27,20 +29,7 @@ def rules_list(args: argparse.Namespace) -> None:
     prefer_utf8_output()
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     if args.format == "json":
-        listed = [
-            {
-                "id": r.id,
-                "title": r.title,
-                "severity": r.severity,
-                "confidence": r.confidence,
-                "applies_to": list(r.applies_to),
-                "products": list(r.products),
-                "fallback": r.fallback,
-                "source": r.path,
-            }
-            for r in rules
-        ]
-        sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_listed_json(rules))
         return
     if args.format == "markdown":
         from smslogdoc.authoring.coverage import coverage_table
@@ -51,6 +40,8 @@ def rules_list(args: argparse.Namespace) -> None:
         fail(
             f"--format: unknown format {args.format!r}; choose {', '.join(LIST_FORMATS[:-1])} or {LIST_FORMATS[-1]}"
         )
+    families = _families(rules)
+    rules = [rule for rule in rules if not rule.family]  # a family is one line (its table, not its rules)
     if not sys.stdout.isatty():  # piped (| grep, | less): one line a rule, nothing wrapped or cut
         width = max((len(rule.id) for rule in rules), default=4)
         for rule in rules:
@@ -58,6 +49,8 @@ def rules_list(args: argparse.Namespace) -> None:
             sys.stdout.write(
                 visible(f"{rule.id:<{width}}  {rule.severity:<7}  {applies}  {rule.title}") + "\n"
             )
+        for family, line in families:
+            sys.stdout.write(visible(f"{family + '-*':<{width}}  {'family':<7}  every log  {line}") + "\n")
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Rule", no_wrap=True)  # an id is never wrapped or cut: it is typed and grepped
@@ -70,7 +63,49 @@ def rules_list(args: argparse.Namespace) -> None:
             log_text(", ".join(rule.applies_to) or "every log"),
             log_text(rule.title),
         )
+    for family, line in families:
+        table.add_row(log_text(family + "-*"), "family", "every log", log_text(line))
     console().print(table)
+
+
+def _listed_json(rules: list[Rule]) -> str:
+    import json
+
+    listed = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "severity": r.severity,
+            "confidence": r.confidence,
+            "applies_to": list(r.applies_to),
+            "products": list(r.products),
+            "fallback": r.fallback,
+            "family": r.family or None,
+            "source": r.path,
+        }
+        for r in rules
+    ]
+    return json.dumps(listed, ensure_ascii=False, indent=2) + "\n"
+
+
+FAMILY_TITLES = {
+    "code": "error codes in their ConfigMgr context (smslogdoc/data/contexts)",
+    "state": "status values that mean failed or waiting (smslogdoc/data/states.yaml)",
+    "phrase": "failure wording by workflow (smslogdoc/data/phrases.yaml)",
+}
+
+
+def _families(rules: list[Rule]) -> list[tuple[str, str]]:
+    """One line a rule family: its id prefix and what its rules are made from
+    (`rules list --format json` lists each of its rules)."""
+    counts: dict[str, int] = {}
+    for rule in rules:
+        if rule.family:
+            counts[rule.family] = counts.get(rule.family, 0) + 1
+    return [
+        (family, f"{count} rules: {FAMILY_TITLES.get(family, family)}; they give way to a written rule")
+        for family, count in counts.items()
+    ]
 
 
 def rules_show(args: argparse.Namespace) -> None:
@@ -121,6 +156,8 @@ def rules_test(args: argparse.Namespace) -> None:
     from smslogdoc.report.terminal import console, log_text
 
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    if not args.rule_ids:  # a family's rules have no examples: the test suite checks their tables' real lines
+        rules = [rule for rule in rules if not rule.family]
     if args.rules and not args.rule_ids and not args.all and not args.no_builtin:
         from smslogdoc.rules.load import load_rules
 

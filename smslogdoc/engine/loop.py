@@ -117,8 +117,10 @@ class Engine:
         return self.kinds.by_components(head), chain(head, events)
 
     def covers(self, where: LogScope) -> bool:
-        """Whether any rule applies to logs of this kind and name."""
-        return bool(self._setup(where)[0])
+        """Whether a written rule reads logs of this kind and name (a rule
+        family's generic wording or codes do not make a log read: the report
+        still says no rule knows that log)."""
+        return any(self.rules[number].tier == 0 for number in self._setup(where)[0])
 
     def log(self, log: LogInput, events: Iterable[Event], *, number: int | None = None) -> list[Finding]:
         """Run the rules over one log's events; its findings (folder-wide rules

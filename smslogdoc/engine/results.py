@@ -14,7 +14,7 @@ from __future__ import annotations
 from smslogdoc import codes
 from smslogdoc.engine.state import Hit, Result
 from smslogdoc.findings import CONFIRMED, Evidence, Finding, Occurrence, Spread, raised
-from smslogdoc.rules.model import BUILTIN_GROUPS
+from smslogdoc.rules.model import BUILTIN_GROUPS, SEVERITIES
 
 MAX_EVIDENCE = 8
 """Evidence records kept per finding (a count condition may match many)."""
@@ -27,7 +27,12 @@ RECENT_RUNS = 1024
 
 
 def _last(result: Result) -> tuple[bool, int, int]:
-    """Which result of a cause the finding shows: the latest confirmed."""
+    """Which result of a cause the finding shows: the latest confirmed (a retry
+    that failed the same way is the run's verdict); for a rule family's finding,
+    the first (the first record that says a thing failed is the one to read;
+    the later ones of its kind are its retries and consequences)."""
+    if result.rule.tier:
+        return (result.status == CONFIRMED, -result.hits[0].log, -result.hits[0].seq)
     return (result.status == CONFIRMED, result.hits[-1].log, result.hits[-1].seq)
 
 
@@ -167,6 +172,11 @@ def _finding(
         order=(first.log, first.seq),
         folder=folders.get(first.log, ""),
         identity=_identity(result),
+        distinct_runs=frozenset(
+            (hit.log, hit.run.key)
+            for hit in [*result.hits, *result.support, *result.context]
+            if hit.run is not None and not hit.run.whole_log
+        ),
         runs=frozenset(
             (hit.log, hit.run.key)
             for hit in [*result.hits, *result.support, *result.context]
@@ -178,8 +188,16 @@ def _finding(
 
 def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
     """Drop a fallback finding when a specific finding cites the same run (of the
-    same log), and keep only the most severe fallback per run."""
-    specific = {run for finding in findings if not finding.rule.fallback for run in finding.runs}
+    same log), and keep only the most severe fallback per run; and drop a rule
+    family's finding (`Rule.tier`) when a finding of a lower tier cites one of
+    its records: a written rule explains a record better than its error code,
+    a code better than a status value, a status value better than its wording."""
+    specific = {
+        run
+        for finding in findings
+        if not finding.rule.fallback and not finding.rule.tier
+        for run in finding.runs
+    }
     kept_runs: set[tuple[int, object]] = set()
     dropped: set[int] = set()
     for finding in sorted(findings, key=lambda f: -f.rule.rank):
@@ -188,7 +206,47 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
         if finding.runs & specific or finding.runs & kept_runs:
             dropped.add(id(finding))
         kept_runs |= finding.runs
+    kept = [finding for finding in findings if id(finding) not in dropped]
+    dropped |= {
+        id(finding)
+        for finding in kept
+        if finding.rule.tier and any(_yields(finding, other) for other in kept)
+    }
     return [finding for finding in findings if id(finding) not in dropped]
+
+
+NEAR_SECONDS = 600
+"""A written rule's finding explains the family findings of its log this close in time..."""
+NEAR_LINES = 100
+"""... or, where the records carry no time, this close in lines."""
+
+
+def _yields(finding: Finding, other: Finding) -> bool:
+    """Whether a rule family's `finding` gives way to `other`, which cites one
+    of its records, shares one of its runs (a run of a program, not a whole
+    log) or, written by hand, lies near it in the same log: a written rule
+    always wins there (it explains that failure, at the severity it chose); a
+    family's finding of a lower tier wins at no lower severity, another
+    family's at a higher one."""
+    if other is finding:
+        return False
+    records = {(item.path, item.line) for item in finding.evidence}
+    touches = any((item.path, item.line) in records for item in other.evidence) or bool(
+        finding.distinct_runs & other.distinct_runs
+    )
+    if other.rule.tier == 0:
+        return touches or any(_near(mine, theirs) for mine in finding.evidence for theirs in other.evidence)
+    mine, theirs = SEVERITIES.index(finding.severity), SEVERITIES.index(other.severity)
+    stronger = (other.rule.tier < finding.rule.tier and theirs >= mine) or theirs > mine
+    return touches and stronger
+
+
+def _near(a: Evidence, b: Evidence) -> bool:
+    if a.path != b.path:
+        return False
+    if a.time is not None and b.time is not None and (a.time.tzinfo is None) == (b.time.tzinfo is None):
+        return abs((a.time - b.time).total_seconds()) <= NEAR_SECONDS
+    return abs(a.line - b.line) <= NEAR_LINES
 
 
 def _identity(result: Result) -> tuple[object, ...]:
@@ -228,4 +286,5 @@ def _evidence(hit: Hit, *, supporting: bool = False) -> Evidence:
         explained,
         supporting,
         event.time_ambiguous,
+        event.severity_inferred,
     )

@@ -173,6 +173,6 @@ FORMAT = Format(
     parse,
     detect,
     ByteLayout,
-    error_literals=(b'type="3"',),  # the header's type of an error record
+    error_literals=(b'type="3"', b'type="2"'),  # the header's type of an error and of a warning record
     threads_of_runs=True,
 )

@@ -31,9 +31,9 @@ from typing import TextIO
 from smslogdoc import times
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import MAX_PENDING, Verdict, assemble, physical_lines
-from smslogdoc.formats.plaintext import severity_of
 from smslogdoc.formats.protocol import Detected, Format, Sample
-from smslogdoc.model import Event
+from smslogdoc.formats.severity import infer
+from smslogdoc.model import Event, Severity
 
 NAME = "copied"
 """The format's name, as its events and reports carry it."""
@@ -256,18 +256,20 @@ class Columns:
                 " comes first, so their times are marked ambiguous (time_ambiguous in JSON)",
                 line,
             )
+        severity = infer(message)
         return Event(
             ctx.path,
             line,
             end_line,
             row.when,
             row.component,
-            severity_of(message),
+            severity,
             row.thread,
             message,
             NAME,
             "",
             unsure,
+            severity != Severity.INFO,
         )
 
 

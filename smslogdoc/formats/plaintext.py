@@ -1,7 +1,6 @@
 """Plain text lines: Windows Installer logs, pasted messages, anything without
 record structure. Each line is an event; its time is taken from the line when
-the line carries one, and its severity only when the text clearly says error or
-warning."""
+the line carries one, and its severity from its words (`formats.severity`)."""
 
 from __future__ import annotations
 
@@ -9,13 +8,11 @@ import re
 from datetime import datetime
 
 from smslogdoc import times
+from smslogdoc.formats.severity import infer
 from smslogdoc.model import Event, Severity
 
 NAME = "text"
 """The format's name, as its events and reports carry it."""
-
-_SAYS_ERROR = re.compile(r"\berror\b|\berr>", re.IGNORECASE)
-_SAYS_WARNING = re.compile(r"\bwarn(?:ing)?\b", re.IGNORECASE)
 
 _ISO = re.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,7}))?\s*(Z|[+-]\d{2}:?\d{2})?(?!\d)"
@@ -28,16 +25,6 @@ _MSI_CLOCK = re.compile(
 )
 _LOOKS_AT = 48
 """Only a time near the start of a line is taken as the line's time."""
-
-
-def severity_of(text: str) -> Severity:
-    """Error or warning only when the words say so; informational otherwise."""
-    lowered = text.lower()
-    if "err" in lowered and _SAYS_ERROR.search(text):
-        return Severity.ERROR
-    if "warn" in lowered and _SAYS_WARNING.search(text):
-        return Severity.WARNING
-    return Severity.INFO
 
 
 class LineTimes:
@@ -87,4 +74,16 @@ def _iso(found: re.Match[str]) -> datetime | None:
 
 def text_event(path: str, line: int, end_line: int, text: str, clock: LineTimes) -> Event:
     """One plain-text event."""
-    return Event(path, line, end_line, clock.of(text), "", severity_of(text), None, text, NAME)
+    severity = infer(text)
+    return Event(
+        path,
+        line,
+        end_line,
+        clock.of(text),
+        "",
+        severity,
+        None,
+        text,
+        NAME,
+        severity_inferred=severity != Severity.INFO,
+    )

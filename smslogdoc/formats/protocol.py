@@ -98,8 +98,9 @@ class Format:
     layout: Callable[[ParseContext], ByteLayout] | None = None
     """Its byte layout, for formats whose large logs may be scanned."""
     error_literals: tuple[bytes, ...] = ()
-    """With a layout: lower-case bytes every error record holds, so a scan always
-    reads error records (for the unexplained-errors summary)."""
+    """With a layout: lower-case bytes every error and warning record holds, so a
+    scan always reads those records (for the unexplained-errors summary, and
+    for the rules whose events only such records can match)."""
     threads_of_runs: bool = False
     """With a layout: whether its threads can be noted for logs whose runs own
     threads (a scan of such a log needs them; see `read.scan`)."""

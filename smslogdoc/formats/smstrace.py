@@ -20,9 +20,9 @@ from smslogdoc import times
 from smslogdoc.formats import copied
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import Verdict, assemble, physical_lines
-from smslogdoc.formats.plaintext import severity_of
 from smslogdoc.formats.protocol import Detected, Format, Sample
-from smslogdoc.model import Event
+from smslogdoc.formats.severity import LITERALS, infer
+from smslogdoc.model import Event, Severity
 
 NAME = "smstrace"
 """The format's name, as its events and reports carry it."""
@@ -100,16 +100,18 @@ class Trailer:
             _, start, exact = self._exact
             self._exact = None
             message = message_text(text[:start])
+            severity = infer(message)
             return Event(
                 ctx.path,
                 line,
                 end_line,
                 times.sms_time(exact[2]) if exact[2] else None,
                 " ".join(exact[1].split()),
-                severity_of(message),
+                severity,
                 int(exact[3]),
                 message,
                 NAME,
+                severity_inferred=severity != Severity.INFO,
             )
         start = _tail_start(text)
         tail = _normalised(text[start:])
@@ -127,16 +129,18 @@ def _build(raw_message: str, found: re.Match[str] | None, line: int, end_line: i
         stamp = found["stamp"] or ""
         thread_text = found["thread"] or ""
     message = message_text(raw_message)
+    severity = infer(message)
     return Event(
         path,
         line,
         end_line,
         times.sms_time(stamp) if stamp else None,
         component,
-        severity_of(message),
+        severity,
         thread_number(thread_text),
         message,
         NAME,
+        severity_inferred=severity != Severity.INFO,
     )
 
 
@@ -236,5 +240,7 @@ FORMAT = Format(
     parse,
     detect,
     ByteLayout,
-    error_literals=(b"error", b"err>"),  # the words `plaintext.severity_of` looks for
+    error_literals=tuple(
+        literal.encode() for literal in LITERALS
+    ),  # every record `severity.infer` makes an error holds one
 )

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from smslogdoc.kinds import Kind
+from smslogdoc.model import Severity
 from smslogdoc.rules.condition import ADJACENT_LINES, Condition
 from smslogdoc.rules.literals import required_literals
-from smslogdoc.rules.model import LogScope, Rule
+from smslogdoc.rules.model import LogScope, Matcher, Rule
 
 try:
     import ahocorasick_rs
@@ -84,9 +85,13 @@ class _Wanted:
         return found
 
     def rule(self, rule: Rule, where: LogScope) -> bool:
-        """What one rule needs; False when it needs every record."""
+        """What one rule needs; False when it needs every record. An event that
+        only error or warning records can match needs nothing more: a scan
+        reads every one of those (the format's `error_literals`)."""
         literals = {
-            name: m.literals for name, m in rule.events.items() if not m.logs or where.is_one_of(m.logs)
+            name: m.literals
+            for name, m in rule.events.items()
+            if (not m.logs or where.is_one_of(m.logs)) and not _errors_only(m)
         }
         full: set[str] = set()
         reaches: dict[str, Reach] = {}
@@ -121,6 +126,11 @@ class _Wanted:
         if model.owned_threads and model.starts is not None:
             return required_literals(model.starts.pattern)
         return ()
+
+
+def _errors_only(matcher: Matcher) -> bool:
+    """Only error and warning records can match it: a scan reads all of those."""
+    return bool(matcher.severities) and matcher.severities <= {Severity.ERROR, Severity.WARNING}
 
 
 def _anchor(

@@ -46,6 +46,9 @@ class EvidenceDoc(TypedDict):
     supporting: bool
     time_ambiguous: NotRequired[bool]
     """Present, and true, only when the record's date could be read either way."""
+    severity_inferred: NotRequired[bool]
+    """Present, and true, only when the record had no severity of its own and its
+    words made it an error or a warning (a paste, copied rows, plain text)."""
 
 
 class OccurrenceDoc(TypedDict):
@@ -199,6 +202,8 @@ def evidence_doc(evidence: Evidence) -> EvidenceDoc:
     }
     if evidence.time_ambiguous:
         record["time_ambiguous"] = True
+    if evidence.severity_inferred:
+        record["severity_inferred"] = True
     return record
 
 

@@ -29,6 +29,7 @@ def _plural(count: int, noun: str) -> str:
 def uncovered(report: Report, shown: list[FindingDoc], options: Options) -> list[str]:
     """One line per log no rule reads (at most `LISTED_UNCOVERED`, then a count)."""
     listed = {finding["log"] for finding in shown if finding["rule"] == RULE_ID}
+    named = {finding["log"] for finding in shown if finding["rule"] != RULE_ID}
     lines = []
     logs = [log for log in report["logs"] if not log["covered"]]
     for log in logs[:LISTED_UNCOVERED]:
@@ -42,6 +43,8 @@ def uncovered(report: Report, shown: list[FindingDoc], options: Options) -> list
             )
         elif log["name"] in listed:
             line += f"; {_plural(errors, 'error record')}, those no rule explains listed above"
+        elif log["name"] in named:
+            line += f"; {_plural(errors, 'error record')}, named by the findings above from what their words and codes say"
         elif options.unexplained == "off":
             line += f"; {_plural(errors, 'error record')} (not summarised: --unexplained off)"
         else:

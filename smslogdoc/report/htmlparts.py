@@ -174,6 +174,8 @@ def _evidence_html(item: Mapping[str, Any]) -> str:
     head = f'<span class="mono">{esc(where)}</span>'
     if stamp:
         head += f' · <time datetime="{esc(item.get("time"))}">{esc(stamp)}</time>'
+    if item.get("severity_inferred"):
+        head += " · severity inferred from its words"
     if item.get("supporting"):
         head += " · supporting"
     if item.get("event"):

@@ -64,6 +64,8 @@ def as_dict(event: Event) -> dict[str, object]:
         record["file"] = event.file
     if event.time_ambiguous:
         record["time_ambiguous"] = True
+    if event.severity_inferred:
+        record["severity_inferred"] = True
     return record
 
 
@@ -85,6 +87,8 @@ def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
         tail = f', "file": {encode(event.file)}}}\n' if event.file else "}\n"
         if event.time_ambiguous:
             tail = tail[:-2] + ', "time_ambiguous": true}\n'
+        if event.severity_inferred:
+            tail = tail[:-2] + ', "severity_inferred": true}\n'
         write(
             f'{{"path": {path}, "line": {event.line}, "end_line": {event.end_line}, "time": {time}, '
             f'"component": {component}, "severity": "{_LABELS[event.severity]}", "thread": {thread}, '

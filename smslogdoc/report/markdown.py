@@ -67,7 +67,8 @@ def _finding(finding: FindingDoc, out: TextIO) -> None:
         where = item["path"] + (
             f":{item['line']}" if item["line"] == item["end_line"] else f":{item['line']}-{item['end_line']}"
         )
-        lines.append(f"{where}{stamp}{' (supporting)' if item['supporting'] else ''}")
+        inferred = " (severity inferred from its words)" if item.get("severity_inferred") else ""
+        lines.append(f"{where}{stamp}{inferred}{' (supporting)' if item['supporting'] else ''}")
         text = visible(item["text"].strip("\r\n")).replace("\r\n", "\n").replace("\r", "\n")
         lines.extend(f"    {line}" for line in text.split("\n"))
         lines.extend(f"    = {code}" for code in item["codes"])

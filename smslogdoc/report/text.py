@@ -204,6 +204,8 @@ def _evidence_lines(item: EvidenceDoc, log: str) -> list[Text]:
         head.append(f" · {human_time(item['time'])}", style="dim")
         if item.get("time_ambiguous"):
             head.append(" · day/month order ambiguous", style="dim")
+    if item.get("severity_inferred"):
+        head.append(" · severity inferred from its words", style="dim")
     if item["supporting"]:
         head.append(" · supporting", style="dim")
     lines = [head]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.rules.checker import RuleError
+from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.schema import parse_rule
 
@@ -119,4 +120,21 @@ def load_rules(
             continue
         seen[rule.id] = str(source)
         rules.append(replace(rule, bundled=True) if number < shipped else rule)
+    if builtin:
+        rules += _families(kinds, seen, errors)
     return rules, errors
+
+
+def _families(kinds: KindTable, seen: dict[str, str], errors: list[RuleError]) -> list[Rule]:
+    """The rules of the rule families (`rules.families`), bundled; an id a file
+    already took is an error."""
+    generated, problems = family_rules(kinds)
+    errors.extend(problems)
+    kept = []
+    for rule in generated:
+        if rule.id in seen:
+            message = f"rule id {rule.id!r} is taken by a rule family ({rule.path})"
+            errors.append(RuleError(seen[rule.id], message, rule_id=rule.id, key="id"))
+        else:
+            kept.append(replace(rule, bundled=True))
+    return kept

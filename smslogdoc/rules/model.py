@@ -14,6 +14,7 @@ from functools import cached_property
 
 import regex
 
+from smslogdoc.codes.find import find_codes
 from smslogdoc.formats import ini
 from smslogdoc.kinds import current_name
 from smslogdoc.memo import Memo
@@ -112,6 +113,33 @@ class Pattern:
         return self.compiled.fullmatch(text, timeout=REGEX_TIMEOUT)
 
 
+def code_literals(codes: frozenset[int]) -> tuple[str, ...]:
+    """The spellings a log may write a code in, lower case: `87d00607`,
+    `-2016410105`, `2278556167`; a Win32 code's HRESULT too (`80070643`), and the
+    small number itself (`1603`), which only filters."""
+    spellings: list[str] = []
+    for value in sorted(codes):
+        forms = [value] if value > 0xFFFF else [value, 0x80070000 | value]
+        for form in forms:
+            if form > 0xFFFF:
+                spellings += [f"{form:08x}", str(form - (1 << 32) if form >= 1 << 31 else form), str(form)]
+            else:
+                spellings.append(str(form))
+    return tuple(dict.fromkeys(spellings))
+
+
+def mentioned_code(message: str, codes: frozenset[int]) -> str | None:
+    """How `message` writes one of `codes`, where it writes it as a code
+    (`codes.find`: not a thread id, a date or a byte count), or None."""
+    for found in find_codes(message):
+        reading = found.explanation
+        if reading.value in codes or (reading.hresult is not None and reading.hresult in codes):
+            return reading.spelling
+        if reading.win32 is not None and reading.win32 in codes and reading.hresult is not None:
+            return reading.spelling
+    return None
+
+
 @dataclass(frozen=True)
 class Matcher:
     """A named test on one event."""
@@ -126,16 +154,23 @@ class Matcher:
     section: Pattern | None = None
     key: Pattern | None = None
     value: Pattern | None = None
+    codes: frozenset[int] = frozenset()
+    """Error codes one of which the record must mention (`code:` in a rule), as
+    32-bit values; a Win32 code also matches its HRESULT (5 and 0x80070005)."""
 
     @cached_property
     def literals(self) -> tuple[str, ...]:
-        """Lower-case text one of which the message must hold; () means no shortcut."""
+        """Lower-case text one of which the message must hold; () means no shortcut.
+        A record must mention one of `codes` and match `message`: the codes'
+        spellings are the rarer text, so they are the shortcut when given."""
+        if self.codes:
+            return code_literals(self.codes)
         return required_literals(self.message.source) if self.message is not None else ()
 
     @property
     def captures(self) -> set[str]:
-        """The named groups this matcher's patterns capture."""
-        names: set[str] = set()
+        """The named groups this matcher's patterns capture (and `code` for a `code:` test)."""
+        names: set[str] = {"code"} if self.codes else set()
         for pattern in (self.message, self.section, self.key, self.value):
             if pattern is not None:
                 names.update(pattern.names)
@@ -163,6 +198,11 @@ class Matcher:
             captured.update(found)
         if self.not_message is not None and self.not_message.captures(event.message) is not None:
             return None
+        if self.codes:
+            spelling = mentioned_code(event.message, self.codes)
+            if spelling is None:
+                return None
+            captured["code"] = spelling
         return captured
 
     def _ini(self, event: Event, captured: dict[str, str]) -> bool:
@@ -221,6 +261,12 @@ class Rule:
     fallback: bool = False
     bundled: bool = False
     """Shipped with smslogdoc (its references are trusted as links; a user's are not)."""
+    tier: int = 0
+    """0 for a written rule; a rule family's rules (`rules.families`) have 1 (an error
+    code in context), 2 (a status value) or 3 (failure wording): a finding yields to
+    one of a lower tier that cites the same record."""
+    family: str = ""
+    """The family a generated rule belongs to (code, state, phrase); '' for a written rule."""
 
     def applies(self, scope: LogScope) -> bool:
         """Whether the rule is run on the log `scope` describes."""

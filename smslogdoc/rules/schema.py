@@ -11,6 +11,7 @@ from pathlib import Path
 
 import regex
 
+from smslogdoc.codes.explain import parse_code
 from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.model import Level, Severity
 from smslogdoc.rules import yamlnodes
@@ -58,6 +59,7 @@ _MATCHER_KEYS = (
     "section",
     "key",
     "value",
+    "code",
     "case_sensitive",
 )
 
@@ -298,6 +300,7 @@ def _matchers(checker: Checker, raw: object, kinds: KindTable) -> dict[str, Matc
                     (*path, "log"), f"unknown log kind {target!r}{did_you_mean(target, list(kinds.kinds))}"
                 )
         message = patterns.get("message")
+        codes = _codes(checker, (*path, "code"), spec.get("code"))
         matchers[name] = Matcher(
             name=name,
             message=message,
@@ -309,8 +312,26 @@ def _matchers(checker: Checker, raw: object, kinds: KindTable) -> dict[str, Matc
             section=patterns.get("section"),
             key=patterns.get("key"),
             value=patterns.get("value"),
+            codes=codes,
         )
     return matchers
+
+
+def _codes(checker: Checker, path: yamlnodes.Path, raw: object) -> frozenset[int]:
+    """`code: 0x87D00607` or a list of codes (hex, signed or unsigned decimal)."""
+    if raw is None:
+        return frozenset()
+    values: set[int] = set()
+    for index, item in enumerate(raw if isinstance(raw, list) else [raw]):
+        value = parse_code(str(item)) if isinstance(item, (str, int)) and not isinstance(item, bool) else None
+        if value is None:
+            checker.error(
+                (*path, index) if isinstance(raw, list) else path,
+                f"expected an error code such as 0x87D00607, -2016410105 or 1603, got {item!r}",
+            )
+        else:
+            values.add(value)
+    return frozenset(values)
 
 
 def _examples(checker: Checker, raw: object) -> tuple[Example, ...]:

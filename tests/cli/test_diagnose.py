@@ -115,7 +115,7 @@ def test_jsonl_and_markdown() -> None:
         "apm-win9x-install-account-1317",
         "execmgr-success-reboot-required",
     ]
-    assert [f["severity"] for f in findings if f["rule"] == "unexplained-errors"] == ["info"] * 6
+    assert [f["severity"] for f in findings if f["rule"] == "unexplained-errors"] == ["info"] * 5
     markdown = invoke("diagnose", str(S01), "--format", "markdown")
     assert markdown.stdout.startswith("# smslogdoc findings\n")
     assert (
@@ -193,7 +193,7 @@ def test_a_broken_rule_stops_diagnose_with_exit_3_and_every_error(tmp_path: Path
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"smslogdoc: {rules / 'my-disk-full.yaml'}:6: rule my-disk-full: events.full.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive; did you mean 'message'?",
+        f"smslogdoc: {rules / 'my-disk-full.yaml'}:6: rule my-disk-full: events.full.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, code, case_sensitive; did you mean 'message'?",
         f"smslogdoc: {rules / 'my-disk-full.yaml'}:7: rule my-disk-full: condition: undefined event 'fulll'; events defined: full; did you mean 'full'?",
         "smslogdoc: 2 rule error(s); nothing was diagnosed",
     ]
@@ -268,6 +268,7 @@ def test_rules_list_validate_test_and_kinds() -> None:
         "applies_to",
         "products",
         "fallback",
+        "family",
         "source",
     }
     assert invoke("rules", "validate").stdout.strip() == f"{len(ids)} rule(s) valid"

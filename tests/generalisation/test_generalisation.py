@@ -1,8 +1,10 @@
 """The generalisation corpus: every case well formed, the split as the rule makes it,
 and the figures measured and printed (README.md says what they mean).
 
-The floors of issue 19 are expected failures for now (`xfail(strict=False)`): the
-knowledge that should meet them is being written; the lead makes them hard asserts.
+The held-out floors of issue 19 are not met yet and are marked so
+(`xfail(strict=False)`, the measured figures in the reason and in
+docs/coverage.md); the dev part, on which the knowledge is tuned, must not fall
+below what it reached (a regression is a failure).
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from tests.generalisation.split import HEADER, INCOMING, heldout_sources
 
 FLOOR_DECISIVE = 0.80
 FLOOR_CAUSE = 0.50
-FLOORS_PENDING = "issue 19: the knowledge that should meet this floor is being written"
+FLOORS_PENDING = (
+    "issue 19: not met yet; measured 2026-12-06 on heldout: decisive 17/30, cause 7/30, "
+    "healthy with an error 1/8 (docs/coverage.md)"
+)
+DEV_REACHED = {"decisive": 42, "cause": 41}
+"""What the dev part reached when the rule families landed (of 47 failures)."""
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +140,12 @@ def test_heldout_floor_cause_named(table: dict[str, measure.Figures]) -> None:
     assert table["heldout"].cause_share >= FLOOR_CAUSE
 
 
+def test_dev_does_not_fall_below_what_it_reached(table: dict[str, measure.Figures]) -> None:
+    assert table["dev"].decisive_cited >= DEV_REACHED["decisive"]
+    assert table["dev"].cause_named >= DEV_REACHED["cause"]
+    assert table["dev"].healthy_with_error == 0
+
+
 @pytest.mark.xfail(strict=False, reason=FLOORS_PENDING)
-@pytest.mark.parametrize("part", PARTS)
-def test_no_healthy_case_gets_an_error(table: dict[str, measure.Figures], part: str) -> None:
-    assert table[part].healthy_with_error == 0
+def test_no_heldout_healthy_case_gets_an_error(table: dict[str, measure.Figures]) -> None:
+    assert table["heldout"].healthy_with_error == 0

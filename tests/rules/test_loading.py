@@ -53,7 +53,7 @@ def test_every_error_of_a_file_is_reported_with_key_and_line() -> None:
     others = [
         "severity: expected one of info, warning, error, got 'fatal'",
         "events.a.message: bad regular expression: missing ) at position 15",
-        "events.b.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive; did you mean 'message'?",
+        "events.b.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, code, case_sensitive; did you mean 'message'?",
         "condition.sequence.1: undefined event 'c'; events defined: a, b",
         "condition.within: expected a duration like 30s, 10m, 2h or 1d, got '5 minutes'",
     ]  # no placeholder error: with a broken event, what the events capture is unknown

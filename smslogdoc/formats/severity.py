@@ -1,0 +1,134 @@
+"""Severity for text that carries none: SMS trace records, copied rows, plain
+lines and pastes say whether they failed only in their words. A record is an
+error when it says it failed (`failed to`, `unable to`, `could not`, `access
+denied`, `timed out`, `rolled back` ...), calls itself an error, writes a
+failure HRESULT where a code goes (`0x80070005`, `-2147024891`) or a non-zero
+exit or return code; a warning when it says so or that it will retry; and
+informational otherwise. Phrases that only look like failures (`0 errors`,
+`error = 0x00000000`, `exit code 0`, `no failures`) stay informational.
+
+Formats with a severity of their own (CMTrace `type`) never come here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from smslogdoc.model import Severity
+
+_FAILURE = re.compile(r"(?i)\b(?:error|errors|err|fail|fails|failed|failure|failures|failing|fatal)\b|\berr>")
+"""Words with which a line says it failed (`err>`: the SMS 2.0 error prefix)."""
+_TROUBLE = re.compile(
+    r"(?ix)\b(?:"
+    r"unable\s+to|could\s*n[o']t|can(?:no|')t|access\s+(?:is\s+)?denied|denied|"
+    r"timed?\s*out|time-?out|terminated|aborted|aborting|rolled\s+back|rollback|exception|crash(?:ed)?"
+    r")\b"
+)
+"""Words that say something went wrong; a line that also says it is a warning is one."""
+
+_NOT_A_FAILURE = re.compile(
+    r"(?ix)"
+    r"\b(?:no|zero|0|without|not|never|ignor\w*)\s+(?:\w+\s+)?(?:errors?|failures?|fail(?:ed|s)?)\b"
+    r"|\b(?:errors?|failures?|failed|err)\s*(?:count|status|code)?\s*(?:[:=]|is|was|of)?\s*\(?(?:0x)?0+\)?(?!\w|\.\d)"
+    r"|\b(?:error|fail(?:ure)?)\s*(?:code|level|mode)?\s*(?:[:=]|is)?\s*(?:none|success|ok)\b"
+    r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
+    r"|\b\d+\s*(?:ms|milliseconds?|sec(?:ond)?s?|min(?:ute)?s?|hours?)\b[\w\s-]{0,20}?\btime-?out\b"
+    r"|\btime-?outs?\s*(?:of|is|=|:|value|period|interval|set\s+to)\b"
+    r"|\breturn\s+value\s*:?\s*[012]\b|\bwill\s+be\s+denied\b"
+)
+_NEVER = re.compile(r"(?i)^(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: ")
+"""Windows Installer's debugging notes (`Note: 1: 2205 2: ...`): never a verdict."""
+"""Phrases that only look like failures."""
+
+_WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
+
+_FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
+"""A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
+
+_NONZERO_EXIT = re.compile(
+    r"(?ix)\b(?:exit|return|result)\s*(?:code|value|status)?\s*(?:is|was|=|:|of)?\s*\(?"
+    r"(?!0+\b)(?!0x0+\b)(?P<code>-?\d{1,10}|0x[0-9a-f]{1,8})\b"
+)
+_REBOOT_CODES = frozenset({"3010", "1641", "0xbc2", "0x669"})
+"""Exit codes that ask for a restart: a success that waits, not a failure."""
+
+
+LITERALS = (
+    "err",
+    "fail",
+    "fatal",
+    "unable",
+    "could",
+    "can't",
+    "cannot",
+    "denied",
+    "time",
+    "terminat",
+    "abort",
+    "roll",
+    "exception",
+    "crash",
+    "exit",
+    "return",
+    "result",
+    "0x8",
+    "0x9",
+    "0xa",
+    "0xb",
+    "0xc",
+    "0xd",
+    "0xe",
+    "0xf",
+    "-2",
+    "warn",
+    "retr",
+)
+"""Lower-case text one of which every record `infer` makes a warning or an
+error holds (a scan of a large log reads those records; see `read.scan`)."""
+
+
+def infer(text: str) -> Severity:
+    """The severity a record's words give it (see the module's docstring)."""
+    lowered = text.lower()
+    if "note: 1:" in lowered and _NEVER.match(text):
+        return Severity.INFO
+    cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
+    if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
+        return Severity.ERROR
+    warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
+    if _TROUBLE.search(cleaned):
+        return Severity.WARNING if warned else Severity.ERROR
+    exit_code = (
+        _NONZERO_EXIT.search(cleaned)
+        if ("exit" in lowered or "return" in lowered or "result" in lowered)
+        else None
+    )
+    if exit_code is not None:
+        return Severity.WARNING if exit_code["code"].lower() in _REBOOT_CODES else Severity.ERROR
+    if warned:
+        return Severity.WARNING
+    return Severity.INFO
+
+
+def _could_be_benign(lowered: str) -> bool:
+    return any(
+        word in lowered
+        for word in (
+            "no ",
+            "zero",
+            "0",
+            "without",
+            "not ",
+            "never",
+            "ignor",
+            "none",
+            "success",
+            " ok",
+            "on error",
+            "handling",
+            "reporting",
+            "level",
+            "fails",
+            "value",
+        )
+    )

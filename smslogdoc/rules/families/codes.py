@@ -1,0 +1,87 @@
+"""The error-code family: an entry of `data/contexts/*.yaml` (a code, the logs
+where it has this meaning, what it means there, the usual causes, the fix, the
+next log and the sources) becomes a rule that fires on a record of those logs
+mentioning the code that is an error or says it failed (or, with `written`,
+on the wording the entry gives, such as a return code)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from smslogdoc.codes.explain import parse_code
+from smslogdoc.kinds import KindTable
+from smslogdoc.model import Level, Severity
+from smslogdoc.rules.condition import Condition
+from smslogdoc.rules.families.table import (
+    FAILURE_WORDS,
+    TIER_CODE,
+    Bad,
+    compiled,
+    examples,
+    log_kinds,
+    slug,
+    text,
+    texts,
+)
+from smslogdoc.rules.model import Matcher, Rule
+
+
+def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> list[Rule]:
+    raw = entry.get("code")
+    value = parse_code(str(raw)) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
+    if value is None:
+        raise Bad("code", f"expected an error code, got {raw!r}")
+    logs = log_kinds(entry, kinds)
+    written = entry.get("written")
+    message = compiled(written) if isinstance(written, str) else None
+    benign = texts(entry, "benign")
+    not_message = compiled("|".join(f"(?:{item})" for item in benign)) if benign else None
+    codes = frozenset({value})
+    if message is not None:  # the entry says how the log writes the failure (a return code): its wording
+        # names the code, which `codes.find` may not read as one ("Unmatched exit code (1603)")
+        events = {"written": Matcher("written", message=message, not_message=not_message)}
+    else:  # an error record that mentions the code, or any record that says it failed
+        events = {
+            "failed": Matcher(
+                "failed", not_message=not_message, codes=codes, severities=frozenset({Severity.ERROR})
+            ),
+            "says_failed": Matcher(
+                "says_failed", message=compiled(FAILURE_WORDS), not_message=not_message, codes=codes
+            ),
+        }
+    spelled = f"0x{value:08X}" if value > 0xFFFF else str(value)
+    rule_id = "code-" + slug(str(entry.get("id") or spelled))
+    causes = texts(entry, "causes")
+    cause = text(entry, "meaning") + (" Usual causes: " + "; ".join(causes) + "." if causes else "")
+    return [
+        Rule(
+            id=rule_id,
+            title=text(entry, "title"),
+            severity=Level.ERROR,
+            confidence="medium",
+            applies_to=logs,
+            events=events,
+            conditions=(Condition("any", (tuple(events),)),),
+            diagnosis=f"{{log}} reports {'{code} (' + spelled + ')' if message is None else spelled}: "
+            f"{text(entry, 'title')[0].lower()}{text(entry, 'title')[1:]}.",
+            fix=texts(entry, "fix", required=True),
+            path=path,
+            cause=cause,
+            references=texts(entry, "sources", required=True),
+            next_logs=texts(entry, "next_logs"),
+            examples=examples(texts(entry, "seen"), _example_file(logs, kinds)),
+            tier=TIER_CODE,
+            family="code",
+        )
+    ]
+
+
+def _example_file(logs: tuple[str, ...], kinds: KindTable) -> str:
+    """A file name of the first kind an entry names, for its examples."""
+    for log in logs:
+        kind = kinds.get(log)
+        if kind is not None and kind.files:
+            return kind.files[0].replace("*", "")
+        if "." in log and not any(char in log for char in "*?"):
+            return log
+    return "paste.log"

@@ -1,0 +1,117 @@
+"""The wording family: `data/phrases.yaml` (the families of logs, the benign
+contexts, and the failure wordings in order of precedence, each with what it
+means per family) becomes one rule per wording and family of logs, and one for
+logs of no known family; a wording fires on error records only (or warning
+records, for a wording of a wait), and the first wording of the table wins a
+record (its tier)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+
+from smslogdoc.model import Severity
+from smslogdoc.rules.checker import RuleError
+from smslogdoc.rules.condition import Condition
+from smslogdoc.rules.families.states import OUTCOME_SEVERITY
+from smslogdoc.rules.families.table import TIER_PHRASE, Bad, Table, compiled, each, listed, slug, text, texts
+from smslogdoc.rules.model import Matcher, Rule
+
+
+def phrase_table(table: Table, errors: list[RuleError]) -> list[Rule]:
+    """The phrase table: one rule per phrase and family of logs (and one for
+    logs of no known family), in the table's order of precedence."""
+    document = table.entries[0] if len(table.entries) == 1 and isinstance(table.entries[0], dict) else None
+    if document is None or not isinstance(document.get("phrases"), list):
+        errors.append(
+            RuleError(table.path, "expected a mapping with workflows, families, benign and phrases")
+        )
+        return []
+    families: dict[str, list[str]] = {}
+    for log, family in (document.get("families") or {}).items():
+        families.setdefault(str(family), []).append(str(log))
+    workflows = document.get("workflows") or {}
+    benign = [
+        str(item["pattern"])
+        for item in document.get("benign") or []
+        if isinstance(item, dict) and "pattern" in item
+    ]
+    phrases = Table(table.path, document["phrases"])
+    build = partial(_phrase_rules, families=families, workflows=workflows, benign=benign)
+    return each(phrases, errors, lambda entry, path: build(entry, path, order=phrases.entries.index(entry)))
+
+
+def _phrase_rules(
+    entry: Mapping[str, object],
+    path: str,
+    *,
+    order: int,
+    families: Mapping[str, list[str]],
+    workflows: Mapping[str, object],
+    benign: list[str],
+) -> list[Rule]:
+    phrase = text(entry, "id")
+    severity = OUTCOME_SEVERITY.get(str(entry.get("outcome")))
+    if severity is None:
+        raise Bad("outcome", "expected failed, waiting or warning")
+    message = compiled(text(entry, "pattern"))
+    unless = [
+        str(item["pattern"]) if isinstance(item, dict) else str(item) for item in listed(entry.get("unless"))
+    ]
+    vetoes = benign + unless
+    not_message = compiled("|".join(f"(?:{item})" for item in vetoes)) if vetoes else None
+    says = text(entry, "says")
+    own = entry.get("workflows") or {}
+    if not isinstance(own, dict):
+        raise Bad("workflows", "expected a mapping of families to {what, check, next_log}")
+    for family in own:
+        if family not in families:
+            raise Bad(f"workflows.{family}", f"no family {family!r} in the table's families map")
+    levels = frozenset({Severity.ERROR} if severity == "error" else {Severity.ERROR, Severity.WARNING})
+    event = Matcher("said", message=message, not_message=not_message, severities=levels)
+    rules = []
+    for family in [*families, ""]:
+        what, check, next_logs = _texts_for(own.get(family) if family else None, says, workflows.get(family))
+        rules.append(
+            Rule(
+                id=f"phrase-{slug(phrase)}" + (f"-{slug(family)}" if family else ""),
+                title=f"{what[0].upper()}{what[1:].rstrip('.')}",
+                severity=severity,
+                confidence="low",
+                applies_to=tuple(families[family]) if family else (),
+                events={"said": event},
+                conditions=(Condition("any", (("said",),)),),
+                diagnosis=f"{{log}} says {says}"
+                + (f": {what[0].lower()}{what[1:].rstrip('.')}." if what != says else "."),
+                fix=check,
+                path=path,
+                references=texts(entry, "sources", required=True),
+                next_logs=next_logs,
+                tier=TIER_PHRASE + order + (0 if family else 100),
+                family="phrase",
+            )
+        )
+    return rules
+
+
+_GENERAL_CHECK = (
+    "Read {log} around this line: the records before it say what was being done, "
+    "and those after it whether it was retried.",
+)
+
+
+def _texts_for(spec: object, says: str, general: object) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """What failed, what to check and the next logs: the phrase's own for the
+    family, else what the phrase says and the family's usual logs."""
+    if isinstance(spec, dict):
+        next_log = str(spec.get("next_log") or "")
+        checks = tuple(_as_step(item) for item in texts(spec, "check", required=True))
+        return text(spec, "what"), checks, (next_log,) if next_log else ()
+    logs = general.get("next_logs", []) if isinstance(general, dict) else []
+    return says, _GENERAL_CHECK, tuple(str(log) for log in listed(logs)[:3])
+
+
+def _as_step(check: str) -> str:
+    """A thing to check, as a step: `the boot image version` -> `Check the boot image version.`"""
+    step = check if check[:1].isupper() else f"Check {check}"
+    return step if step.endswith((".", "?", ")")) else f"{step}."

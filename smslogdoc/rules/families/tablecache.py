@@ -1,0 +1,68 @@
+"""The rule families' tables as parsed once: YAML is slow to read (a second of
+start-up for the bundled tables), so each table's data is kept as JSON in the
+user's cache folder, under the SHA-256 of the table's bytes; a changed table has
+another name and is read again. Nothing here is required: a cache that cannot be
+read or written is ignored, and `SMSLOGDOC_CACHE=off` turns it off.
+
+Where: `SMSLOGDOC_CACHE` if set, else the platform's cache folder
+(`%LOCALAPPDATA%\\smslogdoc\\Cache`, `~/Library/Caches/smslogdoc`,
+`$XDG_CACHE_HOME/smslogdoc` or `~/.cache/smslogdoc`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+VERSION = 1
+"""Raised when what is kept changes shape."""
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when turned off."""
+    chosen = os.environ.get("SMSLOGDOC_CACHE")
+    if chosen:
+        return None if chosen.lower() in ("off", "0", "no") else Path(chosen)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "smslogdoc" / "Cache" if base else None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "smslogdoc"
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "smslogdoc"
+
+
+def _place(raw: bytes) -> Path | None:
+    where = folder()
+    return None if where is None else where / f"table-{VERSION}-{hashlib.sha256(raw).hexdigest()}.json"
+
+
+def recall(raw: bytes) -> tuple[bool, object]:
+    """(True, data) when a table with these bytes was kept; (False, None) otherwise."""
+    place = _place(raw)
+    if place is None:
+        return False, None
+    try:
+        return True, json.loads(place.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False, None
+
+
+def keep(raw: bytes, data: object) -> None:
+    """Keep a table's data for the next run; any failure is ignored."""
+    place = _place(raw)
+    if place is None:
+        return
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+        if json.loads(text) != data:
+            return  # JSON would change it (a number as a mapping's key, a date): not kept
+        place.parent.mkdir(parents=True, exist_ok=True)
+        partial = place.with_name(f"{place.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(place)  # whole or not at all, even with runs side by side
+    except (OSError, TypeError, ValueError):
+        return

@@ -1,0 +1,80 @@
+"""Severity inferred from the words of records that carry none (SMS trace,
+copied rows, plain text, pastes): formats/severity.py. The lines are real ones
+(sample logs and the rules' examples) or their shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from smslogdoc.formats.severity import LITERALS, infer
+from smslogdoc.model import Severity
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Windows Installer: 1 is success, 3 failure (sample_logs/formats/plain-client-msi)
+        ("Action ended 15:12:16: InstallFiles. Return value 1.", INFO),
+        ("Action ended 15:13:16: InstallFinalize. Return value 3.", ERROR),
+        ("MSI (c) (C0:A4) [15:13:16:434]: Back from server. Return value: 1603", ERROR),
+        ("MSI (s) (54:74) [15:13:16:337]: Note: 1: 2205 2:  3: Error", INFO),
+        # failure words, codes, exit codes
+        ("Couldn't find an MP source through AD. Error 0x80004005", ERROR),
+        ("Failed to access source file (\\\\server\\share\\ccmsetup.cab)", ERROR),
+        ("Sync failed: WSUS update source not found. Source: getUpdateSourceInfo", ERROR),
+        ("Program exit code 1", ERROR),
+        ("OnSearchComplete - Failed to end search job. Error = 0x80244022.", ERROR),
+        ("Script for Package:SMS00001, Program: x failed with exit code -2147024894", ERROR),
+        # looks like a failure, is not
+        ("Program exit code 0", INFO),
+        ("Sync done, 0 errors", INFO),
+        ("ExitCode = 0, error = 0x00000000", INFO),
+        ("Install completed with no failures", INFO),
+        ("Setting timeout of 600 seconds for the download", INFO),
+        # a restart, a retry, a warning
+        ("Program exit code 3010", WARNING),
+        ("Download of the content timed out, will retry in 60 minutes", WARNING),
+        ("WARNING: the maintenance window is closed", WARNING),
+        ("Installing the client from the share", INFO),
+    ],
+)
+def test_infer(line: str, expected: Severity) -> None:
+    assert infer(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Action ended 15:13:16: InstallFinalize. Return value 3.",
+        "Couldn't find an MP source through AD. Error 0x80004005",
+        "Download of the content timed out, will retry in 60 minutes",
+        "Program exit code 3010",
+        "Access is denied",
+    ],
+)
+def test_every_line_inferred_as_trouble_holds_a_literal(line: str) -> None:
+    """A scan reads the records holding one of LITERALS: every line `infer` makes
+    a warning or an error must hold one, or a scanned log would miss it."""
+    assert infer(line) != INFO
+    assert any(literal in line.lower() for literal in LITERALS)
+
+
+def test_an_inferred_severity_is_marked_in_every_format() -> None:
+    """A pasted line has no severity of its own: each format says where the error came from."""
+    import json
+
+    from tests.conftest import invoke
+
+    pasted = "Failed to download update content 0x80072ee2\n"
+    document = json.loads(invoke(["diagnose", "-f", "json", "-"], input=pasted).stdout)
+    evidence = [item for finding in document["findings"] for item in finding["evidence"]]
+    assert evidence and all(item.get("severity_inferred") is True for item in evidence)
+    for form, words in (("text", "severity inferred from its words"), ("markdown", "(severity inferred")):
+        assert words in invoke(["diagnose", "-f", form, "-"], input=pasted).stdout, form
+    assert "severity inferred from its words" in invoke(["diagnose", "-f", "html", "-"], input=pasted).stdout
+    (event,) = [
+        json.loads(line) for line in invoke(["parse", "-f", "jsonl", "-"], input=pasted).stdout.splitlines()
+    ]
+    assert event["severity"] == "error" and event["severity_inferred"] is True

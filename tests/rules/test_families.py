@@ -1,0 +1,266 @@
+"""Rule families: rules made from tables of error codes in context, status
+values and failure wording; each fires on the records its entry describes,
+stays silent on the rest, and yields to a more specific finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from smslogdoc.diagnose import diagnose
+from smslogdoc.kinds import load_kinds
+from smslogdoc.rules.families import family_rules
+from smslogdoc.rules.schema import parse_rule
+
+CONTEXTS = """
+- code: '0x87D00607'
+  logs: [cas, contenttransfermanager, datatransferservice]
+  title: No distribution point offers the content
+  meaning: The content location request came back with no source the client may use.
+  causes: [the content is not on a distribution point of the client's boundary group]
+  fix: [Distribute the content to a distribution point in the client's boundary group.]
+  next_logs: [LocationServices.log]
+  sources: ['Test source: https://example.invalid/contexts']
+- code: 7
+  id: ccmsetup-7
+  logs: [ccmsetup]
+  written: 'CcmSetup is exiting with return code (?P<rc>7)\\b'
+  title: ccmsetup needs a restart to finish
+  meaning: Return code 7 from ccmsetup asks for a restart.
+  fix: [Restart the computer.]
+  sources: ['Test source: https://example.invalid/ccmsetup']
+"""
+
+STATES = r"""
+- vocabulary: EvaluationState
+  written_as: ['EvaluationState\s*=\s*(?P<value>\d+)', 'state is (?P<name>\w+)$']
+  key: value
+  logs: ['*.log']
+  values:
+    "8": {name: WaitServiceWindow, meaning: Waiting for a service window., outcome: waiting}
+    "13": {name: Error, aliases: [ciStateError], meaning: The update failed., outcome: failed}
+    "12": {name: InstallComplete, meaning: Installed., outcome: succeeded}
+  sources: ['Test: https://example.invalid/states']
+- vocabulary: Statmsg
+  written_as: ['STATMSG: ID=(?P<value>\d+) SEV=(?P<sev>[IWE])\b']
+  key: value
+  severity: {group: sev, I: info, W: warning, E: failed}
+  logs: ['*.log']
+  values:
+    "2302": {name: Failed to process package, meaning: The package could not be processed., outcome: failed}
+  sources: ['Test: https://example.invalid/statmsg']
+"""
+
+PHRASES = r"""
+workflows:
+  content: {title: content download, next_logs: [CAS.log]}
+  package: {title: packages, next_logs: [execmgr.log]}
+families: {cas: content, execmgr: package}
+benign:
+  - {pattern: 'known benign access denied', source: test}
+phrases:
+  - id: access-denied
+    pattern: '\baccess (?:is )?denied\b'
+    outcome: failed
+    says: access was refused
+    unless: [{pattern: 'access denied while probing', source: test}]
+    workflows:
+      content: {what: the client could not read the content, check: [Check the share permissions.], next_log: DataTransferService.log}
+    sources: ['Test: https://example.invalid/phrases']
+  - id: failed
+    pattern: '\bfailed\b'
+    outcome: failed
+    says: something failed
+    sources: ['Test: https://example.invalid/phrases']
+"""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    (tmp_path / "contexts").mkdir()
+    (tmp_path / "contexts" / "test.yaml").write_text(CONTEXTS, encoding="utf-8")
+    (tmp_path / "states.yaml").write_text(STATES, encoding="utf-8")
+    (tmp_path / "phrases.yaml").write_text(PHRASES, encoding="utf-8")
+    return tmp_path
+
+
+def rules_of(data: Path):  # type: ignore[no-untyped-def]
+    rules, errors = family_rules(load_kinds(), data)  # type: ignore[arg-type]
+    assert not errors, [str(error) for error in errors]
+    return rules
+
+
+def fired(rules, tmp_path: Path, name: str, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    log = tmp_path / "logs" / name
+    log.parent.mkdir(exist_ok=True)
+    log.write_text(text, encoding="utf-8")
+    return [finding.rule.id for finding in diagnose([str(log)], rules, unexplained="off").findings]
+
+
+def cm(message: str, severity: int, component: str = "ContentAccess") -> str:
+    return f'<![LOG[{message}]LOG]!><time="10:00:00.000+000" date="05-01-2024" component="{component}" context="" type="{severity}" thread="1" file="x.cpp:1">\n'
+
+
+def test_the_tables_make_one_rule_per_entry_and_failing_value(data: Path) -> None:
+    ids = sorted(rule.id for rule in rules_of(data))
+    assert ids == [
+        "code-0x87d00607",
+        "code-ccmsetup-7",
+        "phrase-access-denied",  # logs of no known family
+        "phrase-access-denied-content",
+        "phrase-access-denied-package",  # a family the phrase has no texts for: its general ones
+        "phrase-failed",
+        "phrase-failed-content",
+        "phrase-failed-package",
+        "state-evaluationstate-13",  # a wait (8) is left to the stories, a success (12) needs nothing
+        "state-statmsg-2302",
+        "state-statmsg-sev-e",
+        "state-statmsg-sev-w",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "expected"),
+    [
+        (
+            "Download failed for content Content_1.1, error 0x87D00607",
+            1,
+            ["code-0x87d00607"],
+        ),  # says it failed
+        ("CTM job result -2016410105", 3, ["code-0x87d00607"]),  # an error record, decimal spelling
+        ("Location reply 0x87D00607 noted", 1, []),  # neither an error nor a failure
+        ("thread 2278557191 started", 3, []),  # not written as a code... a thread id is
+    ],
+)
+def test_a_code_in_context_fires_on_failures_only(
+    data: Path, tmp_path: Path, message: str, severity: int, expected: list[str]
+) -> None:
+    assert fired(rules_of(data), tmp_path, "CAS.log", cm(message, severity)) == expected
+
+
+def test_a_context_written_as_a_return_code_needs_that_wording(data: Path, tmp_path: Path) -> None:
+    rules = rules_of(data)
+    assert fired(
+        rules, tmp_path, "ccmsetup.log", cm("CcmSetup is exiting with return code 7", 1, "ccmsetup")
+    ) == ["code-ccmsetup-7"]
+    assert fired(rules, tmp_path, "ccmsetup.log", cm("Failed with error 7 somewhere", 3, "ccmsetup")) == [
+        "phrase-failed"  # the wording, not the return code
+    ]
+
+
+def test_status_values_fire_by_their_outcome(data: Path, tmp_path: Path) -> None:
+    rules = rules_of(data)
+    assert fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 13", 1)) == [
+        "state-evaluationstate-13"
+    ]
+    assert fired(rules, tmp_path, "a.log", cm("Update X state is ciStateError", 1)) == [
+        "state-evaluationstate-13"
+    ]
+    assert (
+        fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 8", 1)) == []
+    )  # waits: the stories' job
+    assert fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 12", 1)) == []
+    assert fired(rules, tmp_path, "a.log", cm("Update X EvaluationState = 130", 1)) == []
+
+
+def test_a_listed_status_message_wins_over_its_severity(data: Path, tmp_path: Path) -> None:
+    rules = rules_of(data)
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=2302 SEV=E LEV=M", 1)) == ["state-statmsg-2302"]
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=9999 SEV=E LEV=M", 1)) == ["state-statmsg-sev-e"]
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=9999 SEV=I LEV=M", 1)) == []
+
+
+def test_wording_fires_on_error_records_by_family_and_first_phrase(data: Path, tmp_path: Path) -> None:
+    rules = rules_of(data)
+    denied = cm("Access is denied reading the share", 3)
+    assert fired(rules, tmp_path, "CAS.log", denied) == ["phrase-access-denied-content"]
+    assert fired(rules, tmp_path, "CAS.log", cm("Access is denied; the read failed", 3)) == [
+        "phrase-access-denied-content"
+    ]
+    assert fired(rules, tmp_path, "CAS.log", cm("Access is denied reading the share", 1)) == []
+    assert fired(rules, tmp_path, "CAS.log", cm("known benign access denied here", 3)) == []
+    assert fired(rules, tmp_path, "CAS.log", cm("access denied while probing", 3)) == []
+    assert fired(rules, tmp_path, "execmgr.log", cm("Access is denied", 3, "execmgr")) == [
+        "phrase-access-denied-package"
+    ]
+    assert fired(rules, tmp_path, "other.log", cm("the copy failed", 3, "x")) == ["phrase-failed"]
+
+
+def test_a_family_finding_yields_to_a_written_rule_citing_the_same_record(data: Path, tmp_path: Path) -> None:
+    written, errors = parse_rule(
+        """
+id: cas-specific
+title: A specific cause
+severity: error
+applies_to: [cas]
+events:
+  failed: {message: 'Download failed for content'}
+condition: failed
+diagnosis: specific
+fix: [do it]
+""",
+        "<test>",
+    )
+    assert written is not None, [str(error) for error in errors]
+    rules = [written, *rules_of(data)]
+    assert fired(
+        rules, tmp_path, "CAS.log", cm("Download failed for content Content_1.1, error 0x87D00607", 3)
+    ) == ["cas-specific"]
+    near = cm("Download failed for content Content_1.1", 3) + cm("Location request failed 0x87D00607", 3)
+    assert fired(rules, tmp_path, "CAS.log", near) == ["cas-specific"]  # the same failure, minutes apart
+    later = near.replace('time="10:00:00.000+000"', 'time="09:00:00.000+000"', 1)
+    assert sorted(fired(rules, tmp_path, "CAS.log", later)) == [
+        "cas-specific",
+        "code-0x87d00607",
+    ]  # an hour apart
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "message"),
+    [
+        (
+            "contexts/test.yaml",
+            "- code: nope\n  title: x\n  meaning: y\n  fix: [z]\n  sources: [s]\n",
+            "expected an error code",
+        ),
+        ("contexts/test.yaml", "- code: '0x87D00607'\n  title: x\n  meaning: y\n  fix: [z]\n", "sources"),
+        (
+            "contexts/test.yaml",
+            "- code: '0x87D00607'\n  logs: [nosuchlog]\n  title: x\n  meaning: y\n  fix: [z]\n  sources: [s]\n",
+            "unknown log kind",
+        ),
+        (
+            "phrases.yaml",
+            "phrases:\n- id: x\n  pattern: '('\n  outcome: failed\n  says: y\n  sources: [s]\n",
+            "bad regular expression",
+        ),
+        (
+            "states.yaml",
+            "- vocabulary: V\n  written_as: ['x']\n  logs: []\n  values: {'1': {meaning: m, outcome: failed}}\n",
+            "sources",
+        ),
+    ],
+)
+def test_a_bad_table_entry_is_an_error_naming_its_place(
+    data: Path, table: str, text: str, message: str
+) -> None:
+    (data / table).write_text(text, encoding="utf-8")
+    _, errors = family_rules(load_kinds(), data)  # type: ignore[arg-type]
+    assert errors and message in str(errors[0]) and "[0]" in str(errors[0]), [str(error) for error in errors]
+
+
+def test_the_bundled_tables_load_without_error() -> None:
+    """The bundled patterns compile when first used, so the suite compiles each."""
+    rules, errors = family_rules(load_kinds())
+    assert not errors, [str(error) for error in errors]
+    patterns = [
+        pattern
+        for rule in rules
+        for matcher in rule.events.values()
+        for pattern in (matcher.message, matcher.not_message)
+        if pattern is not None
+    ]
+    assert len(patterns) > 500
+    for pattern in patterns:
+        assert pattern.compiled is not None
