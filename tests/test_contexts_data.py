@@ -24,21 +24,13 @@ from smslogdoc.model import Level
 from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.model import Rule
 from tests.conftest import REAL_LOGS
+from tests.test_states_phrases_data import HEALTHY
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXTS = ROOT / "smslogdoc" / "data" / "contexts"
 DEV = ROOT / "tests" / "generalisation" / "dev"
 
-# Real logs of runs that went well (full files), as tests/test_states_phrases_data.py lists them.
-HEALTHY_REAL = [
-    "brackdk04-hello-world__smsts.log",
-    "findingsanity-Logs__UpdatesDeployment.log",
-    "findingsanity-Logs__UpdatesHandler.log",
-    "findingsanity-Logs__UpdatesStore.log",
-    "findingsanity-Logs__WUAHandler.log",
-    "plaso__sccm_various.log",
-    "excerpts/LogSlothParser-README__execmgr.log.excerpt",
-]
+HEALTHY_REAL = HEALTHY  # real logs of runs that went well (tests/test_states_phrases_data.py)
 REQUIRED = ("code", "title", "meaning", "causes", "fix", "sources")
 # A source names its page: a web address, or a repository file / issue.
 SOURCE_PLACE = re.compile(r"https?://\S+|\b[\w.-]+/[\w.-]+(?::[\w./-]+\.md|#\d+)")
