@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
     Exit,
+    check_benign_list,
     exit_for_unreadable,
     fail,
     input_paths,
@@ -44,6 +45,7 @@ def diagnose(args: argparse.Namespace) -> None:
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    check_benign_list()
     tracer = _tracer(args, rules)
     if args.follow:
         from smslogdoc.cli.follow import follow_diagnose

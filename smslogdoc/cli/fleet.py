@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
-from smslogdoc.cli.common import Exit, fail, load_rules_or_exit, output_to, zone_option
+from smslogdoc.cli.common import Exit, check_benign_list, fail, load_rules_or_exit, output_to, zone_option
 from smslogdoc.model import SEVERITIES
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ def fleet(args: argparse.Namespace) -> None:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     options = ReadOptions(zone=zone_option(args.tz))
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    check_benign_list()
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
     own = [problem_doc(problem) for problem in problems]

@@ -199,7 +199,7 @@ def _evidence_html(item: Mapping[str, Any]) -> str:
 def rule_text(text: object) -> str:
     """A rule's own text (diagnosis, cause, fix): escaped, its `code` spans as
     `<code>` (after escaping, so nothing in them is markup)."""
-    return _CODE.sub(r"<code>\1</code>", esc(text))
+    return _CODE.sub(r"<code>\1</code>", esc(text)).replace("\n", "<br>")
 
 
 def finding_html(
