@@ -234,17 +234,9 @@ def finding_html(
         out.append(
             f"<details><summary>Why this happens</summary><p>{rule_text(finding.get('cause'))}</p></details>"
         )
-    evidence = [item for item in finding.get("evidence") or [] if isinstance(item, Mapping)]
-    if evidence:
-        out.append('<h4>Evidence</h4><ul class="evidence">')
-        out.extend(_evidence_html(item) for item in evidence[:EVIDENCE_ITEMS])
-        out.append("</ul>")
-        if len(evidence) > EVIDENCE_ITEMS:
-            out.append(
-                f'<details><summary>{len(evidence) - EVIDENCE_ITEMS:,} more evidence records</summary><ul class="evidence">'
-            )
-            out.extend(_evidence_html(item) for item in evidence[EVIDENCE_ITEMS:])
-            out.append("</ul></details>")
+    out.append(
+        _evidence_list_html([item for item in finding.get("evidence") or [] if isinstance(item, Mapping)])
+    )
     fix = finding.get("fix") or []
     if fix:
         out.append(fix_html(fix))
@@ -264,6 +256,24 @@ def finding_html(
             + "</ul>"
         )
     out.append("</article>\n")
+    return "".join(out)
+
+
+def _evidence_list_html(evidence: Sequence[Mapping[str, Any]]) -> str:
+    """A finding's evidence, those past `EVIDENCE_ITEMS` folded."""
+    if not evidence:
+        return ""
+    out = [
+        '<h4>Evidence</h4><ul class="evidence">',
+        *(_evidence_html(item) for item in evidence[:EVIDENCE_ITEMS]),
+    ]
+    out.append("</ul>")
+    if len(evidence) > EVIDENCE_ITEMS:
+        out.append(
+            f'<details><summary>{len(evidence) - EVIDENCE_ITEMS:,} more evidence records</summary><ul class="evidence">'
+        )
+        out.extend(_evidence_html(item) for item in evidence[EVIDENCE_ITEMS:])
+        out.append("</ul></details>")
     return "".join(out)
 
 
