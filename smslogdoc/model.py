@@ -104,6 +104,14 @@ class ThreadNote:
     threads: frozenset[int]
 
 
+WORKER_LOST = (
+    "not diagnosed: the worker process doing it ended unexpectedly (killed, or out of memory); "
+    "run it again alone or with fewer --jobs"
+)
+"""The problem of an input whose worker process died (`parallel.in_order`'s `lost`):
+such a run exits 2, as when a path named could not be read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something that went wrong reading input, reported in one line and never fatal."""

@@ -19,7 +19,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -50,19 +52,91 @@ def in_order(
     jobs: int,
     chunksize: int = 1,
     start_method: str | None = None,
+    lost: Callable[[T], R] | None = None,
 ) -> Iterator[R]:
     """`work(state, task)` for each of `tasks`, in their order, on up to `jobs`
     processes (`chunksize` tasks sent at a time); `state` is `setup(arg)`, made
     once per process. `start_method` (`spawn`, `fork`, `forkserver`) overrides
-    the platform's default (tests use `spawn`, as Windows does)."""
+    the platform's default (tests use `spawn`, as Windows does). With `lost`, a
+    worker that dies (killed, out of memory) costs only the task it was doing:
+    its result is `lost(task)` (a module-level function too), the rest go on."""
     if jobs < 2 or len(tasks) < 2:
         state = setup(arg)
         for task in tasks:
             yield work(state, task)
         return
     context = multiprocessing.get_context(start_method) if start_method else None
-    with _pool(min(jobs, len(tasks)), context, setup, arg) as pool:
-        yield from pool.map(partial(_run, work), tasks, chunksize=chunksize)
+    workers = min(jobs, len(tasks))
+    if lost is None:
+        with _pool(workers, context, setup, arg) as pool:
+            yield from pool.map(partial(_run, work), tasks, chunksize=chunksize)
+        return
+    yield from _surviving(Job(work, setup, arg, workers, context), tasks, chunksize, lost)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every pool of one `in_order` run is made with."""
+
+    work: Callable[[Any, Any], Any]
+    setup: Callable[[Any], Any]
+    arg: Any
+    workers: int
+    context: Any
+
+
+def _surviving(job: Job, tasks: Sequence[T], chunksize: int, lost: Callable[[T], R]) -> Iterator[R]:
+    """`in_order` when a worker may die (killed, out of memory): the pool breaks,
+    every result already in is kept, the first chunk not done is run again
+    alone, task by task in a pool of its own (a task that kills that worker too
+    becomes `lost(task)`), and a new pool takes the rest."""
+    pending = [list(range(at, min(at + chunksize, len(tasks)))) for at in range(0, len(tasks), chunksize)]
+    done: dict[int, R] = {}
+    given = 0
+    while pending:
+        broken = False
+        with _pool(job.workers, job.context, job.setup, job.arg) as pool:
+            futures = [pool.submit(_run_chunk, job.work, [tasks[i] for i in chunk]) for chunk in pending]
+            for chunk, future in zip(pending, futures, strict=True):
+                try:
+                    done.update(zip(chunk, future.result(), strict=True))
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                while given in done:  # yield what is in order as soon as it is
+                    yield done.pop(given)
+                    given += 1
+        if broken:
+            for chunk, future in zip(pending, futures, strict=True):
+                if future.done() and future.exception() is None:
+                    done.update(zip(chunk, future.result(), strict=True))
+            head = next(chunk for chunk in pending if chunk[0] >= given and chunk[0] not in done)
+            done.update(_alone(job, [(i, tasks[i]) for i in head], lost))
+        pending = [chunk for chunk in pending if chunk[0] >= given and chunk[0] not in done]
+        while given in done:
+            yield done.pop(given)
+            given += 1
+
+
+def _alone(job: Job, numbered: list[tuple[int, T]], lost: Callable[[T], R]) -> Iterator[tuple[int, R]]:
+    """Each task on a worker of its own (a new one after a death): its
+    result, or `lost(task)` when it killed that worker."""
+    at = 0
+    while at < len(numbered):
+        with _pool(1, job.context, job.setup, job.arg) as pool:
+            while at < len(numbered):
+                index, task = numbered[at]
+                try:
+                    yield index, pool.submit(_run, job.work, task).result()
+                except BrokenProcessPool:
+                    yield index, lost(task)
+                    at += 1
+                    break
+                at += 1
+
+
+def _run_chunk(work: Callable[[Any, Any], Any], chunk: list[Any]) -> list[Any]:
+    return [work(_state, task) for task in chunk]
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
-from smslogdoc.model import FileReport, Problem
+from smslogdoc.model import WORKER_LOST, FileReport, Problem
 from smslogdoc.read import plan, scan, timeline
 from smslogdoc.read.full import ReadOptions, read_log
 from smslogdoc.rules.model import LogScope, Rule
@@ -152,7 +152,7 @@ def diagnose_in_parallel(
     findings: list[Finding] = []
     problems: list[Problem] = []
     by_id = {rule.id: rule for rule in settings.rules}
-    done = parallel.in_order(_work, batches, _start, settings, jobs=jobs)
+    done = parallel.in_order(_work, batches, _start, settings, jobs=jobs, lost=_lost)
     for batch, (found, reports, met) in zip(batches, done, strict=True):
         for (_, log), log_reports in zip(batch, reports, strict=True):
             if log_reports is not log.reports:  # (not when the batch was done in this process)
@@ -175,6 +175,11 @@ def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[Batch
     return [
         [item for folder in folders[at : at + size] for item in folder] for at in range(0, len(folders), size)
     ]
+
+
+def _lost(batch: Batch) -> Done:
+    """A batch whose worker died: one problem a log, no finding."""
+    return [], [log.reports for _, log in batch], [Problem(log.name, WORKER_LOST) for _, log in batch]
 
 
 def _start(settings: Settings) -> tuple[Engine, Settings]:

@@ -269,3 +269,20 @@ class Session:
             if quiet and not line:
                 continue
             err.print(f"smslogdoc: {line}", markup=False, highlight=False)
+
+
+def check_benign_list() -> None:
+    """Exit 2, saying why, when the user's list of routine messages
+    (`benign.yaml` in the configuration folder) cannot be used."""
+    import yaml
+
+    from smslogdoc.engine.unexplained import BenignError, benign_list
+
+    try:
+        benign_list()
+    except BenignError as error:
+        fail(str(error))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        from smslogdoc.engine.unexplained import user_benign_path
+
+        fail(f"{user_benign_path()}: cannot read it: {error}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
     Exit,
+    check_benign_list,
     exit_for_unreadable,
     fail,
     input_paths,
@@ -18,6 +19,9 @@ from smslogdoc.cli.common import (
 )
 from smslogdoc.model import SEVERITIES
 from smslogdoc.report.wording import count
+
+PROSE_FORMATS = ("text", "short", "markdown")
+"""Formats written for a reader: `--explain`'s trace goes before them on the same stream."""
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,6 +45,7 @@ def diagnose(args: argparse.Namespace) -> None:
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    check_benign_list()
     tracer = _tracer(args, rules)
     if args.follow:
         from smslogdoc.cli.follow import follow_diagnose
@@ -113,6 +118,7 @@ def _write(
     from smslogdoc.report.writers import Options, diagnose_writer
 
     report = report_of(outcome, shown)
+    report["inputs"] = list(args.paths) or ["-"]
     if args.redact:
         from smslogdoc.report.redaction import GENERIC_FOLDERS, redact_report
 
@@ -123,10 +129,12 @@ def _write(
         )
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
+        from smslogdoc.report.terminal import console
 
-        console = console_for(out)
-        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, console)
-        console.print()
+        # a document (json, jsonl, html) is all stdout holds: the explanation goes to stderr
+        where = console_for(out) if args.format in PROSE_FORMATS else console(stderr=True)
+        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, where)
+        where.print()
     options = Options(quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained)
     diagnose_writer(args.format)(report, out, options)
     return report
@@ -149,6 +157,8 @@ def _finish(
     for line in problem_lines(report, verbose=args.verbose):
         if line not in said and not (args.quiet and not line):
             err.print(f"smslogdoc: {line}", markup=False, highlight=False)
+    if args.format == "jsonl" and not args.quiet:
+        _not_examined(report, args, err)
     if not args.quiet:
         from smslogdoc.inputs.paths import unread_rotated
 
@@ -164,6 +174,10 @@ def _finish(
         )
     if not outcome.read_anything():
         raise Exit(2)
+    from smslogdoc.model import WORKER_LOST
+
+    if any(problem.message == WORKER_LOST for problem in outcome.problems):
+        raise Exit(2)  # a log was not examined: its worker died (the line on stderr names it)
     exit_for_unreadable(paths, outcome.logs, outcome.problems, _as_reported(outcome, report))
     if args.fail_on == "none":
         raise Exit(0)
@@ -175,6 +189,23 @@ def _finish(
         where: Console = console_for(out) if args.format == "text" and not args.quiet else err
         where.print(note, markup=False, soft_wrap=True)
     raise Exit(1 if decided else 0)
+
+
+def _not_examined(report: Report, args: argparse.Namespace, err: Console) -> None:
+    """For `jsonl` (findings only, one a line): what was not examined, on stderr."""
+    from smslogdoc.report.examined import ALL_CLEAR, headline, summary_parts, uncovered
+    from smslogdoc.report.writers import Options
+
+    options = Options(min_severity=args.min_severity, unexplained=args.unexplained)
+    shown = report["document"]["findings"]
+    said = headline(report, options)
+    lines = [] if shown or said == ALL_CLEAR else [said]
+    lines += uncovered(report, shown, options)
+    lines += [
+        part for part in summary_parts(report, options) if part not in said and "no rule reads" not in part
+    ]
+    for line in lines:
+        err.print(f"smslogdoc: note: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _named_first(args: argparse.Namespace, paths: list[str], outcome: Outcome) -> list[str]:

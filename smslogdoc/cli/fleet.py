@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
-from smslogdoc.cli.common import Exit, fail, load_rules_or_exit, output_to, zone_option
+from smslogdoc.cli.common import Exit, check_benign_list, fail, load_rules_or_exit, output_to, zone_option
 from smslogdoc.model import SEVERITIES
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ def fleet(args: argparse.Namespace) -> None:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     options = ReadOptions(zone=zone_option(args.tz))
     rules = load_rules_or_exit(args.rules, args.no_builtin)
+    check_benign_list()
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
     own = [problem_doc(problem) for problem in problems]
@@ -58,7 +59,7 @@ def _write(
     from smslogdoc.report.writers import Options, fleet_writer
 
     with ExitStack() as stack:
-        if not args.quiet and sys.stderr is not None and sys.stderr.isatty():
+        if _progress_wanted(args):
             results = stack.enter_context(_Progress(count)).track(results)
         try:
             redaction = None
@@ -77,6 +78,15 @@ def _write(
     return report
 
 
+def _progress_wanted(args: argparse.Namespace) -> bool:
+    """A bar on a terminal's stderr, unless a report streams to the same
+    terminal meanwhile (json, csv, html on stdout): text waits for all machines."""
+    if args.quiet or sys.stderr is None or not sys.stderr.isatty():
+        return False
+    streaming = args.output is None and args.format != "text"
+    return not (streaming and sys.stdout is not None and sys.stdout.isatty())
+
+
 def _finish(args: argparse.Namespace, report: FleetReport) -> None:
     """The problems on stderr (CSV has no place for them), then the exit code."""
     if args.format == "csv" and not args.quiet:
@@ -91,6 +101,10 @@ def _finish(args: argparse.Namespace, report: FleetReport) -> None:
             err.print(f"smslogdoc: {problem_line(problem)}", markup=False, highlight=False)
     if not report.read:
         raise Exit(2)
+    from smslogdoc.model import WORKER_LOST
+
+    if any(problem["message"] == WORKER_LOST for problem in report.problems):
+        raise Exit(2)  # a machine was not examined: its worker died (listed under problems)
     if args.fail_on != "none" and report.worst >= SEVERITIES.index(args.fail_on):
         raise Exit(1)
     raise Exit(0)
@@ -124,7 +138,11 @@ class _Progress:
         self.progress.__exit__(None, None, None)
 
     def track(self, results: Iterable[MachineResult]) -> Iterator[MachineResult]:
+        """The results, the bar advanced by each; once the last is in, the bar
+        is taken away, before the report's first line is written after it."""
         for result in results:
             speed = self.progress.tasks[0].speed
             self.progress.update(self.task, advance=1, rate=f"{speed:.1f}/s" if speed else "")
+            self.progress.refresh()
             yield result
+        self.progress.stop()

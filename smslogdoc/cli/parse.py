@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from smslogdoc.cli.common import (
     Exit,
@@ -18,13 +19,15 @@ from smslogdoc.cli.common import (
     zone_option,
 )
 
+if TYPE_CHECKING:
+    from smslogdoc.model import Event
+
 FORMATS = ("text", "jsonl", "csv")
 """`parse --format` values (`text`, the table, is `listing.EventFormat.table`)."""
 
 
 def parse(args: argparse.Namespace) -> None:
     """Show the records smslogdoc reads from the logs: what the parser sees."""
-    from smslogdoc.model import Event
     from smslogdoc.read import timeline
     from smslogdoc.read.full import ReadOptions, read_log
     from smslogdoc.report import listing
@@ -64,7 +67,8 @@ def parse(args: argparse.Namespace) -> None:
         raise Exit(2)
     streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
     events: Iterator[Event] = timeline.merge(streams) if args.merge else chain.from_iterable(streams)
-    events = timeline.within(events, start, end)
+    read, shown = Counted(events), Counted(())
+    events = shown.of(timeline.within(read, start, end))
     if chosen is listing.EventFormat.jsonl:
         listing.write_jsonl(events, sys.stdout)
     elif chosen is listing.EventFormat.csv:
@@ -72,7 +76,37 @@ def parse(args: argparse.Namespace) -> None:
     else:
         listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge)
     session.report(quiet=args.quiet, verbose=args.verbose)
+    if not shown.count and session.read_anything() and not args.quiet:  # (else the problems say why)
+        console(stderr=True).print(f"smslogdoc: {_why_no_rows(read.count)}", markup=False)
     if not session.read_anything():
         raise Exit(2)
     exit_for_unreadable(paths, session.logs, session.problems)
     raise Exit(0)
+
+
+class Counted:
+    """An iterator of events that counts what went past."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        self.events = iter(events)
+        self.count = 0
+
+    def of(self, events: Iterable[Event]) -> Counted:
+        self.events = iter(events)
+        return self
+
+    def __iter__(self) -> Iterator[Event]:
+        return self
+
+    def __next__(self) -> Event:
+        event = next(self.events)
+        self.count += 1
+        return event
+
+
+def _why_no_rows(read: int) -> str:
+    """Why `parse` printed no record from the files it read: none in the time
+    window, or none in the files."""
+    if read:
+        return f"no records: none of the {read:,} records read falls in the --since/--until window"
+    return "no records: the files read hold none"

@@ -16,12 +16,14 @@ record of that template in the log; the rest become one finding per log
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TypeVar
 
 import yaml
@@ -40,10 +42,17 @@ SHOWN_GROUPS = 10
 """Groups listed (and cited) per finding; the rest are counted ("N more groups")."""
 KEPT_TEXT = 4000
 """Characters of a group's first message kept (its evidence)."""
+BENIGN_FILE = "benign.yaml"
+"""The user's list of routine messages, in smslogdoc's configuration folder (`user_benign_path`)."""
 KEY_LENGTH = 300
 """Characters of a template used as its key."""
+SPAN_GAP = 200
+"""Cited records of one finding at most this many lines apart make one stretch it explains."""
+AFTER = 15
+"""Lines after a finding's last cited record that it explains too (the exit code, the return value)."""
 
 T = TypeVar("T", Event, Event | ThreadNote)
+_WORDS = re.compile(r"[^\W_]")
 
 _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
@@ -94,21 +103,56 @@ class Benign:
 
 @cache
 def benign_list() -> tuple[Benign, ...]:
-    """The bundled list of known-benign error records."""
+    """The known-benign error records: the bundled list, then the user's own
+    (`user_benign_path()`, when that file exists)."""
     text = resources.files("smslogdoc.data").joinpath("benign.yaml").read_text(encoding="utf-8")
-    entries = yaml.safe_load(text) or []
+    known = _entries(yaml.safe_load(text) or [], "smslogdoc/data/benign.yaml")
+    path = user_benign_path()
+    if path.is_file():
+        known += _entries(yaml.safe_load(path.read_text(encoding="utf-8")) or [], str(path))
+    return tuple(known)
+
+
+def user_benign_path() -> Path:
+    """Where a user lists messages routine on their clients: `benign.yaml` in
+    smslogdoc's configuration folder, `$SMSLOGDOC_CONFIG` when set, else
+    `%APPDATA%\\smslogdoc` on Windows and `$XDG_CONFIG_HOME/smslogdoc`
+    (`~/.config/smslogdoc`) elsewhere."""
+    folder = os.environ.get("SMSLOGDOC_CONFIG")
+    if folder:
+        return Path(folder) / BENIGN_FILE
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "smslogdoc" / BENIGN_FILE
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "smslogdoc" / BENIGN_FILE
+
+
+class BenignError(ValueError):
+    """A benign list that cannot be used: its file and what is wrong."""
+
+
+def _entries(entries: object, where: str) -> list[Benign]:
+    """The entries of one benign list (`where`: its file, for errors)."""
+    if not isinstance(entries, list):
+        raise BenignError(f"{where}: expected a list of entries (pattern, log, source)")
     known = []
-    for entry in entries:
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or "pattern" not in entry or "log" not in entry:
+            raise BenignError(f"{where}: entry {number}: needs at least pattern and log")
         logs = entry["log"] if isinstance(entry["log"], list) else [entry["log"]]
+        try:
+            pattern = re.compile(str(entry["pattern"]))
+        except re.error as error:
+            raise BenignError(f"{where}: entry {number}: pattern: {error}") from None
         known.append(
             Benign(
-                re.compile(entry["pattern"]),
+                pattern,
                 tuple(str(log) for log in logs),
-                str(entry["source"]),
+                str(entry.get("source", where)),
                 str(entry.get("component", "")),
             )
         )
-    return tuple(known)
+    return known
 
 
 @dataclass(slots=True)
@@ -139,6 +183,8 @@ class Tally:
     """Known-benign error records."""
     untracked: int = 0
     """Error records of templates past `MAX_TEMPLATES`."""
+    wordless: int = 0
+    """Error records with no letter or digit (blank, `+ ~~~~`): never a group."""
     covered: bool = True
     paths: set[str] = field(default_factory=set)
 
@@ -157,6 +203,9 @@ class Tally:
         self.paths.add(event.path)
         if any(known.matches(event, self.where) for known in self.benign):
             self.left_out += 1
+            return
+        if not _WORDS.search(event.message):  # blank, or a PowerShell error's `+ ~~~~` underline
+            self.wordless += 1
             return
         key = template(event.message)
         group = self.groups.get(key)
@@ -188,11 +237,17 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
     """The `unexplained-errors` finding of one log: its error records that no
     finding explains (a template is explained when a finding cites a record
     of it in this log); None when there are none."""
+    findings = list(findings)
     cited = {
         template(item.text) for finding in findings for item in finding.evidence if item.path in tally.paths
     }
+    spans = windows(findings, tally.paths)
     groups = sorted(
-        ((key, group) for key, group in tally.groups.items() if key not in cited),
+        (
+            (key, group)
+            for key, group in tally.groups.items()
+            if key not in cited and not _within(group, spans)
+        ),
         key=lambda item: (-item[1].count, item[1].first.line, item[0]),
     )
     if not groups and not tally.untracked:
@@ -224,6 +279,37 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
     )
 
 
+def windows(findings: Iterable[Finding], paths: set[str]) -> dict[str, list[tuple[int, int]]]:
+    """Per file, the stretches of lines a finding's evidence covers: its cited
+    records less than `SPAN_GAP` lines apart make one stretch, which goes on
+    `AFTER` lines past the last (the exit code a failure leads to, the
+    installer's return value beside its cause)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for finding in findings:
+        if finding.rule.id == RULE_ID:
+            continue
+        by_path: dict[str, list[tuple[int, int]]] = {}
+        for item in finding.evidence:
+            if item.path in paths:
+                by_path.setdefault(item.path, []).append((item.line, item.end_line))
+        for path, cited in by_path.items():
+            cited.sort()
+            start, end = cited[0]
+            for line, last in cited[1:]:
+                if line - end > SPAN_GAP:
+                    spans.setdefault(path, []).append((start, end + AFTER))
+                    start = line
+                end = max(end, last)
+            spans.setdefault(path, []).append((start, end + AFTER))
+    return spans
+
+
+def _within(group: Group, spans: dict[str, list[tuple[int, int]]]) -> bool:
+    """Whether every record of `group` lies in one stretch a finding covers."""
+    first = group.first
+    return any(start <= first.line and group.last_line <= end for start, end in spans.get(first.path, ()))
+
+
 def _diagnosis(tally: Tally, groups: list[tuple[str, Group]], total: int) -> str:
     """What the summary says: how many records, the groups shown, what was left out."""
     shown = groups[:SHOWN_GROUPS]
@@ -237,8 +323,7 @@ def _diagnosis(tally: Tally, groups: list[tuple[str, Group]], total: int) -> str
     else:
         head += ":"
     parts = [head]
-    for number, (key, group) in enumerate(shown, 1):
-        parts.append(f"({number}) {_group_line(key, group)}")
+    lines = [f"({number}) {_group_line(key, group)}" for number, (key, group) in enumerate(shown, 1)]
     if more:
         parts.append(f"... {more} more group{'s' if more != 1 else ''}.")
     if tally.untracked:
@@ -249,9 +334,13 @@ def _diagnosis(tally: Tally, groups: list[tuple[str, Group]], total: int) -> str
         parts.append(
             f"{tally.left_out} known-benign error record{'s' if tally.left_out != 1 else ''} left out."
         )
-    if not tally.covered:
-        parts.insert(0, "No rule reads this kind of log.")
-    return " ".join(parts)
+    if tally.wordless:
+        parts.append(
+            f"{tally.wordless} error record{'s' if tally.wordless != 1 else ''} without words left out."
+        )
+    first = head if tally.covered else f"No rule reads this kind of log. {head}"
+    rest = " ".join(parts[1:])
+    return "\n".join([first, *lines, *([rest] if rest else [])])
 
 
 def _group_line(key: str, group: Group) -> str:
@@ -263,7 +352,7 @@ def _group_line(key: str, group: Group) -> str:
         last = f"{group.last_time:%Y-%m-%d %H:%M:%S}" if group.last_time is not None else ""
         if group.count > 1 and last and last != when[2:]:
             when += f" to {last}"
-    text = " ".join(first.text.split()) or "(empty message)"
+    text = " ".join(first.text.split())
     if len(text) > 160:
         text = text[:157] + "..."
     return f"{group.count}x, {where}{when}: {text}"
@@ -287,8 +376,11 @@ def unexplained_rule(severity: str) -> Rule:
             "Open the log at the first line of each group and read the records just before it: they usually say what was being attempted.",
             "Collect the client's other logs from the same time (the whole CCM\\Logs folder; for a task sequence every smsts*.log) "
             "and run smslogdoc diagnose on the folder: a rule may read the log where the cause is written.",
-            "If a message is routine on healthy clients, it can be added to smslogdoc/data/benign.yaml with its source; "
-            "if it is a failure, a rule can be written for it (docs/rules.md). `--unexplained off` hides this summary.",
+            "If a message is routine on your healthy clients, list it in benign.yaml in smslogdoc's configuration folder "
+            "(~/.config/smslogdoc/ on Linux and macOS, %APPDATA%\\smslogdoc\\ on Windows, or $SMSLOGDOC_CONFIG): "
+            "entries of pattern, log and source, as the bundled list has them. If it is a failure, write a rule for it "
+            "in a folder of your own and pass --rules FOLDER (docs/rules.md in smslogdoc's source repository describes "
+            "the rule language; it is not installed with the package). `--unexplained off` hides this summary.",
         ),
         path="<built-in>",
         bundled=True,

@@ -14,9 +14,10 @@ from smslogdoc import parallel
 from smslogdoc.engine.loop import Engine
 from smslogdoc.fleet.machine import diagnose_machine
 from smslogdoc.inputs.archives import Machine, machines
-from smslogdoc.model import Problem
+from smslogdoc.model import WORKER_LOST, Problem
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.report.aggregate import MachineResult
+from smslogdoc.report.document import MachineDoc, problem_doc
 from smslogdoc.rules.model import Rule
 
 CHUNKS_PER_WORKER = 64
@@ -51,7 +52,20 @@ def machine_results(
     """Each machine's result, in the machines' order, on up to `jobs` processes."""
     workers = min(jobs, len(machines))
     chunk = max(1, len(machines) // (max(1, workers) * CHUNKS_PER_WORKER))
-    return parallel.in_order(_work, machines, _start, (rules, options), jobs=jobs, chunksize=chunk)
+    return parallel.in_order(
+        _work, machines, _start, (rules, options), jobs=jobs, chunksize=chunk, lost=lost_machine
+    )
+
+
+def lost_machine(machine: Machine) -> MachineResult:
+    """A machine whose worker died: no finding, one problem (it was not examined)."""
+    document: MachineDoc = {
+        "name": machine.name,
+        "path": str(machine.path),
+        "findings": [],
+        "problems": [problem_doc(Problem(str(machine.path), WORKER_LOST))],
+    }
+    return MachineResult(document, files=0, read=0, templates=[])
 
 
 def _start(setup: tuple[list[Rule], ReadOptions]) -> tuple[Engine, ReadOptions]:

@@ -26,6 +26,7 @@ from smslogdoc.report.document import (
     MachineDoc,
     ProblemDoc,
     UnexplainedDoc,
+    strongest,
 )
 from smslogdoc.rules.model import SEVERITIES
 
@@ -125,7 +126,9 @@ class FleetReport:
         self.read = 0
         """Machines where at least one file was read as text."""
         self.clean: list[str] = []
-        """Machines where no rule found a cause."""
+        """Machines read where no rule found a cause."""
+        self.unread: list[str] = []
+        """Machines where no file could be read (not examined: never among `clean`)."""
         self.worst = -1
         """Index in SEVERITIES of the most severe confirmed finding; -1 when none."""
         self._causes: dict[str, _Cause] = {}
@@ -152,12 +155,14 @@ class FleetReport:
             known = True
             cause = self._causes.get(finding["rule"])
             if cause is None:
-                first = finding["evidence"][:1]
-                example = cast("ExampleDoc", {"machine": machine["name"], **(first[0] if first else {})})
+                first = strongest(finding["evidence"])
+                example = cast("ExampleDoc", {"machine": machine["name"], **(first or {})})
                 cause = self._causes[finding["rule"]] = _Cause(finding, example)
             if not cause.machines or cause.machines[-1] != machine["name"]:
                 cause.machines.append(machine["name"])
-        if not known:
+        if result.read == 0:
+            self.unread.append(machine["name"])
+        elif not known:
             self.clean.append(machine["name"])
 
     def _add_unexplained(self, machine: str, finding: FindingDoc, templates: Iterator[str] | None) -> None:

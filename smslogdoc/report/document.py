@@ -16,6 +16,7 @@ the number of rules). `--redact` is one pass over a whole `Report`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import NotRequired, TypedDict
 
@@ -134,6 +135,8 @@ class Report(TypedDict):
     logs: list[LogDoc]
     rules: int
     """How many rules ran."""
+    inputs: NotRequired[list[str]]
+    """The paths named on the command line (`-` for standard input)."""
 
 
 class MachineDoc(TypedDict):
@@ -183,6 +186,25 @@ class FleetDoc(TypedDict):
 
 
 # --- making it -------------------------------------------------------------------
+
+
+_FAILURE_WORDS = re.compile(
+    r"\b(?:fail\w*|error|denied|cannot|can't|unable|not found|exit code (?:is )?[1-9]|return code = [1-9]|0x8)",
+    re.IGNORECASE,
+)
+
+
+def strongest(evidence: Sequence[EvidenceDoc]) -> EvidenceDoc | None:
+    """The record a finding rests on, to cite when one line is all there is
+    room for: the first evidence that is not only supporting and says a
+    failure (fails, an error, denied, a non-zero exit code, ...), else the
+    last that is not only supporting, else the last."""
+    decisive = [item for item in evidence if not item["supporting"]]
+    for item in decisive:
+        if _FAILURE_WORDS.search(item["text"]):
+            return item
+    kept = decisive or list(evidence)
+    return kept[-1] if kept else None
 
 
 def problem_doc(problem: Problem) -> ProblemDoc:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from smslogdoc.report.aggregate import SHOWN_NAMES, FleetReport
-from smslogdoc.report.document import CauseDoc, UnexplainedDoc
+from smslogdoc.report.document import CauseDoc, UnexplainedDoc, strongest
 from smslogdoc.report.examined import problem_line
 from smslogdoc.report.redaction import summary_text
 from smslogdoc.report.terminal import console_for, log_text, visible
@@ -22,7 +22,9 @@ from smslogdoc.report.writers import Options
 
 EVIDENCE_CHARS = 300
 """Characters of a cause's example evidence shown in text."""
-CSV_HEADER = ("machine", "rule", "severity", "title", "evidence", "time")
+CSV_HEADER = ("machine", "rule", "severity", "title", "evidence", "time", "problems")
+LISTED_MACHINES = 20
+"""Machines named in a text list (no known cause, not examined) before the rest are counted."""
 
 _SEVERITY_STYLE = {
     "error": "bold white on red",
@@ -32,19 +34,30 @@ _SEVERITY_STYLE = {
 
 
 def write_csv(report: FleetReport, out: TextIO, options: Options) -> None:
-    """One row per machine and finding (its first evidence as path:line, and
-    its time); a machine without findings gets one row with an empty rule."""
+    """One row per machine and finding (its decisive evidence as path:line,
+    and its time); a machine without findings gets one row with an empty rule.
+    Each row ends with the machine's problems (`path: message`, ` | ` between),
+    so a machine where nothing could be read does not look healthy."""
     rows = csv.writer(out, lineterminator="\n")
     rows.writerow(CSV_HEADER)
     for machine in report.machines():
+        problems = " | ".join(problem_line(problem) for problem in machine["problems"])
         if not machine["findings"]:
-            rows.writerow((machine["name"], "", "", "", "", ""))
+            rows.writerow((machine["name"], "", "", "", "", "", problems))
         for finding in machine["findings"]:
-            first = finding["evidence"][0] if finding["evidence"] else None
+            first = strongest(finding["evidence"])
             where = f"{first['path']}:{first['line']}" if first else ""
             time = (first["time"] if first else None) or ""
             rows.writerow(
-                (machine["name"], finding["rule"], finding["severity"], finding["title"], where, time)
+                (
+                    machine["name"],
+                    finding["rule"],
+                    finding["severity"],
+                    finding["title"],
+                    where,
+                    time,
+                    problems,
+                )
             )
 
 
@@ -65,10 +78,11 @@ def write(report: FleetReport, out: TextIO, options: Options) -> None:
     total = report.count
     causes, unexplained = report.causes(), report.unexplained()
     problems = len(report.problems)
+    unread = f" · {len(report.unread)} not examined (no file read)" if report.unread else ""
     console.print(
         Text(
             f"{total} machine{'s' if total != 1 else ''} · {len(causes)} known cause{'s' if len(causes) != 1 else ''} · "
-            f"{len(report.clean)} without a known cause · {problems} problem{'s' if problems != 1 else ''}",
+            f"{len(report.clean)} without a known cause{unread} · {problems} problem{'s' if problems != 1 else ''}",
             style="bold",
         )
     )
@@ -82,13 +96,17 @@ def write(report: FleetReport, out: TextIO, options: Options) -> None:
         for group in unexplained:
             _unexplained(console, group, total, width)
         console.print()
-    if report.clean:
-        clean = len(report.clean)
-        console.print(
-            Text(f"No known cause found on {clean} machine{'s' if clean != 1 else ''}", style="bold")
-        )
-        _wrapped(console, ", ".join(report.clean), width, "  ")
-        console.print()
+    for listed, title in (
+        (report.clean, "No known cause found on"),
+        (report.unread, "Not examined (no file could be read; see Problems) on"),
+    ):
+        if listed:
+            console.print(
+                Text(f"{title} {len(listed)} machine{'s' if len(listed) != 1 else ''}", style="bold")
+            )
+            every = " (all of them: -f csv or json)" if len(listed) > LISTED_MACHINES else ""
+            _wrapped(console, names(listed, LISTED_MACHINES) + every, width, "  ")
+            console.print()
     if report.problems:
         console.print(Text("Problems", style="bold"))
         for problem in report.problems:

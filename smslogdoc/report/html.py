@@ -28,6 +28,16 @@ from typing import Any, TextIO
 
 from smslogdoc.report.aggregate import FleetReport
 from smslogdoc.report.document import Report
+from smslogdoc.report.htmlnotes import (
+    Examined,
+    examined_of,
+    examined_of_document,
+    headline_html,
+    not_examined_html,
+    notes_html,
+    stamp_html,
+    toc_html,
+)
 from smslogdoc.report.htmlparts import (
     SEVERITIES,
     _badge,
@@ -71,8 +81,9 @@ __all__ = [
 
 
 def write(report: Report, out: TextIO, options: Options) -> None:
-    """`diagnose --format html`: the report's JSON document as one HTML file."""
-    write_diagnose(report["document"], out)
+    """`diagnose --format html`: the report's JSON document as one HTML file,
+    saying what was not examined as text and Markdown do."""
+    write_diagnose(report["document"], out, examined=examined_of(report, options))
 
 
 def write_diagnose(
@@ -82,27 +93,40 @@ def write_diagnose(
     trusted_rule_ids: Iterable[str] = (),
     redaction: Mapping[str, Any] | None = None,
     title: str = "smslogdoc findings",
+    examined: Examined | None = None,
 ) -> None:
     """The HTML report of a `diagnose` JSON document, written to `out`.
-    `redaction` is `Redactor.summary()` when the document was redacted."""
+    `redaction` is `Redactor.summary()` when the document was redacted;
+    `examined` says what was not examined (without it, only the document's
+    files say: a bare document never claims an all-clear it cannot know)."""
     trusted = frozenset(trusted_rule_ids)
     findings = [f for f in document.get("findings") or [] if isinstance(f, Mapping)]
     files_ = [f for f in document.get("files") or [] if isinstance(f, Mapping)]
     problems = list(document.get("problems") or [])
+    said = examined if examined is not None else examined_of_document(files_, document)
+    unexplained = [u for u in document.get("unexplained") or [] if isinstance(u, Mapping)]
     _head(out, title)
-    out.write(f"<h1>{esc(title)}</h1>\n")
+    out.write(f"<h1>{esc(title)}</h1>\n{stamp_html(said.inputs)}")
     out.write(_diagnose_summary(findings, files_, problems))
+    out.write(notes_html(said))
     out.write(_redaction_notice(redaction if redaction is not None else document.get("redaction")))
+    sections = [("findings", "Findings")]
+    sections += [("unexplained", "Errors no rule explains")] if unexplained else []
+    sections += [("not-examined", "Not examined by any rule")] if said.not_examined else []
+    sections += [("files", "Files")] if files_ else []
+    sections += [("problems", "Problems")] if problems else []
+    anchors = [(f"finding-{n}", str(f.get("title", ""))) for n, f in enumerate(findings, 1)]
+    out.write(toc_html(sections, anchors))
     out.write('<h2 id="findings">Findings</h2>\n')
     if not findings:
-        out.write("<p>No known failure signature found.</p>\n")
-    for finding in findings:
-        out.write(finding_html(finding, trusted_rule_ids=trusted))
-    unexplained = [u for u in document.get("unexplained") or [] if isinstance(u, Mapping)]
+        out.write(headline_html(said))
+    for (anchor, _), finding in zip(anchors, findings, strict=True):
+        out.write(finding_html(finding, trusted_rule_ids=trusted, anchor=anchor))
     if unexplained:
         out.write('<h2 id="unexplained">Errors no rule explains</h2>\n')
         for item in unexplained:
             out.write(_unexplained_html(item, None))
+    out.write(not_examined_html(said))
     if files_:
         out.write(_files_html(files_))
     if problems:
@@ -208,10 +232,11 @@ def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> No
     clean: list[str] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         for machine in report.machines():
-            section = machine_html(machine, trusted)
-            if section is None:
+            unread = bool(report.unread) and report.unread[-1] == machine["name"]
+            section = machine_html(machine, trusted, unread=unread)
+            if section is None and not unread:
                 clean.append(machine["name"])
-            else:
+            elif section is not None:
                 spool.write(section)
         _fleet_head(
             out,
@@ -221,10 +246,11 @@ def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> No
             report.count,
             report.redaction,
             FLEET_TITLE,
+            len(report.unread),
         )
         spool.seek(0)
         shutil.copyfileobj(spool, out)
-    _fleet_tail(out, clean, report.own, report.count)
+    _fleet_tail(out, clean, report.own, report.count, report.unread)
 
 
 def _fleet_head(
@@ -235,16 +261,19 @@ def _fleet_head(
     machine_count: int | None,
     redaction: Mapping[str, Any] | None,
     title: str,
+    unread: int = 0,
 ) -> None:
     """The page down to the machines' heading: the summary, the chart, the
-    causes and the unexplained errors."""
+    causes and the unexplained errors. `unread`: machines not examined."""
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
-    out.write(f'<h1>{esc(title)}</h1>\n<div class="summary">')
+    out.write(f'<h1>{esc(title)}</h1>\n{stamp_html([])}<div class="summary">')
     if machine_count is not None:
         out.write(f"<span><b>{machine_count:,}</b> machine{'s' if machine_count != 1 else ''}</span>")
         out.write(f"<span><b>{len(hit):,}</b> with a known cause</span>")
-        out.write(f"<span><b>{max(0, machine_count - len(hit)):,}</b> without</span>")
+        out.write(f"<span><b>{max(0, machine_count - len(hit) - unread):,}</b> without</span>")
+        if unread:
+            out.write(f"<span><b>{unread:,}</b> not examined (no file read)</span>")
     else:
         out.write(
             f"<span><b>{len(hit):,}</b> machine{'s' if len(hit) != 1 else ''} with a known cause</span>"
@@ -273,31 +302,51 @@ def _fleet_head(
     out.write('<h2 id="machines">Machines</h2>\n')
 
 
-def machine_html(machine: Mapping[str, Any], trusted: frozenset[str] = frozenset()) -> str | None:
-    """A machine's section: its findings and problems; None for a machine
-    with neither (listed by name at the end)."""
+def machine_html(
+    machine: Mapping[str, Any], trusted: frozenset[str] = frozenset(), *, unread: bool = False
+) -> str | None:
+    """A machine's section, collapsed (a fleet has thousands): its findings and
+    problems; None for a machine with neither (listed by name at the end).
+    `unread`: no file of it could be read, so it was not examined."""
     name = machine.get("name", "")
     findings = [f for f in machine.get("findings") or [] if isinstance(f, Mapping)]
     machine_problems = list(machine.get("problems") or [])
     if not findings and not machine_problems:
         return None
-    parts = [f'<section class="machine" id="{esc(machine_anchor(name))}"><h3>{esc(name)}</h3>']
+    said = [_plural(len(findings), "finding")] if findings else []
+    said += [_plural(len(machine_problems), "problem")] if machine_problems else []
+    if unread:
+        said.append("not examined: no file could be read")
+    parts = [
+        f'<section class="machine" id="{esc(machine_anchor(name))}"><details><summary><b>{esc(name)}</b>'
+        f" · {esc(', '.join(said))}</summary>"
+    ]
     if machine.get("path"):
         parts.append(f'<p class="meta">folder <span class="mono">{esc(machine.get("path"))}</span></p>')
     if not findings:
-        parts.append("<p>No known failure signature found.</p>")
+        parts.append(
+            "<p>Nothing was examined: no file could be read (see its problems).</p>"
+            if unread
+            else "<p>No finding; see its problems for what could not be read.</p>"
+        )
     parts.extend(finding_html(finding, trusted_rule_ids=trusted, heading="h4") for finding in findings)
     if machine_problems:
         parts.append("<h4>Problems</h4>" + _problems_html(machine_problems))
-    parts.append("</section>\n")
+    parts.append("</details></section>\n")
     return "".join(parts)
 
 
-def _fleet_tail(out: TextIO, clean: list[str], problems: Sequence[Any], seen: int) -> None:
-    """The machines without a section, the fleet's own problems, the footer."""
+def _fleet_tail(
+    out: TextIO, clean: list[str], problems: Sequence[Any], seen: int, unread: Sequence[str] = ()
+) -> None:
+    """The machines without a section, those not examined, the fleet's own problems, the footer."""
     if clean:
         out.write(
             f'<h2 id="clean">Machines with no finding ({len(clean):,})</h2>\n{_names_html(clean, linked=False)}\n'
+        )
+    if unread:
+        out.write(
+            f'<h2 id="unread">Not examined (no file read) ({len(unread):,})</h2>\n{_names_html(list(unread))}\n'
         )
     if problems:
         out.write('<h2 id="problems">Problems</h2>\n')

@@ -36,6 +36,7 @@ _VISIBLE.update(
     }
 )
 _VISIBLE_TABLE = str.maketrans(_VISIBLE)
+_CODE = re.compile(r"`([^`\n]+)`")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
 
@@ -197,13 +198,24 @@ def _evidence_html(item: Mapping[str, Any]) -> str:
     return f'<li{css}><div class="where">{head}</div>{body}{codes_html}</li>'
 
 
+def rule_text(text: object) -> str:
+    """A rule's own text (diagnosis, cause, fix): escaped, its `code` spans as
+    `<code>` (after escaping, so nothing in them is markup)."""
+    return _CODE.sub(r"<code>\1</code>", esc(text)).replace("\n", "<br>")
+
+
 def finding_html(
-    finding: Mapping[str, Any], *, trusted_rule_ids: frozenset[str] = frozenset(), heading: str = "h3"
+    finding: Mapping[str, Any],
+    *,
+    trusted_rule_ids: frozenset[str] = frozenset(),
+    heading: str = "h3",
+    anchor: str = "",
 ) -> str:
     """One finding as an `<article>`: badge, title, diagnosis, evidence, fix, references."""
     level = _severity(finding.get("severity"))
+    ident = f' id="{esc(anchor)}"' if anchor else ""
     out = [
-        f'<article class="finding {level}">',
+        f'<article class="finding {level}"{ident}>',
         f"<{heading}>{_badge(finding.get('severity'))}{esc(finding.get('title', ''))}</{heading}>",
     ]
     meta = f'rule <span class="mono">{esc(finding.get("rule", ""))}</span> · confidence {esc(finding.get("confidence", ""))}'
@@ -219,25 +231,17 @@ def finding_html(
         out.append(f'<p class="meta">also in <span class="mono">{esc(other)}</span></p>')
     if finding.get("status", "confirmed") != "confirmed":
         out.append(f'<p class="inconclusive">Inconclusive: {esc(finding.get("note", ""))}</p>')
-    out.append(f"<p>{esc(finding.get('diagnosis', ''))}</p>")
+    out.append(f"<p>{rule_text(finding.get('diagnosis', ''))}</p>")
     if finding.get("cause"):
         out.append(
-            f"<details><summary>Why this happens</summary><p>{esc(finding.get('cause'))}</p></details>"
+            f"<details><summary>Why this happens</summary><p>{rule_text(finding.get('cause'))}</p></details>"
         )
-    evidence = [item for item in finding.get("evidence") or [] if isinstance(item, Mapping)]
-    if evidence:
-        out.append('<h4>Evidence</h4><ul class="evidence">')
-        out.extend(_evidence_html(item) for item in evidence[:EVIDENCE_ITEMS])
-        out.append("</ul>")
-        if len(evidence) > EVIDENCE_ITEMS:
-            out.append(
-                f'<details><summary>{len(evidence) - EVIDENCE_ITEMS:,} more evidence records</summary><ul class="evidence">'
-            )
-            out.extend(_evidence_html(item) for item in evidence[EVIDENCE_ITEMS:])
-            out.append("</ul></details>")
+    out.append(
+        _evidence_list_html([item for item in finding.get("evidence") or [] if isinstance(item, Mapping)])
+    )
     fix = finding.get("fix") or []
     if fix:
-        out.append("<h4>Fix</h4><ol>" + "".join(f"<li>{esc(step)}</li>" for step in fix) + "</ol>")
+        out.append(fix_html(fix))
     references = finding.get("references") or []
     if references:
         link = _is_trusted(finding, trusted_rule_ids)
@@ -249,10 +253,35 @@ def finding_html(
     next_logs = finding.get("next_logs") or []
     if next_logs:
         out.append(
-            "<h4>Collect next</h4><ul>" + "".join(f"<li>{esc(hint)}</li>" for hint in next_logs) + "</ul>"
+            "<h4>Collect next</h4><ul>"
+            + "".join(f"<li>{rule_text(hint)}</li>" for hint in next_logs)
+            + "</ul>"
         )
     out.append("</article>\n")
     return "".join(out)
+
+
+def _evidence_list_html(evidence: Sequence[Mapping[str, Any]]) -> str:
+    """A finding's evidence, those past `EVIDENCE_ITEMS` folded."""
+    if not evidence:
+        return ""
+    out = [
+        '<h4>Evidence</h4><ul class="evidence">',
+        *(_evidence_html(item) for item in evidence[:EVIDENCE_ITEMS]),
+    ]
+    out.append("</ul>")
+    if len(evidence) > EVIDENCE_ITEMS:
+        out.append(
+            f'<details><summary>{len(evidence) - EVIDENCE_ITEMS:,} more evidence records</summary><ul class="evidence">'
+        )
+        out.extend(_evidence_html(item) for item in evidence[EVIDENCE_ITEMS:])
+        out.append("</ul></details>")
+    return "".join(out)
+
+
+def fix_html(fix: Sequence[Any]) -> str:
+    """A finding's or a cause's fix, its steps numbered."""
+    return "<h4>Fix</h4><ol>" + "".join(f"<li>{rule_text(step)}</li>" for step in fix) + "</ol>"
 
 
 def _problems_html(problems: Iterable[Any]) -> str:
@@ -335,12 +364,21 @@ def chart_svg(causes: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _cause_html(cause: Mapping[str, Any], index: int) -> str:
+    """A cause: its machines, the first machine's decisive evidence, the fix."""
     names = list(cause.get("machines") or [])
     count = _count(cause.get("count"), len(names))
+    example = cause.get("example")
+    evidence = ""
+    if isinstance(example, Mapping) and example.get("path"):
+        evidence = (
+            f'<h4>Evidence, on {esc(example.get("machine", ""))}</h4><ul class="evidence">'
+            f"{_evidence_html(example)}</ul>"
+        )
+    fix = cause.get("fix") or []
     return (
         f'<section class="cause" id="cause-{index}"><h3>{_badge(cause.get("severity"))}{esc(cause.get("title", ""))}</h3>'
         f'<p class="meta">rule <span class="mono">{esc(cause.get("rule", ""))}</span> · '
-        f"on {_plural(count, 'machine')}</p>{_names_html(names)}</section>\n"
+        f"on {_plural(count, 'machine')}</p>{_names_html(names)}{evidence}{fix_html(fix) if fix else ''}</section>\n"
     )
 
 

@@ -58,7 +58,8 @@ def _finding(finding: FindingDoc, out: TextIO) -> None:
     if "spread" in finding:
         out.write(f" · {_md(spread_text(finding))}")
     out.write("\n\n")
-    out.write(f"{_md(finding['diagnosis'])}\n\n**Evidence**\n\n")
+    diagnosis = "  \n".join(_md(line) for line in finding["diagnosis"].split("\n"))  # hard line breaks
+    out.write(f"{diagnosis}\n\n**Evidence**\n\n")
     lines = []
     for item in finding["evidence"]:
         stamp = f" {item['time']}" if item["time"] else ""

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from smslogdoc.findings import CONFIRMED
-from smslogdoc.report.document import FindingDoc, Report
-from smslogdoc.report.examined import summary
+from smslogdoc.report.document import FindingDoc, Report, strongest
+from smslogdoc.report.examined import ALL_CLEAR, headline, summary
 from smslogdoc.report.terminal import console_for, log_text, visible
 from smslogdoc.report.writers import Options
 
@@ -24,8 +24,8 @@ def short_line(finding: FindingDoc) -> Text:
         line.append("inconclusive ", style="yellow")
     line.append(f"{finding['rule']}  ", style="dim")
     where = finding["log"]
-    if finding["evidence"]:
-        last = finding["evidence"][-1]
+    last = strongest(finding["evidence"])
+    if last is not None:
         where = f"{last['path']}:{last['line']}"
     line.append_text(log_text(where, "cyan"))
     line.append(f"  {visible(finding['title'])}")
@@ -41,6 +41,10 @@ def write_short(findings: list[FindingDoc], console: Console) -> None:
 def write(report: Report, out: TextIO, options: Options) -> None:
     """One line per finding, then (unless `-q`) the summary line, as `text` has it."""
     console = console_for(out)
-    write_short(report["document"]["findings"], console)
+    findings = report["document"]["findings"]
+    write_short(findings, console)
     if not options.quiet:
-        console.print(Text(summary(report), style="bold"), soft_wrap=True)
+        said = headline(report, options)
+        if not findings and said != ALL_CLEAR:  # nothing examined, or findings hidden: one line says so
+            console.print(Text(said), soft_wrap=True)
+        console.print(Text(summary(report, options), style="bold"), soft_wrap=True)

@@ -110,15 +110,18 @@ def write_findings(findings: list[FindingDoc], console: Console) -> None:
 
 
 def _prose(text: str, width: int, indent: str, first: str | None = None) -> list[Text]:
-    """Rule text wrapped at `width` with a hanging indent (no trailing spaces)."""
-    wrapped = textwrap.wrap(
-        visible(text),
-        width=width,
-        initial_indent=first if first is not None else indent,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    """Rule text wrapped at `width` with a hanging indent (no trailing spaces);
+    each of its lines starts a line of its own."""
+    wrapped: list[str] = []
+    for number, paragraph in enumerate(text.split("\n")):
+        wrapped += textwrap.wrap(
+            visible(paragraph),
+            width=width,
+            initial_indent=first if first is not None and number == 0 else indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     return [Text(line) for line in wrapped] or [Text(indent.rstrip())]
 
 

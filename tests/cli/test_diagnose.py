@@ -115,7 +115,9 @@ def test_jsonl_and_markdown() -> None:
         "apm-win9x-install-account-1317",
         "execmgr-success-reboot-required",
     ]
-    assert [f["severity"] for f in findings if f["rule"] == "unexplained-errors"] == ["info"] * 5
+    assert [f["severity"] for f in findings if f["rule"] == "unexplained-errors"] == [
+        "info"
+    ]  # the rest are covered by findings
     markdown = invoke("diagnose", str(S01), "--format", "markdown")
     assert markdown.stdout.startswith("# smslogdoc findings\n")
     assert (

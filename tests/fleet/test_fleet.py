@@ -108,7 +108,7 @@ def test_csv_has_a_row_per_machine_and_finding(fleet_root: Path, tmp_path: Path)
     assert result.stdout == ""
     assert "inventory.txt: not a machine" in result.stderr
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
-    assert rows[0] == ["machine", "rule", "severity", "title", "evidence", "time"]
+    assert rows[0] == ["machine", "rule", "severity", "title", "evidence", "time", "problems"]
     healthy = [row[1] for row in rows if row[0] == "WKS0005"]
     assert healthy in ([""], ["unexplained-errors"])  # no finding: one row with an empty rule
     rows = [
@@ -120,8 +120,8 @@ def test_csv_has_a_row_per_machine_and_finding(fleet_root: Path, tmp_path: Path)
         ["WKS0003", "execmgr-network-access-denied"],
         ["WKS0004", "push-no-management-point"],
     ]
-    assert rows[3][4] == f"{fleet_root}/WKS0003/execmgr.log:68"
-    assert rows[3][5].startswith("2014-10-14T14:39:56")
+    assert rows[3][4] == f"{fleet_root}/WKS0003/execmgr.log:90"  # the failure (exit code 5), not its context
+    assert rows[3][5].startswith("2014-10-14T14:39:59")
 
 
 def test_text_ranks_causes_then_machines_without_one_then_problems(fleet_root: Path) -> None:
