@@ -39,6 +39,9 @@ def inputs(bench_out: Path) -> dict[str, Path]:
         "smstrace-100mb.log",
         "dense-110mb.log",
         "tree-2000",
+        "client-folder",
+        "small-3000",
+        "small-5000-in-50",
     ):
         if (bench_out / name).exists():
             found[f"bench-{name}"] = bench_out / name
