@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
-from smslogdoc.kinds import COMPONENT_SAMPLE
+from smslogdoc.kinds import COMPONENT_SAMPLE, Kind
 from smslogdoc.model import Problem
 from smslogdoc.read import plan, scan, timeline
 from smslogdoc.read.full import ReadOptions, read_log
@@ -71,6 +72,23 @@ def diagnose_logs(
     return findings, problems
 
 
+_PLANS: WeakKeyDictionary[Engine, dict[tuple[object, ...], plan.Plan | None]] = WeakKeyDictionary()
+"""Each engine's plans, by what of its rules applies to a log and the log's kind (a few per run)."""
+MAX_PLANS = 256
+
+
+def _plan(engine: Engine, where: LogScope, kind: Kind | None) -> plan.Plan | None:
+    """What a scan of a log must read (`read.plan`), worked out once for all
+    logs the same rules and events apply to, of the same kind."""
+    known = _PLANS.setdefault(engine, {})
+    key = (engine.signature(where), kind.name if kind else None)
+    if key not in known:
+        if len(known) >= MAX_PLANS:
+            known.clear()
+        known[key] = plan.plan(engine.rules, where, kind)
+    return known[key]
+
+
 def _diagnose_log(
     engine: Engine,
     log: LogInput,
@@ -87,7 +105,7 @@ def _diagnose_log(
     if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
         kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
         where = LogScope(kind.name if kind else None, log.file_name)
-        needs = plan.plan(engine.rules, where, kind)
+        needs = _plan(engine, where, kind)
         if needs is not None:
             tally.where, tally.covered = where, engine.covers(where)
             return engine.log_of_kind(

@@ -27,6 +27,7 @@ from typing import TypeVar
 import yaml
 
 from smslogdoc import codes
+from smslogdoc.engine.state import place
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
 from smslogdoc.model import Event, Level, Severity, ThreadNote
 from smslogdoc.rules.model import SEVERITIES, SUMMARY_ID, LogScope, Rule
@@ -219,10 +220,16 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
         fix=list(rule.fix),
         occurrences=1,
         note=f"{total} unexplained of {tally.error_records} error records; {tally.left_out} known benign",
-        order=(tally.number, shown[0][1].first.line if shown else 0),
+        order=(tally.number, _place(tally, shown[0][1].first) if shown else 0),
         folder=tally.folder,
         identity=(tally.log,),
     )
+
+
+def _place(tally: Tally, first: Evidence) -> int:
+    """The place of a group's first record in its log (`state.place`): parts
+    are numbered in the order their records went past."""
+    return place(list(tally.records).index(first.path), first.line)
 
 
 def _diagnosis(tally: Tally, groups: list[tuple[str, Group]], total: int) -> str:
