@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from smslogdoc.read import scanner
-from tests.read.test_scan import outcome, same_both_ways
+from tests.read.test_scan import same_both_ways
 
 
 def record(message: str, thread: int, second: int, component: str = "ccmsetup") -> str:
