@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tarfile
 import zlib
-from typing import IO
+from typing import IO, Any, cast
 
 from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
 from smslogdoc.inputs.archives.caps import HEAD_SIZE, SEPARATOR
@@ -56,6 +56,9 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
                     return entries
                 last = info
                 _tar_entry(archive, info, handle, entries, problems)
+                if len(entries) > caps.MAX_MEMBERS:
+                    return entries  # the listing says where it stopped
+                cast(Any, tar).members.clear()  # tarfile keeps every header it read: not needed here
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         damage = str(error) or type(error).__name__
     if not damage:
