@@ -29,6 +29,7 @@ import yaml
 from smslogdoc import codes
 from smslogdoc.engine.state import place
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
+from smslogdoc.memo import Memo
 from smslogdoc.model import Event, Level, Severity, ThreadNote
 from smslogdoc.rules.model import SEVERITIES, SUMMARY_ID, LogScope, Rule
 
@@ -70,11 +71,19 @@ _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def template(message: str) -> str:
-    """The message with its variable parts folded into placeholders."""
+    """The message with its variable parts folded into placeholders
+    (remembered per message: a failing client repeats its errors word for word)."""
+    return _templates.get(message, _fold)
+
+
+def _fold(message: str) -> str:
     text = message.strip()
     for pattern, placeholder in _FOLDS:
         text = pattern.sub(placeholder, text)
     return text.strip()[:KEY_LENGTH]
+
+
+_templates: Memo[str, str] = Memo(4096)
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,8 @@ class Tally:
     """Error records of templates past `MAX_TEMPLATES`."""
     covered: bool = True
     paths: set[str] = field(default_factory=set)
+    _benign_for: LogScope | None = field(default=None, repr=False)
+    _benign_here: list[Benign] = field(default_factory=list, repr=False)
 
     def watch(self, stream: Iterable[T]) -> Iterator[T]:
         """`stream`, unchanged; its error records are counted and grouped on the way."""
@@ -156,7 +167,10 @@ class Tally:
     def _error(self, event: Event) -> None:
         self.errors[event.path] = self.errors.get(event.path, 0) + 1
         self.paths.add(event.path)
-        if any(known.matches(event, self.where) for known in self.benign):
+        if self._benign_for is not self.where:  # the entries that name this kind of log, once per log
+            self._benign_for = self.where
+            self._benign_here = [known for known in self.benign if self.where.is_one_of(known.logs)]
+        if any(known.matches(event, self.where) for known in self._benign_here):
             self.left_out += 1
             return
         key = template(event.message)

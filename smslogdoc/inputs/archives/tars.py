@@ -26,7 +26,7 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
     damage = ""
     try:
         with tarfile.open(fileobj=handle, mode="r:") as tar:
-            while True:
+            while len(entries) <= caps.MAX_MEMBERS:  # past it, the listing says where it stopped
                 info = tar.next()
                 if info is None:
                     break
@@ -56,8 +56,6 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
                     return entries
                 last = info
                 _tar_entry(archive, info, handle, entries, problems)
-                if len(entries) > caps.MAX_MEMBERS:
-                    return entries  # the listing says where it stopped
                 cast(Any, tar).members.clear()  # tarfile keeps every header it read: not needed here
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         damage = str(error) or type(error).__name__
