@@ -42,6 +42,8 @@ SHOWN_GROUPS = 10
 """Groups listed (and cited) per finding; the rest are counted ("N more groups")."""
 KEPT_TEXT = 4000
 """Characters of a group's first message kept (its evidence)."""
+BENIGN_SEEN = 4096
+"""Error messages whose benign verdict a log's tally remembers."""
 KEY_LENGTH = 300
 """Characters of a template used as its key."""
 
@@ -153,6 +155,7 @@ class Tally:
     paths: set[str] = field(default_factory=set)
     _benign_for: LogScope | None = field(default=None, repr=False)
     _benign_here: list[Benign] = field(default_factory=list, repr=False)
+    _benign_seen: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def watch(self, stream: Iterable[T]) -> Iterator[T]:
         """`stream`, unchanged; its error records are counted and grouped on the way."""
@@ -167,10 +170,7 @@ class Tally:
     def _error(self, event: Event) -> None:
         self.errors[event.path] = self.errors.get(event.path, 0) + 1
         self.paths.add(event.path)
-        if self._benign_for is not self.where:  # the entries that name this kind of log, once per log
-            self._benign_for = self.where
-            self._benign_here = [known for known in self.benign if self.where.is_one_of(known.logs)]
-        if any(known.matches(event, self.where) for known in self._benign_here):
+        if self._benign(event):
             self.left_out += 1
             return
         key = template(event.message)
@@ -192,6 +192,25 @@ class Tally:
                 found,
             )
             self.groups[key] = Group(1, first, event.line, event.time)
+
+    def _benign(self, event: Event) -> bool:
+        """Whether a known-benign entry covers the record (worked out once per
+        component and message: a failing client repeats its errors)."""
+        if self._benign_for is not self.where:  # the entries that name this kind of log, once per log
+            self._benign_for = self.where
+            self._benign_here = [known for known in self.benign if self.where.is_one_of(known.logs)]
+            self._benign_seen = {}
+        if not self._benign_here:
+            return False
+        key = (event.component, event.message)
+        known = self._benign_seen.get(key)
+        if known is None:
+            if len(self._benign_seen) >= BENIGN_SEEN:
+                self._benign_seen.clear()
+            known = self._benign_seen[key] = any(
+                entry.matches(event, self.where) for entry in self._benign_here
+            )
+        return known
 
     @property
     def error_records(self) -> int:

@@ -73,3 +73,16 @@ def test_findings_are_listed_in_the_same_order_however_the_log_is_read(
         "unexplained-errors",
         "execmgr-success-reboot-required",
     ]
+
+
+def test_the_end_of_a_log_is_read_back_to_its_last_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The last records have no readable time: the scan reads back to the last
+    # one that has, as the time the log ends (open runs, windows) comes from it.
+    filler = "".join(record(f"Healthy record {n}", 5, n % 60) for n in range(300))
+    timeless = "".join(
+        record(f"Late record {n}", 5, 0).replace('time="10:00:00.000+000"', 'time="late"') for n in range(3)
+    )
+    text = start(100, 1, 0) + record("CcmSetup failed with error code 0x80070005", 9, 5) + filler + timeless
+    (tmp_path / "ccmsetup.log").write_text("\ufeff" + text, encoding="utf-8", newline="")
+    found = json.loads(same_both_ways([str(tmp_path)], monkeypatch))
+    assert found["files"][0]["events"] == 305
