@@ -125,7 +125,12 @@ class Reader:
         """The events of `text`, whole records that start on line `first_line`
         (a stretch of a file the scanner picked, see `scan`)."""
         self.line = first_line
-        return self.records(text, True)
+        pos = yield from self.regular.records(self, text, 0, len(text))
+        rest = text[pos:] if pos else text
+        if pos and not rest.strip():  # all of it regular (the scan's spans are): its last line break left
+            self.line += count_breaks(rest)
+            return len(text)
+        return pos + (yield from self.records(rest, True))
 
     def records(self, buf: str, end_of_file: bool) -> Generator[Event, None, int]:  # noqa: C901 - long on purpose (below)
         """Yield the whole records in `buf`; return how much of it was consumed.

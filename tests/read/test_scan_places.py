@@ -75,7 +75,9 @@ def test_findings_are_listed_in_the_same_order_however_the_log_is_read(
     ]
 
 
-def test_the_end_of_a_log_is_read_back_to_its_last_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_end_of_a_log_is_read_back_to_its_last_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The last records have no readable time: the scan reads back to the last
     # one that has, as the time the log ends (open runs, windows) comes from it.
     filler = "".join(record(f"Healthy record {n}", 5, n % 60) for n in range(300))
