@@ -79,6 +79,9 @@ class Engine:
         self.problems: list[Problem] = []
         self._setups: dict[tuple[str | None, str], _Setup] = {}
         self._shared: dict[object, _Setup] = {}
+        self._signatures: dict[
+            tuple[str | None, str], tuple[tuple[int, ...], tuple[tuple[int, str], ...]]
+        ] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
@@ -190,7 +193,16 @@ class Engine:
     def signature(self, where: LogScope) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
         """What of the rules applies to a log: the rules, and each one's events
         (an event may be scoped to some logs); logs with the same signature are
-        diagnosed alike."""
+        diagnosed alike. Remembered per kind and name, as `_setup` is."""
+        key = (where.kind, where.name)
+        known = self._signatures.get(key)
+        if known is None:
+            if len(self._signatures) >= MAX_SETUPS:
+                del self._signatures[next(iter(self._signatures))]
+            known = self._signatures[key] = self._signature(where)
+        return known
+
+    def _signature(self, where: LogScope) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
         active = tuple(number for number, rule in enumerate(self.rules) if rule.applies(where))
         events = tuple(
             (number, name)
