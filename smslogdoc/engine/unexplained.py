@@ -181,7 +181,7 @@ class Tally:
         elif len(self.groups) >= MAX_TEMPLATES:
             self.untracked += 1
         else:
-            found = tuple(item.explanation.one_line() for item in codes.find_codes(event.message))
+            found = codes.explained(event.message)
             first = Evidence(
                 event.path,
                 event.line,
