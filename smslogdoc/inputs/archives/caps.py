@@ -19,6 +19,9 @@ MAX_MEMBERS = 20_000
 folder is about 200); past it the rest is not read, with one problem line. A
 zip whose directory lists more is not read at all (listing it would cost
 time and memory for each)."""
+SPOOL_CAP = 1 << 30
+"""Bytes of a gzipped tar kept aside (in a temporary file) for members read
+out of archive order, so the stream is decompressed once (1 GiB; `spool`)."""
 MAX_DEPTH = 1
 """How deep archives nest and are still read: a zip inside a zip, not deeper."""
 
