@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from smslogdoc import perlog
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.tracer import Tracer
@@ -105,7 +106,11 @@ def diagnose(
     logs = collect(paths, problems)
     options = options or ReadOptions()
     numbered = list(enumerate(logs))
-    if tracer is None and worth_sharing(logs, jobs):
+    if tracer is None and perlog.worth_it(logs, jobs):
+        findings, found_problems = perlog.diagnose_shared(
+            numbered, Settings(rules, options, since, until, unexplained), jobs
+        )
+    elif tracer is None and worth_sharing(logs, jobs):
         findings, found_problems = diagnose_in_parallel(
             numbered, Settings(rules, options, since, until, unexplained), jobs
         )

@@ -157,6 +157,11 @@ class Tally:
     _benign_here: list[Benign] = field(default_factory=list, repr=False)
     _benign_seen: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
+    def shed(self) -> None:
+        """Drop what only watching needs (the benign entries and what was
+        decided with them), before the tally is sent to another process."""
+        self.benign, self._benign_for, self._benign_here, self._benign_seen = (), None, [], {}
+
     def watch(self, stream: Iterable[T]) -> Iterator[T]:
         """`stream`, unchanged; its error records are counted and grouped on the way."""
         records = self.records
