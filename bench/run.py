@@ -153,6 +153,9 @@ def collected_rows(runs: int) -> list[str]:
             smslogdoc(command[0], str(path), "--format", "json", "--fail-on", "none", *command[1:]),
         ]
         shown = ["bare line loop", f"`{' '.join(command)}`"]
+        if folder == "client-folder":  # one machine: its logs shared out to the cores, or not
+            commands.append(commands[-1] + ["--jobs", "1"])
+            shown.append("`diagnose --jobs 1` (one process)")
         if shutil.which("lnav") and folder == "client-folder":
             commands.append([*lnav(), *(str(item) for item in sorted(files))])
             shown.append("lnav, error count")
@@ -303,6 +306,7 @@ def main() -> None:
     sizes = [int(part) for part in args.sizes.split(",") if part]
     dense = [int(part) for part in args.dense.split(",") if part]
     cores = os.cpu_count() or 1
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     lines = [
         f"Measured with `python bench/run.py` on {cores} cores ({platform.machine()}, {platform.system()}), Python "
         f"{platform.python_version()}: each figure the median of {args.runs} runs, start-up included; "
@@ -320,6 +324,12 @@ def main() -> None:
     if "version" in only:
         version = statistics.median(measure(smslogdoc("--version"), 1)[0] for _ in range(11))
         lines += ["", f"`smslogdoc --version`: {version * 1000:.0f} ms (median of 11)."]
+    if load is not None:
+        lines += [
+            "",
+            f"Load on the machine (1-minute load average, {cores} cores): {load:.1f} when the "
+            f"measuring began, {os.getloadavg()[0]:.1f} when it ended.",
+        ]
     table = "\n".join(lines)
     print(table)
     if args.doc:
