@@ -237,6 +237,12 @@ def main() -> None:
         "--dense", default="110", help="sizes of the dense ccmsetup logs (every run failing), in MB"
     )
     parser.add_argument("--machines", type=int, default=2000)
+    parser.add_argument(
+        "--collected",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="what admins collect: a client's log folder, a fleet of 20, many small logs (bench/client.py)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     cm_good, cm_bad = templates(
@@ -267,6 +273,26 @@ def main() -> None:
     if not machines.exists():
         print(f"writing {machines}", flush=True)
         tree(machines, args.machines)
+    if args.collected:
+        collected(args.out)
+
+
+def collected(out: Path) -> None:
+    """What admins collect (bench/client.py): the inputs named in `COLLECTED`."""
+    sys.path.insert(0, str(HERE))
+    import client
+
+    makers = {
+        "client-folder": lambda path: client.client_folder(path),
+        "fleet-20": lambda path: client.fleet(path, 20),
+        "small-3000": lambda path: client.small_logs(path, 3000),
+        "small-5000-in-50": lambda path: client.small_logs(path, 5000, 50),
+    }
+    for name, make in makers.items():
+        target = out / name
+        if not target.exists():
+            print(f"writing {target}", flush=True)
+            make(target)
 
 
 if __name__ == "__main__":

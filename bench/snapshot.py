@@ -3,6 +3,7 @@ findings byte-identical.
 
     python bench/snapshot.py OUT [--inputs bench/out]     # write the snapshot
     python bench/snapshot.py OUT --compare BEFORE          # and compare it with an older one
+    ../main/.venv/bin/python bench/snapshot.py BEFORE --code ../main   # main's code on the same inputs
 
 The inputs: every sample scenario, the whole `sample_logs/` tree, the real logs
 in `../shared/real-logs/` (when present), and the benchmark logs and machine
@@ -39,13 +40,18 @@ def inputs(bench_out: Path) -> dict[str, Path]:
         "smstrace-100mb.log",
         "dense-110mb.log",
         "tree-2000",
+        "client-folder",
+        "small-3000",
+        "small-5000-in-50",
     ):
         if (bench_out / name).exists():
             found[f"bench-{name}"] = bench_out / name
     return found
 
 
-def snapshot(out: Path, bench_out: Path) -> None:
+def snapshot(out: Path, bench_out: Path, code: Path = REPO) -> None:
+    """`diagnose --format json` of each input, on one job and on all, by the
+    smslogdoc of the checkout `code` (run from there)."""
     out.mkdir(parents=True, exist_ok=True)
     for name, path in inputs(bench_out).items():
         for jobs in ("1", "0"):
@@ -62,7 +68,7 @@ def snapshot(out: Path, bench_out: Path) -> None:
                 "--fail-on",
                 "none",
             ]
-            result = subprocess.run(command, capture_output=True, check=False, cwd=REPO)
+            result = subprocess.run(command, capture_output=True, check=False, cwd=code)
             (out / f"{name}.jobs{jobs}.json").write_bytes(
                 result.stdout + b"\n--- exit " + str(result.returncode).encode() + b"\n"
             )
@@ -89,8 +95,15 @@ def main() -> int:
         "--inputs", type=Path, default=HERE / "out", help="where bench/generate.py wrote its inputs"
     )
     parser.add_argument("--compare", type=Path, help="an older snapshot to compare with")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=REPO,
+        help="the checkout whose smslogdoc is run (another worktree, for a snapshot of its code; "
+        "run this script with that checkout's Python)",
+    )
     args = parser.parse_args()
-    snapshot(args.out, args.inputs)
+    snapshot(args.out, args.inputs, args.code.resolve())
     return compare(args.out, args.compare) if args.compare else 0
 
 

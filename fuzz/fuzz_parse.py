@@ -58,14 +58,16 @@ def setup() -> None:
         markdown, \
         text, \
         Outcome, \
-        console
+        report_of, \
+        Options
     from smslogdoc.diagnose import Outcome
     from smslogdoc.engine.loop import Engine
     from smslogdoc.inputs.paths import InputFile, LogInput
     from smslogdoc.model import FileReport
     from smslogdoc.read.full import read_stream
     from smslogdoc.report import jsondoc, markdown, text
-    from smslogdoc.report.terminal import console
+    from smslogdoc.report.document import report_of
+    from smslogdoc.report.writers import Options
     from smslogdoc.rules.load import load_rules
 
     RULES = load_rules([])[0]
@@ -82,11 +84,9 @@ def one_input(data: bytes) -> None:
         log.reports.append(file_report)
         findings = engine.log(log, events) + engine.finish()
         outcome = Outcome(findings, [file_report], engine.problems, [log], len(RULES))
-        jsondoc.write_json(outcome, findings, io.StringIO())
-        sink = console()
-        sink.file = io.StringIO()
-        text.write_text(outcome, findings, sink)
-        markdown.write_markdown(outcome, findings, io.StringIO())
+        report = report_of(outcome)
+        for writer in (jsondoc.write, text.write, markdown.write):
+            writer(report, io.StringIO(), Options())
     except Exception:
         Run.crashes += 1
         digest = hashlib.sha1(data).hexdigest()[:16]

@@ -5,9 +5,10 @@ and how a kind's log divides into runs. The table is data
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
@@ -107,10 +108,18 @@ class KindTable:
         if not file_name:
             return None
         name = current_name(file_name)
-        for kind in self.kinds.values():
-            if any(fnmatchcase(name, pattern.lower()) for pattern in kind.files):
+        for kind, globs in self._globs:
+            if any(glob(name) for glob in globs):
                 return kind
         return None
+
+    @cached_property
+    def _globs(self) -> list[tuple[Kind, list[Callable[[str], object]]]]:
+        """Each kind's file-name globs, compiled once (lower case)."""
+        return [
+            (kind, [re.compile(fnmatch.translate(pattern.lower())).match for pattern in kind.files])
+            for kind in self.kinds.values()
+        ]
 
     def by_components(self, events: Iterable[Event]) -> Kind | None:
         """The kind whose components most of `events` name; for text without

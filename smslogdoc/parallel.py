@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -53,7 +53,7 @@ def in_order(
     chunksize: int = 1,
     start_method: str | None = None,
     lost: Callable[[T], R] | None = None,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """`work(state, task)` for each of `tasks`, in their order, on up to `jobs`
     processes (`chunksize` tasks sent at a time); `state` is `setup(arg)`, made
     once per process. `start_method` (`spawn`, `fork`, `forkserver`) overrides

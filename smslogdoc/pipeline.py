@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
-from smslogdoc.kinds import COMPONENT_SAMPLE
+from smslogdoc.kinds import COMPONENT_SAMPLE, Kind
 from smslogdoc.model import WORKER_LOST, FileReport, Problem
 from smslogdoc.read import plan, scan, timeline
 from smslogdoc.read.full import ReadOptions, read_log
@@ -57,31 +58,75 @@ def diagnose_logs(
             if previous is not None and archive_file(previous) != archive_file(log):
                 close_archives([previous])  # an archive stays open while its members are read, no longer
             previous = log
-            tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
-            findings.extend(_diagnose_log(engine, log, number, options, since, until, helper, tally))
-            windowed = since is not None or until is not None
-            for report in log.reports:
-                report.covered = None if report.skipped else tally.covered
-                report.error_records = tally.errors.get(report.path, 0)
-                report.in_window = tally.records.get(report.path, 0) if windowed else None
-            if tally.groups or tally.untracked:
+            found, tally = diagnose_one(engine, number, log, options, since, until, helper, benign)
+            findings.extend(found)
+            if tally is not None:
                 tallies.append(tally)
     finally:
         if previous is not None:
             close_archives([previous])
     findings.extend(engine.finish())
-    if summary != "off":
-        by_log: dict[str, list[Finding]] = {}
-        for finding in findings:
-            for item in finding.evidence:
-                by_log.setdefault(item.path, []).append(finding)
-        for tally in tallies:
-            citing = [finding for path in sorted(tally.paths) for finding in by_log.get(path, [])]
-            found = unexplained.summary(tally, citing, summary)
-            if found is not None:
-                findings.append(found)
+    findings.extend(summaries(findings, tallies, summary))
     problems, engine.problems = engine.problems, []
     return findings, problems
+
+
+def diagnose_one(
+    engine: Engine,
+    number: int,
+    log: LogInput,
+    options: ReadOptions,
+    since: datetime | None,
+    until: datetime | None,
+    helper: bool,
+    benign: tuple[unexplained.Benign, ...],
+) -> tuple[list[Finding], unexplained.Tally | None]:
+    """One log's findings (folder-wide rules wait for `engine.finish`), its
+    file reports filled in, and the tally of its error records when it has
+    some for `summaries`."""
+    tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
+    found = _diagnose_log(engine, log, number, options, since, until, helper, tally)
+    windowed = since is not None or until is not None
+    for report in log.reports:
+        report.covered = None if report.skipped else tally.covered
+        report.error_records = tally.errors.get(report.path, 0)
+        report.in_window = tally.records.get(report.path, 0) if windowed else None
+    return found, tally if tally.groups or tally.untracked else None
+
+
+def summaries(findings: list[Finding], tallies: list[unexplained.Tally], summary: str) -> list[Finding]:
+    """Each tallied log's summary of the error records no finding explains
+    (`summary` its severity, or `off`)."""
+    if summary == "off":
+        return []
+    by_log: dict[str, list[Finding]] = {}
+    for finding in findings:
+        for item in finding.evidence:
+            by_log.setdefault(item.path, []).append(finding)
+    made = []
+    for tally in tallies:
+        citing = [finding for path in sorted(tally.paths) for finding in by_log.get(path, [])]
+        found = unexplained.summary(tally, citing, summary)
+        if found is not None:
+            made.append(found)
+    return made
+
+
+_PLANS: WeakKeyDictionary[Engine, dict[tuple[object, ...], plan.Plan | None]] = WeakKeyDictionary()
+"""Each engine's plans, by what of its rules applies to a log and the log's kind (a few per run)."""
+MAX_PLANS = 256
+
+
+def _plan(engine: Engine, where: LogScope, kind: Kind | None) -> plan.Plan | None:
+    """What a scan of a log must read (`read.plan`), worked out once for all
+    logs the same rules and events apply to, of the same kind."""
+    known = _PLANS.setdefault(engine, {})
+    key = (engine.signature(where), kind.name if kind else None)
+    if key not in known:
+        if len(known) >= MAX_PLANS:
+            known.clear()
+        known[key] = plan.plan(engine.rules, where, kind)
+    return known[key]
 
 
 def _diagnose_log(
@@ -100,7 +145,7 @@ def _diagnose_log(
     if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
         kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
         where = LogScope(kind.name if kind else None, log.file_name)
-        needs = plan.plan(engine.rules, where, kind)
+        needs = _plan(engine, where, kind)
         if needs is not None:
             tally.where, tally.covered = where, engine.covers(where)
             return engine.log_of_kind(

@@ -106,7 +106,7 @@ def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime |
     # Fast path for the native shape 15:10:29.068+240: the date and bias of a
     # log repeat, so their parse is cached; only the clock is read each time.
     if len(clock) > 12 and clock[2] == ":" and clock[5] == ":" and clock[8] == "." and clock[12] in "+-":
-        base = _natives.get((date, clock[12:], iso_sign), _native_base)
+        base = _natives.get((date, clock[12:], iso_sign), native_base)
         if base is not None:
             try:
                 return datetime(
@@ -127,7 +127,7 @@ def cmtrace_time(clock: str, date: str, *, iso_sign: bool = False) -> datetime |
     return _cmtrace_time_slow(clock, ymd, iso_sign)
 
 
-def _native_base(key: tuple[str, str, bool]) -> tuple[int, int, int, tzinfo | None] | None:
+def native_base(key: tuple[str, str, bool]) -> tuple[int, int, int, tzinfo | None] | None:
     """(year, month, day, zone) of a CMTrace date and bias (and sign convention)."""
     date, bias_text, iso_sign = key
     ymd = _mdy(date)

@@ -115,18 +115,22 @@ class ConditionRun:
                 continue  # an event of the rule's other conditions
             sides, indexes = route
             hit = Hit(event, run, name, captures, seq, scope.index)
-            for side in sides:
-                if len(side) < MAX_SIDE_HITS:
-                    key = self.key(event, run, captures, scope, partial=True)
-                    if key is not None:
-                        side.add(key, hit)
-            for index in indexes:
-                key = self.key(event, run, captures, scope)
+            if sides:
+                key = self.key(event, run, captures, scope, partial=True)
                 if key is not None:
-                    done = groups.get(key)
-                    if done is not None and done.candidates and self._settles:
-                        continue  # this group's finding is made
-                    steps.setdefault(key, {}).setdefault(index, hit)
+                    for side in sides:
+                        if len(side) < MAX_SIDE_HITS:
+                            side.add(key, hit)
+            if indexes:
+                key = self.key(event, run, captures, scope)
+                if key is None:
+                    continue
+                done = groups.get(key)
+                if done is not None and done.candidates and self._settles:
+                    continue  # this group's finding is made
+                filled = steps.setdefault(key, {})
+                for index in indexes:
+                    filled.setdefault(index, hit)
         if self.every_event and self.open:
             key = self.key(event, run, {}, scope)
             if key in self.open:

@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import chain, islice
-from time import perf_counter
+from time import perf_counter, thread_time
 from typing import Protocol
 
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.results import Causes, findings_of
 from smslogdoc.engine.runs import Run, RunTracker
-from smslogdoc.engine.state import Result, Scope
+from smslogdoc.engine.state import Result, Scope, place
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
@@ -41,13 +41,23 @@ from smslogdoc.rules.prefilter import Prefilter
 
 RETIRE_BATCH = 64
 """Runs that can get no more events are forgotten this many at a time."""
+MAX_SETUPS = 4096
+"""Kinds and names of logs whose rules are remembered (the rules themselves are
+shared by every name they apply to alike)."""
+
+_Setup = tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]
+"""The rules that apply to a log, their prefilter, and their follower events."""
 RULE_BUDGET = 2.0
 """Seconds a rule's slow matches may take in all, over a whole run (per
 process), before the rule is disabled for the rest of it: a catastrophic
 pattern costs at most this, however many logs there are."""
 SLOW_MATCH = 0.005
 """A match slower than this (seconds; an ordinary one takes microseconds) is
-charged to its rule's budget."""
+charged to its rule's budget. A match's time is the lesser of the clock's
+and this thread's CPU time: on a busy machine a match the scheduler
+interrupts would look slow by the clock, and rules would be disabled by
+the load, not by their patterns (where CPU time advances in ticks,
+Windows, the clock keeps a quick match from being charged a whole tick)."""
 
 
 class LogInput(Protocol):
@@ -79,9 +89,10 @@ class Engine:
         self.kinds = kinds or load_kinds()
         self.tracer = tracer
         self.problems: list[Problem] = []
-        self._setups: dict[
-            tuple[str | None, str],
-            tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]],
+        self._setups: dict[tuple[str | None, str], _Setup] = {}
+        self._shared: dict[object, _Setup] = {}
+        self._signatures: dict[
+            tuple[str | None, str], tuple[tuple[int, ...], tuple[tuple[int, str], ...]]
         ] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
@@ -159,7 +170,13 @@ class Engine:
                         number
                     )  # its explanation lists the conditions even when nothing matched
         tracker = RunTracker(kind.runs if kind else None)
-        for seq, (event, owner) in enumerate(tracker.assign(stream), 1):
+        parts: dict[str, int] = {}
+        seq = 0
+        for event, owner in tracker.assign(stream):
+            part = parts.get(event.path)
+            if part is None:
+                part = parts[event.path] = len(parts)
+            seq = max(seq + 1, place(part, event.line))
             if event.time is not None:
                 run.last_time = event.time
             run.feed(event, owner, seq, scope)
@@ -188,26 +205,52 @@ class Engine:
                 made.append(ConditionRun(rule, condition, thorough=thorough))
         return made
 
-    def _setup(
-        self, where: LogScope
-    ) -> tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]:
+    def _setup(self, where: LogScope) -> _Setup:
         """For logs of one kind and name (thousands of machines' ccmsetup.log):
-        the rules that apply, their prefilter, and their follower events."""
+        the rules that apply, their prefilter, and their follower events.
+        Remembered per kind and name (a bounded number of them) and shared by
+        all names the same rules and events apply to, so thousands of
+        differently named logs cost one prefilter, not thousands."""
         key = (where.kind, where.name)
         known = self._setups.get(key)
         if known is None:
-            active = [number for number, rule in enumerate(self.rules) if rule.applies(where)]
-            followers = {number: _followers(self.rules[number]) for number in active}
-            known = self._setups[key] = (active, self._prefilter(where, active), followers)
+            if len(self._setups) >= MAX_SETUPS:
+                del self._setups[next(iter(self._setups))]
+            signature = self.signature(where)
+            known = self._shared.get(signature)
+            if known is None:
+                active = list(signature[0])
+                followers = {number: _followers(self.rules[number]) for number in active}
+                known = self._shared[signature] = (active, self._prefilter(signature[1]), followers)
+            self._setups[key] = known
         return known
 
-    def _prefilter(self, where: LogScope, active: list[int]) -> Prefilter[tuple[int, str]]:
-        entries = []
-        for number in active:
-            for name, matcher in self.rules[number].events.items():
-                if not matcher.logs or where.is_one_of(matcher.logs):
-                    entries.append(((number, name), matcher.literals))
-        return Prefilter(entries)
+    def signature(self, where: LogScope) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
+        """What of the rules applies to a log: the rules, and each one's events
+        (an event may be scoped to some logs); logs with the same signature are
+        diagnosed alike. Remembered per kind and name, as `_setup` is."""
+        key = (where.kind, where.name)
+        known = self._signatures.get(key)
+        if known is None:
+            if len(self._signatures) >= MAX_SETUPS:
+                del self._signatures[next(iter(self._signatures))]
+            known = self._signatures[key] = self._signature(where)
+        return known
+
+    def _signature(self, where: LogScope) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
+        active = tuple(number for number, rule in enumerate(self.rules) if rule.applies(where))
+        events = tuple(
+            (number, name)
+            for number in active
+            for name, matcher in self.rules[number].events.items()
+            if not matcher.logs or where.is_one_of(matcher.logs)
+        )
+        return active, events
+
+    def _prefilter(self, events: tuple[tuple[int, str], ...]) -> Prefilter[tuple[int, str]]:
+        return Prefilter(
+            [((number, name), self.rules[number].events[name].literals) for number, name in events]
+        )
 
 
 class _LogRun:
@@ -269,7 +312,7 @@ class _LogRun:
             ):
                 continue  # it can only continue a partial match, and none is open
             rule = self.rules[number]
-            started = perf_counter()
+            started = (perf_counter(), thread_time())
             try:
                 captures = rule.events[name].match(event)
             except TimeoutError:
@@ -286,8 +329,8 @@ class _LogRun:
                     self.engine.tracer.hit(name, event)
         return named
 
-    def _charge(self, number: int, started: float, event: Event) -> None:
-        took = perf_counter() - started
+    def _charge(self, number: int, started: tuple[float, float], event: Event) -> None:
+        took = min(perf_counter() - started[0], thread_time() - started[1])
         if took > SLOW_MATCH:
             self.engine.charge(number, took, event)
             if number in self.engine.exhausted:

@@ -275,7 +275,7 @@ def _group_label(result: Result) -> str:
 
 def _evidence(hit: Hit, *, supporting: bool = False) -> Evidence:
     event = hit.event
-    explained = tuple(found.explanation.one_line() for found in codes.find_codes(event.message))
+    explained = codes.explained(event.message)
     return Evidence(
         event.path,
         event.line,

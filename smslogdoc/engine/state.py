@@ -21,6 +21,14 @@ from smslogdoc.rules.model import Rule
 from smslogdoc.times import instant
 
 
+def place(part: int, line: int) -> int:
+    """Where a record stands in its log, as one number: its part (0 for the
+    oldest rotated part) and its line. A full read and a scan (which reads
+    only some records) give a record the same place, so findings are ordered
+    the same either way (`Hit.seq`, `Finding.order`)."""
+    return (part << 44) + (line << 12)
+
+
 @dataclass(slots=True, eq=False)
 class Hit:
     """An event that matched one of a rule's named events; never modified once
@@ -32,6 +40,8 @@ class Hit:
     name: str
     captures: Mapping[str, str]
     seq: int
+    """Its order in the log: its `place`, or one more than the record before
+    when that has the same place (two records on one line)."""
     log: int
     """Which log of the input (in reading order) the event came from."""
 

@@ -29,7 +29,9 @@ from typing import TypeVar
 import yaml
 
 from smslogdoc import codes
+from smslogdoc.engine.state import place
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
+from smslogdoc.memo import Memo
 from smslogdoc.model import Event, Level, Severity, ThreadNote
 from smslogdoc.rules.model import SEVERITIES, SUMMARY_ID, LogScope, Rule
 
@@ -44,6 +46,8 @@ KEPT_TEXT = 4000
 """Characters of a group's first message kept (its evidence)."""
 BENIGN_FILE = "benign.yaml"
 """The user's list of routine messages, in smslogdoc's configuration folder (`user_benign_path`)."""
+BENIGN_SEEN = 4096
+"""Error messages whose benign verdict a log's tally remembers."""
 KEY_LENGTH = 300
 """Characters of a template used as its key."""
 SPAN_GAP = 200
@@ -78,11 +82,19 @@ _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def template(message: str) -> str:
-    """The message with its variable parts folded into placeholders."""
+    """The message with its variable parts folded into placeholders
+    (remembered per message: a failing client repeats its errors word for word)."""
+    return _templates.get(message, _fold)
+
+
+def _fold(message: str) -> str:
     text = message.strip()
     for pattern, placeholder in _FOLDS:
         text = pattern.sub(placeholder, text)
     return text.strip()[:KEY_LENGTH]
+
+
+_templates: Memo[str, str] = Memo(4096)
 
 
 @dataclass(frozen=True)
@@ -187,6 +199,14 @@ class Tally:
     """Error records with no letter or digit (blank, `+ ~~~~`): never a group."""
     covered: bool = True
     paths: set[str] = field(default_factory=set)
+    _benign_for: LogScope | None = field(default=None, repr=False)
+    _benign_here: list[Benign] = field(default_factory=list, repr=False)
+    _benign_seen: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+
+    def shed(self) -> None:
+        """Drop what only watching needs (the benign entries and what was
+        decided with them), before the tally is sent to another process."""
+        self.benign, self._benign_for, self._benign_here, self._benign_seen = (), None, [], {}
 
     def watch(self, stream: Iterable[T]) -> Iterator[T]:
         """`stream`, unchanged; its error records are counted and grouped on the way."""
@@ -201,7 +221,7 @@ class Tally:
     def _error(self, event: Event) -> None:
         self.errors[event.path] = self.errors.get(event.path, 0) + 1
         self.paths.add(event.path)
-        if any(known.matches(event, self.where) for known in self.benign):
+        if self._benign(event):
             self.left_out += 1
             return
         if not _WORDS.search(event.message):  # blank, or a PowerShell error's `+ ~~~~` underline
@@ -215,7 +235,7 @@ class Tally:
         elif len(self.groups) >= MAX_TEMPLATES:
             self.untracked += 1
         else:
-            found = tuple(item.explanation.one_line() for item in codes.find_codes(event.message))
+            found = codes.explained(event.message)
             first = Evidence(
                 event.path,
                 event.line,
@@ -227,6 +247,25 @@ class Tally:
                 template=key,
             )
             self.groups[key] = Group(1, first, event.line, event.time)
+
+    def _benign(self, event: Event) -> bool:
+        """Whether a known-benign entry covers the record (worked out once per
+        component and message: a failing client repeats its errors)."""
+        if self._benign_for is not self.where:  # the entries that name this kind of log, once per log
+            self._benign_for = self.where
+            self._benign_here = [known for known in self.benign if self.where.is_one_of(known.logs)]
+            self._benign_seen = {}
+        if not self._benign_here:
+            return False
+        key = (event.component, event.message)
+        known = self._benign_seen.get(key)
+        if known is None:
+            if len(self._benign_seen) >= BENIGN_SEEN:
+                self._benign_seen.clear()
+            known = self._benign_seen[key] = any(
+                entry.matches(event, self.where) for entry in self._benign_here
+            )
+        return known
 
     @property
     def error_records(self) -> int:
@@ -273,7 +312,7 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
         values={"summary": _diagnosis(tally, groups, total)},
         occurrences=1,
         note=f"{total} unexplained of {tally.error_records} error records; {tally.left_out} known benign",
-        order=(tally.number, shown[0][1].first.line if shown else 0),
+        order=(tally.number, _place(tally, shown[0][1].first) if shown else 0),
         folder=tally.folder,
         identity=(tally.log,),
     )
@@ -308,6 +347,12 @@ def _within(group: Group, spans: dict[str, list[tuple[int, int]]]) -> bool:
     """Whether every record of `group` lies in one stretch a finding covers."""
     first = group.first
     return any(start <= first.line and group.last_line <= end for start, end in spans.get(first.path, ()))
+
+
+def _place(tally: Tally, first: Evidence) -> int:
+    """The place of a group's first record in its log (`state.place`): parts
+    are numbered in the order their records went past."""
+    return place(list(tally.records).index(first.path), first.line)
 
 
 def _diagnosis(tally: Tally, groups: list[tuple[str, Group]], total: int) -> str:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Generator, Iterator
 
 from smslogdoc import times
+from smslogdoc.formats.cmtraceregular import Regular
 from smslogdoc.formats.context import UNPARSED, ParseContext, count_breaks
 from smslogdoc.formats.lines import assemble
 from smslogdoc.formats.smstrace import Trailer
@@ -105,6 +106,11 @@ class Reader:
         """A message cut at the cap, waiting for its header: (kept text, first line)."""
         self.bad_bias = False
         """Whether a bias out of range was reported (once per file)."""
+        self.regular = Regular(NAME)
+        """The fast path, for runs of regular records."""
+
+    def iso_sign(self, component: str, source_file: str) -> bool:
+        return self.writers.iso_sign(component, source_file)
 
     def check_bias(self, clock: str, line: int) -> None:
         """Report, once per file, a time whose bias is beyond a day: it is read as local time."""
@@ -119,7 +125,12 @@ class Reader:
         """The events of `text`, whole records that start on line `first_line`
         (a stretch of a file the scanner picked, see `scan`)."""
         self.line = first_line
-        return self.records(text, True)
+        pos = yield from self.regular.records(self, text, 0, len(text))
+        rest = text[pos:] if pos else text
+        if pos and not rest.strip():  # all of it regular (the scan's spans are): its last line break left
+            self.line += count_breaks(rest)
+            return len(text)
+        return pos + (yield from self.records(rest, True))
 
     def records(self, buf: str, end_of_file: bool) -> Generator[Event, None, int]:  # noqa: C901 - long on purpose (below)
         """Yield the whole records in `buf`; return how much of it was consumed.
@@ -133,6 +144,12 @@ class Reader:
         pos = 0
         start = find(OPEN)
         while start >= 0:
+            if start == pos or (start - pos <= 2 and buf[pos:start] in ("\r\n", "\n")):
+                moved = yield from self.regular.records(self, buf, pos, len(buf))
+                if moved != pos:
+                    pos = moved
+                    start = find(OPEN, pos)
+                    continue
             close = find(CLOSE, start + OPEN_LEN)
             following = find(OPEN, start + OPEN_LEN)
             if close < 0 or 0 <= following < close:

@@ -51,8 +51,10 @@ from smslogdoc.read.plan import Plan
 from smslogdoc.read.scanner import CODECS, Handover, Setup, layout_of, passes
 from smslogdoc.read.spans import Irregular
 
-MIN_SIZE = 8 << 20
-"""Smaller files are read in full: scanning pays off on large logs only."""
+MIN_SIZE = 16 << 10
+"""Smaller files are read in full: below this, reading every record costs
+less than looking for some (a client's logs are 250 KB by default, and
+those are scanned too)."""
 MIN_BLOCK = 64 << 10
 """Blocks are half the record cap (no regular block then holds an overlong
 record); with a cap so small that blocks would be smaller, files are read in full."""
@@ -130,9 +132,7 @@ def _scanned(
             raise Irregular  # a damaged paste (formats.damage) is read in full, repaired
         setup = Setup(
             part.path,
-            Plan(
-                plan.literals + described.error_literals, plan.reaches, plan.starts
-            ),  # without its automata: it may go to a helper
+            _with_errors(plan, described.error_literals, shared=not helper),
             found.format,
             CODECS[codec],
             block_size,
@@ -150,6 +150,26 @@ def _scanned(
     report.encoding, report.format = reported, found.format
     ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
     return _events(first, handovers, raw, layout_of(found.format, ctx), setup.codec, ctx, options)
+
+
+_PLANS: dict[tuple[Plan, tuple[bytes, ...]], Plan] = {}
+"""Plans with a format's error literals, so that each builds its automata once."""
+MAX_PLANS = 256
+
+
+def _with_errors(plan: Plan, error_literals: tuple[bytes, ...], *, shared: bool) -> Plan:
+    """The plan that also reads the format's error records: remembered when
+    `shared` (a folder of 200 logs has a handful of distinct plans), else a new
+    one without automata (it goes to a helper process)."""
+    if not shared:
+        return Plan(plan.literals + error_literals, plan.reaches, plan.starts)
+    key = (plan, error_literals)
+    known = _PLANS.get(key)
+    if known is None:
+        if len(_PLANS) >= MAX_PLANS:
+            _PLANS.clear()
+        known = _PLANS[key] = Plan(plan.literals + error_literals, plan.reaches, plan.starts)
+    return known
 
 
 def _events(
@@ -218,6 +238,15 @@ def _parse_spans(
         if begin < window_start or end > window_start + len(window):
             raw.seek(begin)
             window, window_start = raw.read(max(READ_SIZE, end - begin)), begin
+        while note is not None and begin < note[0] < end:
+            # Spans that touch are merged: a note at a record inside one (the
+            # start of a run, just after a record read for a rule) goes between.
+            piece = window[begin - window_start : note[0] - window_start]
+            yield from layout.parse(piece.decode(codec, errors), line)
+            line += piece.count(b"\n")
+            begin = note[0]
+            yield note[1]
+            note = next(pending, None)
         text = window[begin - window_start : end - window_start].decode(codec, errors)
         yield from layout.parse(text, line)
     while note is not None:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.protocol import ByteLayout
 from smslogdoc.formats.registry import FORMATS
-from smslogdoc.model import FileReport, ThreadNote
+from smslogdoc.model import Event, FileReport, ThreadNote
 from smslogdoc.read.plan import Plan, Reach
 from smslogdoc.read.spans import Irregular, Notes, Spans
 
@@ -270,14 +270,30 @@ class Scanner:
             pos, line = start, start_line
 
     def tail(self, last: _Block | None, end_offset: int) -> None:
-        """Read the last records of the file (from the last two blocks)."""
+        """Read the last records of the file, back to the last one with a time
+        (the time the log ends decides open runs), at most `TAIL_BYTES` of
+        them (from the last two blocks)."""
         if last is None:
             return
         data, base, first_line = last.data, last.offset, last.line
         previous = self.previous
         if len(data) < TAIL_BYTES and previous is not None and previous is not last:
             data, base, first_line = previous.data + data, previous.offset, previous.line
-        start = self.layout.end(data, max(0, len(data) - TAIL_BYTES))
+        floor = self.layout.end(data, max(0, len(data) - TAIL_BYTES))
+        start = len(data)
+        while start > floor:
+            start = self.layout.start(data, start - 1)
+            text = data[start : self.layout.end(data, start + 1)].decode(self.codec, "replace")
+            try:
+                timed = any(
+                    isinstance(event, Event) and event.time is not None
+                    for event in self.layout.parse(text, 1)
+                )
+            except Exception:  # the second pass meets it again, in its guard (`read.guard`)
+                start = floor
+                break
+            if timed:
+                break
         if start >= len(data):
             start = self.layout.start(data, len(data) - 1)
         self.spans.add(base + start, end_offset, first_line + data.count(b"\n", 0, start))

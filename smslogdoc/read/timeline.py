@@ -43,8 +43,11 @@ def within(events: Iterable[Event], since: datetime | None, until: datetime | No
     """The events whose (effective) time lies in [since, until]; events before
     any time in their log are kept only when no `since` is given."""
     if since is None and until is None:
-        yield from events
-        return
+        return iter(events)  # no window: no step added to every record's way
+    return _within(events, since, until)
+
+
+def _within(events: Iterable[Event], since: datetime | None, until: datetime | None) -> Iterator[Event]:
     for when, event in carried(events):
         if when is None:
             if since is None:

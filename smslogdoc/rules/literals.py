@@ -92,11 +92,21 @@ def required_literals(pattern: str) -> tuple[str, ...]:
     (ignoring case); () when no such set is known."""
     try:
         parsed = _parser.parse(pattern, 0)
-    except (re.error, RecursionError, OverflowError):
-        return ()  # a pattern only the `regex` module understands: no prefilter
+    except re.error:
+        # A name given to two groups (`(?P<error>...)|(?P<error>...)`) is the
+        # `regex` module's: names change no literal, so read it without them.
+        try:
+            parsed = _parser.parse(_UNNAMED.sub("(", pattern), 0)
+        except (re.error, RecursionError, OverflowError):
+            return ()  # a pattern only the `regex` module understands: no prefilter
+    except (RecursionError, OverflowError):
+        return ()
     best = _from_sequence(list(parsed))
     return tuple(sorted(set(best))) if best else ()
 
+
+_UNNAMED = re.compile(r"(?<!\\)\(\?P<[A-Za-z_]\w*>")
+"""The opening of a named group (not an escaped parenthesis)."""
 
 MAX_VARIANTS = 16
 """Alternatives of a literal run (`(?:mp|source):` is `mp:` or `source:`) kept at most."""

@@ -6,11 +6,12 @@ Matching one record is here too; relating records is the engine's job."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -51,13 +52,20 @@ class LogScope:
 
     def is_one_of(self, targets: tuple[str, ...]) -> bool:
         """Whether this log is one of `targets` (kind names or file-name globs)."""
+        names, globs = _targets(targets)
+        if self.kind in names:
+            return True
         name = self.name
-        for target in targets:
-            if target == self.kind:
-                return True
-            if is_glob(target) and name and fnmatchcase(name, target.lower()):
-                return True
-        return False
+        return bool(name) and any(glob(name) for glob in globs)
+
+
+@lru_cache(maxsize=4096)
+def _targets(targets: tuple[str, ...]) -> tuple[frozenset[str], tuple[Callable[[str], object], ...]]:
+    """`targets` as a set to look a kind up in and its globs, compiled (lower case)."""
+    globs = tuple(
+        re.compile(fnmatch.translate(target.lower())).match for target in targets if is_glob(target)
+    )
+    return frozenset(targets), globs
 
 
 def is_glob(target: str) -> bool:

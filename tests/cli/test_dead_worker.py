@@ -108,3 +108,36 @@ def test_diagnose_survives_a_dead_worker(tmp_path: Path, monkeypatch: pytest.Mon
     bad = str(root / "BAD" / "execmgr.log")
     assert {"path": bad, "line": None, "message": WORKER_LOST} in document["problems"]
     assert "Traceback" not in result.stderr
+
+
+def _logs_die(state: Any, task: Any) -> Any:
+    if any("BAD" in log.file_name for _, log in task):
+        os._exit(9)
+    from smslogdoc import perlog
+
+    return perlog.__dict__["_work_for_test"](state, task)
+
+
+def test_one_folder_shared_out_survives_a_dead_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One machine's logs shared out over the cores (`perlog`): the log whose worker died is a problem line."""
+    from smslogdoc import perlog
+
+    monkeypatch.setattr(perlog, "MIN_BYTES", 0)
+    monkeypatch.setattr(perlog, "_work_for_test", perlog._work, raising=False)
+    monkeypatch.setattr(perlog, "_work", _logs_die)
+    folder = tmp_path / "WKS9"
+    folder.mkdir()
+    text = (SAMPLES / "smsapm32-error-1317-lockout" / "smsapm32.log").read_text(encoding="utf-8")
+    for name in ("smsapm32.log", "BAD-smsapm32.log", "other-smsapm32.log"):  # no folder-wide rule reads it
+        (folder / name).write_text(text, encoding="utf-8")
+    result = invoke(["diagnose", str(folder), "--jobs", "2", "-f", "json"])
+    assert result.exit_code == 2, result.stderr
+    document = json.loads(result.stdout)
+    assert {"path": str(folder / "BAD-smsapm32.log"), "line": None, "message": WORKER_LOST} in document[
+        "problems"
+    ]
+    cited = {Path(evidence["path"]).name for item in document["findings"] for evidence in item["evidence"]}
+    assert cited and "BAD-smsapm32.log" not in cited  # the others' findings are all there
+    assert "Traceback" not in result.stderr

@@ -58,6 +58,7 @@ def test_a_parser_bug_in_a_full_read_is_the_same_one_problem(
         raise RuntimeError("parser bug")
 
     monkeypatch.setattr(cmtrace.Reader, "records", explode)
+    monkeypatch.setattr(scan, "MIN_SIZE", 1 << 62)  # read in full, not scanned
     outcome = diagnose([str(log)], RULES)
     assert [p.message for p in outcome.files[0].problems] == [
         "internal error while parsing (RuntimeError: parser bug); rest of the file not read"

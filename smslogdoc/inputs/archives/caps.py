@@ -14,6 +14,11 @@ RATIO_FLOOR = 8 << 20
 """...once it has expanded past this many bytes (8 MiB)."""
 NESTED_MEMORY_CAP = 256 << 20
 """A nested zip or tar is read into memory to be listed; one larger is not read (256 MiB)."""
+MAX_MEMBERS = 20_000
+"""Files one archive may list, its nested archives included (a client's log
+folder is about 200); past it the rest is not read, with one problem line. A
+zip whose directory lists more is not read at all (listing it would cost
+time and memory for each)."""
 SPOOL_CAP = 1 << 30
 """Bytes of a gzipped tar kept aside (in a temporary file) for members read
 out of archive order, so the stream is decompressed once (1 GiB; `spool`)."""

@@ -56,7 +56,17 @@ def _list(archive: Archive, problems: list[Problem], seen: set[str]) -> Iterator
         return
     try:
         entries = _zip_entries(archive, problems) if archive.kind == ZIP else _tar_entries(archive, problems)
+        budget = archive.budget
         for raw_name, size, compressed, key, head in entries:
+            if budget.members >= caps.MAX_MEMBERS:
+                problems.append(
+                    Problem(
+                        archive.display,
+                        f"archive holds more than {caps.MAX_MEMBERS:,} files, the cap for one archive; files from {_quote(raw_name)} on not read",
+                    )
+                )
+                return
+            budget.members += 1
             yield from _accept(archive, raw_name, size, compressed, key, problems, seen, head)
     except OSError as error:
         problems.append(Problem(archive.display, f"cannot read: {error.strerror or error}"))

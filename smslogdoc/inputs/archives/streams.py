@@ -43,6 +43,8 @@ class _Budget:
     """Bytes its gzipped members (which declare no size) have expanded to while read."""
     stopped: bool = False
     """True once the declared sizes passed the archive cap."""
+    members: int = 0
+    """Files listed so far (`caps.MAX_MEMBERS`)."""
 
 
 class _Window(io.RawIOBase):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tarfile
 import zlib
-from typing import IO
+from typing import IO, Any, cast
 
 from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
 from smslogdoc.inputs.archives.caps import HEAD_SIZE, SEPARATOR
@@ -37,7 +37,7 @@ def _listed(archive: Archive, handle: IO[bytes] | Spooled, problems: list[Proble
     damage = ""
     try:
         with tarfile.open(fileobj=handle, mode="r:") as tar:
-            while True:
+            while len(entries) <= caps.MAX_MEMBERS:  # past it, the listing says where it stopped
                 info = tar.next()
                 if info is None:
                     break
@@ -67,6 +67,7 @@ def _listed(archive: Archive, handle: IO[bytes] | Spooled, problems: list[Proble
                     return entries
                 last = info
                 _tar_entry(archive, info, handle, entries, problems)
+                cast(Any, tar).members.clear()  # tarfile keeps every header it read: not needed here
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         damage = str(error) or type(error).__name__
     if not damage:

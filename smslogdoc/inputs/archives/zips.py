@@ -31,6 +31,15 @@ _METHOD_NAMES = {
 
 
 def _zip_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
+    listed = _listed(archive) if archive.parent is None else None
+    if listed is not None and listed > caps.MAX_MEMBERS:
+        problems.append(
+            Problem(
+                archive.display,
+                f"zip archive lists {listed:,} files, over the cap of {caps.MAX_MEMBERS:,} for one archive; not read (extract the logs you need)",
+            )
+        )
+        return []
     try:
         handle = archive.handle()
     except (zipfile.BadZipFile, EOFError, ValueError, struct.error):
@@ -56,6 +65,32 @@ def _zip_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
             continue
         entries.append((info.filename, info.file_size, info.compress_size, info, None))
     return entries
+
+
+def _listed(archive: Archive) -> int | None:
+    """How many entries a zip's end of central directory declares (None when
+    it cannot be read: the zip reader then says what is wrong)."""
+    try:
+        with archive.path.open("rb") as raw:
+            size = raw.seek(0, os.SEEK_END)
+            raw.seek(max(0, size - _EOCD_SEARCH))
+            tail = raw.read()
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 12:
+        return None
+    (count,) = struct.unpack("<H", tail[at + 10 : at + 12])
+    if count == 0xFFFF:  # ZIP64: the count is in its own end record
+        at64 = tail.rfind(b"PK\x06\x06", 0, at)
+        if at64 < 0 or len(tail) < at64 + 40:
+            return None
+        (count,) = struct.unpack("<Q", tail[at64 + 32 : at64 + 40])
+    return int(count)
+
+
+_EOCD_SEARCH = 22 + 0xFFFF + 76
+"""The end of a zip that holds its end of central directory (a comment may follow it; ZIP64's record precedes it)."""
 
 
 def _zip_local_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:

@@ -1,0 +1,142 @@
+"""The fast path of the CMTrace reader: runs of regular records (a native
+header on one line, at most a line break between records, nothing else),
+found by one compiled pattern and cut into fields by it, with what repeats
+from record to record (a date and bias, a writer, a thread id) worked out once
+per file. Anything else (a header in another shape, text between records, an
+overlong record) stops the run, and `cmtracetext.Reader` reads it the careful
+way; the events are the same either way (`tests/formats/test_cmtrace_regular.py`
+compares the two on every sample and on mutated logs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from datetime import datetime, tzinfo
+from typing import Protocol
+
+from smslogdoc import times
+from smslogdoc.formats.context import ParseContext, count_breaks
+from smslogdoc.model import Event, Severity
+
+REGULAR = re.compile(
+    r"(\r\n|\n)?<!\[LOG\[([^\]]*(?:\](?!LOG\]!>)[^\]]*)*)\]LOG\]!>"
+    r'<time="([^"\r\n]*)" date="([^"\r\n]*)" component="([^"\r\n]*)" context="[^"\r\n]*" '
+    r'type="([^"\r\n]*)" thread="([^"\r\n]*)" file="([^"\r\n]*)">'
+)
+"""A regular record and the line break before it: its message (which holds no
+end marker) and the native header's attributes, none broken over lines."""
+OPEN = "<![LOG["
+_SEVERITY = {"0": Severity.VERBOSE, "1": Severity.INFO, "2": Severity.WARNING, "3": Severity.ERROR}
+_NO_DAY = (0, 0, 0, None)
+
+
+class Reading(Protocol):
+    """What the fast path needs of the reader it works for."""
+
+    ctx: ParseContext
+    line: int
+    cut: tuple[str, int] | None
+
+    def check_bias(self, clock: str, line: int) -> None: ...
+
+    def iso_sign(self, component: str, source_file: str) -> bool: ...
+
+
+class Regular:
+    """The per-file memory of the fast path: days and zones by date and bias,
+    writers' sign conventions, thread ids."""
+
+    def __init__(self, format_name: str) -> None:
+        self.name = format_name
+        self.days: dict[tuple[str, str, bool], tuple[int, int, int, tzinfo | None]] = {}
+        self.signs: dict[tuple[str, str], bool] = {}
+        self.threads: dict[str, int | None] = {}
+
+    def records(self, reader: Reading, buf: str, pos: int, end: int) -> Generator[Event, None, int]:
+        """Yield the regular records from `pos` on (before `end`); return where
+        the run of them stopped."""
+        # long on purpose: the loop every CMTrace record goes through, its
+        # look-ups bound to locals once; the rare cases go back to the reader.
+        ctx = reader.ctx
+        path, cap, name = ctx.path, ctx.record_cap, self.name
+        days, signs, threads = self.days, self.signs, self.threads
+        severity_of, info = _SEVERITY.get, Severity.INFO
+        line = reader.line
+        match = REGULAR.match
+        try:
+            while reader.cut is None:
+                found = match(buf, pos, end)
+                if found is None:
+                    break
+                brk, message, clock, date, component, kind, thread, source_file = found.groups()
+                if OPEN in message or len(message) + len(OPEN) > cap:
+                    break  # a record without its end marker before this one, or an overlong one
+                if brk:
+                    line += 1
+                first = line
+                if "\n" in message or "\r" in message:
+                    line += count_breaks(message)
+                sign = signs.get((component, source_file))
+                if sign is None:
+                    sign = signs[(component, source_file)] = reader.iso_sign(component, source_file)
+                when = _time(clock, date, sign, days)
+                if when is not None and when.tzinfo is None:
+                    reader.line = line
+                    reader.check_bias(clock, first)
+                number = threads.get(thread, _UNSEEN)
+                if number is _UNSEEN:
+                    number = threads[thread] = int(thread) if thread.isdigit() and thread.isascii() else None
+                pos = found.end()
+                yield Event(
+                    path,
+                    first,
+                    line,
+                    when,
+                    component,
+                    severity_of(kind, info),
+                    number,  # type: ignore[arg-type]
+                    message,
+                    name,
+                    source_file,
+                )
+        finally:
+            reader.line = line
+        return pos
+
+
+_UNSEEN = object()
+
+
+def _time(
+    clock: str,
+    date: str,
+    iso_sign: bool,
+    days: dict[tuple[str, str, bool], tuple[int, int, int, tzinfo | None]],
+) -> datetime | None:
+    """`times.cmtrace_time`, its date and bias read once per file."""
+    if len(clock) > 12 and clock[2] == ":" and clock[5] == ":" and clock[8] == "." and clock[12] in "+-":
+        key = (date, clock[12:], iso_sign)
+        day = days.get(key)
+        if day is None:
+            day = days[key] = _day(date, clock[12:], iso_sign)
+        if day is not _NO_DAY:
+            try:
+                return datetime(
+                    day[0],
+                    day[1],
+                    day[2],
+                    int(clock[0:2]),
+                    int(clock[3:5]),
+                    int(clock[6:8]),
+                    int(clock[9:12]) * 1000,
+                    day[3],
+                )
+            except ValueError:
+                pass  # read slowly below
+    return times.cmtrace_time(clock, date, iso_sign=iso_sign)
+
+
+def _day(date: str, bias: str, iso_sign: bool) -> tuple[int, int, int, tzinfo | None]:
+    """(year, month, day, zone) as `times.cmtrace_time` reads them."""
+    return times.native_base((date, bias, iso_sign)) or _NO_DAY

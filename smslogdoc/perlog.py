@@ -1,0 +1,185 @@
+"""One machine's logs on several cores.
+
+A folder is one machine, and rules `by: folder` correlate its logs, so
+`pipeline.diagnose_in_parallel` gives a folder to one worker whole. When there
+are fewer folders than jobs (a client's `CCM\\Logs`: about a hundred logs, one
+folder), the logs themselves are shared out: each log that no folder-wide rule
+applies to is read and run through the rules in a worker process (the one
+pool, `parallel.in_order`), which sends back the log's findings, file reports,
+the tally of its error records and the problems it met. The logs a folder-wide
+rule applies to, and very large ones (scanned with a helper process, see
+`read.scan`), stay in this process, which reads them while the workers read
+the others. Per-log findings do not depend on other logs, so merged in input
+order, followed by the folder-wide findings and the summaries, they are
+exactly those one process finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from smslogdoc import parallel
+from smslogdoc.engine import unexplained
+from smslogdoc.engine.loop import Engine
+from smslogdoc.findings import Finding
+from smslogdoc.inputs.paths import LogInput, close_archives
+from smslogdoc.kinds import COMPONENT_SAMPLE
+from smslogdoc.model import WORKER_LOST, FileReport, Problem
+from smslogdoc.pipeline import MIN_BYTES, Settings, diagnose_one, summaries
+from smslogdoc.read import scan
+from smslogdoc.rules.model import LogScope, Rule
+
+TASKS_PER_WORKER = 32
+"""Logs go out in about this many tasks per worker (several small logs to a task)."""
+
+Task = list[tuple[int, LogInput]]
+Done = list[tuple[list[tuple[str, Finding]], unexplained.Tally | None, list[FileReport], list[Problem]]]
+"""Per log of a task: its findings (each with its rule's id), tally, file reports and problems."""
+
+
+def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
+    """Whether to share out the logs of fewer folders than jobs: several jobs
+    and logs, enough bytes, no standard input."""
+    if jobs < 2 or len(logs) < 2 or len({log.folder for log in logs}) >= jobs:
+        return False
+    parts = [part for log in logs for part in log.parts]
+    if any(part.is_stdin for part in parts):
+        return False
+    return sum(part.size() for part in parts) >= MIN_BYTES
+
+
+def diagnose_shared(
+    numbered: Sequence[tuple[int, LogInput]], settings: Settings, jobs: int
+) -> tuple[list[Finding], list[Problem]]:
+    """`pipeline.diagnose_logs` with the logs no folder-wide rule applies to
+    read in worker processes; the file reports come back onto the logs."""
+    engine = Engine(settings.rules)
+    wide = [rule for rule in settings.rules if any("folder" in c.by for c in rule.conditions)]
+    here = [(n, log) for n, log in numbered if _stays(engine, wide, log, settings)]
+    kept = {n for n, _ in here}
+    tasks = _tasks([(n, log) for n, log in numbered if n not in kept], jobs * TASKS_PER_WORKER)
+    done = parallel.in_order(_work, tasks, _start, settings, jobs=jobs, chunksize=1, lost=_lost)
+    per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]] = {}
+    by_id = {rule.id: rule for rule in settings.rules}
+    try:
+        if tasks:  # the first (smallest) task back, the pool is at work while this process reads its own logs
+            _merge(tasks[0], next(done), by_id, per_log)
+        _here(engine, here, settings, per_log)
+        for task, results in zip(tasks[1:], done, strict=True):
+            _merge(task, results, by_id, per_log)
+    finally:
+        done.close()  # (on an error or Ctrl-C: the workers are ended)
+    findings = [finding for n, _ in numbered for finding in per_log[n][0]]
+    findings.extend(engine.finish())
+    tallies = [tally for n, _ in numbered if (tally := per_log[n][1]) is not None]
+    findings.extend(summaries(findings, tallies, settings.summary))
+    return findings, [problem for n, _ in numbered for problem in per_log[n][2]] + engine.problems
+
+
+def _here(
+    engine: Engine,
+    numbered: list[tuple[int, LogInput]],
+    settings: Settings,
+    per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]],
+) -> None:
+    """The logs read in this process (a very large one with a helper process)."""
+    benign = unexplained.benign_list()
+    for number, log in numbered:
+        try:
+            found, tally = diagnose_one(
+                engine, number, log, settings.options, settings.since, settings.until, True, benign
+            )
+        finally:
+            close_archives([log])
+        problems, engine.problems = engine.problems, []
+        per_log[number] = (found, tally, problems)
+
+
+def _stays(engine: Engine, wide: list[Rule], log: LogInput, settings: Settings) -> bool:
+    """Whether a log is read in this process: a folder-wide rule may apply to
+    it, or it is large enough for a helper process of its own. A log whose name
+    tells no kind is told by its first records' components, as the engine
+    tells it (within a time window, any kind is assumed)."""
+    if any(part.path is not None and part.size() >= scan.HELPER_SIZE for part in log.parts):
+        return True
+    if not wide:
+        return False
+    kind = engine.kinds.by_file_name(log.file_name)
+    if kind is None and settings.since is None and settings.until is None:
+        kind, _ = engine.kind_of(log, scan.head(log, settings.options, COMPONENT_SAMPLE))
+        kinds = [kind.name if kind is not None else None]
+    else:
+        kinds = [kind.name] if kind is not None else [None, *engine.kinds.kinds]
+    return any(rule.applies(LogScope(name, log.file_name)) for rule in wide for name in kinds)
+
+
+def _tasks(numbered: list[tuple[int, LogInput]], count: int) -> list[Task]:
+    """About `count` tasks of logs, the smallest first (it comes back soon),
+    then the largest ones (the workers end together)."""
+    sized = sorted(numbered, key=lambda item: -sum(part.size() for part in item[1].parts))
+    budget = max(1, -(-sum(_size(log) for _, log in sized) // max(1, count)))
+    tasks: list[Task] = []
+    for item in sized:
+        if tasks and sum(_size(log) for _, log in tasks[-1]) + _size(item[1]) <= budget:
+            tasks[-1].append(item)
+        else:
+            tasks.append([item])
+    return tasks[-1:] + tasks[:-1]
+
+
+def _size(log: LogInput) -> int:
+    return sum(part.size() for part in log.parts)
+
+
+def _merge(
+    task: Task,
+    results: Done,
+    by_id: dict[str, Rule],
+    per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]],
+) -> None:
+    for (number, log), (sent, tally, reports, problems) in zip(task, results, strict=True):
+        if reports is not log.reports:  # (not when the task was done in this process)
+            log.reports.extend(reports)
+        findings = []
+        for rule_id, finding in sent:
+            if rule_id in by_id:
+                finding.rule = by_id[rule_id]
+            findings.append(finding)
+        per_log[number] = (findings, tally, problems)
+
+
+def _lost(task: Task) -> Done:
+    """A task whose worker died (killed, out of memory): a problem line per log."""
+    return [([], None, log.reports, [Problem(log.name, WORKER_LOST)]) for _, log in task]
+
+
+def _start(settings: Settings) -> tuple[Engine, Settings]:
+    return Engine(settings.rules), settings
+
+
+def _work(state: tuple[Engine, Settings], task: Task) -> Done:
+    """In a worker: each log of the task through the rules; findings go back
+    with their rule's id only, tallies without the benign list."""
+    engine, settings = state
+    benign = unexplained.benign_list()
+    loaded = {rule.id for rule in engine.rules}
+    done: Done = []
+    for number, log in task:
+        try:
+            found, tally = diagnose_one(
+                engine, number, log, settings.options, settings.since, settings.until, False, benign
+            )
+        finally:
+            close_archives([log])
+        engine.finish()  # forgets the log (no folder-wide rule applies to it)
+        sent = []
+        for finding in found:
+            rule_id = finding.rule.id
+            if rule_id in loaded:
+                finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
+            sent.append((rule_id, finding))
+        if tally is not None:
+            tally.shed()
+        problems, engine.problems = engine.problems, []
+        done.append((sent, tally, log.reports, problems))
+    return done
