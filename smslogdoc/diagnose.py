@@ -15,9 +15,9 @@ from smslogdoc import parallel
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.tracer import Tracer
-from smslogdoc.findings import Finding
+from smslogdoc.findings import CONFIRMED, Finding
 from smslogdoc.inputs.paths import LogInput, collect
-from smslogdoc.model import FileReport, Problem
+from smslogdoc.model import SEVERITIES, FileReport, Level, Problem
 from smslogdoc.pipeline import diagnose_logs
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
@@ -38,6 +38,26 @@ class Outcome:
     def read_anything(self) -> bool:
         """Whether at least one file could be read as text."""
         return any(not report.skipped for report in self.files)
+
+    def failing(self, fail_on: str) -> list[Finding]:
+        """The confirmed findings at or above `fail_on` (a severity, or `none`):
+        those that make the run exit 1."""
+        if fail_on == "none":
+            return []
+        level = SEVERITIES.index(Level(fail_on))
+        return [
+            finding
+            for finding in self.findings
+            if finding.status == CONFIRMED and SEVERITIES.index(finding.severity) >= level
+        ]
+
+    def exit_code(self, fail_on: str) -> int:
+        """2 when no file could be read; else 1 when a confirmed finding is at
+        or above `fail_on`, else 0 (the command line adds 2 for a path it
+        named that could not be read, and 3 for invalid rules)."""
+        if not self.read_anything():
+            return 2
+        return 1 if self.failing(fail_on) else 0
 
 
 def merge_by_folder(findings: list[Finding]) -> list[Finding]:

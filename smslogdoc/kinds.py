@@ -15,12 +15,12 @@ from importlib.resources import files
 
 import yaml
 
+from smslogdoc.inputs.rotation import ROTATED
 from smslogdoc.memo import Memo
 from smslogdoc.model import Event
 from smslogdoc.rules.literals import required_literals
 from smslogdoc.rules.prefilter import Prefilter
 
-_ROTATION = re.compile(r"^(?P<base>.+?)(?:-\d{8}-\d{6})?\.(?:log|lo_)$", re.IGNORECASE)
 COMPONENT_SAMPLE = 200
 """Records looked at to tell the kind of a log whose name says nothing."""
 SEEN_MESSAGES = 4096
@@ -30,7 +30,7 @@ SEEN_MESSAGES = 4096
 def current_name(file_name: str) -> str:
     """The name of the current log a rotated part belongs to (`ccmsetup.lo_` ->
     `ccmsetup.log`, `execmgr-20240101-123456.log` -> `execmgr.log`), lower case."""
-    found = _ROTATION.match(file_name)
+    found = ROTATED.match(file_name)
     return f"{found['base']}.log".lower() if found else file_name.lower()
 
 

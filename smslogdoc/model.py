@@ -1,5 +1,6 @@
 """The nouns every stage shares: a parsed log record (`Event`), its `Severity`,
-a `Problem` met while reading input, and the per-file `FileReport`.
+a `Problem` met while reading input, the per-file `FileReport`, and the
+`ThreadNote` a scan leaves where it skipped records.
 
 Everything here is plain data. Parsers create events, the rule engine reads
 them, reporters print them; nothing in this module does I/O.
@@ -9,14 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
-SEVERITIES = ("info", "warning", "error")
-"""The severities of findings, lowest first (`--min-severity`, `--fail-on`)."""
+
+class Level(StrEnum):
+    """How severe a finding is: a rule's `severity`, `--min-severity`,
+    `--fail-on`, `--unexplained`. Its members are strings (`"error"`), so they
+    print, compare and serialise as the words they are."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+SEVERITIES: tuple[Level, ...] = tuple(Level)
+"""The severities of findings, lowest first."""
 
 
 class Severity(IntEnum):
-    """How a record rates itself: CMTrace `type` 0..3, or words in the text."""
+    """How a record rates itself: CMTrace `type` 0..3, or words in the text
+    (a finding's severity is a `Level`, named like the three upper ones)."""
 
     VERBOSE = 0
     INFO = 1
@@ -76,6 +89,15 @@ class Event:
     time_ambiguous: bool = False
     """True when the date could be read day-first or month-first and the file
     did not tell which (a copied row's `03/07/2019` with no day above 12 in it)."""
+
+
+@dataclass(frozen=True)
+class ThreadNote:
+    """Threads that first appear in a stretch of a log whose records were not
+    read one by one (large logs are scanned for the records rules need, `read.scan`): the
+    engine's run tracker gives them to the current run, as if each record had been seen."""
+
+    threads: frozenset[int]
 
 
 @dataclass(frozen=True, slots=True)

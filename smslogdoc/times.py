@@ -32,6 +32,17 @@ _MONTHS = {
 }
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def instant(when: datetime) -> float:
+    """Seconds since 1970 for ordering and windows: the instant when the time
+    has an offset, the wall-clock time read as UTC when it has none."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - _EPOCH).total_seconds()
+
+
 MAX_OFFSET_MINUTES = 24 * 60 - 1
 """A zone offset or bias beyond a day is no zone (`+9999`): the time is then local."""
 
@@ -185,16 +196,10 @@ def _sms_day(key: str) -> tuple[int, ...]:
     )
 
 
-def sms_time(stamp: str) -> datetime | None:
-    """Read the stamp inside `$$<component><stamp><thread=...>`.
-
-    `Tue May 16 13:17:10.804 2000` is local (naive); a trailing zone name
-    (`Eastern Standard Time`) is resolved through the Windows zone table so
-    the zone's real rules (including daylight time) give the offset; the
-    numeric server form `06-07-2015 13:11:09.448-600` carries a bias.
-    """
-    # Fast path for the shape every SMS 2.0 writer uses, `Tue May 16 13:17:10.804 2000`:
-    # the date repeats from record to record, so its reading is cached.
+def _sms_usual(stamp: str) -> datetime | None:
+    """The shape every SMS 2.0 writer uses, `Tue May 16 13:17:10.804 2000`, read
+    fast: the date repeats from record to record, so its reading is cached.
+    None when the stamp is not in that shape (or not valid in it)."""
     if (
         len(stamp) == 28
         and stamp[3] == " "
@@ -216,7 +221,21 @@ def sms_time(stamp: str) -> datetime | None:
                     int(stamp[20:23]) * 1000,
                 )
             except ValueError:
-                pass  # not digits or out of range: read slowly below
+                return None  # not digits or out of range: read slowly
+    return None
+
+
+def sms_time(stamp: str) -> datetime | None:
+    """Read the stamp inside `$$<component><stamp><thread=...>`.
+
+    `Tue May 16 13:17:10.804 2000` is local (naive); a trailing zone name
+    (`Eastern Standard Time`) is resolved through the Windows zone table so
+    the zone's real rules (including daylight time) give the offset; the
+    numeric server form `06-07-2015 13:11:09.448-600` carries a bias.
+    """
+    fast = _sms_usual(stamp)
+    if fast is not None:
+        return fast
     found = _SMS_NAMED.match(stamp)
     if found:
         month = _MONTHS.get(found[1].lower())

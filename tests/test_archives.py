@@ -19,7 +19,7 @@ from typing import Literal
 import pytest
 
 from smslogdoc.inputs import archives
-from smslogdoc.inputs.archives import ArchiveLimitError, Member, group_members, iter_members, machines
+from smslogdoc.inputs.archives import ArchiveLimitError, Member, caps, group_members, iter_members, machines
 from smslogdoc.inputs.paths import InputFile, group_rotated
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.read.full import read_stream
@@ -347,7 +347,7 @@ def test_each_subfolder_or_archive_of_a_fleet_folder_is_a_machine(tmp_path: Path
 def test_a_zip_bomb_member_over_the_member_cap_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(archives, "MEMBER_CAP", 64 << 10)
+    monkeypatch.setattr(caps, "MEMBER_CAP", 64 << 10)
     path = make_zip(tmp_path / "bomb.zip", {"bomb.log": bytes(1 << 20), "execmgr.log": EXECMGR})
     members, problems = listed(path, "bomb.zip")
     assert problems == [
@@ -359,7 +359,7 @@ def test_a_zip_bomb_member_over_the_member_cap_is_not_read(
 def test_a_zip_bomb_member_over_the_ratio_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(archives, "RATIO_FLOOR", 64 << 10)
+    monkeypatch.setattr(caps, "RATIO_FLOOR", 64 << 10)
     path = make_zip(
         tmp_path / "bomb.zip",
         {"execmgr.log": EXECMGR, "bomb.log": bytes(1 << 20), "small.log": bytes(60 << 10)},
@@ -377,7 +377,7 @@ def test_a_zip_bomb_member_over_the_ratio_is_not_read(
 
 
 def test_members_past_the_archive_cap_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archives, "ARCHIVE_CAP", 1000)
+    monkeypatch.setattr(caps, "ARCHIVE_CAP", 1000)
     path = make_zip(tmp_path / "many.zip", {f"log{n}.log": bytes(400) for n in range(5)})
     members, problems = listed(path, "many.zip")
     assert problems == [
@@ -392,7 +392,7 @@ def test_a_gzip_bomb_is_stopped_by_counting_while_it_streams(
     """Gzip declares no trustworthy size: the cap is met by counting what the
     stream expands to, and the reader reports it on the member, keeping the
     records before it."""
-    monkeypatch.setattr(archives, "MEMBER_CAP", 2 << 20)
+    monkeypatch.setattr(caps, "MEMBER_CAP", 2 << 20)
     path = tmp_path / "execmgr.log.gz"
     path.write_bytes(gzip.compress(LINE.encode() * 20000))  # 3.1 MiB of records in 13 KiB
     (member,), problems = listed(path, "execmgr.log.gz")
@@ -417,7 +417,7 @@ def test_a_gzip_bomb_is_stopped_by_counting_while_it_streams(
 def test_gzipped_members_of_one_archive_share_its_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(archives, "ARCHIVE_CAP", 1 << 20)
+    monkeypatch.setattr(caps, "ARCHIVE_CAP", 1 << 20)
     path = make_zip(
         tmp_path / "WKS0042.zip",
         {"a.log.gz": gzip.compress(bytes(600 << 10)), "b.log.gz": gzip.compress(bytes(600 << 10))},
@@ -450,7 +450,7 @@ def test_a_gzipped_tar_inside_a_zip(tmp_path: Path) -> None:
 def test_a_gzip_bomb_is_stopped_by_its_ratio_while_it_streams(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(archives, "RATIO_FLOOR", 64 << 10)
+    monkeypatch.setattr(caps, "RATIO_FLOOR", 64 << 10)
     path = tmp_path / "execmgr.log.gz"
     path.write_bytes(gzip.compress(bytes(4 << 20)))
     (member,), _ = listed(path)
@@ -464,7 +464,7 @@ def test_a_gzip_bomb_is_stopped_by_its_ratio_while_it_streams(
 
 
 def test_a_gzipped_tar_bomb_stops_its_own_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archives, "RATIO_FLOOR", 64 << 10)
+    monkeypatch.setattr(caps, "RATIO_FLOOR", 64 << 10)
     path = make_tar(
         tmp_path / "bomb.tgz",
         {"execmgr.log": EXECMGR, "zeros.log": bytes(2 << 20), "after.log": EXECMGR},

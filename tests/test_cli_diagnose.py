@@ -247,7 +247,7 @@ def test_rules_list_validate_test_and_kinds() -> None:
     }
     assert invoke("rules", "validate").stdout.strip() == f"{len(ids)} rule(s) valid"
     tested = invoke("rules", "test", "push-no-management-point")
-    from smslogdoc.rules.examples import check_examples
+    from smslogdoc.authoring.examples import check_examples
     from smslogdoc.rules.load import load_rules
 
     (rule,) = [r for r in load_rules([])[0] if r.id == "push-no-management-point"]

@@ -129,6 +129,7 @@ def test_bash_completion_completes(tmp_path: Path) -> None:
 t() {{ COMP_WORDS=("$@"); COMP_CWORD=$((${{#COMP_WORDS[@]}}-1)); COMPREPLY=(); _smslogdoc; echo "${{COMPREPLY[*]}}"; }}
 t smslogdoc diag
 t smslogdoc diagnose --format ""
+t smslogdoc fleet -f ""
 t smslogdoc rules show ccmsetup-serv
 t smslogdoc parse --fo
 """
@@ -137,7 +138,8 @@ t smslogdoc parse --fo
     ).stdout.splitlines()
     assert out == [
         "diagnose",
-        "text short json jsonl markdown",
+        "text short json jsonl markdown html",
+        "text json csv html",
         "ccmsetup-service-cannot-access-source",
         "--format --follow --follow-interval --follow-timeout --follow-idle",
     ]

@@ -13,9 +13,10 @@ import pytest
 from smslogdoc import codes
 from smslogdoc.codes import CodeInfo, Explanation, all_codes, explain, find_codes, lookup, parse_code
 from smslogdoc.codes import table as code_table
+from smslogdoc.codes import tsv as code_tsv
 
 SIGNATURES = Path(__file__).resolve().parents[2] / "shared" / "research" / "signatures.md"
-HEX_KINDS = {"hresult", "wmi", "bits", "wua", "configmgr", "ntstatus"}
+HEX_KINDS = code_tsv.HEX_KINDS
 
 
 def best(text: str, kind_hint: str | None = None) -> Explanation:
@@ -50,7 +51,7 @@ def test_msi_1603_says_fatal_error() -> None:
     line = best("1603").one_line()
     assert "Fatal error during installation." in line
     assert best("1603").info == CodeInfo(
-        "msi", 1603, "ERROR_INSTALL_FAILURE", "Fatal error during installation."
+        "msi", 1603, "ERROR_INSTALL_FAILURE", "Fatal error during installation.", "ms-erref"
     )
 
 
@@ -406,12 +407,12 @@ def _table_lines() -> list[tuple[int, str]]:
 
 def test_every_tsv_row_parses() -> None:
     lines = _table_lines()
-    assert lines[0][1] == "kind\tcode\tsymbol\tmessage"
-    seen: set[tuple[str, int]] = set()
+    assert lines[0][1] == "kind\tcode\tsymbol\tmessage\tsource"
+    seen: set[tuple[str, int, str]] = set()
     for number, line in lines[1:]:
         fields = line.split("\t")
-        assert len(fields) == 4, f"line {number}: {line!r}"
-        kind, spelled, symbol, message = fields
+        assert len(fields) in (4, 5), f"line {number}: {line!r}"
+        kind, spelled, symbol, message = fields[:4]
         assert kind in codes.KINDS, f"line {number}"
         if kind in HEX_KINDS or (kind == "sms" and spelled.startswith("0x")):
             assert re.fullmatch(r"0x[0-9A-F]{8}", spelled), f"line {number}: {spelled!r}"
@@ -422,9 +423,24 @@ def test_every_tsv_row_parses() -> None:
             assert code <= 0xFFFF
         assert message.strip() == message and message, f"line {number}: empty message"
         assert re.fullmatch(r"[A-Za-z0-9_]*", symbol), f"line {number}: {symbol!r}"
-        assert (kind, code) not in seen, f"line {number}: duplicate {kind} {spelled}"
-        seen.add((kind, code))
+        source = fields[4] if len(fields) == 5 else ""
+        assert (kind, code, source) not in seen, f"line {number}: duplicate {kind} {spelled} {source}"
+        seen.add((kind, code, source))
     assert len(seen) == len(all_codes())
+
+
+def test_every_row_has_a_source_of_the_legend() -> None:
+    table = code_table.load_table()
+    assert {"ms-erref", "ms-cm-apps", "notes"} <= set(table.sources)
+    for row in all_codes():
+        assert row.source in table.sources or row.source.startswith("https://"), row
+        assert table.source_title(row), row
+    keys = [(row.kind, row.code, row.source) for row in all_codes()]
+    assert len(keys) == len(set(keys)), "two rows of one code from one source"
+    for source in table.sources.values():
+        assert source.authority in code_tsv.AUTHORITIES
+    defaults = [kind for source in table.sources.values() for kind in source.defaults]
+    assert len(defaults) == len(set(defaults)), "a kind has two default sources"
 
 
 def test_table_size_and_coverage() -> None:
@@ -432,9 +448,18 @@ def test_table_size_and_coverage() -> None:
     per_kind: dict[str, int] = {}
     for row in rows:
         per_kind[row.kind] = per_kind.get(row.kind, 0) + 1
-    assert len(rows) >= 800
+    assert len(rows) >= 3700
     assert per_kind["win32"] >= 350
-    assert per_kind["configmgr"] == 25  # every code of Microsoft's table, nothing else
+    assert per_kind["do"] >= 80 and per_kind["setup"] >= 70 and per_kind["sql"] >= 25 and per_kind["cbs"] >= 9
+    assert per_kind["wua"] >= 230 and per_kind["intune"] >= 13
+    assert per_kind["configmgr"] >= 700
+    microsoft_configmgr = [
+        row
+        for row in rows
+        if row.kind == "configmgr" and code_table.load_table().authority(row) == "microsoft"
+    ]
+    assert len(microsoft_configmgr) >= 350  # the ConfigMgr app-install table and Intune's references
+    assert sum(1 for row in rows if row.kind == "configmgr" and row.source == "ms-cm-apps") == 25
     assert per_kind["ccmsetup"] == 6
     assert per_kind["bits"] >= 30 and per_kind["wua"] >= 30 and per_kind["wmi"] >= 60
     for kind, code in [
@@ -463,7 +488,9 @@ def test_table_size_and_coverage() -> None:
         ("configmgr", 0x87D00667),
     ]:
         assert lookup(kind, code) is not None, (kind, hex(code))
-    assert lookup("configmgr", 0x87D00215) == CodeInfo("configmgr", 0x87D00215, "", "Item not found")
+    assert lookup("configmgr", 0x87D00215) == CodeInfo(
+        "configmgr", 0x87D00215, "", "Item not found", "ms-cm-apps"
+    )
 
 
 def test_every_row_explains_back_to_itself() -> None:
@@ -480,24 +507,37 @@ def test_every_row_explains_back_to_itself() -> None:
             readings = explain(
                 str(row.code) if row.code <= 0xFFFF else f"0x{row.code:08X}", kind_hint=row.kind
             )
-        assert readings[0].info == row, row
-        assert readings[0].one_line().endswith((".", "!", "?"))
+        first = readings[0]
+        assert first.info is not None and row in (first.info, *first.others), row
+        assert lookup(row.kind, row.code) == first.info or row.kind == "sms" or first.info.kind == "sms"
+        assert first.one_line(note_others=False).endswith((".", "!", "?", "…"))
 
 
 def test_malformed_tables_are_rejected() -> None:
-    head = "kind\tcode\tsymbol\tmessage\n"
+    head = "#@source ms\tmicrosoft\twin32,hresult\tMicrosoft docs\nkind\tcode\tsymbol\tmessage\tsource\n"
     with pytest.raises(ValueError, match="duplicate"):
-        code_table._parse_table(head + "win32\t5\tA\tx\nwin32\t5\tB\ty\n")
+        code_tsv.parse_table(head + "win32\t5\tA\tx\nwin32\t5\tB\ty\n")
     with pytest.raises(ValueError, match="malformed code"):
-        code_table._parse_table(head + "hresult\t0x8007005\tA\tx\n")
+        code_tsv.parse_table(head + "hresult\t0x8007005\tA\tx\n")
     with pytest.raises(ValueError, match="takes 0x%08X"):
-        code_table._parse_table(head + "hresult\t5\tA\tx\n")
+        code_tsv.parse_table(head + "hresult\t5\tA\tx\n")
     with pytest.raises(ValueError, match="unknown kind"):
-        code_table._parse_table(head + "nt\t5\tA\tx\n")
+        code_tsv.parse_table(head + "nt\t5\tA\tx\n")
     with pytest.raises(ValueError, match="empty or padded message"):
-        code_table._parse_table(head + "win32\t5\tA\t \n")
-    with pytest.raises(ValueError, match="4 tab-separated"):
-        code_table._parse_table(head + "win32\t5\tA\n")
+        code_tsv.parse_table(head + "win32\t5\tA\t \n")
+    with pytest.raises(ValueError, match="4 or 5 tab-separated"):
+        code_tsv.parse_table(head + "win32\t5\tA\n")
+    with pytest.raises(ValueError, match="neither in the legend nor a URL"):
+        code_tsv.parse_table(head + "win32\t5\tA\tx\tnowhere\n")
+    with pytest.raises(ValueError, match="listed as wua and as hresult"):
+        code_tsv.parse_table(head + "hresult\t0x80070005\tA\tx\nwua\t0x80070005\tA\tx\thttps://x.example/\n")
+    with pytest.raises(ValueError, match="authority"):
+        code_tsv.parse_table("#@source k\tvendor\t-\tT\n")
+    # Two sources for one code are kept, the Microsoft one first whatever the file order.
+    table = code_tsv.parse_table(
+        head + "win32\t5\tA\tcommunity text\thttps://blog.example/codes\nwin32\t5\tA\tx\n"
+    )
+    assert [row.message for row in table.by_key[("win32", 5)]] == ["x", "community text"]
 
 
 def test_import_does_not_load_the_table() -> None:
@@ -561,3 +601,205 @@ def test_codes_found_anywhere_in_signatures_are_known() -> None:
             if not hit.explanation.known:
                 unknown.add(line[hit.start : hit.end])
     assert unknown == set()
+
+
+# --------------------------------------------------------------------------- sources that disagree
+
+
+def test_a_disagreement_shows_both_sources_microsoft_first() -> None:
+    (reading,) = explain("0x87D1041C")
+    assert reading.info is not None and reading.info.source == "ms-intune-apps"
+    assert (
+        reading.info.message == "The application was not detected after installation completed successfully."
+    )
+    assert [row.source for row in reading.others] == ["intui"]
+    assert "APK file deleted" in reading.others[0].message
+    assert reading.one_line().endswith(
+        "completed successfully. [1 other meaning: smslogdoc explain 0x87D1041C]"
+    )
+    lines = reading.source_lines()
+    assert "learn.microsoft.com" in lines[0] and any("InTUI" in line for line in lines[1:])
+    assert [row.source for row in codes.lookup_all("configmgr", 0x87D1041C)] == ["ms-intune-apps", "intui"]
+
+
+def test_cli_explain_lists_every_meaning_with_its_source() -> None:
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-m", "smslogdoc", "explain", "0x87D1041C", "0x80070005", "--sources"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": root, "NO_COLOR": "1"},
+    )
+    lines = out.stdout.splitlines()
+    assert out.returncode == 0, out.stderr
+    assert lines[0].startswith("0x87D1041C (-2016345060; ConfigMgr): The application was not detected")
+    assert "[1 other meaning" not in lines[0]  # the lines below list it
+    assert any(line.startswith("  other meaning (ConfigMgr): APK file deleted") for line in lines)
+    assert any("powershellgallery.com" in line for line in lines)
+    assert any(line.startswith("  source: Microsoft, [MS-ERREF]") for line in lines)
+
+
+def test_notes_beside_an_official_text_are_notes_not_meanings() -> None:
+    (reading,) = explain("0x87D00269")
+    assert reading.info is not None and reading.info.kind == "configmgr"
+    assert reading.info.message == "Required management point not found"
+    assert [row.kind for row in reading.others] == ["sms"]
+    assert reading.one_line().endswith("[notes on its log context: smslogdoc explain 0x87D00269]")
+
+
+@pytest.mark.parametrize(
+    ("hexcode", "kind", "text"),
+    [
+        ("0x87D00269", "configmgr", "Required management point not found"),
+        ("0x87D00272", "configmgr", "Component is disabled"),
+        ("0x87D00288", "configmgr", "Failed to decompress configuration item"),
+        ("0x87D00664", "configmgr", "Updates handler job was canceled"),
+        ("0x87D00666", "configmgr", "Software updates cannot be installed outside the service window"),
+        ("0x87D00692", "configmgr", "Group policy conflict"),
+        ("0x87D00705", "configmgr", "Pause state required"),
+        ("0x87D0070C", "configmgr", "Software update execution timeout"),
+        ("0x87D20417", "configmgr", "Auto Deployment Rule download failed"),
+        ("0x87D1FDE8", "configmgr", "Remediation failed"),
+        ("0x87D101F8", "configmgr", "Syncml(504)"),
+        ("0x87D107D1", "configmgr", "DCMO(1201)"),
+        ("0x87D13A9E", "configmgr", "5006:Passcode requires alpha characters"),
+        ("0xC7D14FBA", "intune", "(APK) file was deleted after download"),
+    ],
+)
+def test_added_codes_decode_in_every_spelling(hexcode: str, kind: str, text: str) -> None:
+    value = int(hexcode, 16)
+    signed = value - 0x100000000
+    for spelling in (hexcode, hexcode[2:], str(signed), str(value)):
+        reading = best(spelling)
+        assert reading.value == value, spelling
+        assert reading.info is not None and reading.info.kind == kind, spelling
+        assert text in reading.info.message, spelling
+
+
+def test_ntstatus_insertion_points_read_as_an_ellipsis() -> None:
+    line = best("0xC0000005").one_line()
+    assert "%" not in line
+    assert line.endswith("The instruction at 0x… referenced memory at 0x…. The memory could not be ….")
+    assert "%" not in best("0xC0000135").one_line()
+    assert best("193").one_line().endswith("… is not a valid Win32 application.")
+    assert codes.lookup("ntstatus", 0xC0000005) is not None
+    assert "%08lx" in codes.lookup("ntstatus", 0xC0000005).message  # type: ignore[union-attr]  # the table keeps the source's text
+    for row in all_codes():
+        assert "%" not in explain_text(row), row
+
+
+def explain_text(row: CodeInfo) -> str:
+    from smslogdoc.codes.explain import render_message
+
+    return render_message(row.message).replace("100%", "").replace("% ", "")
+
+
+# --------------------------------------------------------------------------- the kinds added for issue 19
+
+
+@pytest.mark.parametrize(
+    ("hexcode", "kind", "symbol"),
+    [
+        ("0x80D02002", "do", "DO_E_DOWNLOAD_NO_PROGRESS"),
+        ("0x80D05011", "do", "DO_E_INSUFFICIENT_RANGE_SUPPORT"),
+        ("0x80D0680D", "do", "DO_E_PEER_BANNED"),
+        ("0xC1900208", "setup", "MOSETUP_E_COMPAT_INSTALLREQ_BLOCK"),
+        ("0xC1900107", "setup", "MOSETUP_E_CLEANUP_PENDING"),
+        ("0x800F081F", "cbs", "CBS_E_SOURCE_MISSING"),
+        ("0x800F0831", "cbs", "CBS_E_STORE_CORRUPTION"),
+        ("0x8024E007", "wua", "WU_E_EE_CLUSTER_ERROR"),
+        ("0x80248007", "wua", "WU_E_DS_NODATA"),
+        ("0x8024A10A", "wua", "USO_E_SERVICE_SHUTTING_DOWN"),
+        ("0x80092004", "hresult", "CRYPT_E_NOT_FOUND"),
+        ("0x80093102", "hresult", "CRYPT_E_ASN1_EOD"),
+        ("0x80093002", "hresult", "OSS_NEGATIVE_UINTEGER"),
+        ("0x800B0109", "hresult", "CERT_E_UNTRUSTEDROOT"),
+    ],
+)
+def test_every_added_kind_decodes_hex_signed_and_unsigned(hexcode: str, kind: str, symbol: str) -> None:
+    value = int(hexcode, 16)
+    for spelling in (hexcode, hexcode.lower(), str(value - 0x100000000), str(value), f"#{value}"):
+        reading = best(spelling)
+        assert reading.info is not None, spelling
+        assert (reading.info.kind, reading.info.symbol) == (kind, symbol), spelling
+    assert code_table.load_table().authority(best(hexcode).info) == "microsoft"  # type: ignore[arg-type]
+
+
+def test_setup_rollback_keeps_its_primary_reading_and_lists_the_mosetup_one() -> None:
+    (reading,) = explain("0xC1900101")
+    assert reading.info is not None and "generic rollback" in reading.info.message
+    assert [row.symbol for row in reading.others] == ["MOSETUP_E_SETUP_PLATFORM"]
+    assert reading.one_line().endswith("[1 other meaning: smslogdoc explain 0xC1900101]")
+
+
+@pytest.mark.parametrize(
+    ("number", "symbol"), [(18456, ""), (4060, ""), (1205, "LK_VICTIM"), (9002, "LOG_IS_FULL")]
+)
+def test_sql_errors_read_as_sql_only_when_asked(number: int, symbol: str) -> None:
+    assert all(r.info is None or r.info.kind != "sql" for r in explain(str(number)))
+    hinted = best(str(number), kind_hint="sql")
+    assert hinted.info is not None and (hinted.info.kind, hinted.info.symbol) == ("sql", symbol)
+    assert any(r.info is not None and r.info.kind == "sql" for r in explain(str(number), every=True))
+    assert "%" not in hinted.one_line() and "0x" not in hinted.one_line()
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 407, 500, 503])
+def test_http_statuses_decimal_and_as_bits_writes_them(status: int) -> None:
+    decimal = best(str(status), kind_hint="http")
+    assert decimal.info is not None and decimal.info.kind == "http"
+    wrapped = best(f"0x8019{status:04X}")
+    assert wrapped.info is not None and wrapped.info.kind in ("http", "bits")
+    assert f"HTTP {status} " in wrapped.one_line()
+    assert best(str(-(0x100000000 - (0x80190000 | status)))).info == wrapped.info
+
+
+@pytest.mark.parametrize(
+    ("message", "spelling", "kind", "symbol"),
+    [
+        ("Error sending DAV request. HTTP code 600, status ''", "600", "http", ""),
+        ("[CCMHTTP] ERROR INFO: StatusCode=403 StatusText=Forbidden", "403", "http", "HTTP_STATUS_FORBIDDEN"),
+        (
+            "[CCMHTTP] ERROR INFO: StatusCode= 500 StatusText= Internal Server Error",
+            "500",
+            "http",
+            "HTTP_STATUS_SERVER_ERROR",
+        ),
+        ("Request failed with HTTP status 407", "407", "http", "HTTP_STATUS_PROXY_AUTH_REQ"),
+        (
+            "*** [42000][4060][Microsoft][SQL Server Native Client 11.0][SQL Server]Cannot open database "
+            '"CM_PS1" requested by the login. The login failed.',
+            "4060",
+            "sql",
+            "",
+        ),
+        (
+            "*** [28000][18456][Microsoft][ODBC Driver 17 for SQL Server][SQL Server]Login failed for user 'DOM\\\\S$'.",
+            "18456",
+            "sql",
+            "",
+        ),
+        ("SQL Server error: 1205", "1205", "sql", "LK_VICTIM"),
+        ("Native error 18452 on the site database connection", "18452", "sql", ""),
+    ],
+)
+def test_find_codes_reads_labelled_http_and_sql_numbers(
+    message: str, spelling: str, kind: str, symbol: str
+) -> None:
+    found = find_codes(message)
+    assert len(found) == 1, [f.explanation.one_line() for f in found]
+    assert message[found[0].start : found[0].end] == spelling
+    info = found[0].explanation.info
+    assert info is not None and (info.kind, info.symbol) == (kind, symbol)
+
+
+def test_http_600_is_a_note_not_a_status() -> None:
+    (hit,) = find_codes("Error sending DAV request. HTTP code 600, status ''")
+    assert hit.explanation.info is not None and hit.explanation.info.source == "notes"
+    assert "WinHTTP" in hit.explanation.info.message
+
+
+def test_an_http_status_restating_a_bits_code_counts_once() -> None:
+    found = find_codes(
+        "Failed to download files through BITS. Error: 0x80190194, Description HTTP status 404"
+    )
+    assert [f.explanation.value for f in found] == [0x80190194]

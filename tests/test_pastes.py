@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from smslogdoc.formats import copied, damage
-from smslogdoc.inputs import detect
+from smslogdoc.formats.protocol import Detected
+from smslogdoc.formats.registry import detect
 from smslogdoc.inputs.paths import InputFile
 from smslogdoc.model import FileReport
 from smslogdoc.read import plan, scan
@@ -127,7 +128,7 @@ def test_date_order_of_one_column() -> None:
     assert copied.date_order("03.07.2019 14:17:54") is None  # dotted: always day-first, tells nothing
     assert copied.ambiguous("03-07-2019 14:17:54") and not copied.ambiguous("03.07.2019 14:17:54")
     assert not copied.ambiguous("3/4/2009 11:16:10 AM") and not copied.ambiguous("07/07/2019 10:00:00")
-    assert detect.detect(_spaced("a", "19/02/2019 13:49:33") * 3).day_first is True
+    assert detect(_spaced("a", "19/02/2019 13:49:33") * 3).day_first is True
 
 
 # --- CMTrace records damaged by a web page ----------------------------------------
@@ -212,7 +213,7 @@ def test_curly_quotes_are_straightened(parse_text: Parse) -> None:
     assert "time=“14:02:12.505+240″" in text or "time=”14:02:12.505+240″" in text
     assert "Waiting for retry\u2026" in text
     _check(parse_text(text, name="ccmsetup.log"), parse_text.reports)  # type: ignore[attr-defined]
-    assert detect.detect(text).damage == ("curly quotes",)
+    assert detect(text).damage == ("curly quotes",)
 
 
 def test_html_entities_are_undone_once(parse_text: Parse) -> None:
@@ -258,7 +259,7 @@ def test_curly_quotes_with_non_breaking_spaces_and_multi_line_messages(parse_tex
     assert (raised.line, raised.end_line, failed.line) == (1, 5, 6)
     assert raised.message.endswith("HRESULT = '0x80004005';\n};") and raised.severity.label == "warning"
     assert failed.thread == 7044 and failed.time is not None
-    assert detect.detect(text).damage == ("curly quotes", "non-breaking spaces")
+    assert detect(text).damage == ("curly quotes", "non-breaking spaces")
 
 
 def test_damage_survives_chunk_boundaries(parse_text: Parse) -> None:
@@ -292,8 +293,8 @@ def test_every_chunk_size_repairs_alike() -> None:
 
 def test_a_healthy_log_is_never_repaired() -> None:
     healthy = _record("Bob said “hi” &lt;x&gt; \\<y>", "14:02:12.505", "1", "1", "x.cpp:1") + "\n"
-    assert detect.detect(healthy) == detect.Detected("cmtrace")
-    assert detect.detect("A blog post about quotes: “this” and &lt;that&gt;.\n") == detect.Detected("text")
+    assert detect(healthy) == Detected("cmtrace")
+    assert detect("A blog post about quotes: “this” and &lt;that&gt;.\n") == Detected("text")
 
 
 # --- diagnosis from damaged pastes --------------------------------------------------

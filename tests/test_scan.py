@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from smslogdoc.diagnose import diagnose
-from smslogdoc.engine.runs import ThreadNote
 from smslogdoc.inputs.paths import collect
 from smslogdoc.kinds import load_kinds
+from smslogdoc.model import ThreadNote
 from smslogdoc.read import helper as helper_module
 from smslogdoc.read import plan, scan, scanner
 from smslogdoc.read.full import ReadOptions

@@ -13,29 +13,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from functools import cache
 
 SHELLS = ("bash", "zsh", "powershell")
-
-FORMATS = {
-    "diagnose": ("text", "short", "json", "jsonl", "markdown"),
-    "parse": ("text", "jsonl", "csv"),
-    "rules list": ("text", "json", "markdown"),
-}
-"""The `--format` values of each command (one vocabulary: `text` is for people everywhere)."""
-
-LEVELS = ("info", "warning", "error")
 
 
 def completion(args: argparse.Namespace) -> None:
     """Print a tab-completion script for bash, zsh or PowerShell (commands, options, formats, rule ids)."""
-    from smslogdoc.cli.app import _parser
-
-    commands = command_table(_parser())
-    values = value_table(commands, rule_ids())
-    script = {"bash": _bash, "zsh": _zsh, "powershell": _powershell}[args.shell](commands, values)
+    parser: argparse.ArgumentParser = args.parser
+    script = {"bash": _bash, "zsh": _zsh, "powershell": _powershell}[args.shell](
+        command_table(parser), value_table(parser)
+    )
     sys.stdout.write(script)
 
 
+@cache
 def rule_ids() -> list[str]:
     """The ids of the bundled rules ([] when they cannot be loaded)."""
     from smslogdoc.rules.load import load_rules
@@ -47,46 +40,52 @@ def rule_ids() -> list[str]:
     return sorted(rule.id for rule in rules)
 
 
-def command_table(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
-    """Each command path ('' for the top level, 'diagnose', 'rules list') to
-    the words that may follow it: subcommands and options."""
-    table: dict[str, list[str]] = {}
+def _commands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """(command path, its parser): '' for the top level, 'diagnose', 'rules list' ..."""
 
-    def walk(prefix: str, current: argparse.ArgumentParser) -> None:
-        words: list[str] = []
+    def walk(prefix: str, current: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+        yield prefix, current
         for action in current._actions:
             if isinstance(action, argparse._SubParsersAction):
                 for name, sub in action.choices.items():
-                    words.append(name)
-                    walk(f"{prefix} {name}".strip(), sub)
+                    yield from walk(f"{prefix} {name}".strip(), sub)
+
+    return walk("", parser)
+
+
+def command_table(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
+    """Each command path to the words that may follow it: subcommands and options."""
+    table: dict[str, list[str]] = {}
+    for path, current in _commands(parser):
+        words: list[str] = []
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                words.extend(action.choices)
             else:
                 words.extend(option for option in action.option_strings if option.startswith("--"))
-        table[prefix] = words
-
-    walk("", parser)
+        table[path] = words
     return table
 
 
-def value_table(commands: dict[str, list[str]], rules: list[str]) -> dict[str, list[str]]:
-    """'command option' to the values that option takes there."""
+def value_table(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
+    """'command --option' to the values that option takes there, and
+    'command METAVAR' to those of a positional argument: an action's choices,
+    or what the parser `offers` for it."""
     values: dict[str, list[str]] = {}
-    for command, words in commands.items():
-        for option in words:
-            key = f"{command} {option}".strip()
-            if option == "--format" and command in FORMATS:
-                values[key] = list(FORMATS[command])
-            elif option == "--min-severity":
-                values[key] = list(LEVELS)
-            elif option == "--fail-on":
-                values[key] = [*LEVELS, "none"]
-            elif option == "--color":
-                values[key] = ["auto", "always", "never"]
-            elif option == "--explain":
-                values[key] = rules
-    for command in ("rules show", "rules test"):
-        values[f"{command} RULE"] = rules
-    values["completion SHELL"] = list(SHELLS)
+    for path, current in _commands(parser):
+        for action in current._actions:
+            offered = getattr(action, "completions", None)
+            words = list(offered()) if offered is not None else list(action.choices or ())
+            if not words or isinstance(action, argparse._SubParsersAction):
+                continue
+            longs = [option for option in action.option_strings if option.startswith("--")]
+            name = longs[0] if longs else str(action.metavar or action.dest)
+            values[f"{path} {name}".strip()] = words
     return values
+
+
+def _positional(key: str) -> bool:
+    return not key.rsplit(" ", 1)[-1].startswith("-")
 
 
 def _bash(commands: dict[str, list[str]], values: dict[str, list[str]]) -> str:
@@ -103,7 +102,7 @@ def _bash(commands: dict[str, list[str]], values: dict[str, list[str]]) -> str:
     lines.append("            " + "|".join(f'" {p} "' for p in paths) + ') path="${path:+$path }$word" ;;')
     lines += ["            *) break ;;", "        esac", "    done", '    case "${path:+$path }$prev" in']
     for key, words in sorted(values.items()):
-        if key.endswith(("RULE", "SHELL")):
+        if _positional(key):
             continue
         lines.append(
             f'        "{key}"|"{key.split(" --")[0]} -f") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;'
@@ -117,7 +116,7 @@ def _bash(commands: dict[str, list[str]], values: dict[str, list[str]]) -> str:
         '        case "$path" in',
     ]
     for key, words in sorted(values.items()):
-        if key.endswith(("RULE", "SHELL")):
+        if _positional(key):
             lines.append(
                 f'            "{key.rsplit(" ", 1)[0]}") COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur")); return ;;'
             )
@@ -158,7 +157,10 @@ def _powershell(commands: dict[str, list[str]], values: dict[str, list[str]]) ->
     lines = [
         "# smslogdoc completion for PowerShell: smslogdoc completion powershell | Out-String | Invoke-Expression"
     ]
-    lines += table("smslogdocWords", commands) + table("smslogdocValues", values)
+    arguments = {key.rsplit(" ", 1)[0]: words for key, words in values.items() if _positional(key)}
+    options = {key: words for key, words in values.items() if not _positional(key)}
+    lines += table("smslogdocWords", commands) + table("smslogdocValues", options)
+    lines += table("smslogdocArgs", arguments)
     lines += [
         "Register-ArgumentCompleter -Native -CommandName smslogdoc, smslogdoc.exe -ScriptBlock {",
         "    param($wordToComplete, $commandAst, $cursorPosition)",
@@ -174,8 +176,7 @@ def _powershell(commands: dict[str, list[str]], values: dict[str, list[str]]) ->
         "    if ($prev -eq '-f') { $prev = '--format' }",
         "    $key = ($path + ' ' + $prev).Trim()",
         "    $candidates = if ($prev.StartsWith('-') -and $smslogdocValues.ContainsKey($key)) { $smslogdocValues[$key] }",
-        "        elseif (-not $wordToComplete.StartsWith('-') -and $smslogdocValues.ContainsKey(($path + ' RULE').Trim())) { $smslogdocValues[($path + ' RULE').Trim()] }",
-        "        elseif (-not $wordToComplete.StartsWith('-') -and $smslogdocValues.ContainsKey(($path + ' SHELL').Trim())) { $smslogdocValues[($path + ' SHELL').Trim()] }",
+        "        elseif (-not $wordToComplete.StartsWith('-') -and $smslogdocArgs.ContainsKey($path)) { $smslogdocArgs[$path] }",
         "        else { $smslogdocWords[$path] }",
         '    $candidates | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {',
         "        [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)",

@@ -17,16 +17,19 @@ from smslogdoc.model import SEVERITIES
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from smslogdoc.fleet import Fleet
     from smslogdoc.fleet.machine import MachineResult
+    from smslogdoc.inputs.archives import Machine
+    from smslogdoc.read.full import ReadOptions
+    from smslogdoc.rules.model import Rule
 
 
 def fleet(args: argparse.Namespace) -> None:
     """Diagnose many machines (one subfolder or archive of ROOT each) and rank the causes by how many machines they hit."""
     from pathlib import Path
 
-    from smslogdoc.fleet import WRITERS, Fleet, fleet_machines, machine_results
+    from smslogdoc.fleet import WRITERS, Fleet, fleet_machines
     from smslogdoc.model import Problem
-    from smslogdoc.parallel import cores
     from smslogdoc.read.full import ReadOptions
     from smslogdoc.report.jsondoc import problem_dict
     from smslogdoc.report.terminal import console, prefer_utf8_output
@@ -35,21 +38,13 @@ def fleet(args: argparse.Namespace) -> None:
     write = WRITERS.get(args.format)
     if write is None:
         fail(f"--format: unknown format {args.format!r}; choose {', '.join(WRITERS)}")
-    if args.fail_on not in (*SEVERITIES, "none"):
-        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
-    if args.jobs < 0:
-        fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
+    _check(args)
     options = ReadOptions(zone=zone_option(args.tz))
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
     own = [problem_dict(problem) for problem in problems]
-    if args.dask:
-        from smslogdoc.fleet.cluster import dask_results
-
-        results: Iterable[MachineResult] = dask_results(args.dask, machines, rules, options)
-    else:
-        results = machine_results(machines, rules, options, args.jobs or cores())
+    results = _results(args, machines, rules, options)
     with ExitStack() as stack:
         if args.output is not None:
             try:
@@ -75,19 +70,48 @@ def fleet(args: argparse.Namespace) -> None:
                 fail(f"--dask: cannot reach the cluster at {args.dask}: {error}")
             raise
     if args.format == "csv" and not args.quiet:
-        err = console(stderr=True)
-        if aggregate.redaction is not None:
-            from smslogdoc.report.redact import summary_text
-
-            err.print(f"smslogdoc: {summary_text(aggregate.redaction)}", markup=False, highlight=False)
-        for problem in aggregate.problems:
-            where = problem["path"] if problem.get("line") is None else f"{problem['path']}:{problem['line']}"
-            err.print(f"smslogdoc: {where}: {problem['message']}", markup=False, highlight=False)
+        _csv_notes(aggregate)
     if not aggregate.read:
         raise Exit(2)
     if args.fail_on != "none" and aggregate.worst >= SEVERITIES.index(args.fail_on):
         raise Exit(1)
     raise Exit(0)
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Exit 2 on a bad --fail-on or --jobs."""
+    if args.fail_on not in (*SEVERITIES, "none"):
+        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+    if args.jobs < 0:
+        fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
+
+
+def _results(
+    args: argparse.Namespace, machines: list[Machine], rules: list[Rule], options: ReadOptions
+) -> Iterable[MachineResult]:
+    """Each machine's result, in order: on a Dask cluster with --dask, else on this host's processes."""
+    if args.dask:
+        from smslogdoc.fleet.cluster import dask_results
+
+        return dask_results(args.dask, machines, rules, options)
+    from smslogdoc.fleet import machine_results
+    from smslogdoc.parallel import cores
+
+    return machine_results(machines, rules, options, args.jobs or cores())
+
+
+def _csv_notes(aggregate: Fleet) -> None:
+    """With CSV (which has no place for them): the redaction summary and the problems, on stderr."""
+    from smslogdoc.report.terminal import console
+
+    err = console(stderr=True)
+    if aggregate.redaction is not None:
+        from smslogdoc.report.redact import summary_text
+
+        err.print(f"smslogdoc: {summary_text(aggregate.redaction)}", markup=False, highlight=False)
+    for problem in aggregate.problems:
+        where = problem["path"] if problem.get("line") is None else f"{problem['path']}:{problem['line']}"
+        err.print(f"smslogdoc: {where}: {problem['message']}", markup=False, highlight=False)
 
 
 def _file_console(out: TextIO) -> Console:

@@ -18,6 +18,9 @@ from smslogdoc.cli.common import (
     zone_option,
 )
 
+FORMATS = ("text", "jsonl", "csv")
+"""`parse --format` values (`text`, the table, is `listing.EventFormat.table`)."""
+
 
 def parse(args: argparse.Namespace) -> None:
     """Show the records smslogdoc reads from the logs: what the parser sees."""
@@ -34,7 +37,7 @@ def parse(args: argparse.Namespace) -> None:
     try:
         chosen = listing.EventFormat("table" if output == "text" else output)
     except ValueError:
-        fail(f"--format: unknown format {output!r}; choose text, jsonl or csv")
+        fail(f"--format: unknown format {output!r}; choose {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
     if args.follow:

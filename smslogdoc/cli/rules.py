@@ -12,6 +12,9 @@ from smslogdoc.cli.common import (
     load_rules_or_exit,
 )
 
+LIST_FORMATS = ("text", "json", "markdown")
+"""`rules list --format` values."""
+
 
 def rules_list(args: argparse.Namespace) -> None:
     """Every loaded rule: id, severity, the logs it applies to, its title."""
@@ -40,12 +43,14 @@ def rules_list(args: argparse.Namespace) -> None:
         sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
         return
     if args.format == "markdown":
-        from smslogdoc.rules.coverage import coverage_table
+        from smslogdoc.authoring.coverage import coverage_table
 
         sys.stdout.write(coverage_table(rules))
         return
     if args.format != "text":
-        fail(f"--format: unknown format {args.format!r}; choose text, json or markdown")
+        fail(
+            f"--format: unknown format {args.format!r}; choose {', '.join(LIST_FORMATS[:-1])} or {LIST_FORMATS[-1]}"
+        )
     if not sys.stdout.isatty():  # piped (| grep, | less): one line a rule, nothing wrapped or cut
         width = max((len(rule.id) for rule in rules), default=4)
         for rule in rules:
@@ -112,8 +117,8 @@ def rules_test(args: argparse.Namespace) -> None:
     bundled ones too)."""
     from rich.text import Text
 
+    from smslogdoc.authoring.examples import check_examples
     from smslogdoc.report.terminal import console, log_text
-    from smslogdoc.rules.examples import check_examples
 
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     if args.rules and not args.rule_ids and not args.all and not args.no_builtin:

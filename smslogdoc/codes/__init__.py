@@ -4,7 +4,7 @@ which numbers in a log message are codes at all (`find`)."""
 
 from smslogdoc.codes.explain import Explanation, explain, parse_code
 from smslogdoc.codes.find import FoundCode, find_codes
-from smslogdoc.codes.table import KINDS, CodeInfo, all_codes, lookup
+from smslogdoc.codes.table import KINDS, CodeInfo, all_codes, lookup, lookup_all
 
 __all__ = [
     "KINDS",
@@ -15,5 +15,6 @@ __all__ = [
     "explain",
     "find_codes",
     "lookup",
+    "lookup_all",
     "parse_code",
 ]

@@ -47,14 +47,19 @@ class Explanation:
     facility: str
     """`FACILITY_WIN32` and the like, `0x3AD` for an unnamed facility (11 bits), '' when not an HRESULT."""
 
+    others: tuple[CodeInfo, ...] = ()
+    """The value's other rows: what other sources say it means (or, kind `sms`, notes on its log context)."""
+
     @property
     def known(self) -> bool:
         """Whether the table has a text for this reading."""
         return self.info is not None
 
-    def one_line(self) -> str:
+    def one_line(self, *, note_others: bool = True) -> str:
         """The reading on one line, e.g.
-        `0x80070005 (-2147024891; Win32 5, ERROR_ACCESS_DENIED): Access is denied.`"""
+        `0x80070005 (-2147024891; Win32 5, ERROR_ACCESS_DENIED): Access is denied.`
+        When other sources give the code another meaning, a note says how many
+        (`note_others=False` leaves it out, for callers that list them)."""
         value = self.value
         wide = value > 0xFFFF
         head = f"0x{value:08X}" if wide else str(value)
@@ -87,15 +92,39 @@ class Explanation:
         if wide:
             forms.append(str(_signed(value)))
         else:
-            if value >= 10:
+            if value >= 10 and info.kind not in _HINTED_ONLY:  # a hex form of HTTP 404 or SQL 18456 is noise
                 forms.append(f"0x{value:X}")
             if self.hresult is not None:
                 forms.append(f"0x{self.hresult:08X}")
         inside = ", ".join(forms)
         if details:
             inside = f"{inside}; {', '.join(details)}" if inside else ", ".join(details)
-        text = _sentence(info.message)
+        text = _sentence(info.message) + (self._others_note(head) if note_others else "")
         return f"{head} ({inside}): {text}" if inside else f"{head}: {text}"
+
+    def _others_note(self, head: str) -> str:
+        if not self.others:
+            return ""
+        table = load_table()
+        meanings = sum(1 for row in self.others if table.authority(row) != "notes")
+        if not meanings:
+            return f" [notes on its log context: smslogdoc explain {head}]"
+        plural = "s" if meanings > 1 else ""
+        return f" [{meanings} other meaning{plural}: smslogdoc explain {head}]"
+
+    def source_lines(self) -> list[str]:
+        """Where the text comes from, then every other meaning with its source (for `smslogdoc explain`)."""
+        if self.info is None:
+            return []
+        table = load_table()
+        lines = [f"  source: {table.source_title(self.info)}"]
+        for row in self.others:
+            label = KIND_LABEL.get(row.kind, row.kind)
+            named = f"{label}, {row.symbol}" if row.symbol else label
+            what = "note" if table.authority(row) == "notes" else "other meaning"
+            lines.append(f"  {what} ({named}): {render_message(row.message)}")
+            lines.append(f"    source: {table.source_title(row)}")
+        return lines
 
 
 # --------------------------------------------------------------------------- parsing
@@ -137,14 +166,16 @@ def parse_code(text: str) -> int | None:
 # --------------------------------------------------------------------------- explaining
 
 
-def explain(text: str, *, kind_hint: str | None = None) -> list[Explanation]:
+def explain(text: str, *, kind_hint: str | None = None, every: bool = False) -> list[Explanation]:
     """Every sensible reading of the code `text`, best first.
 
     `0x8007xxxx` reads as Win32 `xxxx`; a small number that is a Win32 code also
     carries its `0x8007xxxx` form; a number that is both a Win32 code and a ccmsetup
     return code (`7`) gives both, with `kind_hint='ccmsetup'` putting ccmsetup first.
-    HTTP statuses (`404`) are offered only with `kind_hint='http'`. Unknown codes give
-    one reading whose `info` is None. Raises ValueError when `text` is not a code.
+    HTTP statuses (`404`) and SQL Server errors (`18456`) are offered only with
+    `kind_hint='http'` or `'sql'`, or with `every=True` (then after the others).
+    Unknown codes give one reading whose `info` is None. Raises ValueError when
+    `text` is not a code.
     """
     if kind_hint is not None and kind_hint not in KINDS:
         raise ValueError(f"unknown kind_hint {kind_hint!r}; expected one of {', '.join(KINDS)}")
@@ -154,29 +185,29 @@ def explain(text: str, *, kind_hint: str | None = None) -> list[Explanation]:
             f"not an error code: {text.strip()!r} "
             "(expected e.g. 0x80070005, 80070005, -2147024891, 2147942405 or 1317)"
         )
-    return readings(text.strip().rstrip(",.;:"), value, kind_hint)
+    return readings(text.strip().rstrip(",.;:"), value, kind_hint, every=every)
 
 
-def readings(spelling: str, value: int, kind_hint: str | None) -> list[Explanation]:
+_HINTED_ONLY = ("http", "sql")
+"""Small-number kinds read only when asked for: a bare 404 or 547 is rarely one of them."""
+
+
+def readings(spelling: str, value: int, kind_hint: str | None, *, every: bool = False) -> list[Explanation]:
     """Every sensible reading of `value` (written `spelling`), the likeliest first."""
     table = load_table()
     if value > 0xFFFF:
         return [_wide_reading(spelling, value, table)]
     readings: list[Explanation] = []
-    win32 = _win32_row(table, value)
-    if win32 is not None:
-        readings.append(Explanation(spelling, value, _win32_hresult(value), value, win32, ""))
+    win32 = _win32_rows(table, value)
+    if win32:
+        readings.append(_small(spelling, value, win32, _win32_hresult(value), value))
     winhttp = table.by_key.get(("winhttp", value))
-    if winhttp is not None:
-        readings.append(Explanation(spelling, value, _win32_hresult(value), value, winhttp, ""))
-    for kind in ("sms", "ccmsetup"):
-        row = table.by_key.get((kind, value))
-        if row is not None:
-            readings.append(Explanation(spelling, value, None, None, row, ""))
-    if kind_hint == "http":
-        row = table.by_key.get(("http", value))
-        if row is not None:
-            readings.append(Explanation(spelling, value, None, None, row, ""))
+    if winhttp:
+        readings.append(_small(spelling, value, winhttp, _win32_hresult(value), value))
+    for kind in ("sms", "ccmsetup", *_HINTED_ONLY):
+        rows = table.by_key.get((kind, value))
+        if rows and (kind not in _HINTED_ONLY or every or kind_hint == kind):
+            readings.append(_small(spelling, value, rows, None, None))
     if not readings:
         readings.append(Explanation(spelling, value, None, None, None, ""))
     if kind_hint is not None:
@@ -184,33 +215,39 @@ def readings(spelling: str, value: int, kind_hint: str | None) -> list[Explanati
     return readings
 
 
+def _small(
+    spelling: str, value: int, rows: tuple[CodeInfo, ...], hresult: int | None, win32: int | None
+) -> Explanation:
+    return Explanation(spelling, value, hresult, win32, rows[0], "", rows[1:])
+
+
 def _wide_reading(spelling: str, value: int, table: Table) -> Explanation:
     prefix = value >> 16
     facility_number = prefix & 0x7FF  # an HRESULT's facility is 11 bits (16-26)
     low = value & 0xFFFF
     is_hresult = bool(value & 0x80000000)
-    info = table.wide.get(value)
+    rows = table.wide.get(value, ())
     win32: int | None = None
     if prefix == WIN32_HRESULT_PREFIX:
         win32 = low
-        if info is None:
-            info = _win32_row(table, low) or table.by_key.get(("winhttp", low))
-    elif prefix == HTTP_HRESULT_PREFIX and info is None:
-        info = table.by_key.get(("http", low))
-    if info is not None and info.kind == "ntstatus":
-        return Explanation(spelling, value, None, None, info, "")
-    if not is_hresult:
-        return Explanation(spelling, value, None, None, info, "")
+        if not rows:
+            rows = _win32_rows(table, low) or table.by_key.get(("winhttp", low), ())
+    elif prefix == HTTP_HRESULT_PREFIX and not rows:
+        rows = table.by_key.get(("http", low), ())
+    info = rows[0] if rows else None
+    others = rows[1:]
+    if (info is not None and info.kind == "ntstatus") or not is_hresult:
+        return Explanation(spelling, value, None, None, info, "", others)
     facility = FACILITIES.get(facility_number, f"0x{facility_number:X}")
-    return Explanation(spelling, value, value, win32, info, facility)
+    return Explanation(spelling, value, value, win32, info, facility, others)
 
 
-def _win32_row(table: Table, code: int) -> CodeInfo | None:
+def _win32_rows(table: Table, code: int) -> tuple[CodeInfo, ...]:
     for kind in WIN32_KINDS:
-        row = table.by_key.get((kind, code))
-        if row is not None:
-            return row
-    return None
+        rows = table.by_key.get((kind, code))
+        if rows:
+            return rows
+    return ()
 
 
 def _win32_hresult(code: int) -> int | None:
@@ -221,8 +258,22 @@ def _signed(value: int) -> int:
     return value - 0x100000000 if value & 0x80000000 else value
 
 
+# printf and FormatMessage insertion points in Microsoft's texts (NTSTATUS `0x%08lx`, `%hs`; Win32 `%1`;
+# SQL Server `%.*ls`, `%#016I64x`, `%S_MSG`).
+_HEX_INSERT = re.compile(r"0x%0?[0-9]*(?:l|ll|I64)?[xXp]|0x%[1-9]")
+_INSERT = re.compile(
+    r"%(?:[1-9](?:![^!]*!)?|S_[A-Z]+|[-#0 +]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?(?:hh|h|ll|l|w|I64|I32)?[sSdiuxXcpZo])"
+)
+
+
+def render_message(message: str) -> str:
+    """Microsoft's text with its insertion points shown as an ellipsis: `at 0x%08lx` reads `at 0x…`."""
+    return re.sub("…+", "…", _INSERT.sub("…", _HEX_INSERT.sub("0x…", message)))
+
+
 def _sentence(message: str) -> str:
-    return message if message.endswith((".", "!", "?")) else message + "."
+    message = render_message(message)
+    return message if message.endswith((".", "!", "?", "…")) else message + "."
 
 
 def plausible_hresult(value: int) -> bool:

@@ -46,6 +46,16 @@ _KEYWORD_NUMBER = re.compile(
     r"failed(?:\s+with(?:\s+(?:error\s+code|exit\s+code|error|code))?)?"
     r")\s*(?:(?:is|was|of|=|:)\s*)?(?P<num>(?:(?<=[\s=:])-)?[0-9]{1,10})(?![\w])"
 )
+# Numbers a log says are HTTP statuses: "HTTP code 600", "HTTP status 404", "StatusCode=403", "HTTP error 503".
+_HTTP_STATUS = re.compile(
+    r"(?i)\b(?:http(?:\s+(?:status(?:\s+code)?|code|error|response))?|statuscode|status\s+code)\s*[:=]?\s*(?P<num>[1-9][0-9]{2})(?![\w.])"
+)
+# Numbers a log says are SQL Server errors: an ODBC diagnostic "[42000][4060][Microsoft]...", "Native error 18456",
+# "SQL Server error 1205", "SQL error: 2627".
+_SQL_ERROR = re.compile(
+    r"(?i)\[[0-9A-Z]{5}\]\s*\[(?P<odbc>[0-9]{1,6})\]|"
+    r"\b(?:native\s+error|sql(?:\s+server)?\s+error(?:\s+(?:number|code))?)\s*[:=]?\s*(?P<num>[0-9]{1,6})(?![\w.])"
+)
 # "... failed for user DOM\SOFTDIST (1722)": a trailing parenthesised number after a failure.
 _TRAILING_PAREN = re.compile(r"(?<=\s)\((?P<num>[0-9]{1,5})\)(?=\s*[.,;:~]*\s*$|[,;:])")
 
@@ -80,7 +90,9 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
     "failed", or in parentheses at the end of a failure message. Thread and process
     ids, numbers restated in hex (`6708 (0x1A34)`), dates, times, versions, GUIDs,
     byte counts and percentages are skipped. The phrase "CcmSetup is exiting with
-    return code" makes its number a ccmsetup return code.
+    return code" makes its number a ccmsetup return code; "HTTP code 404",
+    "StatusCode=403" an HTTP status; an ODBC diagnostic `[42000][4060]` or
+    "Native error 18456" a SQL Server error.
     """
     if kind_hint is not None and kind_hint not in KINDS:
         raise ValueError(f"unknown kind_hint {kind_hint!r}; expected one of {', '.join(KINDS)}")
@@ -104,6 +116,7 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
     for m in _UNSIGNED_TOKEN.finditer(message):
         if _unsigned_is_code(message, m.start(), m.end()):
             candidates.append(_Candidate(m.start(), m.end(), kind_hint))
+    candidates += _labelled_numbers(message)
     for m in _KEYWORD_NUMBER.finditer(message):
         start, end = m.span("num")
         value = int(m.group("num"))
@@ -133,6 +146,20 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
         reading = readings(spelling, parsed, cand.hint)[0]
         found.append(FoundCode(cand.start, cand.end, reading))
         last_end = cand.end
+    return found
+
+
+def _labelled_numbers(message: str) -> list[_Candidate]:
+    """Numbers the message itself calls HTTP statuses or SQL Server errors, with that hint."""
+    found = [
+        _Candidate(*m.span("num"), "http")
+        for m in _HTTP_STATUS.finditer(message)
+        if f"8019{int(m.group('num')):04x}" not in message.lower()  # restates a BITS 0x8019xxxx code
+    ]
+    for m in _SQL_ERROR.finditer(message):
+        group = "odbc" if m.group("odbc") else "num"
+        if 0 < int(m.group(group)) <= 0xFFFF:
+            found.append(_Candidate(*m.span(group), "sql"))
     return found
 
 

@@ -3,10 +3,13 @@
 This module owns everything about error codes:
 
 * the table `smslogdoc/data/errorcodes.tsv` (Microsoft's texts for Win32, Windows
-  Installer, COM/OLE HRESULT, WMI, BITS, HTTP, WinHTTP, Windows Update, ConfigMgr
-  and ccmsetup codes, plus a few SMS-private codes explained from context), loaded
-  lazily on first use;
-* `lookup` and `all_codes`, and the facts about number spaces (facilities,
+  Installer, COM/OLE HRESULT, NTSTATUS, WMI, BITS, HTTP, WinHTTP, Windows Update,
+  Delivery Optimization, Windows Setup, CBS/DISM, SQL Server, ConfigMgr, Intune and
+  ccmsetup codes; community tables for ConfigMgr codes Microsoft does not list and
+  where they read a code differently; a few SMS-private codes explained from
+  context), each row with its source (`codes.tsv` reads it), loaded lazily on
+  first use;
+* `lookup`, `lookup_all` and `all_codes`, and the facts about number spaces (facilities,
   prefixes) that `codes.explain` needs.
 
 Reading and explaining one code is `codes.explain`; finding codes in a log
@@ -17,36 +20,15 @@ Nothing here does I/O apart from reading the packaged table once.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-__all__ = ["KINDS", "CodeInfo", "all_codes", "load_table", "lookup"]
+from smslogdoc.codes.tsv import HEX_KINDS, KINDS, TABLE_FILE, CodeInfo, Table, parse_table
 
-KINDS: tuple[str, ...] = (
-    "win32",
-    "msi",
-    "hresult",
-    "wmi",
-    "bits",
-    "http",
-    "winhttp",
-    "wua",
-    "configmgr",
-    "ccmsetup",
-    "ntstatus",
-    "sms",
-)
-"""Every `CodeInfo.kind`. `ntstatus` holds the few NTSTATUS values met as process exit codes."""
-
-_HEX_KINDS = frozenset({"hresult", "wmi", "bits", "wua", "configmgr", "ntstatus"})
-"""Kinds whose table codes are 32-bit values written `0x%08X` (`sms` may be either)."""
+__all__ = ["HEX_KINDS", "KINDS", "CodeInfo", "Table", "all_codes", "load_table", "lookup", "lookup_all"]
 
 WIN32_KINDS = ("win32", "msi")
 """Both live in the Win32 number space; `msi` marks Windows Installer results."""
-
-_TABLE_FILE = "errorcodes.tsv"
 
 KIND_LABEL: dict[str, str] = {
     "msi": "Windows Installer",
@@ -59,6 +41,11 @@ KIND_LABEL: dict[str, str] = {
     "ccmsetup": "ccmsetup return code",
     "ntstatus": "NTSTATUS",
     "sms": "SMS",
+    "intune": "Intune",
+    "do": "Delivery Optimization",
+    "setup": "Windows Setup",
+    "cbs": "CBS/DISM",
+    "sql": "SQL Server",
 }
 """How `one_line` names a kind (Win32 and plain HRESULT rows need no label)."""
 
@@ -113,6 +100,7 @@ FACILITIES: dict[int, str] = {
     58: "FACILITY_USERMODE_VHD",
     60: "FACILITY_SDIAG",
     61: "FACILITY_WEBSERVICES",
+    208: "FACILITY_DELIVERY_OPTIMIZATION",
 }
 
 # HTTP reason phrases (RFC 9110), used to name the status inside 0x8019xxxx.
@@ -163,84 +151,16 @@ HTTP_REASONS: dict[int, str] = {
 
 WIN32_HRESULT_PREFIX = 0x8007  # HRESULT_FROM_WIN32
 HTTP_HRESULT_PREFIX = 0x8019  # FACILITY_HTTP with the severity bit: BITS reports HTTP statuses so
-CONFIGMGR_PREFIXES = (0x87D0, 0x87D1)  # ConfigMgr's own codes, listed or not
-
-
-@dataclass(frozen=True)
-class CodeInfo:
-    """One row of the code table."""
-
-    kind: str
-    """One of `KINDS`."""
-
-    code: int
-    """The value as the table stores it (unsigned 32-bit for HRESULT-style kinds)."""
-
-    symbol: str
-    """The header name, e.g. `ERROR_ACCESS_DENIED`; empty when there is none."""
-
-    message: str
-    """Microsoft's text (for kind `sms`, a description of the log context)."""
+CONFIGMGR_PREFIXES = (0x87D0, 0x87D1, 0x87D2)  # ConfigMgr's own codes, listed or not
 
 
 # --------------------------------------------------------------------------- table
 
 
-@dataclass(frozen=True)
-class Table:
-    rows: tuple[CodeInfo, ...]
-    by_key: dict[tuple[str, int], CodeInfo]
-    wide: dict[int, CodeInfo]
-
-
-def _parse_table(text: str) -> Table:
-    """Parse the TSV text; raises ValueError naming the line for any malformed row."""
-    rows: list[CodeInfo] = []
-    by_key: dict[tuple[str, int], CodeInfo] = {}
-    wide: dict[int, CodeInfo] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#") or line == "kind\tcode\tsymbol\tmessage":
-            continue
-        fields = line.split("\t")
-        if len(fields) != 4:
-            raise ValueError(
-                f"{_TABLE_FILE} line {number}: expected 4 tab-separated fields, got {len(fields)}"
-            )
-        kind, spelled, symbol, message = fields
-        if kind not in KINDS:
-            raise ValueError(f"{_TABLE_FILE} line {number}: unknown kind {kind!r}")
-        if re.fullmatch(r"0x[0-9A-F]{8}", spelled):
-            code = int(spelled, 16)
-            if kind not in _HEX_KINDS and not (kind == "sms" and code > 0xFFFF):
-                raise ValueError(f"{_TABLE_FILE} line {number}: kind {kind} takes decimal codes")
-        elif re.fullmatch(r"0|[1-9][0-9]{0,4}", spelled):
-            code = int(spelled)
-            if kind in _HEX_KINDS:
-                raise ValueError(f"{_TABLE_FILE} line {number}: kind {kind} takes 0x%08X codes")
-        else:
-            raise ValueError(f"{_TABLE_FILE} line {number}: malformed code {spelled!r}")
-        if not message.strip() or message != message.strip():
-            raise ValueError(f"{_TABLE_FILE} line {number}: empty or padded message")
-        if symbol != symbol.strip() or " " in symbol:
-            raise ValueError(f"{_TABLE_FILE} line {number}: malformed symbol {symbol!r}")
-        info = CodeInfo(kind, code, symbol, message)
-        if (kind, code) in by_key:
-            raise ValueError(f"{_TABLE_FILE} line {number}: duplicate {kind} {spelled}")
-        by_key[(kind, code)] = info
-        if code > 0xFFFF:
-            if code in wide:
-                raise ValueError(
-                    f"{_TABLE_FILE} line {number}: {spelled} already listed as {wide[code].kind}"
-                )
-            wide[code] = info
-        rows.append(info)
-    return Table(tuple(rows), by_key, wide)
-
-
 @lru_cache(maxsize=1)
 def load_table() -> Table:
-    text = files("smslogdoc.data").joinpath(_TABLE_FILE).read_text(encoding="utf-8")
-    return _parse_table(text)
+    text = files("smslogdoc.data").joinpath(TABLE_FILE).read_text(encoding="utf-8")
+    return parse_table(text)
 
 
 def all_codes() -> tuple[CodeInfo, ...]:
@@ -249,5 +169,11 @@ def all_codes() -> tuple[CodeInfo, ...]:
 
 
 def lookup(kind: str, code: int) -> CodeInfo | None:
-    """The row for `code` of `kind` (e.g. `lookup('win32', 5)`), or None."""
-    return load_table().by_key.get((kind, code & 0xFFFFFFFF))
+    """The primary row for `code` of `kind` (e.g. `lookup('win32', 5)`), or None."""
+    found = load_table().by_key.get((kind, code & 0xFFFFFFFF))
+    return found[0] if found else None
+
+
+def lookup_all(kind: str, code: int) -> tuple[CodeInfo, ...]:
+    """Every row for `code` of `kind`, one per source, the primary (Microsoft's) meaning first."""
+    return load_table().by_key.get((kind, code & 0xFFFFFFFF), ())

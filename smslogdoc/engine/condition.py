@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from smslogdoc.engine.runs import Run
-from smslogdoc.engine.shapes import SHAPES
+from smslogdoc.engine.shapes import ADVANCE
 from smslogdoc.engine.state import Group, Hit, Key, Result, Scope, Sides, between, duration, fits
 from smslogdoc.findings import CONFIRMED, INCONCLUSIVE
 from smslogdoc.model import Event
-from smslogdoc.read.timeline import instant
-from smslogdoc.rules.model import Condition, Rule
+from smslogdoc.rules.condition import Condition
+from smslogdoc.rules.model import Rule
+from smslogdoc.times import instant
 
 MAX_SIDE_HITS = 10_000
 """Absent and supporting events remembered per condition and log."""
@@ -54,7 +55,7 @@ class ConditionRun:
             for name in condition.names
         }
         """For each named event: the side lists it goes to and the steps it can fill."""
-        self._shape = SHAPES[condition.shape]
+        self._shape = ADVANCE[condition.shape]
         self._settles = not condition.absent and not thorough
         """A group with a match is done: without `absent`, later matches change
         nothing reported (with --explain, `thorough`, they are still noted)."""
@@ -130,6 +131,11 @@ class ConditionRun:
             key = self.key(event, run, {}, scope)
             if key in self.open:
                 steps.setdefault(key, {})
+        self._advance(steps)
+
+    def _advance(self, steps: dict[Key, dict[int, Hit]]) -> None:
+        """Move each group on by the steps one record filled in it."""
+        groups = self.groups
         for key, hits in steps.items():
             group = groups.get(key)
             if group is None:
@@ -246,27 +252,7 @@ class ConditionRun:
         hits = group.candidates[0]
         status, note = CONFIRMED, ""
         if condition.absent:
-            chosen = None
-            window_end: float | None = None
-            for hits in group.candidates:
-                start = hits[0].event.time
-                window_end = (
-                    instant(start) + condition.within
-                    if (condition.within is not None and start is not None)
-                    else None
-                )
-                spoiled = next(
-                    (
-                        hit
-                        for _, hit in self.absent.compatible(key)
-                        if window_end is None or between(hit, hits[0], window_end)
-                    ),
-                    None,
-                )
-                if spoiled is None:
-                    chosen = hits
-                    break
-                self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+            chosen, window_end = self._unspoiled(key, group)
             if chosen is None:
                 return None, True
             hits = chosen
@@ -290,6 +276,31 @@ class ConditionRun:
         support = self._nearest(self.support, key, hits)
         context = self._nearest(self.context, key, hits)
         return Result(self.rule, condition, key, hits, support, status, note, group.matches, context), True
+
+    def _unspoiled(self, key: Key, group: Group) -> tuple[list[Hit] | None, float | None]:
+        """The first match of the group no absent event spoils (None: each is
+        spoiled), and the end of its window (None: no window)."""
+        condition = self.condition
+        window_end: float | None = None
+        for hits in group.candidates:
+            start = hits[0].event.time
+            window_end = (
+                instant(start) + condition.within
+                if (condition.within is not None and start is not None)
+                else None
+            )
+            spoiled = next(
+                (
+                    hit
+                    for _, hit in self.absent.compatible(key)
+                    if window_end is None or between(hit, hits[0], window_end)
+                ),
+                None,
+            )
+            if spoiled is None:
+                return hits, window_end
+            self._drop(key, hits, f"{spoiled.name} occurred (line {spoiled.event.line})")
+        return None, window_end
 
     def _nearest(self, side: Sides, key: Key, hits: list[Hit]) -> list[Hit]:
         """For each named optional event, its occurrence in the group nearest the

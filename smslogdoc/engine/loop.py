@@ -25,21 +25,40 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import chain, islice
+from typing import Protocol
 
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.results import Causes, findings_of
-from smslogdoc.engine.runs import RunTracker, ThreadNote
+from smslogdoc.engine.runs import Run, RunTracker
 from smslogdoc.engine.state import Result, Scope
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
-from smslogdoc.inputs.paths import LogInput
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
-from smslogdoc.model import Event, Problem
+from smslogdoc.model import Event, Problem, ThreadNote
 from smslogdoc.rules.model import LogScope, Rule
 from smslogdoc.rules.prefilter import Prefilter
 
 RETIRE_BATCH = 64
 """Runs that can get no more events are forgotten this many at a time."""
+
+
+class LogInput(Protocol):
+    """A log as the engine sees it: names, no files (`inputs.paths.LogInput` is one)."""
+
+    @property
+    def name(self) -> str:
+        """How findings name the log."""
+        ...
+
+    @property
+    def folder(self) -> str:
+        """The folder it is in (rules `by: folder` correlate its logs)."""
+        ...
+
+    @property
+    def file_name(self) -> str:
+        """Its current file's name, which tells its kind (`ccmsetup.log`)."""
+        ...
 
 
 class Engine:
@@ -93,8 +112,7 @@ class Engine:
         self._logs = index + 1
         self._folders[index] = log.folder
         scope = Scope(log.name, log.folder, index, kind)
-        where = LogScope(kind.name if kind else None, log.file_name)
-        active, prefilter, followers = self._setup(where)
+        active, prefilter, followers = self._setup(LogScope(kind.name if kind else None, log.file_name))
         if self.tracer is not None:
             traced = [n for n, rule in enumerate(self.rules) if rule.id == self.tracer.rule_id]
             self.tracer.begin(log.name, kind.name if kind else None, bool(set(traced) & set(active)))
@@ -102,99 +120,22 @@ class Engine:
             for _ in stream:
                 pass  # still read, so the file report counts its records
             return []
-        traced_rule = self.tracer.rule_id if self.tracer is not None else None
-        traced_number = next((n for n, rule in enumerate(self.rules) if rule.id == traced_rule), -1)
-        local: dict[int, list[ConditionRun]] = {}
-        every_event: list[tuple[int, ConditionRun]] = []
-        by_run: list[tuple[int, ConditionRun]] = []
-        causes = Causes()
-        traced_results: list[Result] = []
-
-        def conditions_of(number: int) -> list[ConditionRun]:
-            """The rule's conditions over this log, set up when it first matches
-            (most rules never match most logs)."""
-            made = local.get(number)
-            if made is None:
-                made = local[number] = self._checkers(number, thorough=number == traced_number)
-                every_event.extend((number, checker) for checker in made if checker.every_event)
-                by_run.extend((number, checker) for checker in made if checker.by_run)
-            return made
-
+        run = _LogRun(self, prefilter, followers)
         if self.tracer is not None:
             for number in active:
                 if self.rules[number].id == self.tracer.rule_id:
-                    conditions_of(number)  # its explanation lists the conditions even when nothing matched
-        disabled: set[int] = set()
+                    run.conditions_of(
+                        number
+                    )  # its explanation lists the conditions even when nothing matched
         tracker = RunTracker(kind.runs if kind else None)
-        last_time: datetime | None = None
-        seq = 0
-        for event, run in tracker.assign(stream):
-            seq += 1
+        for seq, (event, owner) in enumerate(tracker.assign(stream), 1):
             if event.time is not None:
-                last_time = event.time
-            named: dict[int, dict[str, Mapping[str, str]]] = {}
-            for number, name in prefilter.candidates(event.message):
-                if number in disabled:
-                    continue
-                waiting = followers[number].get(name)
-                if waiting is not None and (
-                    number not in local or not any(local[number][position].open for position in waiting)
-                ):
-                    continue  # it can only continue a partial match, and none is open
-                rule = self.rules[number]
-                try:
-                    captures = rule.events[name].match(event)
-                except TimeoutError:
-                    disabled.add(number)
-                    self.problems.append(
-                        Problem(
-                            event.path,
-                            f"rule {rule.id}: the pattern of event {name!r} took too long; rule skipped for the rest of this log",
-                            event.line,
-                        )
-                    )
-                    continue
-                except Exception as error:  # a rule must never stop the run
-                    disabled.add(number)
-                    self.problems.append(
-                        Problem(
-                            event.path,
-                            f"rule {rule.id}: failed on this record ({type(error).__name__}: {error}); rule skipped for the rest of this log",
-                            event.line,
-                        )
-                    )
-                    continue
-                if captures is not None:
-                    named.setdefault(number, {})[name] = captures
-                    if rule.id == traced_rule and self.tracer is not None:
-                        self.tracer.hit(name, event)
-            for number, names in named.items():
-                if number not in disabled:
-                    for condition_run in conditions_of(number):
-                        condition_run.feed(event, run, seq, names, scope)
-            for number, condition_run in every_event:
-                if condition_run.open and number not in named and number not in disabled:
-                    condition_run.touch(event, run, scope)
+                run.last_time = event.time
+            run.feed(event, owner, seq, scope)
             if len(tracker.retired) >= RETIRE_BATCH:
-                keys = {run.key for run in tracker.retired}
-                for number, checker in by_run:
-                    for result in checker.retire(keys, last_time):
-                        if number not in disabled:
-                            causes.add(result)
-                            if number == traced_number:
-                                traced_results.append(result)
+                run.retire({retired.key for retired in tracker.retired})
                 tracker.retired.clear()
-        for number, checkers in local.items():
-            if number in disabled:
-                continue
-            per_log = [checker for checker in checkers if "folder" not in checker.condition.by]
-            rule_results = [result for checker in per_log for result in checker.finish(last_time)]
-            if self.tracer is not None and number == traced_number:
-                self.tracer.end(per_log, traced_results + rule_results)
-            for result in rule_results:
-                causes.add(result)
-        skip = frozenset(self.rules[number].id for number in disabled)
-        return causes.findings(scope.log, self._folders, skip=skip)
+        return run.finish(scope, self._folders)
 
     def finish(self) -> list[Finding]:
         """Findings of rules that correlate the logs of a folder; the folders
@@ -236,6 +177,115 @@ class Engine:
                 if not matcher.logs or where.is_one_of(matcher.logs):
                     entries.append(((number, name), matcher.literals))
         return Prefilter(entries)
+
+
+class _LogRun:
+    """The rules' conditions over one log while it is read."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        prefilter: Prefilter[tuple[int, str]],
+        followers: dict[int, dict[str, tuple[int, ...]]],
+    ) -> None:
+        self.engine = engine
+        self.rules = engine.rules
+        self.prefilter = prefilter
+        self.followers = followers
+        tracer = engine.tracer
+        self.traced_rule = tracer.rule_id if tracer is not None else None
+        self.traced_number = next((n for n, rule in enumerate(self.rules) if rule.id == self.traced_rule), -1)
+        self.local: dict[int, list[ConditionRun]] = {}
+        self.every_event: list[tuple[int, ConditionRun]] = []
+        self.by_run: list[tuple[int, ConditionRun]] = []
+        self.causes = Causes()
+        self.traced_results: list[Result] = []
+        self.disabled: set[int] = set()
+        self.last_time: datetime | None = None
+
+    def conditions_of(self, number: int) -> list[ConditionRun]:
+        """The rule's conditions over this log, set up when it first matches
+        (most rules never match most logs)."""
+        made = self.local.get(number)
+        if made is None:
+            made = self.local[number] = self.engine._checkers(number, thorough=number == self.traced_number)
+            self.every_event.extend((number, checker) for checker in made if checker.every_event)
+            self.by_run.extend((number, checker) for checker in made if checker.by_run)
+        return made
+
+    def feed(self, event: Event, owner: Run | None, seq: int, scope: Scope) -> None:
+        """One record: the rules' events it matches fed to their conditions."""
+        named = self.named(event)
+        disabled = self.disabled
+        for number, names in named.items():
+            if number not in disabled:
+                for condition_run in self.conditions_of(number):
+                    condition_run.feed(event, owner, seq, names, scope)
+        for number, condition_run in self.every_event:
+            if condition_run.open and number not in named and number not in disabled:
+                condition_run.touch(event, owner, scope)
+
+    def named(self, event: Event) -> dict[int, dict[str, Mapping[str, str]]]:
+        """The named events of each rule a record matches (with their captures)."""
+        named: dict[int, dict[str, Mapping[str, str]]] = {}
+        local = self.local
+        for number, name in self.prefilter.candidates(event.message):
+            if number in self.disabled:
+                continue
+            waiting = self.followers[number].get(name)
+            if waiting is not None and (
+                number not in local or not any(local[number][position].open for position in waiting)
+            ):
+                continue  # it can only continue a partial match, and none is open
+            rule = self.rules[number]
+            try:
+                captures = rule.events[name].match(event)
+            except TimeoutError:
+                self.fail(number, event, f"the pattern of event {name!r} took too long")
+                continue
+            except Exception as error:  # a rule must never stop the run
+                self.fail(number, event, f"failed on this record ({type(error).__name__}: {error})")
+                continue
+            if captures is not None:
+                named.setdefault(number, {})[name] = captures
+                if rule.id == self.traced_rule and self.engine.tracer is not None:
+                    self.engine.tracer.hit(name, event)
+        return named
+
+    def fail(self, number: int, event: Event, why: str) -> None:
+        """A rule that failed on a record is skipped for the rest of the log."""
+        self.disabled.add(number)
+        self.engine.problems.append(
+            Problem(
+                event.path,
+                f"rule {self.rules[number].id}: {why}; rule skipped for the rest of this log",
+                event.line,
+            )
+        )
+
+    def retire(self, keys: set[object]) -> None:
+        """Runs that can get no more records: what their conditions found is final."""
+        for number, checker in self.by_run:
+            for result in checker.retire(keys, self.last_time):
+                if number not in self.disabled:
+                    self.causes.add(result)
+                    if number == self.traced_number:
+                        self.traced_results.append(result)
+
+    def finish(self, scope: Scope, folders: dict[int, str]) -> list[Finding]:
+        """The log's findings (folder-wide conditions wait for `Engine.finish`)."""
+        tracer = self.engine.tracer
+        for number, checkers in self.local.items():
+            if number in self.disabled:
+                continue
+            per_log = [checker for checker in checkers if "folder" not in checker.condition.by]
+            rule_results = [result for checker in per_log for result in checker.finish(self.last_time)]
+            if tracer is not None and number == self.traced_number:
+                tracer.end(per_log, self.traced_results + rule_results)
+            for result in rule_results:
+                self.causes.add(result)
+        skip = frozenset(self.rules[number].id for number in self.disabled)
+        return self.causes.findings(scope.log, folders, skip=skip)
 
 
 def _followers(rule: Rule) -> dict[str, tuple[int, ...]]:

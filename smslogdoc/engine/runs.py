@@ -25,20 +25,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from smslogdoc.kinds import RunModel
-from smslogdoc.model import Event
+from smslogdoc.model import Event, ThreadNote
 
 WAIT_LINES = 2000
 """How far (in lines) a record that names no program looks ahead, in its own
 thread, for one that does; after that it joins the last one before it."""
-
-
-@dataclass(frozen=True)
-class ThreadNote:
-    """Threads that first appear in a stretch of a log whose records were not
-    read one by one (large logs are scanned for the records rules need): their
-    owning run is the current one, as if each record had been seen."""
-
-    threads: frozenset[int]
 
 
 @dataclass

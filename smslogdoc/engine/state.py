@@ -16,8 +16,9 @@ from typing import Protocol
 from smslogdoc.engine.runs import Run
 from smslogdoc.kinds import Kind
 from smslogdoc.model import Event
-from smslogdoc.read.timeline import instant
-from smslogdoc.rules.model import Condition, Rule
+from smslogdoc.rules.condition import Condition
+from smslogdoc.rules.model import Rule
+from smslogdoc.times import instant
 
 
 @dataclass(slots=True, eq=False)

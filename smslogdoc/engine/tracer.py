@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.state import Group, Hit, Key, Result
 from smslogdoc.model import Event
-from smslogdoc.rules.model import Condition
+from smslogdoc.rules.condition import Condition
 
 
 @dataclass

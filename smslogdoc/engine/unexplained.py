@@ -27,12 +27,11 @@ from typing import TypeVar
 import yaml
 
 from smslogdoc import codes
-from smslogdoc.engine.runs import ThreadNote
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
-from smslogdoc.model import Event, Severity
-from smslogdoc.rules.model import SEVERITIES, LogScope, Rule
+from smslogdoc.model import Event, Level, Severity, ThreadNote
+from smslogdoc.rules.model import SEVERITIES, SUMMARY_ID, LogScope, Rule
 
-RULE_ID = "unexplained-errors"
+RULE_ID = SUMMARY_ID
 LEVELS = ("off", *SEVERITIES)
 """`--unexplained`: off, or the severity of the summary (info by default)."""
 MAX_TEMPLATES = 1000
@@ -199,6 +198,36 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
         return None
     shown = groups[:SHOWN_GROUPS]
     total = sum(group.count for _, group in groups) + tally.untracked
+    rule = unexplained_rule(severity)
+    return Finding(
+        rule=rule,
+        status=CONFIRMED,
+        confidence="low",
+        log=tally.log,
+        group="",
+        captures={
+            "error_records": str(tally.error_records),
+            "unexplained": str(total),
+            "groups": str(len(groups)),
+            "benign": str(tally.left_out),
+            "untracked": str(tally.untracked),
+            "covered": "yes" if tally.covered else "no",
+        },
+        evidence=sorted((group.first for _, group in shown), key=lambda item: (item.path, item.line)),
+        diagnosis=_diagnosis(tally, groups, total),
+        cause="Error records that no bundled or loaded rule recognises.",
+        fix=list(rule.fix),
+        occurrences=1,
+        note=f"{total} unexplained of {tally.error_records} error records; {tally.left_out} known benign",
+        order=(tally.number, shown[0][1].first.line if shown else 0),
+        folder=tally.folder,
+        identity=(tally.log,),
+    )
+
+
+def _diagnosis(tally: Tally, groups: list[tuple[str, Group]], total: int) -> str:
+    """What the summary says: how many records, the groups shown, what was left out."""
+    shown = groups[:SHOWN_GROUPS]
     more = len(groups) - len(shown)
     name = tally.where.file_name or tally.log
     head = f"{total} error record{'s' if total != 1 else ''} in {name} that no rule explains"
@@ -223,31 +252,7 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
         )
     if not tally.covered:
         parts.insert(0, "No rule reads this kind of log.")
-    rule = unexplained_rule(severity)
-    return Finding(
-        rule=rule,
-        status=CONFIRMED,
-        confidence="low",
-        log=tally.log,
-        group="",
-        captures={
-            "error_records": str(tally.error_records),
-            "unexplained": str(total),
-            "groups": str(len(groups)),
-            "benign": str(tally.left_out),
-            "untracked": str(tally.untracked),
-            "covered": "yes" if tally.covered else "no",
-        },
-        evidence=sorted((group.first for _, group in shown), key=lambda item: (item.path, item.line)),
-        diagnosis=" ".join(parts),
-        cause="Error records that no bundled or loaded rule recognises.",
-        fix=list(rule.fix),
-        occurrences=1,
-        note=f"{total} unexplained of {tally.error_records} error records; {tally.left_out} known benign",
-        order=(tally.number, shown[0][1].first.line if shown else 0),
-        folder=tally.folder,
-        identity=(tally.log,),
-    )
+    return " ".join(parts)
 
 
 def _group_line(key: str, group: Group) -> str:
@@ -271,7 +276,7 @@ def unexplained_rule(severity: str) -> Rule:
     return Rule(
         id=RULE_ID,
         title="Error records that no rule explains",
-        severity=severity,
+        severity=Level(severity),
         confidence="low",
         applies_to=(),
         events={},

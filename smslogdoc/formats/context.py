@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from smslogdoc.model import Event, FileReport, Severity
 
+UNPARSED = "unparsed"
+"""The format of events made of text that fits no format (`ParseContext.unparsed`)."""
+
 RECORD_CAP = 1 << 20
 """Longest record kept whole, in characters; longer ones are cut and reported."""
 
@@ -43,7 +46,7 @@ class ParseContext:
         self.problem(why, line)
         if len(text) > self.record_cap:
             text = text[: self.record_cap]
-        return Event(self.path, line, end_line, None, "", Severity.INFO, None, text, "unparsed")
+        return Event(self.path, line, end_line, None, "", Severity.INFO, None, text, UNPARSED)
 
 
 def count_breaks(text: str) -> int:

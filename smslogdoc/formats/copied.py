@@ -27,8 +27,11 @@ from smslogdoc import times
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import Verdict, assemble, physical_lines
 from smslogdoc.formats.plaintext import severity_of
-from smslogdoc.formats.protocol import Format
+from smslogdoc.formats.protocol import Detected, Format, Sample
 from smslogdoc.model import Event
+
+NAME = "copied"
+"""The format's name, as its events and reports carry it."""
 
 _THREAD_COLUMN = re.compile(r"\s*(\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\)\s*$")
 _SPACED = re.compile(
@@ -163,7 +166,7 @@ def _look_ahead(lines: Iterator[tuple[int, str]]) -> tuple[list[tuple[int, str]]
 class Columns:
     """The end-of-record marker of copied rows, for the line assembler."""
 
-    name = "copied"
+    name = NAME
 
     def __init__(self, day_first: bool | None) -> None:
         self._day_first = day_first
@@ -200,7 +203,7 @@ class Columns:
             severity_of(message),
             row.thread,
             message,
-            "copied",
+            NAME,
             "",
             unsure,
         )
@@ -216,4 +219,22 @@ def parse(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Ev
     yield from assemble(lines, ctx, Columns(day_first))
 
 
-FORMAT = Format("copied", parse)
+def _rows(sample: Sample) -> list[str]:
+    return [line for line in sample.lines if parse_row(line) is not None]
+
+
+def rows(sample: Sample) -> list[str]:
+    """The lines of a sample that are copied viewer rows."""
+    return sample.once(_rows)
+
+
+def detect(sample: Sample) -> Detected | None:
+    """Three rows, or rows in a fifth of the sample's lines that hold text."""
+    found = rows(sample)
+    meaningful = sum(1 for line in sample.lines if line.strip())
+    if len(found) >= 3 or (found and len(found) >= 0.2 * meaningful):
+        return Detected(NAME, day_first_hint(found))
+    return None
+
+
+FORMAT = Format(NAME, parse, detect)

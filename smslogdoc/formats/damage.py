@@ -32,7 +32,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TextIO, cast
 
-from smslogdoc.formats import cmtrace
+from smslogdoc.formats import cmtracetext
 
 CURLY, ENTITIES, MARKDOWN, NBSP = "curly quotes", "HTML entities", "Markdown escapes", "non-breaking spaces"
 
@@ -91,7 +91,7 @@ def damage_in(sample: str) -> tuple[str, ...]:
     if not kinds or kinds == (NBSP,):
         return ()
     fixed = repair(sample, kinds, start=True)
-    return kinds if cmtrace.OPEN in fixed and cmtrace.looks_like_cmtrace(fixed) else ()
+    return kinds if cmtracetext.OPEN in fixed and cmtracetext.looks_like_cmtrace(fixed) else ()
 
 
 @lru_cache(maxsize=16)
@@ -119,7 +119,7 @@ def _replace(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
             return known
         if "\n" in text or "\r" in text:
             return text.strip(" >")
-        return cmtrace.CLOSE if "LOG" in text and text.lstrip("\\").startswith("]") else cmtrace.OPEN
+        return cmtracetext.CLOSE if "LOG" in text and text.lstrip("\\").startswith("]") else cmtracetext.OPEN
 
     return replacement
 

@@ -14,8 +14,11 @@ from typing import TextIO
 
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import physical_lines
-from smslogdoc.formats.protocol import Format
+from smslogdoc.formats.protocol import Detected, Format, Sample
 from smslogdoc.model import Event, Severity
+
+NAME = "ini"
+"""The format's name, as its events and reports carry it."""
 
 _SECTION = re.compile(r"^\s*\[([^\]\r\n]*)\]\s*$")
 _KEY = re.compile(r"^\s*([^=;#\[\s][^=]*?)\s*=(.*)$")
@@ -49,11 +52,15 @@ def parse(lines: Iterable[tuple[int, str]], ctx: ParseContext) -> Iterator[Event
         elif not _KEY.match(text):
             yield ctx.unparsed(text, number, number, "line is neither a [section] nor a key=value pair")
             continue
-        yield Event(ctx.path, number, number, None, section, Severity.INFO, None, text, "ini")
+        yield Event(ctx.path, number, number, None, section, Severity.INFO, None, text, NAME)
 
 
 def _stream_events(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
     return parse(physical_lines(stream, ctx, first_line), ctx)
 
 
-FORMAT = Format("ini", _stream_events)
+def detect(sample: Sample) -> Detected | None:
+    return Detected(NAME) if looks_like_ini(sample.lines) else None
+
+
+FORMAT = Format(NAME, _stream_events, detect)

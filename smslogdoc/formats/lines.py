@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Protocol, TextIO
 
+from smslogdoc.formats import plaintext
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.plaintext import LineTimes, text_event
-from smslogdoc.formats.protocol import Format
+from smslogdoc.formats.protocol import Detected, Format, Sample
 from smslogdoc.model import Event
 
 MAX_PENDING = 64
@@ -101,21 +102,24 @@ def _only_nul(text: str) -> bool:
     return not text.strip("\x00\r\n\t ")
 
 
-def assemble(
+def assemble(  # noqa: C901 - long on purpose (below)
     lines: Iterable[tuple[int, str]],
     ctx: ParseContext,
     end: RecordEnd | None,
     *,
-    loose: str = "text",
+    loose: str = plaintext.NAME,
     clock: LineTimes | None = None,
 ) -> Iterator[Event]:
     """Records from physical lines.
 
     `end` recognises a record's marker; with None every line is a plain text
     event. Lines that no marker claims become `text` events, or `unparsed`
-    events when `loose="unparsed"` (text between CMTrace records), where
+    events when `loose` is `context.UNPARSED` (text between CMTrace records), where
     decoration lines (quote and comment markers) are dropped.
     """
+    # long on purpose: one state machine over every line of a file, whose
+    # states share `pending` and `state`; as methods or helpers each line would
+    # pay calls and attribute look-ups, and the transitions would be spread out.
     clock = clock or LineTimes(ctx.day_first)
     path = ctx.path
     if end is None:
@@ -128,7 +132,7 @@ def assemble(
     state = Verdict.NONE
 
     def loose_events(block: list[tuple[int, str]]) -> Iterator[Event]:
-        if loose == "text":
+        if loose == plaintext.NAME:
             for number, text in block:
                 yield text_event(path, number, number, text, clock)
             return
@@ -171,7 +175,7 @@ def assemble(
             pending.append((number, text))
             state = verdict
             continue
-        if loose != "text" and state is Verdict.NONE and end.check(text) is not Verdict.NONE:
+        if loose != plaintext.NAME and state is Verdict.NONE and end.check(text) is not Verdict.NONE:
             # Between CMTrace records, foreign lines never join the record that follows.
             yield from loose_events(pending)
             pending = []
@@ -217,5 +221,9 @@ def plain_text(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterat
     return assemble(physical_lines(stream, ctx, first_line), ctx, None)
 
 
-PLAIN_TEXT = Format("text", plain_text)
+def _claim(sample: Sample) -> Detected:
+    return Detected(plaintext.NAME)  # the last format asked: any text is plain text
+
+
+PLAIN_TEXT = Format(plaintext.NAME, plain_text, _claim)
 """Plain text is described here, beside the line reader, since `plaintext` is what this module builds on."""

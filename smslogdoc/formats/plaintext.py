@@ -11,6 +11,9 @@ from datetime import datetime
 from smslogdoc import times
 from smslogdoc.model import Event, Severity
 
+NAME = "text"
+"""The format's name, as its events and reports carry it."""
+
 _SAYS_ERROR = re.compile(r"\berror\b|\berr>", re.IGNORECASE)
 _SAYS_WARNING = re.compile(r"\bwarn(?:ing)?\b", re.IGNORECASE)
 
@@ -84,4 +87,4 @@ def _iso(found: re.Match[str]) -> datetime | None:
 
 def text_event(path: str, line: int, end_line: int, text: str, clock: LineTimes) -> Event:
     """One plain-text event."""
-    return Event(path, line, end_line, clock.of(text), "", severity_of(text), None, text, "text")
+    return Event(path, line, end_line, clock.of(text), "", severity_of(text), None, text, NAME)

@@ -1,16 +1,54 @@
-"""What every log format provides (`Format`): its name, how its text becomes
-events, and, for the formats large logs come in, how its records sit in the
-bytes (`ByteLayout`), so that the sparse reader (`read.scan`) and the parser
-read one description of the format, never two."""
+"""What every log format provides (`Format`): its name, how it recognises its
+own text (`detect`, given a `Sample` of a file), how its text becomes events,
+and, for the formats large logs come in, how its records sit in the bytes
+(`ByteLayout`), so that the sparse reader (`read.scan`) and the parser read one
+description of the format, never two."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from functools import cached_property
+from typing import Protocol, TextIO, TypeVar, cast
 
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.model import Event
+
+SAMPLE_LINES = 400
+"""Lines of a sample the line-based formats look at."""
+
+T = TypeVar("T")
+
+
+class Sample:
+    """The first part of a file's text, as the formats look at it to claim the file."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._worked_out: dict[object, object] = {}
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Its first SAMPLE_LINES lines (CR, LF and CRLF each end one)."""
+        return re.split(r"\r\n|\r|\n", self.text)[:SAMPLE_LINES]
+
+    def once(self, work: Callable[[Sample], T]) -> T:
+        """`work(self)`, worked out once however many formats ask (copied rows)."""
+        if work not in self._worked_out:
+            self._worked_out[work] = work(self)
+        return cast(T, self._worked_out[work])
+
+
+@dataclass(frozen=True)
+class Detected:
+    """The format of a file and what else its sample told."""
+
+    format: str
+    day_first: bool | None = None
+    """For copied rows: the date order the sample showed, if it showed one."""
+    damage: tuple[str, ...] = ()
+    """For CMTrace: what a web page did to the paste (`formats.damage`), to be repaired."""
 
 
 class ByteLayout(Protocol):
@@ -51,8 +89,17 @@ class Format:
     """One log format."""
 
     name: str
-    """As `inputs.detect` names it and reports show it (`cmtrace`, `smstrace` ...)."""
+    """As events and reports name it (`cmtrace`, `smstrace` ...)."""
     events: Callable[[TextIO, ParseContext, int], Iterator[Event]]
     """The events of a text stream whose first line is the given number."""
+    detect: Callable[[Sample], Detected | None]
+    """Whether a file's sample is in this format (None: it is not). The formats
+    are asked in the registry's order; the first to claim a file reads it."""
     layout: Callable[[ParseContext], ByteLayout] | None = None
     """Its byte layout, for formats whose large logs may be scanned."""
+    error_literals: tuple[bytes, ...] = ()
+    """With a layout: lower-case bytes every error record holds, so a scan always
+    reads error records (for the unexplained-errors summary)."""
+    threads_of_runs: bool = False
+    """With a layout: whether its threads can be noted for logs whose runs own
+    threads (a scan of such a log needs them; see `read.scan`)."""

@@ -17,11 +17,17 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from smslogdoc import times
+from smslogdoc.formats import copied
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import Verdict, assemble, physical_lines
 from smslogdoc.formats.plaintext import severity_of
-from smslogdoc.formats.protocol import Format
+from smslogdoc.formats.protocol import Detected, Format, Sample
 from smslogdoc.model import Event
+
+NAME = "smstrace"
+"""The format's name, as its events and reports carry it."""
+_SMS_TRAILER = re.compile(r"\$\$&?<[^<>]*&?>")
+"""A trailer, as detection looks for it in a sample's lines."""
 
 _TRAILER = re.compile(
     r"""\$\$<\s*(?P<component>[^<>]*?)\s*(?P<close>>)?   # $$<component>, the '>' sometimes lost
@@ -59,7 +65,7 @@ _EXACT = re.compile(r"\$\$<([^<>]*)><([^<>]*)><thread=(\d+) \(0x[0-9A-Fa-f]+\)>$
 class Trailer:
     """The end-of-record marker of SMS trace lines, for the line assembler."""
 
-    name = "smstrace"
+    name = NAME
 
     def __init__(self) -> None:
         self._exact: tuple[str, int, re.Match[str]] | None = None
@@ -103,7 +109,7 @@ class Trailer:
                 severity_of(message),
                 int(exact[3]),
                 message,
-                "smstrace",
+                NAME,
             )
         start = _tail_start(text)
         tail = _normalised(text[start:])
@@ -130,7 +136,7 @@ def _build(raw_message: str, found: re.Match[str] | None, line: int, end_line: i
         severity_of(message),
         thread_number(thread_text),
         message,
-        "smstrace",
+        NAME,
     )
 
 
@@ -218,4 +224,17 @@ class ByteLayout:
         return assemble(numbered, self.ctx, self.trailer)
 
 
-FORMAT = Format("smstrace", parse, ByteLayout)
+def detect(sample: Sample) -> Detected | None:
+    """Lines with SMS trailers, at least as many as copied viewer rows (a copied
+    row of an SMS log may hold a trailer too)."""
+    sms = sum(1 for line in sample.lines if "$$" in line and _SMS_TRAILER.search(line))
+    return Detected(NAME) if sms and sms >= len(copied.rows(sample)) else None
+
+
+FORMAT = Format(
+    NAME,
+    parse,
+    detect,
+    ByteLayout,
+    error_literals=(b"error", b"err>"),  # the words `plaintext.severity_of` looks for
+)

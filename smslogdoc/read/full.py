@@ -16,8 +16,8 @@ from typing import BinaryIO, TextIO, cast
 
 from smslogdoc.formats import damage
 from smslogdoc.formats.context import RECORD_CAP, ParseContext
-from smslogdoc.formats.registry import FORMATS
-from smslogdoc.inputs import decoding, detect
+from smslogdoc.formats.registry import FORMATS, detect
+from smslogdoc.inputs import decoding
 from smslogdoc.inputs.paths import InputFile, LogInput
 from smslogdoc.inputs.streams import PartSplitter, open_path
 from smslogdoc.model import Event, FileReport
@@ -86,7 +86,7 @@ def read_stream(
         report.problem(opened.skip_reason)
         return
     report.encoding = opened.encoding
-    found = detect.detect(opened.sample)
+    found = detect(opened.sample)
     report.format = found.format
     ctx = ParseContext(report.path, report, options.record_cap, found.day_first)
     stream: TextIO = opened.stream

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from smslogdoc.kinds import Kind
+from smslogdoc.rules.condition import ADJACENT_LINES, Condition
 from smslogdoc.rules.literals import required_literals
-from smslogdoc.rules.model import ADJACENT_LINES, LogScope, Rule
+from smslogdoc.rules.model import LogScope, Rule
 
 try:
     import ahocorasick_rs
@@ -64,26 +65,26 @@ def _automaton(literals: Iterable[bytes]) -> ahocorasick_rs.BytesAhoCorasick:
     return ahocorasick_rs.BytesAhoCorasick(list(literals), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST)
 
 
-def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | None:
-    """What the rules that apply to a log need from it; None when some rule
-    needs every record."""
-    if ahocorasick_rs is None:
-        return None
-    wanted: dict[str, Reach | None] = {}
+class _Wanted:
+    """The literals a plan reads, each with the reach around its records (None: none)."""
 
-    def need(literals: Iterable[str], reach: Reach | None = None) -> bool:
+    def __init__(self) -> None:
+        self.reaches: dict[str, Reach | None] = {}
+
+    def need(self, literals: Iterable[str], reach: Reach | None = None) -> bool:
+        """Read the records holding one of `literals`; False when they cannot
+        be told in bytes (so the log must be read in full)."""
         found = False
         for literal in literals:
             if not literal.isascii() or "\n" in literal or "\r" in literal:
                 return False  # bytes lower-case ASCII only, and a literal must not span records
-            known = wanted.get(literal)
-            wanted[literal] = reach if known is None else known if reach is None else known | reach
+            known = self.reaches.get(literal)
+            self.reaches[literal] = reach if known is None else known if reach is None else known | reach
             found = True
         return found
 
-    for rule in rules:
-        if not rule.applies(where):
-            continue
+    def rule(self, rule: Rule, where: LogScope) -> bool:
+        """What one rule needs; False when it needs every record."""
         literals = {
             name: m.literals for name, m in rule.events.items() if not m.logs or where.is_one_of(m.logs)
         }
@@ -95,44 +96,73 @@ def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | No
             if not condition.adjacent:
                 full |= steps
                 continue
-            # An adjacent pair needs its anchor step (the second, else the
-            # first, that has literals) and the records within reach of it:
-            # those of its group, which is at most its thread's when grouped by thread.
-            if len(condition.steps) != 2:
-                return None  # longer chains of multi-line records reach too far to bound
-            if "folder" in condition.by:
-                return None  # the group's next record may be in another log
-            first, last = condition.steps
-            own = "thread" in condition.by
-            if all(literals.get(name) for name in last if name in literals):
-                anchor, reach = last, Reach(before=ADJACENT_LINES, own_thread=own)
-            elif all(literals.get(name) for name in first if name in literals):
-                anchor, reach = first, Reach(after=ADJACENT_LINES, own_thread=own)
-            else:
-                return None
+            anchored = _anchor(condition, literals)
+            if anchored is None:
+                return False
+            anchor, reach = anchored
             for name in anchor:
                 reaches[name] = reaches[name] | reach if name in reaches else reach
         for name, found in literals.items():
-            if name in reaches and not need(found, reaches[name]):
-                return None
-            if name in full and name not in reaches and not need(found):
-                return None
-    starts: tuple[str, ...] = ()
-    if kind is not None and kind.runs is not None:
+            if name in reaches and not self.need(found, reaches[name]):
+                return False
+            if name in full and name not in reaches and not self.need(found):
+                return False
+        return True
+
+    def runs(self, kind: Kind | None) -> tuple[str, ...] | None:
+        """What the log's run model needs, and the literals of a run's first
+        record when its runs own threads; None when it needs every record."""
+        if kind is None or kind.runs is None:
+            return ()
         model = kind.runs
         for pattern in (model.starts, model.ends, model.reopens, *model.keyed):
-            if pattern is not None and not need(required_literals(pattern.pattern)):
+            if pattern is not None and not self.need(required_literals(pattern.pattern)):
                 return None
         if model.owned_threads and model.starts is not None:
-            starts = required_literals(model.starts.pattern)
+            return required_literals(model.starts.pattern)
+        return ()
+
+
+def _anchor(
+    condition: Condition, literals: dict[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], Reach] | None:
+    """An adjacent pair needs its anchor step (the second, else the first,
+    that has literals) and the records within reach of it: those of its
+    group, which is at most its thread's when grouped by thread. None when
+    the records it needs cannot be bounded."""
+    if len(condition.steps) != 2:
+        return None  # longer chains of multi-line records reach too far to bound
+    if "folder" in condition.by:
+        return None  # the group's next record may be in another log
+    first, last = condition.steps
+    own = "thread" in condition.by
+    if all(literals.get(name) for name in last if name in literals):
+        return last, Reach(before=ADJACENT_LINES, own_thread=own)
+    if all(literals.get(name) for name in first if name in literals):
+        return first, Reach(after=ADJACENT_LINES, own_thread=own)
+    return None
+
+
+def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | None:
+    """What the rules that apply to a log need from it; None when some rule
+    needs every record."""
+    if ahocorasick_rs is None:
+        return None
+    wanted = _Wanted()
+    for rule in rules:
+        if rule.applies(where) and not wanted.rule(rule, where):
+            return None
+    starts = wanted.runs(kind)
+    if starts is None:
+        return None
     # A record holding `failed with error code 1603` holds `failed with error code`.
     plain = sorted(
         literal
-        for literal, around in wanted.items()
-        if around is None and not any(other != literal and other in literal for other in wanted)
+        for literal, around in wanted.reaches.items()
+        if around is None and not any(other != literal and other in literal for other in wanted.reaches)
     )
     grouped: dict[Reach, list[str]] = {}
-    for literal, around in wanted.items():
+    for literal, around in wanted.reaches.items():
         if around is not None:
             grouped.setdefault(around, []).append(literal)
     return Plan(

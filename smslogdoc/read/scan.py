@@ -14,7 +14,7 @@ the bytes, without decoding or parsing the rest:
    shape, nothing between records, no NUL bytes or lone CRs, text whose ASCII
    lower-casing finds what `str.lower` would. The block is lowered and
    searched with Aho-Corasick automata; hits become byte spans to read.
-   Error records are always among them (`ERROR_LITERALS`).
+   Error records are always among them (`Format.error_literals`).
 3. Read (second pass): the spans are parsed by the ordinary parser, with
    their real line numbers; between spans, the threads seen in the skipped
    records are passed on as `ThreadNote`s when the log's runs own threads.
@@ -38,18 +38,18 @@ from contextlib import closing
 from itertools import chain, islice
 from typing import BinaryIO
 
-from smslogdoc.engine.runs import ThreadNote
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.protocol import ByteLayout
-from smslogdoc.formats.registry import FORMATS
-from smslogdoc.inputs import decoding, detect
+from smslogdoc.formats.registry import FORMATS, detect
+from smslogdoc.inputs import decoding
 from smslogdoc.inputs.paths import InputFile, LogInput
-from smslogdoc.model import Event, FileReport
+from smslogdoc.model import Event, FileReport, ThreadNote
 from smslogdoc.read.full import ReadOptions, finish_report, read_file
 from smslogdoc.read.guard import guarded
 from smslogdoc.read.helper import helper_passes
 from smslogdoc.read.plan import Plan
-from smslogdoc.read.scanner import CODECS, Handover, Irregular, Setup, layout_of, passes
+from smslogdoc.read.scanner import CODECS, Handover, Setup, layout_of, passes
+from smslogdoc.read.spans import Irregular
 
 MIN_SIZE = 8 << 20
 """Smaller files are read in full: scanning pays off on large logs only."""
@@ -65,10 +65,6 @@ HELPER_SEGMENT_BLOCKS = 16
 """Blocks a helper scans between handovers (smaller: the two passes overlap more)."""
 READ_SIZE = 1 << 20
 """The second pass reads this much at a time and parses the spans inside."""
-ERROR_LITERALS = {detect.CMTRACE: (b'type="3"',), detect.SMSTRACE: (b"error", b"err>")}
-"""Lowered text every error record of a format holds (the CMTrace header's
-type, the words `plaintext.severity_of` looks for): error records are always
-read, for the unexplained-errors summary."""
 
 
 def worth_scanning(log: LogInput) -> bool:
@@ -126,15 +122,16 @@ def _scanned(
         codec, reported = decoding.sniff(sample)
         if codec not in CODECS:
             raise Irregular
-        found = detect.detect(codecs.decode(sample, codec, "replace").lstrip("\ufeff"))
-        if found.format != detect.CMTRACE and (found.format != detect.SMSTRACE or plan.starts):
+        found = detect(codecs.decode(sample, codec, "replace").lstrip("\ufeff"))
+        described = FORMATS[found.format]
+        if described.layout is None or (plan.starts and not described.threads_of_runs):
             raise Irregular
         if found.damage:
             raise Irregular  # a damaged paste (formats.damage) is read in full, repaired
         setup = Setup(
             part.path,
             Plan(
-                plan.literals + ERROR_LITERALS[found.format], plan.reaches, plan.starts
+                plan.literals + described.error_literals, plan.reaches, plan.starts
             ),  # without its automata: it may go to a helper
             found.format,
             CODECS[codec],

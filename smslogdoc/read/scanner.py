@@ -8,19 +8,18 @@ memory stays bounded. See `read.scan`."""
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_right
-from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from smslogdoc.engine.runs import ThreadNote
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.protocol import ByteLayout
 from smslogdoc.formats.registry import FORMATS
-from smslogdoc.model import FileReport
+from smslogdoc.model import FileReport, ThreadNote
 from smslogdoc.read.plan import Plan, Reach
+from smslogdoc.read.spans import Irregular, Notes, Spans
 
 try:
     import ahocorasick_rs
@@ -30,91 +29,11 @@ except ImportError:  # pragma: no cover - a declared dependency; without it logs
 
 TAIL_BYTES = 64 << 10
 """The end of the file is always read (the time the log ends decides open runs)."""
-MAX_SPANS = 1 << 19
-"""Past this many stretches to read, the file is read in full (hits are dense):
-the scan's memory stays bounded whatever the file's size."""
-MAX_NOTED = 1 << 20
-"""Likewise for the threads noted between runs."""
 CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "smslogdoc_cp1252": "smslogdoc_cp1252"}
 """Encodings whose bytes lower-case as their text does, and how to decode a stretch."""
 _LOWERS_TO_ASCII = (b"\xc4\xb0", b"\xe2\x84\xaa")
 """UTF-8 of the only characters whose `str.lower` is ASCII: U+0130 and the Kelvin sign."""
 _LONE_CR = re.compile(rb"\r(?!\n)")
-
-
-class Irregular(Exception):
-    """The file cannot be scanned: read it in full."""
-
-
-@dataclass
-class _Spans:
-    """Stretches of the file to read, (start, end, line of start), kept sorted
-    and merged where they touch; compact, as a large file has many."""
-
-    starts: array[int] = field(default_factory=lambda: array("q"))
-    ends: array[int] = field(default_factory=lambda: array("q"))
-    lines: array[int] = field(default_factory=lambda: array("q"))
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def add(self, start: int, end: int, line: int) -> None:
-        if end <= start:
-            return
-        starts, ends, lines = self.starts, self.ends, self.lines
-        at = (
-            len(starts) if not starts or start >= starts[-1] else bisect_right(starts, start)
-        )  # nearly always the end
-        if at and start <= ends[at - 1]:  # it touches the one before: grow that one
-            at -= 1
-            ends[at] = max(ends[at], end)
-        else:
-            if len(starts) >= MAX_SPANS:
-                raise Irregular  # hits are dense: reading everything costs no more
-            starts.insert(at, start)
-            ends.insert(at, end)
-            lines.insert(at, line)
-        while at + 1 < len(starts) and starts[at + 1] <= ends[at]:  # and swallows those after it
-            ends[at] = max(ends[at], ends[at + 1])
-            del starts[at + 1], ends[at + 1], lines[at + 1]
-
-    def __iter__(self) -> Iterator[tuple[int, int, int]]:
-        return zip(self.starts, self.ends, self.lines, strict=True)
-
-    def split(self, count: int) -> list[tuple[int, int, int]]:
-        """Take out the first `count` spans."""
-        taken = list(zip(self.starts[:count], self.ends[:count], self.lines[:count], strict=True))
-        del self.starts[:count], self.ends[:count], self.lines[:count]
-        return taken
-
-
-@dataclass
-class _Notes:
-    """Thread notes, compact: for each, its offset and its threads."""
-
-    offsets: array[int] = field(default_factory=lambda: array("q"))
-    ends: array[int] = field(default_factory=lambda: array("q"))
-    """Where each note's threads end in `threads`."""
-    threads: array[int] = field(default_factory=lambda: array("q"))
-
-    def add(self, offset: int, threads: Iterable[int]) -> None:
-        self.threads.extend(threads)
-        if len(self.threads) > MAX_NOTED:
-            raise Irregular
-        self.offsets.append(offset)
-        self.ends.append(len(self.threads))
-
-    def split(self, upto: int) -> list[tuple[int, ThreadNote]]:
-        """Take out the notes at offsets up to `upto`."""
-        count = bisect_right(self.offsets, upto)
-        taken, begin = [], 0
-        for offset, end in zip(self.offsets[:count], self.ends[:count], strict=True):
-            taken.append((offset, ThreadNote(frozenset(self.threads[begin:end]))))
-            begin = end
-        del self.offsets[:count], self.ends[:count], self.threads[:begin]
-        for index in range(len(self.ends)):
-            self.ends[index] -= begin
-        return taken
 
 
 @dataclass
@@ -169,8 +88,8 @@ class Scanner:
         self.size = size
         self.start = start
         """Where the text of the file starts (after a byte-order mark)."""
-        self.spans = _Spans()
-        self.notes = _Notes()
+        self.spans = Spans()
+        self.notes = Notes()
         """(offset, threads) when the log's runs own threads: the threads of the stretch before the offset."""
         self.noted: set[bytes] = set()
         """Threads noted since the last record that may start a run (a stretch may span blocks)."""

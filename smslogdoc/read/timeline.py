@@ -17,19 +17,10 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from smslogdoc.model import Event
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def instant(when: datetime) -> float:
-    """Seconds since 1970 for ordering and windows: the instant when the time
-    has an offset, the wall-clock time read as UTC when it has none."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return (when - _EPOCH).total_seconds()
+from smslogdoc.times import instant
 
 
 def carried(events: Iterable[Event]) -> Iterator[tuple[datetime | None, Event]]:

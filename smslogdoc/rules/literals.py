@@ -130,17 +130,7 @@ def _from_sequence(items: list[tuple[object, object]]) -> list[str]:
             if found:
                 candidates.append(found)
         elif op is _parser.BRANCH:
-            options: list[str] = []
-            lead = [(_parser.LITERAL, ord(char)) for char in before[0]] if len(before) == 1 else []
-            for branch in value[1]:  # type: ignore[index]
-                # the run before the alternation goes on into a branch that starts with text
-                found = _from_sequence(
-                    lead + list(branch) if branch and branch[0][0] is _parser.LITERAL else list(branch)
-                )
-                if not found:
-                    options = []
-                    break
-                options.extend(found)
+            options = _from_branches(value[1], before)  # type: ignore[index]
             if options:
                 candidates.append(options)
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and value[0] >= 1:  # type: ignore[index]
@@ -148,6 +138,28 @@ def _from_sequence(items: list[tuple[object, object]]) -> list[str]:
             if found:
                 candidates.append(found)
     flush()
+    return _best(candidates)
+
+
+def _from_branches(branches: list[list[tuple[object, object]]], before: list[str]) -> list[str]:
+    """An alternation's requirement: a literal of each branch ([] when a branch has none)."""
+    options: list[str] = []
+    lead: list[tuple[object, object]] = (
+        [(_parser.LITERAL, ord(char)) for char in before[0]] if len(before) == 1 else []
+    )
+    for branch in branches:
+        # the run before the alternation goes on into a branch that starts with text
+        found = _from_sequence(
+            lead + list(branch) if branch and branch[0][0] is _parser.LITERAL else list(branch)
+        )
+        if not found:
+            return []
+        options.extend(found)
+    return options
+
+
+def _best(candidates: list[list[str]]) -> list[str]:
+    """The requirement that filters best among a sequence's candidates ([] when none will do)."""
     usable = [
         sorted({option.lower() for option in options})
         for options in candidates

@@ -11,8 +11,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from smslogdoc.errors import RuleError
 from smslogdoc.kinds import KindTable, load_kinds
+from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.schema import parse_rule
 

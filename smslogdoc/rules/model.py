@@ -1,6 +1,7 @@
 """The rule language's nouns, as frozen data: a rule (`Rule`), its single-event
-matchers (`Matcher`, with their `Pattern`s), how the events must relate
-(`Condition`), its examples, and the log a matcher is asked about (`LogScope`).
+matchers (`Matcher`, with their `Pattern`s), its examples, and the log a
+matcher is asked about (`LogScope`); how the events must relate is
+`rules.condition`.
 Matching one record is here too; relating records is the engine's job."""
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from functools import cached_property
 
 import regex
 
-from smslogdoc.formats.ini import split_key
+from smslogdoc.formats import ini
 from smslogdoc.kinds import current_name
 from smslogdoc.memo import Memo
 from smslogdoc.model import SEVERITIES as SEVERITIES
-from smslogdoc.model import Event, Severity
+from smslogdoc.model import Event, Level, Severity
+from smslogdoc.rules.condition import BUILTIN_GROUPS as BUILTIN_GROUPS
+from smslogdoc.rules.condition import Condition as Condition
 from smslogdoc.rules.literals import required_literals
 
 CONFIDENCES = ("low", "medium", "high")
-BUILTIN_GROUPS = ("run", "thread", "log", "folder")
+SUMMARY_ID = "unexplained-errors"
+"""The id of the finding smslogdoc makes itself (`engine.unexplained`); no rule may take it."""
 TEMPLATE_FIELDS = ("log", "run", "occurrences")
 """Placeholders every rule's texts may use besides its own captures."""
 
@@ -29,8 +33,6 @@ REGEX_TIMEOUT = 0.5
 """Seconds one pattern may spend on one record before the rule is stopped."""
 SEEN_TEXTS = 1024
 """Texts whose match a pattern remembers (the memory is emptied when full)."""
-ADJACENT_LINES = 64
-"""An `adjacent` step must start within this many lines of the step before it."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,8 @@ class Matcher:
             if not any(fnmatchcase(component, wanted) for wanted in self.components):
                 return None
         captured: dict[str, str] = {}
-        ini = self.section is not None or self.key is not None or self.value is not None
-        if ini and (event.format != "ini" or not self._ini(event, captured)):
+        asks_ini = self.section is not None or self.key is not None or self.value is not None
+        if asks_ini and (event.format != ini.NAME or not self._ini(event, captured)):
             return None
         if self.message is not None:
             found = self.message.captures(event.message)
@@ -163,7 +165,7 @@ class Matcher:
             if found is None:
                 return False
             captured.update({k: v for k, v in found.groupdict().items() if v is not None})
-        pair = split_key(event.message)
+        pair = ini.split_key(event.message)
         if self.key is not None or self.value is not None:
             if pair is None:
                 return False
@@ -178,44 +180,6 @@ class Matcher:
                     return False
                 captured.update({k: v for k, v in found.groupdict().items() if v is not None})
         return True
-
-
-@dataclass(frozen=True)
-class Condition:
-    """How a rule's named events must relate, within one group of events."""
-
-    shape: str
-    """any, all, sequence or count."""
-    steps: tuple[tuple[str, ...], ...]
-    """The events, each step a tuple of alternative matcher names."""
-    by: tuple[str, ...] = ("log",)
-    within: float | None = None
-    absent: tuple[str, ...] = ()
-    """Must not occur in the group (in the window): decided when the group ends."""
-    unless: tuple[str, ...] = ()
-    """Must not have occurred in the group before the match completes."""
-    requires: tuple[str, ...] = ()
-    """Must have occurred in the group before the match completes (cited as evidence)."""
-    supported_by: tuple[str, ...] = ()
-    """Optional; found in the group (near the match), cited and raising the confidence."""
-    context: tuple[str, ...] = ()
-    """Optional; found in the group (near the match), cited without changing the confidence."""
-    adjacent: bool = False
-    minimum: int = 1
-    distinct: str | None = None
-
-    @property
-    def names(self) -> set[str]:
-        """Every matcher name the condition uses."""
-        used = {name for step in self.steps for name in step}
-        return (
-            used
-            | set(self.absent)
-            | set(self.unless)
-            | set(self.requires)
-            | set(self.supported_by)
-            | set(self.context)
-        )
 
 
 @dataclass(frozen=True)
@@ -235,7 +199,7 @@ class Rule:
 
     id: str
     title: str
-    severity: str
+    severity: Level
     confidence: str
     applies_to: tuple[str, ...]
     events: Mapping[str, Matcher]

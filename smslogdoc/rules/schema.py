@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
-from smslogdoc.engine.shapes import SHAPES
-from smslogdoc.errors import RuleError
 from smslogdoc.kinds import KindTable, load_kinds
-from smslogdoc.model import Severity
+from smslogdoc.model import Level, Severity
 from smslogdoc.rules import yamlnodes
+from smslogdoc.rules.checker import Checker, RuleError
+from smslogdoc.rules.condition import Condition, parse_conditions
 from smslogdoc.rules.model import (
-    BUILTIN_GROUPS,
     CONFIDENCES,
     SEVERITIES,
+    SUMMARY_ID,
     TEMPLATE_FIELDS,
-    Condition,
     Example,
     Matcher,
     Pattern,
@@ -30,7 +28,7 @@ from smslogdoc.rules.model import (
     is_glob,
 )
 from smslogdoc.rules.suggest import did_you_mean
-from smslogdoc.rules.templates import parse_duration, placeholders
+from smslogdoc.rules.templates import placeholders
 
 _RULE_KEYS = {
     "id": "the rule's id, equal to its file name",
@@ -49,8 +47,6 @@ _RULE_KEYS = {
     "examples": "logs where the rule must fire and must stay silent",
     "fallback": "true for a generic verdict that a specific rule explaining the same run replaces",
 }
-RESERVED_IDS = ("unexplained-errors",)
-"""Ids of findings smslogdoc makes itself (`engine.unexplained`)."""
 _REQUIRED = ("id", "title", "severity", "events", "condition", "diagnosis", "fix")
 _MATCHER_KEYS = (
     "message",
@@ -64,42 +60,6 @@ _MATCHER_KEYS = (
     "value",
     "case_sensitive",
 )
-_CONDITION_KEYS = (
-    "any",
-    "all",
-    "sequence",
-    "count",
-    "min",
-    "distinct",
-    "by",
-    "within",
-    "absent",
-    "unless",
-    "requires",
-    "supported_by",
-    "context",
-    "adjacent",
-)
-_SHAPES = tuple(SHAPES)
-
-
-@dataclass
-class _Checker:
-    """Collects the errors of one rule file."""
-
-    path: str
-    document: yamlnodes.Document
-    rule_id: str | None = None
-    errors: list[RuleError] = field(default_factory=list)
-    check: bool = True
-    """Compile every pattern now, to report bad ones (off for the bundled rules,
-    which the test suite checks, so a run compiles only what it uses)."""
-
-    def error(self, key: yamlnodes.Path, message: str) -> None:
-        dotted = ".".join(str(part) for part in key) or None
-        self.errors.append(
-            RuleError(self.path, message, rule_id=self.rule_id, key=dotted, line=self.document.line(key))
-        )
 
 
 def parse_rule(
@@ -111,7 +71,7 @@ def parse_rule(
         document = yamlnodes.load(text)
     except yamlnodes.YamlError as error:
         return None, [RuleError(path, str(error), line=error.line)]
-    checker = _Checker(path, document, check=check)
+    checker = Checker(path, document, check=check)
     data = document.data
     if not isinstance(data, dict):
         checker.error((), "a rule file holds one mapping (id: ..., title: ..., events: ..., condition: ...)")
@@ -132,7 +92,7 @@ def parse_rule(
     return (rule if not checker.errors else None), checker.errors
 
 
-def _text(checker: _Checker, data: dict[str, object], key: str, default: str = "") -> str:
+def _text(checker: Checker, data: dict[str, object], key: str, default: str = "") -> str:
     value = data.get(key, default)
     if not isinstance(value, str) or (key in _REQUIRED and not value.strip()):
         checker.error((key,), "expected text")
@@ -140,26 +100,67 @@ def _text(checker: _Checker, data: dict[str, object], key: str, default: str = "
     return value
 
 
-def _strings(
-    checker: _Checker, data: Mapping[str, object], key: str, path: yamlnodes.Path
-) -> tuple[str, ...]:
-    value = data.get(key, ())
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        checker.error((*path, key), "expected text or a list of texts")
-        return ()
-    return tuple(value)
+def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule | None:
+    rule_id, severity, confidence = _header(checker, data)
+    applies_to = checker.strings(data, "applies_to", ())
+    for index, target in enumerate(applies_to):
+        if not is_glob(target) and target not in kinds:
+            checker.error(
+                ("applies_to", index),
+                f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
+            )
+    before = len(checker.errors)
+    events = _matchers(checker, data.get("events"), kinds)
+    events_valid = len(checker.errors) == before  # else captures are unknown: no placeholder check
+    conditions = parse_conditions(
+        checker, data.get("condition"), {name: matcher.captures for name, matcher in events.items()}
+    )
+    fix = _fix(checker, data)
+    texts: list[tuple[yamlnodes.Path, str]] = [
+        (("diagnosis",), _text(checker, data, "diagnosis")),
+        (("cause",), _text(checker, data, "cause")),
+    ]
+    texts += [(("fix", index), step) for index, step in enumerate(fix)]
+    texts += [
+        (("next_logs", index), hint) for index, hint in enumerate(checker.strings(data, "next_logs", ()))
+    ]
+    if events_valid:
+        _placeholders(checker, texts, events, conditions)
+    fallback = data.get("fallback", False)
+    if not isinstance(fallback, bool):
+        checker.error(("fallback",), "expected true or false")
+    examples = _examples(checker, data.get("examples", []))
+    if checker.errors:
+        return None
+    return Rule(
+        id=rule_id,
+        title=_text(checker, data, "title"),
+        severity=Level(severity),
+        confidence=confidence,
+        applies_to=applies_to,
+        events=events,
+        conditions=conditions,
+        diagnosis=texts[0][1],
+        cause=texts[1][1],
+        fix=tuple(fix),
+        path=checker.path,
+        references=checker.strings(data, "references", ()),
+        next_logs=checker.strings(data, "next_logs", ()),
+        products=checker.strings(data, "products", ()),
+        examples=examples,
+        fallback=bool(fallback),
+    )
 
 
-def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule | None:
+def _header(checker: Checker, data: dict[str, object]) -> tuple[str, str, str]:
+    """The rule's id, severity and confidence, checked."""
     rule_id = _text(checker, data, "id")
     stem = Path(checker.path).stem
     if rule_id and rule_id != stem and not checker.path.startswith("<"):
         checker.error(("id",), f"must equal the file name ({stem!r})")
     if rule_id and not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", rule_id):
         checker.error(("id",), "use lower-case letters, digits, dots and hyphens")
-    if rule_id in RESERVED_IDS:
+    if rule_id == SUMMARY_ID:
         checker.error(
             ("id",),
             f"{rule_id!r} is the built-in summary of error records no rule explains; choose another id",
@@ -176,18 +177,11 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
             ("confidence",),
             f"expected one of {', '.join(CONFIDENCES)}, got {confidence!r}{did_you_mean(confidence, CONFIDENCES)}",
         )
-    applies_to = _strings(checker, data, "applies_to", ())
-    for index, target in enumerate(applies_to):
-        if not is_glob(target) and target not in kinds:
-            checker.error(
-                ("applies_to", index),
-                f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
-            )
-    before = len(checker.errors)
-    events = _matchers(checker, data.get("events"), kinds)
-    events_valid = len(checker.errors) == before  # else captures are unknown: no placeholder check
-    conditions = _conditions(checker, data.get("condition"), events)
-    captured = {name for matcher in events.values() for name in matcher.captures}
+    return rule_id, severity, str(confidence)
+
+
+def _fix(checker: Checker, data: dict[str, object]) -> list[str]:
+    """The steps of `fix` (one text or a list of texts)."""
     fix = data.get("fix")
     if isinstance(fix, str):
         fix = [fix]
@@ -202,54 +196,33 @@ def _build(data: dict[str, object], checker: _Checker, kinds: KindTable) -> Rule
                 else ""
             )
             checker.error(("fix", index), f"expected text{hint}")
-    fix = [step for step in fix if isinstance(step, str)]
-    texts: list[tuple[yamlnodes.Path, str]] = [
-        (("diagnosis",), _text(checker, data, "diagnosis")),
-        (("cause",), _text(checker, data, "cause")),
-    ]
-    texts += [(("fix", index), step) for index, step in enumerate(fix)]
-    texts += [
-        (("next_logs", index), hint) for index, hint in enumerate(_strings(checker, data, "next_logs", ()))
-    ]
+    return [step for step in fix if isinstance(step, str)]
+
+
+def _placeholders(
+    checker: Checker,
+    texts: list[tuple[yamlnodes.Path, str]],
+    events: Mapping[str, Matcher],
+    conditions: tuple[Condition, ...],
+) -> None:
+    """Each placeholder of the rule's texts is a field some event captures, and
+    one every match of each condition fills."""
+    captured = {name for matcher in events.values() for name in matcher.captures}
     for path, text in texts:
         unknown = placeholders(text) - captured - set(TEMPLATE_FIELDS)
-        if unknown and events_valid:
+        if unknown:
             names = ", ".join(sorted(captured | set(TEMPLATE_FIELDS)))
             checker.error(path, f"unknown placeholder {{{sorted(unknown)[0]}}}; available: {names}")
-        elif events_valid:
-            for number, condition in enumerate(conditions, 1):
-                unfilled = placeholders(text) - set(TEMPLATE_FIELDS) - _guaranteed(condition, events)
-                if unfilled:
-                    where = f"condition {number}" if len(conditions) > 1 else "the condition"
-                    checker.error(
-                        path,
-                        f"placeholder {{{sorted(unfilled)[0]}}} may stay empty: no event {where} needs captures it",
-                    )
-                    break
-    fallback = data.get("fallback", False)
-    if not isinstance(fallback, bool):
-        checker.error(("fallback",), "expected true or false")
-    examples = _examples(checker, data.get("examples", []))
-    if checker.errors:
-        return None
-    return Rule(
-        id=rule_id,
-        title=_text(checker, data, "title"),
-        severity=severity,
-        confidence=str(confidence),
-        applies_to=applies_to,
-        events=events,
-        conditions=conditions,
-        diagnosis=texts[0][1],
-        cause=texts[1][1],
-        fix=tuple(fix),
-        path=checker.path,
-        references=_strings(checker, data, "references", ()),
-        next_logs=_strings(checker, data, "next_logs", ()),
-        products=_strings(checker, data, "products", ()),
-        examples=examples,
-        fallback=bool(fallback),
-    )
+            continue
+        for number, condition in enumerate(conditions, 1):
+            unfilled = placeholders(text) - set(TEMPLATE_FIELDS) - _guaranteed(condition, events)
+            if unfilled:
+                where = f"condition {number}" if len(conditions) > 1 else "the condition"
+                checker.error(
+                    path,
+                    f"placeholder {{{sorted(unfilled)[0]}}} may stay empty: no event {where} needs captures it",
+                )
+                break
 
 
 def _guaranteed(condition: Condition, events: Mapping[str, Matcher]) -> set[str]:
@@ -263,9 +236,7 @@ def _guaranteed(condition: Condition, events: Mapping[str, Matcher]) -> set[str]
     return fields
 
 
-def _compile(
-    checker: _Checker, path: yamlnodes.Path, pattern: object, case_sensitive: bool
-) -> Pattern | None:
+def _compile(checker: Checker, path: yamlnodes.Path, pattern: object, case_sensitive: bool) -> Pattern | None:
     if not isinstance(pattern, str) or not pattern:
         checker.error(path, "expected a regular expression (text)")
         return None
@@ -279,7 +250,7 @@ def _compile(
     return compiled
 
 
-def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Matcher]:
+def _matchers(checker: Checker, raw: object, kinds: KindTable) -> dict[str, Matcher]:
     if not isinstance(raw, dict) or not raw:
         checker.error(("events",), "expected a mapping of event names to matchers")
         return {}
@@ -308,7 +279,7 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
             if key in spec
         }
         severities: set[Severity] = set()
-        for level in _strings(checker, spec, "severity", path):
+        for level in checker.strings(spec, "severity", path):
             try:
                 severities.add(Severity.parse(level))
             except ValueError as error:
@@ -317,7 +288,7 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
         if thread is not None and (not isinstance(thread, int) or isinstance(thread, bool)):
             checker.error((*path, "thread"), "expected a thread number")
             thread = None
-        logs = _strings(checker, spec, "log", path)
+        logs = checker.strings(spec, "log", path)
         for target in logs:
             if not is_glob(target) and target not in kinds:
                 checker.error(
@@ -328,7 +299,7 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
             name=name,
             message=message,
             not_message=patterns.get("not_message"),
-            components=tuple(component.lower() for component in _strings(checker, spec, "component", path)),
+            components=tuple(component.lower() for component in checker.strings(spec, "component", path)),
             severities=frozenset(severities),
             thread=thread,
             logs=logs,
@@ -339,143 +310,7 @@ def _matchers(checker: _Checker, raw: object, kinds: KindTable) -> dict[str, Mat
     return matchers
 
 
-def _names(
-    checker: _Checker, path: yamlnodes.Path, raw: object, events: Mapping[str, Matcher], *, steps: bool
-) -> tuple[tuple[str, ...], ...]:
-    items = raw if isinstance(raw, list) else [raw]
-    result: list[tuple[str, ...]] = []
-    for index, item in enumerate(items):
-        options = item if (steps and isinstance(item, list)) else [item]
-        names = []
-        for option in options:
-            if not isinstance(option, str):
-                checker.error((*path, index), "expected an event name")
-            elif option not in events:
-                known = ", ".join(events) or "none"
-                checker.error(
-                    (*path, index),
-                    f"undefined event {option!r}; events defined: {known}{did_you_mean(option, events)}",
-                )
-            else:
-                names.append(option)
-        if names:
-            result.append(tuple(names))
-    return tuple(result)
-
-
-def _conditions(checker: _Checker, raw: object, events: Mapping[str, Matcher]) -> tuple[Condition, ...]:
-    if raw is None:
-        checker.error(("condition",), "expected an event name or a mapping with any, all, sequence or count")
-        return ()
-    alternatives = raw if isinstance(raw, list) else [raw]
-    conditions = []
-    for index, spec in enumerate(alternatives):
-        path: yamlnodes.Path = ("condition", index) if isinstance(raw, list) else ("condition",)
-        condition = _condition(checker, path, spec, events)
-        if condition is not None:
-            conditions.append(condition)
-    return tuple(conditions)
-
-
-def _condition(
-    checker: _Checker, path: yamlnodes.Path, spec: object, events: Mapping[str, Matcher]
-) -> Condition | None:
-    if isinstance(spec, str):  # the short form: one event name
-        if spec not in events:
-            checker.error(
-                path,
-                f"undefined event {spec!r}; events defined: {', '.join(events) or 'none'}{did_you_mean(spec, events)}",
-            )
-            return None
-        spec = {"any": [spec]}
-    if not isinstance(spec, dict):
-        checker.error(path, "expected an event name or a mapping with any, all, sequence or count")
-        return None
-    for key in spec:
-        if key not in _CONDITION_KEYS:
-            checker.error(
-                (*path, key),
-                f"unknown key; expected one of {', '.join(_CONDITION_KEYS)}{did_you_mean(key, _CONDITION_KEYS)}",
-            )
-    shapes = [shape for shape in _SHAPES if shape in spec]
-    if len(shapes) != 1:
-        checker.error(
-            path, "say exactly one of any, all, sequence or count (absence alone has no evidence to cite)"
-        )
-        return None
-    shape = shapes[0]
-    steps = _names(checker, (*path, shape), spec[shape], events, steps=shape in ("sequence", "all"))
-    if shape == "any":
-        steps = (tuple(name for step in steps for name in step),)
-    if shape == "sequence" and (not isinstance(spec[shape], list) or len(spec[shape]) < 2):
-        checker.error((*path, shape), "a sequence needs at least two steps")
-    within = None
-    if "within" in spec:
-        try:
-            within = parse_duration(spec["within"])
-        except ValueError as error:
-            checker.error((*path, "within"), str(error))
-    by = _strings(checker, spec, "by", path) or ("log",)
-    positive = {name for step in steps for name in step}
-    for key in by:
-        if key not in BUILTIN_GROUPS:
-            lacking = sorted(name for name in positive if key not in events[name].captures)
-            if lacking:
-                checker.error(
-                    (*path, "by"),
-                    f"{key!r} is not run, thread, log or folder, and event(s) {', '.join(lacking)} capture no field of that name",
-                )
-    minimum = spec.get("min", 1)
-    if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1:
-        checker.error((*path, "min"), "expected a whole number of at least 1")
-        minimum = 1
-    if shape != "count" and ("min" in spec or "distinct" in spec):
-        checker.error((*path, "min" if "min" in spec else "distinct"), "min and distinct belong to count")
-    distinct = spec.get("distinct")
-    if distinct is not None and (
-        not isinstance(distinct, str) or any(distinct not in events[name].captures for name in positive)
-    ):
-        checker.error((*path, "distinct"), "expected the name of a field every counted event captures")
-        distinct = None
-    adjacent = spec.get("adjacent", False)
-    if adjacent and shape != "sequence":
-        checker.error((*path, "adjacent"), "adjacent belongs to sequence")
-    if adjacent and any(key not in BUILTIN_GROUPS for key in by):
-        checker.error((*path, "adjacent"), "an adjacent sequence groups by run, thread, log or folder only")
-    if not isinstance(adjacent, bool):
-        checker.error((*path, "adjacent"), "expected true or false")
-        adjacent = False
-    return Condition(
-        shape=shape,
-        steps=steps,
-        by=by,
-        within=within,
-        absent=_flat(checker, path, "absent", spec, events),
-        unless=_flat(checker, path, "unless", spec, events),
-        requires=_flat(checker, path, "requires", spec, events),
-        supported_by=_flat(checker, path, "supported_by", spec, events),
-        context=_flat(checker, path, "context", spec, events),
-        adjacent=bool(adjacent),
-        minimum=minimum,
-        distinct=distinct,
-    )
-
-
-def _flat(
-    checker: _Checker,
-    path: yamlnodes.Path,
-    key: str,
-    spec: Mapping[str, object],
-    events: Mapping[str, Matcher],
-) -> tuple[str, ...]:
-    return tuple(
-        name
-        for step in _names(checker, (*path, key), spec.get(key, []), events, steps=False)
-        for name in step
-    )
-
-
-def _examples(checker: _Checker, raw: object) -> tuple[Example, ...]:
+def _examples(checker: Checker, raw: object) -> tuple[Example, ...]:
     if not isinstance(raw, list):
         checker.error(("examples",), "expected a list of examples")
         return ()

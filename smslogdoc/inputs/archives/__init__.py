@@ -87,32 +87,14 @@ Modules: `kinds` (recognition, helpers for problem lines), `streams` (capped,
 non-seekable member streams and the errors they raise), `members` (`Archive`,
 `Member`, safe member names), `listing` (`iter_members`: checks, nesting),
 `zips` and `tars` (reading their directories), `machines` (rotated parts and
-fleet machines). This package holds the caps, so they can be changed at run
-time (`archives.MEMBER_CAP = ...`) and every module sees the change.
+fleet machines), `caps` (the caps, read at call time: `caps.MEMBER_CAP = ...`
+at run time is seen by every module).
 """
 
 from __future__ import annotations
 
-MEMBER_CAP = 1 << 30
-"""Expanded bytes one member may have (1 GiB)."""
-ARCHIVE_CAP = 4 << 30
-"""Expanded bytes one archive may have, its nested archives included (4 GiB)."""
-RATIO_CAP = 200
-"""Expanded bytes per compressed byte a member may reach..."""
-RATIO_FLOOR = 8 << 20
-"""...once it has expanded past this many bytes (8 MiB)."""
-NESTED_MEMORY_CAP = 256 << 20
-"""A nested zip or tar is read into memory to be listed; one larger is not read (256 MiB)."""
-MAX_DEPTH = 1
-"""How deep archives nest and are still read: a zip inside a zip, not deeper."""
-
-SEPARATOR = "!/"
-"""Between an archive and a member's path inside it in a display path."""
-
-HEAD_SIZE = 8192
-"""Bytes looked at to recognise an archive."""
-
-from smslogdoc.inputs.archives.kinds import (  # noqa: E402
+from smslogdoc.inputs.archives.caps import HEAD_SIZE, SEPARATOR
+from smslogdoc.inputs.archives.kinds import (
     GZ,
     READABLE,
     TAR,
@@ -124,8 +106,8 @@ from smslogdoc.inputs.archives.kinds import (  # noqa: E402
     archive_kind,
     kind_of,
 )
-from smslogdoc.inputs.archives.listing import iter_members  # noqa: E402
-from smslogdoc.inputs.archives.machines import (  # noqa: E402
+from smslogdoc.inputs.archives.listing import iter_members
+from smslogdoc.inputs.archives.machines import (
     Machine,
     MemberGroup,
     group_members,
@@ -133,18 +115,12 @@ from smslogdoc.inputs.archives.machines import (  # noqa: E402
     machines,
     rotation_key,
 )
-from smslogdoc.inputs.archives.members import Archive, Member, close_all  # noqa: E402
-from smslogdoc.inputs.archives.streams import ArchiveError, ArchiveLimitError  # noqa: E402
+from smslogdoc.inputs.archives.members import Archive, Member, close_all
+from smslogdoc.inputs.archives.streams import ArchiveError, ArchiveLimitError
 
 __all__ = [
-    "ARCHIVE_CAP",
     "GZ",
     "HEAD_SIZE",
-    "MAX_DEPTH",
-    "MEMBER_CAP",
-    "NESTED_MEMORY_CAP",
-    "RATIO_CAP",
-    "RATIO_FLOOR",
     "READABLE",
     "SEPARATOR",
     "TAR",

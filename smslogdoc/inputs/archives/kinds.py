@@ -7,7 +7,7 @@ import tarfile
 import zlib
 from pathlib import Path
 
-from smslogdoc.inputs.archives import HEAD_SIZE
+from smslogdoc.inputs.archives.caps import HEAD_SIZE
 
 ZIP, TAR, TAR_GZ, GZ = "zip", "tar", "tar.gz", "gz"
 READABLE = frozenset({ZIP, TAR, TAR_GZ, GZ})

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from smslogdoc.inputs import archives as caps  # the caps, read at call time (tests lower them)
-from smslogdoc.inputs.archives import HEAD_SIZE, SEPARATOR
+from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
+from smslogdoc.inputs.archives.caps import HEAD_SIZE, SEPARATOR
 from smslogdoc.inputs.archives.kinds import GZ, UNREADABLE, ZIP, _human, _quote, kind_of
 from smslogdoc.inputs.archives.members import Archive, Member, _sanitise
 from smslogdoc.inputs.archives.streams import _Budget
@@ -70,6 +70,48 @@ def _gz_name(display: str) -> str:
     return base
 
 
+def _within_caps(
+    archive: Archive,
+    display: str,
+    parts: list[str],
+    size: int,
+    compressed: int | None,
+    problems: list[Problem],
+) -> bool:
+    """Whether a member of the declared `size` may be read: under the member
+    cap and the ratio, and the archive's cap not reached (its size is then
+    counted against it); else one problem says why not."""
+    if size > caps.MEMBER_CAP:
+        problems.append(
+            Problem(
+                display,
+                f"member expands to {_human(size)}, over the {_human(caps.MEMBER_CAP)} cap for one member (a zip bomb?); not read",
+            )
+        )
+        return False
+    if compressed is not None and size > caps.RATIO_FLOOR and size > caps.RATIO_CAP * max(compressed, 1):
+        problems.append(
+            Problem(
+                display,
+                f"member expands {size // max(compressed, 1)}:1 ({_human(size)} from {_human(compressed)}), over the {caps.RATIO_CAP}:1 cap (a zip bomb?); not read",
+            )
+        )
+        return False
+    budget = archive.budget
+    if budget.stopped or budget.declared + size > caps.ARCHIVE_CAP:
+        if not budget.stopped:
+            problems.append(
+                Problem(
+                    archive.display,
+                    f"archive expands past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?); members from {_quote('/'.join(parts))} on not read",
+                )
+            )
+        budget.stopped = True
+        return False
+    budget.declared += size
+    return True
+
+
 def _accept(
     archive: Archive,
     raw_name: str,
@@ -98,35 +140,8 @@ def _accept(
         problems.append(Problem(display, "a second member of this name; only the first is read"))
         return
     seen.add(display)
-    if size is not None:
-        if size > caps.MEMBER_CAP:
-            problems.append(
-                Problem(
-                    display,
-                    f"member expands to {_human(size)}, over the {_human(caps.MEMBER_CAP)} cap for one member (a zip bomb?); not read",
-                )
-            )
-            return
-        if compressed is not None and size > caps.RATIO_FLOOR and size > caps.RATIO_CAP * max(compressed, 1):
-            problems.append(
-                Problem(
-                    display,
-                    f"member expands {size // max(compressed, 1)}:1 ({_human(size)} from {_human(compressed)}), over the {caps.RATIO_CAP}:1 cap (a zip bomb?); not read",
-                )
-            )
-            return
-        budget = archive.budget
-        if budget.stopped or budget.declared + size > caps.ARCHIVE_CAP:
-            if not budget.stopped:
-                problems.append(
-                    Problem(
-                        archive.display,
-                        f"archive expands past {_human(caps.ARCHIVE_CAP)}, the cap for one archive (a zip bomb?); members from {_quote('/'.join(parts))} on not read",
-                    )
-                )
-            budget.stopped = True
-            return
-        budget.declared += size
+    if size is not None and not _within_caps(archive, display, parts, size, compressed, problems):
+        return
     member = Member(display, parts[-1], size, folder, archive, key, compressed)
     if head is None:
         try:

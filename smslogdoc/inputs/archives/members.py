@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from smslogdoc.inputs import archives as caps  # the caps, read at call time (tests lower them)
+from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
 from smslogdoc.inputs.archives.kinds import GZ, TAR_GZ, ZIP, _human
 from smslogdoc.inputs.archives.streams import (
     ArchiveError,

@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
-from smslogdoc.inputs import archives as caps  # the caps, read at call time (tests lower them)
+from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
 from smslogdoc.inputs.archives.kinds import _human
 
 

@@ -8,8 +8,8 @@ import tarfile
 import zlib
 from typing import IO
 
-from smslogdoc.inputs import archives as caps  # the caps, read at call time (tests lower them)
-from smslogdoc.inputs.archives import HEAD_SIZE, SEPARATOR
+from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
+from smslogdoc.inputs.archives.caps import HEAD_SIZE, SEPARATOR
 from smslogdoc.inputs.archives.kinds import TAR_GZ, _human, _quote
 from smslogdoc.inputs.archives.members import Archive, _compressed_size_of, _Entry, _sanitise, _TarEntry
 from smslogdoc.model import Problem

@@ -11,8 +11,8 @@ import zipfile
 import zlib
 from typing import BinaryIO
 
-from smslogdoc.inputs import archives as caps  # the caps, read at call time (tests lower them)
-from smslogdoc.inputs.archives import SEPARATOR
+from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
+from smslogdoc.inputs.archives.caps import SEPARATOR
 from smslogdoc.inputs.archives.kinds import _quote
 from smslogdoc.inputs.archives.members import Archive, _Entry, _LocalEntry, _sanitise
 from smslogdoc.model import Problem

@@ -1,0 +1,76 @@
+"""What checking one rule file keeps: the errors found so far (`Checker`),
+each a `RuleError` naming the file, the rule, the key path and the YAML line,
+and the readers of values every part of a rule shares."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from smslogdoc.rules import yamlnodes
+
+
+class RuleError(Exception):
+    """What is wrong in a rule file: which file, which rule, which key and, when
+    known, which line. Collected, never raised: a command lists them all and
+    exits 3 (`cli.common.load_rules_or_exit`)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        rule_id: str | None = None,
+        key: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.message = message
+        self.rule_id = rule_id
+        self.key = key
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        parts = [where]
+        if self.rule_id:
+            parts.append(f"rule {self.rule_id}")
+        if self.key:
+            parts.append(self.key)
+        return f"{': '.join(parts)}: {self.message}"
+
+
+@dataclass
+class Checker:
+    """Collects the errors of one rule file."""
+
+    path: str
+    document: yamlnodes.Document
+    rule_id: str | None = None
+    errors: list[RuleError] = field(default_factory=list)
+    check: bool = True
+    """Compile every pattern now, to report bad ones (off for the bundled rules,
+    which the test suite checks, so a run compiles only what it uses)."""
+
+    def error(self, key: yamlnodes.Path, message: str) -> None:
+        dotted = ".".join(str(part) for part in key) or None
+        self.errors.append(
+            RuleError(self.path, message, rule_id=self.rule_id, key=dotted, line=self.document.line(key))
+        )
+
+    def strings(self, data: Mapping[str, object], key: str, path: yamlnodes.Path) -> tuple[str, ...]:
+        """The text, or list of texts, of `key` in `data` (at `path`)."""
+        value = data.get(key, ())
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+            self.error((*path, key), "expected text or a list of texts")
+            return ()
+        return tuple(value)
+
+
+def one_of(names: tuple[str, ...] | list[str]) -> str:
+    """`a, b, c or d`."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

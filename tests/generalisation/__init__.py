@@ -1,0 +1,1 @@
+"""The generalisation corpus and its measure (README.md)."""
