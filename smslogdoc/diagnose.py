@@ -7,13 +7,14 @@ own (`diagnose(["C:/logs"], rules)`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from smslogdoc import parallel
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
+from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import CONFIRMED, Finding
 from smslogdoc.inputs.paths import LogInput, collect
@@ -21,6 +22,8 @@ from smslogdoc.model import SEVERITIES, FileReport, Level, Problem
 from smslogdoc.pipeline import diagnose_logs
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
+from smslogdoc.rules.workflow import Workflow
+from smslogdoc.stories import Story
 
 
 @dataclass
@@ -34,6 +37,8 @@ class Outcome:
     rules: int = 0
     redaction: dict[str, int] | None = None
     """With `--redact`: how many distinct names of each class were replaced."""
+    stories: list[Story] = field(default_factory=list)
+    """Each deployment followed through its folder's logs (`engine.storybook`)."""
 
     def read_anything(self) -> bool:
         """Whether at least one file could be read as text."""
@@ -90,21 +95,23 @@ def diagnose(
     tracer: Tracer | None = None,
     jobs: int = 1,
     unexplained: str = "info",
+    workflows: Sequence[Workflow] = (),
 ) -> Outcome:
     """Run `rules` over the logs found under `paths` (files, folders, `-`),
     on up to `jobs` processes when there are many folders to read.
     `unexplained` is the severity of each log's summary of error records no
-    finding explains (`engine.unexplained`), or `off`."""
+    finding explains (`engine.unexplained`), or `off`. `workflows` are followed
+    through each folder's logs into stories (`Outcome.stories`)."""
     problems: list[Problem] = []
     logs = collect(paths, problems)
     options = options or ReadOptions()
     numbered = list(enumerate(logs))
     if tracer is None and parallel.worth_it(logs, jobs):
-        findings, found_problems = parallel.diagnose_in_parallel(
-            numbered, rules, options, since, until, jobs, unexplained
+        findings, found_problems, stories = parallel.diagnose_in_parallel(
+            numbered, rules, options, since, until, jobs, unexplained, workflows
         )
     else:
-        findings, found_problems = diagnose_logs(
+        findings, found_problems, stories = diagnose_logs(
             numbered,
             Engine(rules, tracer=tracer),
             options,
@@ -112,8 +119,9 @@ def diagnose(
             until,
             helper=jobs > 1,
             summary=unexplained,
+            book=StoryBook(workflows) if workflows else None,
         )
     findings = merge_by_folder(without_explained_fallbacks(findings))
     findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]
-    return Outcome(findings, files, problems + found_problems, logs, len(rules))
+    return Outcome(findings, files, problems + found_problems, logs, len(rules), stories=stories)

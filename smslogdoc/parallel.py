@@ -14,12 +14,15 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.pipeline import diagnose_logs
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
+from smslogdoc.rules.workflow import Workflow
+from smslogdoc.stories import Story
 
 MIN_BYTES = 8 << 20
 """Less input than this is read in one process: starting workers would cost more."""
@@ -28,6 +31,8 @@ BATCHES_PER_WORKER = 32
 
 _engine: Engine | None = None
 """A worker's engine, made once when it starts, from the rules it is sent."""
+_workflows: list[Workflow] = []
+"""A worker's workflows, sent when it starts."""
 
 
 def cores() -> int:
@@ -56,7 +61,8 @@ def diagnose_in_parallel(
     until: datetime | None,
     jobs: int,
     unexplained: str = "info",
-) -> tuple[list[Finding], list[Problem]]:
+    workflows: Sequence[Workflow] = (),
+) -> tuple[list[Finding], list[Problem], list[Story]]:
     """`pipeline.diagnose_logs` over batches of folders in worker processes;
     the file reports come back onto `numbered`'s logs."""
     batches = _batches(numbered, jobs * BATCHES_PER_WORKER)
@@ -65,11 +71,13 @@ def diagnose_in_parallel(
     ]
     findings: list[Finding] = []
     problems: list[Problem] = []
+    stories: list[Story] = []
     by_id = {rule.id: rule for rule in rules}
     with ProcessPoolExecutor(
-        max_workers=min(jobs, len(batches)), initializer=_start, initargs=(rules,)
+        max_workers=min(jobs, len(batches)), initializer=_start, initargs=(rules, list(workflows))
     ) as pool:
-        for batch, (found, reports, met) in zip(batches, pool.map(_work, tasks), strict=True):
+        for batch, (found, reports, met, told) in zip(batches, pool.map(_work, tasks), strict=True):
+            stories.extend(told)
             for (_, log), log_reports in zip(batch, reports, strict=True):
                 log.reports.extend(log_reports)
             for rule_id, finding in found:
@@ -77,7 +85,8 @@ def diagnose_in_parallel(
                     finding.rule = by_id[rule_id]
                 findings.append(finding)
             problems.extend(met)
-    return findings, problems
+    stories.sort(key=Story.sort_key)
+    return findings, problems, stories
 
 
 def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[list[tuple[int, LogInput]]]:
@@ -92,17 +101,20 @@ def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[list[
     ]
 
 
-def _start(rules: list[Rule]) -> None:
-    global _engine
-    _engine = Engine(rules)
+def _start(rules: list[Rule], workflows: list[Workflow]) -> None:
+    global _engine, _workflows
+    _engine, _workflows = Engine(rules), workflows
 
 
 def _work(
     task: tuple[list[tuple[int, LogInput]], ReadOptions, datetime | None, datetime | None, str],
-) -> tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem]]:
+) -> tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem], list[Story]]:
     numbered, options, since, until, unexplained = task
     assert _engine is not None, "the worker was started without its rules"
-    findings, problems = diagnose_logs(numbered, _engine, options, since, until, summary=unexplained)
+    book = StoryBook(_workflows) if _workflows else None
+    findings, problems, stories = diagnose_logs(
+        numbered, _engine, options, since, until, summary=unexplained, book=book
+    )
     loaded = {rule.id for rule in _engine.rules}
     sent = []
     for finding in findings:
@@ -110,4 +122,4 @@ def _work(
         if rule_id in loaded:
             finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
         sent.append((rule_id, finding))
-    return sent, [log.reports for _, log in numbered], problems
+    return sent, [log.reports for _, log in numbered], problems, stories

@@ -36,6 +36,8 @@ class Mark:
     """The workflow's event it matched (or `rule:<id>` for a finding's record)."""
     reason: str = ""
     until: str = ""
+    verdict: str = ""
+    """For a record that ends the whole story (`completes`): the verdict it gives."""
 
 
 @dataclass

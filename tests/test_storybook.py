@@ -175,7 +175,7 @@ def test_the_chain_stopping_is_incomplete_or_stalled_by_how_long_the_logs_go_on(
     assert short[0].verdict == "incomplete"
     assert short[0].next_logs == [
         "AppEnforce.log",
-        "ContentTransferManager.log",
+        "collect ContentTransferManager.log",
     ]  # where it stopped, then the gap
     long = run({"AppEnforce.log": events("AppEnforce.log", [enforce(0), (600, "something else much later")])})
     assert long[0].verdict == "stalled"

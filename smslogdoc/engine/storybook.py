@@ -1,9 +1,9 @@
 """Following deployments through a machine's logs: the records that mark a
 workflow's phases, sorted by the deployment they are about, kept as a few
-marks per phase (never the records themselves), and at the end of a folder
-turned into stories (`stories.Story`) with a verdict (`engine.verdict`).
+marks per phase (never the records themselves), and at the end of the input
+turned into stories (`stories.Story`), folder by folder.
 
-Which deployment a record is about:
+Which deployment a record is about (see `engine.storygraph`):
 
 * a record that captures every key of the workflow's subject (a deployment
   type and its revision) is about that subject;
@@ -13,95 +13,35 @@ Which deployment a record is about:
   never merges two subjects;
 * a record that names no key is about the deployment its log (or, with
   `by_thread`, its thread) last named; before any, about its log alone,
-  which joins the first deployment the log names. A phase whose records name
-  no deployment at all (a software-update scan serves every assignment) is
-  `shared` by every story of the folder when none of its events captures a key.
+  which joins the first deployment the log names. A phase none of whose
+  events captures a key (a software-update scan serves every assignment) is
+  shared by every story of the folder.
 
-Memory is bounded by the number of deployments and phases, not by the logs.
+A marker counts only where its conditions hold: `where` (a captured field
+matches), `after`/`before` (the deployment has, or has not yet, met another
+event). Steps (a task sequence's) become phases as they are met.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from smslogdoc.engine import verdict
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
-from smslogdoc.engine.runs import ThreadNote
-from smslogdoc.model import Event, Problem
-from smslogdoc.read.timeline import instant
+from smslogdoc.engine.storygraph import MAX_NODES, MAX_STEPS, STEP, Graph, Node, NodeKey, subject_node
+from smslogdoc.model import Event, Problem, ThreadNote
 from smslogdoc.rules.model import LogScope
 from smslogdoc.rules.prefilter import Prefilter
 from smslogdoc.rules.templates import render
-from smslogdoc.rules.workflow import STEP_FIELD, Marker, Phase, Workflow
+from smslogdoc.rules.workflow import Link, Marker, Phase, Workflow
 from smslogdoc.stories import Mark, Story
-
-MAX_NODES = 5000
-"""Identifiers one workflow remembers per folder; more are left out, with a note."""
-MAX_STEPS = 400
-"""Steps one story remembers (a task sequence rarely has more than a hundred)."""
-MAX_VALUES = 8
-"""Values of one key shown per story."""
-
-NodeKey = tuple[str, str]
-"""(key name, normalised value); the subject's node is ("", joined values);
-a log's records that name no deployment yet: ("/", log path)."""
-SUBJECT = ""
-ANONYMOUS = "/"
-
-
-@dataclass
-class _Node:
-    phases: dict[str, PhaseMarks] = field(default_factory=dict)
-    steps: list[str] = field(default_factory=list)
-    """Step names in the order they first started."""
-    current_step: str | None = None
-    captures: dict[str, str] = field(default_factory=dict)
-    """The first value of each field its records captured (for the story's name)."""
-    logs: set[str] = field(default_factory=set)
-
-
-class _Tracks:
-    """One workflow in one folder: the identifiers met, how they join, their marks."""
-
-    def __init__(self, workflow: Workflow) -> None:
-        self.workflow = workflow
-        self.parent: dict[NodeKey, NodeKey] = {}
-        self.nodes: dict[NodeKey, _Node] = {}
-        self.current: dict[tuple[str, int | None], NodeKey] = {}
-        self.weak: list[tuple[NodeKey, NodeKey]] = []
-        self.shared: dict[str, PhaseMarks] = {}
-        self.full = False
-
-    def node(self, key: NodeKey) -> _Node | None:
-        known = self.nodes.get(key)
-        if known is None:
-            if len(self.nodes) >= MAX_NODES:
-                self.full = True
-                return None
-            known = self.nodes[key] = _Node()
-            self.parent[key] = key
-        return known
-
-    def find(self, key: NodeKey) -> NodeKey:
-        root = key
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[key] != root:  # path compression
-            self.parent[key], key = root, self.parent[key]
-        return root
-
-    def union(self, a: NodeKey, b: NodeKey) -> None:
-        if a in self.parent and b in self.parent:
-            ra, rb = self.find(a), self.find(b)
-            if ra != rb:
-                self.parent[rb] = ra
+from smslogdoc.times import instant
 
 
 @dataclass
 class _Folder:
-    tracks: dict[str, _Tracks]
+    graphs: dict[str, Graph]
     last: float | None = None
     """The latest instant of any record of the folder."""
     logs: set[str] = field(default_factory=set)
@@ -109,8 +49,24 @@ class _Folder:
     aware: set[bool] = field(default_factory=set)
 
 
-_Use = tuple[Workflow, Phase, str, Marker]
-"""A marker an event is used by: workflow, phase, mark kind, marker."""
+@dataclass(frozen=True)
+class _Use:
+    """A marker an event is used by: its phase (None for a step) and what it says."""
+
+    phase: Phase | None
+    mark: str
+    marker: Marker
+
+
+@dataclass
+class _Setup:
+    """For logs of one kind and name: the workflows' events that may occur, their uses and links."""
+
+    prefilter: Prefilter[tuple[int, str]]
+    uses: dict[tuple[int, str], list[_Use]]
+    links: dict[tuple[int, str], list[Link]]
+    follows: dict[tuple[int, str], list[Link]]
+    """Links whose second event is this one's (`next`): keyed by the second event."""
 
 
 class StoryBook:
@@ -120,9 +76,7 @@ class StoryBook:
         self.workflows = list(workflows)
         self.problems: list[Problem] = []
         self._folders: dict[str, _Folder] = {}
-        self._setups: dict[
-            tuple[str | None, str], tuple[Prefilter[tuple[int, str]], dict[tuple[int, str], list[_Use]]]
-        ] = {}
+        self._setups: dict[tuple[str | None, str], _Setup] = {}
 
     def watch(
         self, stream: Iterable[Event | ThreadNote], scope: LogScope, path: str, folder: str, number: int
@@ -131,86 +85,130 @@ class StoryBook:
         `number` is the log's place in the input (it orders records across logs)."""
         state = self._folders.get(folder)
         if state is None:
-            state = self._folders[folder] = _Folder({w.id: _Tracks(w) for w in self.workflows})
+            state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
         state.logs.add(scope.name)
-        prefilter, uses = self._setup(scope)
-        last_time: float = float("-inf")
+        setup = self._setup(scope)
+        last_time = float("-inf")
         seq = 0
+        pending: dict[int, tuple[Link, dict[str, str]]] = {}
+        """Per workflow, a `next` link waiting for the log's very next record."""
         for item in stream:
             yield item
             if not isinstance(item, Event):
                 continue
             seq += 1
-            aware = None
+            aware: bool | None = None
             if item.time is not None:
-                last_time = instant(item.time)
-                aware = item.time.tzinfo is not None
+                last_time, aware = instant(item.time), item.time.tzinfo is not None
                 state.aware.add(aware)
                 state.last = last_time if state.last is None else max(state.last, last_time)
-            if not uses:
-                continue
-            for number_name in prefilter.candidates(item.message):
-                found = uses.get(number_name)
-                if not found:
-                    continue
-                workflow = self.workflows[number_name[0]]
-                try:
-                    captures = workflow.events[number_name[1]].match(item)
-                except TimeoutError:
-                    self.problems.append(
-                        Problem(
-                            item.path,
-                            f"workflow {workflow.id}: the pattern of event {number_name[1]!r} took too long on this record",
-                            item.line,
+            waiting, pending = pending, {}
+            if setup.uses:
+                for key in setup.prefilter.candidates(item.message):
+                    captures = self._match(key, item)
+                    if captures is not None:
+                        graph = state.graphs[self.workflows[key[0]].id]
+                        self._links(graph, setup, key, captures, waiting, pending)
+                        self._note(
+                            graph,
+                            item,
+                            key[1],
+                            captures,
+                            setup.uses.get(key, []),
+                            (last_time, number, seq),
+                            aware,
+                            path,
                         )
-                    )
-                    continue
-                if captures is not None:
-                    order = (last_time, number, seq)
-                    self._note(
-                        state.tracks[workflow.id], item, number_name[1], captures, found, order, aware, path
-                    )
 
     def finish(self, findings_by_folder: Mapping[str, Sequence[verdict.Cited]] | None = None) -> list[Story]:
         """The stories of every folder seen, worst first; the book is then empty.
         `findings_by_folder` gives, per folder, the findings a story may cite."""
         stories: list[Story] = []
         for folder, state in self._folders.items():
-            cited = (findings_by_folder or {}).get(folder, ())
-            for tracks in state.tracks.values():
-                stories.extend(_stories(tracks, state, folder, cited))
-                if tracks.full:
+            context = verdict.Context(
+                folder,
+                state.last,
+                frozenset(state.logs),
+                len(state.aware) > 1,
+                (findings_by_folder or {}).get(folder, ()),
+            )
+            for graph in state.graphs.values():
+                stories.extend(graph.stories(context))
+                if graph.full:
                     self.problems.append(
                         Problem(
                             folder,
-                            f"workflow {tracks.workflow.id}: more than {MAX_NODES} identifiers; the rest were not followed",
+                            f"workflow {graph.workflow.id}: more than {MAX_NODES} identifiers; the rest were not followed",
                         )
                     )
         self._folders = {}
         stories.sort(key=Story.sort_key)
         return stories
 
-    def _setup(self, scope: LogScope) -> tuple[Prefilter[tuple[int, str]], dict[tuple[int, str], list[_Use]]]:
-        key = (scope.kind, scope.name)
-        known = self._setups.get(key)
+    def literals(self, scope: LogScope) -> list[tuple[str, ...]]:
+        """For a scan of a large log: the literals of each workflow event that
+        may occur in it (an empty tuple: that event needs every record)."""
+        return [self.workflows[number].events[name].literals for number, name in self._setup(scope).uses]
+
+    def _match(self, key: tuple[int, str], event: Event) -> Mapping[str, str] | None:
+        workflow = self.workflows[key[0]]
+        try:
+            return workflow.events[key[1]].match(event)
+        except TimeoutError:
+            self.problems.append(
+                Problem(
+                    event.path,
+                    f"workflow {workflow.id}: the pattern of event {key[1]!r} took too long on this record",
+                    event.line,
+                )
+            )
+            return None
+
+    def _setup(self, scope: LogScope) -> _Setup:
+        known = self._setups.get((scope.kind, scope.name))
         if known is None:
             entries: list[tuple[tuple[int, str], tuple[str, ...]]] = []
-            uses: dict[tuple[int, str], list[_Use]] = {}
+            setup = _Setup(Prefilter([]), {}, {}, {})
             for number, workflow in enumerate(self.workflows):
                 if not workflow.applies(scope):
                     continue
                 used = _uses(workflow)
                 for name, matcher in workflow.events.items():
-                    if matcher.logs and not scope.is_one_of(matcher.logs):
-                        continue
-                    entries.append(((number, name), matcher.literals))
-                    uses[(number, name)] = used.get(name, [])
-            known = self._setups[key] = (Prefilter(entries), uses)
+                    if not matcher.logs or scope.is_one_of(matcher.logs):
+                        entries.append(((number, name), matcher.literals))
+                        setup.uses[(number, name)] = used.get(name, [])
+                for link in workflow.links:
+                    setup.links.setdefault((number, link.event), []).append(link)
+                    if link.next is not None:
+                        setup.follows.setdefault((number, link.next), []).append(link)
+            setup.prefilter = Prefilter(entries)
+            known = self._setups[(scope.kind, scope.name)] = setup
         return known
+
+    def _links(
+        self,
+        graph: Graph,
+        setup: _Setup,
+        key: tuple[int, str],
+        captures: Mapping[str, str],
+        waiting: Mapping[int, tuple[Link, dict[str, str]]],
+        pending: dict[int, tuple[Link, dict[str, str]]],
+    ) -> None:
+        """Join the keys a link event names (or, for a `next` link, those of this
+        record and the one before it)."""
+        workflow = graph.workflow
+        for link in setup.links.get(key, []):
+            if link.next is not None:
+                pending[key[0]] = (link, dict(captures))
+            else:
+                graph.join(_ends(workflow, captures), weak=link.weak)
+        earlier = waiting.get(key[0])
+        if earlier is not None and earlier[0] in setup.follows.get(key, []):
+            graph.join(_ends(workflow, {**earlier[1], **captures}), weak=earlier[0].weak)
 
     def _note(
         self,
-        tracks: _Tracks,
+        graph: Graph,
         event: Event,
         name: str,
         captures: Mapping[str, str],
@@ -219,33 +217,20 @@ class StoryBook:
         aware: bool | None,
         path: str,
     ) -> None:
-        workflow = tracks.workflow
-        keyed = {
-            spec.name: spec.normal(captures[spec.name])
-            for spec in workflow.keys.values()
-            if captures.get(spec.name)
-        }
-        place = (path, event.thread if workflow.by_thread else None)
-        target = _target(tracks, keyed, place, path)
+        workflow = graph.workflow
+        keyed = _keyed(workflow, captures)
+        target = graph.target(keyed, (path, event.thread if workflow.by_thread else None), path)
         if target is None:
             return
-        named = [(key, value) for key, value in keyed.items() if key not in workflow.subject]
-        for link in workflow.links:
-            if link.event == name:
-                ends = [(SUBJECT, _subject_value(workflow, keyed))] if _has_subject(workflow, keyed) else []
-                ends += named
-                for end in ends:
-                    tracks.node(end)
-                for a, b in pairwise(ends):
-                    if link.weak:
-                        tracks.weak.append((a, b))
-                    else:
-                        tracks.union(a, b)
-        node = tracks.nodes[target]
-        node.logs.add(path)
+        node = graph.nodes[target]
         for field_name, value in captures.items():
             node.captures.setdefault(field_name, value)
-        for _, phase, mark_kind, marker in used:
+        for use in used:
+            marker = use.marker
+            if not marker.holds(captures) or (marker.after and marker.after not in node.met):
+                continue
+            if marker.before and marker.before in node.met:
+                continue
             reason = render(marker.reason, captures) if marker.reason else ""
             until = captures.get(marker.until, "") if marker.until else ""
             mark = Mark(
@@ -254,158 +239,87 @@ class StoryBook:
                 event.end_line,
                 event.time,
                 event.message,
-                mark_kind,
+                use.mark,
                 name,
                 reason,
                 until,
+                marker.verdict,
             )
             seen = Seen(order, mark, aware)
-            if phase.steps:
-                _note_step(node, captures.get(STEP_FIELD), mark_kind, seen)
-            elif _shared(workflow, phase) and not keyed:
-                tracks.shared.setdefault(phase.id, PhaseMarks()).add(seen)
+            if use.phase is None:
+                _note_step(workflow, node, captures, use.mark, seen)
+            elif not keyed and workflow.subject and _shared(workflow, use.phase):
+                graph.shared.setdefault(use.phase.id, PhaseMarks()).add(seen)
             else:
-                node.phases.setdefault(phase.id, PhaseMarks()).add(seen)
+                node.add(use.phase.id, seen)
+        node.met.setdefault(name, order)
 
 
-def _target(
-    tracks: _Tracks, keyed: Mapping[str, str], place: tuple[str, int | None], path: str
-) -> NodeKey | None:
-    """The node a record is about (see the module's docstring), made if new."""
-    workflow = tracks.workflow
-    key: NodeKey | None = None
-    if _has_subject(workflow, keyed):
-        key = (SUBJECT, _subject_value(workflow, keyed))
-    else:
-        for spec in workflow.keys.values():
-            if spec.name in keyed and spec.name not in workflow.subject:
-                key = (spec.name, keyed[spec.name])
-                break
-    if key is None:
-        key = tracks.current.get(place) or tracks.current.get((path, None)) or (ANONYMOUS, path)
-    if tracks.node(key) is None:
-        return None
-    if key[0] != ANONYMOUS:
-        anonymous = (ANONYMOUS, path)
-        if anonymous in tracks.nodes and (path, None) not in tracks.current:
-            tracks.union(key, anonymous)  # the log's first records belong to the first deployment it names
-        tracks.current[place] = key
-        tracks.current[(path, None)] = key
-    return key
+def _keyed(workflow: Workflow, captures: Mapping[str, str]) -> dict[str, str]:
+    return {
+        spec.name: spec.normal(captures[spec.name])
+        for spec in workflow.identity_keys
+        if captures.get(spec.name)
+    }
 
 
-def _has_subject(workflow: Workflow, keyed: Mapping[str, str]) -> bool:
-    return not workflow.subject or all(name in keyed for name in workflow.subject)
-
-
-def _subject_value(workflow: Workflow, keyed: Mapping[str, str]) -> str:
-    return "\x1f".join(keyed[name] for name in workflow.subject)
+def _ends(workflow: Workflow, captures: Mapping[str, str]) -> list[NodeKey]:
+    """The nodes of the identifiers a record names: its subject (if whole) and its other keys."""
+    keyed = _keyed(workflow, captures)
+    ends: list[NodeKey] = []
+    subject = subject_node(workflow, keyed) if workflow.subject else None
+    if subject is not None:
+        ends.append(subject)
+    ends += [(key, value) for key, value in keyed.items() if key not in workflow.subject]
+    return ends
 
 
 def _shared(workflow: Workflow, phase: Phase) -> bool:
     """A phase none of whose events captures a key serves every deployment of the folder."""
-    keys = set(workflow.keys)
-    for markers in phase.marks.values():
-        for marker in markers:
-            if marker.event is not None and workflow.events[marker.event].captures & keys:
-                return False
-    return bool(workflow.subject)
+    keys = {spec.name for spec in workflow.identity_keys}
+    return not any(
+        marker.event is not None and workflow.events[marker.event].captures & keys
+        for markers in phase.marks.values()
+        for marker in markers
+    )
 
 
-def _note_step(node: _Node, step: str | None, mark_kind: str, seen: Seen) -> None:
-    if step is not None and (mark_kind == "started" or step not in node.steps):
-        if step not in node.steps and len(node.steps) < MAX_STEPS:
-            node.steps.append(step)
-        node.current_step = step
-    name = step or node.current_step
-    if name is None or name not in node.steps:
-        return
-    node.phases.setdefault("step:" + name, PhaseMarks()).add(seen)
+def _note_step(workflow: Workflow, node: Node, captures: Mapping[str, str], mark: str, seen: Seen) -> None:
+    """A step's record: a start opens the step it names (its name and pointer);
+    another record marks the step it names (the latest of that name when it
+    gives no pointer), else the step last opened."""
+    name = captures.get(workflow.step_keys[0]) if workflow.step_keys else None
+    key = node.current_step
+    if name is not None:
+        key = STEP + " #".join(captures[part] for part in workflow.step_keys if captures.get(part))
+        if key not in node.titles and mark != "started":
+            key = next((step for step in reversed(node.steps) if node.titles[step] == name), key)
+        if key not in node.titles and len(node.steps) < MAX_STEPS:
+            node.steps.append(key)
+            node.titles[key] = name
+        if mark == "started":
+            node.current_step = key
+    if key is None:  # a step's outcome with no step opened before it (a log that starts mid-run)
+        key = STEP + UNNAMED
+        if key not in node.titles:
+            node.steps.append(key)
+            node.titles[key] = UNNAMED
+    if key in node.titles:
+        node.add(key, seen)
+
+
+UNNAMED = "(a step the log does not name)"
 
 
 def _uses(workflow: Workflow) -> dict[str, list[_Use]]:
     uses: dict[str, list[_Use]] = {}
     for phase in workflow.phases:
-        for mark_kind, markers in phase.marks.items():
+        for mark, markers in phase.marks.items():
             for marker in markers:
                 if marker.event is not None:
-                    uses.setdefault(marker.event, []).append((workflow, phase, mark_kind, marker))
+                    uses.setdefault(marker.event, []).append(_Use(phase, mark, marker))
+    for mark, markers in workflow.step_marks.items():
+        for marker in markers:
+            if marker.event is not None:
+                uses.setdefault(marker.event, []).append(_Use(None, mark, marker))
     return uses
-
-
-def _stories(tracks: _Tracks, state: _Folder, folder: str, cited: Sequence[verdict.Cited]) -> Iterator[Story]:
-    """The stories of one workflow in one folder."""
-    workflow = tracks.workflow
-    for a, b in tracks.weak:
-        ra, rb = tracks.find(a), tracks.find(b)
-        if ra != rb and not (_holds_subject(tracks, ra) and _holds_subject(tracks, rb)):
-            tracks.union(a, b)
-    components: dict[NodeKey, list[NodeKey]] = {}
-    for key in tracks.nodes:
-        components.setdefault(tracks.find(key), []).append(key)
-    for members in components.values():
-        subjects = [key for key in members if key[0] == SUBJECT]
-        if not subjects:
-            if not all(key[0] == ANONYMOUS for key in members):
-                continue  # a content download no deployment of this workflow names
-            subjects = members[:1]
-        others = [tracks.nodes[key] for key in members if key not in subjects]
-        for subject in subjects:
-            node = tracks.nodes[subject]
-            parts = [node, *others]
-            story = verdict.resolve(
-                workflow,
-                _merged(parts, tracks.shared),
-                _steps(parts),
-                verdict.Context(folder, state.last, frozenset(state.logs), len(state.aware) > 1, cited),
-                name=_label(workflow, subject, parts),
-                keys=_keys(workflow, subject, members, parts),
-            )
-            if story is not None:
-                yield story
-
-
-def _holds_subject(tracks: _Tracks, root: NodeKey) -> bool:
-    return any(key[0] == SUBJECT and tracks.find(key) == root for key in tracks.nodes)
-
-
-def _merged(nodes: Iterable[_Node], shared: Mapping[str, PhaseMarks]) -> dict[str, PhaseMarks]:
-    merged: dict[str, PhaseMarks] = {key: value.merged(PhaseMarks()) for key, value in shared.items()}
-    for node in nodes:
-        for phase_key, marks in node.phases.items():
-            known = merged.get(phase_key)
-            merged[phase_key] = marks.merged(PhaseMarks()) if known is None else known.merged(marks)
-    return merged
-
-
-def _steps(nodes: Iterable[_Node]) -> list[str]:
-    steps: list[str] = []
-    for node in nodes:
-        steps.extend(step for step in node.steps if step not in steps)
-    return steps
-
-
-def _label(workflow: Workflow, subject: NodeKey, nodes: Sequence[_Node]) -> str:
-    values: dict[str, str] = {}
-    for node in reversed(nodes):
-        values.update(node.captures)
-    values.update(nodes[0].captures)
-    if subject[0] == ANONYMOUS:
-        return f"{workflow.title.lower()} in {subject[1].replace(chr(92), '/').rsplit('/', 1)[-1]}"
-    if workflow.label:
-        return render(workflow.label, values)
-    return " ".join(subject[1].split("\x1f")) or workflow.title
-
-
-def _keys(
-    workflow: Workflow, subject: NodeKey, members: Iterable[NodeKey], nodes: Sequence[_Node]
-) -> dict[str, list[str]]:
-    keys: dict[str, list[str]] = {}
-    if subject[0] == SUBJECT and workflow.subject:
-        for name, value in zip(workflow.subject, subject[1].split("\x1f"), strict=False):
-            keys[name] = [nodes[0].captures.get(name, value)]
-    for name, value in sorted(key for key in members if key[0] not in (SUBJECT, ANONYMOUS)):
-        shown = keys.setdefault(name, [])
-        if value not in shown and len(shown) < MAX_VALUES:
-            shown.append(value)
-    return keys

@@ -23,9 +23,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from smslogdoc.engine.phasemarks import PhaseMarks, Seen
-from smslogdoc.read.timeline import instant
 from smslogdoc.rules.workflow import Phase, Workflow
 from smslogdoc.stories import Mark, PhaseStory, Story
+from smslogdoc.times import instant
 
 _OUTCOMES = ("succeeded", "failed", "not_applicable")
 
@@ -66,7 +66,7 @@ class _Phase:
 def resolve(
     workflow: Workflow,
     marks: Mapping[str, PhaseMarks],
-    steps: Sequence[str],
+    steps: Sequence[tuple[str, str]],
     context: Context,
     *,
     name: str,
@@ -88,11 +88,13 @@ def resolve(
     return story
 
 
-def _expanded(workflow: Workflow, marks: Mapping[str, PhaseMarks], steps: Sequence[str]) -> list[_Phase]:
+def _expanded(
+    workflow: Workflow, marks: Mapping[str, PhaseMarks], steps: Sequence[tuple[str, str]]
+) -> list[_Phase]:
     phases: list[_Phase] = []
     for phase in workflow.phases:
         if phase.steps:
-            phases.extend(_Phase(phase, step, step, marks.get("step:" + step)) for step in steps)
+            phases.extend(_Phase(phase, title, title, marks.get(key)) for key, title in steps)
         else:
             phases.append(_Phase(phase, phase.id, phase.title, marks.get(phase.id)))
     return phases
@@ -150,10 +152,11 @@ def _status(item: _Phase) -> None:
         item.reason = outcome.mark.reason or ("does not apply" if kind == "not_applicable" else "")
         failed = marks.first_failed
         item.recovered = kind == "succeeded" and failed is not None and failed.order < outcome.order
-    elif "complete" in latest:
-        item.status = "succeeded"
-    elif "skipped_if" in latest:
-        item.status, item.reason = "skipped", latest["skipped_if"].mark.reason or "not needed"
+    elif "completes" in latest:
+        item.status, item.reason = "succeeded", latest["completes"].mark.reason
+    elif "skipped" in latest or "skipped_if" in latest:
+        seen = latest.get("skipped") or latest["skipped_if"]
+        item.status, item.reason = "skipped", seen.mark.reason or "not needed"
     else:
         item.status, item.reason = "unknown", "started; no outcome logged"
 
@@ -167,11 +170,10 @@ def _gaps(phases: list[_Phase], context: Context) -> None:
             item.status = "not_reached"
             continue
         item.status = "unknown"
-        log = item.phase.next_log
-        missing = bool(log) and log.lower() not in context.logs
+        missing = [log for log in item.phase.logs if log.lower() not in context.logs]
         item.reason = (
-            f"nothing logged: {log} was not collected"
-            if missing
+            f"nothing logged: {', '.join(missing)} not collected"
+            if missing and len(missing) == len(item.phase.logs)
             else "nothing recognised in the logs for this phase"
         )
 
@@ -184,11 +186,17 @@ def _latest(item: _Phase) -> Seen | None:
     )
 
 
+_GOING_ON = ("started", "succeeded", "waiting", "completes", "skipped", "skipped_if")
+"""Marks that show the chain went on past a failure (a later failure is its consequence)."""
+
+
 def _went_on(phases: list[_Phase], index: int, after: Seen) -> bool:
-    """Whether a later phase has a record after `after` (the chain went on)."""
+    """Whether a later phase shows progress after `after` (a task sequence that
+    went past a failed step, a retry that got further)."""
     for item in phases[index + 1 :]:
-        seen = _latest(item)
-        if seen is not None and seen.order > after.order:
+        if item.marks is None:
+            continue
+        if any(seen.order > after.order and seen.mark.mark in _GOING_ON for seen in item.marks.all()):
             return True
     return False
 
@@ -196,33 +204,32 @@ def _went_on(phases: list[_Phase], index: int, after: Seen) -> bool:
 def _verdict(story: Story, workflow: Workflow, phases: list[_Phase], context: Context) -> None:
     succeeded = [item for item in phases if item.status == "succeeded"]
     story.last_succeeded_phase = succeeded[-1].id if succeeded else None
-    complete = [
-        item.marks.latest["complete"] for item in phases if item.marks and "complete" in item.marks.latest
-    ]
     failures = [
         (index, item)
         for index, item in enumerate(phases)
         if item.status == "failed" and item.marks and not _went_on(phases, index, item.marks.latest["failed"])
     ]
+    complete = [
+        item.marks.latest["completes"] for item in phases if item.marks and "completes" in item.marks.latest
+    ]
     if complete and not failures:
-        story.verdict = "succeeded"
+        last = max(complete, key=lambda seen: seen.order)
+        _not_needed(phases, last)
+        ended = last.mark
+        story.verdict = ended.verdict or "succeeded"
+        story.waiting_for = (ended.reason or None) if story.verdict == "waiting" else None
         return
     if failures:
-        index, item = max(
-            failures, key=lambda pair: pair[1].marks.latest["failed"].order if pair[1].marks else (0, 0, 0)
-        )
+        index, item = failures[0]  # the first failure nothing went past: the later ones follow from it
         story.verdict, story.failed_phase = "failed", item.id
         before = [other for other in phases[:index] if other.status == "succeeded"]
         story.last_succeeded_phase = before[-1].id if before else None
         story.next_logs = _logs([item.phase.next_log])
         return
-    skipped = [
-        item
-        for item in phases
-        if item.marks and "not_applicable" in item.marks.latest and item.status == "skipped"
-    ]
-    if skipped:
-        story.verdict, story.waiting_for = "not_applicable", None
+    if any(
+        item.marks and "not_applicable" in item.marks.latest and item.status == "skipped" for item in phases
+    ):
+        story.verdict = "not_applicable"
         return
     waits = [
         (index, item)
@@ -232,10 +239,10 @@ def _verdict(story: Story, workflow: Workflow, phases: list[_Phase], context: Co
         and not _went_on(phases, index, item.marks.latest["waiting"])
     ]
     if waits:
-        index, item = waits[-1]
+        _, item = waits[-1]
         wait = item.marks.latest["waiting"] if item.marks else None
         story.verdict, story.waiting_for = "waiting", item.reason
-        story.until = wait.mark.until or None if wait else None
+        story.until = (wait.mark.until or None) if wait else None
         story.next_logs = _logs([item.phase.next_log])
         return
     finals = [item for item in phases if item.phase.final] or [phases[-1]]
@@ -243,6 +250,20 @@ def _verdict(story: Story, workflow: Workflow, phases: list[_Phase], context: Co
         story.verdict = "succeeded"
         return
     _stopped(story, workflow, phases, context)
+
+
+def _not_needed(phases: list[_Phase], completion: Seen) -> None:
+    """After a story completed (compliant, already installed), the later phases
+    whose records all came before it were not needed (a start-up wait of no deployment)."""
+    ended = next(
+        index
+        for index, item in enumerate(phases)
+        if item.marks and "completes" in item.marks.latest and item.marks.latest["completes"] is completion
+    )
+    title = phases[ended].title
+    for item in phases[ended + 1 :]:
+        if item.marks is not None and all(seen.order < completion.order for seen in item.marks.all()):
+            item.status, item.reason = "skipped", f"not needed: the story ended at {title}"
 
 
 def _stopped(story: Story, workflow: Workflow, phases: list[_Phase], context: Context) -> None:
@@ -258,9 +279,11 @@ def _stopped(story: Story, workflow: Workflow, phases: list[_Phase], context: Co
     story.verdict = "stalled" if went_on else "incomplete"
     reached = [item for item in phases if item.marks is not None]
     ahead = [item for item in phases if item.status == "not_reached"][:1]
-    gaps = [item.phase.next_log for item in phases if item.status == "unknown" and item.marks is None]
+    gaps = [
+        log for item in phases if item.status == "unknown" and item.marks is None for log in item.phase.logs
+    ]
     wanted = [reached[-1].phase.next_log] + [item.phase.next_log for item in ahead]
-    story.next_logs = _logs(wanted + [log for log in gaps if log and log.lower() not in context.logs])
+    story.next_logs = _logs(wanted + [f"collect {log}" for log in gaps if log.lower() not in context.logs])
 
 
 def _logs(names: Sequence[str]) -> list[str]:

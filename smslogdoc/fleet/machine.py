@@ -55,7 +55,7 @@ def diagnose_machine(machine: Machine, engine: Engine, options: ReadOptions) -> 
     problems: list[Problem] = []
     logs = collect([str(machine.path)], problems)
     try:
-        findings, met = diagnose_logs(list(enumerate(logs)), engine, options)
+        findings, met, _ = diagnose_logs(list(enumerate(logs)), engine, options)
     finally:
         close_archives(logs)
     kept: list[Finding] = merge_by_folder(without_explained_fallbacks(findings))
