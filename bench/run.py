@@ -2,7 +2,7 @@
 the median of several runs, all measured in one run so they are comparable.
 
     python bench/run.py                 # generate inputs if missing, measure, print the table
-    python bench/run.py --readme        # ... and write the table into README.md
+    python bench/run.py --doc           # ... and write the table into docs/performance.md
     python bench/run.py --dense 110     # the dense log at 110 MB only (no 1 GB dense growth row)
 
 Every command runs as its own process (`python -m smslogdoc ...`, output to a
@@ -86,7 +86,9 @@ def main() -> None:
         default="110,1000",
         help="sizes of the dense logs (every run failing) for the growth table, in MB",
     )
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument(
+        "--doc", "--readme", action="store_true", help="write the table into docs/performance.md"
+    )
     args = parser.parse_args()
     subprocess.run(
         [
@@ -221,14 +223,14 @@ def main() -> None:
     lines += ["", f"`smslogdoc --version`: {version * 1000:.0f} ms (median of 11)."]
     table = "\n".join(lines)
     print(table)
-    if args.readme:
-        readme = REPO / "README.md"
-        text = readme.read_text(encoding="utf-8")
+    if args.doc:
+        doc = REPO / "docs" / "performance.md"
+        text = doc.read_text(encoding="utf-8")
         block = f"<!-- bench:start -->\n{table}\n<!-- bench:end -->"
         text, count = re.subn(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda _: block, text, flags=re.S)
         if not count:
-            sys.exit("README.md has no <!-- bench:start --> ... <!-- bench:end --> block")
-        readme.write_text(text, encoding="utf-8")
+            sys.exit("docs/performance.md has no <!-- bench:start --> ... <!-- bench:end --> block")
+        doc.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

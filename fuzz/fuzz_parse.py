@@ -1,5 +1,5 @@
 """Fuzz smslogdoc end to end: bytes -> parser -> rule engine (all bundled rules)
--> JSON and text reports. Not a CI test: a long run, recorded in the README.
+-> JSON and text reports. Not a CI test: a long run, recorded in docs/reliability.md.
 
 With atheris (coverage-guided, `pip install atheris`):
 

@@ -109,3 +109,11 @@ def invoke(args: Sequence[str], *, input: str | None = None, env: Mapping[str, s
             else:
                 os.environ[name] = value
     return Result(code, texts[0], texts[1])
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite the golden outputs under tests/golden/ (tests/goldens.py), then review `git diff tests/golden`",
+    )

@@ -1,0 +1,1 @@
+"""Tests of smslogdoc/cli: the commands as a user runs them."""

@@ -1,0 +1,1 @@
+"""Tests of smslogdoc/codes: the error-code table and its look-ups."""

@@ -1,0 +1,1 @@
+"""Tests of smslogdoc/fleet: many machines' logs into causes ranked by machines hit."""

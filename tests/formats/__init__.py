@@ -1,0 +1,1 @@
+"""Tests of smslogdoc/formats: each log format's grammar, and pastes damaged on the way."""

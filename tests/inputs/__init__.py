@@ -1,0 +1,1 @@
+"""Tests of smslogdoc/inputs: paths, folder walks, archives, decoding."""

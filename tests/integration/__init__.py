@@ -1,0 +1,1 @@
+"""Across the stages: real logs, hostile input, properties, packaging, golden outputs."""

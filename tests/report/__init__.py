@@ -1,0 +1,1 @@
+"""Tests of smslogdoc/report: writers, wording, redaction."""

@@ -1,0 +1,1 @@
+"""Tests of smslogdoc/rules and of the bundled rules in rules/."""
