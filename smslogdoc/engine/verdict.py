@@ -75,8 +75,13 @@ def resolve(
     """The story of one subject, or None when none of its phases was marked."""
     phases = _expanded(workflow, marks, steps)
     linked = _cite(phases, context.cited)
-    if not any(item.marks is not None for item in phases):
-        return None
+    if not any(
+        seen.mark.event not in workflow.ambiguous
+        for item in phases
+        if item.marks
+        for seen in item.marks.all()
+    ):
+        return None  # nothing, or only records other deployments write alike
     for item in phases:
         _status(item)
     _gaps(phases, context)

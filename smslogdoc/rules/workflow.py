@@ -155,6 +155,9 @@ class Workflow:
     stands_for: tuple[str, ...] = ()
     """Keys that make a story of their own when no subject joins them (an update
     whose deployment no collected line names)."""
+    ambiguous: frozenset[str] = frozenset()
+    """Events other deployments write alike (a scheduler trigger): a story whose
+    every record is one of them is not told."""
     step_keys: tuple[str, ...] = ()
     """The captured fields that name a step (`step`, `pointer`): not a deployment's keys."""
     step_marks: Mapping[str, tuple[Marker, ...]] = field(default_factory=dict)

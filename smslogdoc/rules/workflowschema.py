@@ -12,15 +12,13 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import regex
-
 from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.rules import yamlnodes
 from smslogdoc.rules.checker import Checker, RuleError
-from smslogdoc.rules.model import Matcher, Pattern, is_glob
+from smslogdoc.rules.model import Matcher, is_glob
 from smslogdoc.rules.schema import matchers
 from smslogdoc.rules.suggest import did_you_mean
-from smslogdoc.rules.templates import parse_duration, placeholders
+from smslogdoc.rules.templates import parse_duration
 from smslogdoc.rules.workflow import (
     MARKS,
     NORMALIZERS,
@@ -31,7 +29,7 @@ from smslogdoc.rules.workflow import (
     Phase,
     Workflow,
 )
-from smslogdoc.stories import VERDICTS
+from smslogdoc.rules.workflowmarkers import markers
 
 _KEYS = {
     "kind": "workflow",
@@ -54,7 +52,16 @@ _KEYS = {
     "examples": "logs with the story they must tell",
 }
 _REQUIRED = ("kind", "id", "title", "events", "phases")
-_EVENT_DOC_KEYS = ("seen", "sources", "versions", "unverified", "reported", "seen_partial", "note")
+_EVENT_DOC_KEYS = (
+    "seen",
+    "sources",
+    "versions",
+    "unverified",
+    "reported",
+    "seen_partial",
+    "note",
+    "ambiguous",
+)
 _PHASE_KEYS = ("id", "title", "next_log", "dynamic", "final", *MARKS)
 _STEP_KEYS = ("key", "child_story", *MARKS)
 _MARKER_KEYS = ("event", "rule", "reason", "until", "where", "after", "before", "verdict", "run")
@@ -143,10 +150,20 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Workf
         phases=phases,
         path=checker.path,
         stands_for=stands_for,
+        ambiguous=_ambiguous(data.get("events")),
         step_keys=step_keys,
         step_marks=step_marks,
         stalled_after=_duration(checker, data),
         by_thread=data.get("by_thread") is True,
+    )
+
+
+def _ambiguous(raw: object) -> frozenset[str]:
+    """The events marked `ambiguous: true` (other deployments write them alike)."""
+    if not isinstance(raw, dict):
+        return frozenset()
+    return frozenset(
+        str(name) for name, spec in raw.items() if isinstance(spec, dict) and spec.get("ambiguous") is True
     )
 
 
@@ -266,7 +283,7 @@ def _steps(
                 f"unknown key; expected one of {', '.join(_STEP_KEYS)}{did_you_mean(str(key), _STEP_KEYS)}",
             )
     step_keys = checker.strings(raw, "key", ("steps",)) or ("step",)
-    marks = {mark: _markers(checker, ("steps", mark), raw[mark], events) for mark in MARKS if mark in raw}
+    marks = {mark: markers(checker, ("steps", mark), raw[mark], events) for mark in MARKS if mark in raw}
     if not any(step_keys[0] in events[m.event].captures for m in marks.get("started", ()) if m.event):
         checker.error(
             ("steps", "started"), f"the steps need a started event that captures {{{step_keys[0]}}}"
@@ -303,7 +320,7 @@ def _phases(
         dynamic = spec.get("dynamic")
         if dynamic not in (None, "steps") or (dynamic and not has_steps):
             checker.error((*path, "dynamic"), "dynamic: steps needs the workflow's steps")
-        marks = {mark: _markers(checker, (*path, mark), spec[mark], events) for mark in MARKS if mark in spec}
+        marks = {mark: markers(checker, (*path, mark), spec[mark], events) for mark in MARKS if mark in spec}
         title, next_log = spec.get("title", spec["id"]), spec.get("next_log", "")
         if not isinstance(title, str) or not isinstance(next_log, str):
             checker.error(path, "title and next_log are text")
@@ -316,76 +333,6 @@ def _phases(
     if has_steps and sum(phase.steps for phase in phases) != 1:
         checker.error(("phases",), "one phase holds the steps (dynamic: steps)")
     return tuple(phases)
-
-
-def _markers(
-    checker: Checker, path: yamlnodes.Path, raw: object, events: Mapping[str, Matcher]
-) -> tuple[Marker, ...]:
-    markers = []
-    for index, item in enumerate(raw if isinstance(raw, list) else [raw]):
-        where = (*path, index)
-        spec = {"event": item} if isinstance(item, str) else item
-        if not isinstance(spec, dict):
-            checker.error(where, "expected an event name, {event: name, reason: '...'} or {rule: id}")
-            continue
-        for key in spec:
-            if key not in _MARKER_KEYS:
-                checker.error((*where, key), f"unknown key; expected one of {', '.join(_MARKER_KEYS)}")
-        marker = _marker(checker, where, spec, events)
-        if marker is not None:
-            markers.append(marker)
-    return tuple(markers)
-
-
-def _marker(
-    checker: Checker, where: yamlnodes.Path, spec: Mapping[str, object], events: Mapping[str, Matcher]
-) -> Marker | None:
-    event, rule = spec.get("event"), spec.get("rule")
-    if (event is None) == (rule is None) or not isinstance(event or rule, str):
-        checker.error(where, "say either event (a name) or rule (an id)")
-        return None
-    for key in ("event", "after", "before"):
-        name = spec.get(key)
-        if name is not None and name not in events:
-            checker.error((*where, key), f"undefined event {name!r}{did_you_mean(str(name), events)}")
-            return None
-    captured = events[str(event)].captures if event is not None else set()
-    reason, until, verdict = spec.get("reason", ""), spec.get("until"), spec.get("verdict", "succeeded")
-    if (
-        not isinstance(reason, str)
-        or (until is not None and until not in captured)
-        or verdict not in VERDICTS
-    ):
-        checker.error(
-            where, "reason is text, until a field the event captures, verdict one of " + ", ".join(VERDICTS)
-        )
-        return None
-    if event is not None and placeholders(reason) - captured:
-        checker.error(
-            (*where, "reason"),
-            f"unknown placeholder {{{sorted(placeholders(reason) - captured)[0]}}}; {event!r} captures {', '.join(sorted(captured)) or 'nothing'}",
-        )
-    conditions: list[tuple[str, Pattern]] = []
-    wanted = spec.get("where") or {}
-    if not isinstance(wanted, dict):
-        checker.error((*where, "where"), "expected a mapping of captured fields to patterns")
-        wanted = {}
-    for name, pattern in wanted.items():
-        try:
-            conditions.append((str(name), Pattern(str(pattern), regex.IGNORECASE)))
-            conditions[-1][1].compiled  # noqa: B018 - compiling is the check
-        except regex.error as error:
-            checker.error((*where, "where", name), f"bad regular expression: {error}")
-    return Marker(
-        event=str(event) if event else None,
-        rule=str(rule) if rule else None,
-        reason=reason,
-        until=str(until) if until else None,
-        where=tuple(conditions),
-        after=str(spec["after"]) if spec.get("after") else None,
-        before=str(spec["before"]) if spec.get("before") else None,
-        verdict=str(verdict),
-    )
 
 
 def _examples(checker: Checker, raw: object) -> None:
