@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from smslogdoc import parallel
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.storybook import StoryBook
@@ -19,7 +18,7 @@ from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import CONFIRMED, Finding
 from smslogdoc.inputs.paths import LogInput, collect
 from smslogdoc.model import SEVERITIES, FileReport, Level, Problem
-from smslogdoc.pipeline import diagnose_logs
+from smslogdoc.pipeline import Settings, diagnose_in_parallel, diagnose_logs, worth_sharing
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.workflow import Workflow
@@ -35,8 +34,6 @@ class Outcome:
     problems: list[Problem]
     logs: list[LogInput] = field(default_factory=list)
     rules: int = 0
-    redaction: dict[str, int] | None = None
-    """With `--redact`: how many distinct names of each class were replaced."""
     stories: list[Story] = field(default_factory=list)
     """Each deployment followed through its folder's logs (`engine.storybook`)."""
 
@@ -106,9 +103,9 @@ def diagnose(
     logs = collect(paths, problems)
     options = options or ReadOptions()
     numbered = list(enumerate(logs))
-    if tracer is None and parallel.worth_it(logs, jobs):
-        findings, found_problems, stories = parallel.diagnose_in_parallel(
-            numbered, rules, options, since, until, jobs, unexplained, workflows
+    if tracer is None and worth_sharing(logs, jobs):
+        findings, found_problems, stories = diagnose_in_parallel(
+            numbered, Settings(rules, options, since, until, unexplained, tuple(workflows)), jobs
         )
     else:
         findings, found_problems, stories = diagnose_logs(
@@ -121,7 +118,13 @@ def diagnose(
             summary=unexplained,
             book=StoryBook(workflows) if workflows else None,
         )
-    findings = merge_by_folder(without_explained_fallbacks(findings))
-    findings.sort(key=Finding.sort_key)
     files = [report for log in logs for report in log.reports]
-    return Outcome(findings, files, problems + found_problems, logs, len(rules), stories=stories)
+    return Outcome(settled(findings), files, problems + found_problems, logs, len(rules), stories=stories)
+
+
+def settled(findings: list[Finding]) -> list[Finding]:
+    """The findings as reported: fallbacks a specific finding explains dropped,
+    one per cause and folder (`merge_by_folder`), in their stable order."""
+    kept = merge_by_folder(without_explained_fallbacks(findings))
+    kept.sort(key=Finding.sort_key)
+    return kept

@@ -2,13 +2,13 @@
 
 A finding is a rule that fired on a log (or a folder of logs): its status
 (`confirmed`, or `inconclusive` when the log ends before the rule's window
-closed), the captured fields, the rendered diagnosis and fix, and the
-evidence records with the error codes they mention decoded.
+closed), the captured fields and the other values its rule's texts are filled
+with, and the evidence records with the error codes they mention decoded. It
+is data: the report puts it in words (`report.texts`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +35,9 @@ class Evidence:
     """True for optional evidence that raised the confidence."""
     time_ambiguous: bool = False
     """The record's date could be read day-first or month-first (see `Event.time_ambiguous`)."""
+    template: str = ""
+    """The message template the record's text folds into (`engine.unexplained.template`),
+    on the records the unexplained-errors summary lists; '' elsewhere."""
 
     @property
     def where(self) -> str:
@@ -85,10 +88,9 @@ class Finding:
     """Which run, thread or value the evidence comes from ('' for the whole log)."""
     captures: dict[str, str]
     evidence: list[Evidence]
-    diagnosis: str
-    cause: str
-    fix: list[str]
-    next_logs: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    """What the rule's texts are filled with besides the captures: `log` (the
+    log's file name), `run` (the group's label), `occurrences` (in that log)."""
     occurrences: int = 1
     note: str = ""
     order: tuple[int, int] = field(default=(0, 0))
@@ -119,27 +121,6 @@ class Finding:
             self.rule.id,
             self.log,
         )
-
-
-PROGRAM_NAMES = frozenset(
-    {"ccmsetup", "ccmexec", "execmgr", "smsapm32", "msiexec", "wusa", "cmtrace", "smsls", "clisvc"}
-)
-"""Names written in lower case that a sentence may start with (`ccmsetup ran ...`)."""
-_FIRST_WORD = re.compile(r"[A-Za-z][\w$-]*(?:\.\w+)?")
-
-
-def sentence_start(text: str) -> str:
-    """`text` starting with a capital, as a sentence does, unless its first word
-    is a program or file name written in lower case (`ccmsetup`, `client.msi`,
-    `execmgr.log:`), which keeps its spelling."""
-    stripped = text.lstrip()
-    word = _FIRST_WORD.match(stripped)
-    if word is None or not stripped[0].islower():
-        return text
-    if "." in word.group() or word.group().lower() in PROGRAM_NAMES:
-        return text
-    lead = len(text) - len(stripped)
-    return text[:lead] + stripped[0].upper() + stripped[1:]
 
 
 def raised(confidence: str) -> str:

@@ -107,6 +107,9 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    rule: str | None = None
+    """The rule the problem is about (a pattern that took too long), when it is
+    not the input's: such a problem says nothing about whether the file could be read."""
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

@@ -1,14 +1,22 @@
-"""One input's way through the stages, for one process: each log read in full
-(or, when large, scanned for what the rules need), its events through the
-engine, the folder-wide findings at the end, then per log the error records
-no finding explains (`engine.unexplained`). `diagnose` calls it for the whole
-input, `parallel`'s workers for their share of the folders."""
+"""One input's way through the stages: each log read in full (or, when large,
+scanned for what the rules need), its events through the engine, the
+folder-wide findings at the end, then per log the error records no finding
+explains (`engine.unexplained`) - in this process (`diagnose_logs`), or shared
+out by folder to worker processes (`diagnose_in_parallel`, on the pool of
+`parallel`).
+
+Work is shared out by folder: the logs of one folder (one machine) go to one
+worker, since folder-wide rules correlate them. Each log keeps its number in
+the whole input and results come back in input order, so the findings are
+exactly those one process finds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.storybook import StoryBook
@@ -16,11 +24,17 @@ from smslogdoc.engine.verdict import Cited
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
-from smslogdoc.model import Problem
+from smslogdoc.model import FileReport, Problem
 from smslogdoc.read import plan, scan, timeline
 from smslogdoc.read.full import ReadOptions, read_log
-from smslogdoc.rules.model import LogScope
+from smslogdoc.rules.model import LogScope, Rule
+from smslogdoc.rules.workflow import Workflow
 from smslogdoc.stories import Mark, Story
+
+MIN_BYTES = 8 << 20
+"""Less input than this is read in one process: starting workers would cost more."""
+BATCHES_PER_WORKER = 32
+"""Folders go out in this many batches per worker, so a slow folder does not leave the others idle."""
 
 
 def diagnose_logs(
@@ -111,6 +125,96 @@ def _diagnose_log(
     )  # before any record is watched: benign entries name kinds
     watched = book.watch(stream, where, log.name, log.folder, number) if book is not None else stream
     return engine.log_of_kind(log, tally.watch(watched), kind, number=number)
+
+
+def worth_sharing(logs: Sequence[LogInput], jobs: int) -> bool:
+    """Whether to share the logs out: several jobs, several folders, enough
+    bytes, and no standard input (which only this process can read)."""
+    if jobs < 2 or len({log.folder for log in logs}) < 2:
+        return False
+    parts = [part for log in logs for part in log.parts]
+    if any(part.is_stdin for part in parts):
+        return False
+    return sum(part.size() for part in parts) >= MIN_BYTES
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker is sent once: the rules (its engine is made from
+    them) and how to read."""
+
+    rules: list[Rule]
+    options: ReadOptions
+    since: datetime | None
+    until: datetime | None
+    summary: str
+    workflows: tuple[Workflow, ...] = ()
+    """Followed into stories in the worker: a batch holds whole folders, so a
+    machine's stories are made where all its logs are read."""
+
+
+Batch = list[tuple[int, LogInput]]
+Done = tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem], list[Story]]
+"""A batch's findings (each with its rule's id: the rule itself stays home), its
+logs' file reports, its problems, its folders' stories."""
+
+
+def diagnose_in_parallel(
+    numbered: Sequence[tuple[int, LogInput]], settings: Settings, jobs: int
+) -> tuple[list[Finding], list[Problem], list[Story]]:
+    """`diagnose_logs` over batches of whole folders on up to `jobs` worker
+    processes; the file reports come back onto `numbered`'s logs."""
+    batches = _batches(numbered, jobs * BATCHES_PER_WORKER)
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    stories: list[Story] = []
+    by_id = {rule.id: rule for rule in settings.rules}
+    done = parallel.in_order(_work, batches, _start, settings, jobs=jobs)
+    for batch, (found, reports, met, told) in zip(batches, done, strict=True):
+        stories.extend(told)
+        for (_, log), log_reports in zip(batch, reports, strict=True):
+            if log_reports is not log.reports:  # (not when the batch was done in this process)
+                log.reports.extend(log_reports)
+        for rule_id, finding in found:
+            if rule_id in by_id:  # the caller's own rule objects (a built-in summary comes back whole)
+                finding.rule = by_id[rule_id]
+            findings.append(finding)
+        problems.extend(met)
+    stories.sort(key=Story.sort_key)
+    return findings, problems, stories
+
+
+def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[Batch]:
+    """About `count` batches of whole folders, in input order."""
+    by_folder: dict[str, Batch] = {}
+    for item in numbered:
+        by_folder.setdefault(item[1].folder, []).append(item)
+    folders = list(by_folder.values())
+    size = max(1, -(-len(folders) // count))
+    return [
+        [item for folder in folders[at : at + size] for item in folder] for at in range(0, len(folders), size)
+    ]
+
+
+def _start(settings: Settings) -> tuple[Engine, Settings]:
+    return Engine(settings.rules), settings
+
+
+def _work(state: tuple[Engine, Settings], batch: Batch) -> Done:
+    """In a worker: one batch of folders; the findings go back with their rule's id only."""
+    engine, settings = state
+    book = StoryBook(settings.workflows) if settings.workflows else None
+    findings, problems, stories = diagnose_logs(
+        batch, engine, settings.options, settings.since, settings.until, summary=settings.summary, book=book
+    )
+    loaded = {rule.id for rule in engine.rules}
+    sent = []
+    for finding in findings:
+        rule_id = finding.rule.id
+        if rule_id in loaded:
+            finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
+        sent.append((rule_id, finding))
+    return sent, [log.reports for _, log in batch], problems, stories
 
 
 def cited(findings: list[Finding]) -> dict[str, list[Cited]]:

@@ -60,7 +60,7 @@ def _run(rule: Rule, example: Example) -> ExampleResult:
                     rule.id,
                     example.name,
                     False,
-                    f"fired but must stay silent (cites {_cited(findings, root)})",
+                    f"fired but must stay silent (cites {', '.join(sorted(_cited(findings, root), key=_order))})",
                 )
             return ExampleResult(rule.id, example.name, True)
         if not findings:

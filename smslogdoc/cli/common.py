@@ -1,17 +1,23 @@
 """What every command shares: leaving with an exit code (`Exit`, `fail`), the
 inputs named on the command line, `--tz` / `--since` / `--until`, loading the
-rules, and reporting the problems met reading (`Session`).
+rules, where a report goes (`output_to`: standard output or `-o FILE`), and
+reporting the problems met reading (`Session`).
 
 Exit codes: 0 ran and found nothing at or above `--fail-on`; 1 findings;
-2 bad input or usage (nothing could be read, bad option); 3 invalid rules.
+2 bad input or usage (nothing could be read, bad option, an `-o FILE` that
+cannot be written); 3 invalid rules; 130 stopped by Ctrl-C; 143 stopped by
+SIGTERM (`cli.app`).
 """
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from smslogdoc.diagnose import Outcome
@@ -28,12 +34,65 @@ class Exit(Exception):
         self.code = code
 
 
+class Terminated(KeyboardInterrupt):
+    """Raised by the SIGTERM handler (`cli.app`): the run stops as on Ctrl-C
+    (`--follow` still writes its summary), and exits 143."""
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one line to stderr and exit with `code`."""
     from smslogdoc.report.terminal import console, visible
 
     console(stderr=True).print(f"smslogdoc: {visible(message)}", markup=False)
     raise Exit(code)
+
+
+class _OutputError(Exception):
+    """Writing the `-o` file failed."""
+
+
+class _OutputFile(io.TextIOWrapper):
+    """The `-o` file: a failed write says so as an `_OutputError`, apart from
+    every other OSError a command may meet."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except OSError as error:
+            raise _OutputError(error) from error
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as error:
+            raise _OutputError(error) from error
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as error:
+            raise _OutputError(error) from error
+
+
+@contextmanager
+def output_to(path: str | None) -> Iterator[TextIO]:
+    """Where a report goes: standard output, or (`-o FILE`) FILE, written as
+    standard output is when not a terminal (UTF-8, `\\n` line ends). When FILE
+    cannot be opened or written: one line naming it, exit 2."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        stream = _OutputFile(Path(path).open("wb"), encoding="utf-8", errors="replace", newline="")  # noqa: SIM115  # closed below
+    except OSError as error:
+        fail(f"-o: cannot write {path}: {error.strerror or error}")
+    try:
+        with stream:
+            yield stream
+    except _OutputError as error:
+        cause = error.__cause__
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else cause
+        fail(f"-o: cannot write {path}: {reason}")
 
 
 def input_paths(paths: list[str]) -> list[str]:
@@ -70,11 +129,16 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     """The paths named on the command line that do not exist or could not be
     read (problems met inside a folder walk are not among them): any makes
     the run exit 2, after the rest is diagnosed and printed."""
+    from smslogdoc.inputs.links import LINKS_OUT
+
     named = {path for path in paths if path != "-"}
     bad = {
         problem.path
         for problem in problems
-        if problem.path in named and problem.message != "folder holds no files to read"
+        if problem.path in named
+        and problem.message != "folder holds no files to read"
+        and not problem.message.endswith(LINKS_OUT)  # the folder itself was read
+        and problem.rule is None  # a rule's trouble on a record that was read
     }
     for log in logs:
         for part, report in zip(log.parts, log.reports, strict=False):
@@ -87,11 +151,15 @@ def unreadable_named(paths: list[str], logs: list[LogInput], problems: list[Prob
     return [path for path in paths if path in bad]
 
 
-def exit_for_unreadable(paths: list[str], logs: list[LogInput], problems: list[Problem]) -> None:
-    """Exit 2, saying why, when a path named on the command line could not be read."""
+def exit_for_unreadable(
+    paths: list[str], logs: list[LogInput], problems: list[Problem], shown_as: Mapping[str, str] | None = None
+) -> None:
+    """Exit 2, saying why, when a path named on the command line could not be
+    read; each named as `shown_as` has it (its redacted form), if there."""
     bad = unreadable_named(paths, logs, problems)
     if bad:
-        fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(bad)}")
+        named = [(shown_as or {}).get(path, path) for path in bad]
+        fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(named)}")
 
 
 def zone_option(text: str | None) -> tzinfo | None:
@@ -135,15 +203,30 @@ def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rul
     from smslogdoc.rules.load import load_rules
 
     rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False)
+    err = console(stderr=True)
     if errors:
-        err = console(stderr=True)
         for error in errors:
             err.print(f"smslogdoc: {error}", markup=False)
         err.print(f"smslogdoc: {len(errors)} rule error(s); nothing was diagnosed", markup=False)
         raise Exit(3)
+    empty = _empty_rule_folders(folders or [])
+    for folder in empty:
+        err.print(
+            f"smslogdoc: warning: --rules {folder}: no rule files (*.yaml) in this folder", markup=False
+        )
     if not rules:
-        fail("no rules to run (--no-builtin without --rules)")
+        fail(
+            "no rules to run: "
+            + ("the --rules folder holds none" if empty else "--no-builtin without --rules")
+        )
     return rules
+
+
+def _empty_rule_folders(folders: list[Path]) -> list[Path]:
+    """The folders named with --rules that hold no rule file."""
+    from smslogdoc.rules.load import rule_files
+
+    return [folder for folder in folders if folder.is_dir() and not rule_files(folder)]
 
 
 class Session:

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
     Exit,
-    Session,
     exit_for_unreadable,
     fail,
     input_paths,
     load_rules_or_exit,
+    output_to,
     time_window,
     zone_option,
 )
 from smslogdoc.model import SEVERITIES
+from smslogdoc.report.wording import count
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from smslogdoc.diagnose import Outcome
     from smslogdoc.engine.tracer import Tracer
     from smslogdoc.findings import Finding
-    from smslogdoc.report.writers import Writer
+    from smslogdoc.report.document import Report
     from smslogdoc.rules.model import Rule
 
 
@@ -34,7 +37,7 @@ def diagnose(args: argparse.Namespace) -> None:
     from smslogdoc.report.terminal import prefer_utf8_output
 
     prefer_utf8_output()
-    write = _checked(args)
+    _check_options(args)
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
     rules = load_rules_or_exit(args.rules, args.no_builtin)
@@ -42,39 +45,38 @@ def diagnose(args: argparse.Namespace) -> None:
     if args.follow:
         from smslogdoc.cli.follow import follow_diagnose
 
+        if args.output is not None:
+            fail(
+                "--follow prints each finding as it comes, on standard output: -o FILE is for a report written once"
+            )
         level = SEVERITIES.index(args.min_severity)
         follow_diagnose(
             args, rules, ReadOptions(zone=zone), start, end, lambda f: SEVERITIES.index(f.severity) >= level
         )
     paths = input_paths(args.paths)
-    outcome = run(
-        paths,
-        rules,
-        options=ReadOptions(zone=zone),
-        since=start,
-        until=end,
-        tracer=tracer,
-        jobs=args.jobs or cores(),
-        unexplained=args.unexplained,
-    )
-    shown = [
-        f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
-    ]
-    if args.redact:
-        outcome, shown = _redacted(args, outcome, shown)
-    _write(args, write, outcome, shown, rules, tracer)
-    _notes(args, paths, outcome, len(rules))
-    _exit(args, paths, outcome, shown)
+    with output_to(args.output) as out:
+        outcome = run(
+            paths,
+            rules,
+            options=ReadOptions(zone=zone),
+            since=start,
+            until=end,
+            tracer=tracer,
+            jobs=args.jobs or cores(),
+            unexplained=args.unexplained,
+        )
+        shown = [
+            f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
+        ]
+        said = _named_first(args, paths, outcome)
+        report = _write(args, outcome, shown, out, rules, tracer)
+        _finish(args, paths, outcome, report, shown, out, said)
 
 
-def _checked(args: argparse.Namespace) -> Writer:
-    """The writer of `--format`, once every option's value is checked (exit 2 on a bad one)."""
+def _check_options(args: argparse.Namespace) -> None:
+    """Exit 2, saying why, on an option value that cannot be used."""
     from smslogdoc.engine.unexplained import LEVELS
-    from smslogdoc.report.writers import WRITERS
 
-    write = WRITERS.get(args.format)
-    if write is None:
-        fail(f"--format: unknown format {args.format!r}; choose {', '.join(WRITERS)}")
     if args.min_severity not in SEVERITIES:
         fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
     if args.fail_on not in (*SEVERITIES, "none"):
@@ -83,11 +85,10 @@ def _checked(args: argparse.Namespace) -> Writer:
         fail(f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}")
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
-    return write
 
 
 def _tracer(args: argparse.Namespace, rules: list[Rule]) -> Tracer | None:
-    """With `--explain RULE`, the observer of that rule (exit 2 when no rule has the id)."""
+    """`--explain RULE`: the observer that records what the rule saw."""
     if args.explain is None:
         return None
     from smslogdoc.engine.tracer import Tracer
@@ -97,75 +98,112 @@ def _tracer(args: argparse.Namespace, rules: list[Rule]) -> Tracer | None:
     return Tracer(args.explain)
 
 
-def _redacted(
-    args: argparse.Namespace, outcome: Outcome, shown: list[Finding]
-) -> tuple[Outcome, list[Finding]]:
-    from smslogdoc.report.redact import GENERIC_FOLDERS
-    from smslogdoc.report.redaction import redact_outcome
-
-    # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
-    folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
-    return redact_outcome(
-        outcome, shown, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS]
-    )
-
-
 def _write(
     args: argparse.Namespace,
-    write: Writer,
     outcome: Outcome,
     shown: list[Finding],
+    out: TextIO,
     rules: list[Rule],
     tracer: Tracer | None,
-) -> None:
-    from smslogdoc.report.terminal import console
-    from smslogdoc.report.writers import Output
+) -> Report:
+    """The report of the findings shown (redacted with `--redact`), written to
+    `out` in the format asked for (after the `--explain` trace); the report."""
+    from smslogdoc.report.document import report_of
+    from smslogdoc.report.terminal import console_for
+    from smslogdoc.report.writers import Options, diagnose_writer
 
-    out = console()
+    report = report_of(outcome, shown)
+    if args.redact:
+        from smslogdoc.report.redaction import GENERIC_FOLDERS, redact_report
+
+        # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
+        folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
+        report = redact_report(
+            report, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS]
+        )
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
 
-        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, out)
-        out.print()
-    write(
-        outcome,
-        shown,
-        Output(out, quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained),
-    )
+        console = console_for(out)
+        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, console)
+        console.print()
+    options = Options(quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained)
+    diagnose_writer(args.format)(report, out, options)
+    return report
 
 
-def _notes(args: argparse.Namespace, paths: list[str], outcome: Outcome, rules: int) -> None:
-    """Problems, unread older parts of a rotated log, and with --verbose what was run, on stderr."""
-    from smslogdoc.inputs.paths import unread_rotated
-    from smslogdoc.report.terminal import console
+def _finish(
+    args: argparse.Namespace,
+    paths: list[str],
+    outcome: Outcome,
+    report: Report,
+    shown: list[Finding],
+    out: TextIO,
+    said: list[str],
+) -> None:
+    """The problems and notes on stderr (but those `said` first), then the exit code."""
+    from smslogdoc.report.examined import problem_lines
+    from smslogdoc.report.terminal import console, console_for
 
-    Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+    err = console(stderr=True)
+    for line in problem_lines(report, verbose=args.verbose):
+        if line not in said and not (args.quiet and not line):
+            err.print(f"smslogdoc: {line}", markup=False, highlight=False)
     if not args.quiet:
+        from smslogdoc.inputs.paths import unread_rotated
+
         for named, part in unread_rotated(paths, outcome.logs):
-            console(stderr=True).print(
+            err.print(
                 f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
                 "a cause may be there: name it too, or the folder",
                 markup=False,
             )
     if args.verbose:
-        console(stderr=True).print(
-            f"smslogdoc: ran {rules} rules over {len(outcome.logs)} log(s)", markup=False
+        err.print(
+            f"smslogdoc: ran {count(outcome.rules, 'rule')} over {len(outcome.logs)} log(s)", markup=False
         )
-
-
-def _exit(args: argparse.Namespace, paths: list[str], outcome: Outcome, shown: list[Finding]) -> None:
-    """Leave with the outcome's exit code (`Outcome.exit_code`), or 2 for a named
-    path that could not be read; saying so when findings --min-severity hid decide it."""
-    from smslogdoc.report.terminal import console
-    from smslogdoc.report.text import hidden_note
-
-    code = outcome.exit_code(args.fail_on)
-    if code == 2:
+    if not outcome.read_anything():
         raise Exit(2)
-    exit_for_unreadable(paths, outcome.logs, outcome.problems)
-    note = hidden_note(outcome.failing(args.fail_on), shown, args.fail_on, args.min_severity)
+    exit_for_unreadable(paths, outcome.logs, outcome.problems, _as_reported(outcome, report))
+    if args.fail_on == "none":
+        raise Exit(0)
+    from smslogdoc.report.text import failing, hidden_note
+
+    decided = failing(outcome.findings, args.fail_on)
+    note = hidden_note(decided, shown, args.fail_on, args.min_severity)
     if note:
-        (console() if args.format == "text" and not args.quiet else console(stderr=True)).print(
-            note, markup=False, soft_wrap=True
-        )
-    raise Exit(code)
+        where: Console = console_for(out) if args.format == "text" and not args.quiet else err
+        where.print(note, markup=False, soft_wrap=True)
+    raise Exit(1 if decided else 0)
+
+
+def _named_first(args: argparse.Namespace, paths: list[str], outcome: Outcome) -> list[str]:
+    """For people (text, short): a path named on the command line that could
+    not be read is said first, one line each, before the report; when no path
+    named could be read, that line is all (exit 2). The lines said."""
+    from smslogdoc.cli.common import unreadable_named
+    from smslogdoc.report.terminal import console
+
+    if args.format not in ("text", "short") or args.redact:
+        return []
+    bad = set(unreadable_named(paths, outcome.logs, outcome.problems))
+    said = [str(problem) for problem in outcome.problems if problem.path in bad]
+    for line in said:
+        console(stderr=True).print(f"smslogdoc: {line}", markup=False, highlight=False)
+    if said and bad == {path for path in paths if path != "-"}:
+        raise Exit(2)  # nothing named could be read: no empty report after the reason
+    return said
+
+
+def _as_reported(outcome: Outcome, report: Report) -> dict[str, str]:
+    """Each path of the outcome's problems and files as the report names it
+    (redacted with `--redact`)."""
+    document = report["document"]
+    paths = {
+        problem.path: item["path"]
+        for problem, item in zip(outcome.problems, document["problems"], strict=True)
+    }
+    paths.update(
+        {read.path: item["path"] for read, item in zip(outcome.files, document["files"], strict=True)}
+    )
+    return paths

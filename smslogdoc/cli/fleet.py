@@ -11,113 +11,89 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
-from smslogdoc.cli.common import Exit, fail, load_rules_or_exit, zone_option
+from smslogdoc.cli.common import Exit, fail, load_rules_or_exit, output_to, zone_option
 from smslogdoc.model import SEVERITIES
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from smslogdoc.fleet import Fleet
-    from smslogdoc.fleet.machine import MachineResult
-    from smslogdoc.inputs.archives import Machine
-    from smslogdoc.read.full import ReadOptions
-    from smslogdoc.rules.model import Rule
+    from smslogdoc.report.aggregate import FleetReport, MachineResult
+    from smslogdoc.report.document import ProblemDoc
 
 
 def fleet(args: argparse.Namespace) -> None:
     """Diagnose many machines (one subfolder or archive of ROOT each) and rank the causes by how many machines they hit."""
-    from pathlib import Path
-
-    from smslogdoc.fleet import WRITERS, Fleet, fleet_machines
+    from smslogdoc.fleet import fleet_machines, machine_results
     from smslogdoc.model import Problem
+    from smslogdoc.parallel import cores
     from smslogdoc.read.full import ReadOptions
-    from smslogdoc.report.jsondoc import problem_dict
-    from smslogdoc.report.terminal import console, prefer_utf8_output
+    from smslogdoc.report.document import problem_doc
+    from smslogdoc.report.terminal import prefer_utf8_output
 
     prefer_utf8_output()
-    write = WRITERS.get(args.format)
-    if write is None:
-        fail(f"--format: unknown format {args.format!r}; choose {', '.join(WRITERS)}")
-    _check(args)
+    if args.fail_on not in (*SEVERITIES, "none"):
+        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+    if args.jobs < 0:
+        fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     options = ReadOptions(zone=zone_option(args.tz))
     rules = load_rules_or_exit(args.rules, args.no_builtin)
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
-    own = [problem_dict(problem) for problem in problems]
-    results = _results(args, machines, rules, options)
-    with ExitStack() as stack:
-        if args.output is not None:
-            try:
-                out: TextIO = stack.enter_context(Path(args.output).open("w", encoding="utf-8", newline=""))
-            except OSError as error:
-                fail(f"-o: cannot write {args.output}: {error.strerror or error}")
-            text_console = console(color=False) if args.format != "text" else _file_console(out)
-        else:
-            out, text_console = sys.stdout, console()
-        if not args.quiet and sys.stderr is not None and sys.stderr.isatty():
-            results = stack.enter_context(_Progress(len(machines))).track(results)
-        aggregate = Fleet(own)
-        try:
-            if args.redact:
-                from smslogdoc.fleet.redaction import redacted
+    own = [problem_doc(problem) for problem in problems]
+    if args.dask:
+        from smslogdoc.fleet.cluster import dask_results
 
-                results, aggregate.problems, aggregate.redaction = redacted(results, own)
-            write(results, aggregate, out, text_console)
+        results: Iterable[MachineResult] = dask_results(args.dask, machines, rules, options)
+    else:
+        results = machine_results(machines, rules, options, args.jobs or cores())
+    with output_to(args.output) as out:
+        report = _write(args, results, own, len(machines), out)
+    _finish(args, report)
+
+
+def _write(
+    args: argparse.Namespace, results: Iterable[MachineResult], own: list[ProblemDoc], count: int, out: TextIO
+) -> FleetReport:
+    """The machines' results (redacted with `--redact`) written to `out` in the
+    format asked for, a progress bar on stderr meanwhile; the report."""
+    from smslogdoc.report.aggregate import FleetReport
+    from smslogdoc.report.writers import Options, fleet_writer
+
+    with ExitStack() as stack:
+        if not args.quiet and sys.stderr is not None and sys.stderr.isatty():
+            results = stack.enter_context(_Progress(count)).track(results)
+        try:
+            redaction = None
+            if args.redact:
+                from smslogdoc.report.redaction import redact_machines
+
+                results, own, redaction = redact_machines(results, own)
+            report = FleetReport(results, own, redaction)
+            fleet_writer(args.format)(report, out, Options(quiet=args.quiet))
         except ImportError as error:
             fail(f"--dask: {error}")
         except OSError as error:
             if args.dask:
                 fail(f"--dask: cannot reach the cluster at {args.dask}: {error}")
             raise
+    return report
+
+
+def _finish(args: argparse.Namespace, report: FleetReport) -> None:
+    """The problems on stderr (CSV has no place for them), then the exit code."""
     if args.format == "csv" and not args.quiet:
-        _csv_notes(aggregate)
-    if not aggregate.read:
+        from smslogdoc.report.examined import problem_line
+        from smslogdoc.report.redaction import summary_text
+        from smslogdoc.report.terminal import console
+
+        err = console(stderr=True)
+        if report.redaction is not None:
+            err.print(f"smslogdoc: {summary_text(report.redaction)}", markup=False, highlight=False)
+        for problem in report.problems:
+            err.print(f"smslogdoc: {problem_line(problem)}", markup=False, highlight=False)
+    if not report.read:
         raise Exit(2)
-    if args.fail_on != "none" and aggregate.worst >= SEVERITIES.index(args.fail_on):
+    if args.fail_on != "none" and report.worst >= SEVERITIES.index(args.fail_on):
         raise Exit(1)
     raise Exit(0)
-
-
-def _check(args: argparse.Namespace) -> None:
-    """Exit 2 on a bad --fail-on or --jobs."""
-    if args.fail_on not in (*SEVERITIES, "none"):
-        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
-    if args.jobs < 0:
-        fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
-
-
-def _results(
-    args: argparse.Namespace, machines: list[Machine], rules: list[Rule], options: ReadOptions
-) -> Iterable[MachineResult]:
-    """Each machine's result, in order: on a Dask cluster with --dask, else on this host's processes."""
-    if args.dask:
-        from smslogdoc.fleet.cluster import dask_results
-
-        return dask_results(args.dask, machines, rules, options)
-    from smslogdoc.fleet import machine_results
-    from smslogdoc.parallel import cores
-
-    return machine_results(machines, rules, options, args.jobs or cores())
-
-
-def _csv_notes(aggregate: Fleet) -> None:
-    """With CSV (which has no place for them): the redaction summary and the problems, on stderr."""
-    from smslogdoc.report.terminal import console
-
-    err = console(stderr=True)
-    if aggregate.redaction is not None:
-        from smslogdoc.report.redact import summary_text
-
-        err.print(f"smslogdoc: {summary_text(aggregate.redaction)}", markup=False, highlight=False)
-    for problem in aggregate.problems:
-        where = problem["path"] if problem.get("line") is None else f"{problem['path']}:{problem['line']}"
-        err.print(f"smslogdoc: {where}: {problem['message']}", markup=False, highlight=False)
-
-
-def _file_console(out: TextIO) -> Console:
-    from rich.console import Console
-
-    return Console(file=out, width=100, no_color=True, emoji=False, highlight=False, force_terminal=False)
 
 
 class _Progress:

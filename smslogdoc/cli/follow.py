@@ -1,7 +1,8 @@
 """`diagnose --follow` and `parse --follow`: keep reading the logs as they grow
 (across rotation, see `inputs.follow`), print each finding as soon as it is
 confirmed (an inconclusive one when it resolves) or each new record; on
-Ctrl-C, `--follow-timeout` or `--follow-idle`, end with the summary.
+Ctrl-C, SIGTERM, `--follow-timeout` or `--follow-idle`, end with the summary
+(after a signal, the run then exits 130 or 143 with one line, `cli.app`).
 
 Each change reads the logs again from their start (watched installs and
 deployments write a few megabytes): the findings are those of the whole log so
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING
 from smslogdoc.cli.common import Exit, Session, fail
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from smslogdoc.findings import Finding
     from smslogdoc.inputs.follow import FollowOptions
     from smslogdoc.model import Event
@@ -57,7 +60,8 @@ def follow_diagnose(
     from smslogdoc.diagnose import Outcome
     from smslogdoc.diagnose import diagnose as run
     from smslogdoc.inputs.follow import changes, with_rotated
-    from smslogdoc.report import jsondoc, short, text
+    from smslogdoc.report import examined
+    from smslogdoc.report.document import report_of
     from smslogdoc.report.terminal import console
 
     if args.format not in ("text", "short", "jsonl"):
@@ -67,16 +71,9 @@ def follow_diagnose(
     printed: set[tuple[object, ...]] = set()
     outcome = Outcome([], [], [])
     shown: list[Finding] = []
+    stopped: KeyboardInterrupt | None = None
 
-    def write(findings: list[Finding]) -> None:
-        if args.format == "jsonl":
-            jsondoc.write_jsonl(findings, sys.stdout)
-            sys.stdout.flush()
-        elif args.format == "short":
-            short.write_short(findings, out)
-        else:
-            text.write_text(outcome, findings, out, with_summary=False)
-
+    write = _writer(args.format, out)
     try:
         for _ in changes(args.paths, watch):
             outcome = run(with_rotated(args.paths), rules, options=options, since=since, until=until, jobs=1)
@@ -86,17 +83,41 @@ def follow_diagnose(
             if new:
                 write(new)
                 sys.stdout.flush()
-    except KeyboardInterrupt:
-        pass  # Ctrl-C ends following: the summary follows
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM ends following: the summary follows
+        stopped = stop
     waiting = [f for f in shown if f.status != "confirmed"]
     if waiting:
         write(waiting)
     if args.format != "jsonl" and not args.quiet:
-        out.print(text.summary(outcome, shown) + " · followed until stopped", markup=False, soft_wrap=True)
+        out.print(
+            examined.summary(report_of(outcome, shown)) + " · followed until stopped",
+            markup=False,
+            soft_wrap=True,
+        )
     Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+    if stopped is not None:
+        raise stopped
     from smslogdoc.report.text import failing
 
     raise Exit(1 if args.fail_on != "none" and failing(outcome.findings, args.fail_on) else 0)
+
+
+def _writer(format_name: str, out: Console) -> Callable[[list[Finding]], None]:
+    """How findings are printed as they come, in `--format` (text, short or jsonl)."""
+    from smslogdoc.report import jsondoc, short, text
+    from smslogdoc.report.document import finding_doc
+
+    def write(findings: list[Finding]) -> None:
+        docs = [finding_doc(finding) for finding in findings]
+        if format_name == "jsonl":
+            jsondoc.write_findings(docs, sys.stdout)
+            sys.stdout.flush()
+        elif format_name == "short":
+            short.write_short(docs, out)
+        else:
+            text.write_findings(docs, out)
+
+    return write
 
 
 def follow_parse(
@@ -114,6 +135,7 @@ def follow_parse(
     watch = follow_options(args)
     position = Position()
     session = Session([])
+    stopped: KeyboardInterrupt | None = None
     try:
         for _ in changes(args.paths, watch):
             session = Session(with_rotated(args.paths))
@@ -130,7 +152,9 @@ def follow_parse(
             if fresh:
                 write(fresh)
                 sys.stdout.flush()
-    except KeyboardInterrupt:
-        pass
+    except KeyboardInterrupt as stop:
+        stopped = stop
     session.report(quiet=args.quiet, verbose=args.verbose)
+    if stopped is not None:
+        raise stopped
     raise Exit(0 if session.read_anything() else 2)

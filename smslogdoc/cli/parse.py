@@ -59,6 +59,9 @@ def parse(args: argparse.Namespace) -> None:
         follow_parse(args, ReadOptions(zone=zone), write, start, end)
     paths = input_paths(args.paths)
     session = Session(paths)
+    if chosen is listing.EventFormat.table and not session.logs and session.problems:
+        session.report(quiet=args.quiet, verbose=args.verbose)  # the reason alone, not an empty table
+        raise Exit(2)
     streams = [read_log(log, ReadOptions(zone=zone)) for log in session.logs]
     events: Iterator[Event] = timeline.merge(streams) if args.merge else chain.from_iterable(streams)
     events = timeline.within(events, start, end)

@@ -21,6 +21,7 @@ from smslogdoc.cli.fleet import fleet
 from smslogdoc.cli.parse import parse
 from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
 from smslogdoc.model import SEVERITIES
+from smslogdoc.report.writers import DEFAULT, DIAGNOSE, FLEET, choices_help
 
 DESCRIPTION = (
     "Tell why an SMS / ConfigMgr client install or software distribution failed, from the client's logs."
@@ -34,7 +35,9 @@ EPILOG = """examples:
   smslogdoc explain 0x80070005                     what an error code means
 
 exit codes: 0 nothing at or above --fail-on; 1 findings; 2 bad input or usage (a named path
-missing or unreadable, nothing to read, a bad option); 3 invalid rules"""
+missing or unreadable, nothing to read, a bad option, an -o FILE that cannot be written);
+3 invalid rules; 130 stopped by Ctrl-C; 143 stopped by SIGTERM"""
+OUTPUT_HELP = "Write the report to FILE (the bytes standard output would get) instead of standard output; exit 2 when FILE cannot be written."
 COLOR_CHOICES = ("auto", "always", "never")
 COLOR_HELP = "Colour: auto (default: on a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it), always, or never."
 
@@ -42,14 +45,10 @@ COLOR_HELP = "Colour: auto (default: on a terminal, unless NO_COLOR is set; FORC
 def format_names(command: str) -> tuple[str, ...]:
     """The `--format` values of a command, for completion: the one place that
     knows where each command's formats are listed."""
-    if command == "diagnose":
-        from smslogdoc.report.writers import WRITERS
+    if command in ("diagnose", "fleet"):
+        from smslogdoc.report.writers import DIAGNOSE, FLEET
 
-        return tuple(WRITERS)
-    if command == "fleet":
-        from smslogdoc.fleet.writers import WRITERS as FLEET_WRITERS
-
-        return tuple(FLEET_WRITERS)
+        return tuple(DIAGNOSE if command == "diagnose" else FLEET)
     if command == "parse":
         from smslogdoc.cli.parse import FORMATS
 
@@ -132,9 +131,12 @@ def _diagnose_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     check.add_argument(
         "--format",
         "-f",
-        default="text",
-        help="text (default), short (one line a finding), json, jsonl, markdown, or html (one self-contained file for a ticket).",
+        default=DEFAULT,
+        choices=tuple(DIAGNOSE),
+        metavar="FORMAT",
+        help=choices_help(DIAGNOSE),
     )
+    check.add_argument("--output", "-o", metavar="FILE", help=OUTPUT_HELP)
     check.add_argument(
         "--redact",
         action="store_true",
@@ -193,16 +195,14 @@ def _fleet_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     _rule_sources(many)
     many.add_argument(
-        "--format", "-f", default="text", help="text (default), json, csv or html (one self-contained file)."
+        "--format", "-f", default=DEFAULT, choices=tuple(FLEET), metavar="FORMAT", help=choices_help(FLEET)
     )
     many.add_argument(
         "--redact",
         action="store_true",
         help="Replace host, user and domain names, addresses, e-mail addresses and SIDs by stable pseudonyms (HOST-1, USER-2...).",
     )
-    many.add_argument(
-        "--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output."
-    )
+    many.add_argument("--output", "-o", metavar="FILE", help=OUTPUT_HELP)
     many.add_argument(
         "--fail-on",
         default="warning",

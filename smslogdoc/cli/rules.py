@@ -133,6 +133,8 @@ def rules_test(args: argparse.Namespace) -> None:
         if unknown:
             fail(f"no loaded rule has the id {unknown[0]!r}")
         rules = [rule for rule in rules if rule.id in args.rule_ids]
+    if not rules:
+        fail("rules test: nothing to test: no rule was loaded from " + ", ".join(map(str, args.rules or [])))
     out = console()
     failed = passed = 0
     for rule in rules:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import chain, islice
+from time import perf_counter
 from typing import Protocol
 
 from smslogdoc.engine.condition import ConditionRun
@@ -40,6 +41,13 @@ from smslogdoc.rules.prefilter import Prefilter
 
 RETIRE_BATCH = 64
 """Runs that can get no more events are forgotten this many at a time."""
+RULE_BUDGET = 2.0
+"""Seconds a rule's slow matches may take in all, over a whole run (per
+process), before the rule is disabled for the rest of it: a catastrophic
+pattern costs at most this, however many logs there are."""
+SLOW_MATCH = 0.005
+"""A match slower than this (seconds; an ordinary one takes microseconds) is
+charged to its rule's budget."""
 
 
 class LogInput(Protocol):
@@ -78,6 +86,27 @@ class Engine:
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
+        self.spent: dict[int, float] = {}
+        """Seconds each rule's slow matches took so far in this run."""
+        self.exhausted: set[int] = set()
+        """Rules whose budget is spent: disabled for the rest of the run."""
+
+    def charge(self, number: int, seconds: float, event: Event) -> None:
+        """Charge a slow match to its rule; past `RULE_BUDGET` the rule is
+        disabled for the rest of the run, with one problem line naming it."""
+        spent = self.spent[number] = self.spent.get(number, 0.0) + seconds
+        if spent > RULE_BUDGET and number not in self.exhausted:
+            self.exhausted.add(number)
+            rule_id = self.rules[number].id
+            self.problems.append(
+                Problem(
+                    event.path,
+                    f"rule {rule_id}: its patterns took {spent:.1f} s in all, over the budget of "
+                    f"{RULE_BUDGET:g} s a rule has for a run; rule disabled for the rest of the run",
+                    event.line,
+                    rule=rule_id,
+                )
+            )
 
     def kind_of(self, log: LogInput, events: Iterator[Event]) -> tuple[Kind | None, Iterator[Event]]:
         """The log's kind, from its name or else its first records' components."""
@@ -200,7 +229,7 @@ class _LogRun:
         self.by_run: list[tuple[int, ConditionRun]] = []
         self.causes = Causes()
         self.traced_results: list[Result] = []
-        self.disabled: set[int] = set()
+        self.disabled: set[int] = set(engine.exhausted)
         self.last_time: datetime | None = None
 
     def conditions_of(self, number: int) -> list[ConditionRun]:
@@ -238,28 +267,40 @@ class _LogRun:
             ):
                 continue  # it can only continue a partial match, and none is open
             rule = self.rules[number]
+            started = perf_counter()
             try:
                 captures = rule.events[name].match(event)
             except TimeoutError:
-                self.fail(number, event, f"the pattern of event {name!r} took too long")
+                self.fail(number, event, f"the pattern of event {name!r} took too long on this record")
+                self._charge(number, started, event)
                 continue
             except Exception as error:  # a rule must never stop the run
                 self.fail(number, event, f"failed on this record ({type(error).__name__}: {error})")
                 continue
+            self._charge(number, started, event)
             if captures is not None:
                 named.setdefault(number, {})[name] = captures
                 if rule.id == self.traced_rule and self.engine.tracer is not None:
                     self.engine.tracer.hit(name, event)
         return named
 
+    def _charge(self, number: int, started: float, event: Event) -> None:
+        took = perf_counter() - started
+        if took > SLOW_MATCH:
+            self.engine.charge(number, took, event)
+            if number in self.engine.exhausted:
+                self.disabled.add(number)
+
     def fail(self, number: int, event: Event, why: str) -> None:
         """A rule that failed on a record is skipped for the rest of the log."""
         self.disabled.add(number)
+        rule_id = self.rules[number].id
         self.engine.problems.append(
             Problem(
                 event.path,
-                f"rule {self.rules[number].id}: {why}; rule skipped for the rest of this log",
+                f"rule {rule_id}: {why}; rule skipped for the rest of this log",
                 event.line,
+                rule=rule_id,
             )
         )
 

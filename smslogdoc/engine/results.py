@@ -1,8 +1,9 @@
 """Turning the conditions that held into findings: one finding per rule and
 cause (the latest confirmed match, with the number of runs it was seen in, the
-first and the latest, and the evidence of the first and last few), its texts
-rendered from the captures, its evidence with error codes decoded; and
-dropping a fallback verdict that a specific finding explains.
+first and the latest, and the evidence of the first and last few), with the
+values its rule's texts are filled with (the report renders them:
+`report.texts`), its evidence with error codes decoded; and dropping a
+fallback verdict that a specific finding explains.
 
 Results come in as the runs they hold end (`Causes.add`): each cause keeps a
 few results, whatever the number of runs, and the findings are made at the
@@ -12,9 +13,8 @@ from __future__ import annotations
 
 from smslogdoc import codes
 from smslogdoc.engine.state import Hit, Result
-from smslogdoc.findings import CONFIRMED, Evidence, Finding, Occurrence, Spread, raised, sentence_start
+from smslogdoc.findings import CONFIRMED, Evidence, Finding, Occurrence, Spread, raised
 from smslogdoc.rules.model import BUILTIN_GROUPS
-from smslogdoc.rules.templates import render
 
 MAX_EVIDENCE = 8
 """Evidence records kept per finding (a count condition may match many)."""
@@ -136,11 +136,10 @@ def _finding(
         captures.update(hit.captures)
     first = result.hits[0]
     label = _group_label(result)
-    values: dict[str, object] = {
-        **captures,
+    values = {
         "log": first.event.path.replace("\\", "/").rsplit("/", 1)[-1],
         "run": label,
-        "occurrences": groups,
+        "occurrences": str(groups),
     }
     cited = [(hit, False) for hit in [*result.hits[:MAX_EVIDENCE], *result.context]] + [
         (hit, True) for hit in result.support
@@ -162,12 +161,7 @@ def _finding(
         group=label,
         captures=captures,
         evidence=evidence,
-        diagnosis=sentence_start(
-            render(rule.diagnosis, values)
-        ),  # a sentence, whatever its first placeholder gave
-        cause=render(rule.cause, values),
-        fix=[render(step, values) for step in rule.fix],
-        next_logs=[render(hint, values) for hint in rule.next_logs],
+        values=values,
         occurrences=groups,
         note=result.note,
         order=(first.log, first.seq),

@@ -175,6 +175,7 @@ class Tally:
                 event.message[:KEPT_TEXT],
                 "error record",
                 found,
+                template=key,
             )
             self.groups[key] = Group(1, first, event.line, event.time)
 
@@ -214,9 +215,7 @@ def summary(tally: Tally, findings: Iterable[Finding], severity: str) -> Finding
             "covered": "yes" if tally.covered else "no",
         },
         evidence=sorted((group.first for _, group in shown), key=lambda item: (item.path, item.line)),
-        diagnosis=_diagnosis(tally, groups, total),
-        cause="Error records that no bundled or loaded rule recognises.",
-        fix=list(rule.fix),
+        values={"summary": _diagnosis(tally, groups, total)},
         occurrences=1,
         note=f"{total} unexplained of {tally.error_records} error records; {tally.left_out} known benign",
         order=(tally.number, shown[0][1].first.line if shown else 0),
@@ -281,7 +280,8 @@ def unexplained_rule(severity: str) -> Rule:
         applies_to=(),
         events={},
         conditions=(),
-        diagnosis="",
+        diagnosis="{summary}",
+        cause="Error records that no bundled or loaded rule recognises.",
         fix=(
             "Look up the error codes shown under each record with `smslogdoc explain CODE`.",
             "Open the log at the first line of each group and read the records just before it: they usually say what was being attempted.",

@@ -11,9 +11,10 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from smslogdoc.engine.loop import Engine
-from smslogdoc.fleet.machine import MachineResult, diagnose_machine
+from smslogdoc.fleet.machine import diagnose_machine
 from smslogdoc.inputs.archives import Machine
 from smslogdoc.read.full import ReadOptions
+from smslogdoc.report.aggregate import MachineResult
 from smslogdoc.rules.model import Rule
 
 _engines: dict[tuple[str, int], Engine] = {}

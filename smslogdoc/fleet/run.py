@@ -1,28 +1,26 @@
 """The machines of a fleet and their results, streamed in machine order: in
-this process, on `jobs` worker processes, or on a Dask cluster
-(`fleet.cluster`). Each worker makes its engine once, from the rules it is
-sent, and diagnoses machine after machine with it; the results come back in
-the order the machines were listed, so the output is the same however the
-work was shared out."""
+this process or on `jobs` worker processes (the pool of `parallel`, as
+`diagnose --jobs` uses), or on a Dask cluster (`fleet.cluster`). Each worker
+makes its engine once, from the rules it is sent, and diagnoses machine after
+machine with it; the results come back in the order the machines were
+listed, so the output is the same however the work was shared out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from smslogdoc import parallel
 from smslogdoc.engine.loop import Engine
-from smslogdoc.fleet.machine import MachineResult, diagnose_machine
+from smslogdoc.fleet.machine import diagnose_machine
 from smslogdoc.inputs.archives import Machine, machines
 from smslogdoc.model import Problem
 from smslogdoc.read.full import ReadOptions
+from smslogdoc.report.aggregate import MachineResult
 from smslogdoc.rules.model import Rule
 
 CHUNKS_PER_WORKER = 64
 """Machines go to workers in about this many chunks per worker (fewer round trips, still balanced)."""
-
-_engine: Engine | None = None
-_options: ReadOptions | None = None
 
 
 def fleet_machines(roots: Iterable[str], problems: list[Problem]) -> list[Machine]:
@@ -51,22 +49,16 @@ def machine_results(
     machines: Sequence[Machine], rules: list[Rule], options: ReadOptions, jobs: int = 1
 ) -> Iterator[MachineResult]:
     """Each machine's result, in the machines' order, on up to `jobs` processes."""
-    if jobs < 2 or len(machines) < 2:
-        engine = Engine(rules)
-        for machine in machines:
-            yield diagnose_machine(machine, engine, options)
-        return
     workers = min(jobs, len(machines))
-    chunk = max(1, len(machines) // (workers * CHUNKS_PER_WORKER))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(rules, options)) as pool:
-        yield from pool.map(_work, machines, chunksize=chunk)
+    chunk = max(1, len(machines) // (max(1, workers) * CHUNKS_PER_WORKER))
+    return parallel.in_order(_work, machines, _start, (rules, options), jobs=jobs, chunksize=chunk)
 
 
-def _start(rules: list[Rule], options: ReadOptions) -> None:
-    global _engine, _options
-    _engine, _options = Engine(rules), options
+def _start(setup: tuple[list[Rule], ReadOptions]) -> tuple[Engine, ReadOptions]:
+    rules, options = setup
+    return Engine(rules), options
 
 
-def _work(machine: Machine) -> MachineResult:
-    assert _engine is not None and _options is not None, "the worker was started without its rules"
-    return diagnose_machine(machine, _engine, _options)
+def _work(state: tuple[Engine, ReadOptions], machine: Machine) -> MachineResult:
+    engine, options = state
+    return diagnose_machine(machine, engine, options)

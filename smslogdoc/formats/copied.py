@@ -1,5 +1,10 @@
 """Rows copied out of a log viewer (CMTrace or SMS Trace "Copy to Clipboard"):
-`message<TAB>component<TAB>date time<TAB>thread (0xHEX)`.
+`message<TAB>component<TAB>date time<TAB>thread (0xHEX)`. Two other layouts
+are read too: the date before the component (`message date time component
+thread (0xHEX)`, single spaces), and the columns first, as Microsoft's
+knowledge-base articles print rows (`MM-DD-YYYY HH:MM:SS.mmm component thread
+(0xHEX) message`, KB 18408), where the lines after a row without columns of
+their own go on its message.
 
 The date and time are in the viewer's locale (US `3/4/2009 11:16:10 AM`, UK
 `19/07/2024 17:36:08`, Dutch `12-11-2010 16:26:12`, German `03.07.2019
@@ -25,7 +30,7 @@ from typing import TextIO
 
 from smslogdoc import times
 from smslogdoc.formats.context import ParseContext
-from smslogdoc.formats.lines import Verdict, assemble, physical_lines
+from smslogdoc.formats.lines import MAX_PENDING, Verdict, assemble, physical_lines
 from smslogdoc.formats.plaintext import severity_of
 from smslogdoc.formats.protocol import Detected, Format, Sample
 from smslogdoc.model import Event
@@ -40,10 +45,17 @@ _SPACED = re.compile(
         (?:\s+(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\))?\s*$""",
     re.VERBOSE,
 )
+_WHEN = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:\s*[AaPp][Mm])?"
+_THREAD = r"(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\)"
+_DATE_FIRST = re.compile(rf"^(?P<message>.*?)\s+(?P<when>{_WHEN})\s+(?P<component>\S+)\s+{_THREAD}\s*$")
+"""`message date time component thread (0xHEX)`: the date before the component."""
+_LEADING = re.compile(rf"^\s*(?P<when>{_WHEN})\s+(?P<component>\S+)\s+{_THREAD}(?:\s+(?P<message>.*?))?\s*$")
+"""`date time component thread (0xHEX) message`: the columns first (KB 18408)."""
 _PLACEHOLDER = re.compile(
     r"^(?P<message>.*?)\\?<date>\s*\\?<time>\s*(?:(?P<thread>\d+)\s*\(\s*0x[0-9A-Fa-f]+\s*\))?\s*$"
 )
 _DATE_FIELDS = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2\d{2,4}\b")
+_DASHED = re.compile(r"\s*\d{1,2}-\d{1,2}-\d{2,4}\b")
 _MERIDIEM = re.compile(r"\d\s*[AaPp]\.?[Mm]\.?\s*$")
 
 LOOKAHEAD_CHARS = 8 << 20
@@ -54,14 +66,22 @@ LOOKAHEAD_LINES = 100_000
 class Row:
     """The fields of one copied row."""
 
-    __slots__ = ("component", "date", "message", "thread", "when")
+    __slots__ = ("component", "date", "leading", "message", "thread", "when")
 
     def __init__(
-        self, message: str, component: str, when: datetime | None, thread: int | None, date: str = ""
+        self,
+        message: str,
+        component: str,
+        when: datetime | None,
+        thread: int | None,
+        date: str = "",
+        leading: bool = False,
     ) -> None:
         self.message, self.component, self.when, self.thread = message, component, when, thread
         self.date = date
         """The Date/Time column as written."""
+        self.leading = leading
+        """The columns come first and the message after them (KB 18408's layout)."""
 
 
 def parse_row(line: str, day_first: bool | None = None) -> Row | None:
@@ -70,12 +90,14 @@ def parse_row(line: str, day_first: bool | None = None) -> Row | None:
         row = _tabbed(line, day_first)
         if row is not None:
             return row
-    found = _SPACED.match(line)
-    if found:
-        when = times.copied_time(found["when"], day_first=day_first)
-        if when is not None:
-            thread = int(found["thread"]) if found["thread"] else None
-            return Row(found["message"], found["component"], when, thread, found["when"])
+    for layout in (_SPACED, _DATE_FIRST, _LEADING):
+        found = layout.match(line)
+        if found:
+            when = times.copied_time(found["when"], day_first=day_first)
+            if when is not None:
+                thread = int(found["thread"]) if found["thread"] else None
+                message = found["message"] or ""
+                return Row(message, found["component"], when, thread, found["when"], layout is _LEADING)
     if "<date>" in line:
         found = _PLACEHOLDER.match(line)
         if found:
@@ -120,6 +142,16 @@ def date_order(date: str) -> bool | None:
     return None
 
 
+def order_of(row: Row) -> bool | None:
+    """What a row tells of the file's date order (`date_order`); a dashed date
+    in columns that come first is month-first when nothing else tells, as the
+    `MM-DD-YYYY` of the log's own date attribute that layout repeats (KB 18408)."""
+    order = date_order(row.date)
+    if order is None and row.leading and _DASHED.match(row.date):
+        return False
+    return order
+
+
 def ambiguous(date: str) -> bool:
     """Whether a Date/Time column reads differently day-first and month-first."""
     if _MERIDIEM.search(date):
@@ -139,7 +171,7 @@ def day_first_hint(sample_lines: list[str]) -> bool | None:
     for line in sample_lines:
         row = parse_row(line)
         if row is not None and row.date:
-            order = date_order(row.date)
+            order = order_of(row)
             if order is not None:
                 return order
     return None
@@ -155,7 +187,7 @@ def _look_ahead(lines: Iterator[tuple[int, str]]) -> tuple[list[tuple[int, str]]
         size += len(text)
         row = parse_row(text)
         if row is not None and row.date:
-            order = date_order(row.date)
+            order = order_of(row)
             if order is not None:
                 return held, order
         if size > LOOKAHEAD_CHARS or len(held) >= LOOKAHEAD_LINES:
@@ -173,19 +205,49 @@ class Columns:
         self._noted = False
 
     def check(self, text: str) -> Verdict:
-        """COMPLETE when the last line of `text` ends with columns."""
-        last = text[text.rfind("\n") + 1 :]
-        return Verdict.COMPLETE if parse_row(last, self._day_first) is not None else Verdict.NONE
+        """COMPLETE when the last line of `text` ends with columns; PROVISIONAL
+        when a line of it begins with them (the lines after may go on its
+        message, up to `MAX_PENDING`)."""
+        if "\n" not in text:  # the usual case: one line, parsed once
+            row = parse_row(text, self._day_first)
+            if row is None:
+                return Verdict.NONE
+            return Verdict.PROVISIONAL if row.leading else Verdict.COMPLETE
+        lines = text.split("\n")
+        if self._leading_at(lines) is not None:
+            return Verdict.COMPLETE if len(lines) >= MAX_PENDING else Verdict.PROVISIONAL
+        row = parse_row(lines[-1], self._day_first)
+        return Verdict.COMPLETE if row is not None else Verdict.NONE
 
     @staticmethod
     def continues(line: str) -> bool:
-        return False
+        """Whether a line goes on the message of a row whose columns came first:
+        it holds text and no columns of its own."""
+        return bool(line.strip()) and parse_row(line) is None
+
+    def _leading_at(self, lines: list[str]) -> int | None:
+        """The first line that begins with columns (KB 18408's layout), if any."""
+        for index, text in enumerate(lines):
+            row = parse_row(text, self._day_first)
+            if row is not None and row.leading:
+                return index
+        return None
+
+    def _row(self, text: str) -> tuple[Row, str]:
+        """The row of a record's text and its whole message."""
+        lines = text.split("\n")
+        at = self._leading_at(lines)
+        if at is None:
+            cut = text.rfind("\n") + 1
+            row = parse_row(text[cut:], self._day_first)
+            assert row is not None, "check() said the row is complete"
+            return row, text[:cut] + row.message.rstrip()
+        row = parse_row(lines[at], self._day_first)
+        assert row is not None
+        return row, "\n".join([*lines[:at], row.message.rstrip(), *lines[at + 1 :]]).strip("\n")
 
     def event(self, text: str, line: int, end_line: int, ctx: ParseContext) -> Event:
-        cut = text.rfind("\n") + 1
-        row = parse_row(text[cut:], self._day_first)
-        assert row is not None, "check() said the row is complete"
-        message = text[:cut] + row.message.rstrip()
+        row, message = self._row(text)
         unsure = self._day_first is None and row.when is not None and ambiguous(row.date)
         if unsure and not self._noted:
             self._noted = True

@@ -1,8 +1,10 @@
 """Which logs to read: paths and folders named by the user, standard input, and
 the grouping of rotated files into one logical log.
 
-A folder is walked recursively (symbolic links followed, loops detected, hidden
-entries and Markdown notes skipped); every other regular file is a candidate, because the format is
+A folder is walked recursively (symbolic links followed only to places inside
+the folder named, once, after its real entries, `inputs.links`; loops detected;
+hidden entries and Markdown notes skipped); every other regular file is a
+candidate, because the format is
 decided from content later, never from the name. Rotated parts
 (`ccmsetup.lo_`, `execmgr-20240101-123456.log`) are grouped with their current
 file and ordered oldest first, so a run that spans the rollover reads as one.
@@ -18,11 +20,13 @@ from __future__ import annotations
 
 import os
 import stat
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from smslogdoc.inputs.archives import Member, archive_kind, close_all, iter_members
+from smslogdoc.inputs.links import leads_inside, links_out_line, real_root
 from smslogdoc.inputs.rotation import ROTATED, rotation_key
 from smslogdoc.model import FileReport, Problem
 
@@ -155,39 +159,80 @@ def close_archives(logs: Iterable[LogInput]) -> None:
 
 def _walk(root: Path, problems: list[Problem]) -> Iterable[Path]:
     """Files below `root`, depth-first in name order, without recursion (deep
-    trees are fine) and without following a symbolic link into a loop."""
-    visited: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            info = folder.stat()
-        except OSError as error:
-            problems.append(Problem(str(folder), f"cannot read folder: {error.strerror or error}"))
-            continue
-        key = (info.st_dev, info.st_ino)
-        if key in visited:
-            problems.append(Problem(str(folder), "symbolic link loop: folder already read, not followed"))
-            continue
-        visited.add(key)
-        try:
-            with os.scandir(folder) as entries:
-                listed = sorted(entries, key=lambda entry: entry.name)
-        except OSError as error:
-            problems.append(Problem(str(folder), f"cannot list folder: {error.strerror or error}"))
-            continue
+    trees are fine) and without following a symbolic link into a loop. A
+    link is followed only to a file or folder inside `root`, and only after
+    the real entries, so a file is read once, under its own path; the links
+    leading out of `root` (an outside secret, /etc/shadow, /proc/self/environ)
+    are never read, and one problem line counts them."""
+    inside = _Inside(root)
+    stack: list[Path] = [root]
+    links: deque[os.DirEntry[str]] = deque()
+    while stack or links:
+        walking = bool(stack)
+        entries = _listed(stack.pop(), inside, problems) if walking else [links.popleft()]
         subfolders = []
-        for entry in listed:
+        for entry in entries:
             if entry.name.startswith(".") or entry.name.lower().endswith(".md"):
                 continue  # hidden entries, and Markdown notes kept beside collected logs
             try:
-                if entry.is_dir():
+                if walking and entry.is_symlink():
+                    if inside.holds(entry):
+                        links.append(entry)  # followed once the real entries are walked
+                elif entry.is_dir():
                     subfolders.append(Path(entry.path))
-                elif entry.is_file():
+                elif entry.is_file() and inside.first_time(entry):
                     yield Path(entry.path)
             except OSError as error:
                 problems.append(Problem(entry.path, f"cannot read: {error.strerror or error}"))
         stack.extend(reversed(subfolders))
+    if inside.links_out:
+        problems.append(Problem(str(root), links_out_line(inside.links_out)))
+
+
+class _Inside:
+    """What a walk of `root` has met: folders and files (by identity), and the
+    symbolic links it did not follow because they lead out of `root`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = real_root(root)
+        self.folders: set[tuple[int, int]] = set()
+        self.files: set[tuple[int, int]] = set()
+        self.links_out = 0
+
+    def holds(self, entry: os.DirEntry[str]) -> bool:
+        """Whether a symbolic link may be followed: it leads to a place inside the root."""
+        within = leads_inside(entry.path, self.root)
+        self.links_out += not within
+        return within
+
+    def first_time(self, entry: os.DirEntry[str]) -> bool:
+        """Whether this file was not met before (through a link inside the root)."""
+        info = entry.stat()
+        key = (info.st_dev, info.st_ino)
+        if key in self.files:
+            return False
+        self.files.add(key)
+        return True
+
+
+def _listed(folder: Path, inside: _Inside, problems: list[Problem]) -> list[os.DirEntry[str]]:
+    """The folder's entries in name order; none when it cannot be listed or was walked already."""
+    try:
+        info = folder.stat()
+    except OSError as error:
+        problems.append(Problem(str(folder), f"cannot read folder: {error.strerror or error}"))
+        return []
+    key = (info.st_dev, info.st_ino)
+    if key in inside.folders:
+        problems.append(Problem(str(folder), "symbolic link loop: folder already read, not followed"))
+        return []
+    inside.folders.add(key)
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError as error:
+        problems.append(Problem(str(folder), f"cannot list folder: {error.strerror or error}"))
+        return []
 
 
 def group_rotated(files: list[InputFile]) -> list[LogInput]:

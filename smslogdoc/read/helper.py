@@ -6,6 +6,7 @@ file is read in full from the last handover on."""
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Generator
 from multiprocessing.connection import Connection
 
@@ -40,8 +41,20 @@ def helper_passes(setup: Setup) -> Generator[Handover, None, None]:
         helper.join()
 
 
+def child_signals() -> None:
+    """In a child process (this helper, a worker of a pool): Ctrl-C, which the
+    whole terminal's process group receives, is the main process's to handle
+    (it stops its children), and SIGTERM ends the child at once (a handler
+    inherited from the main process on fork would raise in it). Neither
+    leaves a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _helper(setup: Setup, sending: Connection) -> None:
     """The helper process: scan the file and send each handover on."""
+    child_signals()
     try:
         with setup.path.open("rb") as raw:
             for handover in passes(setup.scanner(raw), setup.blocks):

@@ -117,4 +117,8 @@ def _waiting(condition: Condition, group: object) -> str:
         return f"saw {seen}; never saw {', '.join(missing)}"
     if condition.shape == "count":
         return f"counted {len(counted)} of the {condition.minimum} needed"
-    return "started but never completed"
+    if condition.shape == "sequence" and condition.steps:
+        return f"never saw {' | '.join(condition.steps[0])}, which must come first; nothing started"
+    if condition.shape == "all":
+        return "saw none of its events; nothing started"
+    return "nothing started"

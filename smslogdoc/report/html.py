@@ -21,9 +21,13 @@ http(s) URLs of a finding from a bundled rule: the finding says
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+from smslogdoc.report.aggregate import FleetReport
+from smslogdoc.report.document import Report
 from smslogdoc.report.htmlparts import (
     SEVERITIES,
     _badge,
@@ -41,9 +45,12 @@ from smslogdoc.report.htmlparts import (
     machine_anchor,
 )
 from smslogdoc.report.htmlparts import bundled_rule_ids as bundled_rule_ids
-from smslogdoc.report.htmlparts import human_time as human_time
 from smslogdoc.report.htmlparts import reference_html as reference_html
 from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
+from smslogdoc.report.wording import human_time as human_time
+from smslogdoc.report.writers import Options
+
+FLEET_TITLE = "smslogdoc fleet report"
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -56,9 +63,16 @@ __all__ = [
     "reference_html",
     "render_diagnose",
     "render_fleet",
+    "write",
     "write_diagnose",
     "write_fleet",
+    "write_fleet_report",
 ]
+
+
+def write(report: Report, out: TextIO, options: Options) -> None:
+    """`diagnose --format html`: the report's JSON document as one HTML file."""
+    write_diagnose(report["document"], out)
 
 
 def write_diagnose(
@@ -77,23 +91,7 @@ def write_diagnose(
     problems = list(document.get("problems") or [])
     _head(out, title)
     out.write(f"<h1>{esc(title)}</h1>\n")
-    confirmed = [f for f in findings if f.get("status", "confirmed") == "confirmed"]
-    counts = {level: sum(1 for f in confirmed if f.get("severity") == level) for level in SEVERITIES}
-    read = sum(1 for f in files_ if not f.get("skipped"))
-    file_problems = sum(len(f.get("problems") or []) for f in files_)
-    out.write('<div class="summary">')
-    out.write(f"<span><b>{len(confirmed):,}</b> finding{'s' if len(confirmed) != 1 else ''}</span>")
-    for level in SEVERITIES:
-        if counts[level]:
-            out.write(f"<span>{_badge(level)}{counts[level]:,}</span>")
-    if len(findings) > len(confirmed):
-        out.write(f"<span>{len(findings) - len(confirmed):,} inconclusive</span>")
-    out.write(f"<span>{_plural(read, 'file')} read</span>")
-    if len(files_) > read:
-        out.write(f"<span>{len(files_) - read:,} skipped</span>")
-    if problems or file_problems:
-        out.write(f"<span>{_plural(len(problems) + file_problems, 'problem')}</span>")
-    out.write("</div>\n")
+    out.write(_diagnose_summary(findings, files_, problems))
     out.write(_redaction_notice(redaction if redaction is not None else document.get("redaction")))
     out.write('<h2 id="findings">Findings</h2>\n')
     if not findings:
@@ -106,22 +104,50 @@ def write_diagnose(
         for item in unexplained:
             out.write(_unexplained_html(item, None))
     if files_:
-        out.write(
-            f'<h2 id="files">Files</h2>\n<details><summary>{_plural(len(files_), "file")}</summary><table>'
-            "<thead><tr><th>path</th><th>format</th><th>encoding</th><th>records</th><th>problems</th></tr></thead><tbody>"
-        )
-        for report in files_:
-            skipped = " (skipped)" if report.get("skipped") else ""
-            out.write(
-                f'<tr><td class="mono">{esc(report.get("path", ""))}{skipped}</td><td>{esc(report.get("format", ""))}</td>'
-                f"<td>{esc(report.get('encoding', ''))}</td><td>{esc(report.get('events', ''))}</td>"
-                f"<td>{_problems_html(report.get('problems') or [])}</td></tr>"
-            )
-        out.write("</tbody></table></details>\n")
+        out.write(_files_html(files_))
     if problems:
         out.write('<h2 id="problems">Problems</h2>\n')
         out.write(_problems_html(problems))
     _foot(out, "Written by smslogdoc. Log text is shown as text; this file loads nothing from the network.")
+
+
+def _diagnose_summary(
+    findings: Sequence[Mapping[str, Any]], files_: Sequence[Mapping[str, Any]], problems: Sequence[Any]
+) -> str:
+    """The line of counts under the title: findings by severity, files read, problems."""
+    confirmed = [f for f in findings if f.get("status", "confirmed") == "confirmed"]
+    counts = {level: sum(1 for f in confirmed if f.get("severity") == level) for level in SEVERITIES}
+    read = sum(1 for f in files_ if not f.get("skipped"))
+    file_problems = sum(len(f.get("problems") or []) for f in files_)
+    parts = ['<div class="summary">']
+    parts.append(f"<span><b>{len(confirmed):,}</b> finding{'s' if len(confirmed) != 1 else ''}</span>")
+    parts.extend(f"<span>{_badge(level)}{counts[level]:,}</span>" for level in SEVERITIES if counts[level])
+    if len(findings) > len(confirmed):
+        parts.append(f"<span>{len(findings) - len(confirmed):,} inconclusive</span>")
+    parts.append(f"<span>{_plural(read, 'file')} read</span>")
+    if len(files_) > read:
+        parts.append(f"<span>{len(files_) - read:,} skipped</span>")
+    if problems or file_problems:
+        parts.append(f"<span>{_plural(len(problems) + file_problems, 'problem')}</span>")
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+def _files_html(files_: Sequence[Mapping[str, Any]]) -> str:
+    """The files read, in a collapsed table."""
+    parts = [
+        f'<h2 id="files">Files</h2>\n<details><summary>{_plural(len(files_), "file")}</summary><table>'
+        "<thead><tr><th>path</th><th>format</th><th>encoding</th><th>records</th><th>problems</th></tr></thead><tbody>"
+    ]
+    for report in files_:
+        skipped = " (skipped)" if report.get("skipped") else ""
+        parts.append(
+            f'<tr><td class="mono">{esc(report.get("path", ""))}{skipped}</td><td>{esc(report.get("format", ""))}</td>'
+            f"<td>{esc(report.get('encoding', ''))}</td><td>{esc(report.get('events', ''))}</td>"
+            f"<td>{_problems_html(report.get('problems') or [])}</td></tr>"
+        )
+    parts.append("</tbody></table></details>\n")
+    return "".join(parts)
 
 
 def render_diagnose(
@@ -150,7 +176,7 @@ def write_fleet(
     machine_count: int | None = None,
     trusted_rule_ids: Iterable[str] = (),
     redaction: Mapping[str, Any] | None = None,
-    title: str = "smslogdoc fleet report",
+    title: str = FLEET_TITLE,
 ) -> None:
     """The HTML report of a fleet, streamed: the summary, the chart, the causes
     and the unexplained errors first (from the already ranked `causes` and
@@ -161,6 +187,57 @@ def write_fleet(
     the summary counts the machines the causes name and the footer gives the
     total)."""
     trusted = frozenset(trusted_rule_ids)
+    _fleet_head(out, causes, unexplained, problems, machine_count, redaction, title)
+    clean: list[str] = []
+    seen = 0
+    for machine in machines:
+        seen += 1
+        section = machine_html(machine, trusted)
+        if section is None:
+            clean.append(str(machine.get("name", "")))
+        else:
+            out.write(section)
+    _fleet_tail(out, clean, problems, seen)
+
+
+def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> None:
+    """`fleet --format html`: one self-contained file. The machines' sections
+    wait in a temporary file, written as each machine comes, while the
+    ranking that goes above them is made, so memory does not grow with them."""
+    trusted = bundled_rule_ids()
+    clean: list[str] = []
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for machine in report.machines():
+            section = machine_html(machine, trusted)
+            if section is None:
+                clean.append(machine["name"])
+            else:
+                spool.write(section)
+        _fleet_head(
+            out,
+            report.causes(),
+            report.unexplained(),
+            report.own,
+            report.count,
+            report.redaction,
+            FLEET_TITLE,
+        )
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+    _fleet_tail(out, clean, report.own, report.count)
+
+
+def _fleet_head(
+    out: TextIO,
+    causes: Sequence[Mapping[str, Any]],
+    unexplained: Sequence[Mapping[str, Any]],
+    problems: Sequence[Any],
+    machine_count: int | None,
+    redaction: Mapping[str, Any] | None,
+    title: str,
+) -> None:
+    """The page down to the machines' heading: the summary, the chart, the
+    causes and the unexplained errors."""
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
     out.write(f'<h1>{esc(title)}</h1>\n<div class="summary">')
@@ -194,26 +271,30 @@ def write_fleet(
     else:
         out.write("<p>None: every error record is explained by a finding, or there were none.</p>\n")
     out.write('<h2 id="machines">Machines</h2>\n')
-    clean: list[str] = []
-    seen = 0
-    for machine in machines:
-        seen += 1
-        name = machine.get("name", "")
-        findings = [f for f in machine.get("findings") or [] if isinstance(f, Mapping)]
-        machine_problems = list(machine.get("problems") or [])
-        if not findings and not machine_problems:
-            clean.append(str(name))
-            continue
-        parts = [f'<section class="machine" id="{esc(machine_anchor(name))}"><h3>{esc(name)}</h3>']
-        if machine.get("path"):
-            parts.append(f'<p class="meta">folder <span class="mono">{esc(machine.get("path"))}</span></p>')
-        if not findings:
-            parts.append("<p>No known failure signature found.</p>")
-        parts.extend(finding_html(finding, trusted_rule_ids=trusted, heading="h4") for finding in findings)
-        if machine_problems:
-            parts.append("<h4>Problems</h4>" + _problems_html(machine_problems))
-        parts.append("</section>\n")
-        out.write("".join(parts))
+
+
+def machine_html(machine: Mapping[str, Any], trusted: frozenset[str] = frozenset()) -> str | None:
+    """A machine's section: its findings and problems; None for a machine
+    with neither (listed by name at the end)."""
+    name = machine.get("name", "")
+    findings = [f for f in machine.get("findings") or [] if isinstance(f, Mapping)]
+    machine_problems = list(machine.get("problems") or [])
+    if not findings and not machine_problems:
+        return None
+    parts = [f'<section class="machine" id="{esc(machine_anchor(name))}"><h3>{esc(name)}</h3>']
+    if machine.get("path"):
+        parts.append(f'<p class="meta">folder <span class="mono">{esc(machine.get("path"))}</span></p>')
+    if not findings:
+        parts.append("<p>No known failure signature found.</p>")
+    parts.extend(finding_html(finding, trusted_rule_ids=trusted, heading="h4") for finding in findings)
+    if machine_problems:
+        parts.append("<h4>Problems</h4>" + _problems_html(machine_problems))
+    parts.append("</section>\n")
+    return "".join(parts)
+
+
+def _fleet_tail(out: TextIO, clean: list[str], problems: Sequence[Any], seen: int) -> None:
+    """The machines without a section, the fleet's own problems, the footer."""
     if clean:
         out.write(
             f'<h2 id="clean">Machines with no finding ({len(clean):,})</h2>\n{_names_html(clean, linked=False)}\n'
@@ -232,7 +313,7 @@ def render_fleet(
     *,
     trusted_rule_ids: Iterable[str] = (),
     redaction: Mapping[str, Any] | None = None,
-    title: str = "smslogdoc fleet report",
+    title: str = FLEET_TITLE,
 ) -> str:
     """The HTML report of a fleet JSON document, as a string."""
     out = io.StringIO()

@@ -8,12 +8,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from importlib.resources import files
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from smslogdoc.report.htmlstyle import _CSS, _SCRIPT, CONTENT_SECURITY_POLICY
+from smslogdoc.report.wording import human_time
 
 SEVERITIES = ("error", "warning", "info")
 EVIDENCE_LINES = 8
@@ -116,19 +116,6 @@ def _badge(severity: object) -> str:
     return f'<span class="badge {level}">{esc(str(severity).upper() if severity else level.upper())}</span>'
 
 
-def human_time(value: object) -> str:
-    """`2022-05-17 14:02:12.692 -04:00` from an ISO time, `... (local)` without an offset."""
-    if not isinstance(value, str) or not value:
-        return ""
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    text = when.strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
-    offset = when.strftime("%z")
-    return f"{text} (local)" if not offset else f"{text} {offset[:3]}:{offset[3:]}"
-
-
 def _is_trusted(finding: Mapping[str, Any], trusted: frozenset[str]) -> bool:
     bundled = finding.get("bundled")
     if isinstance(bundled, bool):
@@ -144,6 +131,20 @@ def _safe_url(url: str) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname) and url.isprintable()
 
 
+_CLOSING = {")": "(", "]": "[", "}": "{"}
+
+
+def _trimmed(url: str) -> str:
+    """A URL found in text, less the punctuation after it: a closing bracket
+    stays when the URL opened it (`.../cc160972(v=msdn.10)`)."""
+    while url and url[-1] in ".,;:)]}":
+        opening = _CLOSING.get(url[-1])
+        if opening is not None and url.count(opening) >= url.count(url[-1]):
+            break
+        url = url[:-1]
+    return url
+
+
 def reference_html(reference: object, *, link: bool) -> str:
     """A reference: `Title: https://...` with its URL a link when `link` and the
     URL is http(s); otherwise all text."""
@@ -153,7 +154,7 @@ def reference_html(reference: object, *, link: bool) -> str:
     out: list[str] = []
     last = 0
     for match in _URL.finditer(text):
-        url = match.group(0).rstrip(".,;:)]}")
+        url = _trimmed(match.group(0))
         end = match.start() + len(url)
         out.append(esc(text[last : match.start()]))
         if _safe_url(url):

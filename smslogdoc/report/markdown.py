@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from smslogdoc.diagnose import Outcome
-from smslogdoc.findings import CONFIRMED, Finding
+from smslogdoc.findings import CONFIRMED
 from smslogdoc.report import examined
-from smslogdoc.report.listing import iso
+from smslogdoc.report.document import FindingDoc, Report
+from smslogdoc.report.examined import summary
+from smslogdoc.report.redaction import summary_text
 from smslogdoc.report.terminal import visible
-from smslogdoc.report.text import spread_text, summary
+from smslogdoc.report.text import spread_text
+from smslogdoc.report.writers import Options
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -27,51 +29,54 @@ def _fence(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def write_markdown(
-    outcome: Outcome, findings: list[Finding], out: TextIO, *, view: examined.View | None = None
-) -> None:
-    view = view or examined.View()
+def write(report: Report, out: TextIO, options: Options) -> None:
+    findings = report["document"]["findings"]
     out.write("# smslogdoc findings\n\n")
     if not findings:
-        out.write(f"{_md(examined.headline(outcome, findings, view))}\n\n")
+        out.write(f"{_md(examined.headline(report, options))}\n\n")
     for finding in findings:
-        rule = finding.rule
-        status = "" if finding.status == CONFIRMED else f" (inconclusive: {_md(finding.note)})"
-        out.write(f"## {rule.severity.upper()}: {_md(rule.title)}{status}\n\n")
-        out.write(
-            f"Rule `{rule.id}` · confidence {finding.confidence} · log `{visible(finding.log).replace('`', '')}`"
-        )
-        if finding.group:
-            out.write(f" · {_md(finding.group)}")
-        if finding.spread is not None:
-            out.write(f" · {_md(spread_text(finding))}")
-        out.write("\n\n")
-        out.write(f"{_md(finding.diagnosis)}\n\n**Evidence**\n\n")
-        lines = []
-        for item in finding.evidence:
-            stamp = f" {iso(item.time)}" if item.time else ""
-            if item.time and item.time_ambiguous:
-                stamp += " (day/month order ambiguous)"
-            lines.append(f"{item.where}{stamp}{' (supporting)' if item.supporting else ''}")
-            text = visible(item.text.strip("\r\n")).replace("\r\n", "\n").replace("\r", "\n")
-            lines.extend(f"    {line}" for line in text.split("\n"))
-            lines.extend(f"    = {code}" for code in item.codes)
-        out.write(_fence("\n".join(lines)) + "\n\n**Fix**\n\n")
-        out.writelines(f"{number}. {_md(step)}\n" for number, step in enumerate(finding.fix, 1))
-        if rule.references:
-            out.write("\n**References**\n\n")
-            out.writelines(f"- {_md(reference)}\n" for reference in rule.references)
-        if finding.next_logs:
-            out.write("\n**Collect next**\n\n")
-            out.writelines(f"- {_md(hint)}\n" for hint in finding.next_logs)
-        out.write("\n")
-    not_read = examined.uncovered(outcome, findings, view)
+        _finding(finding, out)
+    not_read = examined.uncovered(report, findings, options)
     if not_read:
         out.write("**Not examined by any rule**\n\n")
         out.writelines(f"- {_md(line)}\n" for line in not_read)
         out.write("\n")
-    out.write(f"_{_md(summary(outcome, findings, view))}_\n")
-    if outcome.redaction is not None:
-        from smslogdoc.report.redact import summary_text
+    out.write(f"_{_md(summary(report, options))}_\n")
+    redaction = report["document"].get("redaction")
+    if redaction is not None:
+        out.write(f"\n_{_md(summary_text(redaction))}_\n")
 
-        out.write(f"\n_{_md(summary_text(outcome.redaction))}_\n")
+
+def _finding(finding: FindingDoc, out: TextIO) -> None:
+    status = "" if finding["status"] == CONFIRMED else f" (inconclusive: {_md(finding['note'])})"
+    out.write(f"## {finding['severity'].upper()}: {_md(finding['title'])}{status}\n\n")
+    out.write(
+        f"Rule `{finding['rule']}` · confidence {finding['confidence']} · log `{visible(finding['log']).replace('`', '')}`"
+    )
+    if finding["group"]:
+        out.write(f" · {_md(finding['group'])}")
+    if "spread" in finding:
+        out.write(f" · {_md(spread_text(finding))}")
+    out.write("\n\n")
+    out.write(f"{_md(finding['diagnosis'])}\n\n**Evidence**\n\n")
+    lines = []
+    for item in finding["evidence"]:
+        stamp = f" {item['time']}" if item["time"] else ""
+        if item["time"] and item.get("time_ambiguous"):
+            stamp += " (day/month order ambiguous)"
+        where = item["path"] + (
+            f":{item['line']}" if item["line"] == item["end_line"] else f":{item['line']}-{item['end_line']}"
+        )
+        lines.append(f"{where}{stamp}{' (supporting)' if item['supporting'] else ''}")
+        text = visible(item["text"].strip("\r\n")).replace("\r\n", "\n").replace("\r", "\n")
+        lines.extend(f"    {line}" for line in text.split("\n"))
+        lines.extend(f"    = {code}" for code in item["codes"])
+    out.write(_fence("\n".join(lines)) + "\n\n**Fix**\n\n")
+    out.writelines(f"{number}. {_md(step)}\n" for number, step in enumerate(finding["fix"], 1))
+    if finding["references"]:
+        out.write("\n**References**\n\n")
+        out.writelines(f"- {_md(reference)}\n" for reference in finding["references"])
+    if finding["next_logs"]:
+        out.write("\n**Collect next**\n\n")
+        out.writelines(f"- {_md(hint)}\n" for hint in finding["next_logs"])
+    out.write("\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -55,29 +56,41 @@ def set_color(mode: str) -> None:
     _color_mode = mode
 
 
-def console(*, stderr: bool = False, color: bool | None = None) -> Console:
+def console(*, stderr: bool = False, color: bool | None = None, file: TextIO | None = None) -> Console:
     """A console that follows `--color` (see `set_color`): by default it honours
     NO_COLOR and FORCE_COLOR and drops colour when not a terminal; it never turns
-    `:name:` in data into emoji."""
+    `:name:` in data into emoji. It writes to standard output, standard error
+    (`stderr`), or `file`."""
     if color is None and _color_mode != "auto":
         color = _color_mode == "always"
     no_color = color is False or (color is None and bool(os.environ.get("NO_COLOR")))
     force = True if color else None  # None: rich decides, honouring FORCE_COLOR
     return Console(
+        file=file,
         stderr=stderr,
         emoji=False,
         highlight=False,
         no_color=no_color,
         color_system=None
         if color is False
-        else ("standard" if color and not _interactive(stderr) else "auto"),
+        else (
+            "standard"
+            if color and not _interactive(file or (sys.stderr if stderr else sys.stdout))
+            else "auto"
+        ),
         force_terminal=force,
         soft_wrap=stderr,  # one-line messages on stderr must stay one line
     )
 
 
-def _interactive(stderr: bool) -> bool:
-    stream = sys.stderr if stderr else sys.stdout
+def console_for(out: TextIO) -> Console:
+    """The console a report is written through: standard output's, or (`-o
+    FILE`) one on the file that writes the bytes standard output would get
+    when it is not a terminal."""
+    return console() if out is sys.stdout else console(file=out)
+
+
+def _interactive(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
-from datetime import datetime
+from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
 
-from smslogdoc.diagnose import Outcome
-from smslogdoc.findings import CONFIRMED, Evidence, Finding
+from smslogdoc.findings import CONFIRMED, Finding
 from smslogdoc.report import examined
-from smslogdoc.report.terminal import log_text, visible
-from smslogdoc.report.wording import count, severity_count
+from smslogdoc.report.document import EvidenceDoc, FindingDoc, Report
+from smslogdoc.report.examined import summary
+from smslogdoc.report.redaction import summary_text
+from smslogdoc.report.short import short_line
+from smslogdoc.report.terminal import console_for, log_text, visible
+from smslogdoc.report.wording import count, human_time
+from smslogdoc.report.writers import Options
 
 EVIDENCE_LINES = 8
 """Lines of one evidence record shown in text output."""
@@ -25,33 +29,6 @@ _SEVERITY_STYLE = {
     "warning": "bold black on yellow",
     "info": "bold white on blue",
 }
-
-
-def summary(outcome: Outcome, findings: list[Finding], view: examined.View | None = None) -> str:
-    """One line: how many findings of each severity, logs read and skipped, and
-    what was not examined (logs no rule reads, hidden findings, the window)."""
-    confirmed = [f for f in findings if f.status == CONFIRMED]
-    counts = Counter(f.severity for f in confirmed)
-    parts = [
-        severity_count(counts[level], level) for level in ("error", "warning", "info") if counts[level]
-    ]  # "20 info findings"
-    inconclusive = len(findings) - len(confirmed)
-    head = f"{len(confirmed)} finding{'s' if len(confirmed) != 1 else ''}"
-    if parts:
-        head += f" ({', '.join(parts)})"
-    if inconclusive:
-        head += f", {inconclusive} inconclusive"
-    read = sum(1 for report in outcome.files if not report.skipped)
-    skipped = len(outcome.files) - read
-    tail = f"{read} file{'s' if read != 1 else ''} read"
-    if skipped:
-        tail += f", {skipped} skipped"
-    if outcome.problems or any(report.problems for report in outcome.files):
-        tail += ", problems listed on stderr"
-    extra = "".join(
-        f" · {part}" for part in examined.summary_parts(outcome, findings, view or examined.View())
-    )
-    return f"{head} · {tail} · {outcome.rules} rules{extra}"
 
 
 def failing(findings: list[Finding], fail_on: str) -> list[Finding]:
@@ -78,33 +55,58 @@ def hidden_note(decided: list[Finding], shown: list[Finding], fail_on: str, min_
     return f"exit 1: {counted} at or above --fail-on {fail_on}, not shown (--min-severity {min_severity})"
 
 
+def write(report: Report, out: TextIO, options: Options) -> None:
+    """`--format text` (`-q`: failures in full, a confirmed info finding in one line)."""
+    console = console_for(out)
+    if options.quiet:
+        write_quiet(report, console)
+    else:
+        write_text(report, console, options=options)
+
+
+def write_quiet(report: Report, console: Console) -> None:
+    """`--format text -q`: failures in full, a confirmed info finding (nothing
+    failed: a success that asks for a restart, say) in one line."""
+    for finding in report["document"]["findings"]:
+        if finding["severity"] == "info" and finding["status"] == CONFIRMED:
+            console.print(short_line(finding), soft_wrap=True)
+        else:
+            write_text(report, console, findings=[finding], with_summary=False)
+
+
 def write_text(
-    outcome: Outcome,
-    findings: list[Finding],
+    report: Report,
     console: Console,
     *,
+    findings: list[FindingDoc] | None = None,
     with_summary: bool = True,
-    view: examined.View | None = None,
+    options: Options | None = None,
 ) -> None:
-    """Findings for a reader: each with its evidence, fix and references; then
-    the logs no rule reads, the headline when no finding is shown, and a summary line."""
-    view = view or examined.View()
+    """Findings for a reader (the report's, or `findings`): each with its
+    evidence, fix and references; then the logs no rule reads, the headline
+    when no finding is shown, and a summary line."""
+    options = options or Options()
+    shown = report["document"]["findings"] if findings is None else findings
+    write_findings(shown, console)
+    if with_summary:
+        for note in examined.uncovered(report, shown, options):
+            console.print(log_text(note, "yellow"), soft_wrap=True)
+        if not shown:
+            said = examined.headline(report, options)
+            console.print(Text(said, style="green" if said == examined.ALL_CLEAR else "yellow"))
+        console.print(Text(summary(report, options), style="bold"), soft_wrap=True)
+    redaction = report["document"].get("redaction")
+    if redaction is not None:
+        console.print(Text(summary_text(redaction)), soft_wrap=True)
+
+
+def write_findings(findings: list[FindingDoc], console: Console) -> None:
+    """Each finding in full, a blank line after each."""
     width = max(40, min(console.width, 110))
     for finding in findings:
         for line in _finding_lines(finding, width):
             console.print(line, soft_wrap=True)
         console.print()
-    if with_summary:
-        for note in examined.uncovered(outcome, findings, view):
-            console.print(log_text(note, "yellow"), soft_wrap=True)
-        if not findings:
-            said = examined.headline(outcome, findings, view)
-            console.print(Text(said, style="green" if said == examined.ALL_CLEAR else "yellow"))
-        console.print(Text(summary(outcome, findings, view), style="bold"), soft_wrap=True)
-    if outcome.redaction is not None:
-        from smslogdoc.report.redact import summary_text
-
-        console.print(Text(summary_text(outcome.redaction)), soft_wrap=True)
 
 
 def _prose(text: str, width: int, indent: str, first: str | None = None) -> list[Text]:
@@ -120,112 +122,107 @@ def _prose(text: str, width: int, indent: str, first: str | None = None) -> list
     return [Text(line) for line in wrapped] or [Text(indent.rstrip())]
 
 
-def _finding_lines(finding: Finding, width: int) -> list[Text]:
-    rule = finding.rule
-    head = Text()
-    head.append(f" {rule.severity.upper()} ", style=_SEVERITY_STYLE[rule.severity])
-    head.append(f" {visible(rule.title)}", style="bold")
-    lines = [head]
-    meta = Text(f"  rule {rule.id} · confidence {finding.confidence}", style="dim")
-    if finding.spread is not None:
-        meta.append(f" · {spread_text(finding)}", style="dim")
-    elif finding.occurrences > 1:
-        meta.append(f" · seen {finding.occurrences} times", style="dim")
-    lines.append(meta)
-    where = Text("  log ", style="dim")
-    where.append_text(log_text(finding.log, "cyan"))
-    if finding.group:
-        where.append(f" · {visible(finding.group)}")
-    lines.append(where)
-    for other in finding.also:
-        also = Text("  also in ", style="dim")
-        also.append_text(log_text(other, "cyan"))
-        lines.append(also)
-    if finding.status != CONFIRMED:
+def _finding_lines(finding: FindingDoc, width: int) -> list[Text]:
+    lines = _heading(finding)
+    if finding["status"] != CONFIRMED:
         lines += [
-            Text(line.plain, style="yellow") for line in _prose(f"INCONCLUSIVE: {finding.note}", width, "  ")
+            Text(line.plain, style="yellow")
+            for line in _prose(f"INCONCLUSIVE: {finding['note']}", width, "  ")
         ]
     lines.append(Text())
-    lines += _prose(finding.diagnosis, width, "  ")
+    lines += _prose(finding["diagnosis"], width, "  ")
     lines += [Text(), Text("  Evidence", style="bold")]
-    for item in finding.evidence:
-        lines += _evidence_lines(item, finding.log)
-    spread = finding.spread
-    if spread is not None and (spread.evidence or spread.omitted):
+    for item in finding["evidence"]:
+        lines += _evidence_lines(item, finding["log"])
+    spread = finding.get("spread")
+    if spread is not None and (spread["evidence"] or spread["omitted"]):
         title = (
-            f"  Other occurrences: the first and last {spread.cited}"
-            if spread.omitted
+            f"  Other occurrences: the first and last {spread['cited']}"
+            if spread["omitted"]
             else "  Other occurrences"
         )
         lines += [Text(), Text(title, style="bold")]
-        for item in spread.evidence:
-            lines += _evidence_lines(item, finding.log)
-        if spread.omitted:
-            lines.append(Text(f"    ... {spread.omitted:,} more occurrence(s) not shown", style="dim"))
+        for item in spread["evidence"]:
+            lines += _evidence_lines(item, finding["log"])
+        if spread["omitted"]:
+            lines.append(Text(f"    ... {spread['omitted']:,} more occurrence(s) not shown", style="dim"))
     lines += [Text(), Text("  Fix", style="bold")]
-    for number, step in enumerate(finding.fix, 1):
+    for number, step in enumerate(finding["fix"], 1):
         first = f"    {number}. "
         lines += _prose(step, width, " " * len(first), first=first)
-    if rule.references:
-        lines += [Text(), Text("  References", style="bold")]
-        for reference in rule.references:
-            lines += _prose(reference, width, "      ", first="    - ")
-    if finding.next_logs:
-        lines += [Text(), Text("  Collect next", style="bold")]
-        for hint in finding.next_logs:
-            lines += _prose(hint, width, "      ", first="    - ")
+    for title, items in (("References", finding["references"]), ("Collect next", finding["next_logs"])):
+        if items:
+            lines += [Text(), Text(f"  {title}", style="bold")]
+            for entry in items:
+                lines += _prose(entry, width, "      ", first="    - ")
     return lines
 
 
-def spread_text(finding: Finding) -> str:
+def _heading(finding: FindingDoc) -> list[Text]:
+    """The severity and title, the rule, where: the lines above the diagnosis."""
+    head = Text()
+    head.append(f" {finding['severity'].upper()} ", style=_SEVERITY_STYLE[finding["severity"]])
+    head.append(f" {visible(finding['title'])}", style="bold")
+    meta = Text(f"  rule {finding['rule']} · confidence {finding['confidence']}", style="dim")
+    if "spread" in finding:
+        meta.append(f" · {spread_text(finding)}", style="dim")
+    elif finding["occurrences"] > 1:
+        meta.append(f" · seen {finding['occurrences']} times", style="dim")
+    where = Text("  log ", style="dim")
+    where.append_text(log_text(finding["log"], "cyan"))
+    if finding["group"]:
+        where.append(f" · {visible(finding['group'])}")
+    lines = [head, meta, where]
+    for other in finding["also"]:
+        also = Text("  also in ", style="dim")
+        also.append_text(log_text(other, "cyan"))
+        lines.append(also)
+    return lines
+
+
+def spread_text(finding: FindingDoc) -> str:
     """`in 1,500 runs (first run 3, process 812 at ..., last ...)`."""
-    spread = finding.spread
-    assert spread is not None
-    seen = f"seen {finding.occurrences:,} times " if finding.occurrences != spread.runs else ""
+    spread = finding["spread"]
+    occurrences = finding["occurrences"]
+    seen = f"seen {occurrences:,} times " if occurrences != spread["runs"] else ""
     ends = [
-        f"{name} {visible(end.group) or 'line ' + str(end.line)}"
-        + (f" at {human_time(end.time)}" if end.time is not None else "")
-        for name, end in (("first", spread.first), ("last", spread.last))
+        f"{name} {visible(end['group']) or 'line ' + str(end['line'])}"
+        + (f" at {human_time(end['time'])}" if end["time"] is not None else "")
+        for name, end in (("first", spread["first"]), ("last", spread["last"]))
     ]
-    return f"{seen}in {spread.runs:,} runs ({', '.join(ends)})"
+    return f"{seen}in {spread['runs']:,} runs ({', '.join(ends)})"
 
 
-def _evidence_lines(item: Evidence, log: str) -> list[Text]:
+def _evidence_lines(item: EvidenceDoc, log: str) -> list[Text]:
     head = Text("    ")
-    where = f"line {item.line}" if item.line == item.end_line else f"lines {item.line}-{item.end_line}"
-    head.append(where if item.path == log else f"{visible(item.path)}:{where.split(' ', 1)[1]}", style="cyan")
-    if item.time is not None:
-        head.append(f" · {human_time(item.time)}", style="dim")
-        if item.time_ambiguous:
+    line, end = item["line"], item["end_line"]
+    where = f"line {line}" if line == end else f"lines {line}-{end}"
+    head.append(
+        where if item["path"] == log else f"{visible(item['path'])}:{where.split(' ', 1)[1]}", style="cyan"
+    )
+    if item["time"] is not None:
+        head.append(f" · {human_time(item['time'])}", style="dim")
+        if item.get("time_ambiguous"):
             head.append(" · day/month order ambiguous", style="dim")
-    if item.supporting:
+    if item["supporting"]:
         head.append(" · supporting", style="dim")
     lines = [head]
-    style = "" if not item.supporting else "dim"
-    text_lines = item.text.strip("\r\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for line in text_lines[:EVIDENCE_LINES]:
-        lines.append(log_text(f"      {line}", style))
+    style = "" if not item["supporting"] else "dim"
+    text_lines = item["text"].strip("\r\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for text in text_lines[:EVIDENCE_LINES]:
+        lines.append(log_text(f"      {text}", style))
     if len(text_lines) > EVIDENCE_LINES:
         hidden = len(text_lines) - EVIDENCE_LINES
         lines.append(
             Text(
-                f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(visible(item.path))} (line {item.line})",
+                f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(visible(item['path']))} (line {line})",
                 style="dim",
             )
         )
-    lines += [log_text(f"      = {code}", "magenta") for code in item.codes]
+    lines += [log_text(f"      = {code}", "magenta") for code in item["codes"]]
     return lines
 
 
 def _quoted(path: str) -> str:
     """A path as typed in a shell: quoted when it holds spaces or shell characters."""
     return path if path and all(ch.isalnum() or ch in "/\\._-:~+" for ch in path) else f'"{path}"'
-
-
-def human_time(when: datetime) -> str:
-    """`2022-05-17 14:02:12.614 -04:00`, or `... (local)` when the log gives no zone."""
-    text = when.strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
-    offset = when.strftime("%z")
-    if not offset:
-        return f"{text} (local)"
-    return f"{text} {offset[:3]}:{offset[3:]}"

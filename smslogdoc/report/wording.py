@@ -1,9 +1,10 @@
-"""Counts and lists in English, for every report: `1 error`, `20 info
-findings`, `lines 32, 34, 52 and 53`."""
+"""Counts, lists and times in English, for every report: `1 error`, `20 info
+findings`, `lines 32, 34, 52 and 53`, `2022-05-17 14:02:12.692 -04:00`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 NOUNS = {
     "error": ("error", "errors"),
@@ -37,3 +38,17 @@ def lines_phrase(numbers: Sequence[int], shown: int = 5) -> str:
     if len(numbers) > shown:
         words.append(f"{len(numbers) - shown} more")
     return f"{'line' if len(numbers) == 1 else 'lines'} {and_list(words)}"
+
+
+def human_time(iso: object) -> str:
+    """`2022-05-17 14:02:12.692 -04:00` from an ISO time (as the report document
+    holds it), `... (local)` without an offset; '' for none."""
+    if not isinstance(iso, str) or not iso:
+        return ""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    text = when.strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
+    offset = when.strftime("%z")
+    return f"{text} (local)" if not offset else f"{text} {offset[:3]}:{offset[3:]}"

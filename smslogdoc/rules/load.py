@@ -5,6 +5,7 @@ The language is documented in docs/rules.md."""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from dataclasses import replace
 from importlib.resources import files
@@ -23,20 +24,48 @@ def bundled_rules_dir() -> Traversable:
     return files("smslogdoc.bundled_rules")
 
 
-def rule_files(folder: Traversable | Path) -> list[Traversable | Path]:
-    """The rule files of a folder and its subfolders, in name order."""
+def rule_files(folder: Traversable | Path, errors: list[RuleError] | None = None) -> list[Traversable | Path]:
+    """The rule files of a folder and its subfolders, in name order. A folder
+    met again through a symbolic link (a loop) is walked once; an entry named
+    like a rule that is not a regular file (a FIFO, a device) is never opened:
+    it is one error on `errors`."""
     found: list[Traversable | Path] = []
     stack = [folder]
+    walked: set[tuple[int, int]] = set()
     while stack:
         current = stack.pop()
+        if isinstance(current, Path):
+            try:
+                info = current.stat()
+            except OSError as error:
+                _note(errors, current, f"cannot read folder: {error.strerror or error}")
+                continue
+            if (info.st_dev, info.st_ino) in walked:
+                continue
+            walked.add((info.st_dev, info.st_ino))
         for entry in sorted(current.iterdir(), key=lambda item: item.name):
             if entry.name.startswith((".", "_")):
                 continue
             if entry.is_dir():
                 stack.append(entry)
             elif entry.name.endswith((".yaml", ".yml")):
+                if isinstance(entry, Path) and not _regular(entry):
+                    _note(errors, entry, "not a regular file (a FIFO or a device?); not read")
+                    continue
                 found.append(entry)
     return sorted(found, key=lambda item: str(item))
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # unreadable: reading it says why
+
+
+def _note(errors: list[RuleError] | None, path: Path, message: str) -> None:
+    if errors is not None:
+        errors.append(RuleError(path, message))
 
 
 def load_rules(
@@ -57,15 +86,17 @@ def load_rules(
         sources.extend(rule_files(bundled_rules_dir()))
         shipped = len(sources)
         trusted = shipped if not check_builtin else 0
+    errors: list[RuleError] = []
     for folder in folders:
         if isinstance(folder, Path) and folder.is_file():
             sources.append(folder)
+        elif isinstance(folder, Path) and folder.exists() and not folder.is_dir():
+            return [], [RuleError(folder, "not a regular file or a folder (a FIFO or a device?); not read")]
         elif isinstance(folder, Path) and not folder.is_dir():
             return [], [RuleError(folder, "no such rules folder or file")]
         else:
-            sources.extend(rule_files(folder))
+            sources.extend(rule_files(folder, errors))
     rules: list[Rule] = []
-    errors: list[RuleError] = []
     seen: dict[str, str] = {}
     for number, source in enumerate(sources):
         try:

@@ -22,6 +22,7 @@ from smslogdoc.model import Event, Level, Severity
 from smslogdoc.rules.condition import BUILTIN_GROUPS as BUILTIN_GROUPS
 from smslogdoc.rules.condition import Condition as Condition
 from smslogdoc.rules.literals import required_literals
+from smslogdoc.rules.size import too_large
 
 CONFIDENCES = ("low", "medium", "high")
 SUMMARY_ID = "unexplained-errors"
@@ -75,6 +76,11 @@ class Pattern:
 
     @cached_property
     def compiled(self) -> regex.Pattern[str]:
+        """The compiled pattern; `regex.error` for a bad one, or one whose
+        counted repeats would take gigabytes to compile (`rules.size`)."""
+        why = too_large(self.source)
+        if why is not None:
+            raise regex.error(why)
         return regex.compile(self.source, self.flags)
 
     @cached_property

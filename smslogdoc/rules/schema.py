@@ -83,12 +83,12 @@ def parse_rule(
             checker.error(
                 (key,), f"unknown key; expected one of {', '.join(_RULE_KEYS)}{did_you_mean(key, _RULE_KEYS)}"
             )
-    for key in _REQUIRED:
-        if key not in data:
-            checker.error((), f"missing required key {key!r} ({_RULE_KEYS[key]})")
-    if checker.errors:
-        return None, checker.errors
-    rule = _build(data, checker, kinds)
+    missing = [key for key in _REQUIRED if key not in data]
+    for key in missing:
+        checker.error((), f"missing required key {key!r} ({_RULE_KEYS[key]})")
+    before = len(checker.errors)
+    rule = _build(data, checker, kinds)  # every other error too, beside unknown and missing keys
+    checker.errors[before:] = [error for error in checker.errors[before:] if error.key not in missing]
     return (rule if not checker.errors else None), checker.errors
 
 
@@ -246,6 +246,9 @@ def _compile(checker: Checker, path: yamlnodes.Path, pattern: object, case_sensi
             compiled.compiled  # noqa: B018 - compiling is the check
         except regex.error as error:
             checker.error(path, f"bad regular expression: {error}")
+            return None
+        except (MemoryError, RecursionError, OverflowError) as error:  # too large for this machine
+            checker.error(path, f"bad regular expression: too large to compile ({type(error).__name__})")
             return None
     return compiled
 

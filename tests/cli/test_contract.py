@@ -235,3 +235,75 @@ def test_inconclusive_findings_do_not_fail_the_run(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert '"status": "inconclusive"' in result.stdout
+
+
+# --- the report document and -o FILE ---------------------------------------------------
+
+
+def _key_orders(value: object, declared: type) -> list[tuple[str, list[str], list[str]]]:
+    """Every piece of `value` whose keys are not in the order its TypedDict declares."""
+    from typing import get_args, get_origin, get_type_hints, is_typeddict
+
+    wrong = []
+    if is_typeddict(declared) and isinstance(value, dict):
+        hints = get_type_hints(declared)
+        order = [key for key in declared.__annotations__ if key in value]
+        if list(value) != order:
+            wrong.append((declared.__name__, list(value), order))
+        for key, item in value.items():
+            wrong += _key_orders(item, hints[key])
+    elif get_origin(declared) is list and isinstance(value, list):
+        (inner,) = get_args(declared)
+        for item in value:
+            wrong += _key_orders(item, inner)
+    else:
+        for option in get_args(declared):  # X | None, NotRequired[X]
+            wrong += _key_orders(value, option)
+    return wrong
+
+
+def test_the_json_document_has_the_keys_its_typed_document_declares_in_that_order(tmp_path: Path) -> None:
+    """docs/json.md's keys and their order are stated once (`report.document`)."""
+    from smslogdoc.report.document import DiagnoseDoc
+
+    text = (SAMPLES / "ccmsetup-service-cannot-access-source" / "ccmsetup.log").read_text(
+        encoding="utf-8-sig"
+    )
+    (tmp_path / "ccmsetup.log").write_text(text + text, encoding="utf-8")  # a spread over two runs
+    for path in (SAMPLES, tmp_path):
+        document = json.loads(invoke("diagnose", str(path), "-f", "json", "--redact").stdout)
+        assert set(document) == set(DiagnoseDoc.__annotations__)
+        assert document["findings"] and _key_orders(document, DiagnoseDoc) == []
+    assert "spread" in document["findings"][0]
+
+
+@pytest.mark.parametrize("fmt", ["text", "short", "markdown", "json", "jsonl", "html"])
+def test_output_file_gets_the_bytes_standard_output_would(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"report.{fmt}"
+    to_stdout = invoke("diagnose", str(SAMPLES), "-f", fmt, "--explain", "push-no-management-point")
+    to_file = invoke(
+        "diagnose", str(SAMPLES), "-f", fmt, "--explain", "push-no-management-point", "-o", str(out)
+    )
+    assert to_file.exit_code == to_stdout.exit_code == 1
+    assert to_file.stdout == ""
+    assert to_stdout.stdout and out.read_bytes() == to_stdout.stdout_bytes
+    assert to_file.stderr == to_stdout.stderr
+
+
+def test_an_output_file_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "report.json"
+    result = invoke("diagnose", str(HEALTHY), "-f", "json", "-o", str(target))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"smslogdoc: -o: cannot write {target}: No such file or directory\n"
+    if Path("/dev/full").exists():  # a write that fails (a full disk), after the file opened
+        full = invoke("diagnose", str(HEALTHY), "-o", "/dev/full")
+        assert full.exit_code == 2
+        assert full.stderr.endswith("smslogdoc: -o: cannot write /dev/full: No space left on device\n")
+
+
+def test_format_choices_and_their_help_come_from_the_writer_registry() -> None:
+    from smslogdoc.report.writers import DIAGNOSE, choices_help
+
+    assert " ".join(choices_help(DIAGNOSE).split()) in " ".join(invoke("diagnose", "--help").stdout.split())
+    bad = invoke("diagnose", str(HEALTHY), "-f", "yaml")
+    assert bad.exit_code == 2 and "invalid choice: 'yaml'" in bad.stderr and bad.stdout == ""

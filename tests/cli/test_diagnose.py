@@ -135,7 +135,7 @@ def test_exit_codes_follow_fail_on() -> None:
 
 
 def test_jobs_option(monkeypatch: pytest.MonkeyPatch) -> None:
-    from smslogdoc import parallel as workers
+    from smslogdoc import pipeline as workers
 
     monkeypatch.setattr(workers, "MIN_BYTES", 0)
     one = invoke("diagnose", str(SAMPLES), "--format", "json", "--jobs", "1")

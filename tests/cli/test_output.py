@@ -5,12 +5,16 @@ long evidence, and shell completion."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from smslogdoc.findings import Evidence
+from smslogdoc.report.document import evidence_doc
+from smslogdoc.report.text import _evidence_lines
 from tests.conftest import SAMPLES, Result
 from tests.conftest import invoke as run
 
@@ -106,6 +110,12 @@ def test_the_rotated_part_not_read_is_pointed_to() -> None:
     assert "note:" not in invoke("diagnose", str(ROTATED)).stderr
 
 
+def test_long_evidence_names_the_command_that_shows_it_all() -> None:
+    item = Evidence("C:/logs/ccmsetup.log", 12, 30, None, "\n".join(f"line {n}" for n in range(19)), "e")
+    last = _evidence_lines(evidence_doc(item), "C:/logs/ccmsetup.log")[-1].plain
+    assert last == "      … 11 more line(s); all of them: smslogdoc parse C:/logs/ccmsetup.log (line 12)"
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "powershell"])
 def test_completion_scripts_cover_commands_options_formats_and_rule_ids(shell: str) -> None:
     script = invoke("completion", shell).stdout
@@ -155,10 +165,14 @@ FORMAT_COMMANDS = {
 
 def accepted_formats(command: str) -> list[str]:
     """The formats `command --format` accepts, as its own refusal lists them
-    (`unknown format 'bogus'; choose text, jsonl or csv`)."""
+    (`unknown format 'bogus'; choose text, jsonl or csv`, or argparse's
+    `invalid choice: 'bogus' (choose from 'text', 'short', ...)`)."""
     refused = invoke(*command.split(), *FORMAT_COMMANDS[command], "--format", "bogus")
     assert refused.exit_code == 2, refused.output
-    listed = refused.stderr.strip().rsplit("; choose ", 1)[1]
+    message = refused.stderr.strip()
+    if "(choose from " in message:
+        return re.findall(r"'([^']+)'", message.rsplit("(choose from ", 1)[1])
+    listed = message.rsplit("; choose ", 1)[1]
     return listed.replace(" or ", ", ").split(", ")
 
 

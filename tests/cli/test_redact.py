@@ -4,11 +4,12 @@ paths do."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, invoke
+from tests.conftest import REPO, SAMPLES, invoke
 
 SECRETS = (
     "fs01",
@@ -70,3 +71,51 @@ def test_a_cause_seen_in_several_runs_is_redacted_in_its_spread_too(tmp_path: Pa
     for output in ("json", "text", "markdown", "html"):
         result = invoke(["diagnose", str(tmp_path), "--format", output, "--redact", "--fail-on", "none"])
         assert "fs01" not in result.stdout.lower(), output
+
+
+@pytest.mark.parametrize("output", ["text", "markdown"])
+def test_the_logs_no_rule_reads_are_named_redacted_too(machine: Path, output: str) -> None:
+    """One pass over the whole report: the note on a log no rule reads names
+    it with its folder's pseudonym (it once kept the machine's name)."""
+    (machine / "VendorAgent.log").write_text("Agent started on WKS0042\nAgent stopped\n", encoding="utf-8")
+    plain = invoke(["diagnose", str(machine), "--format", output, "--fail-on", "none"])
+    assert "WKS0042/VendorAgent.log: no rule reads this kind of log" in plain.stdout.replace("\\", "")
+    result = invoke(["diagnose", str(machine), "--format", output, "--redact", "--fail-on", "none"])
+    assert "no rule reads this kind of log" in result.stdout
+    assert "wks0042" not in result.output.lower()
+
+
+def test_a_bundled_rules_cause_is_redacted_where_it_holds_a_value_from_the_log(tmp_path: Path) -> None:
+    """A bundled rule's cause is its own text filled with captures: the name
+    it was filled with is replaced there too (it was kept, in diagnose as
+    in fleet, when causes were taken for the tool's own words)."""
+    import yaml
+
+    rule = yaml.safe_load(
+        (REPO / "rules" / "push-sms20-bootstrap-service-path-not-found.yaml").read_text(encoding="utf-8")
+    )
+    log = rule["examples"][0]["files"]["ccm.log"].replace(
+        "Bootstrap service on WKS0088 (3)", "Bootstrap service on WKS0088.contoso.com (3)"
+    )
+    machine = tmp_path / "fleet" / "PC01"
+    machine.mkdir(parents=True)
+    (machine / "ccm.log").write_text(log, encoding="utf-8")
+    plain = json.loads(invoke(["diagnose", str(machine), "-f", "json", "--fail-on", "none"]).stdout)
+    assert any("WKS0088.contoso.com" in finding["cause"] for finding in plain["findings"])
+    for command in (["diagnose", str(machine)], ["fleet", str(machine.parent), "-q"]):
+        for output in ("json", "text", "html"):
+            result = invoke([*command, "-f", output, "--redact", "--fail-on", "none"])
+            assert result.exit_code == 0, result.output
+            assert "contoso" not in result.stdout.lower(), (command[0], output)
+
+
+def test_a_missing_path_named_under_redact_exits_2_and_is_named_redacted(
+    machine: Path, tmp_path: Path
+) -> None:
+    """The exit code is decided on what was read, not on the redacted report
+    (a named path in a user's profile once matched no redacted problem: exit 0)."""
+    missing = tmp_path / "Users" / "jdoe" / "execmgr.log"
+    result = invoke(["diagnose", str(missing), str(machine), "--redact", "--fail-on", "none"])
+    assert result.exit_code == 2
+    assert "could not be read" in result.stderr and "/Users/USER-" in result.stderr
+    assert "jdoe" not in result.output.lower()

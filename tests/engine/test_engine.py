@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from smslogdoc.diagnose import Outcome, diagnose
+from smslogdoc.report.texts import texts
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.schema import parse_rule
 
@@ -53,7 +54,7 @@ def test_single_event_captures_fill_the_texts(tmp_path: Path) -> None:
     r = rule(BASE + "condition: b\n")
     outcome = run(tmp_path, [r], x__log=cm("beta 42", "10:00:00"))
     (finding,) = outcome.findings
-    assert finding.diagnosis == "Found 42"  # rendered as a sentence
+    assert texts(finding).diagnosis == "Found 42"  # rendered as a sentence
     assert finding.captures == {"code": "42"}
     assert [e.line for e in finding.evidence] == [1]
 
@@ -188,7 +189,7 @@ def test_ccmsetup_runs_own_their_threads(tmp_path: Path) -> None:
     """)
     (finding,) = run(tmp_path, [r], ccmsetup__log=CCMSETUP_RUNS).findings
     assert finding.status == "confirmed"  # the run ended, so the absence is certain
-    assert finding.diagnosis == "Failed in run 2, process 3324"
+    assert texts(finding).diagnosis == "Failed in run 2, process 3324"
 
 
 def test_execmgr_lines_without_a_program_join_the_next_line_of_their_thread(tmp_path: Path) -> None:
@@ -225,7 +226,7 @@ def test_execmgr_lines_without_a_program_join_the_next_line_of_their_thread(tmp_
         + cm("Script for Package:PS1P, Program: First failed with exit code 5", "10:00:07", 21, "execmgr")
     )
     (finding,) = run(tmp_path, [r], execmgr__log=log).findings
-    assert finding.diagnosis == "Program First (package PS1P) \\\\fs01\\Apps$"
+    assert texts(finding).diagnosis == "Program First (package PS1P) \\\\fs01\\Apps$"
     assert [e.line for e in finding.evidence] == [1, 7]
 
 
@@ -379,7 +380,7 @@ def test_ini_rules(tmp_path: Path) -> None:
     """)
     tcf = "[Site]\r\n   SiteCode=PS1\r\n[Client Install]\r\n   Install=INSTALL=ALL SMSSITECODE=PS1\r\n"
     (finding,) = run(tmp_path, [r], mobileclient__tcf=tcf).findings
-    assert finding.diagnosis == "PS1" and finding.status == "confirmed"
+    assert texts(finding).diagnosis == "PS1" and finding.status == "confirmed"
     (tmp_path / "mp").mkdir()
     assert (
         run(tmp_path / "mp", [r], mobileclient__tcf=tcf + "[Management Points]\r\n   MP=cm01\r\n").findings
@@ -482,7 +483,7 @@ def test_a_reused_thread_id_joins_the_run_current_when_it_reappears(tmp_path: Pa
         + cm("CcmSetup failed with error code 0x80004005", "12:00:01", 3912)
     )
     (finding,) = run(tmp_path, [r], ccmsetup__log=log).findings
-    assert finding.diagnosis == "Failed in run 3, process 1200"
+    assert texts(finding).diagnosis == "Failed in run 3, process 1200"
 
 
 def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -571,7 +572,7 @@ def test_a_cause_in_many_runs_is_one_finding_with_bounded_evidence(tmp_path: Pat
     """500 failing runs: one finding, the latest run's evidence, the count of
     runs, the first and the last, and the records of the first and last few only."""
     from smslogdoc.engine.results import SPREAD_EACH, SPREAD_RECORDS
-    from smslogdoc.report.jsondoc import finding_dict
+    from smslogdoc.report.document import finding_doc
     from smslogdoc.report.text import spread_text
 
     r = rule("""
@@ -608,10 +609,10 @@ def test_a_cause_in_many_runs_is_one_finding_with_bounded_evidence(tmp_path: Pat
     )
     assert spread.cited == 2 * SPREAD_EACH - 1 and len(spread.evidence) <= spread.cited * SPREAD_RECORDS
     assert spread.omitted == 500 - 1 - spread.cited
-    assert spread_text(finding).startswith("in 500 runs (first run 1, process 1 at ")
-    document = finding_dict(finding)
+    assert spread_text(finding_doc(finding)).startswith("in 500 runs (first run 1, process 1 at ")
+    document = finding_doc(finding)
     assert document["spread"]["runs"] == 500 and document["spread"]["omitted"] == spread.omitted  # type: ignore[index]
 
     (tmp_path / "ccmsetup.log").write_text("".join(log[:2]), encoding="utf-8", newline="")
     (single,) = diagnose([str(tmp_path)], [r]).findings
-    assert single.spread is None and "spread" not in finding_dict(single)
+    assert single.spread is None and "spread" not in finding_doc(single)

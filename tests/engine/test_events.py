@@ -13,6 +13,7 @@ import pytest
 
 from smslogdoc.findings import CONFIRMED, INCONCLUSIVE, Finding
 from smslogdoc.model import Severity
+from smslogdoc.report.texts import texts
 from tests.engine.conftest import Log, engine_findings, rule
 
 MakeLog = Callable[..., Log]
@@ -65,7 +66,7 @@ def test_a_sequence_fires_in_order_and_not_out_of_it(logs: MakeLog) -> None:
     sequence = rule(BASE + "condition: {sequence: [a, b]}\n")
     in_order = logs("x.log").add("alpha", "10:00:00").add("beta 1", "10:00:01")
     (finding,) = engine_findings([sequence], in_order)
-    assert (finding.status, cited([finding]), finding.diagnosis) == (CONFIRMED, [[1, 2]], "Found 1")
+    assert (finding.status, cited([finding]), texts(finding).diagnosis) == (CONFIRMED, [[1, 2]], "Found 1")
     reversed_ = logs("x.log").add("beta 1", "10:00:00").add("alpha", "10:00:01")
     assert engine_findings([sequence], reversed_) == []
 
@@ -209,7 +210,7 @@ def test_by_run_keeps_interleaved_runs_of_ccmsetup_apart(logs: MakeLog) -> None:
     grouped by log (the default) it does."""
     by_run = rule(ccmsetup_rule("{any: [failed], by: run, unless: [ok]}"))
     (finding,) = engine_findings([by_run], interleaved_ccmsetup(logs("ccmsetup.log")))
-    assert (finding.group, finding.diagnosis, cited([finding])) == (
+    assert (finding.group, texts(finding).diagnosis, cited([finding])) == (
         "run 2, process 3324",
         "Failed in run 2, process 3324",
         [[7]],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc import parallel
+from smslogdoc import pipeline
 from smslogdoc.diagnose import diagnose
 from smslogdoc.engine import unexplained
 from smslogdoc.findings import Finding
@@ -19,7 +19,10 @@ from smslogdoc.model import Severity
 from smslogdoc.read import scan
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.report import jsondoc
+from smslogdoc.report.document import report_of
 from smslogdoc.report.examined import ALL_CLEAR
+from smslogdoc.report.texts import texts
+from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
 from tests.conftest import REPO, SAMPLES, Result, needs_real_logs, read_path, real_log
 from tests.conftest import invoke as run
@@ -103,7 +106,10 @@ def test_error_records_of_a_log_no_rule_reads_are_summarised(tmp_path: Path) -> 
     (first,) = finding.evidence
     assert first.line == 5 and first.text == ENVIRONMENT and first.time is not None
     assert any("80070057" in code.upper() for code in first.codes)
-    assert "7x, lines 5-29" in finding.diagnosis and "No rule reads this kind of log." in finding.diagnosis
+    assert (
+        "7x, lines 5-29" in texts(finding).diagnosis
+        and "No rule reads this kind of log." in texts(finding).diagnosis
+    )
     (report,) = outcome.files
     assert (report.covered, report.error_records, report.in_window) == (False, 7, None)
     text = invoke("diagnose", str(path)).stdout
@@ -125,14 +131,14 @@ def test_groups_are_ordered_by_count_and_capped(tmp_path: Path) -> None:
     (finding,) = diagnose([str(path)], RULES).findings
     assert finding.captures["groups"] == "12" and finding.captures["unexplained"] == str(len(errors))
     assert len(finding.evidence) == unexplained.SHOWN_GROUPS
-    assert "... 2 more groups." in finding.diagnosis
-    listed = finding.diagnosis.split("(1) ", 1)[1]
+    assert "... 2 more groups." in texts(finding).diagnosis
+    listed = texts(finding).diagnosis.split("(1) ", 1)[1]
     assert (
         listed.startswith("4x") and "componentD" in listed.split("(2) ")[0]
     )  # the most frequent first, then by first line
     assert [item.line for item in finding.evidence] == sorted(item.line for item in finding.evidence)
     again = diagnose([str(path)], RULES).findings[0]
-    assert (again.diagnosis, again.evidence) == (finding.diagnosis, finding.evidence)
+    assert (texts(again).diagnosis, again.evidence) == (texts(finding).diagnosis, finding.evidence)
 
 
 def test_templates_past_the_cap_are_only_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,7 +151,7 @@ def test_templates_past_the_cap_are_only_counted(tmp_path: Path, monkeypatch: py
         and finding.captures["untracked"] == "2"
         and finding.captures["unexplained"] == "6"
     )
-    assert "2 more record(s) of messages past the first 3 kinds were only counted" in finding.diagnosis
+    assert "2 more record(s) of messages past the first 3 kinds were only counted" in texts(finding).diagnosis
 
 
 def test_known_benign_records_are_left_out_and_counted(tmp_path: Path) -> None:
@@ -163,7 +169,7 @@ def test_known_benign_records_are_left_out_and_counted(tmp_path: Path) -> None:
         and finding.captures["unexplained"] == "1"
         and finding.captures["error_records"] == "4"
     )
-    assert "3 known-benign error records left out." in finding.diagnosis
+    assert "3 known-benign error records left out." in texts(finding).diagnosis
     assert (
         record("TS environment is not initialized", 3, "TSManager", 1) not in benign
     )  # the component must match too
@@ -222,7 +228,10 @@ def test_records_a_finding_cites_are_explained(monkeypatch: pytest.MonkeyPatch) 
     assert summaries(diagnose([str(S01)], RULES).findings) == []
     monkeypatch.setattr(unexplained, "benign_list", lambda: ())
     (finding,) = summaries(diagnose([str(S01)], RULES).findings)
-    assert "policy namespace" in finding.diagnosis and "Failed to access source file" not in finding.diagnosis
+    assert (
+        "policy namespace" in texts(finding).diagnosis
+        and "Failed to access source file" not in texts(finding).diagnosis
+    )
 
 
 def test_sms_trace_error_lines_are_summarised(tmp_path: Path) -> None:
@@ -240,10 +249,10 @@ def test_several_processes_give_the_same_summaries(tmp_path: Path, monkeypatch: 
         (tmp_path / f"pc{number}").mkdir()
         write(tmp_path / f"pc{number}", "smsts.log", smsts([ENVIRONMENT] * (number + 1)))
     one = diagnose([str(tmp_path)], RULES)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 0)
     two = diagnose([str(tmp_path)], RULES, jobs=2)
-    assert [(f.rule.id, f.log, f.diagnosis) for f in one.findings] == [
-        (f.rule.id, f.log, f.diagnosis) for f in two.findings
+    assert [(f.rule.id, f.log, texts(f).diagnosis) for f in one.findings] == [
+        (f.rule.id, f.log, texts(f).diagnosis) for f in two.findings
     ]
     assert len(two.findings) == 3
 
@@ -253,7 +262,7 @@ def _json(paths: list[str], monkeypatch: pytest.MonkeyPatch, *, sparse: bool) ->
     monkeypatch.setattr(scan, "SEGMENT_BLOCKS", 3)
     result = diagnose(paths, RULES, options=ReadOptions(record_cap=128 << 10))
     out = io.StringIO()
-    jsondoc.write_json(result, result.findings, out)
+    jsondoc.write(report_of(result), out, Options())
     return out.getvalue()
 
 
@@ -321,4 +330,4 @@ def test_a_real_log_without_error_records_gets_no_error_finding(name: str) -> No
 def test_the_real_task_sequence_cleanup_errors_are_known_benign() -> None:
     (finding,) = summaries(diagnose([str(real_log("ErnestoLeon87-log_reader__smsts.log"))], RULES).findings)
     assert finding.captures["benign"] == "5" and finding.captures["error_records"] == "19"
-    assert "TS environment is not initialized" not in finding.diagnosis
+    assert "TS environment is not initialized" not in texts(finding).diagnosis

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc import parallel as workers
+from smslogdoc import pipeline as workers
 from smslogdoc.diagnose import diagnose
 from smslogdoc.inputs.paths import collect
 from smslogdoc.report import jsondoc as report
+from smslogdoc.report.document import report_of
+from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
 from tests.conftest import SAMPLES
 
@@ -20,14 +22,14 @@ RULES, _ = load_rules([])
 def as_json(paths: list[str], jobs: int) -> str:
     outcome = diagnose(paths, RULES, jobs=jobs)
     out = io.StringIO()
-    report.write_json(outcome, outcome.findings, out)
+    report.write(report_of(outcome), out, Options())
     return out.getvalue()
 
 
 def test_workers_find_what_one_process_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "MIN_BYTES", 0)
     one = as_json([str(SAMPLES)], 1)
-    assert workers.worth_it(collect([str(SAMPLES)], []), 2)
+    assert workers.worth_sharing(collect([str(SAMPLES)], []), 2)
     assert as_json([str(SAMPLES)], 2) == one
     assert as_json([str(SAMPLES)], 3) == one
     assert '"rule": "push-no-management-point"' in one  # a folder-wide rule: its folder stayed whole
@@ -48,8 +50,44 @@ def test_a_folder_named_in_pieces_stays_whole(monkeypatch: pytest.MonkeyPatch) -
 
 def test_when_workers_are_not_worth_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     logs = collect([str(SAMPLES)], [])
-    assert not workers.worth_it(logs, 1)  # one job
-    assert not workers.worth_it(logs, 4)  # the samples are small
+    assert not workers.worth_sharing(logs, 1)  # one job
+    assert not workers.worth_sharing(logs, 4)  # the samples are small
     monkeypatch.setattr(workers, "MIN_BYTES", 0)
-    assert not workers.worth_it(collect([str(SAMPLES / "ccmsetup-healthy")], []), 4)  # one folder
-    assert not workers.worth_it(collect(["-", str(SAMPLES)], []), 4)  # standard input is this process's
+    assert not workers.worth_sharing(collect([str(SAMPLES / "ccmsetup-healthy")], []), 4)  # one folder
+    assert not workers.worth_sharing(collect(["-", str(SAMPLES)], []), 4)  # standard input is this process's
+
+
+def test_the_pool_gives_results_in_order_under_spawn_as_windows_starts_workers() -> None:
+    """The one pool (`parallel.in_order`) of `diagnose --jobs` and `fleet --jobs`:
+    workers started by spawning a fresh interpreter (Windows, macOS) get
+    their rules pickled and give, in order, what one process gives."""
+    from smslogdoc import parallel
+    from smslogdoc.fleet import run
+    from smslogdoc.read.full import ReadOptions
+
+    machines = run.fleet_machines([str(SAMPLES)], [])
+    assert len(machines) > 3
+    setup = (RULES, ReadOptions())
+    here = list(parallel.in_order(run._work, machines, run._start, setup, jobs=1))
+    spawned = list(parallel.in_order(run._work, machines, run._start, setup, jobs=2, start_method="spawn"))
+    assert [result.document for result in spawned] == [result.document for result in here]
+    assert [result.name for result in here] == [machine.name for machine in machines]
+    assert any(result.document["findings"] for result in here)
+
+
+def test_the_pool_runs_in_this_process_for_one_job_or_one_task() -> None:
+    from smslogdoc import parallel
+
+    made: list[int] = []
+
+    def setup(arg: int) -> int:
+        made.append(arg)
+        return arg
+
+    assert list(parallel.in_order(lambda state, task: state * task, [1, 2, 3], setup, 10, jobs=1)) == [
+        10,
+        20,
+        30,
+    ]
+    assert list(parallel.in_order(lambda state, task: state + task, [5], setup, 1, jobs=4)) == [6]
+    assert made == [10, 1]  # the state is made once per process

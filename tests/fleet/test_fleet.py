@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.fleet import Fleet, MachineResult, fleet_machines, fold, machine_results
-from smslogdoc.fleet.writers import names, write_json
+from smslogdoc.engine.unexplained import template as fold
+from smslogdoc.fleet import FleetReport, MachineResult, fleet_machines, machine_results
 from smslogdoc.read.full import ReadOptions
+from smslogdoc.report.fleettext import names
+from smslogdoc.report.jsondoc import write_fleet
+from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
 from tests.conftest import SAMPLES, invoke
 
@@ -168,7 +171,7 @@ def test_fold_makes_one_template_of_a_message_whatever_its_values() -> None:
     )
 
 
-def unexplained_result(machine: str, texts: list[str]) -> MachineResult:
+def unexplained_result(machine: str, texts: list[str], *, folded: bool = False) -> MachineResult:
     evidence = [
         {
             "path": f"{machine}/ccmsetup.log",
@@ -186,26 +189,35 @@ def unexplained_result(machine: str, texts: list[str]) -> MachineResult:
         "fix": [],
         "evidence": evidence,
     }
-    return MachineResult(machine, machine, [finding], [], 1, 1)
+    document = {"name": machine, "path": machine, "findings": [finding], "problems": []}
+    templates = [fold(text) for text in texts] if folded else None
+    return MachineResult(document, 1, 1, templates)  # type: ignore[arg-type]
 
 
-def test_unexplained_errors_are_grouped_by_template_across_machines() -> None:
-    fleet = Fleet()
-    fleet.add(
-        unexplained_result(
-            "WKS1", ["Failed to download files through BITS. Error: 0x80190194", "Other error 5"]
-        )
+@pytest.mark.parametrize("folded", [True, False])
+def test_unexplained_errors_are_grouped_by_template_across_machines(folded: bool) -> None:
+    """Templates as the diagnosis folded them (`folded`), or folded here (the texts were redacted)."""
+    fleet = FleetReport(
+        [
+            unexplained_result(
+                "WKS1",
+                ["Failed to download files through BITS. Error: 0x80190194", "Other error 5"],
+                folded=folded,
+            ),
+            unexplained_result(
+                "WKS2", ["Failed to download files through BITS. Error: 0x80070005"], folded=folded
+            ),
+        ]
     )
-    fleet.add(unexplained_result("WKS2", ["Failed to download files through BITS. Error: 0x80070005"]))
+    out = io.StringIO()
+    write_fleet(fleet, out, Options())
     groups = fleet.unexplained()
-    assert [(group.template, group.machines) for group in groups] == [
+    assert [(group["template"], group["machines"]) for group in groups] == [
         ("Failed to download files through BITS. Error: <hex>", ["WKS1", "WKS2"]),
         ("Other error <n>", ["WKS1"]),
     ]
-    assert groups[0].codes == ["0x80190194: HTTP 404 (not found)"]
+    assert groups[0]["codes"] == ["0x80190194: HTTP 404 (not found)"]
     assert fleet.clean == ["WKS1", "WKS2"]  # no rule found a cause there
-    out = io.StringIO()
-    write_json([], fleet, out, None)  # type: ignore[arg-type]
     assert json.loads(out.getvalue())["unexplained"][0] == {
         "template": "Failed to download files through BITS. Error: <hex>",
         "count": 2,
@@ -222,15 +234,54 @@ def test_dask_cluster_gives_the_same_json_as_jobs(fleet_root: Path) -> None:
 
     problems: list = []  # type: ignore[type-arg]
     machines = fleet_machines([str(fleet_root)], problems)
-    local = [result.as_dict() for result in machine_results(machines, RULES, ReadOptions(), 2)]
+    local = [result.document for result in machine_results(machines, RULES, ReadOptions(), 2)]
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         assert [
-            result.as_dict()
+            result.document
             for result in dask_results(cluster.scheduler_address, machines, RULES, ReadOptions())
         ] == local
         by_jobs = invoke(["fleet", str(fleet_root), "-f", "json", "--jobs", "2"])
         by_dask = invoke(["fleet", str(fleet_root), "-f", "json", "--dask", cluster.scheduler_address])
     assert by_dask.exit_code == by_jobs.exit_code == 1
     assert by_dask.stdout == by_jobs.stdout
+
+
+def test_the_fleet_takes_the_templates_the_diagnosis_folded() -> None:
+    """A record is folded into its template once, where the diagnosis counted it."""
+    result = unexplained_result("WKS1", ["Other error 5"])
+    result.templates = ["as the worker folded it"]
+    fleet = FleetReport([result])
+    assert list(fleet.machines()) == [result.document]
+    assert [group["template"] for group in fleet.unexplained()] == ["as the worker folded it"]
+
+
+def test_a_machine_carries_the_templates_of_its_unexplained_records() -> None:
+    from smslogdoc.engine.loop import Engine
+    from smslogdoc.engine.unexplained import RULE_ID
+    from smslogdoc.fleet import diagnose_machine
+
+    machines = fleet_machines([str(SAMPLES)], [])
+    results = [diagnose_machine(machine, Engine(RULES), ReadOptions()) for machine in machines]
+    pairs = [
+        (template, item["text"])
+        for result in results
+        for template, item in zip(
+            result.templates or [],
+            [item for f in result.document["findings"] if f["rule"] == RULE_ID for item in f["evidence"]],
+            strict=True,
+        )
+    ]
+    assert pairs and all(template == fold(text) for template, text in pairs)
+
+
+def test_the_fleet_json_has_the_keys_its_typed_document_declares_in_that_order(fleet_root: Path) -> None:
+    from smslogdoc.report.document import FleetDoc
+    from tests.cli.test_contract import _key_orders
+
+    for extra in ([], ["--redact"]):
+        document = json.loads(invoke(["fleet", str(fleet_root), "-f", "json", *extra]).stdout)
+        assert list(document) == [key for key in FleetDoc.__annotations__ if key in document]
+        assert document["causes"] and document["machines"][0]["findings"]
+        assert _key_orders(document, FleetDoc) == []

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc import parallel
+from smslogdoc import pipeline
 from smslogdoc.diagnose import diagnose
 from smslogdoc.inputs.paths import collect
 from smslogdoc.report import jsondoc
+from smslogdoc.report.document import report_of
+from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
 from tests.conftest import SAMPLES, invoke
 
@@ -38,7 +40,7 @@ def sample_files(root: Path) -> list[Path]:
 def as_json(paths: list[str], jobs: int = 1) -> str:
     outcome = diagnose(paths, RULES, jobs=jobs)
     out = io.StringIO()
-    jsondoc.write_json(outcome, outcome.findings, out)
+    jsondoc.write(report_of(outcome), out, Options())
     return out.getvalue()
 
 
@@ -110,12 +112,12 @@ def test_a_hostile_archive_is_one_problem_line_and_the_rest_is_read(tmp_path: Pa
 
 
 def test_members_go_to_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 0)
     for name in ("WKS0001", "WKS0002", "WKS0003"):
         with zipfile.ZipFile(tmp_path / f"{name}.zip", "w") as packed:
             for file in sample_files(SAMPLES / "push-no-management-point"):
                 packed.write(file, f"Logs/{file.name}")
-    assert parallel.worth_it(collect([str(tmp_path)], []), 2)
+    assert pipeline.worth_sharing(collect([str(tmp_path)], []), 2)
     one = as_json([str(tmp_path)], 1)
     assert '"rule": "push-no-management-point"' in one
     assert as_json([str(tmp_path)], 2) == one

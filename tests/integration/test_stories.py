@@ -142,3 +142,28 @@ def test_the_real_task_sequence_that_succeeded_says_so(tmp_path: Path) -> None:
     assert len(installs) >= 6  # the six Install Application steps, each with status 1
     setup = [phase for phase in phases if phase.phase == "Setup Windows and Configuration Manager"]
     assert setup and setup[0].status == "succeeded"  # asked for a retry, restarted, then succeeded
+
+
+def test_stories_are_the_same_on_worker_processes_as_in_one(tmp_path: Path) -> None:
+    """`diagnose --jobs`: each worker reads whole folders, so a machine's story
+    book sees all its logs; the stories come back with the findings, in the
+    same order as when one process reads everything."""
+    from smslogdoc.engine.loop import Engine
+    from smslogdoc.engine.storybook import StoryBook
+    from smslogdoc.inputs.paths import collect
+    from smslogdoc.pipeline import Settings, diagnose_in_parallel, diagnose_logs
+    from smslogdoc.read.full import ReadOptions
+
+    rules, workflows = knowledge()
+    folders = [str(case) for case in CASES[:8]]
+    numbered = list(enumerate(collect(folders, [])))
+    settings = Settings(rules, ReadOptions(), None, None, "off", tuple(workflows))
+    _, _, shared = diagnose_in_parallel(numbered, settings, jobs=2)
+    numbered = list(enumerate(collect(folders, [])))
+    _, _, alone = diagnose_logs(
+        numbered, Engine(rules), ReadOptions(), summary="off", book=StoryBook(workflows)
+    )
+    assert len({story.folder for story in shared}) >= 6
+    assert [(s.folder, s.subject, s.verdict, s.failed_phase) for s in shared] == [
+        (s.folder, s.subject, s.verdict, s.failed_phase) for s in sorted(alone, key=Story.sort_key)
+    ]

@@ -25,6 +25,8 @@ from smslogdoc.read import helper as helper_module
 from smslogdoc.read import plan, scan, scanner
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.report import jsondoc as report
+from smslogdoc.report.document import report_of
+from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
 from smslogdoc.rules.model import LogScope, Rule
 from smslogdoc.rules.schema import parse_rule
@@ -51,7 +53,7 @@ def outcome(
     monkeypatch.setattr(scan, "HELPER_SIZE", 0 if helper else 1 << 62)
     result = diagnose(paths, rules, options=options, jobs=2 if helper else 1)
     out = io.StringIO()
-    report.write_json(result, result.findings, out)
+    report.write(report_of(result), out, Options())
     return out.getvalue()
 
 

@@ -27,6 +27,11 @@ def test_the_headline_says_when_the_time_window_held_no_record(tmp_path: Path) -
 def test_the_headline_says_when_nothing_was_read(tmp_path: Path) -> None:
     result = invoke("diagnose", str(tmp_path / "missing.log"))
     assert result.exit_code == 2 and ALL_CLEAR not in result.stdout
+    # the reason alone, one line
+    assert result.stderr == f"smslogdoc: {tmp_path / 'missing.log'}: no such file or directory\n"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("diagnose", str(empty))
     assert "Nothing was examined: no log was found under the paths given" in result.stdout
     markdown = invoke("diagnose", str(tmp_path / "missing.log"), "--format", "markdown").stdout
     assert ALL_CLEAR not in markdown and "Nothing was examined" in markdown

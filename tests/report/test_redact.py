@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from smslogdoc.report.html import render_diagnose, render_fleet
-from smslogdoc.report.redact import CLASSES, Redactor, summary_text
+from smslogdoc.report.redaction import CLASSES, Redactor, summary_text
 from tests.conftest import SAMPLES, invoke
 
 # Every name below must be gone after redaction, in every output.
@@ -363,7 +363,12 @@ def test_rule_text_of_bundled_rules_is_kept() -> None:
         "files": [],
         "problems": [],
         "findings": [
-            dict(finding("r1", "x"), references=["Wiki: http://wiki.contoso.com/cm"], bundled=True),
+            dict(
+                finding("r1", "x"),
+                references=["Wiki: http://wiki.contoso.com/cm"],
+                cause=r"The share \\fs01\Apps$ was denied.",
+                bundled=True,
+            ),
             dict(finding("r2", "x"), references=["Wiki: http://wiki.contoso.com/cm"]),
             dict(finding("r3", "x"), references=["Wiki: http://wiki.contoso.com/cm"]),
         ],
@@ -373,8 +378,9 @@ def test_rule_text_of_bundled_rules_is_kept() -> None:
     assert references[0] == "Wiki: http://wiki.contoso.com/cm"
     assert re.fullmatch(r"Wiki: http://HOST-\d+/cm", references[1])
     assert references[2] == "Wiki: http://wiki.contoso.com/cm"
-    # the diagnosis is always redacted: it holds what the rule captured from the log
+    # the diagnosis and the cause are always redacted: they hold what the rule captured from the log
     assert all("fs01" not in f["diagnosis"] for f in redacted["findings"])
+    assert redacted["findings"][0]["cause"] == r"The share \\HOST-1\Apps$ was denied."
 
 
 def test_csv_markdown_and_html_outputs() -> None:
@@ -442,3 +448,28 @@ def test_long_tokens_take_linear_time(token: str) -> None:
     start = time.perf_counter()
     redactor.redact_text(text)
     assert time.perf_counter() - start < 5.0
+
+
+def test_a_bundled_rules_words_are_not_taken_for_names() -> None:
+    """A bundled rule's texts are its own words filled with values the finding
+    holds elsewhere: the names met there are replaced in them, and a word of
+    the rule's that looks like a name is kept (it was learned, and replaced
+    through the whole report: "the DOMAIN-3 Manager client"). A user rule's
+    texts are read like log text."""
+    words = r"values under HKLM\Software\Microsoft\SMS\Client\ Configuration\Verification Data"
+    bundled = dict(
+        finding("r1", r"Failed to read \\fs01\ClientSource$\ccmsetup.cab"),
+        cause=f"The share \\\\fs01\\ClientSource$ was denied; check the {words}.",
+        fix=["Reinstall the Configuration Manager client."],
+        bundled=True,
+    )
+    mine = dict(bundled, rule="mine", bundled=False)
+    redacted = Redactor().redact_document({"version": 1, "findings": [bundled], "files": [], "problems": []})
+    (found,) = redacted["findings"]
+    assert found["cause"] == f"The share \\\\HOST-1\\ClientSource$ was denied; check the {words}."
+    assert found["fix"] == ["Reinstall the Configuration Manager client."]
+    assert "fs01" not in found["diagnosis"] and "jdoe" not in found["diagnosis"]
+    redacted = Redactor().redact_document({"version": 1, "findings": [mine], "files": [], "problems": []})
+    assert (
+        "Configuration\\Verification Data" not in redacted["findings"][0]["cause"]
+    )  # taken for DOMAIN\\user

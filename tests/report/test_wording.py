@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from smslogdoc.findings import sentence_start
+from smslogdoc.report.texts import sentence_start
 from smslogdoc.report.wording import lines_phrase, severity_count
 from tests.conftest import SAMPLES
 from tests.conftest import invoke as run

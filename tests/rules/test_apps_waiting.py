@@ -45,7 +45,7 @@ def test_a_known_exit_code_replaces_the_fallback(tmp_path: Path) -> None:
     assert _found(tmp_path, "AppEnforce.log", text) == [("app-exit-1603-fatal-install-error", "error")]
 
 
-def test_the_exit_code_names_the_deployment_type_enforced_last_on_its_thread(tmp_path: Path) -> None:
+def test_the_exit_code_cites_the_deployment_type_enforced_last_on_its_thread(tmp_path: Path) -> None:
     text = (
         START.format(app="First 1.0", thread=7160)
         + START.format(app="Second 2.0", thread=7160)
@@ -54,4 +54,10 @@ def test_the_exit_code_names_the_deployment_type_enforced_last_on_its_thread(tmp
     (tmp_path / "AppEnforce.log").write_text(text, encoding="utf-8")
     findings = diagnose([str(tmp_path)], RULES).findings
     assert [f.rule.id for f in findings] == ["app-exit-1638-other-version-installed"]
-    assert '"Second 2.0"' in findings[0].diagnosis
+    cited = " ".join(item.text for item in findings[0].evidence)
+    assert '"Second 2.0"' in cited and '"First 1.0"' not in cited
+
+
+def test_a_pasted_unmatched_exit_code_line_alone_gives_its_specific_cause(tmp_path: Path) -> None:
+    text = "Unmatched exit code (1618) is considered an execution failure.\n"
+    assert _found(tmp_path, "AppEnforce.log", text) == [("app-exit-1618-fast-retry-code-missing", "error")]

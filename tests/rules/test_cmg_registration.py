@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from smslogdoc.diagnose import diagnose
+from smslogdoc.report.texts import texts
 from smslogdoc.rules.load import load_rules
 from tests.conftest import needs_real_logs, real_log
 
@@ -21,7 +22,7 @@ def test_expired_client_certificate_in_a_real_mp_registration_log(tmp_path: Path
     shutil.copy(source, tmp_path / "MP_RegistrationManager.log")
     findings = diagnose([str(tmp_path)], RULES).findings
     assert [f.rule.id for f in findings] == ["mp-registration-certificate-expired"]
-    text = findings[0].diagnosis  # type: ignore[attr-defined]
+    text = texts(findings[0]).diagnosis
     assert "820BD3C209D6ED2155D5343BEEA67A725389B747" in text and "'CL2'" in text
 
 

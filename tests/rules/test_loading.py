@@ -50,17 +50,25 @@ def test_every_error_of_a_file_is_reported_with_key_and_line() -> None:
     diagnosis: '{nothing}'
     fix: [x]
     """
-    assert errors_of(text, "broken.yaml") == [
+    others = [
+        "severity: expected one of info, warning, error, got 'fatal'",
+        "events.a.message: bad regular expression: missing ) at position 15",
+        "events.b.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive; did you mean 'message'?",
+        "condition.sequence.1: undefined event 'c'; events defined: a, b",
+        "condition.within: expected a duration like 30s, 10m, 2h or 1d, got '5 minutes'",
+    ]  # no placeholder error: with a broken event, what the events capture is unknown
+    assert errors_of(text, "broken.yaml") == [  # an unknown key hides none of the others
         "broken.yaml:4: rule broken: colour: unknown key; expected one of id, title, severity, confidence, applies_to, products, events, condition, diagnosis, cause, fix, references, next_logs, examples, fallback",
+        *(
+            f"broken.yaml:{line}: rule broken: {error}"
+            for line, error in zip((3, 6, 7, 9, 10), others, strict=True)
+        ),
     ]
     del_unknown = text.replace("colour: red\n    ", "")
     assert errors_of(del_unknown, "broken.yaml") == [
-        "broken.yaml:3: rule broken: severity: expected one of info, warning, error, got 'fatal'",
-        "broken.yaml:5: rule broken: events.a.message: bad regular expression: missing ) at position 15",
-        "broken.yaml:6: rule broken: events.b.mesage: unknown key; expected one of message, not_message, component, severity, thread, log, section, key, value, case_sensitive; did you mean 'message'?",
-        "broken.yaml:8: rule broken: condition.sequence.1: undefined event 'c'; events defined: a, b",
-        "broken.yaml:9: rule broken: condition.within: expected a duration like 30s, 10m, 2h or 1d, got '5 minutes'",
-    ]  # no placeholder error: with a broken event, what the events capture is unknown
+        f"broken.yaml:{line}: rule broken: {error}"
+        for line, error in zip((3, 5, 6, 8, 9), others, strict=True)
+    ]
 
 
 def test_placeholders_must_be_captured() -> None:
@@ -86,6 +94,7 @@ def test_missing_keys_and_wrong_id() -> None:
         "named.yaml:1: rule other: missing required key 'condition' (how the named events must relate)",
         "named.yaml:1: rule other: missing required key 'diagnosis' (what went wrong (template))",
         "named.yaml:1: rule other: missing required key 'fix' (what to do, as a list of steps (templates))",
+        "named.yaml:1: rule other: id: must equal the file name ('named')",
     ]
     assert errors_of(GOOD, "renamed.yaml") == [
         "renamed.yaml:1: rule good: id: must equal the file name ('renamed')"

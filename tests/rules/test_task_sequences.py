@@ -34,14 +34,14 @@ def cited(finding: dict) -> dict[int, str]:
         # data path"; they stop once Format and Partition Disk (UEFI) has made a volume.
         (
             "maxmoonACR-MDTLOGFiles__smsts.log",
-            "ts-environment-block-no-local-volume",
-            59,
+            "ts-environment-block-no-local-volume-until-formatted",
+            248,
             "Failed to save the current environment block",
         ),
         # Format and Partition Disk (BIOS) took drive D: away; the data folder moved to C:.
         (
             "brackdk04-hello-world__smsts.log",
-            "ts-local-data-path-drive-gone-after-partition",
+            "ts-local-data-path-moved-after-partition",
             307,
             "Failed to create D:\\_SMSTaskSequence (3)",
         ),
@@ -60,6 +60,25 @@ def test_real_smsts_log_gets_its_cause(name: str, rule: str, line: int, text: st
     assert [f["rule"] for f in found] == [rule]
     (finding,) = found
     assert cited(finding)[line].startswith(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "resolved"),
+    [
+        # the saves fail until Format and Partition Disk (UEFI) makes a volume, then D:\_SMSTaskSequence
+        ("maxmoonACR-MDTLOGFiles__smsts.log", 359),
+        # the finding's own evidence cites the move to C:\_SMSTaskSequence
+        ("brackdk04-hello-world__smsts.log", 310),
+    ],
+)
+def test_a_condition_the_log_shows_resolved_is_info_not_a_warning(name: str, resolved: int) -> None:
+    result = invoke(["diagnose", str(real_log(name)), "--format", "json", "--jobs", "1"])
+    found = json.loads(result.stdout)["findings"]
+    assert {finding["severity"] for finding in found} == {"info"}
+    assert result.exit_code == 0
+    (finding,) = [f for f in found if f["rule"] != "unexplained-errors"]
+    assert resolved in cited(finding)
+    assert "Updated security on object" in cited(finding)[resolved]
 
 
 def test_real_smsts_log_evidence_of_the_script_rule_names_the_script() -> None:

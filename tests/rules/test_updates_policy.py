@@ -38,7 +38,8 @@ def ours(folder: Path) -> list[object]:
 
 def test_the_rules_load() -> None:
     assert ERRORS == []
-    assert sorted(rule.id for rule in RULES if rule.id.startswith("sup-")) == [
+    loaded = {rule.id for rule in RULES}
+    assert loaded >= {  # the rules this file tests (other sup- rules live elsewhere)
         "sup-assignment-job-error",
         "sup-deployment-update-error-state",
         "sup-scan-proxy-error",
@@ -52,15 +53,15 @@ def test_the_rules_load() -> None:
         "sup-windowsupdate-wsus-http-error",
         "sup-windowsupdate-wsus-request-via-proxy",
         "sup-wsus-gpo-overrides-software-update-point",
-    ]
-    assert sorted(rule.id for rule in RULES if rule.id.startswith(("policy-", "wmi-"))) == [
+    }
+    assert loaded >= {
         "policy-compile-failed",
         "policy-load-80040217-no-network-access-account",
         "policy-sup-client-config-not-received",
         "wmi-ccmexec-namespace-open-failed",
         "wmi-client-namespace-or-class-invalid",
         "wmi-inventory-class-error",
-    ]
+    }
 
 
 @needs_real_logs

@@ -78,15 +78,16 @@ bytes unless at the end, and `seekable()` is False, so a reader sniffs the
 first bytes and replays them (`decoding.open_binary(..., seekable=False)`).
 Errors of a damaged member surface as `ArchiveError` (an `OSError`). An
 archive is opened once, lazily, on its first member's `open()` and kept open
-for the next (a gzipped tar is then read forwards once when members are read
-in order); `Archive.close()` (or `close_all`) releases it. Members pickle
+for the next (a gzipped tar is then decompressed forwards once, in whatever
+order its members are read: `spool`); `Archive.close()` (or `close_all`) releases it. Members pickle
 (for worker processes): the open handle is left behind and reopened there.
 One archive's members are not to be read from several threads at once.
 
 Modules: `kinds` (recognition, helpers for problem lines), `streams` (capped,
 non-seekable member streams and the errors they raise), `members` (`Archive`,
 `Member`, safe member names), `listing` (`iter_members`: checks, nesting),
-`zips` and `tars` (reading their directories), `machines` (rotated parts and
+`zips` and `tars` (reading their directories), `spool` (a gzipped tar
+decompressed once, members read out of order kept aside), `machines` (rotated parts and
 fleet machines), `caps` (the caps, read at call time: `caps.MEMBER_CAP = ...`
 at run time is seen by every module).
 """

@@ -14,6 +14,9 @@ RATIO_FLOOR = 8 << 20
 """...once it has expanded past this many bytes (8 MiB)."""
 NESTED_MEMORY_CAP = 256 << 20
 """A nested zip or tar is read into memory to be listed; one larger is not read (256 MiB)."""
+SPOOL_CAP = 1 << 30
+"""Bytes of a gzipped tar kept aside (in a temporary file) for members read
+out of archive order, so the stream is decompressed once (1 GiB; `spool`)."""
 MAX_DEPTH = 1
 """How deep archives nest and are still read: a zip inside a zip, not deeper."""
 

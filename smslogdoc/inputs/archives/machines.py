@@ -11,6 +11,7 @@ from pathlib import Path
 
 from smslogdoc.inputs.archives.kinds import _ARCHIVE_SUFFIXES, archive_kind
 from smslogdoc.inputs.archives.members import Member
+from smslogdoc.inputs.links import leads_inside, links_out_line, real_root
 from smslogdoc.inputs.rotation import rotation_key
 from smslogdoc.model import Problem
 
@@ -69,8 +70,9 @@ def machines(
 ) -> list[Machine]:
     """The machines of a fleet folder: each immediate subfolder or archive file
     of `root`, in name order, named after it. Hidden entries and Markdown notes
-    are left out; any other file gives a problem. Two entries that would have
-    the same name (`WKS0042/` and `WKS0042.zip`) keep the first (in name order)
+    are left out; any other file gives a problem. A symbolic link leading out
+    of `root` is not followed (one problem line counts them), nor one to an
+    entry listed already. Two entries that would have the same name (`WKS0042/` and `WKS0042.zip`) keep the first (in name order)
     and name the next by its full entry name."""
     try:
         with os.scandir(root) as scan:
@@ -80,9 +82,19 @@ def machines(
         return []
     found: list[Machine] = []
     names: set[str] = set()
+    inside, links_out = real_root(root), 0
+    listed = {os.path.realpath(entry.path) for entry in entries if not entry.is_symlink()}
     for entry in entries:
         if entry.name.startswith(".") or entry.name.lower().endswith(".md"):
             continue
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if not leads_inside(entry.path, inside):
+                links_out += 1
+                continue
+            if target in listed:
+                continue  # the same machine, listed under its own name
+            listed.add(target)
         path = Path(entry.path)
         try:
             is_folder = entry.is_dir()
@@ -104,4 +116,6 @@ def machines(
             name = entry.name
         names.add(name.lower())
         found.append(Machine(name, path, found_kind))
+    if links_out:
+        problems.append(Problem(str(root), links_out_line(links_out)))
     return found

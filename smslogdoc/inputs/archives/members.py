@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from smslogdoc.inputs.archives import caps  # read at call time (tests lower them)
 from smslogdoc.inputs.archives.kinds import GZ, TAR_GZ, ZIP, _human
+from smslogdoc.inputs.archives.spool import Spooled
 from smslogdoc.inputs.archives.streams import (
     ArchiveError,
     _Budget,
@@ -97,7 +98,8 @@ class Archive:
 
     def handle(self) -> Any:
         """The open archive: a ZipFile; for a tar, a seekable stream of its
-        bytes (expanded, for a gzipped tar); for a zip read from its local
+        bytes (expanded, for a gzipped tar: `spool.Spooled`, decompressed once
+        whatever order members are read in); for a zip read from its local
         headers, its raw bytes."""
         if self._handle is None:
             if self.kind == ZIP and not self.fallback and self.parent is None:
@@ -110,7 +112,7 @@ class Archive:
                 if self.kind == ZIP and not self.fallback:
                     self._handle = zipfile.ZipFile(raw)  # in memory: nothing to close
                     return self._handle
-                self._handle = _OwningGzip(raw) if self.kind == TAR_GZ else raw
+                self._handle = Spooled(raw) if self.kind == TAR_GZ else raw
             except BaseException:
                 raw.close()
                 raise

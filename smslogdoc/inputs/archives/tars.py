@@ -12,6 +12,7 @@ from smslogdoc.inputs.archives import caps  # read at call time (tests lower the
 from smslogdoc.inputs.archives.caps import HEAD_SIZE, SEPARATOR
 from smslogdoc.inputs.archives.kinds import TAR_GZ, _human, _quote
 from smslogdoc.inputs.archives.members import Archive, _compressed_size_of, _Entry, _sanitise, _TarEntry
+from smslogdoc.inputs.archives.spool import Spooled
 from smslogdoc.model import Problem
 
 
@@ -19,6 +20,16 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
     """A tar's regular members from its headers, read in one forward pass;
     links, devices and sparse members are left out with a problem."""
     handle = archive.handle()
+    if isinstance(handle, Spooled):
+        handle.keep = False  # the listing skips members' data: none of it is kept for later
+        try:
+            return _listed(archive, handle, problems)
+        finally:
+            handle.keep = True
+    return _listed(archive, handle, problems)
+
+
+def _listed(archive: Archive, handle: IO[bytes] | Spooled, problems: list[Problem]) -> list[_Entry]:
     handle.seek(0)
     compressed_size = _compressed_size_of(archive)
     entries: list[_Entry] = []
@@ -76,7 +87,11 @@ def _tar_entries(archive: Archive, problems: list[Problem]) -> list[_Entry]:
 
 
 def _tar_entry(
-    archive: Archive, info: tarfile.TarInfo, handle: IO[bytes], entries: list[_Entry], problems: list[Problem]
+    archive: Archive,
+    info: tarfile.TarInfo,
+    handle: IO[bytes] | Spooled,
+    entries: list[_Entry],
+    problems: list[Problem],
 ) -> None:
     if info.isdir():
         return
@@ -98,7 +113,7 @@ def _tar_entry(
         problems.append(Problem(shown, f"member of tar type {info.type!r}; not read"))
 
 
-def _tar_member_complete(handle: IO[bytes], info: tarfile.TarInfo) -> bool:
+def _tar_member_complete(handle: IO[bytes] | Spooled, info: tarfile.TarInfo) -> bool:
     if info.size == 0:
         return True
     try:

@@ -1,0 +1,140 @@
+"""`fleet --format text` and `--format csv`. Text is for a reader: the summary,
+the causes ranked by machines hit (each with its machines, one example of
+evidence and the fix), what no rule explains, the machines with no known
+cause, then the problems; it waits for the ranking, keeping only the
+aggregation. CSV writes a row per machine and finding as they come."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from smslogdoc.report.aggregate import SHOWN_NAMES, FleetReport
+from smslogdoc.report.document import CauseDoc, UnexplainedDoc
+from smslogdoc.report.examined import problem_line
+from smslogdoc.report.redaction import summary_text
+from smslogdoc.report.terminal import console_for, log_text, visible
+from smslogdoc.report.writers import Options
+
+EVIDENCE_CHARS = 300
+"""Characters of a cause's example evidence shown in text."""
+CSV_HEADER = ("machine", "rule", "severity", "title", "evidence", "time")
+
+_SEVERITY_STYLE = {
+    "error": "bold white on red",
+    "warning": "bold black on yellow",
+    "info": "bold white on blue",
+}
+
+
+def write_csv(report: FleetReport, out: TextIO, options: Options) -> None:
+    """One row per machine and finding (its first evidence as path:line, and
+    its time); a machine without findings gets one row with an empty rule."""
+    rows = csv.writer(out, lineterminator="\n")
+    rows.writerow(CSV_HEADER)
+    for machine in report.machines():
+        if not machine["findings"]:
+            rows.writerow((machine["name"], "", "", "", "", ""))
+        for finding in machine["findings"]:
+            first = finding["evidence"][0] if finding["evidence"] else None
+            where = f"{first['path']}:{first['line']}" if first else ""
+            time = (first["time"] if first else None) or ""
+            rows.writerow(
+                (machine["name"], finding["rule"], finding["severity"], finding["title"], where, time)
+            )
+
+
+def names(machines: list[str], shown: int = SHOWN_NAMES) -> str:
+    """`A, B, C, D, E and 12 more`."""
+    if len(machines) <= shown:
+        return ", ".join(machines)
+    return f"{', '.join(machines[:shown])} and {len(machines) - shown} more"
+
+
+def write(report: FleetReport, out: TextIO, options: Options) -> None:
+    """For a reader: the summary, the causes, what no rule explains, the
+    machines with no known cause, then the problems."""
+    for _ in report.machines():
+        pass
+    console = console_for(out)
+    width = max(40, min(console.width, 110))
+    total = report.count
+    causes, unexplained = report.causes(), report.unexplained()
+    problems = len(report.problems)
+    console.print(
+        Text(
+            f"{total} machine{'s' if total != 1 else ''} · {len(causes)} known cause{'s' if len(causes) != 1 else ''} · "
+            f"{len(report.clean)} without a known cause · {problems} problem{'s' if problems != 1 else ''}",
+            style="bold",
+        )
+    )
+    if report.redaction is not None:
+        console.print(Text(summary_text(report.redaction), style="dim"), soft_wrap=True)
+    console.print()
+    for cause in causes:
+        _cause(console, cause, total, width)
+    if unexplained:
+        console.print(Text("Not explained by any rule", style="bold"))
+        for group in unexplained:
+            _unexplained(console, group, total, width)
+        console.print()
+    if report.clean:
+        clean = len(report.clean)
+        console.print(
+            Text(f"No known cause found on {clean} machine{'s' if clean != 1 else ''}", style="bold")
+        )
+        _wrapped(console, ", ".join(report.clean), width, "  ")
+        console.print()
+    if report.problems:
+        console.print(Text("Problems", style="bold"))
+        for problem in report.problems:
+            console.print(log_text(f"  {problem_line(problem)}"), soft_wrap=True)
+
+
+def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
+    head = Text()
+    head.append(f" {cause['severity'].upper()} ", style=_SEVERITY_STYLE.get(cause["severity"], "bold"))
+    head.append(f" {visible(cause['title'])}", style="bold")
+    console.print(head, soft_wrap=True)
+    console.print(
+        Text(f"  rule {cause['rule']} · on {len(cause['machines'])} of {total} machines", style="dim")
+    )
+    _wrapped(console, names(cause["machines"]), width, "  ")
+    example = cause["example"]
+    if example.get("path"):
+        where = Text("  e.g. ", style="dim")
+        where.append_text(log_text(f"{example['path']}:{example['line']}", "cyan"))
+        console.print(where, soft_wrap=True)
+        text = str(example.get("text", "")).strip().split("\n", 1)[0][:EVIDENCE_CHARS]
+        console.print(log_text(f"      {text}"), soft_wrap=True)
+    if cause["fix"]:
+        console.print(Text("  Fix", style="bold"))
+        for number, step in enumerate(cause["fix"], 1):
+            _wrapped(console, step, width, "       ", first=f"    {number}. ")
+    console.print()
+
+
+def _unexplained(console: Console, group: UnexplainedDoc, total: int, width: int) -> None:
+    line = Text("  ")
+    line.append_text(log_text(group["example"].strip().split("\n", 1)[0][:EVIDENCE_CHARS]))
+    line.append(f"  on {len(group['machines'])} of {total} machines", style="bold")
+    console.print(line, soft_wrap=True)
+    _wrapped(console, names(group["machines"]), width, "    ")
+    for code in group["codes"]:
+        console.print(log_text(f"    = {code}", "magenta"), soft_wrap=True)
+
+
+def _wrapped(console: Console, text: str, width: int, indent: str, first: str | None = None) -> None:
+    for line in textwrap.wrap(
+        visible(text),
+        width=width,
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ):
+        console.print(Text(line), soft_wrap=True)
