@@ -27,7 +27,7 @@ from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.read import plan, scan, timeline
 from smslogdoc.read.full import ReadOptions, read_log
-from smslogdoc.rules.model import LogScope, Rule
+from smslogdoc.rules.model import SUMMARY_ID, LogScope, Rule
 from smslogdoc.rules.workflow import Workflow
 from smslogdoc.stories import Mark, Story
 
@@ -218,9 +218,12 @@ def _work(state: tuple[Engine, Settings], batch: Batch) -> Done:
 
 
 def cited(findings: list[Finding]) -> dict[str, list[Cited]]:
-    """Per folder, the findings a story may cite (rule and evidence records)."""
+    """Per folder, the findings a story may cite (rule and evidence records):
+    causes, not the summary of error records no rule explains."""
     by_folder: dict[str, list[Cited]] = {}
     for finding in findings:
+        if finding.rule.id == SUMMARY_ID:
+            continue
         marks = tuple(
             Mark(item.path, item.line, item.end_line, item.time, item.text, "", item.event)
             for item in finding.evidence

@@ -53,6 +53,8 @@ class PhaseStory:
     recovered: bool = False
     """It failed, then a later attempt succeeded (a retry that worked)."""
     next_log: str = ""
+    findings: list[str] = field(default_factory=list)
+    """The ids of rules whose findings cite a record of this phase (or mark it failed)."""
 
 
 @dataclass

@@ -203,6 +203,9 @@ class Graph:
         for node in reversed(nodes):
             values.update(node.captures)
         values.update(nodes[0].captures)
+        if workflow.label and any(name not in values for name in _fields(workflow.label)):
+            named = " ".join(subject[1].split("\x1f"))  # the label needs a key no record gave
+            return f"{workflow.title} ({named})" if named else workflow.title
         if workflow.label:
             return render(
                 workflow.label, {name: values.get(name, "?") for name in _fields(workflow.label)} | values

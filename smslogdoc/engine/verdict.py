@@ -20,7 +20,7 @@ chain stopped before it. The story then:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smslogdoc.engine.phasemarks import PhaseMarks, Seen
 from smslogdoc.rules.workflow import Phase, Workflow
@@ -61,6 +61,8 @@ class _Phase:
     status: str = ""
     reason: str = ""
     recovered: bool = False
+    findings: list[str] = field(default_factory=list)
+    """The rules whose findings cite a record of this phase or mark it failed."""
 
 
 def resolve(
@@ -106,14 +108,20 @@ def _expanded(
 
 
 def _cite(phases: list[_Phase], cited: Sequence[Cited]) -> list[str]:
-    """Link the findings that cite a record of the story, and let a finding of a
-    rule a phase names as a failure mark that phase failed."""
-    records = {(seen.mark.path, seen.mark.line) for item in phases if item.marks for seen in item.marks.all()}
+    """Link the findings that cite a record of the story (to the story, and to
+    each phase whose record they cite), and let a finding of a rule a phase
+    names as a failure mark that phase failed."""
+    records: dict[tuple[str, int], list[_Phase]] = {}
+    for item in phases:
+        for seen in item.marks.all() if item.marks else ():
+            records.setdefault((seen.mark.path, seen.mark.line), []).append(item)
     paths = {path for path, _ in records}
     linked: list[str] = []
     for finding in cited:
-        if any((mark.path, mark.line) in records for mark in finding.evidence) and finding.rule not in linked:
-            linked.append(finding.rule)
+        for mark in finding.evidence:
+            for item in records.get((mark.path, mark.line), ()):
+                _link(linked, finding.rule)
+                _link(item.findings, finding.rule)
         for item in phases:
             if any(marker.rule == finding.rule for marker in item.phase.markers("failed")):
                 inside = [mark for mark in finding.evidence if mark.path in paths]
@@ -135,9 +143,14 @@ def _cite(phases: list[_Phase], cited: Sequence[Cited]) -> list[str]:
                     )
                     item.marks = item.marks or PhaseMarks()
                     item.marks.add(seen)
-                    if finding.rule not in linked:
-                        linked.append(finding.rule)
+                    _link(linked, finding.rule)
+                    _link(item.findings, finding.rule)
     return linked
+
+
+def _link(rules: list[str], rule: str) -> None:
+    if rule not in rules:
+        rules.append(rule)
 
 
 def _status(item: _Phase) -> None:
@@ -300,7 +313,17 @@ def _logs(names: Sequence[str]) -> list[str]:
 
 
 def _shown(item: _Phase) -> PhaseStory:
-    evidence = [seen.mark for seen in item.marks.all()] if item.marks else []
+    evidence: list[Mark] = []
+    for seen in item.marks.all() if item.marks else ():
+        if all((mark.path, mark.line) != (seen.mark.path, seen.mark.line) for mark in evidence):
+            evidence.append(seen.mark)  # a record a finding cites as well as a marker: once
     return PhaseStory(
-        item.id, item.title, item.status, evidence[-4:], item.reason, item.recovered, item.phase.next_log
+        item.id,
+        item.title,
+        item.status,
+        evidence[-4:],
+        item.reason,
+        item.recovered,
+        item.phase.next_log,
+        item.findings,
     )

@@ -1,0 +1,119 @@
+"""The stories of a diagnosis as the report document holds them (docs/json.md,
+`stories`), and the links between findings and the phases they explain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypedDict
+
+from smslogdoc.report.listing import iso
+from smslogdoc.stories import Mark, PhaseStory, Story
+
+
+class StoryLinkDoc(TypedDict):
+    """A story a finding explains, and the phase of it."""
+
+    workflow: str
+    subject: str
+    verdict: str
+    phase: str
+
+
+class StoryEvidenceDoc(TypedDict):
+    path: str
+    line: int
+    time: str | None
+    text: str
+
+
+class StoryPhaseDoc(TypedDict):
+    phase: str
+    status: str
+    evidence: list[StoryEvidenceDoc]
+    """The latest records that show the phase's status (at most four)."""
+    title: str
+    reason: str
+    """Why it waits, failed or was skipped."""
+    recovered: bool
+    """It failed, then a later attempt succeeded."""
+    findings: list[str]
+    """The rules whose findings cite a record of this phase."""
+
+
+class StoryDoc(TypedDict):
+    """One deployment followed through one machine's logs (`stories.Story`)."""
+
+    workflow: str
+    subject: str
+    keys: dict[str, list[str]]
+    verdict: str
+    failed_phase: str | None
+    last_succeeded_phase: str | None
+    waiting_for: str | None
+    phases: list[StoryPhaseDoc]
+    next_logs: list[str]
+    until: str | None
+    folder: str
+    findings: list[str]
+    """The rules whose findings cite a record of the story."""
+    note: str
+
+
+# --- making it -------------------------------------------------------------------
+
+
+def story_doc(story: Story) -> StoryDoc:
+    return {
+        "workflow": story.workflow,
+        "subject": story.subject,
+        "keys": {kind: list(values) for kind, values in story.keys.items()},
+        "verdict": story.verdict,
+        "failed_phase": story.failed_phase,
+        "last_succeeded_phase": story.last_succeeded_phase,
+        "waiting_for": story.waiting_for,
+        "phases": [_phase_doc(phase) for phase in story.phases],
+        "next_logs": list(story.next_logs),
+        "until": story.until,
+        "folder": story.folder,
+        "findings": list(story.findings),
+        "note": story.note,
+    }
+
+
+def _phase_doc(phase: PhaseStory) -> StoryPhaseDoc:
+    return {
+        "phase": phase.phase,
+        "status": phase.status,
+        "evidence": [_evidence_doc(mark) for mark in phase.evidence],
+        "title": phase.title,
+        "reason": phase.reason,
+        "recovered": phase.recovered,
+        "findings": list(phase.findings),
+    }
+
+
+def _evidence_doc(mark: Mark) -> StoryEvidenceDoc:
+    return {"path": mark.path, "line": mark.line, "time": iso(mark.time), "text": mark.text}
+
+
+def explained(rule: str, folder: str, stories: Sequence[Story]) -> list[StoryLinkDoc]:
+    """The stories of `folder` a finding of `rule` explains, each with the phase:
+    the failed or waiting one when the finding cites it, else the first it cites."""
+    links: list[StoryLinkDoc] = []
+    for story in stories:
+        if story.folder != folder or rule not in story.findings:
+            continue
+        cited = [phase for phase in story.phases if rule in phase.findings]
+        if not cited:
+            continue
+        stopped = [phase for phase in cited if phase.status in ("failed", "waiting")]
+        phase = (stopped or cited)[0]
+        links.append(
+            {
+                "workflow": story.workflow,
+                "subject": story.subject,
+                "verdict": story.verdict,
+                "phase": phase.phase,
+            }
+        )
+    return links
