@@ -46,6 +46,7 @@ from smslogdoc.report.htmlparts import (
 )
 from smslogdoc.report.htmlparts import bundled_rule_ids as bundled_rule_ids
 from smslogdoc.report.htmlparts import reference_html as reference_html
+from smslogdoc.report.htmlstories import stories_html, story_links_html
 from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
 from smslogdoc.report.wording import human_time as human_time
 from smslogdoc.report.writers import Options
@@ -97,7 +98,8 @@ def write_diagnose(
     if not findings:
         out.write("<p>No known failure signature found.</p>\n")
     for finding in findings:
-        out.write(finding_html(finding, trusted_rule_ids=trusted))
+        out.write(finding_html(finding, trusted_rule_ids=trusted, links=story_links_html(finding)))
+    out.write(stories_html(document.get("stories") or []))
     unexplained = [u for u in document.get("unexplained") or [] if isinstance(u, Mapping)]
     if unexplained:
         out.write('<h2 id="unexplained">Errors no rule explains</h2>\n')

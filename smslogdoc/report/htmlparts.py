@@ -196,9 +196,14 @@ def _evidence_html(item: Mapping[str, Any]) -> str:
 
 
 def finding_html(
-    finding: Mapping[str, Any], *, trusted_rule_ids: frozenset[str] = frozenset(), heading: str = "h3"
+    finding: Mapping[str, Any],
+    *,
+    trusted_rule_ids: frozenset[str] = frozenset(),
+    heading: str = "h3",
+    links: str = "",
 ) -> str:
-    """One finding as an `<article>`: badge, title, diagnosis, evidence, fix, references."""
+    """One finding as an `<article>`: badge, title, diagnosis, evidence, fix,
+    references; `links` (HTML: the stories it explains) under where it was found."""
     level = _severity(finding.get("severity"))
     out = [
         f'<article class="finding {level}">',
@@ -215,6 +220,7 @@ def finding_html(
     out.append(f'<p class="meta">{where}</p>')
     for other in finding.get("also") or []:
         out.append(f'<p class="meta">also in <span class="mono">{esc(other)}</span></p>')
+    out.append(links)
     if finding.get("status", "confirmed") != "confirmed":
         out.append(f'<p class="inconclusive">Inconclusive: {esc(finding.get("note", ""))}</p>')
     out.append(f"<p>{esc(finding.get('diagnosis', ''))}</p>")

@@ -1,5 +1,5 @@
 """`diagnose --format short`: one line per finding (`grep`-able, never wrapped),
-then the summary line."""
+one per story that did not succeed (`STORY`), then the summary line."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.text import Text
 from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.document import FindingDoc, Report
 from smslogdoc.report.examined import summary
+from smslogdoc.report.storylines import not_succeeded, one_line, several_folders
 from smslogdoc.report.terminal import console_for, log_text, visible
 from smslogdoc.report.writers import Options
 
@@ -42,5 +43,9 @@ def write(report: Report, out: TextIO, options: Options) -> None:
     """One line per finding, then (unless `-q`) the summary line, as `text` has it."""
     console = console_for(out)
     write_short(report["document"]["findings"], console)
+    stories = report["document"]["stories"]
+    folder = several_folders(stories)
+    for story in not_succeeded(stories):
+        console.print(Text(one_line(story, folder=folder), style="magenta"), soft_wrap=True)
     if not options.quiet:
         console.print(Text(summary(report), style="bold"), soft_wrap=True)

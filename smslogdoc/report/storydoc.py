@@ -16,7 +16,14 @@ class StoryLinkDoc(TypedDict):
     workflow: str
     subject: str
     verdict: str
+    stopped_at: str | None
+    """The story's failed phase, or the phase it waits at (None otherwise)."""
     phase: str
+    """The phase the finding explains."""
+    status: str
+    """That phase's status."""
+    folder: str
+    """The story's folder (with workflow and subject, it names the story)."""
 
 
 class StoryEvidenceDoc(TypedDict):
@@ -98,7 +105,7 @@ def _evidence_doc(mark: Mark) -> StoryEvidenceDoc:
 
 def explained(rule: str, folder: str, stories: Sequence[Story]) -> list[StoryLinkDoc]:
     """The stories of `folder` a finding of `rule` explains, each with the phase:
-    the failed or waiting one when the finding cites it, else the first it cites."""
+    the one the story stopped at when the finding cites it, else the first it cites."""
     links: list[StoryLinkDoc] = []
     for story in stories:
         if story.folder != folder or rule not in story.findings:
@@ -106,14 +113,27 @@ def explained(rule: str, folder: str, stories: Sequence[Story]) -> list[StoryLin
         cited = [phase for phase in story.phases if rule in phase.findings]
         if not cited:
             continue
-        stopped = [phase for phase in cited if phase.status in ("failed", "waiting")]
-        phase = (stopped or cited)[0]
+        at = stopped_at(story)
+        phase = next((phase for phase in cited if phase.phase == at), cited[0])
         links.append(
             {
                 "workflow": story.workflow,
                 "subject": story.subject,
                 "verdict": story.verdict,
+                "stopped_at": at,
                 "phase": phase.phase,
+                "status": phase.status,
+                "folder": story.folder,
             }
         )
     return links
+
+
+def stopped_at(story: Story) -> str | None:
+    """The phase a story stopped at: the failed one, or the latest that waits."""
+    if story.verdict == "failed":
+        return story.failed_phase
+    if story.verdict == "waiting":
+        waiting = [phase.phase for phase in story.phases if phase.status == "waiting"]
+        return waiting[-1] if waiting else None
+    return None

@@ -79,7 +79,9 @@ def test_a_fixture_tells_the_story_its_source_tells(case: Path) -> None:
     assert (story.verdict == "failed") == bool(failed) or story.verdict != "failed"
     for phase in story.phases:
         assert len(phase.evidence) <= 4  # bounded, whatever the logs hold
-        assert len({(mark.path, mark.line) for mark in phase.evidence}) == len(phase.evidence)  # each record once
+        assert len({(mark.path, mark.line) for mark in phase.evidence}) == len(
+            phase.evidence
+        )  # each record once
     assert "?" not in story.subject  # a label's key no record gave is not shown as '?'
 
 

@@ -64,7 +64,10 @@ def test_a_finding_and_the_phase_it_explains_name_each_other() -> None:
             "workflow": "client_install",
             "subject": "client installation",
             "verdict": "failed",
+            "stopped_at": "download",
             "phase": "download",
+            "status": "failed",
+            "folder": str(FAILED_DOWNLOAD),
         }
     ]
 
@@ -86,3 +89,72 @@ def test_redact_reaches_the_stories() -> None:
         "failed",
         "download",
     )
+
+
+def report(folder: Path, output: str) -> str:
+    result = invoke(
+        ["diagnose", str(folder), "--format", output, "--fail-on", "none"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def story_section(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(at for at, line in enumerate(lines) if line.startswith("Deployments that did not succeed"))
+    return lines[start : next(at for at in range(start + 2, len(lines)) if not lines[at])]
+
+
+def test_text_shows_the_failed_story_phase_by_phase_in_80_columns() -> None:
+    text = report(FAILED_DOWNLOAD, "text")
+    section = story_section(text)
+    assert section[0] == "Deployments that did not succeed: 1 of 1 story (all: smslogdoc story DIR)"
+    assert section[2] == "client_install: client installation: failed at download (last succeeded: locate)"
+    marked = [line for line in section if line.startswith(">")]
+    assert marked == ["> FAILED      download: Manifest, prerequisites and client.msi downloaded"]
+    after = section[section.index(marked[0]) + 1 :]
+    assert after[0].strip() == "explained by: ccmsetup-download-bits-404-missing-file"
+    assert any("Failed to download client files by BITS. Error 0x80190194" in line for line in after[:5])
+    assert "  not reached registration: Registered and assigned" in section
+    assert section[-1] == "  next log to read: ccmsetup.log"
+    assert all(len(line) <= 80 for line in section)  # even with a wide terminal
+    assert (
+        "  story: client_install client installation failed at download" in text.splitlines()
+    )  # the finding's link
+
+
+def test_short_gives_a_story_one_line() -> None:
+    lines = report(FAILED_DOWNLOAD, "short").splitlines()
+    assert (
+        "STORY    client_install: client installation: failed at download (last succeeded: locate); "
+        "next: ccmsetup.log"
+    ) in lines
+
+
+def test_markdown_and_html_show_the_story_and_link_it_from_its_finding() -> None:
+    markdown = report(FAILED_DOWNLOAD, "markdown")
+    assert "## Deployments that did not succeed: 1 of 1 story" in markdown
+    assert "\n> FAILED      download: Manifest, prerequisites and client.msi downloaded\n" in markdown
+    assert "_story: client\\_install client installation failed at download_" in markdown
+    html = report(FAILED_DOWNLOAD, "html")
+    anchor = html.split('<section class="story" id="', 1)[1].split('"', 1)[0]
+    assert f'<a href="#{anchor}">story: client_install client installation failed at download</a>' in html
+    assert "<b>&gt; FAILED      download: Manifest, prerequisites and client.msi downloaded</b>" in html
+
+
+def test_a_succeeded_story_is_not_shown_by_diagnose() -> None:
+    folder = STORIES / "update" / "succeeded-kb3090265"
+    assert [story["verdict"] for story in document(folder)["stories"]] == ["succeeded"]  # type: ignore[union-attr]
+    for output in ("text", "short", "markdown", "html"):
+        said = report(folder, output)
+        assert "did not succeed" not in said and "STORY" not in said
+
+
+def test_a_finding_of_another_phase_does_not_say_the_story_failed_there() -> None:
+    """push-no-management-point's cause cites the records that start ccmsetup;
+    the story fails at ccmsetup's exit: the link names both, never 'failed at bootstrap'."""
+    text = report(SAMPLES / "push-no-management-point", "text")
+    assert (
+        "story: client_install client installation (failed at exit): its phase\n    bootstrap unknown" in text
+    )
+    assert "failed at bootstrap" not in text
