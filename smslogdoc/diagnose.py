@@ -23,6 +23,7 @@ from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.workflow import Workflow
 from smslogdoc.stories import Story
+from smslogdoc.times import instant
 
 
 @dataclass
@@ -128,3 +129,26 @@ def settled(findings: list[Finding]) -> list[Finding]:
     kept = merge_by_folder(without_explained_fallbacks(findings))
     kept.sort(key=Finding.sort_key)
     return kept
+
+
+def tell(
+    paths: Iterable[str],
+    rules: list[Rule],
+    workflows: Sequence[Workflow],
+    *,
+    options: ReadOptions | None = None,
+    deployment: str | None = None,
+    jobs: int = 1,
+) -> Outcome:
+    """Every story of the logs under `paths` (succeeded ones too), in the order
+    of their first record, or only those naming `deployment` (`Story.names`);
+    the rules run as well, so a story cites the findings that explain it."""
+    outcome = diagnose(paths, rules, options=options, jobs=jobs, unexplained="off", workflows=workflows)
+    told = [story for story in outcome.stories if deployment is None or story.names(deployment)]
+    outcome.stories = sorted(told, key=_first_time)
+    return outcome
+
+
+def _first_time(story: Story) -> tuple[str, float]:
+    times = [instant(mark.time) for phase in story.phases for mark in phase.evidence if mark.time is not None]
+    return story.folder, min(times, default=float("inf"))

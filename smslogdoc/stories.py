@@ -85,6 +85,13 @@ class Story:
         """A stable name for the story within its folder: workflow and subject."""
         return f"{self.workflow_id}: {self.subject}"
 
+    def names(self, deployment: str) -> bool:
+        """Whether `deployment` (an id or name, any case, braces optional) is
+        in this story's subject or one of its keys' values."""
+        wanted = deployment.strip().strip("{}").casefold()
+        values = [self.subject, *(value for values in self.keys.values() for value in values)]
+        return bool(wanted) and any(wanted in value.casefold() for value in values)
+
     def phase(self, phase_id: str) -> PhaseStory | None:
         return next((phase for phase in self.phases if phase.phase == phase_id), None)
 

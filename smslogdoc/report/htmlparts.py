@@ -202,8 +202,7 @@ def finding_html(
     heading: str = "h3",
     links: str = "",
 ) -> str:
-    """One finding as an `<article>`: badge, title, diagnosis, evidence, fix,
-    references; `links` (HTML: the stories it explains) under where it was found."""
+    """One finding as an `<article>`; `links` (the stories it explains) under where it was found."""
     level = _severity(finding.get("severity"))
     out = [
         f'<article class="finding {level}">',
@@ -239,6 +238,14 @@ def finding_html(
             )
             out.extend(_evidence_html(item) for item in evidence[EVIDENCE_ITEMS:])
             out.append("</ul></details>")
+    out.extend(_remedy_html(finding, trusted_rule_ids))
+    out.append("</article>\n")
+    return "".join(out)
+
+
+def _remedy_html(finding: Mapping[str, Any], trusted_rule_ids: frozenset[str]) -> list[str]:
+    """A finding's fix, references and logs to collect next."""
+    out: list[str] = []
     fix = finding.get("fix") or []
     if fix:
         out.append("<h4>Fix</h4><ol>" + "".join(f"<li>{esc(step)}</li>" for step in fix) + "</ol>")
@@ -255,8 +262,7 @@ def finding_html(
         out.append(
             "<h4>Collect next</h4><ul>" + "".join(f"<li>{esc(hint)}</li>" for hint in next_logs) + "</ul>"
         )
-    out.append("</article>\n")
-    return "".join(out)
+    return out
 
 
 def _problems_html(problems: Iterable[Any]) -> str:

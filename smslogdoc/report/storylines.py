@@ -30,6 +30,9 @@ STATUS_WORDS = {
 }
 """A phase's status as its line shows it (the marked one in capitals)."""
 
+TIME_COLUMN = 20
+"""Columns of a phase's time in a timeline (`2014-10-14 13:58:23 `)."""
+
 _STATUS_COLUMN = max(len(word) for word in STATUS_WORDS.values()) + 1
 
 
@@ -106,19 +109,23 @@ def one_line(story: StoryDoc, *, folder: bool = False) -> str:
     return said + (f"; next: {visible(', '.join(story['next_logs']))}" if story["next_logs"] else "")
 
 
-def story_lines(story: StoryDoc, width: int = WIDTH, *, folder: bool = False) -> list[Line]:
+def story_lines(
+    story: StoryDoc, width: int = WIDTH, *, folder: bool = False, timeline: bool = False
+) -> list[Line]:
     """A story as lines: its heading, one line per phase (the marked one with
     its reason, the findings that explain it and its latest records), its note
-    and the logs to read next."""
+    and the logs to read next. With `timeline`, each phase line begins with
+    the time of its latest record (`smslogdoc story`)."""
     wrapped = textwrap.wrap(
         visible(heading(story, folder=folder)), width, subsequent_indent="    ", break_on_hyphens=False
     )
     lines = [Line(cut(text, width), "heading") for text in wrapped]
     marked = marked_phase(story)
     for phase in story["phases"]:
-        lines.append(_phase_line(phase, phase["phase"] == marked, width))
+        stamp = f"{_latest_time(phase):<{TIME_COLUMN}}" if timeline else ""
+        lines.append(_phase_line(phase, phase["phase"] == marked, width, stamp))
         if phase["phase"] == marked:
-            lines.extend(_marked_details(phase, width))
+            lines.extend(_marked_details(phase, width, timeline))
     if story["note"]:
         lines.append(Line(cut(f"  note: {story['note']}", width), "detail"))
     if story["next_logs"]:
@@ -126,15 +133,21 @@ def story_lines(story: StoryDoc, width: int = WIDTH, *, folder: bool = False) ->
     return lines
 
 
-def _phase_line(phase: StoryPhaseDoc, marked: bool, width: int) -> Line:
+def _latest_time(phase: StoryPhaseDoc) -> str:
+    """`2014-10-14 13:58:23`: the time of the phase's latest record with one."""
+    times = [record["time"] for record in phase["evidence"] if record["time"]]
+    return human_time(times[-1])[:19] if times else ""
+
+
+def _phase_line(phase: StoryPhaseDoc, marked: bool, width: int, stamp: str = "") -> Line:
     word = STATUS_WORDS.get(phase["status"], phase["status"])
     title = phase["title"] if phase["title"] == phase["phase"] else f"{phase['phase']}: {phase['title']}"
-    text = f"{'>' if marked else ' '} {word if marked else word.lower():<{_STATUS_COLUMN}}{title}"
+    text = f"{'>' if marked else ' '} {stamp}{word if marked else word.lower():<{_STATUS_COLUMN}}{title}"
     return Line(cut(text, width), "marked" if marked else "phase")
 
 
-def _marked_details(phase: StoryPhaseDoc, width: int) -> Iterator[Line]:
-    indent = " " * (2 + _STATUS_COLUMN)
+def _marked_details(phase: StoryPhaseDoc, width: int, timeline: bool = False) -> Iterator[Line]:
+    indent = " " * (4 if timeline else 2 + _STATUS_COLUMN)  # a timeline's phase lines are wide already
     if phase["reason"]:
         yield Line(cut(f"{indent}{phase['reason']}", width), "detail")
     if phase["findings"]:
