@@ -24,7 +24,7 @@ from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Evidence, Finding, Occurrence, Spread
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.report.listing import iso
-from smslogdoc.report.storydoc import StoryDoc, StoryLinkDoc, explained, story_doc
+from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_doc
 from smslogdoc.report.texts import texts
 from smslogdoc.stories import Story
 
@@ -147,6 +147,8 @@ class MachineDoc(TypedDict):
     path: str
     findings: list[FindingDoc]
     problems: list[ProblemDoc]
+    stories: NotRequired[list[OutcomeDoc]]
+    """Where each of its stories stopped (`fleet`)."""
 
 
 class _Machine(TypedDict):
@@ -182,6 +184,7 @@ class FleetDoc(TypedDict):
     machines: list[MachineDoc]
     causes: list[CauseDoc]
     unexplained: list[UnexplainedDoc]
+    deployments: list[DeploymentDoc]
     problems: list[ProblemDoc]
     redaction: NotRequired[dict[str, int]]
 

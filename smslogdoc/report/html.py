@@ -46,7 +46,7 @@ from smslogdoc.report.htmlparts import (
 )
 from smslogdoc.report.htmlparts import bundled_rule_ids as bundled_rule_ids
 from smslogdoc.report.htmlparts import reference_html as reference_html
-from smslogdoc.report.htmlstories import stories_html, story_links_html
+from smslogdoc.report.htmlstories import deployments_html, stories_html, story_links_html
 from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
 from smslogdoc.report.wording import human_time as human_time
 from smslogdoc.report.writers import Options
@@ -223,6 +223,7 @@ def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> No
             report.count,
             report.redaction,
             FLEET_TITLE,
+            report.deployments.docs(),
         )
         spool.seek(0)
         shutil.copyfileobj(spool, out)
@@ -237,9 +238,10 @@ def _fleet_head(
     machine_count: int | None,
     redaction: Mapping[str, Any] | None,
     title: str,
+    deployments: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """The page down to the machines' heading: the summary, the chart, the
-    causes and the unexplained errors."""
+    causes, the unexplained errors and the deployments."""
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
     out.write(f'<h1>{esc(title)}</h1>\n<div class="summary">')
@@ -272,6 +274,7 @@ def _fleet_head(
             out.write(_unexplained_html(item, machine_count))
     else:
         out.write("<p>None: every error record is explained by a finding, or there were none.</p>\n")
+    out.write(deployments_html(deployments))
     out.write('<h2 id="machines">Machines</h2>\n')
 
 

@@ -9,8 +9,9 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from smslogdoc.report.fleetstories import SHOWN_NAMES, deployment_lines
 from smslogdoc.report.htmlparts import esc
-from smslogdoc.report.storydoc import StoryDoc, StoryLinkDoc
+from smslogdoc.report.storydoc import DeploymentDoc, StoryDoc, StoryLinkDoc
 from smslogdoc.report.storylines import (
     heading,
     link_text,
@@ -58,4 +59,25 @@ def story_links_html(finding: Mapping[str, Any]) -> str:
         if link.get("verdict") != "succeeded":
             said = f'<a href="#{story_anchor(link)}">{said}</a>'
         parts.append(f'<p class="meta">{said}</p>')
+    return "".join(parts)
+
+
+def deployments_html(deployments: Sequence[Mapping[str, Any]]) -> str:
+    """The fleet's deployments, each with how many machines stopped where ('' when none)."""
+    told = [cast("DeploymentDoc", item) for item in deployments if isinstance(item, Mapping)]
+    if not told:
+        return ""
+    parts = ['<h2 id="deployments">Deployments, by where their machines stopped</h2>\n']
+    for deployment in told:
+        head, *outcomes = deployment_lines(deployment)
+        parts.append(f'<section class="deployment"><h3>{esc(head)}</h3><ul>')
+        for line, outcome in zip(outcomes, deployment["outcomes"], strict=True):
+            names = ", ".join(outcome["machines"][:SHOWN_NAMES])
+            more = (
+                f" and {len(outcome['machines']) - SHOWN_NAMES} more"
+                if len(outcome["machines"]) > SHOWN_NAMES
+                else ""
+            )
+            parts.append(f'<li>{esc(line.strip())} <span class="meta">({esc(names + more)})</span></li>')
+        parts.append("</ul></section>\n")
     return "".join(parts)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TypedDict
 
@@ -45,6 +46,35 @@ class StoryPhaseDoc(TypedDict):
     """It failed, then a later attempt succeeded."""
     findings: list[str]
     """The rules whose findings cite a record of this phase."""
+
+
+class OutcomeDoc(TypedDict):
+    """Where one machine's story of a deployment stopped (`fleet`)."""
+
+    workflow: str
+    subject: str
+    verdict: str
+    phase: str | None
+    """The phase it failed or waits at (else None)."""
+    what: str
+    """What with: the error code of the failed phase (or its reason), what it waits for, the log to collect."""
+
+
+class DeploymentDoc(TypedDict):
+    """`fleet`: one deployment (workflow and subject) across the machines, by where it stopped."""
+
+    workflow: str
+    subject: str
+    machines: int
+    outcomes: list[OutcomeCountDoc]
+
+
+class OutcomeCountDoc(TypedDict):
+    verdict: str
+    phase: str | None
+    what: str
+    count: int
+    machines: list[str]
 
 
 class StoryDoc(TypedDict):
@@ -137,3 +167,32 @@ def stopped_at(story: Story) -> str | None:
         waiting = [phase.phase for phase in story.phases if phase.status == "waiting"]
         return waiting[-1] if waiting else None
     return None
+
+
+def outcome_doc(story: Story) -> OutcomeDoc:
+    """Where a story stopped and with what, for the fleet's count."""
+    at = stopped_at(story)
+    what = ""
+    if story.verdict == "waiting":
+        what = story.waiting_for or ""
+    elif story.verdict == "failed":
+        phase = story.phase(at) if at else None
+        codes = [code for mark in (phase.evidence if phase else []) for code in _codes(mark.text)]
+        what = codes[-1] if codes else (phase.reason if phase else "")
+    elif story.verdict in ("stalled", "incomplete"):
+        what = ", ".join(story.next_logs[:2])
+    return {
+        "workflow": story.workflow,
+        "subject": story.subject,
+        "verdict": story.verdict,
+        "phase": at,
+        "what": what,
+    }
+
+
+def _codes(text: str) -> list[str]:
+    return ["0x" + match.group(0)[-8:].upper() for match in _HEX.finditer(text)]
+
+
+_HEX = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{8}(?!\w)|(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])")
+"""An error code as a failed record writes it: 0x87D00607, or bare 87D00607."""
