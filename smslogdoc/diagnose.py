@@ -7,13 +7,14 @@ own (`diagnose(["C:/logs"], rules)`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from smslogdoc import perlog
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
+from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import CONFIRMED, Evidence, Finding
 from smslogdoc.inputs.paths import LogInput, collect
@@ -21,6 +22,9 @@ from smslogdoc.model import SEVERITIES, FileReport, Level, Problem
 from smslogdoc.pipeline import Settings, diagnose_in_parallel, diagnose_logs, worth_sharing
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.rules.model import Rule
+from smslogdoc.rules.workflow import Workflow
+from smslogdoc.stories import Story
+from smslogdoc.times import instant
 
 
 @dataclass
@@ -32,6 +36,8 @@ class Outcome:
     problems: list[Problem]
     logs: list[LogInput] = field(default_factory=list)
     rules: int = 0
+    stories: list[Story] = field(default_factory=list)
+    """Each deployment followed through its folder's logs (`engine.storybook`)."""
 
     def read_anything(self) -> bool:
         """Whether at least one file could be read as text."""
@@ -97,25 +103,24 @@ def diagnose(
     tracer: Tracer | None = None,
     jobs: int = 1,
     unexplained: str = "info",
+    workflows: Sequence[Workflow] = (),
 ) -> Outcome:
     """Run `rules` over the logs found under `paths` (files, folders, `-`),
     on up to `jobs` processes when there are many folders to read.
     `unexplained` is the severity of each log's summary of error records no
-    finding explains (`engine.unexplained`), or `off`."""
+    finding explains (`engine.unexplained`), or `off`. `workflows` are followed
+    through each folder's logs into stories (`Outcome.stories`)."""
     problems: list[Problem] = []
     logs = collect(paths, problems)
     options = options or ReadOptions()
     numbered = list(enumerate(logs))
+    settings = Settings(rules, options, since, until, unexplained, tuple(workflows))
     if tracer is None and perlog.worth_it(logs, jobs):
-        findings, found_problems = perlog.diagnose_shared(
-            numbered, Settings(rules, options, since, until, unexplained), jobs
-        )
+        findings, found_problems, stories = perlog.diagnose_shared(numbered, settings, jobs)
     elif tracer is None and worth_sharing(logs, jobs):
-        findings, found_problems = diagnose_in_parallel(
-            numbered, Settings(rules, options, since, until, unexplained), jobs
-        )
+        findings, found_problems, stories = diagnose_in_parallel(numbered, settings, jobs)
     else:
-        findings, found_problems = diagnose_logs(
+        findings, found_problems, stories = diagnose_logs(
             numbered,
             Engine(rules, tracer=tracer),
             options,
@@ -123,10 +128,11 @@ def diagnose(
             until,
             helper=jobs > 1,
             summary=unexplained,
+            book=StoryBook(workflows) if workflows else None,
         )
     files = [report for log in logs for report in log.reports]
     written = sum(1 for rule in rules if not rule.family)  # the families' are counted apart (rules list)
-    return Outcome(settled(findings), files, problems + found_problems, logs, written)
+    return Outcome(settled(findings), files, problems + found_problems, logs, written, stories=stories)
 
 
 def settled(findings: list[Finding]) -> list[Finding]:
@@ -135,3 +141,26 @@ def settled(findings: list[Finding]) -> list[Finding]:
     kept = merge_by_folder(without_explained_fallbacks(findings))
     kept.sort(key=Finding.sort_key)
     return kept
+
+
+def tell(
+    paths: Iterable[str],
+    rules: list[Rule],
+    workflows: Sequence[Workflow],
+    *,
+    options: ReadOptions | None = None,
+    deployment: str | None = None,
+    jobs: int = 1,
+) -> Outcome:
+    """Every story of the logs under `paths` (succeeded ones too), in the order
+    of their first record, or only those naming `deployment` (`Story.names`);
+    the rules run as well, so a story cites the findings that explain it."""
+    outcome = diagnose(paths, rules, options=options, jobs=jobs, unexplained="off", workflows=workflows)
+    told = [story for story in outcome.stories if deployment is None or story.names(deployment)]
+    outcome.stories = sorted(told, key=_first_time)
+    return outcome
+
+
+def _first_time(story: Story) -> tuple[str, float]:
+    times = [instant(mark.time) for phase in story.phases for mark in phase.evidence if mark.time is not None]
+    return story.folder, min(times, default=float("inf"))

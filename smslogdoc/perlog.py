@@ -21,13 +21,15 @@ from collections.abc import Sequence
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import WORKER_LOST, FileReport, Problem
-from smslogdoc.pipeline import MIN_BYTES, Settings, diagnose_one, summaries
+from smslogdoc.pipeline import MIN_BYTES, Settings, cited, diagnose_one, summaries
 from smslogdoc.read import scan
 from smslogdoc.rules.model import LogScope, Rule
+from smslogdoc.stories import Story
 
 TASKS_PER_WORKER = 32
 """Logs go out in about this many tasks per worker (several small logs to a task)."""
@@ -50,12 +52,14 @@ def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
 
 def diagnose_shared(
     numbered: Sequence[tuple[int, LogInput]], settings: Settings, jobs: int
-) -> tuple[list[Finding], list[Problem]]:
-    """`pipeline.diagnose_logs` with the logs no folder-wide rule applies to
-    read in worker processes; the file reports come back onto the logs."""
+) -> tuple[list[Finding], list[Problem], list[Story]]:
+    """`pipeline.diagnose_logs` with the logs no folder-wide rule and no
+    workflow applies to read in worker processes; the file reports come back
+    onto the logs. A workflow's logs stay here, where the stories are told."""
     engine = Engine(settings.rules)
+    book = StoryBook(settings.workflows) if settings.workflows else None
     wide = [rule for rule in settings.rules if any("folder" in c.by for c in rule.conditions)]
-    here = [(n, log) for n, log in numbered if _stays(engine, wide, log, settings)]
+    here = [(n, log) for n, log in numbered if _stays(engine, wide, book, log, settings)]
     kept = {n for n, _ in here}
     tasks = _tasks([(n, log) for n, log in numbered if n not in kept], jobs * TASKS_PER_WORKER)
     done = parallel.in_order(_work, tasks, _start, settings, jobs=jobs, chunksize=1, lost=_lost)
@@ -64,7 +68,7 @@ def diagnose_shared(
     try:
         if tasks:  # the first (smallest) task back, the pool is at work while this process reads its own logs
             _merge(tasks[0], next(done), by_id, per_log)
-        _here(engine, here, settings, per_log)
+        _here(engine, here, settings, per_log, book)
         for task, results in zip(tasks[1:], done, strict=True):
             _merge(task, results, by_id, per_log)
     finally:
@@ -73,7 +77,10 @@ def diagnose_shared(
     findings.extend(engine.finish())
     tallies = [tally for n, _ in numbered if (tally := per_log[n][1]) is not None]
     findings.extend(summaries(findings, tallies, settings.summary))
-    return findings, [problem for n, _ in numbered for problem in per_log[n][2]] + engine.problems
+    problems = [problem for n, _ in numbered for problem in per_log[n][2]] + engine.problems
+    if book is None:
+        return findings, problems, []
+    return findings, problems + book.problems, book.finish(cited(findings))
 
 
 def _here(
@@ -81,13 +88,15 @@ def _here(
     numbered: list[tuple[int, LogInput]],
     settings: Settings,
     per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]],
+    book: StoryBook | None,
 ) -> None:
-    """The logs read in this process (a very large one with a helper process)."""
+    """The logs read in this process (a very large one with a helper process),
+    watched by `book` for the stories."""
     benign = unexplained.benign_list()
     for number, log in numbered:
         try:
             found, tally = diagnose_one(
-                engine, number, log, settings.options, settings.since, settings.until, True, benign
+                engine, number, log, settings.options, settings.since, settings.until, True, benign, book
             )
         finally:
             close_archives([log])
@@ -95,14 +104,16 @@ def _here(
         per_log[number] = (found, tally, problems)
 
 
-def _stays(engine: Engine, wide: list[Rule], log: LogInput, settings: Settings) -> bool:
-    """Whether a log is read in this process: a folder-wide rule may apply to
-    it, or it is large enough for a helper process of its own. A log whose name
+def _stays(
+    engine: Engine, wide: list[Rule], book: StoryBook | None, log: LogInput, settings: Settings
+) -> bool:
+    """Whether a log is read in this process: a folder-wide rule or a workflow
+    may apply to it, or it is large enough for a helper process of its own. A log whose name
     tells no kind is told by its first records' components, as the engine
     tells it (within a time window, any kind is assumed)."""
     if any(part.path is not None and part.size() >= scan.HELPER_SIZE for part in log.parts):
         return True
-    if not wide:
+    if not wide and book is None:
         return False
     kind = engine.kinds.by_file_name(log.file_name)
     if kind is None and settings.since is None and settings.until is None:
@@ -110,7 +121,10 @@ def _stays(engine: Engine, wide: list[Rule], log: LogInput, settings: Settings) 
         kinds = [kind.name if kind is not None else None]
     else:
         kinds = [kind.name] if kind is not None else [None, *engine.kinds.kinds]
-    return any(rule.applies(LogScope(name, log.file_name)) for rule in wide for name in kinds)
+    scopes = [LogScope(name, log.file_name) for name in kinds]
+    if book is not None and any(book.literals(scope) for scope in scopes):
+        return True
+    return any(rule.applies(scope) for rule in wide for scope in scopes)
 
 
 def _tasks(numbered: list[tuple[int, LogInput]], count: int) -> list[Task]:

@@ -20,13 +20,17 @@ from weakref import WeakKeyDictionary
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.storybook import StoryBook
+from smslogdoc.engine.verdict import Cited
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind
 from smslogdoc.model import WORKER_LOST, FileReport, Problem
 from smslogdoc.read import plan, scan, timeline
 from smslogdoc.read.full import ReadOptions, read_log
-from smslogdoc.rules.model import LogScope, Rule
+from smslogdoc.rules.model import SUMMARY_ID, LogScope, Rule
+from smslogdoc.rules.workflow import Workflow
+from smslogdoc.stories import Mark, Story
 
 MIN_BYTES = 8 << 20
 """Less input than this is read in one process: starting workers would cost more."""
@@ -43,12 +47,14 @@ def diagnose_logs(
     *,
     helper: bool = False,
     summary: str = "info",
-) -> tuple[list[Finding], list[Problem]]:
+    book: StoryBook | None = None,
+) -> tuple[list[Finding], list[Problem], list[Story]]:
     """The findings of some logs, each with its number in the whole input, and
     the problems the rules met. Folder-wide rules see the folders given here,
     so all of a folder's logs must be among them. With `helper`, a very large
     log is scanned by a second process (see `scan.read_log`). `summary` is the
-    severity of the unexplained-errors findings, or `off`."""
+    severity of the unexplained-errors findings, or `off`. With `book`, the
+    deployments the logs name are followed into stories."""
     findings: list[Finding] = []
     tallies: list[unexplained.Tally] = []
     benign = unexplained.benign_list()
@@ -58,7 +64,7 @@ def diagnose_logs(
             if previous is not None and archive_file(previous) != archive_file(log):
                 close_archives([previous])  # an archive stays open while its members are read, no longer
             previous = log
-            found, tally = diagnose_one(engine, number, log, options, since, until, helper, benign)
+            found, tally = diagnose_one(engine, number, log, options, since, until, helper, benign, book)
             findings.extend(found)
             if tally is not None:
                 tallies.append(tally)
@@ -67,8 +73,11 @@ def diagnose_logs(
             close_archives([previous])
     findings.extend(engine.finish())
     findings.extend(summaries(findings, tallies, summary))
+    stories = book.finish(cited(findings)) if book is not None else []
     problems, engine.problems = engine.problems, []
-    return findings, problems
+    if book is not None:
+        problems, book.problems = problems + book.problems, []
+    return findings, problems, stories
 
 
 def diagnose_one(
@@ -80,12 +89,13 @@ def diagnose_one(
     until: datetime | None,
     helper: bool,
     benign: tuple[unexplained.Benign, ...],
+    book: StoryBook | None = None,
 ) -> tuple[list[Finding], unexplained.Tally | None]:
     """One log's findings (folder-wide rules wait for `engine.finish`), its
     file reports filled in, and the tally of its error records when it has
     some for `summaries`."""
     tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
-    found = _diagnose_log(engine, log, number, options, since, until, helper, tally)
+    found = _diagnose_log(engine, log, number, options, since, until, helper, tally, book)
     windowed = since is not None or until is not None
     for report in log.reports:
         report.covered = None if report.skipped else tally.covered
@@ -117,15 +127,18 @@ _PLANS: WeakKeyDictionary[Engine, dict[tuple[object, ...], plan.Plan | None]] = 
 MAX_PLANS = 256
 
 
-def _plan(engine: Engine, where: LogScope, kind: Kind | None) -> plan.Plan | None:
-    """What a scan of a log must read (`read.plan`), worked out once for all
-    logs the same rules and events apply to, of the same kind."""
+def _plan(
+    engine: Engine, where: LogScope, kind: Kind | None, also: list[tuple[str, ...]]
+) -> plan.Plan | None:
+    """What a scan of a log must read (`read.plan`, with the literals `also`
+    the stories need), worked out once for all logs the same rules and events
+    apply to, of the same kind."""
     known = _PLANS.setdefault(engine, {})
-    key = (engine.signature(where), kind.name if kind else None)
+    key = (engine.signature(where), kind.name if kind else None, tuple(also))
     if key not in known:
         if len(known) >= MAX_PLANS:
             known.clear()
-        known[key] = plan.plan(engine.rules, where, kind)
+        known[key] = plan.plan(engine.rules, where, kind, also=also)
     return known[key]
 
 
@@ -138,26 +151,30 @@ def _diagnose_log(
     until: datetime | None,
     helper: bool,
     tally: unexplained.Tally,
+    book: StoryBook | None,
 ) -> list[Finding]:
-    """One log through the engine, its records watched by `tally`: a large one
-    is scanned for the records the rules need and its error records (see
-    `scan`), any other is read in full."""
+    """One log through the engine, its records watched by `tally` (and by
+    `book`, for stories): a large one is scanned for the records the rules
+    and the workflows need and its error records (see `scan`), any other is
+    read in full."""
     if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
         kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
         where = LogScope(kind.name if kind else None, log.file_name)
-        needs = _plan(engine, where, kind)
+        needs = _plan(engine, where, kind, book.literals(where) if book else [])
         if needs is not None:
             tally.where, tally.covered = where, engine.covers(where)
-            return engine.log_of_kind(
-                log, tally.watch(scan.read_log(log, needs, options, helper=helper)), kind, number=number
-            )
+            stream = scan.read_log(log, needs, options, helper=helper)
+            if book is not None:
+                stream = book.watch(stream, where, log.name, log.folder, number)
+            return engine.log_of_kind(log, tally.watch(stream), kind, number=number)
     kind, stream = engine.kind_of(log, iter(timeline.within(read_log(log, options), since, until)))
     where = LogScope(kind.name if kind else None, log.file_name)
     tally.where, tally.covered = (
         where,
         engine.covers(where),
     )  # before any record is watched: benign entries name kinds
-    return engine.log_of_kind(log, tally.watch(stream), kind, number=number)
+    watched = book.watch(stream, where, log.name, log.folder, number) if book is not None else stream
+    return engine.log_of_kind(log, tally.watch(watched), kind, number=number)
 
 
 def worth_sharing(logs: Sequence[LogInput], jobs: int) -> bool:
@@ -181,24 +198,29 @@ class Settings:
     since: datetime | None
     until: datetime | None
     summary: str
+    workflows: tuple[Workflow, ...] = ()
+    """Followed into stories in the worker: a batch holds whole folders, so a
+    machine's stories are made where all its logs are read."""
 
 
 Batch = list[tuple[int, LogInput]]
-Done = tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem]]
+Done = tuple[list[tuple[str, Finding]], list[list[FileReport]], list[Problem], list[Story]]
 """A batch's findings (each with its rule's id: the rule itself stays home), its logs' file reports, its problems."""
 
 
 def diagnose_in_parallel(
     numbered: Sequence[tuple[int, LogInput]], settings: Settings, jobs: int
-) -> tuple[list[Finding], list[Problem]]:
+) -> tuple[list[Finding], list[Problem], list[Story]]:
     """`diagnose_logs` over batches of whole folders on up to `jobs` worker
     processes; the file reports come back onto `numbered`'s logs."""
     batches = _batches(numbered, jobs * BATCHES_PER_WORKER)
     findings: list[Finding] = []
     problems: list[Problem] = []
+    stories: list[Story] = []
     by_id = {rule.id: rule for rule in settings.rules}
     done = parallel.in_order(_work, batches, _start, settings, jobs=jobs, lost=_lost)
-    for batch, (found, reports, met) in zip(batches, done, strict=True):
+    for batch, (found, reports, met, told) in zip(batches, done, strict=True):
+        stories.extend(told)
         for (_, log), log_reports in zip(batch, reports, strict=True):
             if log_reports is not log.reports:  # (not when the batch was done in this process)
                 log.reports.extend(log_reports)
@@ -207,7 +229,8 @@ def diagnose_in_parallel(
                 finding.rule = by_id[rule_id]
             findings.append(finding)
         problems.extend(met)
-    return findings, problems
+    stories.sort(key=Story.sort_key)
+    return findings, problems, stories
 
 
 def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[Batch]:
@@ -224,7 +247,7 @@ def _batches(numbered: Sequence[tuple[int, LogInput]], count: int) -> list[Batch
 
 def _lost(batch: Batch) -> Done:
     """A batch whose worker died: one problem a log, no finding."""
-    return [], [log.reports for _, log in batch], [Problem(log.name, WORKER_LOST) for _, log in batch]
+    return [], [log.reports for _, log in batch], [Problem(log.name, WORKER_LOST) for _, log in batch], []
 
 
 def _start(settings: Settings) -> tuple[Engine, Settings]:
@@ -234,8 +257,9 @@ def _start(settings: Settings) -> tuple[Engine, Settings]:
 def _work(state: tuple[Engine, Settings], batch: Batch) -> Done:
     """In a worker: one batch of folders; the findings go back with their rule's id only."""
     engine, settings = state
-    findings, problems = diagnose_logs(
-        batch, engine, settings.options, settings.since, settings.until, summary=settings.summary
+    book = StoryBook(settings.workflows) if settings.workflows else None
+    findings, problems, stories = diagnose_logs(
+        batch, engine, settings.options, settings.since, settings.until, summary=settings.summary, book=book
     )
     loaded = {rule.id for rule in engine.rules}
     sent = []
@@ -244,4 +268,19 @@ def _work(state: tuple[Engine, Settings], batch: Batch) -> Done:
         if rule_id in loaded:
             finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
         sent.append((rule_id, finding))
-    return sent, [log.reports for _, log in batch], problems
+    return sent, [log.reports for _, log in batch], problems, stories
+
+
+def cited(findings: list[Finding]) -> dict[str, list[Cited]]:
+    """Per folder, the findings a story may cite (rule and evidence records):
+    causes, not the summary of error records no rule explains."""
+    by_folder: dict[str, list[Cited]] = {}
+    for finding in findings:
+        if finding.rule.id == SUMMARY_ID:
+            continue
+        marks = tuple(
+            Mark(item.path, item.line, item.end_line, item.time, item.text, "", item.event)
+            for item in finding.evidence
+        )
+        by_folder.setdefault(finding.folder, []).append(Cited(finding.rule.id, marks))
+    return by_folder

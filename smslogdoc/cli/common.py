@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from smslogdoc.inputs.paths import LogInput
     from smslogdoc.model import Problem
     from smslogdoc.rules.model import Rule
+    from smslogdoc.rules.workflow import Workflow
 
 
 class Exit(Exception):
@@ -220,6 +221,22 @@ def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rul
             + ("the --rules folder holds none" if empty else "--no-builtin without --rules")
         )
     return rules
+
+
+def load_workflows_or_exit(folders: list[Path] | None, rules: list[Rule], no_builtin: bool) -> list[Workflow]:
+    """The workflows stories follow (bundled unless `no_builtin`, and those of
+    the rule folders), or list every workflow error and exit 3."""
+    from smslogdoc.report.terminal import console
+    from smslogdoc.rules.workflows import load_workflows
+
+    workflows, errors = load_workflows(folders or [], rules, builtin=not no_builtin)
+    if errors:
+        err = console(stderr=True)
+        for error in errors:
+            err.print(f"smslogdoc: {error}", markup=False)
+        err.print(f"smslogdoc: {len(errors)} workflow error(s); nothing was diagnosed", markup=False)
+        raise Exit(3)
+    return workflows
 
 
 def _empty_rule_folders(folders: list[Path]) -> list[Path]:

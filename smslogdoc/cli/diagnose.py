@@ -13,6 +13,7 @@ from smslogdoc.cli.common import (
     fail,
     input_paths,
     load_rules_or_exit,
+    load_workflows_or_exit,
     output_to,
     time_window,
     zone_option,
@@ -69,6 +70,7 @@ def diagnose(args: argparse.Namespace) -> None:
             tracer=tracer,
             jobs=args.jobs or cores(),
             unexplained=args.unexplained,
+            workflows=load_workflows_or_exit(args.rules, rules, args.no_builtin),
         )
         shown = [
             f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)

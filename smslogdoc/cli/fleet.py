@@ -11,7 +11,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
-from smslogdoc.cli.common import Exit, check_benign_list, fail, load_rules_or_exit, output_to, zone_option
+from smslogdoc.cli.common import (
+    Exit,
+    check_benign_list,
+    fail,
+    load_rules_or_exit,
+    load_workflows_or_exit,
+    output_to,
+    zone_option,
+)
 from smslogdoc.model import SEVERITIES
 
 if TYPE_CHECKING:
@@ -39,12 +47,13 @@ def fleet(args: argparse.Namespace) -> None:
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
     own = [problem_doc(problem) for problem in problems]
+    workflows = load_workflows_or_exit(args.rules, rules, args.no_builtin)
     if args.dask:
         from smslogdoc.fleet.cluster import dask_results
 
-        results: Iterable[MachineResult] = dask_results(args.dask, machines, rules, options)
+        results: Iterable[MachineResult] = dask_results(args.dask, machines, rules, options, workflows)
     else:
-        results = machine_results(machines, rules, options, args.jobs or cores())
+        results = machine_results(machines, rules, options, args.jobs or cores(), workflows)
     with output_to(args.output) as out:
         report = _write(args, results, own, len(machines), out)
     _finish(args, report)

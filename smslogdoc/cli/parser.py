@@ -20,6 +20,7 @@ from smslogdoc.cli.explain import explain_code
 from smslogdoc.cli.fleet import fleet
 from smslogdoc.cli.parse import parse
 from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
+from smslogdoc.cli.story import story
 from smslogdoc.model import SEVERITIES
 from smslogdoc.report.writers import DEFAULT, DIAGNOSE, FLEET, choices_help
 
@@ -31,6 +32,7 @@ EPILOG = """examples:
   smslogdoc diagnose \\\\server\\logs\\WKS0042 -f json  the same, as JSON
   type execmgr.log | smslogdoc diagnose            a log on standard input
   smslogdoc parse ccmsetup.log                     the records as smslogdoc reads them
+  smslogdoc story C:\\Windows\\CCM\\Logs                 every deployment's phases, as a timeline
   smslogdoc fleet \\\\server\\logs -f csv -o fleet.csv   one subfolder or zip per machine, causes ranked
   smslogdoc explain 0x80070005                     what an error code means
 
@@ -49,6 +51,8 @@ def format_names(command: str) -> tuple[str, ...]:
         from smslogdoc.report.writers import DIAGNOSE, FLEET
 
         return tuple(DIAGNOSE if command == "diagnose" else FLEET)
+    if command == "story":
+        return ("text", "json")
     if command == "parse":
         from smslogdoc.cli.parse import FORMATS
 
@@ -88,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _parse_command(commands)
     _diagnose_command(commands)
+    _story_command(commands)
     _fleet_command(commands)
     _rules_commands(commands)
     code = _command(commands, "explain", explain_code)
@@ -183,6 +188,21 @@ def _diagnose_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     offers(check, "--fail-on", lambda: (*SEVERITIES, "none"))
     offers(check, "--unexplained", _unexplained_levels)
     offers(check, "--explain", rule_ids)
+
+
+def _story_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    told = _command(commands, "story", story)
+    _paths(told)
+    _rule_sources(told)
+    told.add_argument(
+        "--deployment", "-d", metavar="ID", help="Only stories whose subject or keys hold ID (any case)."
+    )
+    told.add_argument("--format", "-f", default="text", metavar="FORMAT", help="text (default) or json.")
+    told.add_argument("--output", "-o", metavar="FILE", help=OUTPUT_HELP)
+    told.add_argument(
+        "--tz", help="Zone for times the logs write without one (IANA, Windows name, or +HH:MM)."
+    )
+    offers(told, "--format", lambda: format_names("story"))
 
 
 def _fleet_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

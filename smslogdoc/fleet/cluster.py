@@ -16,6 +16,7 @@ from smslogdoc.inputs.archives import Machine
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.report.aggregate import MachineResult
 from smslogdoc.rules.model import Rule
+from smslogdoc.rules.workflow import Workflow
 
 _engines: dict[tuple[str, int], Engine] = {}
 """On a worker: an engine per set of rules and thread (engines are not shared between threads)."""
@@ -23,7 +24,11 @@ _lock = threading.Lock()
 
 
 def dask_results(
-    address: str, machines: Sequence[Machine], rules: list[Rule], options: ReadOptions
+    address: str,
+    machines: Sequence[Machine],
+    rules: list[Rule],
+    options: ReadOptions,
+    workflows: Sequence[Workflow] = (),
 ) -> Iterator[MachineResult]:
     """Each machine's result from the cluster at `address`, in the machines' order."""
     try:
@@ -33,7 +38,13 @@ def dask_results(
     with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call,unused-ignore]
         [shared] = client.scatter([rules], broadcast=True, hash=False)
         futures = client.map(
-            _work, machines, rules=shared, token=str(shared.key), options=options, pure=False
+            _work,
+            machines,
+            rules=shared,
+            token=str(shared.key),
+            options=options,
+            workflows=tuple(workflows),
+            pure=False,
         )
         try:
             for future in futures:
@@ -43,9 +54,11 @@ def dask_results(
             client.cancel(futures)
 
 
-def _work(machine: Machine, rules: list[Rule], token: str, options: ReadOptions) -> MachineResult:
+def _work(
+    machine: Machine, rules: list[Rule], token: str, options: ReadOptions, workflows: tuple[Workflow, ...]
+) -> MachineResult:
     """On a worker: one machine, with the engine this thread made for these rules."""
-    return diagnose_machine(machine, engine_for(rules, token), options)
+    return diagnose_machine(machine, engine_for(rules, token), options, workflows)
 
 
 def engine_for(rules: list[Rule], token: str) -> Engine:

@@ -6,8 +6,11 @@ events."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from smslogdoc.diagnose import settled
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.unexplained import RULE_ID
 from smslogdoc.inputs.archives import Machine
 from smslogdoc.inputs.paths import close_archives, collect
@@ -15,28 +18,37 @@ from smslogdoc.model import Problem
 from smslogdoc.pipeline import diagnose_logs
 from smslogdoc.read.full import ReadOptions
 from smslogdoc.report.aggregate import MachineResult
-from smslogdoc.report.document import finding_doc, problem_doc
+from smslogdoc.report.document import MachineDoc, finding_doc, problem_doc
+from smslogdoc.report.storydoc import outcome_doc
+from smslogdoc.rules.workflow import Workflow
 
 
-def diagnose_machine(machine: Machine, engine: Engine, options: ReadOptions) -> MachineResult:
+def diagnose_machine(
+    machine: Machine, engine: Engine, options: ReadOptions, workflows: Sequence[Workflow] = ()
+) -> MachineResult:
     """Read and diagnose one machine's logs (a folder or an archive) with
-    `engine`, which is left ready for the next machine."""
+    `engine`, which is left ready for the next machine; with `workflows`, where
+    each of its stories stopped."""
     problems: list[Problem] = []
     logs = collect([str(machine.path)], problems)
+    book = StoryBook(workflows) if workflows else None
     try:
-        findings, met = diagnose_logs(list(enumerate(logs)), engine, options)
+        findings, met, stories = diagnose_logs(list(enumerate(logs)), engine, options, book=book)
     finally:
         close_archives(logs)
     kept = settled(findings)
     reports = [report for log in logs for report in log.reports]
     found = [*problems, *(problem for report in reports for problem in report.problems), *met]
+    document: MachineDoc = {
+        "name": machine.name,
+        "path": str(machine.path),
+        "findings": [finding_doc(finding) for finding in kept],
+        "problems": [problem_doc(problem) for problem in found],
+    }
+    if book is not None:
+        document["stories"] = [outcome_doc(story) for story in stories]
     return MachineResult(
-        {
-            "name": machine.name,
-            "path": str(machine.path),
-            "findings": [finding_doc(finding) for finding in kept],
-            "problems": [problem_doc(problem) for problem in found],
-        },
+        document,
         files=len(reports),
         read=sum(1 for report in reports if not report.skipped),
         templates=[

@@ -19,6 +19,7 @@ from smslogdoc.read.full import ReadOptions
 from smslogdoc.report.aggregate import MachineResult
 from smslogdoc.report.document import MachineDoc, problem_doc
 from smslogdoc.rules.model import Rule
+from smslogdoc.rules.workflow import Workflow
 
 CHUNKS_PER_WORKER = 64
 """Machines go to workers in about this many chunks per worker (fewer round trips, still balanced)."""
@@ -47,14 +48,18 @@ def fleet_machines(roots: Iterable[str], problems: list[Problem]) -> list[Machin
 
 
 def machine_results(
-    machines: Sequence[Machine], rules: list[Rule], options: ReadOptions, jobs: int = 1
+    machines: Sequence[Machine],
+    rules: list[Rule],
+    options: ReadOptions,
+    jobs: int = 1,
+    workflows: Sequence[Workflow] = (),
 ) -> Iterator[MachineResult]:
-    """Each machine's result, in the machines' order, on up to `jobs` processes."""
+    """Each machine's result, in the machines' order, on up to `jobs` processes
+    (with where each of its stories of `workflows` stopped)."""
     workers = min(jobs, len(machines))
     chunk = max(1, len(machines) // (max(1, workers) * CHUNKS_PER_WORKER))
-    return parallel.in_order(
-        _work, machines, _start, (rules, options), jobs=jobs, chunksize=chunk, lost=lost_machine
-    )
+    setup = (rules, options, tuple(workflows))
+    return parallel.in_order(_work, machines, _start, setup, jobs=jobs, chunksize=chunk, lost=lost_machine)
 
 
 def lost_machine(machine: Machine) -> MachineResult:
@@ -68,11 +73,15 @@ def lost_machine(machine: Machine) -> MachineResult:
     return MachineResult(document, files=0, read=0, templates=[])
 
 
-def _start(setup: tuple[list[Rule], ReadOptions]) -> tuple[Engine, ReadOptions]:
-    rules, options = setup
-    return Engine(rules), options
+Setup = tuple[list[Rule], ReadOptions, tuple[Workflow, ...]]
+State = tuple[Engine, ReadOptions, tuple[Workflow, ...]]
 
 
-def _work(state: tuple[Engine, ReadOptions], machine: Machine) -> MachineResult:
-    engine, options = state
-    return diagnose_machine(machine, engine, options)
+def _start(setup: Setup) -> State:
+    rules, options, workflows = setup
+    return Engine(rules), options, workflows
+
+
+def _work(state: State, machine: Machine) -> MachineResult:
+    engine, options, workflows = state
+    return diagnose_machine(machine, engine, options, workflows)

@@ -153,14 +153,20 @@ def _anchor(
     return None
 
 
-def plan(rules: Iterable[Rule], where: LogScope, kind: Kind | None) -> Plan | None:
-    """What the rules that apply to a log need from it; None when some rule
+def plan(
+    rules: Iterable[Rule], where: LogScope, kind: Kind | None, *, also: Iterable[tuple[str, ...]] = ()
+) -> Plan | None:
+    """What the rules that apply to a log need from it, and the records holding
+    one of each of `also` (the workflows' events); None when some rule or event
     needs every record."""
     if ahocorasick_rs is None:
         return None
     wanted = _Wanted()
     for rule in rules:
         if rule.applies(where) and not wanted.rule(rule, where):
+            return None
+    for literals in also:
+        if not wanted.need(literals):
             return None
     starts = wanted.runs(kind)
     if starts is None:

@@ -28,6 +28,7 @@ from smslogdoc.report.document import (
     UnexplainedDoc,
     strongest,
 )
+from smslogdoc.report.fleetstories import Deployments
 from smslogdoc.rules.model import SEVERITIES
 
 SHOWN_NAMES = 5
@@ -132,6 +133,8 @@ class FleetReport:
         self.worst = -1
         """Index in SEVERITIES of the most severe confirmed finding; -1 when none."""
         self._causes: dict[str, _Cause] = {}
+        self.deployments = Deployments()
+        """Per deployment, where its machines' stories stopped."""
         self._unexplained: dict[str, _Unexplained] = {}
 
     def machines(self) -> Iterator[MachineDoc]:
@@ -146,6 +149,7 @@ class FleetReport:
         self.worst = max(self.worst, result.worst_confirmed())
         machine = result.document
         self.problems.extend(machine["problems"])
+        self.deployments.add(machine["name"], machine.get("stories", []))
         templates = iter(result.templates) if result.templates is not None else None
         known = False
         for finding in machine["findings"]:
@@ -202,6 +206,7 @@ class FleetReport:
             "machines": [],
             "causes": self.causes(),
             "unexplained": self.unexplained(),
+            "deployments": self.deployments.docs(),
             "problems": self.problems,
         }
         if self.redaction is not None:

@@ -6,7 +6,8 @@ order: the builders make each piece in its declared order, the JSON writers
 write what they are given, and every other writer (text, short, Markdown,
 HTML, CSV) reads the same pieces. A finding becomes a `FindingDoc` once, here
 (its rule's texts rendered then, `texts`); a fleet machine's findings become
-the same pieces once, in the worker that diagnosed it (`MachineDoc`).
+the same pieces once, in the worker that diagnosed it (`MachineDoc`). A
+story's pieces are in `storydoc`.
 
 A diagnosis' `Report` is its JSON document plus what the other formats say
 besides (the findings `--min-severity` left out, each log as it was examined,
@@ -24,7 +25,9 @@ from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Evidence, Finding, Occurrence, Spread
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.report.listing import iso
+from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_doc
 from smslogdoc.report.texts import texts
+from smslogdoc.stories import Story
 
 JSON_VERSION = 1
 """The version of both documents (keys are only ever added within a version)."""
@@ -89,6 +92,8 @@ class FindingDoc(TypedDict):
     bundled: bool
     spread: NotRequired[SpreadDoc]
     """Only for a cause seen in more than one run."""
+    stories: NotRequired[list[StoryLinkDoc]]
+    """`diagnose` only, when the finding cites a record of a story: the phases it explains."""
 
 
 class FileDoc(TypedDict):
@@ -111,6 +116,8 @@ class DiagnoseDoc(TypedDict):
     files: list[FileDoc]
     problems: list[ProblemDoc]
     hidden: int
+    stories: list[StoryDoc]
+    """Every story of every folder, those that did not succeed first."""
     redaction: NotRequired[dict[str, int]]
     """With `--redact`: how many distinct names of each class were replaced."""
 
@@ -146,6 +153,8 @@ class MachineDoc(TypedDict):
     path: str
     findings: list[FindingDoc]
     problems: list[ProblemDoc]
+    stories: NotRequired[list[OutcomeDoc]]
+    """Where each of its stories stopped (`fleet`)."""
 
 
 class _Machine(TypedDict):
@@ -181,6 +190,7 @@ class FleetDoc(TypedDict):
     machines: list[MachineDoc]
     causes: list[CauseDoc]
     unexplained: list[UnexplainedDoc]
+    deployments: list[DeploymentDoc]
     problems: list[ProblemDoc]
     redaction: NotRequired[dict[str, int]]
 
@@ -279,6 +289,14 @@ def finding_doc(finding: Finding) -> FindingDoc:
     return found
 
 
+def _linked(found: FindingDoc, folder: str, stories: Sequence[Story]) -> FindingDoc:
+    """A finding with the stories it explains, if any."""
+    links = explained(found["rule"], folder, stories)
+    if links:
+        found["stories"] = links
+    return found
+
+
 def file_doc(report: FileReport) -> FileDoc:
     return {
         "path": report.path,
@@ -297,10 +315,11 @@ def diagnose_doc(outcome: Outcome, shown: Sequence[Finding]) -> DiagnoseDoc:
     """The JSON document of a diagnosis, with the findings `shown`."""
     return {
         "version": JSON_VERSION,
-        "findings": [finding_doc(finding) for finding in shown],
+        "findings": [_linked(finding_doc(finding), finding.folder, outcome.stories) for finding in shown],
         "files": [file_doc(report) for report in outcome.files],
         "problems": [problem_doc(problem) for problem in outcome.problems],
         "hidden": len(outcome.findings) - len(shown),
+        "stories": [story_doc(story) for story in outcome.stories],
     }
 
 

@@ -16,7 +16,9 @@ from rich.text import Text
 from smslogdoc.report.aggregate import SHOWN_NAMES, FleetReport
 from smslogdoc.report.document import CauseDoc, UnexplainedDoc, strongest
 from smslogdoc.report.examined import problem_line
+from smslogdoc.report.fleetstories import deployment_lines, outcome_text
 from smslogdoc.report.redaction import summary_text
+from smslogdoc.report.storydoc import DeploymentDoc
 from smslogdoc.report.terminal import console_for, log_text, visible
 from smslogdoc.report.writers import Options
 
@@ -44,6 +46,19 @@ def write_csv(report: FleetReport, out: TextIO, options: Options) -> None:
         problems = " | ".join(problem_line(problem) for problem in machine["problems"])
         if not machine["findings"]:
             rows.writerow((machine["name"], "", "", "", "", "", problems))
+        for outcome in machine.get("stories", []):
+            said = outcome_text(outcome["verdict"], outcome["phase"], outcome["what"])
+            rows.writerow(
+                (
+                    machine["name"],
+                    f"story:{outcome['workflow']}",
+                    outcome["verdict"],
+                    f"{outcome['subject']}: {said}",
+                    "",
+                    "",
+                    "",
+                )
+            )
         for finding in machine["findings"]:
             first = strongest(finding["evidence"])
             where = f"{first['path']}:{first['line']}" if first else ""
@@ -96,6 +111,7 @@ def write(report: FleetReport, out: TextIO, options: Options) -> None:
         for group in unexplained:
             _unexplained(console, group, total, width)
         console.print()
+    _deployments(console, report.deployments.docs(), width)
     for listed, title in (
         (report.clean, "No known cause found on"),
         (report.unread, "Not examined (no file could be read; see Problems) on"),
@@ -133,6 +149,21 @@ def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
         console.print(Text("  Fix", style="bold"))
         for number, step in enumerate(cause["fix"], 1):
             _wrapped(console, step, width, "       ", first=f"    {number}. ")
+    console.print()
+
+
+def _deployments(console: Console, deployments: list[DeploymentDoc], width: int) -> None:
+    """Per deployment, how many machines stopped where, with what."""
+    if not deployments:
+        return
+    console.print(Text("Deployments, by where their machines stopped", style="bold"))
+    for deployment in deployments:
+        head, *outcomes = deployment_lines(deployment)
+        _wrapped(console, head, width, "    ", first="  ")
+        for line, outcome in zip(outcomes, deployment["outcomes"], strict=True):
+            _wrapped(console, line, width, " " * 11, first="  ")
+            if outcome["verdict"] != "succeeded":
+                _wrapped(console, names(outcome["machines"]), width, " " * 11)
     console.print()
 
 

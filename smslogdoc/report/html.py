@@ -56,6 +56,7 @@ from smslogdoc.report.htmlparts import (
 )
 from smslogdoc.report.htmlparts import bundled_rule_ids as bundled_rule_ids
 from smslogdoc.report.htmlparts import reference_html as reference_html
+from smslogdoc.report.htmlstories import deployments_html, stories_html, story_links_html
 from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
 from smslogdoc.report.wording import human_time as human_time
 from smslogdoc.report.writers import Options
@@ -121,7 +122,10 @@ def write_diagnose(
     if not findings:
         out.write(headline_html(said))
     for (anchor, _), finding in zip(anchors, findings, strict=True):
-        out.write(finding_html(finding, trusted_rule_ids=trusted, anchor=anchor))
+        out.write(
+            finding_html(finding, trusted_rule_ids=trusted, anchor=anchor, links=story_links_html(finding))
+        )
+    out.write(stories_html(document.get("stories") or []))
     if unexplained:
         out.write('<h2 id="unexplained">Errors no rule explains</h2>\n')
         for item in unexplained:
@@ -247,6 +251,7 @@ def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> No
             report.redaction,
             FLEET_TITLE,
             len(report.unread),
+            report.deployments.docs(),
         )
         spool.seek(0)
         shutil.copyfileobj(spool, out)
@@ -262,9 +267,11 @@ def _fleet_head(
     redaction: Mapping[str, Any] | None,
     title: str,
     unread: int = 0,
+    deployments: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """The page down to the machines' heading: the summary, the chart, the
-    causes and the unexplained errors. `unread`: machines not examined."""
+    causes, the unexplained errors and the deployments. `unread`: machines
+    not examined."""
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
     out.write(f'<h1>{esc(title)}</h1>\n{stamp_html([])}<div class="summary">')
@@ -299,6 +306,7 @@ def _fleet_head(
             out.write(_unexplained_html(item, machine_count))
     else:
         out.write("<p>None: every error record is explained by a finding, or there were none.</p>\n")
+    out.write(deployments_html(deployments))
     out.write('<h2 id="machines">Machines</h2>\n')
 
 

@@ -210,8 +210,9 @@ def finding_html(
     trusted_rule_ids: frozenset[str] = frozenset(),
     heading: str = "h3",
     anchor: str = "",
+    links: str = "",
 ) -> str:
-    """One finding as an `<article>`: badge, title, diagnosis, evidence, fix, references."""
+    """One finding as an `<article>`; `links` (the stories it explains) under where it was found."""
     level = _severity(finding.get("severity"))
     ident = f' id="{esc(anchor)}"' if anchor else ""
     out = [
@@ -229,6 +230,7 @@ def finding_html(
     out.append(f'<p class="meta">{where}</p>')
     for other in finding.get("also") or []:
         out.append(f'<p class="meta">also in <span class="mono">{esc(other)}</span></p>')
+    out.append(links)
     if finding.get("status", "confirmed") != "confirmed":
         out.append(f'<p class="inconclusive">Inconclusive: {esc(finding.get("note", ""))}</p>')
     out.append(f"<p>{rule_text(finding.get('diagnosis', ''))}</p>")
@@ -239,6 +241,14 @@ def finding_html(
     out.append(
         _evidence_list_html([item for item in finding.get("evidence") or [] if isinstance(item, Mapping)])
     )
+    out.extend(_remedy_html(finding, trusted_rule_ids))
+    out.append("</article>\n")
+    return "".join(out)
+
+
+def _remedy_html(finding: Mapping[str, Any], trusted_rule_ids: frozenset[str]) -> list[str]:
+    """A finding's fix, references and logs to collect next."""
+    out: list[str] = []
     fix = finding.get("fix") or []
     if fix:
         out.append(fix_html(fix))
@@ -257,8 +267,7 @@ def finding_html(
             + "".join(f"<li>{rule_text(hint)}</li>" for hint in next_logs)
             + "</ul>"
         )
-    out.append("</article>\n")
-    return "".join(out)
+    return out
 
 
 def _evidence_list_html(evidence: Sequence[Mapping[str, Any]]) -> str:

@@ -11,6 +11,15 @@ from smslogdoc.report import examined
 from smslogdoc.report.document import FindingDoc, Report
 from smslogdoc.report.examined import summary
 from smslogdoc.report.redaction import summary_text
+from smslogdoc.report.storydoc import StoryDoc
+from smslogdoc.report.storylines import (
+    heading,
+    link_text,
+    not_succeeded,
+    section_title,
+    several_folders,
+    story_lines,
+)
 from smslogdoc.report.terminal import visible
 from smslogdoc.report.text import spread_text
 from smslogdoc.report.writers import Options
@@ -36,6 +45,7 @@ def write(report: Report, out: TextIO, options: Options) -> None:
         out.write(f"{_md(examined.headline(report, options))}\n\n")
     for finding in findings:
         _finding(finding, out)
+    _stories(report["document"]["stories"], out)
     not_read = examined.uncovered(report, findings, options)
     if not_read:
         out.write("**Not examined by any rule**\n\n")
@@ -45,6 +55,19 @@ def write(report: Report, out: TextIO, options: Options) -> None:
     redaction = report["document"].get("redaction")
     if redaction is not None:
         out.write(f"\n_{_md(summary_text(redaction))}_\n")
+
+
+def _stories(stories: list[StoryDoc], out: TextIO) -> None:
+    """The stories that did not succeed: a heading each, its phase lines fenced."""
+    told = not_succeeded(stories)
+    if not told:
+        return
+    out.write(f"## {_md(section_title(len(told), len(stories)))}\n\n")
+    folder = several_folders(stories)
+    for story in told:
+        out.write(f"### {_md(heading(story, folder=folder))}\n\n")
+        lines = [line.text for line in story_lines(story) if line.kind != "heading"]
+        out.write(_fence("\n".join(lines)) + "\n\n")
 
 
 def _finding(finding: FindingDoc, out: TextIO) -> None:
@@ -58,6 +81,7 @@ def _finding(finding: FindingDoc, out: TextIO) -> None:
     if "spread" in finding:
         out.write(f" · {_md(spread_text(finding))}")
     out.write("\n\n")
+    out.writelines(f"_{_md(link_text(link))}_\n\n" for link in finding.get("stories", []))
     diagnosis = "  \n".join(_md(line) for line in finding["diagnosis"].split("\n"))  # hard line breaks
     out.write(f"{diagnosis}\n\n**Evidence**\n\n")
     lines = []

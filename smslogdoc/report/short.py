@@ -1,5 +1,5 @@
 """`diagnose --format short`: one line per finding (`grep`-able, never wrapped),
-then the summary line."""
+one per story that did not succeed (`STORY`), then the summary line."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.text import Text
 from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.document import FindingDoc, Report, strongest
 from smslogdoc.report.examined import ALL_CLEAR, headline, summary
+from smslogdoc.report.storylines import not_succeeded, one_line, several_folders
 from smslogdoc.report.terminal import console_for, log_text, visible
 from smslogdoc.report.writers import Options
 
@@ -43,6 +44,10 @@ def write(report: Report, out: TextIO, options: Options) -> None:
     console = console_for(out)
     findings = report["document"]["findings"]
     write_short(findings, console)
+    stories = report["document"]["stories"]
+    folder = several_folders(stories)
+    for story in not_succeeded(stories):
+        console.print(Text(one_line(story, folder=folder), style="magenta"), soft_wrap=True)
     if not options.quiet:
         said = headline(report, options)
         if not findings and said != ALL_CLEAR:  # nothing examined, or findings hidden: one line says so

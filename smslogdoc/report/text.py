@@ -17,6 +17,14 @@ from smslogdoc.report.document import EvidenceDoc, FindingDoc, Report
 from smslogdoc.report.examined import summary
 from smslogdoc.report.redaction import summary_text
 from smslogdoc.report.short import short_line
+from smslogdoc.report.storydoc import StoryDoc
+from smslogdoc.report.storylines import (
+    link_text,
+    not_succeeded,
+    section_title,
+    several_folders,
+    story_lines,
+)
 from smslogdoc.report.terminal import console_for, log_text, visible
 from smslogdoc.report.wording import count, human_time
 from smslogdoc.report.writers import Options
@@ -89,6 +97,7 @@ def write_text(
     shown = report["document"]["findings"] if findings is None else findings
     write_findings(shown, console)
     if with_summary:
+        write_stories(report["document"]["stories"], console)
         for note in examined.uncovered(report, shown, options):
             console.print(log_text(note, "yellow"), soft_wrap=True)
         if not shown:
@@ -98,6 +107,23 @@ def write_text(
     redaction = report["document"].get("redaction")
     if redaction is not None:
         console.print(Text(summary_text(redaction)), soft_wrap=True)
+
+
+def write_stories(stories: list[StoryDoc], console: Console) -> None:
+    """The stories that did not succeed, one line per phase, a blank line after each."""
+    told = not_succeeded(stories)
+    if not told:
+        return
+    console.print(Text(section_title(len(told), len(stories)), style="bold"), soft_wrap=True)
+    console.print()
+    folder = several_folders(stories)
+    for story in told:
+        for line in story_lines(story, folder=folder):
+            console.print(Text(line.text, style=_STORY_STYLE.get(line.kind, "")), soft_wrap=True)
+        console.print()
+
+
+_STORY_STYLE = {"heading": "bold", "marked": "bold red", "detail": "dim", "log": "", "next": "cyan"}
 
 
 def write_findings(findings: list[FindingDoc], console: Console) -> None:
@@ -176,6 +202,8 @@ def _heading(finding: FindingDoc) -> list[Text]:
     if finding["group"]:
         where.append(f" · {visible(finding['group'])}")
     lines = [head, meta, where]
+    for link in finding.get("stories", []):
+        lines += _prose(link_text(link), 78, "    ", first="  ")
     for other in finding["also"]:
         also = Text("  also in ", style="dim")
         also.append_text(log_text(other, "cyan"))

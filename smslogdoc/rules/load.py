@@ -17,6 +17,7 @@ from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.model import Rule
 from smslogdoc.rules.schema import parse_rule
+from smslogdoc.rules.workflowschema import is_workflow
 
 
 def bundled_rules_dir() -> Traversable:
@@ -104,6 +105,8 @@ def load_rules(
         except (OSError, UnicodeDecodeError) as error:
             errors.append(RuleError(str(source), f"cannot read: {error}"))
             continue
+        if is_workflow(text):
+            continue  # a workflow beside the rules (`rules.workflows`)
         rule, problems = parse_rule(text, str(source), kinds, check=number >= trusted)
         errors.extend(problems)
         if rule is None:

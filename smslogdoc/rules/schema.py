@@ -112,7 +112,7 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule 
                 f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
             )
     before = len(checker.errors)
-    events = _matchers(checker, data.get("events"), kinds)
+    events = matchers(checker, data.get("events"), kinds)
     events_valid = len(checker.errors) == before  # else captures are unknown: no placeholder check
     conditions = parse_conditions(
         checker, data.get("condition"), {name: matcher.captures for name, matcher in events.items()}
@@ -255,7 +255,7 @@ def _compile(checker: Checker, path: yamlnodes.Path, pattern: object, case_sensi
     return compiled
 
 
-def _matchers(checker: Checker, raw: object, kinds: KindTable) -> dict[str, Matcher]:
+def matchers(checker: Checker, raw: object, kinds: KindTable) -> dict[str, Matcher]:
     if not isinstance(raw, dict) or not raw:
         checker.error(("events",), "expected a mapping of event names to matchers")
         return {}

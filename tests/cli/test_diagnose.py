@@ -45,7 +45,7 @@ def test_json_contract() -> None:
     result = invoke("diagnose", str(S01), "--format", "json")
     document = json.loads(result.stdout)
     assert document["version"] == 1
-    assert list(document) == ["version", "findings", "files", "problems", "hidden"]
+    assert list(document) == ["version", "findings", "files", "problems", "hidden", "stories"]
     assert document["hidden"] == 0
     (finding,) = document["findings"]
     assert list(finding) == [  # docs/json.md, in its order
@@ -67,6 +67,7 @@ def test_json_contract() -> None:
         "note",
         "evidence",
         "bundled",
+        "stories",  # the client installation's story whose phase it explains
     ]
     assert finding["rule"] == "ccmsetup-service-cannot-access-source"
     assert finding["captures"] == {"source": "\\\\fs01\\ClientSource$\\ccmsetup.cab"}

@@ -111,8 +111,25 @@ def test_logs_a_folder_wide_rule_applies_to_stay_here() -> None:
     assert wide
     logs = {log.file_name: log for log in collect([str(SAMPLES / "push-no-management-point")], [])}
     settings = Settings(RULES, ReadOptions(), None, None, "info")
-    stays = {name for name, log in logs.items() if perlog._stays(engine, wide, log, settings)}
+    stays = {name for name, log in logs.items() if perlog._stays(engine, wide, None, log, settings)}
     assert stays and stays != set(logs)
+
+
+def test_logs_a_workflow_reads_stay_here_where_the_stories_are_told() -> None:
+    """A machine's stories need all the logs its deployments cross in one story
+    book: those logs are read in this process, the others may go out."""
+    from smslogdoc.engine.storybook import StoryBook
+    from smslogdoc.rules.workflows import load_workflows
+
+    workflows, errors = load_workflows([], RULES)
+    assert workflows and not errors
+    engine = Engine(RULES)
+    logs = collect([str(SAMPLES / "push-no-management-point")], [])
+    settings = Settings(RULES, ReadOptions(), None, None, "info", tuple(workflows))
+    book = StoryBook(workflows)
+    ccmsetup = next(log for log in logs if log.file_name == "ccmsetup.log")
+    assert perlog._stays(engine, [], book, ccmsetup, settings)  # the client installation's log
+    assert not perlog._stays(engine, [], None, ccmsetup, settings)
 
 
 def test_when_sharing_logs_is_not_worth_it(monkeypatch: pytest.MonkeyPatch) -> None:

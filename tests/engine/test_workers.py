@@ -64,15 +64,19 @@ def test_the_pool_gives_results_in_order_under_spawn_as_windows_starts_workers()
     from smslogdoc import parallel
     from smslogdoc.fleet import run
     from smslogdoc.read.full import ReadOptions
+    from smslogdoc.rules.workflows import load_workflows
 
     machines = run.fleet_machines([str(SAMPLES)], [])
     assert len(machines) > 3
-    setup = (RULES, ReadOptions())
+    workflows, errors = load_workflows([], RULES)
+    assert not errors
+    setup = (RULES, ReadOptions(), tuple(workflows))  # the workflows too: each machine's stories
     here = list(parallel.in_order(run._work, machines, run._start, setup, jobs=1))
     spawned = list(parallel.in_order(run._work, machines, run._start, setup, jobs=2, start_method="spawn"))
     assert [result.document for result in spawned] == [result.document for result in here]
     assert [result.name for result in here] == [machine.name for machine in machines]
     assert any(result.document["findings"] for result in here)
+    assert any(result.document.get("stories") for result in spawned)
 
 
 def test_the_pool_runs_in_this_process_for_one_job_or_one_task() -> None:

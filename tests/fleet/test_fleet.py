@@ -56,7 +56,7 @@ def run_json(root: Path, *extra: str) -> dict[str, object]:
 
 def test_causes_are_ranked_by_machines_hit(fleet_root: Path) -> None:
     document = run_json(fleet_root)
-    assert list(document) == ["version", "machines", "causes", "unexplained", "problems"]
+    assert list(document) == ["version", "machines", "causes", "unexplained", "deployments", "problems"]
     assert document["version"] == 1
     machines = document["machines"]
     assert isinstance(machines, list)
@@ -109,10 +109,12 @@ def test_csv_has_a_row_per_machine_and_finding(fleet_root: Path, tmp_path: Path)
     assert "inventory.txt: not a machine" in result.stderr
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     assert rows[0] == ["machine", "rule", "severity", "title", "evidence", "time", "problems"]
-    healthy = [row[1] for row in rows if row[0] == "WKS0005"]
+    stories = [row[:3] for row in rows if row[1].startswith("story:")]  # a row per machine and story
+    assert ["WKS0003", "story:package", "failed"] in stories
+    healthy = [row[1] for row in rows if row[0] == "WKS0005" and not row[1].startswith("story:")]
     assert healthy in ([""], ["unexplained-errors"])  # no finding: one row with an empty rule
     rows = [
-        row for row in rows if row[1] not in ("", "unexplained-errors")
+        row for row in rows if row[1] not in ("", "unexplained-errors") and not row[1].startswith("story:")
     ]  # unexplained-errors: where that summary is on
     assert [row[:2] for row in rows[1:]] == [
         ["WKS0001", "push-no-management-point"],

@@ -20,8 +20,16 @@ pytestmark = pytest.mark.slow
 CHECK = """
 from importlib.resources import files
 import smslogdoc
+from pathlib import Path
 names = sorted(p.name for p in files("smslogdoc.bundled_rules").iterdir() if p.name.endswith(".yaml"))
 print("\\n".join(names))
+root = Path(smslogdoc.__file__).parent
+packages = sorted(str(p.parent.relative_to(root.parent)) for p in root.rglob("__init__.py"))
+print("packages:" + ",".join(packages))
+workflows = sorted(p.name for p in files("smslogdoc.bundled_workflows").iterdir() if p.name.endswith(".yaml"))
+print("workflows:" + ",".join(workflows))
+contexts = sorted(p.name for p in files("smslogdoc.data").joinpath("contexts").iterdir())
+print("contexts:" + ",".join(contexts))
 assert "site-packages" in smslogdoc.__file__, smslogdoc.__file__
 """
 
@@ -44,7 +52,25 @@ def installed_rules(wheel: Path, home: Path) -> list[str]:
         capture_output=True,
     )
     found = subprocess.run([str(python), "-c", CHECK], check=True, capture_output=True, text=True, cwd=home)
-    return found.stdout.split()
+    lines = found.stdout.split()
+    for line in lines:  # every package of the checkout, the workflows and the code contexts installed too
+        for label, expected in _SHIPPED.items():
+            if line.startswith(label + ":"):
+                assert line.removeprefix(label + ":").split(",") == expected, label
+    assert {line.split(":")[0] for line in lines if ":" in line} == set(_SHIPPED)
+    return [line for line in lines if ":" not in line]
+
+
+def _packages() -> list[str]:
+    root = REPO / "smslogdoc"
+    return sorted(str(p.parent.relative_to(REPO)).replace("\\", "/") for p in root.rglob("__init__.py"))
+
+
+_SHIPPED = {
+    "packages": _packages(),
+    "workflows": sorted(p.name for p in (REPO / "workflows").glob("*.yaml")),
+    "contexts": sorted(p.name for p in (REPO / "smslogdoc" / "data" / "contexts").iterdir()),
+}
 
 
 def test_wheel_and_sdist_wheel_carry_the_rules(tmp_path: Path) -> None:

@@ -1,0 +1,325 @@
+"""Following deployments through a machine's logs: the records that mark a
+workflow's phases, sorted by the deployment they are about, kept as a few
+marks per phase (never the records themselves), and at the end of the input
+turned into stories (`stories.Story`), folder by folder.
+
+Which deployment a record is about (see `engine.storygraph`):
+
+* a record that captures every key of the workflow's subject (a deployment
+  type and its revision) is about that subject;
+* a record that captures another key (a content id, a CTM job) is about that
+  key, and a link event (a record naming two keys: `Submitted CTM job {C} to
+  download Content X`) joins the two; a weak link (the same cache folder)
+  never merges two subjects;
+* a record that names no key is about the deployment its log (or, with
+  `by_thread`, its thread) last named; before any, about its log alone,
+  which joins the first deployment the log names. A phase none of whose
+  events captures a key (a software-update scan serves every assignment) is
+  shared by every story of the folder.
+
+A marker counts only where its conditions hold: `where` (a captured field
+matches), `after`/`before` (the deployment has, or has not yet, met another
+event). Steps (a task sequence's) become phases as they are met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from smslogdoc.engine import verdict
+from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
+from smslogdoc.engine.storygraph import MAX_NODES, MAX_STEPS, STEP, Graph, Node, NodeKey, subject_node
+from smslogdoc.model import Event, Problem, ThreadNote
+from smslogdoc.rules.model import LogScope
+from smslogdoc.rules.prefilter import Prefilter
+from smslogdoc.rules.templates import render
+from smslogdoc.rules.workflow import Link, Marker, Phase, Workflow
+from smslogdoc.stories import Mark, Story
+from smslogdoc.times import instant
+
+
+@dataclass
+class _Folder:
+    graphs: dict[str, Graph]
+    last: float | None = None
+    """The latest instant of any record of the folder."""
+    logs: set[str] = field(default_factory=set)
+    """The names of the folder's logs, lower case."""
+    aware: set[bool] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Use:
+    """A marker an event is used by: its phase (None for a step) and what it says."""
+
+    phase: Phase | None
+    mark: str
+    marker: Marker
+
+
+@dataclass
+class _Setup:
+    """For logs of one kind and name: the workflows' events that may occur, their uses and links."""
+
+    prefilter: Prefilter[tuple[int, str]]
+    uses: dict[tuple[int, str], list[_Use]]
+    links: dict[tuple[int, str], list[Link]]
+    follows: dict[tuple[int, str], list[Link]]
+    """Links whose second event is this one's (`next`): keyed by the second event."""
+
+
+class StoryBook:
+    """Follows the workflows through the logs of one input, folder by folder."""
+
+    def __init__(self, workflows: Sequence[Workflow]) -> None:
+        self.workflows = list(workflows)
+        self.problems: list[Problem] = []
+        self._folders: dict[str, _Folder] = {}
+        self._setups: dict[tuple[str | None, str], _Setup] = {}
+
+    def watch(
+        self, stream: Iterable[Event | ThreadNote], scope: LogScope, path: str, folder: str, number: int
+    ) -> Iterator[Event | ThreadNote]:
+        """Pass one log's records on unchanged, noting those that mark a phase.
+        `number` is the log's place in the input (it orders records across logs)."""
+        state = self._folders.get(folder)
+        if state is None:
+            state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
+        state.logs.add(scope.name)
+        setup = self._setup(scope)
+        last_time = float("-inf")
+        seq = 0
+        pending: dict[int, tuple[Link, dict[str, str]]] = {}
+        """Per workflow, a `next` link waiting for the log's very next record."""
+        for item in stream:
+            yield item
+            if not isinstance(item, Event):
+                continue
+            seq += 1
+            aware: bool | None = None
+            if item.time is not None:
+                last_time, aware = instant(item.time), item.time.tzinfo is not None
+                state.aware.add(aware)
+                state.last = last_time if state.last is None else max(state.last, last_time)
+            waiting, pending = pending, {}
+            if setup.uses:
+                for key in setup.prefilter.candidates(item.message):
+                    captures = self._match(key, item)
+                    if captures is not None:
+                        graph = state.graphs[self.workflows[key[0]].id]
+                        self._links(graph, setup, key, captures, waiting, pending)
+                        self._note(
+                            graph,
+                            item,
+                            key[1],
+                            captures,
+                            setup.uses.get(key, []),
+                            (last_time, number, seq),
+                            aware,
+                            path,
+                        )
+
+    def finish(self, findings_by_folder: Mapping[str, Sequence[verdict.Cited]] | None = None) -> list[Story]:
+        """The stories of every folder seen, worst first; the book is then empty.
+        `findings_by_folder` gives, per folder, the findings a story may cite."""
+        stories: list[Story] = []
+        for folder, state in self._folders.items():
+            context = verdict.Context(
+                folder,
+                state.last,
+                frozenset(state.logs),
+                len(state.aware) > 1,
+                (findings_by_folder or {}).get(folder, ()),
+            )
+            for graph in state.graphs.values():
+                stories.extend(graph.stories(context))
+                if graph.full:
+                    self.problems.append(
+                        Problem(
+                            folder,
+                            f"workflow {graph.workflow.id}: more than {MAX_NODES} identifiers; the rest were not followed",
+                        )
+                    )
+        self._folders = {}
+        stories.sort(key=Story.sort_key)
+        return stories
+
+    def literals(self, scope: LogScope) -> list[tuple[str, ...]]:
+        """For a scan of a large log: the literals of each workflow event that
+        may occur in it (an empty tuple: that event needs every record)."""
+        return [self.workflows[number].events[name].literals for number, name in self._setup(scope).uses]
+
+    def _match(self, key: tuple[int, str], event: Event) -> Mapping[str, str] | None:
+        workflow = self.workflows[key[0]]
+        try:
+            return workflow.events[key[1]].match(event)
+        except TimeoutError:
+            self.problems.append(
+                Problem(
+                    event.path,
+                    f"workflow {workflow.id}: the pattern of event {key[1]!r} took too long on this record",
+                    event.line,
+                )
+            )
+            return None
+
+    def _setup(self, scope: LogScope) -> _Setup:
+        known = self._setups.get((scope.kind, scope.name))
+        if known is None:
+            entries: list[tuple[tuple[int, str], tuple[str, ...]]] = []
+            setup = _Setup(Prefilter([]), {}, {}, {})
+            for number, workflow in enumerate(self.workflows):
+                if not workflow.applies(scope):
+                    continue
+                used = _uses(workflow)
+                for name, matcher in workflow.events.items():
+                    if not matcher.logs or scope.is_one_of(matcher.logs):
+                        entries.append(((number, name), matcher.literals))
+                        setup.uses[(number, name)] = used.get(name, [])
+                for link in workflow.links:
+                    setup.links.setdefault((number, link.event), []).append(link)
+                    if link.next is not None:
+                        setup.follows.setdefault((number, link.next), []).append(link)
+            setup.prefilter = Prefilter(entries)
+            known = self._setups[(scope.kind, scope.name)] = setup
+        return known
+
+    def _links(
+        self,
+        graph: Graph,
+        setup: _Setup,
+        key: tuple[int, str],
+        captures: Mapping[str, str],
+        waiting: Mapping[int, tuple[Link, dict[str, str]]],
+        pending: dict[int, tuple[Link, dict[str, str]]],
+    ) -> None:
+        """Join the keys a link event names (or, for a `next` link, those of this
+        record and the one before it)."""
+        workflow = graph.workflow
+        for link in setup.links.get(key, []):
+            if link.next is not None:
+                pending[key[0]] = (link, dict(captures))
+            else:
+                graph.join(_ends(workflow, captures), weak=link.weak)
+        earlier = waiting.get(key[0])
+        if earlier is not None and earlier[0] in setup.follows.get(key, []):
+            graph.join(_ends(workflow, {**earlier[1], **captures}), weak=earlier[0].weak)
+
+    def _note(
+        self,
+        graph: Graph,
+        event: Event,
+        name: str,
+        captures: Mapping[str, str],
+        used: list[_Use],
+        order: Order,
+        aware: bool | None,
+        path: str,
+    ) -> None:
+        workflow = graph.workflow
+        keyed = _keyed(workflow, captures)
+        target = graph.target(keyed, (path, event.thread if workflow.by_thread else None), path)
+        if target is None:
+            return
+        node = graph.nodes[target]
+        for field_name, value in captures.items():
+            node.captures.setdefault(field_name, value)
+        for use in used:
+            marker = use.marker
+            if not marker.holds(captures) or (marker.after and marker.after not in node.met):
+                continue
+            if marker.before and marker.before in node.met:
+                continue
+            reason = render(marker.reason, captures) if marker.reason else ""
+            until = captures.get(marker.until, "") if marker.until else ""
+            mark = Mark(
+                event.path,
+                event.line,
+                event.end_line,
+                event.time,
+                event.message,
+                use.mark,
+                name,
+                reason,
+                until,
+                marker.verdict,
+            )
+            seen = Seen(order, mark, aware)
+            if use.phase is None:
+                _note_step(workflow, node, captures, use.mark, seen)
+            elif not keyed and workflow.subject and _shared(workflow, use.phase):
+                graph.shared.setdefault(use.phase.id, PhaseMarks()).add(seen)
+            else:
+                node.add(use.phase.id, seen)
+        node.met.setdefault(name, order)
+
+
+def _keyed(workflow: Workflow, captures: Mapping[str, str]) -> dict[str, str]:
+    return {
+        spec.name: spec.normal(captures[spec.name])
+        for spec in workflow.identity_keys
+        if captures.get(spec.name)
+    }
+
+
+def _ends(workflow: Workflow, captures: Mapping[str, str]) -> list[NodeKey]:
+    """The nodes of the identifiers a record names: its subject (if whole) and its other keys."""
+    keyed = _keyed(workflow, captures)
+    ends: list[NodeKey] = []
+    subject = subject_node(workflow, keyed) if workflow.subject else None
+    if subject is not None:
+        ends.append(subject)
+    ends += [(key, value) for key, value in keyed.items() if key not in workflow.subject]
+    return ends
+
+
+def _shared(workflow: Workflow, phase: Phase) -> bool:
+    """A phase none of whose events captures a key serves every deployment of the folder."""
+    keys = {spec.name for spec in workflow.identity_keys}
+    return not any(
+        marker.event is not None and workflow.events[marker.event].captures & keys
+        for markers in phase.marks.values()
+        for marker in markers
+    )
+
+
+def _note_step(workflow: Workflow, node: Node, captures: Mapping[str, str], mark: str, seen: Seen) -> None:
+    """A step's record: a start opens the step it names (its name and pointer);
+    another record marks the step it names (the latest of that name when it
+    gives no pointer), else the step last opened."""
+    name = captures.get(workflow.step_keys[0]) if workflow.step_keys else None
+    key = node.current_step
+    if name is not None:
+        key = STEP + " #".join(captures[part] for part in workflow.step_keys if captures.get(part))
+        if key not in node.titles and mark != "started":
+            key = next((step for step in reversed(node.steps) if node.titles[step] == name), key)
+        if key not in node.titles and len(node.steps) < MAX_STEPS:
+            node.steps.append(key)
+            node.titles[key] = name
+        if mark == "started":
+            node.current_step = key
+    if key is None:  # a step's outcome with no step opened before it (a log that starts mid-run)
+        key = STEP + UNNAMED
+        if key not in node.titles:
+            node.steps.append(key)
+            node.titles[key] = UNNAMED
+    if key in node.titles:
+        node.add(key, seen)
+
+
+UNNAMED = "(a step the log does not name)"
+
+
+def _uses(workflow: Workflow) -> dict[str, list[_Use]]:
+    uses: dict[str, list[_Use]] = {}
+    for phase in workflow.phases:
+        for mark, markers in phase.marks.items():
+            for marker in markers:
+                if marker.event is not None:
+                    uses.setdefault(marker.event, []).append(_Use(phase, mark, marker))
+    for mark, markers in workflow.step_marks.items():
+        for marker in markers:
+            if marker.event is not None:
+                uses.setdefault(marker.event, []).append(_Use(None, mark, marker))
+    return uses

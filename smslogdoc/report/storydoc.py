@@ -1,0 +1,198 @@
+"""The stories of a diagnosis as the report document holds them (docs/json.md,
+`stories`), and the links between findings and the phases they explain."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TypedDict
+
+from smslogdoc.report.listing import iso
+from smslogdoc.stories import Mark, PhaseStory, Story
+
+
+class StoryLinkDoc(TypedDict):
+    """A story a finding explains, and the phase of it."""
+
+    workflow: str
+    subject: str
+    verdict: str
+    stopped_at: str | None
+    """The story's failed phase, or the phase it waits at (None otherwise)."""
+    phase: str
+    """The phase the finding explains."""
+    status: str
+    """That phase's status."""
+    folder: str
+    """The story's folder (with workflow and subject, it names the story)."""
+
+
+class StoryEvidenceDoc(TypedDict):
+    path: str
+    line: int
+    time: str | None
+    text: str
+
+
+class StoryPhaseDoc(TypedDict):
+    phase: str
+    status: str
+    evidence: list[StoryEvidenceDoc]
+    """The latest records that show the phase's status (at most four)."""
+    title: str
+    reason: str
+    """Why it waits, failed or was skipped."""
+    recovered: bool
+    """It failed, then a later attempt succeeded."""
+    findings: list[str]
+    """The rules whose findings cite a record of this phase."""
+
+
+class OutcomeDoc(TypedDict):
+    """Where one machine's story of a deployment stopped (`fleet`)."""
+
+    workflow: str
+    subject: str
+    verdict: str
+    phase: str | None
+    """The phase it failed or waits at (else None)."""
+    what: str
+    """What with: the error code of the failed phase (or its reason), what it waits for, the log to collect."""
+
+
+class DeploymentDoc(TypedDict):
+    """`fleet`: one deployment (workflow and subject) across the machines, by where it stopped."""
+
+    workflow: str
+    subject: str
+    machines: int
+    outcomes: list[OutcomeCountDoc]
+
+
+class OutcomeCountDoc(TypedDict):
+    verdict: str
+    phase: str | None
+    what: str
+    count: int
+    machines: list[str]
+
+
+class StoryDoc(TypedDict):
+    """One deployment followed through one machine's logs (`stories.Story`)."""
+
+    workflow: str
+    subject: str
+    keys: dict[str, list[str]]
+    verdict: str
+    failed_phase: str | None
+    last_succeeded_phase: str | None
+    waiting_for: str | None
+    phases: list[StoryPhaseDoc]
+    next_logs: list[str]
+    until: str | None
+    folder: str
+    findings: list[str]
+    """The rules whose findings cite a record of the story."""
+    note: str
+
+
+# --- making it -------------------------------------------------------------------
+
+
+def story_doc(story: Story) -> StoryDoc:
+    return {
+        "workflow": story.workflow,
+        "subject": story.subject,
+        "keys": {kind: list(values) for kind, values in story.keys.items()},
+        "verdict": story.verdict,
+        "failed_phase": story.failed_phase,
+        "last_succeeded_phase": story.last_succeeded_phase,
+        "waiting_for": story.waiting_for,
+        "phases": [_phase_doc(phase) for phase in story.phases],
+        "next_logs": list(story.next_logs),
+        "until": story.until,
+        "folder": story.folder,
+        "findings": list(story.findings),
+        "note": story.note,
+    }
+
+
+def _phase_doc(phase: PhaseStory) -> StoryPhaseDoc:
+    return {
+        "phase": phase.phase,
+        "status": phase.status,
+        "evidence": [_evidence_doc(mark) for mark in phase.evidence],
+        "title": phase.title,
+        "reason": phase.reason,
+        "recovered": phase.recovered,
+        "findings": list(phase.findings),
+    }
+
+
+def _evidence_doc(mark: Mark) -> StoryEvidenceDoc:
+    return {"path": mark.path, "line": mark.line, "time": iso(mark.time), "text": mark.text}
+
+
+def explained(rule: str, folder: str, stories: Sequence[Story]) -> list[StoryLinkDoc]:
+    """The stories of `folder` a finding of `rule` explains, each with the phase:
+    the one the story stopped at when the finding cites it, else the first it cites."""
+    links: list[StoryLinkDoc] = []
+    for story in stories:
+        if story.folder != folder or rule not in story.findings:
+            continue
+        cited = [phase for phase in story.phases if rule in phase.findings]
+        if not cited:
+            continue
+        at = stopped_at(story)
+        phase = next((phase for phase in cited if phase.phase == at), cited[0])
+        links.append(
+            {
+                "workflow": story.workflow,
+                "subject": story.subject,
+                "verdict": story.verdict,
+                "stopped_at": at,
+                "phase": phase.phase,
+                "status": phase.status,
+                "folder": story.folder,
+            }
+        )
+    return links
+
+
+def stopped_at(story: Story) -> str | None:
+    """The phase a story stopped at: the failed one, or the latest that waits."""
+    if story.verdict == "failed":
+        return story.failed_phase
+    if story.verdict == "waiting":
+        waiting = [phase.phase for phase in story.phases if phase.status == "waiting"]
+        return waiting[-1] if waiting else None
+    return None
+
+
+def outcome_doc(story: Story) -> OutcomeDoc:
+    """Where a story stopped and with what, for the fleet's count."""
+    at = stopped_at(story)
+    what = ""
+    if story.verdict == "waiting":
+        what = story.waiting_for or ""
+    elif story.verdict == "failed":
+        phase = story.phase(at) if at else None
+        codes = [code for mark in (phase.evidence if phase else []) for code in _codes(mark.text)]
+        what = codes[-1] if codes else (phase.reason if phase else "")
+    elif story.verdict in ("stalled", "incomplete"):
+        what = ", ".join(story.next_logs[:2])
+    return {
+        "workflow": story.workflow,
+        "subject": story.subject,
+        "verdict": story.verdict,
+        "phase": at,
+        "what": what,
+    }
+
+
+def _codes(text: str) -> list[str]:
+    return ["0x" + match.group(0)[-8:].upper() for match in _HEX.finditer(text)]
+
+
+_HEX = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{8}(?!\w)|(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])")
+"""An error code as a failed record writes it: 0x87D00607, or bare 87D00607."""

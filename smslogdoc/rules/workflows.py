@@ -1,0 +1,77 @@
+"""Finding and loading workflows: the bundled folder (the repository's
+workflows/) and the workflow files (`kind: workflow`) of the user's rule
+folders; every error of every file is collected before reporting, as for
+rules. A marker that names a rule (`{rule: id}`) must name a loaded rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from smslogdoc.kinds import KindTable, load_kinds
+from smslogdoc.rules.checker import RuleError
+from smslogdoc.rules.load import rule_files
+from smslogdoc.rules.model import Rule
+from smslogdoc.rules.workflow import Workflow
+from smslogdoc.rules.workflowschema import is_workflow, parse_workflow
+
+
+def bundled_workflows_dir() -> Traversable:
+    """The folder of the workflows that ship with smslogdoc (the repository's workflows/)."""
+    return files("smslogdoc.bundled_workflows")
+
+
+def load_workflows(
+    folders: Iterable[Path | Traversable],
+    rules: Iterable[Rule],
+    *,
+    builtin: bool = True,
+    kinds: KindTable | None = None,
+) -> tuple[list[Workflow], list[RuleError]]:
+    """Every workflow of the bundled folder (unless `builtin` is False) and the
+    workflow files of `folders`, with every error found; `rules` are the loaded
+    rules a marker may name. A user's workflow replaces a bundled one of its id."""
+    kinds = kinds or load_kinds()
+    sources: list[tuple[Traversable | Path, bool]] = []
+    if builtin:
+        sources += [(source, True) for source in rule_files(bundled_workflows_dir())]
+    for folder in folders:
+        if isinstance(folder, Path) and folder.is_file():
+            sources.append((folder, False))
+        elif not isinstance(folder, Path) or folder.is_dir():
+            sources += [(source, False) for source in rule_files(folder)]
+    found: dict[str, Workflow] = {}
+    errors: list[RuleError] = []
+    known = {rule.id for rule in rules}
+    for source, bundled in sources:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            errors.append(RuleError(str(source), f"cannot read: {error}"))
+            continue
+        if not is_workflow(text):
+            continue
+        workflow, problems = parse_workflow(text, str(source), kinds, check=not bundled)
+        errors += problems
+        if workflow is not None:
+            errors += _unknown_rules(workflow, known)
+            found[workflow.id] = replace(workflow, bundled=bundled)
+    return list(found.values()), errors
+
+
+def _unknown_rules(workflow: Workflow, known: set[str]) -> list[RuleError]:
+    markers = [marker for phase in workflow.phases for markers in phase.marks.values() for marker in markers]
+    markers += [marker for markers in workflow.step_marks.values() for marker in markers]
+    return [
+        RuleError(
+            workflow.path,
+            f"a marker names the rule {marker.rule!r}, which is not loaded",
+            rule_id=workflow.id,
+            key="phases",
+        )
+        for marker in markers
+        if marker.rule is not None and marker.rule not in known
+    ]

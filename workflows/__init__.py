@@ -1,0 +1,1 @@
+"""The workflows that ship with smslogdoc (installed as smslogdoc.bundled_workflows)."""
