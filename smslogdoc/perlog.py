@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
+from smslogdoc.engine.benign import benign_list
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.findings import Finding
@@ -92,7 +93,7 @@ def _here(
 ) -> None:
     """The logs read in this process (a very large one with a helper process),
     watched by `book` for the stories."""
-    benign = unexplained.benign_list()
+    benign = benign_list()
     for number, log in numbered:
         try:
             found, tally = diagnose_one(
@@ -175,7 +176,7 @@ def _work(state: tuple[Engine, Settings], task: Task) -> Done:
     """In a worker: each log of the task through the rules; findings go back
     with their rule's id only, tallies without the benign list."""
     engine, settings = state
-    benign = unexplained.benign_list()
+    benign = benign_list()
     loaded = {rule.id for rule in engine.rules}
     done: Done = []
     for number, log in task:

@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
+from smslogdoc.engine.benign import Benign, benign_list
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.verdict import Cited
@@ -57,7 +58,7 @@ def diagnose_logs(
     deployments the logs name are followed into stories."""
     findings: list[Finding] = []
     tallies: list[unexplained.Tally] = []
-    benign = unexplained.benign_list()
+    benign = benign_list()
     previous: LogInput | None = None
     try:
         for number, log in numbered:
@@ -88,7 +89,7 @@ def diagnose_one(
     since: datetime | None,
     until: datetime | None,
     helper: bool,
-    benign: tuple[unexplained.Benign, ...],
+    benign: tuple[Benign, ...],
     book: StoryBook | None = None,
 ) -> tuple[list[Finding], unexplained.Tally | None]:
     """One log's findings (folder-wide rules wait for `engine.finish`), its
@@ -275,9 +276,12 @@ def cited(findings: list[Finding]) -> dict[str, list[Cited]]:
     """Per folder, the findings a story may cite (rule and evidence records):
     causes, not the summary of error records no rule explains."""
     by_folder: dict[str, list[Cited]] = {}
+    written = {(item.path, item.line) for f in findings if not f.rule.family for item in f.evidence}
     for finding in findings:
         if finding.rule.id == SUMMARY_ID:
             continue
+        if finding.rule.family and any((item.path, item.line) in written for item in finding.evidence):
+            continue  # a rule family's reading of a record a written rule explains
         marks = tuple(
             Mark(item.path, item.line, item.end_line, item.time, item.text, "", item.event)
             for item in finding.evidence

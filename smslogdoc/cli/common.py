@@ -293,13 +293,13 @@ def check_benign_list() -> None:
     (`benign.yaml` in the configuration folder) cannot be used."""
     import yaml
 
-    from smslogdoc.engine.unexplained import BenignError, benign_list
+    from smslogdoc.engine.benign import BenignError, benign_list
 
     try:
         benign_list()
     except BenignError as error:
         fail(str(error))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        from smslogdoc.engine.unexplained import user_benign_path
+        from smslogdoc.engine.benign import user_benign_path
 
         fail(f"{user_benign_path()}: cannot read it: {error}")

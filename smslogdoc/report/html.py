@@ -50,7 +50,6 @@ from smslogdoc.report.htmlparts import (
     _redaction_notice,
     _unexplained_html,
     chart_svg,
-    esc,
     finding_html,
     machine_anchor,
 )
@@ -58,6 +57,7 @@ from smslogdoc.report.htmlparts import bundled_rule_ids as bundled_rule_ids
 from smslogdoc.report.htmlparts import reference_html as reference_html
 from smslogdoc.report.htmlstories import deployments_html, stories_html, story_links_html
 from smslogdoc.report.htmlstyle import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
+from smslogdoc.report.htmltext import esc
 from smslogdoc.report.wording import human_time as human_time
 from smslogdoc.report.writers import Options
 

@@ -13,7 +13,8 @@ from typing import Any
 from smslogdoc import __version__
 from smslogdoc.report import examined
 from smslogdoc.report.document import Report
-from smslogdoc.report.htmlparts import _plural, esc
+from smslogdoc.report.htmlparts import _plural
+from smslogdoc.report.htmltext import esc
 from smslogdoc.report.writers import Options
 
 TOC_FINDINGS = 5

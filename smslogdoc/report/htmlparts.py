@@ -5,7 +5,6 @@ is escaped here (`esc`) and only trusted http(s) references become links."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources import files
@@ -13,6 +12,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from smslogdoc.report.htmlstyle import _CSS, _SCRIPT, CONTENT_SECURITY_POLICY
+from smslogdoc.report.htmltext import esc, rule_text
 from smslogdoc.report.wording import human_time
 
 SEVERITIES = ("error", "warning", "info")
@@ -25,29 +25,7 @@ MACHINE_NAMES = 30
 CHART_CAUSES = 25
 """Causes drawn in the bar chart (the rest are listed below it)."""
 
-_VISIBLE = {
-    code: f"\\x{code:02x}"
-    for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
-}
-_VISIBLE.update(
-    {
-        code: f"\\u{code:04x}"
-        for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
-    }
-)
-_VISIBLE_TABLE = str.maketrans(_VISIBLE)
-_CODE = re.compile(r"`([^`\n]+)`")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-
-
-def esc(value: object) -> str:
-    """Any value from a document, as inert HTML text (safe in content and in
-    quoted attributes): line breaks kept, other control characters and
-    direction overrides made visible, then `html.escape(quote=True)`."""
-    text = "" if value is None else value if isinstance(value, str) else str(value)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return html.escape(text.translate(_VISIBLE_TABLE), quote=True)
 
 
 def bundled_rule_ids() -> frozenset[str]:
@@ -196,12 +174,6 @@ def _evidence_html(item: Mapping[str, Any]) -> str:
         codes_html = '<ul class="codes">' + "".join(f"<li>{esc(code)}</li>" for code in codes) + "</ul>"
     css = ' class="supporting"' if item.get("supporting") else ""
     return f'<li{css}><div class="where">{head}</div>{body}{codes_html}</li>'
-
-
-def rule_text(text: object) -> str:
-    """A rule's own text (diagnosis, cause, fix): escaped, its `code` spans as
-    `<code>` (after escaping, so nothing in them is markup)."""
-    return _CODE.sub(r"<code>\1</code>", esc(text)).replace("\n", "<br>")
 
 
 def finding_html(

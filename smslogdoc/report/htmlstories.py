@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from smslogdoc.report.fleetstories import SHOWN_NAMES, deployment_lines
-from smslogdoc.report.htmlparts import esc
+from smslogdoc.report.htmltext import esc
 from smslogdoc.report.storydoc import DeploymentDoc, StoryDoc, StoryLinkDoc
 from smslogdoc.report.storylines import (
     heading,

@@ -125,6 +125,7 @@ def test_one_folder_shared_out_survives_a_dead_worker(
     from smslogdoc import perlog
 
     monkeypatch.setattr(perlog, "MIN_BYTES", 0)
+    monkeypatch.setattr(perlog, "_stays", lambda *_: False)  # every log goes out (none read here)
     monkeypatch.setattr(perlog, "_work_for_test", perlog._work, raising=False)
     monkeypatch.setattr(perlog, "_work", _logs_die)
     folder = tmp_path / "WKS9"

@@ -35,9 +35,12 @@ def test_the_readme_sample_is_what_diagnose_prints(monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 1
     printed = result.stdout.rstrip("\n")
     # the README leaves out two sections, and says so in one line
-    left_out = "  [References and Collect next: two more sections, left out here]"
+    left_out = (
+        "  [References, Collect next and the client installation's story, phase by phase: left out here]"
+    )
     head, tail = block.split(left_out + "\n\n")
     assert printed.startswith(head)
     assert printed[len(head) :].startswith("  References\n") and "\n  Collect next\n" in printed
+    assert "\nDeployments that did not succeed: 1 of 1 story" in printed
     last = printed.rsplit("\n", 1)[1]
     assert re.sub(r"\d+ rules", "N rules", last) == re.sub(r"\d+ rules", "N rules", tail)

@@ -31,6 +31,6 @@ def test_the_setups_remembered_by_name_are_bounded() -> None:
 def test_a_plan_is_worked_out_once_for_logs_alike() -> None:
     engine = Engine(RULES)
     kind = load_kinds().by_file_name("execmgr.log")
-    first = _plan(engine, LogScope("execmgr", "execmgr.log"), kind)
-    again = _plan(engine, LogScope("execmgr", "execmgr-20240101-101010.log"), kind)
+    first = _plan(engine, LogScope("execmgr", "execmgr.log"), kind, [])
+    again = _plan(engine, LogScope("execmgr", "execmgr-20240101-101010.log"), kind, [])
     assert first is not None and again is first

@@ -13,7 +13,7 @@ import pytest
 
 from smslogdoc import pipeline
 from smslogdoc.diagnose import diagnose
-from smslogdoc.engine import unexplained
+from smslogdoc.engine import benign, unexplained
 from smslogdoc.findings import Finding
 from smslogdoc.model import Severity
 from smslogdoc.read import scan
@@ -189,7 +189,7 @@ def test_known_benign_records_are_left_out_and_counted(tmp_path: Path) -> None:
 
 
 def test_every_benign_entry_has_a_source_and_a_log() -> None:
-    entries = unexplained.benign_list()
+    entries = benign.benign_list()
     raw = (REPO / "smslogdoc" / "data" / "benign.yaml").read_text(encoding="utf-8")
     assert len(entries) == raw.count("\n- pattern:")  # every entry of the file is loaded
     for entry in entries:
