@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
@@ -12,6 +12,7 @@ from smslogdoc.cli.common import (
     fail,
     input_paths,
     load_rules_or_exit,
+    machine_names,
     output_to,
     time_window,
     zone_option,
@@ -113,19 +114,18 @@ def _write(
     from smslogdoc.report.writers import Options, diagnose_writer
 
     report = report_of(outcome, shown)
+    shown_as: Callable[[str], str] = str
     if args.redact:
-        from smslogdoc.report.redaction import GENERIC_FOLDERS, redact_report
+        from smslogdoc.report.redaction import Redactor, redact_report
 
-        # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
-        folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
-        report = redact_report(
-            report, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS]
-        )
+        redactor = Redactor()
+        report = redact_report(report, hosts=machine_names(args.paths), redactor=redactor)
+        shown_as = redactor.redact_text
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
 
         console = console_for(out)
-        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, console)
+        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, console, shown_as)
         console.print()
     options = Options(quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained)
     diagnose_writer(args.format)(report, out, options)

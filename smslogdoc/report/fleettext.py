@@ -17,7 +17,7 @@ from smslogdoc.report.aggregate import SHOWN_NAMES, FleetReport
 from smslogdoc.report.document import CauseDoc, UnexplainedDoc
 from smslogdoc.report.examined import problem_line
 from smslogdoc.report.redaction import summary_text
-from smslogdoc.report.terminal import console_for, log_text, visible
+from smslogdoc.report.terminal import console_for, log_name, log_text, visible
 from smslogdoc.report.writers import Options
 
 EVIDENCE_CHARS = 300
@@ -92,7 +92,7 @@ def write(report: FleetReport, out: TextIO, options: Options) -> None:
     if report.problems:
         console.print(Text("Problems", style="bold"))
         for problem in report.problems:
-            console.print(log_text(f"  {problem_line(problem)}"), soft_wrap=True)
+            console.print(log_name(f"  {problem_line(problem)}"), soft_wrap=True)
 
 
 def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
@@ -107,7 +107,7 @@ def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
     example = cause["example"]
     if example.get("path"):
         where = Text("  e.g. ", style="dim")
-        where.append_text(log_text(f"{example['path']}:{example['line']}", "cyan"))
+        where.append_text(log_name(f"{example['path']}:{example['line']}", "cyan"))
         console.print(where, soft_wrap=True)
         text = str(example.get("text", "")).strip().split("\n", 1)[0][:EVIDENCE_CHARS]
         console.print(log_text(f"      {text}"), soft_wrap=True)
