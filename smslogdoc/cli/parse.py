@@ -70,7 +70,8 @@ def parse(args: argparse.Namespace) -> None:
     elif chosen is listing.EventFormat.csv:
         listing.write_csv(events, sys.stdout)
     else:
-        listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge)
+        shown = [part.display for log in session.logs for part in log.parts]
+        listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge, paths=shown)
     session.report(quiet=args.quiet, verbose=args.verbose)
     if not session.read_anything():
         raise Exit(2)

@@ -20,9 +20,7 @@ def rules_list(args: argparse.Namespace) -> None:
     """Every loaded rule: id, severity, the logs it applies to, its title."""
     import json
 
-    from rich.table import Table
-
-    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output, visible
+    from smslogdoc.report.terminal import console, prefer_utf8_output, visible
 
     prefer_utf8_output()
     rules = load_rules_or_exit(args.rules, args.no_builtin)
@@ -59,18 +57,9 @@ def rules_list(args: argparse.Namespace) -> None:
                 visible(f"{rule.id:<{width}}  {rule.severity:<7}  {applies}  {rule.title}") + "\n"
             )
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Rule", no_wrap=True)  # an id is never wrapped or cut: it is typed and grepped
-    for column in ("Severity", "Applies to", "Title"):
-        table.add_column(column, overflow="fold")
-    for rule in rules:
-        table.add_row(
-            log_text(rule.id),
-            rule.severity,
-            log_text(", ".join(rule.applies_to) or "every log"),
-            log_text(rule.title),
-        )
-    console().print(table)
+    from smslogdoc.report.rulelist import write_listing
+
+    write_listing(rules, console())
 
 
 def rules_show(args: argparse.Namespace) -> None:
