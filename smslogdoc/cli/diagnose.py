@@ -77,13 +77,23 @@ def diagnose(args: argparse.Namespace) -> None:
 def _check_options(args: argparse.Namespace) -> None:
     """Exit 2, saying why, on an option value that cannot be used."""
     from smslogdoc.engine.unexplained import LEVELS
+    from smslogdoc.rules.suggest import did_you_mean
 
     if args.min_severity not in SEVERITIES:
-        fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
+        fail(
+            f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}"
+            + did_you_mean(args.min_severity, SEVERITIES)
+        )
     if args.fail_on not in (*SEVERITIES, "none"):
-        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+        fail(
+            f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}"
+            + did_you_mean(args.fail_on, (*SEVERITIES, "none"))
+        )
     if args.unexplained not in LEVELS:
-        fail(f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}")
+        fail(
+            f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}"
+            + did_you_mean(args.unexplained, LEVELS)
+        )
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
 
@@ -95,7 +105,12 @@ def _tracer(args: argparse.Namespace, rules: list[Rule]) -> Tracer | None:
     from smslogdoc.engine.tracer import Tracer
 
     if args.explain not in {rule.id for rule in rules}:
-        fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
+        from smslogdoc.rules.suggest import did_you_mean
+
+        fail(
+            f"--explain: no loaded rule has the id {args.explain!r}"
+            + (did_you_mean(args.explain, [rule.id for rule in rules]) or " (see smslogdoc rules list)")
+        )
     return Tracer(args.explain)
 
 
