@@ -108,6 +108,7 @@ KEPT_SHAPED = [
     'AdvertisementId = "PS120005"',
     "[AMD64]",
     '"KB4012345"',
+    "//packages/package[",
 ]
 
 LINES = [
@@ -135,6 +136,7 @@ LINES = [
     "SerialNumber = 5CG1234XYZ, BIOS serial: CZC9876ABC, Service Tag 7XK2L33",
     "SQL01SRV, CMPRI01 and CZC9876ABC again, bare",
     'AdvertisementId = "PS120005"; update "KB4012345" for [AMD64]',
+    "QUERY: //packages/package[(ProcessorArchitecture)] (an XPath, not a server)",
 ]
 TEXT = "\n".join(LINES)
 

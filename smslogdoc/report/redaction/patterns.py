@@ -45,9 +45,9 @@ _STRUCTURE = (
 | (?P<conn>(?P<conn_key>(?i:\b(?:server|data[ ]source|addr|address|network[ ]address))\s*=\s*(?:(?i:tcp|np|lpc):)?)(?P<conn_val>"""
     + _HOST
     + r""")(?=[\s;,\\"')]|$))
-| (?P<sunc>(?<![^\s"'(=,;<>\[{|*])(?P<sunc_pre>//)(?P<sunc_host>"""
+| (?P<sunc>(?<![^\s"'(=,;<>\[{|*])(?P<sunc_pre>//)(?P<sunc_host>(?=[\w.-]*[\d.])"""
     + _HOST
-    + r""")(?=/[\w$.-]))
+    + r"""|[A-Z][A-Z0-9-]+)(?=/[\w$.-]))
 | (?P<unc>(?<![^\s"'(=,;:<>\[{|*])(?P<unc_pre>\\{2,4}(?:\?\\{1,2}UNC\\{1,2})?)(?P<unc_host>"""
     + _HOST
     + r"""|\[[0-9A-Fa-f:.%]+\])(?=[\\/"'\s,;)\]]|$))
