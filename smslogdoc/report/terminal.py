@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -56,6 +57,24 @@ def log_text(text: str, style: str = "") -> Text:
 def log_name(text: str, style: str = "") -> Text:
     """A rich `Text` for a name (`name`): inert, on one line."""
     return Text(name(text), style=style)
+
+
+def wrapped(head: Text, rest: str, width: int, indent: str, style: str = "") -> list[Text]:
+    """`head`, then `rest` wrapped at spaces within `width` (never inside a
+    word), its further lines indented by `indent`."""
+    wrapped = textwrap.wrap(
+        rest,
+        width=width,
+        initial_indent="\0" * len(head.plain),
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    if not wrapped:
+        return [head]
+    first = head.copy()
+    first.append(wrapped[0][len(head.plain) :], style=style)
+    return [first, *(Text(line, style=style) for line in wrapped[1:])]
 
 
 class _LineConsole(Console):

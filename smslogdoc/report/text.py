@@ -17,7 +17,7 @@ from smslogdoc.report.document import EvidenceDoc, FindingDoc, Report
 from smslogdoc.report.examined import summary
 from smslogdoc.report.redaction import summary_text
 from smslogdoc.report.short import short_line
-from smslogdoc.report.terminal import console_for, log_name, name, visible
+from smslogdoc.report.terminal import console_for, log_name, name, visible, wrapped
 from smslogdoc.report.wording import count, human_time
 from smslogdoc.report.writers import Options
 
@@ -158,29 +158,11 @@ def _finding_lines(finding: FindingDoc, width: int) -> list[Text]:
     return lines
 
 
-def _wrapped(head: Text, rest: str, width: int, indent: str, style: str = "") -> list[Text]:
-    """`head`, then `rest` wrapped at spaces within `width` (never inside a
-    word), its further lines indented by `indent`."""
-    wrapped = textwrap.wrap(
-        rest,
-        width=width,
-        initial_indent="\0" * len(head.plain),
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    if not wrapped:
-        return [head]
-    first = head.copy()
-    first.append(wrapped[0][len(head.plain) :], style=style)
-    return [first, *(Text(line, style=style) for line in wrapped[1:])]
-
-
 def _heading(finding: FindingDoc, width: int = 110) -> list[Text]:
     """The severity and title, the rule, where: the lines above the diagnosis."""
     head = Text()
     head.append(f" {finding['severity'].upper()} ", style=_SEVERITY_STYLE[finding["severity"]])
-    heading = _wrapped(head, f" {name(finding['title'])}", width, "  ", "bold")
+    heading = wrapped(head, f" {name(finding['title'])}", width, "  ", "bold")
     meta = Text(f"  rule {finding['rule']} · confidence {finding['confidence']}", style="dim")
     if "spread" in finding:
         meta.append(f" · {spread_text(finding)}", style="dim")
@@ -188,13 +170,13 @@ def _heading(finding: FindingDoc, width: int = 110) -> list[Text]:
         meta.append(f" · seen {finding['occurrences']} times", style="dim")
     where = Text("  log ", style="dim")
     where.append_text(log_name(finding["log"], "cyan"))
-    lines = [*heading, *_wrapped(Text(), meta.plain, width, "    ", "dim"), where]
+    lines = [*heading, *wrapped(Text(), meta.plain, width, "    ", "dim"), where]
     if finding["group"]:  # beside the log when it fits, else on a line of its own
         group = f" · {name(finding['group'])}"
         if len(where.plain) + len(group) <= width:
             where.append(group)
         else:
-            lines += _wrapped(Text("   "), group, width, "      ")
+            lines += wrapped(Text("   "), group, width, "      ")
     for other in finding["also"]:
         also = Text("  also in ", style="dim")
         also.append_text(log_name(other, "cyan"))
@@ -232,7 +214,7 @@ def _evidence_lines(item: EvidenceDoc, log: str, width: int = 110) -> list[Text]
     style = "" if not item["supporting"] else "dim"
     text_lines = item["text"].strip("\r\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for text in text_lines[:EVIDENCE_LINES]:
-        lines += _wrapped(Text("      "), visible(text), width, "        ", style)
+        lines += wrapped(Text("      "), visible(text), width, "        ", style)
     if len(text_lines) > EVIDENCE_LINES:
         hidden = len(text_lines) - EVIDENCE_LINES
         lines.append(
@@ -242,7 +224,7 @@ def _evidence_lines(item: EvidenceDoc, log: str, width: int = 110) -> list[Text]
             )
         )
     for code in item["codes"]:
-        lines += _wrapped(Text("      "), f"= {visible(code)}", width, "        ", "magenta")
+        lines += wrapped(Text("      "), f"= {visible(code)}", width, "        ", "magenta")
     return lines
 
 

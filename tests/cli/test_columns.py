@@ -109,3 +109,11 @@ def test_parse_keeps_every_character_and_names_two_logs_apart(tmp_path: Path, wi
     assert LONG_TOKEN in joined
     assert "A/execmgr.log:1" in result.stdout and "B/execmgr.log:1" in result.stdout
     assert all(len(line.rstrip()) <= width for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_fleet_text_fits(width: int) -> None:
+    result = invoke(["fleet", str(SAMPLES), "-q", "--fail-on", "none"], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    assert _overlong(result.stdout, min(width, 110)) == []
+    assert "cannot read its source share" in result.stdout.replace("\n  ", " ")
