@@ -70,8 +70,8 @@ def diagnose(args: argparse.Namespace) -> None:
             f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
         ]
         said = _named_first(args, paths, outcome)
-        report = _write(args, outcome, shown, out, rules, tracer)
-        _finish(args, paths, outcome, report, shown, out, said)
+        report, shown_as = _write(args, outcome, shown, out, rules, tracer)
+        _finish(args, paths, outcome, report, shown, out, said, shown_as)
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -121,9 +121,10 @@ def _write(
     out: TextIO,
     rules: list[Rule],
     tracer: Tracer | None,
-) -> Report:
+) -> tuple[Report, Callable[[str], str]]:
     """The report of the findings shown (redacted with `--redact`), written to
-    `out` in the format asked for (after the `--explain` trace); the report."""
+    `out` in the format asked for (after the `--explain` trace); the report,
+    and how a name from the logs is written beside it (redacted with `--redact`)."""
     from smslogdoc.report.document import report_of
     from smslogdoc.report.terminal import console_for
     from smslogdoc.report.writers import Options, diagnose_writer
@@ -144,7 +145,7 @@ def _write(
         console.print()
     options = Options(quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained)
     diagnose_writer(args.format)(report, out, options)
-    return report
+    return report, shown_as
 
 
 def _finish(
@@ -155,8 +156,10 @@ def _finish(
     shown: list[Finding],
     out: TextIO,
     said: list[str],
+    shown_as: Callable[[str], str] = str,
 ) -> None:
-    """The problems and notes on stderr (but those `said` first), then the exit code."""
+    """The problems and notes on stderr (but those `said` first), each path
+    as `shown_as` writes it (redacted with `--redact`), then the exit code."""
     from smslogdoc.report.examined import problem_lines
     from smslogdoc.report.terminal import console, console_for
 
@@ -169,7 +172,7 @@ def _finish(
 
         for named, part in unread_rotated(paths, outcome.logs):
             err.print(
-                f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
+                f"smslogdoc: note: {shown_as(named)}: its older part {shown_as(str(part))} (before the log rotated) was not read; "
                 "a cause may be there: name it too, or the folder",
                 markup=False,
             )

@@ -116,6 +116,16 @@ def test_follow_writes_no_name(fleet_root: Path, output: str) -> None:
     )
 
 
+def test_the_note_on_an_unread_rotated_part_names_no_name(tmp_path: Path) -> None:
+    machine = tmp_path / "Users" / "jdoe" / "WKS0042"
+    machine.mkdir(parents=True)
+    text = "".join(RECORD.format(line) for line in LINES)
+    for name in ("execmgr.log", "execmgr.lo_"):
+        (machine / name).write_text(text, encoding="utf-8")
+    everything = _check(["diagnose", str(machine / "execmgr.log"), "--redact"])
+    assert "its older part" in everything
+
+
 def test_the_json_document_counts_the_new_classes(tmp_path: Path) -> None:
     shaped = [line for line in LINES if line.startswith(("MAC address", "SerialNumber"))]
     (tmp_path / "execmgr.log").write_text("".join(RECORD.format(line) for line in shaped), encoding="utf-8")
