@@ -45,6 +45,10 @@ def _run(args: list[str]) -> int:
         print(f"smslogdoc {__version__}")
         return 0
     parser = build_parser()
+    from smslogdoc.cli.completion import autocomplete, completing
+
+    if completing():  # the shell asking what to offer (argcomplete): answered from the parser
+        autocomplete(parser)
     if not args:
         parser.print_help()
         return 2

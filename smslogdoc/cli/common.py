@@ -163,6 +163,24 @@ def exit_for_unreadable(
         fail(f"exit 2: {len(bad)} path(s) named on the command line could not be read: {', '.join(named)}")
 
 
+def machine_names(paths: list[str]) -> list[str]:
+    """The names of the machines the paths named hold, for `--redact`: a
+    folder named is usually one machine's logs (C:\\Collected\\WKS0042), and
+    so is the folder of a log named (C:\\Collected\\WKS0042\\execmgr.log);
+    generic folder names (`Logs`, `CCM` ...) are not."""
+    from smslogdoc.report.redaction import GENERIC_FOLDERS
+
+    names = []
+    for path in paths:
+        if path == "-":
+            continue
+        where = Path(path)
+        name = where.name if where.is_dir() else where.parent.name if where.is_file() else ""
+        if name and name.casefold() not in GENERIC_FOLDERS:
+            names.append(name)
+    return names
+
+
 def zone_option(text: str | None) -> tzinfo | None:
     if text is None:
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
@@ -14,6 +14,7 @@ from smslogdoc.cli.common import (
     input_paths,
     load_rules_or_exit,
     load_workflows_or_exit,
+    machine_names,
     output_to,
     time_window,
     zone_option,
@@ -76,20 +77,30 @@ def diagnose(args: argparse.Namespace) -> None:
             f for f in outcome.findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.min_severity)
         ]
         said = _named_first(args, paths, outcome)
-        report = _write(args, outcome, shown, out, rules, tracer)
-        _finish(args, paths, outcome, report, shown, out, said)
+        report, shown_as = _write(args, outcome, shown, out, rules, tracer)
+        _finish(args, paths, outcome, report, shown, out, said, shown_as)
 
 
 def _check_options(args: argparse.Namespace) -> None:
     """Exit 2, saying why, on an option value that cannot be used."""
     from smslogdoc.engine.unexplained import LEVELS
+    from smslogdoc.rules.suggest import did_you_mean
 
     if args.min_severity not in SEVERITIES:
-        fail(f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}")
+        fail(
+            f"--min-severity: expected one of {', '.join(SEVERITIES)}, got {args.min_severity!r}"
+            + did_you_mean(args.min_severity, SEVERITIES)
+        )
     if args.fail_on not in (*SEVERITIES, "none"):
-        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+        fail(
+            f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}"
+            + did_you_mean(args.fail_on, (*SEVERITIES, "none"))
+        )
     if args.unexplained not in LEVELS:
-        fail(f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}")
+        fail(
+            f"--unexplained: expected one of {', '.join(LEVELS)}, got {args.unexplained!r}"
+            + did_you_mean(args.unexplained, LEVELS)
+        )
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
 
@@ -101,7 +112,12 @@ def _tracer(args: argparse.Namespace, rules: list[Rule]) -> Tracer | None:
     from smslogdoc.engine.tracer import Tracer
 
     if args.explain not in {rule.id for rule in rules}:
-        fail(f"--explain: no loaded rule has the id {args.explain!r} (see smslogdoc rules list)")
+        from smslogdoc.rules.suggest import did_you_mean
+
+        fail(
+            f"--explain: no loaded rule has the id {args.explain!r}"
+            + (did_you_mean(args.explain, [rule.id for rule in rules]) or " (see smslogdoc rules list)")
+        )
     return Tracer(args.explain)
 
 
@@ -112,34 +128,34 @@ def _write(
     out: TextIO,
     rules: list[Rule],
     tracer: Tracer | None,
-) -> Report:
+) -> tuple[Report, Callable[[str], str]]:
     """The report of the findings shown (redacted with `--redact`), written to
-    `out` in the format asked for (after the `--explain` trace); the report."""
+    `out` in the format asked for (after the `--explain` trace); the report,
+    and how a name from the logs is written beside it (redacted with `--redact`)."""
     from smslogdoc.report.document import report_of
     from smslogdoc.report.terminal import console_for
     from smslogdoc.report.writers import Options, diagnose_writer
 
     report = report_of(outcome, shown)
     report["inputs"] = list(args.paths) or ["-"]
+    shown_as: Callable[[str], str] = str
     if args.redact:
-        from smslogdoc.report.redaction import GENERIC_FOLDERS, redact_report
+        from smslogdoc.report.redaction import Redactor, redact_report
 
-        # a folder named on the command line is usually one machine's logs (C:\Collected\WKS0042)
-        folders = [Path(path).name for path in args.paths if path != "-" and Path(path).is_dir()]
-        report = redact_report(
-            report, hosts=[name for name in folders if name.casefold() not in GENERIC_FOLDERS]
-        )
+        redactor = Redactor()
+        report = redact_report(report, hosts=machine_names(args.paths), redactor=redactor)
+        shown_as = redactor.redact_text
     if tracer is not None:
         from smslogdoc.report.explain import write_explanation
         from smslogdoc.report.terminal import console
 
         # a document (json, jsonl, html) is all stdout holds: the explanation goes to stderr
         where = console_for(out) if args.format in PROSE_FORMATS else console(stderr=True)
-        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, where)
+        write_explanation(next(rule for rule in rules if rule.id == args.explain), tracer, where, shown_as)
         where.print()
     options = Options(quiet=args.quiet, min_severity=args.min_severity, unexplained=args.unexplained)
     diagnose_writer(args.format)(report, out, options)
-    return report
+    return report, shown_as
 
 
 def _finish(
@@ -150,8 +166,10 @@ def _finish(
     shown: list[Finding],
     out: TextIO,
     said: list[str],
+    shown_as: Callable[[str], str] = str,
 ) -> None:
-    """The problems and notes on stderr (but those `said` first), then the exit code."""
+    """The problems and notes on stderr (but those `said` first), each path
+    as `shown_as` writes it (redacted with `--redact`), then the exit code."""
     from smslogdoc.report.examined import problem_lines
     from smslogdoc.report.terminal import console, console_for
 
@@ -166,7 +184,7 @@ def _finish(
 
         for named, part in unread_rotated(paths, outcome.logs):
             err.print(
-                f"smslogdoc: note: {named}: its older part {part} (before the log rotated) was not read; "
+                f"smslogdoc: note: {shown_as(named)}: its older part {shown_as(str(part))} (before the log rotated) was not read; "
                 "a cause may be there: name it too, or the folder",
                 markup=False,
             )

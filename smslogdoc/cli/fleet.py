@@ -38,7 +38,12 @@ def fleet(args: argparse.Namespace) -> None:
 
     prefer_utf8_output()
     if args.fail_on not in (*SEVERITIES, "none"):
-        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}")
+        from smslogdoc.rules.suggest import did_you_mean
+
+        fail(
+            f"--fail-on: expected one of {', '.join(SEVERITIES)} or none, got {args.fail_on!r}"
+            + did_you_mean(args.fail_on, (*SEVERITIES, "none"))
+        )
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     options = ReadOptions(zone=zone_option(args.tz))

@@ -15,9 +15,9 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from smslogdoc.cli.common import Exit, Session, fail
+from smslogdoc.cli.common import Exit, Session, fail, machine_names
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from smslogdoc.inputs.follow import FollowOptions
     from smslogdoc.model import Event
     from smslogdoc.read.full import ReadOptions
+    from smslogdoc.report.redaction import Redactor
     from smslogdoc.rules.model import Rule
 
 
@@ -73,7 +74,8 @@ def follow_diagnose(
     shown: list[Finding] = []
     stopped: KeyboardInterrupt | None = None
 
-    write = _writer(args.format, out)
+    redactor = _redactor(args)
+    write = _writer(args.format, out, redactor)
     try:
         for _ in changes(args.paths, watch):
             outcome = run(with_rotated(args.paths), rules, options=options, since=since, until=until, jobs=1)
@@ -88,13 +90,17 @@ def follow_diagnose(
     waiting = [f for f in shown if f.status != "confirmed"]
     if waiting:
         write(waiting)
+    report = report_of(outcome, shown)
+    if redactor is not None:
+        from smslogdoc.report.redaction import redact_report
+
+        report = redact_report(report, redactor=redactor)
     if args.format != "jsonl" and not args.quiet:
-        out.print(
-            examined.summary(report_of(outcome, shown)) + " · followed until stopped",
-            markup=False,
-            soft_wrap=True,
-        )
-    Session.of(outcome).report(quiet=args.quiet, verbose=args.verbose)
+        out.print(examined.summary(report) + " · followed until stopped", markup=False, soft_wrap=True)
+    err = console(stderr=True)
+    for line in examined.problem_lines(report, verbose=args.verbose):
+        if line or not args.quiet:
+            err.print(f"smslogdoc: {line}", markup=False, highlight=False)
     if stopped is not None:
         raise stopped
     from smslogdoc.report.text import failing
@@ -102,13 +108,27 @@ def follow_diagnose(
     raise Exit(1 if args.fail_on != "none" and failing(outcome.findings, args.fail_on) else 0)
 
 
-def _writer(format_name: str, out: Console) -> Callable[[list[Finding]], None]:
-    """How findings are printed as they come, in `--format` (text, short or jsonl)."""
+def _redactor(args: argparse.Namespace) -> Redactor | None:
+    """With `--redact`: one redactor for the whole session, so that a name has
+    one pseudonym in every finding printed (the machine folders named are hosts)."""
+    if not args.redact:
+        return None
+    from smslogdoc.report.redaction import Redactor
+
+    return Redactor(hosts=machine_names(args.paths))
+
+
+def _writer(format_name: str, out: Console, redactor: Redactor | None) -> Callable[[list[Finding]], None]:
+    """How findings are printed as they come, in `--format` (text, short or
+    jsonl), redacted by `redactor` (`--redact`)."""
     from smslogdoc.report import jsondoc, short, text
-    from smslogdoc.report.document import finding_doc
+    from smslogdoc.report.document import FindingDoc, finding_doc
 
     def write(findings: list[Finding]) -> None:
         docs = [finding_doc(finding) for finding in findings]
+        if redactor is not None:
+            redacted = redactor.redact_document({"findings": docs})["findings"]
+            docs = cast("list[FindingDoc]", redacted)
         if format_name == "jsonl":
             jsondoc.write_findings(docs, sys.stdout)
             sys.stdout.flush()

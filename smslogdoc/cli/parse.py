@@ -74,7 +74,8 @@ def parse(args: argparse.Namespace) -> None:
     elif chosen is listing.EventFormat.csv:
         listing.write_csv(events, sys.stdout)
     else:
-        listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge)
+        labels = [part.display for log in session.logs for part in log.parts]
+        listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge, paths=labels)
     session.report(quiet=args.quiet, verbose=args.verbose)
     if not shown.count and session.read_anything() and not args.quiet:  # (else the problems say why)
         console(stderr=True).print(f"smslogdoc: {_why_no_rows(read.count)}", markup=False)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from smslogdoc import __version__
-from smslogdoc.cli.completion import SHELLS, completion, rule_ids
+from smslogdoc.cli.completion import SHELLS, all_actions, completion, rule_ids
 from smslogdoc.cli.diagnose import diagnose
 from smslogdoc.cli.explain import explain_code
 from smslogdoc.cli.fleet import fleet
@@ -76,9 +77,27 @@ def _unexplained_levels() -> tuple[str, ...]:
     return LEVELS
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose refusal of a mistyped option names the one
+    meant (`--min-severty`: did you mean --min-severity?). Its commands'
+    parsers are of this class too (argparse makes them of their parent's)."""
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            known = [option for action in all_actions(self) for option in action.option_strings]
+            for word in message[len(prefix) :].split():
+                if word.startswith("--"):
+                    from smslogdoc.rules.suggest import did_you_mean
+
+                    message += did_you_mean(word.split("=", 1)[0], known)
+                    break
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="smslogdoc",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -110,11 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     shell = _command(commands, "completion", completion)
     shell.set_defaults(parser=parser)
-    shell.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or powershell.")
+    shell.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh, fish or powershell.")
     return parser
 
 
-def _parse_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _parse_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     read = _command(commands, "parse", parse)
     _paths(read)
     read.add_argument(
@@ -129,7 +148,7 @@ def _parse_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     offers(read, "--format", lambda: format_names("parse"))
 
 
-def _diagnose_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _diagnose_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     check = _command(commands, "diagnose", diagnose)
     _paths(check)
     _rule_sources(check)
@@ -190,7 +209,7 @@ def _diagnose_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     offers(check, "--explain", rule_ids)
 
 
-def _story_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _story_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     told = _command(commands, "story", story)
     _paths(told)
     _rule_sources(told)
@@ -205,7 +224,7 @@ def _story_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     offers(told, "--format", lambda: format_names("story"))
 
 
-def _fleet_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _fleet_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     many = _command(commands, "fleet", fleet)
     many.add_argument(
         "roots",
@@ -250,7 +269,7 @@ def _fleet_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     offers(many, "--fail-on", lambda: (*SEVERITIES, "none"))
 
 
-def _rules_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _rules_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     rules = _command(commands, "rules", None, "List, show, validate and test rules.")
     about = rules.add_subparsers(title="commands", metavar="COMMAND", required=True)
     listing = _command(about, "list", rules_list)
@@ -287,11 +306,11 @@ def _rules_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    commands: argparse._SubParsersAction[_Parser],
     name: str,
     run: Callable[[argparse.Namespace], None] | None,
     summary: str | None = None,
-) -> argparse.ArgumentParser:
+) -> _Parser:
     """A subcommand whose help is its function's docstring."""
     text = help_text(summary or (run.__doc__ or "" if run is not None else ""))
     command = commands.add_parser(

@@ -22,9 +22,7 @@ LIST_FORMATS = ("text", "json", "markdown")
 
 def rules_list(args: argparse.Namespace) -> None:
     """Every loaded rule: id, severity, the logs it applies to, its title."""
-    from rich.table import Table
-
-    from smslogdoc.report.terminal import console, log_text, prefer_utf8_output, visible
+    from smslogdoc.report.terminal import console, prefer_utf8_output, visible
 
     prefer_utf8_output()
     rules = load_rules_or_exit(args.rules, args.no_builtin)
@@ -40,7 +38,7 @@ def rules_list(args: argparse.Namespace) -> None:
         fail(
             f"--format: unknown format {args.format!r}; choose {', '.join(LIST_FORMATS[:-1])} or {LIST_FORMATS[-1]}"
         )
-    families = _families(rules)
+    every, families = rules, _families(rules)
     rules = [rule for rule in rules if not rule.family]  # a family is one line (its table, not its rules)
     if not sys.stdout.isatty():  # piped (| grep, | less): one line a rule, nothing wrapped or cut
         width = max((len(rule.id) for rule in rules), default=4)
@@ -52,20 +50,9 @@ def rules_list(args: argparse.Namespace) -> None:
         for family, line in families:
             sys.stdout.write(visible(f"{family + '-*':<{width}}  {'family':<7}  every log  {line}") + "\n")
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Rule", no_wrap=True)  # an id is never wrapped or cut: it is typed and grepped
-    for column in ("Severity", "Applies to", "Title"):
-        table.add_column(column, overflow="fold")
-    for rule in rules:
-        table.add_row(
-            log_text(rule.id),
-            rule.severity,
-            log_text(", ".join(rule.applies_to) or "every log"),
-            log_text(rule.title),
-        )
-    for family, line in families:
-        table.add_row(log_text(family + "-*"), "family", "every log", log_text(line))
-    console().print(table)
+    from smslogdoc.report.rulelist import write_listing
+
+    write_listing(every, console())
 
 
 def _listed_json(rules: list[Rule]) -> str:

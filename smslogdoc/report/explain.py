@@ -8,12 +8,14 @@ what became findings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.text import Text
 
 from smslogdoc.engine.tracer import TracedLog, Tracer
 from smslogdoc.findings import CONFIRMED
-from smslogdoc.report.terminal import log_text
+from smslogdoc.report.terminal import log_name, log_text
 from smslogdoc.report.wording import count, lines_phrase
 from smslogdoc.rules.model import Condition, Rule
 
@@ -46,8 +48,17 @@ def describe(condition: Condition) -> str:
     return words
 
 
-def write_explanation(rule: Rule, tracer: Tracer, console: Console) -> None:
-    console.print(Text(f"Explaining rule {rule.id}: {rule.title}", style="bold"))
+def _as_is(text: str) -> str:
+    return text
+
+
+def write_explanation(
+    rule: Rule, tracer: Tracer, console: Console, shown: Callable[[str], str] = _as_is
+) -> None:
+    """What `rule` saw in each log. `shown` is how a name from the logs is
+    written (redacted with `--redact`): log names and group keys; every text
+    is made inert (`terminal.visible`), a rule's own text included."""
+    console.print(log_name(f"Explaining rule {rule.id}: {rule.title}", "bold"))
     console.print(Text(f"applies to: {', '.join(rule.applies_to) or 'every log'}", style="dim"))
     for number, condition in enumerate(rule.conditions, 1):
         console.print(Text(f"condition {number}: {describe(condition)}", style="dim"))
@@ -55,11 +66,11 @@ def write_explanation(rule: Rule, tracer: Tracer, console: Console) -> None:
         console.print("No logs were read.")
     for traced in tracer.logs:
         console.print()
-        _log(rule, traced, console)
+        _log(rule, traced, console, shown)
 
 
-def _log(rule: Rule, traced: TracedLog, console: Console) -> None:
-    head = log_text(traced.log, "cyan")
+def _log(rule: Rule, traced: TracedLog, console: Console, shown: Callable[[str], str]) -> None:
+    head = log_name(shown(traced.log), "cyan")
     head.append(f" (kind {traced.kind or 'unknown'})", style="dim")
     console.print(head)
     if not traced.applies:
@@ -78,13 +89,13 @@ def _log(rule: Rule, traced: TracedLog, console: Console) -> None:
         else:
             console.print(Text(f"  event {name}: no match", style="yellow"))
     for condition, key, group in traced.open:
-        label = " / ".join(str(part) for part in key)
+        label = shown(" / ".join(str(part) for part in key))
         waiting = _waiting(condition, group)
-        console.print(Text(f"  group {label}: {waiting}", style="yellow"))
+        console.print(log_text(f"  group {label}: {waiting}", "yellow"))
     for _condition, key, hits, why in traced.dropped:
-        label = " / ".join(str(part) for part in key)
+        label = shown(" / ".join(str(part) for part in key))
         console.print(
-            Text(
+            log_text(
                 f"  group {label}: matched ({lines_phrase([hit.event.line for hit in hits])}) but did not count: {why}",
                 style="yellow",
             )

@@ -19,7 +19,7 @@ from smslogdoc.report.examined import problem_line
 from smslogdoc.report.fleetstories import deployment_lines, outcome_text
 from smslogdoc.report.redaction import summary_text
 from smslogdoc.report.storydoc import DeploymentDoc
-from smslogdoc.report.terminal import console_for, log_text, visible
+from smslogdoc.report.terminal import console_for, log_name, name, visible, wrapped
 from smslogdoc.report.writers import Options
 
 EVIDENCE_CHARS = 300
@@ -126,14 +126,14 @@ def write(report: FleetReport, out: TextIO, options: Options) -> None:
     if report.problems:
         console.print(Text("Problems", style="bold"))
         for problem in report.problems:
-            console.print(log_text(f"  {problem_line(problem)}"), soft_wrap=True)
+            console.print(log_name(f"  {problem_line(problem)}"), soft_wrap=True)
 
 
 def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
     head = Text()
     head.append(f" {cause['severity'].upper()} ", style=_SEVERITY_STYLE.get(cause["severity"], "bold"))
-    head.append(f" {visible(cause['title'])}", style="bold")
-    console.print(head, soft_wrap=True)
+    for line in wrapped(head, f" {name(cause['title'])}", width, "  ", "bold"):
+        console.print(line, soft_wrap=True)
     console.print(
         Text(f"  rule {cause['rule']} · on {len(cause['machines'])} of {total} machines", style="dim")
     )
@@ -141,10 +141,11 @@ def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
     example = cause["example"]
     if example.get("path"):
         where = Text("  e.g. ", style="dim")
-        where.append_text(log_text(f"{example['path']}:{example['line']}", "cyan"))
+        where.append_text(log_name(f"{example['path']}:{example['line']}", "cyan"))
         console.print(where, soft_wrap=True)
         text = str(example.get("text", "")).strip().split("\n", 1)[0][:EVIDENCE_CHARS]
-        console.print(log_text(f"      {text}"), soft_wrap=True)
+        for line in wrapped(Text("      "), visible(text), width, "        "):
+            console.print(line, soft_wrap=True)
     if cause["fix"]:
         console.print(Text("  Fix", style="bold"))
         for number, step in enumerate(cause["fix"], 1):
@@ -168,13 +169,15 @@ def _deployments(console: Console, deployments: list[DeploymentDoc], width: int)
 
 
 def _unexplained(console: Console, group: UnexplainedDoc, total: int, width: int) -> None:
-    line = Text("  ")
-    line.append_text(log_text(group["example"].strip().split("\n", 1)[0][:EVIDENCE_CHARS]))
-    line.append(f"  on {len(group['machines'])} of {total} machines", style="bold")
-    console.print(line, soft_wrap=True)
+    example = visible(group["example"].strip().split("\n", 1)[0][:EVIDENCE_CHARS])
+    for line in wrapped(
+        Text("  "), f"{example}  on {len(group['machines'])} of {total} machines", width, "    "
+    ):
+        console.print(line, soft_wrap=True)
     _wrapped(console, names(group["machines"]), width, "    ")
     for code in group["codes"]:
-        console.print(log_text(f"    = {code}", "magenta"), soft_wrap=True)
+        for line in wrapped(Text("    "), f"= {visible(code)}", width, "      ", "magenta"):
+            console.print(line, soft_wrap=True)
 
 
 def _wrapped(console: Console, text: str, width: int, indent: str, first: str | None = None) -> None:

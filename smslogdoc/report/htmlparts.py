@@ -69,6 +69,8 @@ def _redaction_notice(redaction: Mapping[str, Any] | None) -> str:
         "ip": "IP addresses",
         "email": "e-mail addresses",
         "sid": "SIDs",
+        "mac": "MAC addresses",
+        "serial": "serial numbers",
     }
     parts = [
         f"{esc(count)} {esc(labels.get(str(kind), kind))}"

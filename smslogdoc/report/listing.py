@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import TextIO
@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from smslogdoc.model import Event, Severity
-from smslogdoc.report.terminal import log_text
+from smslogdoc.report.terminal import log_name, log_text
 
 
 class EventFormat(StrEnum):
@@ -115,19 +115,71 @@ def write_csv(events: Iterable[Event], out: TextIO) -> int:
     return count
 
 
-def write_table(events: Iterable[Event], console: Console, *, show_path: bool) -> int:
-    """A log-viewer table, coloured by severity, printed in batches as events arrive."""
+WIDE = 120
+"""From this many columns on, the table; below, each record as a line of its
+where and when, its message on the lines below it (at 80 columns a table
+leaves a message a dozen characters)."""
+
+
+def write_table(
+    events: Iterable[Event], console: Console, *, show_path: bool, paths: Sequence[str] = ()
+) -> int:
+    """A log-viewer table, coloured by severity, printed in batches as events
+    arrive; below `WIDE` columns, a record a paragraph. A file is named by
+    the shortest end of its path that no other of `paths` shares
+    (`A/execmgr.log`, `B/execmgr.log`)."""
     count = 0
     batch: list[Event] = []
+    labels = file_labels(paths)
     for event in events:
         batch.append(event)
         count += 1
         if len(batch) == _TABLE_BATCH:
-            console.print(_table(batch, show_path, header=count == _TABLE_BATCH))
+            _print(console, batch, show_path, labels, header=count == _TABLE_BATCH)
             batch = []
     if batch or count == 0:
-        console.print(_table(batch, show_path, header=count <= _TABLE_BATCH))
+        _print(console, batch, show_path, labels, header=count <= _TABLE_BATCH)
     return count
+
+
+def _print(
+    console: Console, events: list[Event], show_path: bool, labels: Mapping[str, str], *, header: bool
+) -> None:
+    if console.width >= WIDE:
+        console.print(_table(events, show_path, labels, header=header))
+        return
+    for event in events:
+        style = _STYLES.get(event.severity, "")
+        when = event.time.strftime("%Y-%m-%d %H:%M:%S.%f")[:23] if event.time else "(no time)"
+        head = Text(when, style="dim" if event.time is None or event.time.tzinfo is None else "")
+        head.append(f"  {_SEVERITY_WORDS[event.severity]:<5}", style=style)
+        where = f"{_label(event.path, labels)}:{event.line}" if show_path else f"line {event.line}"
+        head.append_text(log_name(f"  {where}", "cyan"))
+        if event.component:
+            head.append_text(log_name(f"  {event.component}"))
+        if event.thread is not None:
+            head.append(f"  {event.thread}", style="dim")
+        console.print(head, overflow="fold")
+        for line in log_text(event.message, style).wrap(console, max(console.width - 4, 20)):
+            line.rstrip()
+            console.print(Text("    ").append_text(line), soft_wrap=True)
+
+
+def file_labels(paths: Iterable[str]) -> dict[str, str]:
+    """Each path's shortest end (file name, then its folder ...) that no other path shares."""
+    parts = {path: path.replace("\\", "/").split("/") for path in dict.fromkeys(paths)}
+    labels: dict[str, str] = {}
+    for path, pieces in parts.items():
+        for size in range(1, len(pieces) + 1):
+            end = pieces[-size:]
+            if not any(other[-size:] == end for key, other in parts.items() if key != path):
+                break
+        labels[path] = "/".join(end)
+    return labels
+
+
+def _label(path: str, labels: Mapping[str, str]) -> str:
+    return labels.get(path) or _file_name(path)
 
 
 _SEVERITY_WORDS = {
@@ -138,7 +190,7 @@ _SEVERITY_WORDS = {
 }
 
 
-def _table(events: list[Event], show_path: bool, *, header: bool) -> Table:
+def _table(events: list[Event], show_path: bool, labels: Mapping[str, str], *, header: bool) -> Table:
     """Time, severity (a word, not only a colour: it survives print and pipes),
     the file's name and line when several logs are shown (not the full path:
     `ccm.log` and `ccmsetup.log` must not look alike), component, thread, and
@@ -159,7 +211,7 @@ def _table(events: list[Event], show_path: bool, *, header: bool) -> Table:
             Text(_SEVERITY_WORDS[event.severity], style=style),
         ]
         if show_path:
-            cells.append(log_text(f"{_file_name(event.path)}:{event.line}", "dim"))
+            cells.append(log_name(f"{_label(event.path, labels)}:{event.line}", "dim"))
         cells += [
             log_text(event.component),
             Text("" if event.thread is None else str(event.thread)),

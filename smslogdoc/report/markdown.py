@@ -20,7 +20,7 @@ from smslogdoc.report.storylines import (
     several_folders,
     story_lines,
 )
-from smslogdoc.report.terminal import visible
+from smslogdoc.report.terminal import name, visible
 from smslogdoc.report.text import spread_text
 from smslogdoc.report.writers import Options
 
@@ -49,7 +49,7 @@ def write(report: Report, out: TextIO, options: Options) -> None:
     not_read = examined.uncovered(report, findings, options)
     if not_read:
         out.write("**Not examined by any rule**\n\n")
-        out.writelines(f"- {_md(line)}\n" for line in not_read)
+        out.writelines(f"- {_md(name(line))}\n" for line in not_read)
         out.write("\n")
     out.write(f"_{_md(summary(report, options))}_\n")
     redaction = report["document"].get("redaction")
@@ -74,7 +74,7 @@ def _finding(finding: FindingDoc, out: TextIO) -> None:
     status = "" if finding["status"] == CONFIRMED else f" (inconclusive: {_md(finding['note'])})"
     out.write(f"## {finding['severity'].upper()}: {_md(finding['title'])}{status}\n\n")
     out.write(
-        f"Rule `{finding['rule']}` · confidence {finding['confidence']} · log `{visible(finding['log']).replace('`', '')}`"
+        f"Rule `{finding['rule']}` · confidence {finding['confidence']} · log `{name(finding['log']).replace('`', '')}`"
     )
     if finding["group"]:
         out.write(f" · {_md(finding['group'])}")
@@ -89,7 +89,7 @@ def _finding(finding: FindingDoc, out: TextIO) -> None:
         stamp = f" {item['time']}" if item["time"] else ""
         if item["time"] and item.get("time_ambiguous"):
             stamp += " (day/month order ambiguous)"
-        where = item["path"] + (
+        where = name(item["path"]) + (
             f":{item['line']}" if item["line"] == item["end_line"] else f":{item['line']}-{item['end_line']}"
         )
         inferred = " (severity inferred from its words)" if item.get("severity_inferred") else ""

@@ -12,31 +12,39 @@ from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.document import FindingDoc, Report, strongest
 from smslogdoc.report.examined import ALL_CLEAR, headline, summary
 from smslogdoc.report.storylines import not_succeeded, one_line, several_folders
-from smslogdoc.report.terminal import console_for, log_text, visible
+from smslogdoc.report.terminal import console_for, log_name, name
 from smslogdoc.report.writers import Options
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "blue"}
 
 
-def short_line(finding: FindingDoc) -> Text:
-    """`ERROR    ccmsetup-service-cannot-access-source  ccmsetup.log:80  ccmsetup ... cannot read its source share`."""
+def short_line(finding: FindingDoc, width: int | None = None) -> Text:
+    """`ERROR    ccmsetup-service-cannot-access-source  ccmsetup.log:80  ccmsetup ... cannot read its source share`.
+    Within `width` (a terminal's), the log is named by its file name when its
+    path would not fit, and the title is cut with `…`."""
     line = Text(f"{finding['severity'].upper():<8}", style=_STYLE[finding["severity"]])
     if finding["status"] != CONFIRMED:
         line.append("inconclusive ", style="yellow")
     line.append(f"{finding['rule']}  ", style="dim")
-    where = finding["log"]
-    last = strongest(finding["evidence"])
+    path, number = finding["log"], ""
+    last = strongest(finding["evidence"])  # the failure line, not the weakest (issue 21, item 17)
     if last is not None:
-        where = f"{last['path']}:{last['line']}"
-    line.append_text(log_text(where, "cyan"))
-    line.append(f"  {visible(finding['title'])}")
+        path, number = last["path"], f":{last['line']}"
+    title = f"  {name(finding['title'])}"
+    if width is not None and len(line.plain) + len(name(path + number)) + len(title) > width:
+        path = path.replace("\\", "/").rsplit("/", 1)[-1]
+    line.append_text(log_name(path + number, "cyan"))
+    line.append(title)
+    if width is not None:
+        line.truncate(width, overflow="ellipsis")
     return line
 
 
 def write_short(findings: list[FindingDoc], console: Console) -> None:
-    """The findings, one line each (never wrapped)."""
+    """The findings, one line each: never wrapped; on a terminal, fitted to its width."""
+    width = console.width if console.is_terminal else None
     for finding in findings:
-        console.print(short_line(finding), soft_wrap=True)
+        console.print(short_line(finding, width), soft_wrap=True)
 
 
 def write(report: Report, out: TextIO, options: Options) -> None:

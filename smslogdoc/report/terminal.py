@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+import textwrap
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -38,9 +39,51 @@ def visible(text: str) -> str:
     return text.translate(_VISIBLE_TABLE)
 
 
+_NAME_TABLE = str.maketrans({**_VISIBLE, 0x09: "\\x09", 0x0A: "\\x0a", 0x0D: "\\x0d"})
+
+
+def name(text: str) -> str:
+    """A name (a file, an archive member, a path, a rule's title) made inert
+    as log text is (`visible`), and kept on one line: a line break or tab in
+    it is made visible too, so a name can never forge a line of its own."""
+    return text.translate(_NAME_TABLE)
+
+
 def log_text(text: str, style: str = "") -> Text:
     """A rich `Text` for text that came from a log (never parsed as markup)."""
     return Text(visible(text), style=style)
+
+
+def log_name(text: str, style: str = "") -> Text:
+    """A rich `Text` for a name (`name`): inert, on one line."""
+    return Text(name(text), style=style)
+
+
+def wrapped(head: Text, rest: str, width: int, indent: str, style: str = "") -> list[Text]:
+    """`head`, then `rest` wrapped at spaces within `width` (never inside a
+    word), its further lines indented by `indent`."""
+    wrapped = textwrap.wrap(
+        rest,
+        width=width,
+        initial_indent="\0" * len(head.plain),
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    if not wrapped:
+        return [head]
+    first = head.copy()
+    first.append(wrapped[0][len(head.plain) :], style=style)
+    return [first, *(Text(line, style=style) for line in wrapped[1:])]
+
+
+class _LineConsole(Console):
+    """Standard error's console: every string printed is one inert line
+    (`name`), whatever names it holds (a file or member name, a path, a
+    message quoting them)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(name(item) if isinstance(item, str) else item for item in objects), **kwargs)
 
 
 COLOR_MODES = ("auto", "always", "never")
@@ -65,7 +108,7 @@ def console(*, stderr: bool = False, color: bool | None = None, file: TextIO | N
         color = _color_mode == "always"
     no_color = color is False or (color is None and bool(os.environ.get("NO_COLOR")))
     force = True if color else None  # None: rich decides, honouring FORCE_COLOR
-    return Console(
+    return (_LineConsole if stderr else Console)(
         file=file,
         stderr=stderr,
         emoji=False,

@@ -25,7 +25,7 @@ from smslogdoc.report.storylines import (
     several_folders,
     story_lines,
 )
-from smslogdoc.report.terminal import console_for, log_text, visible
+from smslogdoc.report.terminal import console_for, log_name, name, visible, wrapped
 from smslogdoc.report.wording import count, human_time
 from smslogdoc.report.writers import Options
 
@@ -99,7 +99,7 @@ def write_text(
     if with_summary:
         write_stories(report["document"]["stories"], console)
         for note in examined.uncovered(report, shown, options):
-            console.print(log_text(note, "yellow"), soft_wrap=True)
+            console.print(log_name(note, "yellow"), soft_wrap=True)
         if not shown:
             said = examined.headline(report, options)
             console.print(Text(said, style="green" if said == examined.ALL_CLEAR else "yellow"))
@@ -152,7 +152,7 @@ def _prose(text: str, width: int, indent: str, first: str | None = None) -> list
 
 
 def _finding_lines(finding: FindingDoc, width: int) -> list[Text]:
-    lines = _heading(finding)
+    lines = _heading(finding, width)
     if finding["status"] != CONFIRMED:
         lines += [
             Text(line.plain, style="yellow")
@@ -162,7 +162,7 @@ def _finding_lines(finding: FindingDoc, width: int) -> list[Text]:
     lines += _prose(finding["diagnosis"], width, "  ")
     lines += [Text(), Text("  Evidence", style="bold")]
     for item in finding["evidence"]:
-        lines += _evidence_lines(item, finding["log"])
+        lines += _evidence_lines(item, finding["log"], width)
     spread = finding.get("spread")
     if spread is not None and (spread["evidence"] or spread["omitted"]):
         title = (
@@ -172,7 +172,7 @@ def _finding_lines(finding: FindingDoc, width: int) -> list[Text]:
         )
         lines += [Text(), Text(title, style="bold")]
         for item in spread["evidence"]:
-            lines += _evidence_lines(item, finding["log"])
+            lines += _evidence_lines(item, finding["log"], width)
         if spread["omitted"]:
             lines.append(Text(f"    ... {spread['omitted']:,} more occurrence(s) not shown", style="dim"))
     lines += [Text(), Text("  Fix", style="bold")]
@@ -187,26 +187,30 @@ def _finding_lines(finding: FindingDoc, width: int) -> list[Text]:
     return lines
 
 
-def _heading(finding: FindingDoc) -> list[Text]:
+def _heading(finding: FindingDoc, width: int = 110) -> list[Text]:
     """The severity and title, the rule, where: the lines above the diagnosis."""
     head = Text()
     head.append(f" {finding['severity'].upper()} ", style=_SEVERITY_STYLE[finding["severity"]])
-    head.append(f" {visible(finding['title'])}", style="bold")
+    heading = wrapped(head, f" {name(finding['title'])}", width, "  ", "bold")
     meta = Text(f"  rule {finding['rule']} · confidence {finding['confidence']}", style="dim")
     if "spread" in finding:
         meta.append(f" · {spread_text(finding)}", style="dim")
     elif finding["occurrences"] > 1:
         meta.append(f" · seen {finding['occurrences']} times", style="dim")
     where = Text("  log ", style="dim")
-    where.append_text(log_text(finding["log"], "cyan"))
-    if finding["group"]:
-        where.append(f" · {visible(finding['group'])}")
-    lines = [head, meta, where]
+    where.append_text(log_name(finding["log"], "cyan"))
+    lines = [*heading, *wrapped(Text(), meta.plain, width, "    ", "dim"), where]
+    if finding["group"]:  # beside the log when it fits, else on a line of its own
+        group = f" · {name(finding['group'])}"
+        if len(where.plain) + len(group) <= width:
+            where.append(group)
+        else:
+            lines += wrapped(Text("   "), group, width, "      ")
     for link in finding.get("stories", []):
-        lines += _prose(link_text(link), 78, "    ", first="  ")
+        lines += wrapped(Text("  "), link_text(link), width, "    ")
     for other in finding["also"]:
         also = Text("  also in ", style="dim")
-        also.append_text(log_text(other, "cyan"))
+        also.append_text(log_name(other, "cyan"))
         lines.append(also)
     return lines
 
@@ -224,12 +228,12 @@ def spread_text(finding: FindingDoc) -> str:
     return f"{seen}in {spread['runs']:,} runs ({', '.join(ends)})"
 
 
-def _evidence_lines(item: EvidenceDoc, log: str) -> list[Text]:
+def _evidence_lines(item: EvidenceDoc, log: str, width: int = 110) -> list[Text]:
     head = Text("    ")
     line, end = item["line"], item["end_line"]
     where = f"line {line}" if line == end else f"lines {line}-{end}"
     head.append(
-        where if item["path"] == log else f"{visible(item['path'])}:{where.split(' ', 1)[1]}", style="cyan"
+        where if item["path"] == log else f"{name(item['path'])}:{where.split(' ', 1)[1]}", style="cyan"
     )
     if item["time"] is not None:
         head.append(f" · {human_time(item['time'])}", style="dim")
@@ -243,16 +247,17 @@ def _evidence_lines(item: EvidenceDoc, log: str) -> list[Text]:
     style = "" if not item["supporting"] else "dim"
     text_lines = item["text"].strip("\r\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for text in text_lines[:EVIDENCE_LINES]:
-        lines.append(log_text(f"      {text}", style))
+        lines += wrapped(Text("      "), visible(text), width, "        ", style)
     if len(text_lines) > EVIDENCE_LINES:
         hidden = len(text_lines) - EVIDENCE_LINES
         lines.append(
             Text(
-                f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(visible(item['path']))} (line {line})",
+                f"      … {hidden} more line(s); all of them: smslogdoc parse {_quoted(name(item['path']))} (line {line})",
                 style="dim",
             )
         )
-    lines += [log_text(f"      = {code}", "magenta") for code in item["codes"]]
+    for code in item["codes"]:
+        lines += wrapped(Text("      "), f"= {visible(code)}", width, "        ", "magenta")
     return lines
 
 

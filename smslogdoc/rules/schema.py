@@ -109,7 +109,7 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Rule 
         if not is_glob(target) and target not in kinds:
             checker.error(
                 ("applies_to", index),
-                f"unknown log kind {target!r}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
+                f"unknown log kind {target!r}{did_you_mean(target, kinds.kinds)}; use one of {', '.join(sorted(kinds.kinds))} or a file-name glob like 'ccmsetup*.log'",
             )
     before = len(checker.errors)
     events = matchers(checker, data.get("events"), kinds)

@@ -7,8 +7,11 @@ from collections.abc import Iterable
 
 
 def did_you_mean(word: object, choices: Iterable[object]) -> str:
-    """`; did you mean 'message'?` for a misspelt key or value, or ''."""
+    """`; did you mean 'message'?` for a misspelt key or value, or '': the
+    one choice `word` begins (`warn` of `warning`), else the closest."""
     if not isinstance(word, str):
         return ""
-    close = difflib.get_close_matches(word, [str(choice) for choice in choices], n=1, cutoff=0.75)
+    names = [str(choice) for choice in choices]
+    started = [name for name in names if word and name.startswith(word) and name != word]
+    close = started if len(started) == 1 else difflib.get_close_matches(word, names, n=1, cutoff=0.75)
     return f"; did you mean {close[0]!r}?" if close else ""

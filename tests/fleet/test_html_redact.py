@@ -37,7 +37,16 @@ def test_html_is_one_self_contained_file_with_the_causes_and_machines(root: Path
 
 def test_redact_replaces_machine_and_server_names_in_every_format(root: Path, tmp_path: Path) -> None:
     document = json.loads(invoke(["fleet", str(root), "-f", "json", "--redact"]).stdout)
-    assert document["redaction"] == {"host": 5, "user": 0, "domain": 0, "ip": 0, "email": 0, "sid": 0}
+    assert document["redaction"] == {
+        "host": 5,
+        "user": 0,
+        "domain": 0,
+        "ip": 0,
+        "email": 0,
+        "sid": 0,
+        "mac": 0,
+        "serial": 0,
+    }
     names = [machine["name"] for machine in document["machines"]]
     assert names == ["<img src=x onerror=alert(1)>", "HOST-2", "HOST-3"]  # not a host name: kept, and inert
     for fmt in ("json", "text", "csv", "html"):
@@ -71,4 +80,13 @@ def test_diagnose_redact_in_every_format(fmt: str, tmp_path: Path) -> None:
         assert "Redacted" in result.stdout
     if fmt == "json":
         redaction = json.loads(result.stdout)["redaction"]
-        assert redaction == {"host": 2, "user": 0, "domain": 0, "ip": 0, "email": 0, "sid": 0}
+        assert redaction == {
+            "host": 2,
+            "user": 0,
+            "domain": 0,
+            "ip": 0,
+            "email": 0,
+            "sid": 0,
+            "mac": 0,
+            "serial": 0,
+        }

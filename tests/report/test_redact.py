@@ -27,6 +27,28 @@ SECRETS = {
         "S-1-5-21-1004336348-1177238915-682003330-1001",
         "S-1-12-1-3405106161-1164234244-2339408513-1762358542",
     ],
+    "mac": ["00:15:5D:01:02:03", "00-15-5D-0A-0B-0C", "00155D0D0E0F"],
+    "serial": ["5CG1234XYZ", "CZC9876ABC", "7XK2L33"],
+}
+# Names in the shapes issue 21 (item 11) found kept: an LDAP DN's CN and DC, a
+# //server/share path, a connection string's server, the host of a URL with
+# credentials, an IPv4-mapped IPv6 address, host names in other scripts, and
+# names in brackets or quotes.
+SHAPED = {
+    "host": [
+        "SQL01SRV",
+        "fs02",
+        "SQLDB03",
+        "SQLDB04",
+        "dp05",
+        "SRVÜBER01",
+        "müllerpc",
+        "CMPRI01",
+        "mpsrv09",
+        "DPSRV10",
+    ],
+    "domain": ["northwind"],
+    "ip": ["::ffff:10.1.2.3"],
 }
 # Parts that must not survive either (the bare labels of the names above).
 FRAGMENTS = [
@@ -50,6 +72,9 @@ FRAGMENTS = [
     "helpdesk",
     "1004336348",
     "3405106161",
+    "10.1.2.3",
+    "p@ssw0rd",
+    "00155d",
 ]
 
 KEPT = [
@@ -76,6 +101,15 @@ KEPT = [
     "learn.microsoft.com",
     "BUILTIN\\Administrators",
 ]
+KEPT_SHAPED = [
+    "OU=Servers",
+    "DC=com",
+    "SMSPKG$/P0100001",
+    'AdvertisementId = "PS120005"',
+    "[AMD64]",
+    '"KB4012345"',
+    "//packages/package[",
+]
 
 LINES = [
     r"Failed to access source file (\\fs01\ClientSource$\ccmsetup.cab). Waiting for retry... 0x80070005",
@@ -91,6 +125,18 @@ LINES = [
     r"Program exit code 1603, ran as NT AUTHORITY\SYSTEM (LocalSystem), group BUILTIN\Administrators, {1A2B3C4D-1234-5678-9ABC-DEF012345678}",
     r"See learn.microsoft.com; log C:\Windows\ccmsetup\Logs\ccmsetup.log; loopback 127.0.0.1; BITS 0x80190194",
     "WKS0042 and wks0043 and sqlsrv7 and jdoe are named bare; WKS0042.zip!/Windows/CCM/Logs/execmgr.log; WKS0042_ccmsetup.log",
+    "Querying LDAP://CN=SQL01SRV,OU=Servers,DC=northwind,DC=com for the site",
+    "Copying from //fs02/SMSPKG$/P0100001 failed",
+    r"Connection string: Server=tcp:SQLDB03,1433;Database=CM_PS1; Data Source=SQLDB04\INST1;Initial Catalog=CM_PS1",
+    "Download from https://svc_cmpush:p@ssw0rd@dp02.corp.fabrikam.local/SMS_DP_SMSPKG$/x and http://jdoe:pw@dp05/SMS_DP$/x",
+    "Client address ::ffff:10.1.2.3",
+    r"Resolved \\SRVÜBER01\share and müllerpc.contoso.de",
+    r"""Site server [CMPRI01], management point 'mpsrv09' and \"DPSRV10\" """,
+    "MAC address 00:15:5D:01:02:03, other 00-15-5D-0A-0B-0C, MACAddress=00155D0D0E0F",
+    "SerialNumber = 5CG1234XYZ, BIOS serial: CZC9876ABC, Service Tag 7XK2L33",
+    "SQL01SRV, CMPRI01 and CZC9876ABC again, bare",
+    'AdvertisementId = "PS120005"; update "KB4012345" for [AMD64]',
+    "QUERY: //packages/package[(ProcessorArchitecture)] (an XPath, not a server)",
 ]
 TEXT = "\n".join(LINES)
 
@@ -98,7 +144,7 @@ TEXT = "\n".join(LINES)
 def survivors(text: str) -> list[str]:
     """The secrets (and their fragments) still in `text`, case-insensitively."""
     folded = text.casefold()
-    names = [name for names in SECRETS.values() for name in names] + FRAGMENTS
+    names = [name for shapes in (SECRETS, SHAPED) for names in shapes.values() for name in names] + FRAGMENTS
     return sorted({name for name in names if name.casefold() in folded})
 
 
@@ -197,7 +243,7 @@ def test_every_class_is_replaced_in_text() -> None:
 
 def test_what_the_diagnosis_needs_survives() -> None:
     out = Redactor(hosts=["WKS0042", "wks0043"]).redact_text(TEXT)
-    for kept in KEPT:
+    for kept in KEPT + KEPT_SHAPED:
         assert kept in out, kept
     # the path shapes: server replaced, share and the rest kept
     assert r"\\HOST-" in out and r"\ClientSource$\ccmsetup.cab" in out
@@ -431,12 +477,21 @@ def test_summary_counts_distinct_values_and_holds_no_original() -> None:
     redactor.redact_text(TEXT)  # the same names again: no new pseudonyms
     summary = redactor.summary()
     assert list(summary) == list(CLASSES)
-    assert summary["email"] == 2 and summary["sid"] == 2 and summary["ip"] == 4
-    assert summary == {"host": 6, "user": 4, "domain": 2, "ip": 4, "email": 2, "sid": 2}
+    # 6 hosts, 2 domains, 4 addresses of SECRETS; 10 hosts, a domain, an address of SHAPED
+    assert summary == {
+        "host": 16,
+        "user": 4,
+        "domain": 3,
+        "ip": 5,
+        "email": 2,
+        "sid": 2,
+        "mac": 3,
+        "serial": 3,
+    }
     text = json.dumps(summary) + summary_text(summary)
     assert survivors(text) == []
     assert summary_text(summary).startswith("Redacted, each replaced by a stable pseudonym: ")
-    assert "2 e-mail addresses" in summary_text(summary) and "4 IP addresses" in summary_text(summary)
+    assert "2 e-mail addresses" in summary_text(summary) and "5 IP addresses" in summary_text(summary)
     assert summary_text(Redactor().summary()) == "Redacted: no names were found to replace."
 
 

@@ -28,12 +28,23 @@ replaces, in text and in the JSON documents of `diagnose` and `fleet`
 - domain names: the NetBIOS domain of `DOMAIN\\user`, DNS domains (two-label
   names such as `contoso.com`, the suffix of every FQDN, `DNSSUFFIX=`), and the
   label before the top-level domain (`contoso` of `corp.contoso.com`);
-- IPv4 and IPv6 addresses, e-mail addresses (UPNs such as `jdoe@contoso.com`
-  are e-mail addresses here), and SIDs of domain and local accounts
-  (`S-1-5-21-...`, Azure AD's `S-1-12-1-...`).
+- IPv4 and IPv6 addresses (also IPv4-mapped, `::ffff:10.1.2.3`), e-mail
+  addresses (UPNs such as `jdoe@contoso.com` are e-mail addresses here), and
+  SIDs of domain and local accounts (`S-1-5-21-...`, Azure AD's `S-1-12-1-...`);
+- more host names (issue 21): the `CN=` of an LDAP name (`DC=` values are
+  domains; well-known containers such as `CN=Users` are kept), the server of a
+  `//server/share` path and of a connection string (`Server=`, `Data Source=`,
+  `Address=`), names in any script (`SRVÜBER01`), upper-case NetBIOS-like names
+  in brackets or quotes (`[CMPRI01]`, `'MPSRV09'`: two letters and a digit,
+  not a package id such as `PS100012` nor `KB4012345`, `AMD64` ...), and any
+  name quoted after `server`, `computer`, `machine`, `host`, `MP`, `DP` ...;
+- MAC addresses (`00:15:5D:01:02:03`, `00-15-...`, twelve hex digits after
+  `MAC`) and serial numbers (after `SerialNumber`, `serial:`, `Service Tag`,
+  `Asset Tag`), as `MAC-1`, `SERIAL-1`.
 
 Every value gets a pseudonym of its class, numbered in order of first sight
-(`HOST-1`, `USER-2`, `DOMAIN-1`, `IP-1`, `EMAIL-1`, `SID-1`), the same one
+(`HOST-1`, `USER-2`, `DOMAIN-1`, `IP-1`, `EMAIL-1`, `SID-1`, `MAC-1`,
+`SERIAL-1`), the same one
 throughout the report; host, user and domain names compare without case, an
 FQDN and its first label are one host, and IPv6 addresses compare in their
 compressed form. Every host, user and domain name once learned is also
@@ -80,8 +91,9 @@ Limits - what it cannot know is a name:
 - A dotted quad that is a version number but reads as a valid address
   (`4.5.2.1` with no "version" before it) is replaced; an IPv6 address
   needs a digit and either eight groups or `::` to be recognised (so C++
-  scopes such as `CDB::Add` are kept); MAC addresses, serial numbers,
-  certificate thumbprints and other identifiers are not redacted.
+  scopes such as `CDB::Add` are kept); a MAC address or serial number
+  outside the forms above, certificate thumbprints and other identifiers are
+  not redacted, nor a lower-case name in quotes with no such word before it.
 - Decoded error codes (`codes`) and, for findings of bundled rules, the
   rule's own text (`title`, `references`) are left as they are: they come
   from the tool, not the log. A bundled rule's diagnosis, cause, fix and next
@@ -108,12 +120,18 @@ if TYPE_CHECKING:
 __all__ = ["CLASSES", "GENERIC_FOLDERS", "Redactor", "redact_machines", "redact_report", "summary_text"]
 
 
-def redact_report(report: Report, *, hosts: Iterable[str] = ()) -> Report:
+def redact_report(report: Report, *, hosts: Iterable[str] = (), redactor: Redactor | None = None) -> Report:
     """A copy of a diagnosis' report with every name replaced, in one pass over
     all of it (the document, the findings `--min-severity` left out, the logs'
     names); its document then says what was redacted (`redaction`). `hosts`
-    are names known to be machines (the folders named on the command line)."""
-    redactor = Redactor(hosts=tuple(hosts))
+    are names known to be machines (the folders named on the command line).
+    With `redactor`, its names so far are kept and it learns the report's, so
+    that what is written beside the report (`--explain`'s trace, `--follow`'s
+    findings as they come) uses the same pseudonyms."""
+    if redactor is None:
+        redactor = Redactor()
+    for host in hosts:
+        redactor.add_host(host)
     redacted = cast("Report", redactor.redact_document(report))
     redacted["document"]["redaction"] = redactor.summary()
     return redacted

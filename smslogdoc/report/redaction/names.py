@@ -16,8 +16,10 @@ from smslogdoc.report.redaction.words import (
     GENERIC_LABELS,
     HOST,
     IP,
+    MAC,
     PLACEHOLDERS,
     PUBLIC_DOMAINS,
+    SERIAL,
     SID,
     USER,
     WELL_KNOWN_DOMAINS,
@@ -157,6 +159,23 @@ class Names:
 
     def sid(self, value: str) -> str:
         return self._other(SID, value.upper())
+
+    def mac(self, value: str) -> str:
+        """The pseudonym of a MAC address, however its bytes are separated."""
+        return self._other(MAC, value.replace("-", "").replace(":", "").casefold())
+
+    def serial(self, value: str) -> str:
+        """The pseudonym of a serial number or asset tag (also replaced where it stands as a word)."""
+        if PSEUDONYM.fullmatch(value):
+            return value
+        pseudonym = self._other(SERIAL, value.casefold())
+        self._remember_bare(value, pseudonym)
+        return pseudonym
+
+    def named_object(self, value: str) -> str:
+        """The pseudonym of a directory object named with spaces (`CN=John Doe`):
+        a host name class, replaced where it stands only (its words may be ordinary)."""
+        return self._other(HOST, value.casefold())
 
     def _word(self, token: str) -> str:
         if not self._bare:

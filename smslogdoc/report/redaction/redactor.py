@@ -16,6 +16,7 @@ from smslogdoc.report.redaction.patterns import (
     LEARN_RE,
     PSEUDONYM,
     REDACT_RE,
+    TLD_RE,
     VERSION_BEFORE,
     WORD_RE,
     is_ip,
@@ -23,9 +24,11 @@ from smslogdoc.report.redaction.patterns import (
     private_sid,
 )
 from smslogdoc.report.redaction.words import (
+    DN_CONTAINERS,
     FILE_EXTENSIONS,
     HOST,
     KEEP_NAMES,
+    NULL_MACS,
     PATH_WORDS,
     PLACEHOLDERS,
     WELL_KNOWN_DOMAINS,
@@ -95,6 +98,20 @@ class Redactor(Names):
                 f"{match.group('kvuser_key')}{match.group('kvuser_sep')}{self._account_value(match.group('kvuser_val'))}"
             ),
             "kvhost": self._kvhost,
+            "dn": self._dn,
+            "conn": lambda match: match.group("conn_key") + self._server(match.group("conn_val")),
+            "sunc": lambda match: match.group("sunc_pre") + self._server(match.group("sunc_host")),
+            "qhost": lambda match: (
+                match.group("qhost_key") + match.group("qhost_sep") + self._quoted(match.group("qhost_val"))
+            ),
+            "qname": lambda match: self._quoted(match.group("qname_val")),
+            "mac": lambda match: self._mac(match.group(0)),
+            "mackv": lambda match: (
+                match.group("mackv_key") + match.group("mackv_sep") + self._mac(match.group("mackv_val"))
+            ),
+            "serial": lambda match: (
+                match.group("serial_key") + match.group("serial_sep") + self.serial(match.group("serial_val"))
+            ),
             "account": self._account_match,
             "ipv4": self._ipv4,
             "ipv6": lambda match: self._ipv6(match.group(0)),
@@ -106,6 +123,30 @@ class Redactor(Names):
         if name.casefold() in WELL_KNOWN_USERS or PSEUDONYM.fullmatch(name) or name.startswith("%"):
             return match.group(0)
         return f"{match.group('profile_dir')}{match.group('profile_sep')}{self.add_user(name)}"
+
+    def _dn(self, match: re.Match[str]) -> str:
+        """`CN=SQL01SRV` (a host; a name with spaces is a person or an object,
+        replaced where it stands only) and `DC=contoso` (a domain) of an LDAP
+        distinguished name; well-known containers and top-level domains are kept."""
+        key, value = match.group("dn_key"), match.group("dn_val")
+        fold = value.casefold()
+        if fold in DN_CONTAINERS or fold in PLACEHOLDERS or PSEUDONYM.fullmatch(value) or value.isdigit():
+            return match.group(0)
+        if key.casefold() == "dc=":
+            return match.group(0) if TLD_RE.fullmatch(fold) else key + self.add_domain(value)
+        return key + (self.named_object(value) if " " in value else self._server(value))
+
+    def _quoted(self, value: str) -> str:
+        """A host name in quotes or brackets (`'MPSRV09'`, `[CMPRI01]`)."""
+        if value.casefold() in PLACEHOLDERS or value.isdigit() or self._is_public(value):
+            return value
+        return self._server(value)
+
+    def _mac(self, value: str) -> str:
+        plain = value.replace("-", ":").casefold()
+        if plain in NULL_MACS or len(set(plain.replace(":", ""))) == 1:
+            return value
+        return self.mac(value)
 
     def _kvhost(self, match: re.Match[str]) -> str:
         value = match.group("kvhost_val")
@@ -236,8 +277,6 @@ class Redactor(Names):
         if not is_ip(address) or keep_ip(address):
             return text
         return self.ip(address)
-
-    # --- documents -------------------------------------------------------------
 
     # --- documents -------------------------------------------------------------
 

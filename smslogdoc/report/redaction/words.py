@@ -11,8 +11,10 @@ DOMAIN = "domain"
 IP = "ip"
 EMAIL = "email"
 SID = "sid"
+MAC = "mac"
+SERIAL = "serial"
 
-CLASSES: tuple[str, ...] = (HOST, USER, DOMAIN, IP, EMAIL, SID)
+CLASSES: tuple[str, ...] = (HOST, USER, DOMAIN, IP, EMAIL, SID, MAC, SERIAL)
 """The redaction classes, in the order `summary` lists them."""
 
 PUBLIC_DOMAINS: frozenset[str] = frozenset(
@@ -295,6 +297,38 @@ FILE_EXTENSIONS = frozenset(
 )
 KEEP_NAMES = frozenset(("system.net", "system.io", "asp.net", "ado.net", "vb.net"))
 
+DN_CONTAINERS = frozenset(
+    s.casefold()
+    for s in (
+        "Users",
+        "Computers",
+        "System",
+        "Configuration",
+        "Services",
+        "Schema",
+        "Builtin",
+        "Program Data",
+        "System Management",
+        "Microsoft",
+        "Public Key Services",
+        "AIA",
+        "CDP",
+        "Enrollment Services",
+        "Certification Authorities",
+        "NTAuthCertificates",
+        "Partitions",
+        "Sites",
+        "Subnets",
+        "Domain Controllers",
+        "ForeignSecurityPrincipals",
+        "Managed Service Accounts",
+        "Keys",
+    )
+)
+"""Well-known Active Directory containers: a `CN=` of one of these is not a name."""
+NULL_MACS = frozenset(("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"))
+"""MAC addresses that identify nothing (compared with `:` and in lower case)."""
+
 TLD = (
     "com|net|org|edu|gov|mil|int|local|lan|corp|internal|intranet|intra|localdomain|biz|info|io|"
     "cloud|de|uk|fr|nl|ch|se|dk|fi|es|pt|pl|cz|ru|jp|cn|au|nz|ca|mx|za|ie|eu|kr|sg|hk|tw|br"
@@ -309,5 +343,7 @@ SUMMARY_LABELS = {
     IP: "IP address",
     EMAIL: "e-mail address",
     SID: "SID",
+    MAC: "MAC address",
+    SERIAL: "serial number",
 }
 """How each class is named in the report's note (`redaction.summary_text`)."""
