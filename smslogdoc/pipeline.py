@@ -21,6 +21,7 @@ from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import Benign, benign_list
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.verdict import Cited
 from smslogdoc.findings import Finding
@@ -110,8 +111,13 @@ def summaries(findings: list[Finding], tallies: list[unexplained.Tally], summary
     (`summary` its severity, or `off`)."""
     if summary == "off":
         return []
+    # a rule family's finding that gives way to a written one explains no record: those
+    # of its records the written finding's own stretch does not cover stay listed
+    kept = {id(finding) for finding in without_explained_fallbacks(findings)}
     by_log: dict[str, list[Finding]] = {}
     for finding in findings:
+        if finding.rule.family and id(finding) not in kept:
+            continue
         for item in finding.evidence:
             by_log.setdefault(item.path, []).append(finding)
     made = []

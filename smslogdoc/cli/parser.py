@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from smslogdoc import __version__
@@ -19,6 +18,7 @@ from smslogdoc.cli.completion import SHELLS, all_actions, completion, rule_ids
 from smslogdoc.cli.diagnose import diagnose
 from smslogdoc.cli.explain import explain_code
 from smslogdoc.cli.fleet import fleet
+from smslogdoc.cli.options import add_chatter, add_follow, add_paths, add_rule_sources, add_times, help_text
 from smslogdoc.cli.parse import parse
 from smslogdoc.cli.rules import rules_kinds, rules_list, rules_show, rules_test, rules_validate
 from smslogdoc.cli.story import story
@@ -135,23 +135,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _parse_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     read = _command(commands, "parse", parse)
-    _paths(read)
+    add_paths(read)
     read.add_argument(
         "--format",
         "-f",
         help="text (default: a table, also when piped, e.g. to less; 'table' means the same), jsonl or csv (for tools).",
     )
     read.add_argument("--merge", action="store_true", help="Interleave the records of all logs by time.")
-    _times(read)
-    _follow(read, "print each new record as it is written")
-    _chatter(read)
+    add_times(read)
+    add_follow(read, "print each new record as it is written")
+    add_chatter(read)
     offers(read, "--format", lambda: format_names("parse"))
 
 
 def _diagnose_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     check = _command(commands, "diagnose", diagnose)
-    _paths(check)
-    _rule_sources(check)
+    add_paths(check)
+    add_rule_sources(check)
     check.add_argument(
         "--format",
         "-f",
@@ -185,7 +185,7 @@ def _diagnose_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="Per log, summarise the error records no rule explains as one finding of this severity: info (default), "
         "warning or error (so --fail-on can fail on them), or off.",
     )
-    _times(check)
+    add_times(check)
     check.add_argument(
         "--explain", metavar="RULE", help="Show, step by step, what rule RULE matched and what was missing."
     )
@@ -197,11 +197,11 @@ def _diagnose_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="Processes to use (many folders are shared out; a very large log is scanned by a second process); 0 (default) means one per core.",
     )
-    _follow(
+    add_follow(
         check,
         "print each finding as soon as it is confirmed (an inconclusive one when it resolves); Ctrl-C ends with the summary",
     )
-    _chatter(check)
+    add_chatter(check)
     offers(check, "--format", lambda: format_names("diagnose"))
     offers(check, "--min-severity", lambda: SEVERITIES)
     offers(check, "--fail-on", lambda: (*SEVERITIES, "none"))
@@ -211,8 +211,8 @@ def _diagnose_command(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _story_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     told = _command(commands, "story", story)
-    _paths(told)
-    _rule_sources(told)
+    add_paths(told)
+    add_rule_sources(told)
     told.add_argument(
         "--deployment", "-d", metavar="ID", help="Only stories whose subject or keys hold ID (any case)."
     )
@@ -232,7 +232,7 @@ def _fleet_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="ROOT",
         help="Folders holding one subfolder or archive (.zip, .tar, .tgz) per machine.",
     )
-    _rule_sources(many)
+    add_rule_sources(many)
     many.add_argument(
         "--format", "-f", default=DEFAULT, choices=tuple(FLEET), metavar="FORMAT", help=choices_help(FLEET)
     )
@@ -273,7 +273,7 @@ def _rules_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     rules = _command(commands, "rules", None, "List, show, validate and test rules.")
     about = rules.add_subparsers(title="commands", metavar="COMMAND", required=True)
     listing = _command(about, "list", rules_list)
-    _rule_sources(listing)
+    add_rule_sources(listing)
     listing.add_argument(
         "--format",
         "-f",
@@ -282,7 +282,7 @@ def _rules_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     show = _command(about, "show", rules_show)
     show.add_argument("rule_id", metavar="RULE", help="The rule's id.")
-    _rule_sources(show)
+    add_rule_sources(show)
     validate = _command(about, "validate", rules_validate)
     validate.add_argument(
         "paths",
@@ -297,7 +297,7 @@ def _rules_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="RULE",
         help="Rules to test (default: those of --rules, else all loaded).",
     )
-    _rule_sources(tested)
+    add_rule_sources(tested)
     tested.add_argument("--all", action="store_true", help="With --rules: test the bundled rules too.")
     _command(about, "kinds", rules_kinds)
     offers(listing, "--format", lambda: format_names("rules list"))
@@ -322,91 +322,3 @@ def _command(
     command.set_defaults(command=run)
     command.add_argument("--color", choices=COLOR_CHOICES, default=argparse.SUPPRESS, help=COLOR_HELP)
     return command
-
-
-def help_text(docstring: str, width: int = 78) -> str:
-    """A docstring as help: its indentation removed, each paragraph wrapped to `width`."""
-    import inspect
-    import textwrap
-
-    paragraphs = inspect.cleandoc(docstring).split("\n\n")
-    return "\n\n".join(textwrap.fill(" ".join(paragraph.split()), width) for paragraph in paragraphs)
-
-
-def _paths(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="Log files or folders (walked recursively); '-' reads standard input. Pipes, FIFOs and <(...) are read as streams; "
-        "a FIFO nobody writes to is given up after SMSLOGDOC_FIFO_WAIT seconds (default 10). A path named here that is missing or unreadable makes the exit code 2.",
-    )
-
-
-def _times(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--since",
-        metavar="T",
-        help="Only records at or after T: how long ago (2h, 30m, 3d, '2 hours ago'; write --since=-2h with '='), "
-        "or a date and time (2021-07-14, '2021-07-14 08:00', 2021-07-14T08:00+02:00, '14 Jul 2021 8am'), log-local unless an offset is given.",
-    )
-    command.add_argument(
-        "--until",
-        metavar="T",
-        help="Only records at or before T (the same forms); --since must not be after it.",
-    )
-    command.add_argument(
-        "--tz",
-        help="Zone for times the log writes without one (IANA, Windows name, or +HH:MM from -23:59 to +23:59).",
-    )
-
-
-def _follow(command: argparse.ArgumentParser, what: str) -> None:
-    command.add_argument(
-        "--follow",
-        "-F",
-        action="store_true",
-        help=f"Keep reading the logs as they grow, across rotation (.log renamed to .lo_ and a new .log started), like tail -F: {what}.",
-    )
-    command.add_argument(
-        "--follow-interval",
-        type=float,
-        default=1.0,
-        metavar="SECONDS",
-        help="With --follow: seconds between looks at the files (default 1).",
-    )
-    command.add_argument(
-        "--follow-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="With --follow: stop after this many seconds (for scripts; default: until Ctrl-C).",
-    )
-    command.add_argument(
-        "--follow-idle",
-        type=float,
-        metavar="SECONDS",
-        help="With --follow: stop when the logs have not changed for this many seconds.",
-    )
-
-
-def _chatter(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--quiet", "-q", action="store_true", help="Print only the results, no notes about files."
-    )
-    command.add_argument(
-        "--verbose",
-        "-v",
-        action="store_true",
-        help="Also say which files were read, in which format, and why any were skipped.",
-    )
-
-
-def _rule_sources(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--rules",
-        action="append",
-        type=Path,
-        metavar="PATH",
-        help="A folder (or file) of your own YAML rules, used beside the bundled ones. Repeatable.",
-    )
-    command.add_argument("--no-builtin", action="store_true", help="Do not load the bundled rules.")

@@ -65,8 +65,8 @@ def _stories(stories: list[StoryDoc], out: TextIO) -> None:
     out.write(f"## {_md(section_title(len(told), len(stories)))}\n\n")
     folder = several_folders(stories)
     for story in told:
-        out.write(f"### {_md(heading(story, folder=folder))}\n\n")
-        lines = [line.text for line in story_lines(story) if line.kind != "heading"]
+        out.write(f"### {_md(name(heading(story, folder=folder)))}\n\n")
+        lines = [name(line.text) for line in story_lines(story) if line.kind != "heading"]
         out.write(_fence("\n".join(lines)) + "\n\n")
 
 
@@ -81,7 +81,7 @@ def _finding(finding: FindingDoc, out: TextIO) -> None:
     if "spread" in finding:
         out.write(f" · {_md(spread_text(finding))}")
     out.write("\n\n")
-    out.writelines(f"_{_md(link_text(link))}_\n\n" for link in finding.get("stories", []))
+    out.writelines(f"_{_md(name(link_text(link)))}_\n\n" for link in finding.get("stories", []))
     diagnosis = "  \n".join(_md(line) for line in finding["diagnosis"].split("\n"))  # hard line breaks
     out.write(f"{diagnosis}\n\n**Evidence**\n\n")
     lines = []

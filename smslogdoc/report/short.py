@@ -55,7 +55,7 @@ def write(report: Report, out: TextIO, options: Options) -> None:
     stories = report["document"]["stories"]
     folder = several_folders(stories)
     for story in not_succeeded(stories):
-        console.print(Text(one_line(story, folder=folder), style="magenta"), soft_wrap=True)
+        console.print(log_name(one_line(story, folder=folder), "magenta"), soft_wrap=True)
     if not options.quiet:
         said = headline(report, options)
         if not findings and said != ALL_CLEAR:  # nothing examined, or findings hidden: one line says so

@@ -13,7 +13,7 @@ from smslogdoc.diagnose import Outcome
 from smslogdoc.report.document import JSON_VERSION
 from smslogdoc.report.storydoc import StoryDoc, story_doc
 from smslogdoc.report.storylines import several_folders, story_lines
-from smslogdoc.report.terminal import console_for
+from smslogdoc.report.terminal import console_for, log_name
 from smslogdoc.report.wording import count
 
 FORMATS = ("text", "json")
@@ -43,7 +43,7 @@ def write(document: StoriesDoc, out: TextIO, form: str) -> None:
     folder = several_folders(stories)
     for story in stories:
         for line in story_lines(story, folder=folder, timeline=True):
-            console.print(Text(line.text, style=_STYLE.get(line.kind, "")), soft_wrap=True)
+            console.print(log_name(line.text, _STYLE.get(line.kind, "")), soft_wrap=True)
         console.print()
     verdicts = [story["verdict"] for story in stories]
     said = ", ".join(f"{verdicts.count(v)} {v.replace('_', ' ')}" for v in dict.fromkeys(verdicts))

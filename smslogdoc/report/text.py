@@ -119,7 +119,7 @@ def write_stories(stories: list[StoryDoc], console: Console) -> None:
     folder = several_folders(stories)
     for story in told:
         for line in story_lines(story, folder=folder):
-            console.print(Text(line.text, style=_STORY_STYLE.get(line.kind, "")), soft_wrap=True)
+            console.print(log_name(line.text, _STORY_STYLE.get(line.kind, "")), soft_wrap=True)
         console.print()
 
 
@@ -207,7 +207,7 @@ def _heading(finding: FindingDoc, width: int = 110) -> list[Text]:
         else:
             lines += wrapped(Text("   "), group, width, "      ")
     for link in finding.get("stories", []):
-        lines += wrapped(Text("  "), link_text(link), width, "    ")
+        lines += wrapped(Text("  "), name(link_text(link)), width, "    ")
     for other in finding["also"]:
         also = Text("  also in ", style="dim")
         also.append_text(log_name(other, "cyan"))

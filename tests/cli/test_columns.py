@@ -68,10 +68,11 @@ def test_rules_list_is_a_listing_that_fits(width: int) -> None:
     rules, _ = load_rules([], builtin=True)
     lines = _listing(rules, width)
     assert all(len(line) <= width for line in lines)
-    assert len(lines) < 2.5 * len(rules)  # a table with an 8-column title took 6 lines a rule
+    written = [rule for rule in rules if not rule.family]  # a rule family is one line
+    assert len(lines) < 2.5 * len(written)  # a table with an 8-column title took 6 lines a rule
     text = "\n".join(lines)
     assert all(
-        f"  {rule.id} " in text or text.endswith(rule.id) or f"  {rule.id}\n" in text for rule in rules
+        f"  {rule.id} " in text or text.endswith(rule.id) or f"  {rule.id}\n" in text for rule in written
     )
     if width == 200:  # a title read whole where it fits
         assert any(rule.title in text for rule in rules if len(rule.title) < 100)

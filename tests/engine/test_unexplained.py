@@ -225,7 +225,7 @@ def test_logs_without_error_records_stay_silent(tmp_path: Path) -> None:
 def test_records_a_finding_cites_are_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     """S01's `Failed to access source file` records are type 3 and cited by the rule: not listed."""
     assert summaries(diagnose([str(S01)], RULES).findings) == []
-    monkeypatch.setattr(unexplained, "benign_list", lambda: ())
+    monkeypatch.setattr(pipeline, "benign_list", lambda: ())
     (finding,) = summaries(diagnose([str(S01)], RULES).findings)
     assert (
         "policy namespace" in texts(finding).diagnosis
