@@ -52,7 +52,7 @@ def rules_list(args: argparse.Namespace) -> None:
         return
     from smslogdoc.report.rulelist import write_listing
 
-    write_listing(every, console())
+    write_listing(every, console())  # the written rules by the logs they read, then each family on one line
 
 
 def _listed_json(rules: list[Rule]) -> str:

@@ -40,18 +40,27 @@ def entries(rules: Iterable[Rule]) -> dict[str, list[Entry]]:
     groups: dict[str, list[Entry]] = {}
     families: dict[tuple[str, str], Entry] = {}
     for rule in rules:
-        lines = groups.setdefault(group_key(rule), [])
         family = getattr(rule, "family", None)
         if not family:
-            lines.append(Entry(rule.id, rule.severity, rule.title))
+            groups.setdefault(group_key(rule), []).append(Entry(rule.id, rule.severity, rule.title))
             continue
-        key = (group_key(rule), str(family))
+        key = (FAMILIES, str(family))
         if key in families:
             families[key].count += 1
             continue
-        families[key] = Entry(str(family), rule.severity, rule.title)
-        lines.append(families[key])
-    return dict(sorted(groups.items(), key=lambda item: (item[0] == "every log", item[0])))
+        families[key] = Entry(f"{family}-*", rule.severity, FAMILY_TITLES.get(str(family), str(family)))
+    ordered = dict(sorted(groups.items(), key=lambda item: (item[0] == "every log", item[0])))
+    if families:
+        ordered[FAMILIES] = list(families.values())
+    return ordered
+
+
+FAMILIES = "rule families (each made from a table; they give way to a written rule)"
+FAMILY_TITLES = {
+    "code": "error codes in their ConfigMgr context (data/contexts)",
+    "state": "status values that mean failed or waiting (data/states.yaml)",
+    "phrase": "failure wording by workflow (data/phrases.yaml)",
+}
 
 
 def _fit(text: str, room: int) -> str:
