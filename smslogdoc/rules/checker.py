@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from smslogdoc.rules import yamlnodes
+from smslogdoc.rules.suggest import did_you_mean
 
 
 class RuleError(Exception):
@@ -69,6 +70,35 @@ class Checker:
             self.error((*path, key), "expected text or a list of texts")
             return ()
         return tuple(value)
+
+
+def opened(
+    text: str, path: str, keys: Mapping[str, str], required: tuple[str, ...], what: str, *, check: bool
+) -> tuple[Checker, dict[str, object] | None, list[str]]:
+    """The checker of one YAML file of rules or workflows, its top mapping
+    (None when the file holds no mapping: the checker says so), and the
+    required `keys` it lacks; unknown and missing keys are errors already.
+    `what` is the error when the file holds no mapping."""
+    try:
+        document = yamlnodes.load(text)
+    except yamlnodes.YamlError as error:
+        checker = Checker(path, yamlnodes.Document(None, {}), check=check)
+        checker.errors.append(RuleError(path, str(error), line=error.line))
+        return checker, None, []
+    checker = Checker(path, document, check=check)
+    data = document.data
+    if not isinstance(data, dict):
+        checker.error((), what)
+        return checker, None, []
+    if isinstance(data.get("id"), str):
+        checker.rule_id = data["id"]
+    for key in data:
+        if key not in keys:
+            checker.error((key,), f"unknown key; expected one of {', '.join(keys)}{did_you_mean(key, keys)}")
+    missing = [key for key in required if key not in data]
+    for key in missing:
+        checker.error((), f"missing required key {key!r} ({keys[key]})")
+    return checker, data, missing
 
 
 def one_of(names: tuple[str, ...] | list[str]) -> str:

@@ -15,7 +15,7 @@ from smslogdoc.codes.explain import parse_code
 from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.model import Level, Severity
 from smslogdoc.rules import yamlnodes
-from smslogdoc.rules.checker import Checker, RuleError
+from smslogdoc.rules.checker import Checker, RuleError, opened
 from smslogdoc.rules.condition import Condition, parse_conditions
 from smslogdoc.rules.model import (
     CONFIDENCES,
@@ -69,25 +69,10 @@ def parse_rule(
 ) -> tuple[Rule | None, list[RuleError]]:
     """One rule from the text of its file, or None and every error found."""
     kinds = kinds or load_kinds()
-    try:
-        document = yamlnodes.load(text)
-    except yamlnodes.YamlError as error:
-        return None, [RuleError(path, str(error), line=error.line)]
-    checker = Checker(path, document, check=check)
-    data = document.data
-    if not isinstance(data, dict):
-        checker.error((), "a rule file holds one mapping (id: ..., title: ..., events: ..., condition: ...)")
+    what = "a rule file holds one mapping (id: ..., title: ..., events: ..., condition: ...)"
+    checker, data, missing = opened(text, path, _RULE_KEYS, _REQUIRED, what, check=check)
+    if data is None:
         return None, checker.errors
-    if isinstance(data.get("id"), str):
-        checker.rule_id = data["id"]
-    for key in data:
-        if key not in _RULE_KEYS:
-            checker.error(
-                (key,), f"unknown key; expected one of {', '.join(_RULE_KEYS)}{did_you_mean(key, _RULE_KEYS)}"
-            )
-    missing = [key for key in _REQUIRED if key not in data]
-    for key in missing:
-        checker.error((), f"missing required key {key!r} ({_RULE_KEYS[key]})")
     before = len(checker.errors)
     rule = _build(data, checker, kinds)  # every other error too, beside unknown and missing keys
     checker.errors[before:] = [error for error in checker.errors[before:] if error.key not in missing]

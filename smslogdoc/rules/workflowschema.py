@@ -14,7 +14,7 @@ from pathlib import Path
 
 from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.rules import yamlnodes
-from smslogdoc.rules.checker import Checker, RuleError
+from smslogdoc.rules.checker import Checker, RuleError, opened
 from smslogdoc.rules.model import Matcher, is_glob
 from smslogdoc.rules.schema import matchers
 from smslogdoc.rules.suggest import did_you_mean
@@ -78,26 +78,9 @@ def parse_workflow(
 ) -> tuple[Workflow | None, list[RuleError]]:
     """One workflow from the text of its file, or None and every error found."""
     kinds = kinds or load_kinds()
-    try:
-        document = yamlnodes.load(text)
-    except yamlnodes.YamlError as error:
-        return None, [RuleError(path, str(error), line=error.line)]
-    checker = Checker(path, document, check=check)
-    data = document.data
-    if not isinstance(data, dict):
-        checker.error((), "a workflow file holds one mapping (kind: workflow, id: ..., phases: ...)")
-        return None, checker.errors
-    if isinstance(data.get("id"), str):
-        checker.rule_id = data["id"]
-    for key in data:
-        if key not in _KEYS:
-            checker.error(
-                (key,), f"unknown key; expected one of {', '.join(_KEYS)}{did_you_mean(str(key), _KEYS)}"
-            )
-    for key in _REQUIRED:
-        if key not in data:
-            checker.error((), f"missing required key {key!r} ({_KEYS[key]})")
-    if checker.errors:
+    what = "a workflow file holds one mapping (kind: workflow, id: ..., phases: ...)"
+    checker, data, _ = opened(text, path, _KEYS, _REQUIRED, what, check=check)
+    if data is None or checker.errors:
         return None, checker.errors
     workflow = _build(data, checker, kinds)
     return (workflow if not checker.errors else None), checker.errors
