@@ -207,12 +207,22 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
             dropped.add(id(finding))
         kept_runs |= finding.runs
     kept = [finding for finding in findings if id(finding) not in dropped]
-    dropped |= {
-        id(finding)
-        for finding in kept
-        if finding.rule.tier and any(_yields(finding, other) for other in kept)
-    }
+    by_place: dict[str, list[Finding]] = {}  # a family's finding yields only to one of its log
+    for finding in kept:
+        for place in _places(finding):
+            by_place.setdefault(place, []).append(finding)
+    for finding in kept:
+        if finding.rule.tier:
+            others = {id(other): other for place in _places(finding) for other in by_place[place]}
+            if any(_yields(finding, other) for other in others.values()):
+                dropped.add(id(finding))
     return [finding for finding in findings if id(finding) not in dropped]
+
+
+def _places(finding: Finding) -> set[str]:
+    """The log a finding is about and the files its evidence is in (a record
+    it shares, a run, or a nearby record is in one of them)."""
+    return {finding.log, *(item.path for item in finding.evidence)}
 
 
 NEAR_SECONDS = 600

@@ -58,6 +58,10 @@ class _Use:
     marker: Marker
 
 
+MAX_SETUPS = 4096
+"""Setups remembered by log kind and name (the shared ones are few)."""
+
+
 @dataclass
 class _Setup:
     """For logs of one kind and name: the workflows' events that may occur, their uses and links."""
@@ -77,6 +81,8 @@ class StoryBook:
         self.problems: list[Problem] = []
         self._folders: dict[str, _Folder] = {}
         self._setups: dict[tuple[str | None, str], _Setup] = {}
+        self._shared: dict[tuple[tuple[int, str], ...], _Setup] = {}
+        """Setups by the workflow events they hold: logs alike share one (and its prefilter)."""
 
     def watch(
         self, stream: Iterable[Event | ThreadNote], scope: LogScope, path: str, folder: str, number: int
@@ -165,25 +171,43 @@ class StoryBook:
             return None
 
     def _setup(self, scope: LogScope) -> _Setup:
+        """The setup of a log's kind and name, shared with every log whose
+        workflow events are the same (thousands of differently named logs
+        make a few setups; those remembered by name are bounded)."""
         known = self._setups.get((scope.kind, scope.name))
         if known is None:
-            entries: list[tuple[tuple[int, str], tuple[str, ...]]] = []
-            setup = _Setup(Prefilter([]), {}, {}, {})
-            for number, workflow in enumerate(self.workflows):
-                if not workflow.applies(scope):
-                    continue
-                used = _uses(workflow)
-                for name, matcher in workflow.events.items():
-                    if not matcher.logs or scope.is_one_of(matcher.logs):
-                        entries.append(((number, name), matcher.literals))
-                        setup.uses[(number, name)] = used.get(name, [])
-                for link in workflow.links:
-                    setup.links.setdefault((number, link.event), []).append(link)
-                    if link.next is not None:
-                        setup.follows.setdefault((number, link.next), []).append(link)
-            setup.prefilter = Prefilter(entries)
-            known = self._setups[(scope.kind, scope.name)] = setup
+            known = self._made(scope)
+            if len(self._setups) >= MAX_SETUPS:
+                self._setups.clear()
+            self._setups[(scope.kind, scope.name)] = known
         return known
+
+    def _made(self, scope: LogScope) -> _Setup:
+        entries: list[tuple[tuple[int, str], tuple[str, ...]]] = []
+        for number, workflow in enumerate(self.workflows):
+            if workflow.applies(scope):
+                entries += [
+                    ((number, name), matcher.literals)
+                    for name, matcher in workflow.events.items()
+                    if not matcher.logs or scope.is_one_of(matcher.logs)
+                ]
+        signature = tuple(key for key, _ in entries)
+        shared = self._shared.get(signature)
+        if shared is not None:
+            return shared
+        setup = _Setup(Prefilter(entries), {}, {}, {})
+        for number in dict.fromkeys(number for number, _ in signature):
+            workflow = self.workflows[number]
+            used = _uses(workflow)
+            for owner, name in signature:
+                if owner == number:
+                    setup.uses[(number, name)] = used.get(name, [])
+            for link in workflow.links:
+                setup.links.setdefault((number, link.event), []).append(link)
+                if link.next is not None:
+                    setup.follows.setdefault((number, link.next), []).append(link)
+        self._shared[signature] = setup
+        return setup
 
     def _links(
         self,

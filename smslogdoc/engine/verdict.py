@@ -116,12 +116,15 @@ def _cite(phases: list[_Phase], cited: Sequence[Cited]) -> list[str]:
         for seen in item.marks.all() if item.marks else ():
             records.setdefault((seen.mark.path, seen.mark.line), []).append(item)
     paths = {path for path, _ in records}
+    named = {marker.rule: None for item in phases for marker in item.phase.markers("failed") if marker.rule}
     linked: list[str] = []
     for finding in cited:
         for mark in finding.evidence:
             for item in records.get((mark.path, mark.line), ()):
                 _link(linked, finding.rule)
                 _link(item.findings, finding.rule)
+        if finding.rule not in named:  # no phase names its rule as a failure (most findings)
+            continue
         for item in phases:
             if any(marker.rule == finding.rule for marker in item.phase.markers("failed")):
                 inside = [mark for mark in finding.evidence if mark.path in paths]
