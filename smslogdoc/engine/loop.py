@@ -30,6 +30,7 @@ from typing import Protocol
 
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.results import Causes, findings_of
+from smslogdoc.engine.ruleindex import RuleIndex
 from smslogdoc.engine.runs import Run, RunTracker
 from smslogdoc.engine.state import Result, Scope, place
 from smslogdoc.engine.tracer import Tracer
@@ -97,6 +98,7 @@ class Engine:
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
+        self._index = RuleIndex(rules)
         self.spent: dict[int, float] = {}
         """Seconds each rule's slow matches took so far in this run."""
         self.exhausted: set[int] = set()
@@ -238,7 +240,7 @@ class Engine:
         return known
 
     def _signature(self, where: LogScope) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
-        active = tuple(number for number, rule in enumerate(self.rules) if rule.applies(where))
+        active = self._index.applying(where)
         events = tuple(
             (number, name)
             for number in active
