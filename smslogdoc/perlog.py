@@ -27,7 +27,7 @@ from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import WORKER_LOST, FileReport, Problem
-from smslogdoc.pipeline import MIN_BYTES, Settings, cited, diagnose_one, summaries
+from smslogdoc.pipeline import MIN_BYTES, Settings, cited, diagnose_one, sent_back, summaries, taken_back
 from smslogdoc.read import scan
 from smslogdoc.rules.model import LogScope, Rule
 from smslogdoc.stories import Story
@@ -155,12 +155,7 @@ def _merge(
     for (number, log), (sent, tally, reports, problems) in zip(task, results, strict=True):
         if reports is not log.reports:  # (not when the task was done in this process)
             log.reports.extend(reports)
-        findings = []
-        for rule_id, finding in sent:
-            if rule_id in by_id:
-                finding.rule = by_id[rule_id]
-            findings.append(finding)
-        per_log[number] = (findings, tally, problems)
+        per_log[number] = (taken_back(sent, by_id), tally, problems)
 
 
 def _lost(task: Task) -> Done:
@@ -187,12 +182,7 @@ def _work(state: tuple[Engine, Settings], task: Task) -> Done:
         finally:
             close_archives([log])
         engine.finish()  # forgets the log (no folder-wide rule applies to it)
-        sent = []
-        for finding in found:
-            rule_id = finding.rule.id
-            if rule_id in loaded:
-                finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
-            sent.append((rule_id, finding))
+        sent = sent_back(found, loaded)
         if tally is not None:
             tally.shed()
         problems, engine.problems = engine.problems, []

@@ -231,10 +231,7 @@ def diagnose_in_parallel(
         for (_, log), log_reports in zip(batch, reports, strict=True):
             if log_reports is not log.reports:  # (not when the batch was done in this process)
                 log.reports.extend(log_reports)
-        for rule_id, finding in found:
-            if rule_id in by_id:  # the caller's own rule objects (a built-in summary comes back whole)
-                finding.rule = by_id[rule_id]
-            findings.append(finding)
+        findings.extend(taken_back(found, by_id))
         problems.extend(met)
     stories.sort(key=Story.sort_key)
     return findings, problems, stories
@@ -269,13 +266,28 @@ def _work(state: tuple[Engine, Settings], batch: Batch) -> Done:
         batch, engine, settings.options, settings.since, settings.until, summary=settings.summary, book=book
     )
     loaded = {rule.id for rule in engine.rules}
+    return sent_back(findings, loaded), [log.reports for _, log in batch], problems, stories
+
+
+def sent_back(findings: list[Finding], loaded: set[str]) -> list[tuple[str, Finding]]:
+    """Findings as a worker sends them: each with its rule's id, the rule
+    itself left out when it is one of the `loaded` rules (the caller has it)."""
     sent = []
     for finding in findings:
         rule_id = finding.rule.id
         if rule_id in loaded:
             finding.rule = None  # type: ignore[assignment]  # sent back as its id: the caller has the rules
         sent.append((rule_id, finding))
-    return sent, [log.reports for _, log in batch], problems, stories
+    return sent
+
+
+def taken_back(sent: list[tuple[str, Finding]], by_id: dict[str, Rule]) -> list[Finding]:
+    """`sent_back`'s findings with the caller's own rule objects again (a
+    built-in summary comes back whole)."""
+    for rule_id, finding in sent:
+        if rule_id in by_id:
+            finding.rule = by_id[rule_id]
+    return [finding for _, finding in sent]
 
 
 def cited(findings: list[Finding]) -> dict[str, list[Cited]]:
