@@ -75,22 +75,20 @@ def _listed_json(rules: list[Rule]) -> str:
     return json.dumps(listed, ensure_ascii=False, indent=2) + "\n"
 
 
-FAMILY_TITLES = {
-    "code": "error codes in their ConfigMgr context (smslogdoc/data/contexts)",
-    "state": "status values that mean failed or waiting (smslogdoc/data/states.yaml)",
-    "phrase": "failure wording by workflow (smslogdoc/data/phrases.yaml)",
-}
-
-
 def _families(rules: list[Rule]) -> list[tuple[str, str]]:
     """One line a rule family: its id prefix and what its rules are made from
     (`rules list --format json` lists each of its rules)."""
+    from smslogdoc.report import rulelist
+
     counts: dict[str, int] = {}
     for rule in rules:
         if rule.family:
             counts[rule.family] = counts.get(rule.family, 0) + 1
     return [
-        (family, f"{count} rules: {FAMILY_TITLES.get(family, family)}; they give way to a written rule")
+        (
+            family,
+            f"{count} rules: {rulelist.FAMILY_TITLES.get(family, family)}; they give way to a written rule",
+        )
         for family, count in counts.items()
     ]
 

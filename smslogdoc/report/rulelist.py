@@ -57,10 +57,11 @@ def entries(rules: Iterable[Rule]) -> dict[str, list[Entry]]:
 
 FAMILIES = "rule families (each made from a table; they give way to a written rule)"
 FAMILY_TITLES = {
-    "code": "error codes in their ConfigMgr context (data/contexts)",
-    "state": "status values that mean failed or waiting (data/states.yaml)",
-    "phrase": "failure wording by workflow (data/phrases.yaml)",
+    "code": "error codes in their ConfigMgr context (smslogdoc/data/contexts)",
+    "state": "status values that mean failed or waiting (smslogdoc/data/states.yaml)",
+    "phrase": "failure wording by workflow (smslogdoc/data/phrases.yaml)",
 }
+"""What each rule family is made from (`rules list`, as a listing and piped)."""
 
 
 def _fit(text: str, room: int) -> str:
