@@ -4,8 +4,8 @@ For each log the engine tells its kind, picks the rules that apply, and
 streams the events through three steps:
 
 1. `runs.RunTracker` places each event in a run of its program;
-2. `prefilter.Prefilter` picks, in one scan of the text, the matchers that
-   could match; only those are run in full;
+2. `candidates.Candidates` picks, by the record's severity and one scan of
+   its text, the matchers that could match; only those are run in full;
 3. each rule condition keeps, per group of events (`by`), the partial state
    of its relation: the newest start of each step of a `sequence`, the latest
    event of each part of an `all`, the events of a `count`.
@@ -28,6 +28,7 @@ from itertools import chain, islice
 from time import perf_counter, thread_time
 from typing import Protocol
 
+from smslogdoc.engine.candidates import Candidates
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.results import Causes, findings_of
 from smslogdoc.engine.ruleindex import RuleIndex
@@ -38,7 +39,6 @@ from smslogdoc.findings import Finding
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
 from smslogdoc.model import Event, Problem, ThreadNote
 from smslogdoc.rules.model import LogScope, Rule
-from smslogdoc.rules.prefilter import Prefilter
 
 RETIRE_BATCH = 64
 """Runs that can get no more events are forgotten this many at a time."""
@@ -46,8 +46,8 @@ MAX_SETUPS = 4096
 """Kinds and names of logs whose rules are remembered (the rules themselves are
 shared by every name they apply to alike)."""
 
-_Setup = tuple[list[int], Prefilter[tuple[int, str]], dict[int, dict[str, tuple[int, ...]]]]
-"""The rules that apply to a log, their prefilter, and their follower events."""
+_Setup = tuple[list[int], Candidates, dict[int, dict[str, tuple[int, ...]]]]
+"""The rules that apply to a log, their events' filter, and their follower events."""
 RULE_BUDGET = 2.0
 """Seconds a rule's slow matches may take in all, over a whole run (per
 process), before the rule is disabled for the rest of it: a catastrophic
@@ -156,7 +156,7 @@ class Engine:
         self._logs = index + 1
         self._folders[index] = log.folder
         scope = Scope(log.name, log.folder, index, kind)
-        active, prefilter, followers = self._setup(LogScope(kind.name if kind else None, log.file_name))
+        active, candidates, followers = self._setup(LogScope(kind.name if kind else None, log.file_name))
         if self.tracer is not None:
             traced = [n for n, rule in enumerate(self.rules) if rule.id == self.tracer.rule_id]
             self.tracer.begin(log.name, kind.name if kind else None, bool(set(traced) & set(active)))
@@ -164,7 +164,7 @@ class Engine:
             for _ in stream:
                 pass  # still read, so the file report counts its records
             return []
-        run = _LogRun(self, prefilter, followers)
+        run = _LogRun(self, candidates, followers)
         if self.tracer is not None:
             for number in active:
                 if self.rules[number].id == self.tracer.rule_id:
@@ -209,10 +209,10 @@ class Engine:
 
     def _setup(self, where: LogScope) -> _Setup:
         """For logs of one kind and name (thousands of machines' ccmsetup.log):
-        the rules that apply, their prefilter, and their follower events.
+        the rules that apply, their events' filter, and their follower events.
         Remembered per kind and name (a bounded number of them) and shared by
         all names the same rules and events apply to, so thousands of
-        differently named logs cost one prefilter, not thousands."""
+        differently named logs cost one filter, not thousands."""
         key = (where.kind, where.name)
         known = self._setups.get(key)
         if known is None:
@@ -223,7 +223,7 @@ class Engine:
             if known is None:
                 active = list(signature[0])
                 followers = {number: _followers(self.rules[number]) for number in active}
-                known = self._shared[signature] = (active, self._prefilter(signature[1]), followers)
+                known = self._shared[signature] = (active, Candidates(self.rules, signature[1]), followers)
             self._setups[key] = known
         return known
 
@@ -249,11 +249,6 @@ class Engine:
         )
         return active, events
 
-    def _prefilter(self, events: tuple[tuple[int, str], ...]) -> Prefilter[tuple[int, str]]:
-        return Prefilter(
-            [((number, name), self.rules[number].events[name].literals) for number, name in events]
-        )
-
 
 class _LogRun:
     """The rules' conditions over one log while it is read."""
@@ -261,12 +256,12 @@ class _LogRun:
     def __init__(
         self,
         engine: Engine,
-        prefilter: Prefilter[tuple[int, str]],
+        candidates: Candidates,
         followers: dict[int, dict[str, tuple[int, ...]]],
     ) -> None:
         self.engine = engine
         self.rules = engine.rules
-        self.prefilter = prefilter
+        self.candidates = candidates
         self.followers = followers
         tracer = engine.tracer
         self.traced_rule = tracer.rule_id if tracer is not None else None
@@ -305,7 +300,9 @@ class _LogRun:
         """The named events of each rule a record matches (with their captures)."""
         named: dict[int, dict[str, Mapping[str, str]]] = {}
         local = self.local
-        for number, name in self.prefilter.candidates(event.message):
+        candidates = self.candidates.of(event)
+        cpu = thread_time() if candidates else 0.0
+        for number, name in candidates:
             if number in self.disabled:
                 continue
             waiting = self.followers[number].get(name)
@@ -314,7 +311,7 @@ class _LogRun:
             ):
                 continue  # it can only continue a partial match, and none is open
             rule = self.rules[number]
-            started = (perf_counter(), thread_time())
+            started = (perf_counter(), cpu)
             try:
                 captures = rule.events[name].match(event)
             except TimeoutError:
@@ -332,7 +329,11 @@ class _LogRun:
         return named
 
     def _charge(self, number: int, started: tuple[float, float], event: Event) -> None:
-        took = min(perf_counter() - started[0], thread_time() - started[1])
+        """Charge a match that was slow by the clock and by this thread's CPU
+        time since the record's first match began (which bounds the match's own)."""
+        took = perf_counter() - started[0]
+        if took > SLOW_MATCH:
+            took = min(took, thread_time() - started[1])
         if took > SLOW_MATCH:
             self.engine.charge(number, took, event)
             if number in self.engine.exhausted:

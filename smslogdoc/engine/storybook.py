@@ -272,7 +272,7 @@ class StoryBook:
             seen = Seen(order, mark, aware)
             if use.phase is None:
                 _note_step(workflow, node, captures, use.mark, seen)
-            elif not keyed and workflow.subject and _shared(workflow, use.phase):
+            elif not keyed and workflow.subject and use.phase.id in workflow.keyless_phases:
                 graph.shared.setdefault(use.phase.id, PhaseMarks()).add(seen)
             else:
                 node.add(use.phase.id, seen)
@@ -296,16 +296,6 @@ def _ends(workflow: Workflow, captures: Mapping[str, str]) -> list[NodeKey]:
         ends.append(subject)
     ends += [(key, value) for key, value in keyed.items() if key not in workflow.subject]
     return ends
-
-
-def _shared(workflow: Workflow, phase: Phase) -> bool:
-    """A phase none of whose events captures a key serves every deployment of the folder."""
-    keys = {spec.name for spec in workflow.identity_keys}
-    return not any(
-        marker.event is not None and workflow.events[marker.event].captures & keys
-        for markers in phase.marks.values()
-        for marker in markers
-    )
 
 
 def _note_step(workflow: Workflow, node: Node, captures: Mapping[str, str], mark: str, seen: Seen) -> None:

@@ -88,7 +88,9 @@ class Condition:
         )
 
 
-def parse_conditions(checker: Checker, raw: object, events: Mapping[str, set[str]]) -> tuple[Condition, ...]:
+def parse_conditions(
+    checker: Checker, raw: object, events: Mapping[str, frozenset[str]]
+) -> tuple[Condition, ...]:
     """The conditions of a rule (`condition:`, one or a list of alternatives);
     `events` gives each defined event's captured fields."""
     if raw is None:
@@ -130,7 +132,7 @@ def names(
 
 
 def _spec(
-    checker: Checker, path: yamlnodes.Path, spec: object, events: Mapping[str, set[str]]
+    checker: Checker, path: yamlnodes.Path, spec: object, events: Mapping[str, frozenset[str]]
 ) -> tuple[Shape, dict[str, object]] | None:
     """The shape and keys of one condition, or None (an error said why)."""
     if isinstance(spec, str):  # the short form: one event name
@@ -160,7 +162,7 @@ def _spec(
 
 
 def _condition(
-    checker: Checker, path: yamlnodes.Path, raw: object, events: Mapping[str, set[str]]
+    checker: Checker, path: yamlnodes.Path, raw: object, events: Mapping[str, frozenset[str]]
 ) -> Condition | None:
     found = _spec(checker, path, raw, events)
     if found is None:
@@ -203,7 +205,7 @@ def _by(
     path: yamlnodes.Path,
     spec: Mapping[str, object],
     positive: set[str],
-    events: Mapping[str, set[str]],
+    events: Mapping[str, frozenset[str]],
 ) -> tuple[str, ...]:
     by = checker.strings(spec, "by", path) or ("log",)
     for key in by:
@@ -231,7 +233,7 @@ def _count(
     path: yamlnodes.Path,
     spec: Mapping[str, object],
     positive: set[str],
-    events: Mapping[str, set[str]],
+    events: Mapping[str, frozenset[str]],
 ) -> tuple[int, str | None]:
     """`min` and `distinct` (of a count)."""
     minimum = spec.get("min", 1)

@@ -175,14 +175,14 @@ class Matcher:
             return code_literals(self.codes)
         return required_literals(self.message.source) if self.message is not None else ()
 
-    @property
-    def captures(self) -> set[str]:
+    @cached_property
+    def captures(self) -> frozenset[str]:
         """The named groups this matcher's patterns capture (and `code` for a `code:` test)."""
         names: set[str] = {"code"} if self.codes else set()
         for pattern in (self.message, self.section, self.key, self.value):
             if pattern is not None:
                 names.update(pattern.names)
-        return names
+        return frozenset(names)
 
     def match(self, event: Event) -> dict[str, str] | None:
         """The captured fields if `event` passes every test, else None.

@@ -217,7 +217,7 @@ def _guaranteed(condition: Condition, events: Mapping[str, Matcher]) -> set[str]
     step captures, and those of `requires` events."""
     fields: set[str] = set()
     for step in condition.steps:
-        fields |= set.intersection(*(events[name].captures for name in step))
+        fields |= set.intersection(*(set(events[name].captures) for name in step))
     for name in condition.requires:
         fields |= events[name].captures
     return fields

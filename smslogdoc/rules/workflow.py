@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from smslogdoc.rules.model import LogScope, Matcher, Pattern
 
@@ -174,7 +175,22 @@ class Workflow:
         """Whether any of the workflow's events can be met in the log `scope` describes."""
         return not self.applies_to or scope.is_one_of(self.applies_to)
 
-    @property
+    @cached_property
+    def keyless_phases(self) -> frozenset[str]:
+        """Phases none of whose events captures an identity key: they serve every
+        deployment of a folder (a client's policy download)."""
+        keys = {spec.name for spec in self.identity_keys}
+        return frozenset(
+            phase.id
+            for phase in self.phases
+            if not any(
+                marker.event is not None and self.events[marker.event].captures & keys
+                for markers in phase.marks.values()
+                for marker in markers
+            )
+        )
+
+    @cached_property
     def identity_keys(self) -> tuple[KeySpec, ...]:
         """The keys that say which deployment a record is about: the subject's,
         those that stand for one, and those a link joins to them. Other keys (a

@@ -50,7 +50,7 @@ def _marker(
         if name is not None and name not in events:
             checker.error((*where, key), f"undefined event {name!r}{did_you_mean(str(name), events)}")
             return None
-    captured = events[str(event)].captures if event is not None else set()
+    captured = events[str(event)].captures if event is not None else frozenset()
     reason, until, verdict = spec.get("reason", ""), spec.get("until"), spec.get("verdict", "succeeded")
     if (
         not isinstance(reason, str)

@@ -242,7 +242,8 @@ def _links(
                 f"undefined event {name if following is None else (name, following)!r}; events defined: {', '.join(events)}",
             )
             continue
-        captured = (events[name].captures | (events[following].captures if following else set())) & set(keys)
+        both = events[name].captures | (events[following].captures if following else frozenset())
+        captured = both & set(keys)
         if len(captured) < 2 and following is None:
             checker.error(
                 path,

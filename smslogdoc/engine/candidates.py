@@ -1,0 +1,39 @@
+"""Which rules' events could match a record: those that take records of its
+severity (the rule families read error records only, and most records are not
+errors), and of those, the ones whose literal its text holds
+(`rules.prefilter`). Only these are run in full."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from smslogdoc.model import Event, Severity
+from smslogdoc.rules.model import Rule
+from smslogdoc.rules.prefilter import Prefilter
+
+EventKey = tuple[int, str]
+"""A rule's number and the name of one of its events."""
+
+
+class Candidates:
+    """The events of some rules, filtered per record by severity, then by literal."""
+
+    def __init__(self, rules: Sequence[Rule], events: Sequence[EventKey]) -> None:
+        self._entries = [
+            (key, rules[key[0]].events[key[1]].literals, rules[key[0]].events[key[1]].severities)
+            for key in events
+        ]
+        self._by_severity: dict[Severity, Prefilter[EventKey]] = {}
+
+    def of(self, event: Event) -> list[EventKey]:
+        """The events that may match `event`, in the rules' order of literals."""
+        prefilter = self._by_severity.get(event.severity)
+        if prefilter is None:
+            prefilter = self._by_severity[event.severity] = Prefilter(
+                [
+                    (key, literals)
+                    for key, literals, severities in self._entries
+                    if not severities or event.severity in severities
+                ]
+            )
+        return prefilter.candidates(event.message)
