@@ -95,6 +95,10 @@ class Engine:
         self._signatures: dict[
             tuple[str | None, str], tuple[tuple[int, ...], tuple[tuple[int, str], ...]]
         ] = {}
+        self._interned: dict[
+            tuple[tuple[int, ...], tuple[tuple[int, str], ...]],
+            tuple[tuple[int, ...], tuple[tuple[int, str], ...]],
+        ] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
@@ -236,7 +240,11 @@ class Engine:
         if known is None:
             if len(self._signatures) >= MAX_SETUPS:
                 del self._signatures[next(iter(self._signatures))]
-            known = self._signatures[key] = self._signature(where)
+            made = self._signature(where)
+            if len(self._interned) >= MAX_SETUPS:
+                self._interned.clear()
+            # thousands of differently named logs mostly share one signature: keep one copy
+            known = self._signatures[key] = self._interned.setdefault(made, made)
         return known
 
     def _signature(self, where: LogScope) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
