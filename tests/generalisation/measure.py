@@ -1,12 +1,14 @@
 """Measure how far smslogdoc's knowledge generalises, on the corpus of real
 failures and healthy text under tests/generalisation/ (see README.md).
 
-    python -m tests.generalisation.measure [--part dev|heldout|all] [--verbose] [--json FILE]
+    python -m tests.generalisation.measure [--part dev|heldout|all] [--batch N] [--verbose] [--json FILE]
 
 Each case's log files are diagnosed with `smslogdoc diagnose <files> --format json`
 (in this process through the command line's entry point, or with --subprocess in a
 child process); only the JSON document is used (its keys are a contract: docs/json.md).
-Per part and overall it reports:
+With --batch N only the cases of collection batch N are measured (each batch is
+split on its own, so its dev and held-out figures can be read apart from the
+others'). Per part and overall it reports:
 
 - decisive cited: failures where an error-severity finding cites a decisive line
   (an evidence record whose path ends with the decisive file and whose
@@ -181,6 +183,11 @@ def judge(case: Case, document: dict[str, Any]) -> Verdict:
     return verdict
 
 
+def of_batch(cases: Iterable[Case], batch: int | None) -> list[Case]:
+    """The cases of one collection batch (all cases when `batch` is None)."""
+    return [case for case in cases if batch is None or case.batch == batch]
+
+
 def measure(cases: Iterable[Case], in_process: bool = True) -> list[Verdict]:
     """Diagnose and judge every case."""
     return [judge(case, diagnose(case, in_process)) for case in cases]
@@ -255,13 +262,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--part", choices=[*PARTS, "all"], default="all", help="which part to measure (default all)"
     )
+    parser.add_argument(
+        "--batch", type=int, metavar="N", help="only the cases of collection batch N (default every batch)"
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="one line per case")
     parser.add_argument("--json", metavar="FILE", help="also write the figures and verdicts as JSON to FILE")
     parser.add_argument("--subprocess", action="store_true", help="run smslogdoc in a child process per case")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     parts = PARTS if options.part == "all" else (options.part,)
-    verdicts = measure(load_cases(options.root, parts), in_process=not options.subprocess)
+    cases = of_batch(load_cases(options.root, parts), options.batch)
+    verdicts = measure(cases, in_process=not options.subprocess)
     print(report(verdicts, options.verbose))
     if options.json:
         Path(options.json).write_text(json.dumps(to_json(verdicts), indent=2) + "\n", encoding="utf-8")

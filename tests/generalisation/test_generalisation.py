@@ -9,6 +9,7 @@ below what it reached (a regression is a failure).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,30 @@ def test_judge_counts_only_an_error_citing_the_line_and_a_named_cause(tmp_path: 
     healthy = _case(tmp_path, "healthy")
     assert measure.judge(healthy, {"findings": [_finding("r3", "error", 1)]}).healthy_error is True
     assert measure.judge(healthy, {"findings": [_finding("r3", "warning", 1)]}).healthy_error is False
+
+
+def _write_case(root: Path, case_id: str, batch: int) -> None:
+    folder = root / "dev" / case_id
+    folder.mkdir(parents=True)
+    (folder / "ccmsetup.log").write_text("CcmSetup is exiting with return code 0\n", encoding="utf-8")
+    (folder / "case.yaml").write_text(
+        f"id: {case_id}\nsource: s\nsource_kind: blog\nfamily: client-install\nexpect: healthy\n"
+        f"batch: {batch}\ncause: a clean install\n",
+        encoding="utf-8",
+    )
+
+
+def test_batch_option_measures_only_that_batch(tmp_path: Path) -> None:
+    _write_case(tmp_path, "first-batch-case", 1)
+    _write_case(tmp_path, "second-batch-case", 2)
+    cases = load_cases(tmp_path)
+    assert [c.id for c in measure.of_batch(cases, 2)] == ["second-batch-case"]
+    assert len(measure.of_batch(cases, None)) == 2
+    out = tmp_path / "figures.json"
+    assert measure.main(["--root", str(tmp_path), "--batch", "2", "--json", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [case["id"] for case in document["cases"]] == ["second-batch-case"]
+    assert document["figures"]["dev"]["healthy"] == 1
 
 
 # --- the figures ----------------------------------------------------------------------------
