@@ -59,6 +59,8 @@ def load_workflows(
         if workflow is not None:
             errors += _unknown_rules(workflow, known)
             found[workflow.id] = replace(workflow, bundled=bundled)
+    for workflow in found.values():
+        errors += _unknown_children(workflow, found)
     return list(found.values()), errors
 
 
@@ -75,3 +77,33 @@ def _unknown_rules(workflow: Workflow, known: set[str]) -> list[RuleError]:
         for marker in markers
         if marker.rule is not None and marker.rule not in known
     ]
+
+
+def _unknown_children(workflow: Workflow, found: dict[str, Workflow]) -> list[RuleError]:
+    """A step's child stories name a loaded workflow, its keys and its phases."""
+    child = workflow.child
+    if child is None:
+        return []
+
+    def error(key: str, message: str) -> RuleError:
+        return RuleError(workflow.path, message, rule_id=workflow.id, key=f"steps.child_story.{key}")
+
+    other = found.get(child.workflow)
+    if other is None:
+        return [error("workflow", f"names the workflow {child.workflow!r}, which is not loaded")]
+    problems = [
+        error("keys", f"{name!r} is not a key of the workflow {other.id!r}")
+        for name in child.keys
+        if name not in other.keys
+    ]
+    phases = {phase.id for phase in other.phases}
+    problems += [
+        error("failed", f"{phase!r} is not a phase of the workflow {other.id!r}")
+        for _, phase in child.failed
+        if phase is not None and phase not in phases
+    ]
+    problems += [
+        error("status_meanings", f"{phase!r} is not a phase of the workflow {other.id!r}")
+        for phase in sorted(set(child.status_phases.values()) - phases)
+    ]
+    return problems
