@@ -30,10 +30,13 @@ def load_workflows(
     *,
     builtin: bool = True,
     kinds: KindTable | None = None,
+    check_builtin: bool = False,
 ) -> tuple[list[Workflow], list[RuleError]]:
     """Every workflow of the bundled folder (unless `builtin` is False) and the
     workflow files of `folders`, with every error found; `rules` are the loaded
-    rules a marker may name. A user's workflow replaces a bundled one of its id."""
+    rules a marker may name. A user's workflow replaces a bundled one of its id.
+    The bundled ones are checked as closely as a user's with `check_builtin`
+    (`rules validate`; a run leaves that to the test suite)."""
     kinds = kinds or load_kinds()
     sources: list[tuple[Traversable | Path, bool]] = []
     if builtin:
@@ -54,7 +57,7 @@ def load_workflows(
             continue
         if not is_workflow(text):
             continue
-        workflow, problems = parse_workflow(text, str(source), kinds, check=not bundled)
+        workflow, problems = parse_workflow(text, str(source), kinds, check=check_builtin or not bundled)
         errors += problems
         if workflow is not None:
             errors += _unknown_rules(workflow, known)
@@ -73,6 +76,7 @@ def _unknown_rules(workflow: Workflow, known: set[str]) -> list[RuleError]:
             f"a marker names the rule {marker.rule!r}, which is not loaded",
             rule_id=workflow.id,
             key="phases",
+            noun="workflow",
         )
         for marker in markers
         if marker.rule is not None and marker.rule not in known
@@ -86,7 +90,9 @@ def _unknown_children(workflow: Workflow, found: dict[str, Workflow]) -> list[Ru
         return []
 
     def error(key: str, message: str) -> RuleError:
-        return RuleError(workflow.path, message, rule_id=workflow.id, key=f"steps.child_story.{key}")
+        return RuleError(
+            workflow.path, message, rule_id=workflow.id, key=f"steps.child_story.{key}", noun="workflow"
+        )
 
     other = found.get(child.workflow)
     if other is None:

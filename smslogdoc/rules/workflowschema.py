@@ -81,7 +81,7 @@ def parse_workflow(
     """One workflow from the text of its file, or None and every error found."""
     kinds = kinds or load_kinds()
     what = "a workflow file holds one mapping (kind: workflow, id: ..., phases: ...)"
-    checker, data, _ = opened(text, path, _KEYS, _REQUIRED, what, check=check)
+    checker, data, _ = opened(text, path, _KEYS, _REQUIRED, what, check=check, noun="workflow")
     if data is None or checker.errors:
         return None, checker.errors
     workflow = _build(data, checker, kinds)
