@@ -123,3 +123,41 @@ def test_a_rule_and_a_workflow_error_are_listed_together(tmp_path: Path) -> None
     assert re.fullmatch(r"smslogdoc: \d+ rule error\(s\) and 2 workflow error\(s\) in 2 file\(s\)", last), (
         last
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (
+            ("    by: app ", "    by: nope "),
+            "steps.child_story.by",
+            "expected a field the child's events capture",
+        ),
+        (
+            ("    opens: [app_installing]", "    opens: [app_install]"),
+            "steps.child_story.opens.0",
+            "undefined event",
+        ),
+        (
+            ("failed: [4, 16, 24, 25]", "failed: [4, 16, 24, 'x']"),
+            "status_meanings.verdicts.failed",
+            "numbers",
+        ),
+        (
+            ("phases: {evaluation: [16]", "phases: {evaluate: [16]"),
+            "steps.child_story.status_meanings",
+            "'evaluate'",
+        ),
+    ],
+)
+def test_a_child_story_with_a_mistake_says_where(
+    tmp_path: Path, change: tuple[str, str], key: str, message: str
+) -> None:
+    text = (REPO / "workflows" / "task_sequence.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    folder = folder_with(tmp_path, text.replace(*change, 1), "task_sequence.yaml")
+    result = invoke("rules", "validate", str(folder))
+    assert result.exit_code == 3
+    assert any(
+        f"workflow task_sequence: {key}" in line and message in line for line in result.stderr.splitlines()
+    ), result.stderr
