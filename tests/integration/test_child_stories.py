@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from smslogdoc.report.htmlstories import stories_html
-from smslogdoc.report.storydoc import story_doc
+from smslogdoc.report.storydoc import outcome_doc, story_doc
 from smslogdoc.report.storylines import story_lines
 from smslogdoc.stories import Story
 from tests.conftest import invoke
@@ -55,6 +55,11 @@ def test_a_failed_child_application_fails_its_step_and_each_names_the_other() ->
         sequence.subject,
         step.phase,
     )
+
+
+def test_fleet_counts_a_failed_step_by_its_childs_code() -> None:
+    sequence = one(stories_of(FAILED_CHILD), "task_sequence")
+    assert outcome_doc(sequence)["what"] == "0x87D0027E"  # not the step's generic 0x80004005
 
 
 def test_the_json_document_names_the_child_on_the_step_and_the_parent_on_the_child() -> None:
