@@ -9,6 +9,7 @@ by `engine.storybook` and printed by the reports.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,6 +41,43 @@ class Mark:
     """For a record that ends the whole story (`completes`): the verdict it gives."""
 
 
+@dataclass(frozen=True)
+class ChildStory:
+    """A story a phase holds (an Install Application step: its application's):
+    the child's own story of the folder when one is joined to it, else what the
+    step's records say of it."""
+
+    workflow: str
+    """The child's workflow (application)."""
+    name: str
+    """What the step calls it: the application's display name, else its model name."""
+    subject: str
+    """The child story's subject: its own story's, else the step's name for it."""
+    keys: dict[str, list[str]]
+    verdict: str
+    failed_phase: str | None = None
+    waiting_for: str | None = None
+    reason: str = ""
+    """What the step's records say of it (`Application download failed (execution status 24)`)."""
+    code: str | None = None
+    """The error code of its failure, where a record gives one (0x87D00324)."""
+    story: bool = False
+    """It is a story of its own in the folder (same workflow and subject); False: told by the step alone."""
+    joined_by: str = ""
+    """What joined the child's own story to the step: the key (dt, app, dcm_job), `folder` (the folder's
+    only story of that workflow, which names no deployment), or '' (told by the step alone)."""
+
+
+@dataclass(frozen=True)
+class ParentStory:
+    """The story and phase (a task sequence's step) that holds a story as its child."""
+
+    workflow: str
+    subject: str
+    phase: str
+    folder: str
+
+
 @dataclass
 class PhaseStory:
     """One phase of a story."""
@@ -55,6 +93,8 @@ class PhaseStory:
     next_log: str = ""
     findings: list[str] = field(default_factory=list)
     """The ids of rules whose findings cite a record of this phase (or mark it failed)."""
+    children: list[ChildStory] = field(default_factory=list)
+    """The stories it holds (an Install Application step: each application's)."""
 
 
 @dataclass
@@ -79,6 +119,8 @@ class Story:
     """The ids of rules whose findings explain a phase of this story."""
     note: str = ""
     """What limits the story: times without a zone across logs, a story cut short."""
+    parent: ParentStory | None = None
+    """The story whose phase holds this one (a task sequence's Install Application step)."""
 
     @property
     def id(self) -> str:
@@ -97,3 +139,11 @@ class Story:
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (VERDICTS.index(self.verdict), self.folder, self.workflow, self.subject)
+
+
+def error_codes(text: str) -> list[str]:
+    """The error codes a failed record writes, as 0x87D00607: `0x87d00607` or bare `87D00607`."""
+    return ["0x" + match.group(0)[-8:].upper() for match in _HEX.finditer(text)]
+
+
+_HEX = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{8}(?!\w)|(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])")

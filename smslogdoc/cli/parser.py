@@ -288,7 +288,7 @@ def _rules_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="Rule files or folders to check (default: the bundled rules).",
+        help="Rule and workflow files or folders to check (default: the bundled rules and workflows).",
     )
     tested = _command(about, "test", rules_test)
     tested.add_argument(

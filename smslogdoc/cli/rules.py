@@ -14,6 +14,7 @@ from smslogdoc.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from smslogdoc.rules.checker import RuleError
     from smslogdoc.rules.model import Rule
 
 LIST_FORMATS = ("text", "json", "markdown")
@@ -112,21 +113,36 @@ def rules_show(args: argparse.Namespace) -> None:
 
 
 def rules_validate(args: argparse.Namespace) -> None:
-    """Check rules and list every error (file, rule, key, line); exit 3 if any."""
+    """Check rules and workflows and list every error (file, rule or workflow,
+    key, line); exit 3 if any. With paths, the rules and workflow files there
+    (checked beside the bundled ones, which their markers and child stories may
+    name); without, the bundled ones."""
     from smslogdoc.report.terminal import console
     from smslogdoc.rules.load import load_rules
+    from smslogdoc.rules.workflows import load_workflows
 
     paths = [Path(path) for path in args.paths]
     rules, errors = load_rules(paths, builtin=not paths)
+    known = rules + (load_rules([], check_builtin=False)[0] if paths else [])
+    workflows, problems = load_workflows(paths, known, check_builtin=True)
+    errors += [problem for problem in problems if str(problem) not in {str(error) for error in errors}]
+    yours = [workflow for workflow in workflows if not (paths and workflow.bundled)]
     err = console(stderr=True)
     for error in errors:
         err.print(f"smslogdoc: {error}", markup=False)
     if errors:
+        counts = [
+            f"{count} {noun} error(s)" for noun in ("rule", "workflow") if (count := _count(errors, noun))
+        ]
         err.print(
-            f"smslogdoc: {len(errors)} rule error(s) in {len({e.path for e in errors})} file(s)", markup=False
+            f"smslogdoc: {' and '.join(counts)} in {len({e.path for e in errors})} file(s)", markup=False
         )
         raise Exit(3)
-    console().print(f"{len(rules)} rule(s) valid", markup=False)
+    console().print(f"{len(rules)} rule(s) and {len(yours)} workflow(s) valid", markup=False)
+
+
+def _count(errors: list[RuleError], noun: str) -> int:
+    return sum(error.noun == noun for error in errors)
 
 
 def rules_test(args: argparse.Namespace) -> None:

@@ -25,9 +25,9 @@ event). Steps (a task sequence's) become phases as they are met.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from smslogdoc.engine import verdict
+from smslogdoc.engine import children, verdict
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
 from smslogdoc.engine.storygraph import MAX_NODES, MAX_STEPS, STEP, Graph, Node, NodeKey, subject_node
 from smslogdoc.model import Event, Problem, ThreadNote
@@ -138,8 +138,10 @@ class StoryBook:
                 len(state.aware) > 1,
                 (findings_by_folder or {}).get(folder, ()),
             )
-            for graph in state.graphs.values():
-                stories.extend(graph.stories(context))
+            told: list[Story] = []
+            # a workflow whose steps hold children (a task sequence) is told after the others: its children's stories
+            for graph in sorted(state.graphs.values(), key=lambda graph: graph.workflow.child is not None):
+                told.extend(graph.stories(replace(context, told=tuple(told))))
                 if graph.full:
                     self.problems.append(
                         Problem(
@@ -147,6 +149,7 @@ class StoryBook:
                             f"workflow {graph.workflow.id}: more than {MAX_NODES} identifiers; the rest were not followed",
                         )
                     )
+            stories.extend(told)
         self._folders = {}
         stories.sort(key=Story.sort_key)
         return stories
@@ -249,6 +252,7 @@ class StoryBook:
         node = graph.nodes[target]
         for field_name, value in captures.items():
             node.captures.setdefault(field_name, value)
+        step: str | None = None
         for use in used:
             marker = use.marker
             if not marker.holds(captures) or (marker.after and marker.after not in node.met):
@@ -271,11 +275,15 @@ class StoryBook:
             )
             seen = Seen(order, mark, aware)
             if use.phase is None:
-                _note_step(workflow, node, captures, use.mark, seen)
+                step = _note_step(workflow, node, captures, use.mark, seen)
             elif not keyed and workflow.subject and use.phase.id in workflow.keyless_phases:
                 graph.shared.setdefault(use.phase.id, PhaseMarks()).add(seen)
             else:
                 node.add(use.phase.id, seen)
+        if workflow.child is not None and name in workflow.child.events:
+            _note_child(
+                workflow, node, event, name, captures, Seen(order, _evidence(event, name), aware), step
+            )
         node.met.setdefault(name, order)
 
 
@@ -298,10 +306,36 @@ def _ends(workflow: Workflow, captures: Mapping[str, str]) -> list[NodeKey]:
     return ends
 
 
-def _note_step(workflow: Workflow, node: Node, captures: Mapping[str, str], mark: str, seen: Seen) -> None:
+def _evidence(event: Event, name: str) -> Mark:
+    return Mark(event.path, event.line, event.end_line, event.time, event.message, "evidence", name)
+
+
+def _note_child(
+    workflow: Workflow,
+    node: Node,
+    event: Event,
+    name: str,
+    captures: Mapping[str, str],
+    seen: Seen,
+    step: str | None,
+) -> None:
+    """A record of a step's child (an application an Install Application step
+    installs): traced under its step, and evidence of that step unless it marked it."""
+    if workflow.child is None:
+        return
+    if step is None:
+        step = _note_step(workflow, node, {}, "evidence", seen)
+    if step is not None:
+        children.note(workflow.child, workflow.keys, node.children.setdefault(step, []), name, captures, seen)
+
+
+def _note_step(
+    workflow: Workflow, node: Node, captures: Mapping[str, str], mark: str, seen: Seen
+) -> str | None:
     """A step's record: a start opens the step it names (its name and pointer);
     another record marks the step it names (the latest of that name when it
-    gives no pointer), else the step last opened."""
+    gives no pointer), else the step last opened. The step's key (None when
+    the story has too many steps)."""
     name = captures.get(workflow.step_keys[0]) if workflow.step_keys else None
     key = node.current_step
     if name is not None:
@@ -320,6 +354,8 @@ def _note_step(workflow: Workflow, node: Node, captures: Mapping[str, str], mark
             node.titles[key] = UNNAMED
     if key in node.titles:
         node.add(key, seen)
+        return key
+    return None
 
 
 UNNAMED = "(a step the log does not name)"

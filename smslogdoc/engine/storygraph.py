@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from smslogdoc.engine import verdict
+from smslogdoc.engine.children import ChildTrace
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
 from smslogdoc.rules.templates import render
 from smslogdoc.rules.workflow import Workflow
@@ -51,6 +52,8 @@ class Node:
     """The first value of each field its records captured (for the story's name)."""
     met: dict[str, Order] = field(default_factory=dict)
     """When each event was first met (for markers that hold `after`/`before` another)."""
+    children: dict[str, list[ChildTrace]] = field(default_factory=dict)
+    """Per step key, the children its records traced (an Install Application step's applications)."""
 
     def add(self, phase_key: str, seen: Seen) -> None:
         self.phases.setdefault(phase_key, PhaseMarks()).add(seen)
@@ -158,6 +161,7 @@ class Graph:
                     context,
                     name=self.label(subject, parts),
                     keys=self.keys(subject, members, parts),
+                    children=children_of(parts),
                 )
                 if story is not None:
                     yield story
@@ -261,3 +265,12 @@ def steps_of(nodes: Iterable[Node]) -> list[tuple[str, str]]:
                 seen.add(key)
                 steps.append((key, node.titles.get(key, key)))
     return steps
+
+
+def children_of(nodes: Iterable[Node]) -> dict[str, list[ChildTrace]]:
+    """Per step key, the children its records traced, across the story's nodes."""
+    found: dict[str, list[ChildTrace]] = {}
+    for node in nodes:
+        for key, traces in node.children.items():
+            found.setdefault(key, []).extend(traces)
+    return found

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from smslogdoc.engine.children import ChildTrace, Told, failure, tell
 from smslogdoc.engine.phasemarks import PhaseMarks, Seen
 from smslogdoc.rules.workflow import Phase, Workflow
-from smslogdoc.stories import Mark, PhaseStory, Story
+from smslogdoc.stories import Mark, ParentStory, PhaseStory, Story
 from smslogdoc.times import instant
 
 _OUTCOMES = ("succeeded", "failed", "not_applicable")
@@ -50,6 +51,8 @@ class Context:
     mixed_zones: bool
     """Some records carry a time zone and some do not."""
     cited: Sequence[Cited] = ()
+    told: Sequence[Story] = ()
+    """The folder's stories of the workflows told before this one (a step's children may be among them)."""
 
 
 @dataclass
@@ -63,6 +66,10 @@ class _Phase:
     recovered: bool = False
     findings: list[str] = field(default_factory=list)
     """The rules whose findings cite a record of this phase or mark it failed."""
+    key: str = ""
+    """The phase's key among the marks (a step's: `step:<name> #<pointer>`)."""
+    children: list[Told] = field(default_factory=list)
+    """The stories it holds (a step's applications), each with its own story of the folder if joined."""
 
 
 def resolve(
@@ -73,8 +80,10 @@ def resolve(
     *,
     name: str,
     keys: dict[str, list[str]],
+    children: Mapping[str, Sequence[ChildTrace]] | None = None,
 ) -> Story | None:
-    """The story of one subject, or None when none of its phases was marked."""
+    """The story of one subject, or None when none of its phases was marked.
+    `children`: per step key, the children its records traced."""
     phases = _expanded(workflow, marks, steps)
     linked = _cite(phases, context.cited)
     if not any(
@@ -86,10 +95,16 @@ def resolve(
         return None  # nothing, or only records other deployments write alike
     for item in phases:
         _status(item)
+    if workflow.child is not None and children:
+        _held(workflow, phases, children, context)
     _gaps(phases, context)
     story = Story(workflow.kind, workflow.id, name, keys, "", [], context.folder, findings=linked)
     _verdict(story, workflow, phases, context)
     story.phases = [_shown(item) for item in phases]
+    for item in phases:
+        for _, held in item.children:
+            if held is not None:
+                held.parent = ParentStory(workflow.kind, name, item.id, context.folder)
     if context.mixed_zones:
         story.note = "some logs give times without a time zone: the order across logs is uncertain"
     return story
@@ -101,10 +116,33 @@ def _expanded(
     phases: list[_Phase] = []
     for phase in workflow.phases:
         if phase.steps:
-            phases.extend(_Phase(phase, title, title, marks.get(key)) for key, title in steps)
+            phases.extend(_Phase(phase, title, title, marks.get(key), key=key) for key, title in steps)
         else:
-            phases.append(_Phase(phase, phase.id, phase.title, marks.get(phase.id)))
+            phases.append(_Phase(phase, phase.id, phase.title, marks.get(phase.id), key=phase.id))
     return phases
+
+
+def _held(
+    workflow: Workflow, phases: list[_Phase], traced: Mapping[str, Sequence[ChildTrace]], context: Context
+) -> None:
+    """Each step's children (`engine.children`). A failed child explains its
+    step: the step's reason names it, and a step with no outcome of its own
+    (its log cut short) failed with it, on the child's record."""
+    if workflow.child is None:
+        return
+    told = tell(workflow.child, workflow.keys, traced, context.told)
+    for item in phases:
+        item.children = told.get(item.key, [])
+        failed = failure(item.children)
+        if failed is None or item.status not in ("failed", "unknown"):
+            continue
+        said, record = failed
+        if item.status == "unknown" and record is not None:
+            item.marks = item.marks or PhaseMarks()
+            item.marks.add(record)
+            _status(item)
+        if item.status == "failed" and not item.reason:
+            item.reason = said
 
 
 def _cite(phases: list[_Phase], cited: Sequence[Cited]) -> list[str]:
@@ -245,7 +283,9 @@ def _verdict(story: Story, workflow: Workflow, phases: list[_Phase], context: Co
         story.verdict, story.failed_phase = "failed", item.id
         before = [other for other in phases[:index] if other.status == "succeeded"]
         story.last_succeeded_phase = before[-1].id if before else None
-        story.next_logs = _logs([item.phase.next_log])
+        alone = [told.verdict == "failed" and own is None for told, own in item.children]
+        held = workflow.child.next_logs if workflow.child and any(alone) else ""
+        story.next_logs = _logs([item.phase.next_log, *held.split(", ")])
         return
     if any(
         item.marks and "not_applicable" in item.marks.latest and item.status == "skipped" for item in phases
@@ -329,4 +369,5 @@ def _shown(item: _Phase) -> PhaseStory:
         item.recovered,
         item.phase.next_log,
         item.findings,
+        [child for child, _ in item.children],
     )

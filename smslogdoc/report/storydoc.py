@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from smslogdoc.report.listing import iso
-from smslogdoc.stories import Mark, PhaseStory, Story
+from smslogdoc.stories import ChildStory, Mark, ParentStory, PhaseStory, Story, error_codes
 
 
 class StoryLinkDoc(TypedDict):
@@ -34,6 +33,34 @@ class StoryEvidenceDoc(TypedDict):
     text: str
 
 
+class ChildStoryDoc(TypedDict):
+    """A story a phase holds (an Install Application step: an application's)."""
+
+    workflow: str
+    name: str
+    """What the step calls it (the application's display name, else its model name)."""
+    subject: str
+    keys: dict[str, list[str]]
+    verdict: str
+    failed_phase: str | None
+    waiting_for: str | None
+    reason: str
+    """What the step's records say of it."""
+    code: str | None
+    story: bool
+    """It is a story of its own in `stories` (same folder, workflow and subject)."""
+    joined_by: str
+    """The keys that joined its own story to the step (`dt and rev`, `app`, `dcm_job`), `folder`, or ''."""
+
+
+class ParentDoc(TypedDict):
+    """The story, and its phase, that holds a story as its child."""
+
+    workflow: str
+    subject: str
+    phase: str
+
+
 class StoryPhaseDoc(TypedDict):
     phase: str
     status: str
@@ -46,6 +73,8 @@ class StoryPhaseDoc(TypedDict):
     """It failed, then a later attempt succeeded."""
     findings: list[str]
     """The rules whose findings cite a record of this phase."""
+    child_stories: NotRequired[list[ChildStoryDoc]]
+    """Only on a phase that holds stories (an Install Application step)."""
 
 
 class OutcomeDoc(TypedDict):
@@ -94,12 +123,25 @@ class StoryDoc(TypedDict):
     findings: list[str]
     """The rules whose findings cite a record of the story."""
     note: str
+    parent: NotRequired[ParentDoc]
+    """Only on a story another one holds (an application installed by a task sequence step)."""
 
 
 # --- making it -------------------------------------------------------------------
 
 
 def story_doc(story: Story) -> StoryDoc:
+    told = _story_doc(story)
+    if story.parent is not None:
+        told["parent"] = _parent_doc(story.parent)
+    return told
+
+
+def _parent_doc(parent: ParentStory) -> ParentDoc:
+    return {"workflow": parent.workflow, "subject": parent.subject, "phase": parent.phase}
+
+
+def _story_doc(story: Story) -> StoryDoc:
     return {
         "workflow": story.workflow,
         "subject": story.subject,
@@ -118,7 +160,7 @@ def story_doc(story: Story) -> StoryDoc:
 
 
 def _phase_doc(phase: PhaseStory) -> StoryPhaseDoc:
-    return {
+    told: StoryPhaseDoc = {
         "phase": phase.phase,
         "status": phase.status,
         "evidence": [_evidence_doc(mark) for mark in phase.evidence],
@@ -126,6 +168,25 @@ def _phase_doc(phase: PhaseStory) -> StoryPhaseDoc:
         "reason": phase.reason,
         "recovered": phase.recovered,
         "findings": list(phase.findings),
+    }
+    if phase.children:
+        told["child_stories"] = [_child_doc(child) for child in phase.children]
+    return told
+
+
+def _child_doc(child: ChildStory) -> ChildStoryDoc:
+    return {
+        "workflow": child.workflow,
+        "name": child.name,
+        "subject": child.subject,
+        "keys": {kind: list(values) for kind, values in child.keys.items()},
+        "verdict": child.verdict,
+        "failed_phase": child.failed_phase,
+        "waiting_for": child.waiting_for,
+        "reason": child.reason,
+        "code": child.code,
+        "story": child.story,
+        "joined_by": child.joined_by,
     }
 
 
@@ -177,7 +238,10 @@ def outcome_doc(story: Story) -> OutcomeDoc:
         what = story.waiting_for or ""
     elif story.verdict == "failed":
         phase = story.phase(at) if at else None
-        codes = [code for mark in (phase.evidence if phase else []) for code in _codes(mark.text)]
+        codes = [code for mark in (phase.evidence if phase else []) for code in error_codes(mark.text)]
+        codes += [
+            child.code for child in (phase.children if phase else []) if child.code
+        ]  # the cause, not the step's generic code
         what = codes[-1] if codes else (phase.reason if phase else "")
     elif story.verdict in ("stalled", "incomplete"):
         what = ", ".join(story.next_logs[:2])
@@ -188,11 +252,3 @@ def outcome_doc(story: Story) -> OutcomeDoc:
         "phase": at,
         "what": what,
     }
-
-
-def _codes(text: str) -> list[str]:
-    return ["0x" + match.group(0)[-8:].upper() for match in _HEX.finditer(text)]
-
-
-_HEX = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{8}(?!\w)|(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])")
-"""An error code as a failed record writes it: 0x87D00607, or bare 87D00607."""

@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from smslogdoc.report.storydoc import StoryDoc, StoryLinkDoc, StoryPhaseDoc
+from smslogdoc.report.storydoc import ChildStoryDoc, StoryDoc, StoryLinkDoc, StoryPhaseDoc
 from smslogdoc.report.terminal import visible
 from smslogdoc.report.wording import count, human_time
 
@@ -42,7 +42,8 @@ class Line:
 
     text: str
     kind: str
-    """heading, phase, marked (the failing or waiting phase), detail, log (log text), next."""
+    """heading, phase, marked (the failing or waiting phase), child (a story the phase holds),
+    detail, log (log text), next."""
 
 
 def not_succeeded(stories: Sequence[StoryDoc]) -> list[StoryDoc]:
@@ -120,10 +121,17 @@ def story_lines(
         visible(heading(story, folder=folder)), width, subsequent_indent="    ", break_on_hyphens=False
     )
     lines = [Line(cut(text, width), "heading") for text in wrapped]
+    parent = story.get("parent")
+    if parent:
+        said = f"  part of: {parent['workflow']} {parent['subject']}, its phase {parent['phase']}"
+        lines.append(Line(cut(said, width), "detail"))
     marked = marked_phase(story)
+    indent = " " * (4 if timeline else 2 + _STATUS_COLUMN)  # a timeline's phase lines are wide already
     for phase in story["phases"]:
         stamp = f"{_latest_time(phase):<{TIME_COLUMN}}" if timeline else ""
         lines.append(_phase_line(phase, phase["phase"] == marked, width, stamp))
+        for child in phase.get("child_stories", []):
+            lines.append(Line(cut(f"{indent}-> {child_text(child)}", width), "child"))
         if phase["phase"] == marked:
             lines.extend(_marked_details(phase, width, timeline))
     if story["note"]:
@@ -131,6 +139,22 @@ def story_lines(
     if story["next_logs"]:
         lines.append(Line(cut(f"  next log to read: {', '.join(story['next_logs'])}", width), "next"))
     return lines
+
+
+def child_text(child: ChildStoryDoc) -> str:
+    """`application 'Firefox 60.7.2 ESR': failed at enforce (0x87D00324)`: a story a phase holds."""
+    verdict = child["verdict"]
+    if verdict == "failed":
+        said = "failed" + (f" at {child['failed_phase']}" if child["failed_phase"] else "")
+        said += (
+            f" ({child['code']})" if child["code"] else (f": {child['reason']}" if child["reason"] else "")
+        )
+    elif verdict == "waiting":
+        said = f"waiting: {child['waiting_for']}" if child["waiting_for"] else "waiting"
+    else:
+        said = verdict.replace("_", " ")
+    named = f"'{child['name']}'" if child["name"] else "(not named in the log)"
+    return f"{child['workflow']} {named}: {said}"
 
 
 def _latest_time(phase: StoryPhaseDoc) -> str:
@@ -147,9 +171,11 @@ def _phase_line(phase: StoryPhaseDoc, marked: bool, width: int, stamp: str = "")
 
 
 def _marked_details(phase: StoryPhaseDoc, width: int, timeline: bool = False) -> Iterator[Line]:
-    indent = " " * (4 if timeline else 2 + _STATUS_COLUMN)  # a timeline's phase lines are wide already
-    if phase["reason"]:
-        yield Line(cut(f"{indent}{phase['reason']}", width), "detail")
+    indent = " " * (4 if timeline else 2 + _STATUS_COLUMN)
+    if phase["reason"] and not any(child["verdict"] == "failed" for child in phase.get("child_stories", [])):
+        yield Line(
+            cut(f"{indent}{phase['reason']}", width), "detail"
+        )  # else the failed child's line says why
     if phase["findings"]:
         yield Line(cut(f"{indent}explained by: {', '.join(phase['findings'])}", width), "detail")
     for record in phase["evidence"][-EVIDENCE_SHOWN:]:

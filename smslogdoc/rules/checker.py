@@ -25,6 +25,7 @@ class RuleError(Exception):
         rule_id: str | None = None,
         key: str | None = None,
         line: int | None = None,
+        noun: str = "rule",
     ) -> None:
         super().__init__(message)
         self.path = str(path)
@@ -32,12 +33,14 @@ class RuleError(Exception):
         self.rule_id = rule_id
         self.key = key
         self.line = line
+        self.noun = noun
+        """What the file holds: a rule, or a workflow."""
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         parts = [where]
         if self.rule_id:
-            parts.append(f"rule {self.rule_id}")
+            parts.append(f"{self.noun} {self.rule_id}")
         if self.key:
             parts.append(self.key)
         return f"{': '.join(parts)}: {self.message}"
@@ -54,11 +57,14 @@ class Checker:
     check: bool = True
     """Compile every pattern now, to report bad ones (off for the bundled rules,
     which the test suite checks, so a run compiles only what it uses)."""
+    noun: str = "rule"
+    """What the file holds (rule, workflow), as its errors name it."""
 
     def error(self, key: yamlnodes.Path, message: str) -> None:
         dotted = ".".join(str(part) for part in key) or None
+        line = self.document.line(key)
         self.errors.append(
-            RuleError(self.path, message, rule_id=self.rule_id, key=dotted, line=self.document.line(key))
+            RuleError(self.path, message, rule_id=self.rule_id, key=dotted, line=line, noun=self.noun)
         )
 
     def strings(self, data: Mapping[str, object], key: str, path: yamlnodes.Path) -> tuple[str, ...]:
@@ -73,19 +79,26 @@ class Checker:
 
 
 def opened(
-    text: str, path: str, keys: Mapping[str, str], required: tuple[str, ...], what: str, *, check: bool
+    text: str,
+    path: str,
+    keys: Mapping[str, str],
+    required: tuple[str, ...],
+    what: str,
+    *,
+    check: bool,
+    noun: str = "rule",
 ) -> tuple[Checker, dict[str, object] | None, list[str]]:
-    """The checker of one YAML file of rules or workflows, its top mapping
-    (None when the file holds no mapping: the checker says so), and the
+    """The checker of one YAML file of rules or workflows (`noun`), its top
+    mapping (None when the file holds no mapping: the checker says so), and the
     required `keys` it lacks; unknown and missing keys are errors already.
     `what` is the error when the file holds no mapping."""
     try:
         document = yamlnodes.load(text)
     except yamlnodes.YamlError as error:
-        checker = Checker(path, yamlnodes.Document(None, {}), check=check)
+        checker = Checker(path, yamlnodes.Document(None, {}), check=check, noun=noun)
         checker.errors.append(RuleError(path, str(error), line=error.line))
         return checker, None, []
-    checker = Checker(path, document, check=check)
+    checker = Checker(path, document, check=check, noun=noun)
     data = document.data
     if not isinstance(data, dict):
         checker.error((), what)

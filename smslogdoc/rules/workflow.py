@@ -41,10 +41,11 @@ MARKS = (
 update assignment compliant); `evidence`: a record worth citing that changes
 nothing (a step's error detail)."""
 
-NORMALIZERS = ("lower", "upper", "strip_braces", "strip_version", "sum_to_update_id")
+NORMALIZERS = ("lower", "upper", "strip_braces", "strip_version", "sum_to_update_id", "application_id")
 """How a key's captured value is made comparable across logs."""
 
 _SUM_ID = re.compile(r"(?i)^(?:site_[0-9a-f-]+/)?sum_([0-9a-f-]{36})$")
+_APPLICATION = re.compile(r"(?i)/(?:required)?application_")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,10 @@ class KeySpec:
             elif step == "sum_to_update_id":
                 found = _SUM_ID.match(value)
                 value = (found[1] if found else value.strip("{}")).lower()
+            elif (
+                step == "application_id"
+            ):  # .../RequiredApplication_<id> and .../Application_<id> are one application
+                value = _APPLICATION.sub("/application_", value).lower()
         return value
 
 
@@ -136,6 +141,43 @@ class Link:
 
 
 @dataclass(frozen=True)
+class ChildSpec:
+    """How a step holds the stories of another workflow (an Install Application
+    step, the application's): which of the step's records name a child and its
+    ids, and which say how it ended as the step saw it (`engine.children`)."""
+
+    workflow: str
+    """The id of the child's workflow (application)."""
+    opens: tuple[str, ...]
+    """Events that name a new child of the step (`Installing application 'X'`)."""
+    joins: tuple[str, ...]
+    """Events that name ids of the step's current child (its model name, jobs, deployment type)."""
+    by: str
+    """The captured field that tells one child from another (a record naming
+    another value of it is about another child)."""
+    keys: Mapping[str, str]
+    """The child workflow's key -> the field the step's records capture it in."""
+    name: tuple[str, ...]
+    """The captured fields that name a child, best first."""
+    status: str | None = None
+    """The event whose `status` number says how the child ended (read with `status_verdicts`)."""
+    status_verdicts: Mapping[int, str] = field(default_factory=dict)
+    """A status number -> succeeded, failed, waiting, not_applicable (others: still going on)."""
+    status_phases: Mapping[int, str] = field(default_factory=dict)
+    """A failed status number -> the phase of the child it failed at."""
+    failed: tuple[tuple[str, str | None], ...] = ()
+    """Events that say the child failed, each with the phase they fail (or None)."""
+    succeeded: tuple[str, ...] = ()
+    next_logs: str = ""
+
+    @property
+    def events(self) -> frozenset[str]:
+        """Every event the child is traced by."""
+        named = (*self.opens, *self.joins, *self.succeeded, *(event for event, _ in self.failed))
+        return frozenset(named + ((self.status,) if self.status else ()))
+
+
+@dataclass(frozen=True)
 class Workflow:
     """The chain of phases one kind of deployment goes through."""
 
@@ -163,6 +205,8 @@ class Workflow:
     """The captured fields that name a step (`step`, `pointer`): not a deployment's keys."""
     step_marks: Mapping[str, tuple[Marker, ...]] = field(default_factory=dict)
     """The markers of every step (`started`, `succeeded`, `failed`, `skipped`, `waiting`, `evidence`)."""
+    child: ChildSpec | None = None
+    """How a step holds the stories of another workflow (`steps.child_story`)."""
     stalled_after: float = 7200.0
     """Seconds the logs must go on after the chain's last record, with no wait
     logged, for the story to be called stalled rather than incomplete."""

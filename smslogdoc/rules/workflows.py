@@ -30,10 +30,13 @@ def load_workflows(
     *,
     builtin: bool = True,
     kinds: KindTable | None = None,
+    check_builtin: bool = False,
 ) -> tuple[list[Workflow], list[RuleError]]:
     """Every workflow of the bundled folder (unless `builtin` is False) and the
     workflow files of `folders`, with every error found; `rules` are the loaded
-    rules a marker may name. A user's workflow replaces a bundled one of its id."""
+    rules a marker may name. A user's workflow replaces a bundled one of its id.
+    The bundled ones are checked as closely as a user's with `check_builtin`
+    (`rules validate`; a run leaves that to the test suite)."""
     kinds = kinds or load_kinds()
     sources: list[tuple[Traversable | Path, bool]] = []
     if builtin:
@@ -54,11 +57,13 @@ def load_workflows(
             continue
         if not is_workflow(text):
             continue
-        workflow, problems = parse_workflow(text, str(source), kinds, check=not bundled)
+        workflow, problems = parse_workflow(text, str(source), kinds, check=check_builtin or not bundled)
         errors += problems
         if workflow is not None:
             errors += _unknown_rules(workflow, known)
             found[workflow.id] = replace(workflow, bundled=bundled)
+    for workflow in found.values():
+        errors += _unknown_children(workflow, found)
     return list(found.values()), errors
 
 
@@ -71,7 +76,40 @@ def _unknown_rules(workflow: Workflow, known: set[str]) -> list[RuleError]:
             f"a marker names the rule {marker.rule!r}, which is not loaded",
             rule_id=workflow.id,
             key="phases",
+            noun="workflow",
         )
         for marker in markers
         if marker.rule is not None and marker.rule not in known
     ]
+
+
+def _unknown_children(workflow: Workflow, found: dict[str, Workflow]) -> list[RuleError]:
+    """A step's child stories name a loaded workflow, its keys and its phases."""
+    child = workflow.child
+    if child is None:
+        return []
+
+    def error(key: str, message: str) -> RuleError:
+        return RuleError(
+            workflow.path, message, rule_id=workflow.id, key=f"steps.child_story.{key}", noun="workflow"
+        )
+
+    other = found.get(child.workflow)
+    if other is None:
+        return [error("workflow", f"names the workflow {child.workflow!r}, which is not loaded")]
+    problems = [
+        error("keys", f"{name!r} is not a key of the workflow {other.id!r}")
+        for name in child.keys
+        if name not in other.keys
+    ]
+    phases = {phase.id for phase in other.phases}
+    problems += [
+        error("failed", f"{phase!r} is not a phase of the workflow {other.id!r}")
+        for _, phase in child.failed
+        if phase is not None and phase not in phases
+    ]
+    problems += [
+        error("status_meanings", f"{phase!r} is not a phase of the workflow {other.id!r}")
+        for phase in sorted(set(child.status_phases.values()) - phases)
+    ]
+    return problems

@@ -23,12 +23,14 @@ from smslogdoc.rules.workflow import (
     MARKS,
     NORMALIZERS,
     WORKFLOW_KINDS,
+    ChildSpec,
     KeySpec,
     Link,
     Marker,
     Phase,
     Workflow,
 )
+from smslogdoc.rules.workflowchild import child_spec
 from smslogdoc.rules.workflowmarkers import markers
 
 _KEYS = {
@@ -47,7 +49,7 @@ _KEYS = {
     "links": "events whose record names two keys of one deployment",
     "steps": "the markers of every step, for workflows whose phases include their steps",
     "phases": "the phases in order, each with its markers",
-    "status_meanings": "documentation: the published meanings of a status value the markers read",
+    "status_meanings": "the published meanings of a status number a step's child stories are read with",
     "references": "where the phases and markers come from",
     "examples": "logs with the story they must tell",
 }
@@ -79,7 +81,7 @@ def parse_workflow(
     """One workflow from the text of its file, or None and every error found."""
     kinds = kinds or load_kinds()
     what = "a workflow file holds one mapping (kind: workflow, id: ..., phases: ...)"
-    checker, data, _ = opened(text, path, _KEYS, _REQUIRED, what, check=check)
+    checker, data, _ = opened(text, path, _KEYS, _REQUIRED, what, check=check, noun="workflow")
     if data is None or checker.errors:
         return None, checker.errors
     workflow = _build(data, checker, kinds)
@@ -111,8 +113,11 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Workf
     steps = data.get("steps", {})
     step_keys: tuple[str, ...] = ()
     step_marks: dict[str, tuple[Marker, ...]] = {}
+    child: ChildSpec | None = None
     if steps:
         step_keys, step_marks = _steps(checker, steps, events)
+        if isinstance(steps, dict) and "child_story" in steps:
+            child = child_spec(checker, steps["child_story"], data.get("status_meanings"), events)
     phases = _phases(checker, data.get("phases"), events, bool(steps))
     label = data.get("label", "")
     if not isinstance(label, str):
@@ -136,6 +141,7 @@ def _build(data: dict[str, object], checker: Checker, kinds: KindTable) -> Workf
         ambiguous=_ambiguous(data.get("events")),
         step_keys=step_keys,
         step_marks=step_marks,
+        child=child,
         stalled_after=_duration(checker, data),
         by_thread=data.get("by_thread") is True,
     )

@@ -274,7 +274,7 @@ def test_rules_list_validate_test_and_kinds() -> None:
         "family",
         "source",
     }
-    assert invoke("rules", "validate").stdout.strip() == f"{len(ids)} rule(s) valid"
+    assert invoke("rules", "validate").stdout.strip() == f"{len(ids)} rule(s) and 5 workflow(s) valid"
     tested = invoke("rules", "test", "push-no-management-point")
     from smslogdoc.authoring.examples import check_examples
     from smslogdoc.rules.load import load_rules
