@@ -1,14 +1,16 @@
 """Which rules' events could match a record: those that take records of its
 severity (the rule families read error records only, and most records are not
 errors), and of those, the ones whose literal its text holds
-(`rules.prefilter`). Only these are run in full."""
+(`rules.prefilter`). Only these are run in full, and events that test alike
+(a phrase read by one rule per family of logs, one start line that several
+rules follow) share one matcher, so a record is tested once for all of them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from smslogdoc.model import Event, Severity
-from smslogdoc.rules.model import Rule
+from smslogdoc.rules.model import Matcher, Rule
 from smslogdoc.rules.prefilter import Prefilter
 
 EventKey = tuple[int, str]
@@ -24,6 +26,12 @@ class Candidates:
             for key in events
         ]
         self._by_severity: dict[Severity, Prefilter[EventKey]] = {}
+        alike: dict[Matcher, Matcher] = {}
+        self.matchers: dict[EventKey, Matcher] = {}
+        """Each event's matcher: one object for events that test alike."""
+        for number, name in events:
+            matcher = rules[number].events[name]
+            self.matchers[(number, name)] = alike.setdefault(matcher, matcher)
 
     def of(self, event: Event) -> list[EventKey]:
         """The events that may match `event`, in the rules' order of literals."""

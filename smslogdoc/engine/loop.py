@@ -310,6 +310,9 @@ class _LogRun:
         local = self.local
         candidates = self.candidates.of(event)
         cpu = thread_time() if candidates else 0.0
+        matchers = self.candidates.matchers
+        tested: dict[int, Mapping[str, str] | None] = {}
+        """What each matcher found in this record (events that test alike share one)."""
         for number, name in candidates:
             if number in self.disabled:
                 continue
@@ -319,17 +322,21 @@ class _LogRun:
             ):
                 continue  # it can only continue a partial match, and none is open
             rule = self.rules[number]
-            started = (perf_counter(), cpu)
-            try:
-                captures = rule.events[name].match(event)
-            except TimeoutError:
-                self.fail(number, event, f"the pattern of event {name!r} took too long on this record")
+            matcher = matchers[(number, name)]
+            if id(matcher) in tested:
+                captures = tested[id(matcher)]
+            else:
+                started = (perf_counter(), cpu)
+                try:
+                    captures = tested[id(matcher)] = matcher.match(event)
+                except TimeoutError:
+                    self.fail(number, event, f"the pattern of event {name!r} took too long on this record")
+                    self._charge(number, started, event)
+                    continue
+                except Exception as error:  # a rule must never stop the run
+                    self.fail(number, event, f"failed on this record ({type(error).__name__}: {error})")
+                    continue
                 self._charge(number, started, event)
-                continue
-            except Exception as error:  # a rule must never stop the run
-                self.fail(number, event, f"failed on this record ({type(error).__name__}: {error})")
-                continue
-            self._charge(number, started, event)
             if captures is not None:
                 named.setdefault(number, {})[name] = captures
                 if rule.id == self.traced_rule and self.engine.tracer is not None:
