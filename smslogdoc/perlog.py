@@ -12,6 +12,12 @@ rule applies to, and very large ones (scanned with a helper process, see
 the others. Per-log findings do not depend on other logs, so merged in input
 order, followed by the folder-wide findings and the summaries, they are
 exactly those one process finds.
+
+A machine's stories need its logs in one story book, in input order: this
+process reads the logs a workflow reads for the stories alone (the same
+records a worker reads for the rules: `pipeline.tell_one`), in input order
+with its own, while the rules run over them in the workers; of the other logs
+a worker sends back how far their records go in time (`storybook.Clock`).
 """
 
 from __future__ import annotations
@@ -22,12 +28,21 @@ from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import benign_list
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.storybook import StoryBook
+from smslogdoc.engine.storybook import Clock, StoryBook
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
 from smslogdoc.model import WORKER_LOST, FileReport, Problem
-from smslogdoc.pipeline import MIN_BYTES, Settings, cited, diagnose_one, sent_back, summaries, taken_back
+from smslogdoc.pipeline import (
+    MIN_BYTES,
+    Settings,
+    cited,
+    diagnose_one,
+    sent_back,
+    summaries,
+    taken_back,
+    tell_one,
+)
 from smslogdoc.read import scan
 from smslogdoc.rules.model import LogScope, Rule
 from smslogdoc.stories import Story
@@ -36,8 +51,11 @@ TASKS_PER_WORKER = 32
 """Logs go out in about this many tasks per worker (several small logs to a task)."""
 
 Task = list[tuple[int, LogInput]]
-Done = list[tuple[list[tuple[str, Finding]], unexplained.Tally | None, list[FileReport], list[Problem]]]
-"""Per log of a task: its findings (each with its rule's id), tally, file reports and problems."""
+Done = list[
+    tuple[list[tuple[str, Finding]], unexplained.Tally | None, list[FileReport], list[Problem], Clock | None]
+]
+"""Per log of a task: its findings (each with its rule's id), tally, file reports,
+problems, and (when stories are told) how far its records go in time."""
 
 
 def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
@@ -54,24 +72,33 @@ def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
 def diagnose_shared(
     numbered: Sequence[tuple[int, LogInput]], settings: Settings, jobs: int
 ) -> tuple[list[Finding], list[Problem], list[Story]]:
-    """`pipeline.diagnose_logs` with the logs no folder-wide rule and no
-    workflow applies to read in worker processes; the file reports come back
-    onto the logs. A workflow's logs stay here, where the stories are told."""
+    """`pipeline.diagnose_logs` with the logs no folder-wide rule applies to
+    read in worker processes; the file reports come back onto the logs. The
+    logs a workflow reads are read here too, for the stories."""
     engine = Engine(settings.rules)
     book = StoryBook(settings.workflows) if settings.workflows else None
     wide = [rule for rule in settings.rules if any("folder" in c.by for c in rule.conditions)]
-    here = [(n, log) for n, log in numbered if _stays(engine, wide, book, log, settings)]
-    kept = {n for n, _ in here}
-    tasks = _tasks([(n, log) for n, log in numbered if n not in kept], jobs * TASKS_PER_WORKER)
+    here: list[tuple[int, LogInput, bool]] = []
+    """This process's logs in input order, each with whether it is diagnosed here (or only told)."""
+    out: list[tuple[int, LogInput]] = []
+    for number, log in numbered:
+        scopes = _scopes(engine, log, settings)
+        stays = _stays(wide, log, scopes)
+        if stays or (book is not None and any(book.literals(scope) for scope in scopes)):
+            here.append((number, log, stays))
+        if not stays:
+            out.append((number, log))
+    tasks = _tasks(out, jobs * TASKS_PER_WORKER)
     done = parallel.in_order(_work, tasks, _start, settings, jobs=jobs, chunksize=1, lost=_lost)
     per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]] = {}
+    clocks: list[tuple[str, Clock]] = []
     by_id = {rule.id: rule for rule in settings.rules}
     try:
         if tasks:  # the first (smallest) task back, the pool is at work while this process reads its own logs
-            _merge(tasks[0], next(done), by_id, per_log)
+            _merge(tasks[0], next(done), by_id, per_log, clocks)
         _here(engine, here, settings, per_log, book)
         for task, results in zip(tasks[1:], done, strict=True):
-            _merge(task, results, by_id, per_log)
+            _merge(task, results, by_id, per_log, clocks)
     finally:
         done.close()  # (on an error or Ctrl-C: the workers are ended)
     findings = [finding for n, _ in numbered for finding in per_log[n][0]]
@@ -81,49 +108,52 @@ def diagnose_shared(
     problems = [problem for n, _ in numbered for problem in per_log[n][2]] + engine.problems
     if book is None:
         return findings, problems, []
+    for folder, clock in clocks:
+        book.seen(folder, clock)
     return findings, problems + book.problems, book.finish(cited(findings))
 
 
 def _here(
     engine: Engine,
-    numbered: list[tuple[int, LogInput]],
+    here: list[tuple[int, LogInput, bool]],
     settings: Settings,
     per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]],
     book: StoryBook | None,
 ) -> None:
-    """The logs read in this process (a very large one with a helper process),
-    watched by `book` for the stories."""
+    """The logs read in this process, in input order (a very large one with a
+    helper process), watched by `book` for the stories: diagnosed, or only
+    told when a worker diagnoses them."""
     benign = benign_list()
-    for number, log in numbered:
+    for number, log, diagnosed in here:
         try:
-            found, tally = diagnose_one(
-                engine, number, log, settings.options, settings.since, settings.until, True, benign, book
-            )
+            if diagnosed:
+                found, tally = diagnose_one(
+                    engine, number, log, settings.options, settings.since, settings.until, True, benign, book
+                )
+                problems, engine.problems = engine.problems, []
+                per_log[number] = (found, tally, problems)
+            elif book is not None:
+                tell_one(engine, number, log, settings.options, settings.since, settings.until, book)
         finally:
             close_archives([log])
-        problems, engine.problems = engine.problems, []
-        per_log[number] = (found, tally, problems)
 
 
-def _stays(
-    engine: Engine, wide: list[Rule], book: StoryBook | None, log: LogInput, settings: Settings
-) -> bool:
-    """Whether a log is read in this process: a folder-wide rule or a workflow
-    may apply to it, or it is large enough for a helper process of its own. A log whose name
-    tells no kind is told by its first records' components, as the engine
-    tells it (within a time window, any kind is assumed)."""
-    if any(part.path is not None and part.size() >= scan.HELPER_SIZE for part in log.parts):
-        return True
-    if not wide and book is None:
-        return False
+def _scopes(engine: Engine, log: LogInput, settings: Settings) -> list[LogScope]:
+    """The kinds a log may be of, as the engine tells it: by its name, else by
+    its first records' components (within a time window, any kind is assumed)."""
     kind = engine.kinds.by_file_name(log.file_name)
     if kind is None and settings.since is None and settings.until is None:
         kind, _ = engine.kind_of(log, scan.head(log, settings.options, COMPONENT_SAMPLE))
         kinds = [kind.name if kind is not None else None]
     else:
         kinds = [kind.name] if kind is not None else [None, *engine.kinds.kinds]
-    scopes = [LogScope(name, log.file_name) for name in kinds]
-    if book is not None and any(book.literals(scope) for scope in scopes):
+    return [LogScope(name, log.file_name) for name in kinds]
+
+
+def _stays(wide: list[Rule], log: LogInput, scopes: list[LogScope]) -> bool:
+    """Whether a log is diagnosed in this process: a folder-wide rule may apply
+    to it, or it is large enough for a helper process of its own."""
+    if any(part.path is not None and part.size() >= scan.HELPER_SIZE for part in log.parts):
         return True
     return any(rule.applies(scope) for rule in wide for scope in scopes)
 
@@ -151,33 +181,48 @@ def _merge(
     results: Done,
     by_id: dict[str, Rule],
     per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]],
+    clocks: list[tuple[str, Clock]],
 ) -> None:
-    for (number, log), (sent, tally, reports, problems) in zip(task, results, strict=True):
+    for (number, log), (sent, tally, reports, problems, clock) in zip(task, results, strict=True):
         if reports is not log.reports:  # (not when the task was done in this process)
             log.reports.extend(reports)
         per_log[number] = (taken_back(sent, by_id), tally, problems)
+        if clock is not None:
+            clocks.append((log.folder, clock))
 
 
 def _lost(task: Task) -> Done:
     """A task whose worker died (killed, out of memory): a problem line per log."""
-    return [([], None, log.reports, [Problem(log.name, WORKER_LOST)]) for _, log in task]
+    return [([], None, log.reports, [Problem(log.name, WORKER_LOST)], None) for _, log in task]
 
 
-def _start(settings: Settings) -> tuple[Engine, Settings]:
-    return Engine(settings.rules), settings
+def _start(settings: Settings) -> tuple[Engine, Settings, StoryBook | None]:
+    return Engine(settings.rules), settings, StoryBook(settings.workflows) if settings.workflows else None
 
 
-def _work(state: tuple[Engine, Settings], task: Task) -> Done:
+def _work(state: tuple[Engine, Settings, StoryBook | None], task: Task) -> Done:
     """In a worker: each log of the task through the rules; findings go back
-    with their rule's id only, tallies without the benign list."""
-    engine, settings = state
+    with their rule's id only, tallies without the benign list. A scan reads
+    what the stories need too (`plan_book`: the book here only plans), so the
+    rules see the records they see in one process."""
+    engine, settings, plan_book = state
     benign = benign_list()
     loaded = {rule.id for rule in engine.rules}
     done: Done = []
     for number, log in task:
+        clock = Clock(LogScope(None, log.file_name).name) if plan_book is not None else None
         try:
             found, tally = diagnose_one(
-                engine, number, log, settings.options, settings.since, settings.until, False, benign
+                engine,
+                number,
+                log,
+                settings.options,
+                settings.since,
+                settings.until,
+                False,
+                benign,
+                plan_book=plan_book,
+                clock=clock,
             )
         finally:
             close_archives([log])
@@ -186,5 +231,5 @@ def _work(state: tuple[Engine, Settings], task: Task) -> Done:
         if tally is not None:
             tally.shed()
         problems, engine.problems = engine.problems, []
-        done.append((sent, tally, log.reports, problems))
+        done.append((sent, tally, log.reports, problems, clock))
     return done

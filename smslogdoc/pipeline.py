@@ -12,8 +12,8 @@ exactly those one process finds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
@@ -22,12 +22,12 @@ from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import Benign, benign_list
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
-from smslogdoc.engine.storybook import StoryBook
+from smslogdoc.engine.storybook import Clock, StoryBook
 from smslogdoc.engine.verdict import Cited
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind
-from smslogdoc.model import WORKER_LOST, FileReport, Problem
+from smslogdoc.model import WORKER_LOST, Event, FileReport, Problem, ThreadNote
 from smslogdoc.read import plan, scan, timeline
 from smslogdoc.read.full import ReadOptions, read_log
 from smslogdoc.rules.model import SUMMARY_ID, LogScope, Rule
@@ -92,12 +92,16 @@ def diagnose_one(
     helper: bool,
     benign: tuple[Benign, ...],
     book: StoryBook | None = None,
+    plan_book: StoryBook | None = None,
+    clock: Clock | None = None,
 ) -> tuple[list[Finding], unexplained.Tally | None]:
     """One log's findings (folder-wide rules wait for `engine.finish`), its
     file reports filled in, and the tally of its error records when it has
-    some for `summaries`."""
+    some for `summaries`. A scan reads the records `book`'s workflows need
+    (or `plan_book`'s: a worker reads what the process telling the stories
+    reads); `clock` notes how far the records go in time."""
     tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
-    found = _diagnose_log(engine, log, number, options, since, until, helper, tally, book)
+    found = _diagnose_log(engine, log, number, options, since, until, helper, tally, book, plan_book, clock)
     windowed = since is not None or until is not None
     for report in log.reports:
         report.covered = None if report.skipped else tally.covered
@@ -159,29 +163,67 @@ def _diagnose_log(
     helper: bool,
     tally: unexplained.Tally,
     book: StoryBook | None,
+    plan_book: StoryBook | None = None,
+    clock: Clock | None = None,
 ) -> list[Finding]:
     """One log through the engine, its records watched by `tally` (and by
-    `book`, for stories): a large one is scanned for the records the rules
-    and the workflows need and its error records (see `scan`), any other is
-    read in full."""
-    if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
-        kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
-        where = LogScope(kind.name if kind else None, log.file_name)
-        needs = _plan(engine, where, kind, book.literals(where) if book else [])
-        if needs is not None:
-            tally.where, tally.covered = where, engine.covers(where)
-            stream = scan.read_log(log, needs, options, helper=helper)
-            if book is not None:
-                stream = book.watch(stream, where, log.name, log.folder, number)
-            return engine.log_of_kind(log, tally.watch(stream), kind, number=number)
-    kind, stream = engine.kind_of(log, iter(timeline.within(read_log(log, options), since, until)))
-    where = LogScope(kind.name if kind else None, log.file_name)
+    `book`, for stories, or by `clock`)."""
+    kind, where, stream = _read(engine, log, number, options, since, until, helper, book, plan_book)
+    if clock is not None:
+        stream = clock.watch(stream)
     tally.where, tally.covered = (
         where,
         engine.covers(where),
     )  # before any record is watched: benign entries name kinds
-    watched = book.watch(stream, where, log.name, log.folder, number) if book is not None else stream
-    return engine.log_of_kind(log, tally.watch(watched), kind, number=number)
+    return engine.log_of_kind(log, tally.watch(stream), kind, number=number)
+
+
+def tell_one(
+    engine: Engine,
+    number: int,
+    log: LogInput,
+    options: ReadOptions,
+    since: datetime | None,
+    until: datetime | None,
+    book: StoryBook,
+) -> None:
+    """The stories' part of `diagnose_one` alone: the log read as the engine
+    reads it (the same records), watched by `book`; no rule runs and the file
+    reports are not kept (the log is diagnosed elsewhere, by a worker)."""
+    _, _, stream = _read(engine, replace(log, reports=[]), number, options, since, until, False, book, None)
+    for _ in stream:
+        pass
+
+
+def _read(
+    engine: Engine,
+    log: LogInput,
+    number: int,
+    options: ReadOptions,
+    since: datetime | None,
+    until: datetime | None,
+    helper: bool,
+    book: StoryBook | None,
+    plan_book: StoryBook | None,
+) -> tuple[Kind | None, LogScope, Iterator[Event | ThreadNote]]:
+    """A log's kind, scope and records, watched by `book`: a large one is
+    scanned for the records the rules and the workflows of `book` (or of
+    `plan_book`, which does not watch) need and its error records (see
+    `scan`), any other is read in full."""
+    stories = book or plan_book
+    if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
+        kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
+        where = LogScope(kind.name if kind else None, log.file_name)
+        needs = _plan(engine, where, kind, stories.literals(where) if stories else [])
+        if needs is not None:
+            stream: Iterator[Event | ThreadNote] = iter(scan.read_log(log, needs, options, helper=helper))
+            if book is not None:
+                stream = book.watch(stream, where, log.name, log.folder, number)
+            return kind, where, stream
+    kind, events = engine.kind_of(log, iter(timeline.within(read_log(log, options), since, until)))
+    where = LogScope(kind.name if kind else None, log.file_name)
+    watched = book.watch(events, where, log.name, log.folder, number) if book is not None else events
+    return kind, where, iter(watched)
 
 
 def worth_sharing(logs: Sequence[LogInput], jobs: int) -> bool:

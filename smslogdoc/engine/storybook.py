@@ -49,6 +49,25 @@ class _Folder:
     aware: set[bool] = field(default_factory=set)
 
 
+@dataclass
+class Clock:
+    """What a log read elsewhere (in a worker) tells the book about its folder
+    besides its stories: that it is there, and how far its records go in time."""
+
+    name: str
+    last: float | None = None
+    aware: set[bool] = field(default_factory=set)
+
+    def watch(self, stream: Iterable[Event | ThreadNote]) -> Iterator[Event | ThreadNote]:
+        """Pass the log's records on, noting their latest instant."""
+        for item in stream:
+            yield item
+            if isinstance(item, Event) and item.time is not None:
+                now = instant(item.time)
+                self.aware.add(item.time.tzinfo is not None)
+                self.last = now if self.last is None else max(self.last, now)
+
+
 @dataclass(frozen=True)
 class _Use:
     """A marker an event is used by: its phase (None for a step) and what it says."""
@@ -125,6 +144,17 @@ class StoryBook:
                             aware,
                             path,
                         )
+
+    def seen(self, folder: str, clock: Clock) -> None:
+        """A log of `folder` read elsewhere, whose stories this book is not told
+        (no workflow reads it): it is there, and its records go so far in time."""
+        state = self._folders.get(folder)
+        if state is None:
+            state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
+        state.logs.add(clock.name)
+        state.aware |= clock.aware
+        if clock.last is not None:
+            state.last = clock.last if state.last is None else max(state.last, clock.last)
 
     def finish(self, findings_by_folder: Mapping[str, Sequence[verdict.Cited]] | None = None) -> list[Story]:
         """The stories of every folder seen, worst first; the book is then empty.

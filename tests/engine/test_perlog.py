@@ -20,13 +20,15 @@ from smslogdoc.report import jsondoc as report
 from smslogdoc.report.document import report_of
 from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
+from smslogdoc.rules.workflows import load_workflows
 from tests.conftest import REAL_LOGS, SAMPLES, needs_real_logs
 
 RULES, _ = load_rules([])
+WORKFLOWS, _ = load_workflows([], RULES)
 
 
-def as_json(paths: list[str], jobs: int) -> str:
-    outcome = diagnose(paths, RULES, jobs=jobs)
+def as_json(paths: list[str], jobs: int, *, stories: bool = False) -> str:
+    outcome = diagnose(paths, RULES, jobs=jobs, workflows=WORKFLOWS if stories else ())
     out = io.StringIO()
     report.write(report_of(outcome), out, Options())
     return out.getvalue()
@@ -111,25 +113,43 @@ def test_logs_a_folder_wide_rule_applies_to_stay_here() -> None:
     assert wide
     logs = {log.file_name: log for log in collect([str(SAMPLES / "push-no-management-point")], [])}
     settings = Settings(RULES, ReadOptions(), None, None, "info")
-    stays = {name for name, log in logs.items() if perlog._stays(engine, wide, None, log, settings)}
+    stays = {
+        name for name, log in logs.items() if perlog._stays(wide, log, perlog._scopes(engine, log, settings))
+    }
     assert stays and stays != set(logs)
 
 
-def test_logs_a_workflow_reads_stay_here_where_the_stories_are_told() -> None:
-    """A machine's stories need all the logs its deployments cross in one story
-    book: those logs are read in this process, the others may go out."""
-    from smslogdoc.engine.storybook import StoryBook
-    from smslogdoc.rules.workflows import load_workflows
+def test_stories_told_here_while_the_workers_run_the_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The logs a workflow reads go to the workers for the rules and are read
+    here for the stories, in input order: the stories and the findings are
+    those of one process."""
+    path = one_folder(tmp_path)
+    one = as_json([path], 1, stories=True)
+    assert '"stories": [' in one and '"workflow": ' in one
+    monkeypatch.setattr(perlog, "MIN_BYTES", 0)
+    told: list[str] = []
+    real = perlog.tell_one
 
-    workflows, errors = load_workflows([], RULES)
-    assert workflows and not errors
-    engine = Engine(RULES)
-    logs = collect([str(SAMPLES / "push-no-management-point")], [])
-    settings = Settings(RULES, ReadOptions(), None, None, "info", tuple(workflows))
-    book = StoryBook(workflows)
-    ccmsetup = next(log for log in logs if log.file_name == "ccmsetup.log")
-    assert perlog._stays(engine, [], book, ccmsetup, settings)  # the client installation's log
-    assert not perlog._stays(engine, [], None, ccmsetup, settings)
+    def telling(*args: Any) -> None:
+        told.append(args[2].file_name)
+        real(*args)
+
+    monkeypatch.setattr(perlog, "tell_one", telling)
+    sent = spy(monkeypatch)
+    assert as_json([path], 2, stories=True) == one
+    assert sent and told  # shared out, and some logs read here for their stories only
+    assert any("smsapm32" in name for name in told)  # the legacy client's log: a package story
+
+
+@needs_real_logs
+def test_the_real_logs_stories_shared_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    one = as_json([str(REAL_LOGS)], 1, stories=True)
+    monkeypatch.setattr(perlog, "MIN_BYTES", 0)
+    spy(monkeypatch)
+    assert as_json([str(REAL_LOGS)], 3, stories=True) == one
+    assert '"verdict": ' in one
 
 
 def test_when_sharing_logs_is_not_worth_it(monkeypatch: pytest.MonkeyPatch) -> None:
