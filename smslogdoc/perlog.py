@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import benign_list
+from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.storybook import Clock, StoryBook
+from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE

@@ -20,9 +20,10 @@ from weakref import WeakKeyDictionary
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import Benign, benign_list
+from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
-from smslogdoc.engine.storybook import Clock, StoryBook
+from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.verdict import Cited
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives

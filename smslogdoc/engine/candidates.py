@@ -45,3 +45,21 @@ class Candidates:
                 ]
             )
         return prefilter.candidates(event.message)
+
+
+def followers(rule: Rule) -> dict[str, tuple[int, ...]]:
+    """Events a rule uses only as a later step of adjacent sequences, with the
+    positions of those conditions: they matter only while one has a partial
+    match open (`after_mp_list`, which matches nearly every record)."""
+    uses: dict[str, list[int]] = {}
+    other: set[str] = set()
+    for position, condition in enumerate(rule.conditions):
+        steps = {name for step in condition.steps for name in step}
+        first = set(condition.steps[0]) if condition.steps else set()
+        sides = condition.names - steps  # absent, unless, requires, supported_by, context
+        for name in condition.names:
+            if condition.adjacent and name not in first and name not in sides:
+                uses.setdefault(name, []).append(position)
+            else:
+                other.add(name)
+    return {name: tuple(positions) for name, positions in uses.items() if name not in other}

@@ -28,7 +28,7 @@ from itertools import chain, islice
 from time import perf_counter, thread_time
 from typing import Protocol
 
-from smslogdoc.engine.candidates import Candidates
+from smslogdoc.engine.candidates import Candidates, followers
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.results import Causes, findings_of
 from smslogdoc.engine.ruleindex import RuleIndex
@@ -226,8 +226,8 @@ class Engine:
             known = self._shared.get(signature)
             if known is None:
                 active = list(signature[0])
-                followers = {number: _followers(self.rules[number]) for number in active}
-                known = self._shared[signature] = (active, Candidates(self.rules, signature[1]), followers)
+                later = {number: followers(self.rules[number]) for number in active}
+                known = self._shared[signature] = (active, Candidates(self.rules, signature[1]), later)
             self._setups[key] = known
         return known
 
@@ -390,21 +390,3 @@ class _LogRun:
                 self.causes.add(result)
         skip = frozenset(self.rules[number].id for number in self.disabled)
         return self.causes.findings(scope.log, folders, skip=skip)
-
-
-def _followers(rule: Rule) -> dict[str, tuple[int, ...]]:
-    """Events a rule uses only as a later step of adjacent sequences, with the
-    positions of those conditions: they matter only while one has a partial
-    match open (`after_mp_list`, which matches nearly every record)."""
-    uses: dict[str, list[int]] = {}
-    other: set[str] = set()
-    for position, condition in enumerate(rule.conditions):
-        steps = {name for step in condition.steps for name in step}
-        first = set(condition.steps[0]) if condition.steps else set()
-        sides = condition.names - steps  # absent, unless, requires, supported_by, context
-        for name in condition.names:
-            if condition.adjacent and name not in first and name not in sides:
-                uses.setdefault(name, []).append(position)
-            else:
-                other.add(name)
-    return {name: tuple(positions) for name, positions in uses.items() if name not in other}

@@ -26,15 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from smslogdoc.engine import children, verdict
+from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
 from smslogdoc.engine.storygraph import MAX_NODES, MAX_STEPS, STEP, Graph, Node, NodeKey, subject_node
 from smslogdoc.model import Event, Problem, ThreadNote
 from smslogdoc.rules.model import LogScope
 from smslogdoc.rules.prefilter import Prefilter
 from smslogdoc.rules.templates import render
-from smslogdoc.rules.workflow import Link, Marker, Phase, Workflow
+from smslogdoc.rules.workflow import Link, Use, Workflow
 from smslogdoc.stories import Mark, Story
 from smslogdoc.times import instant
 
@@ -49,32 +51,8 @@ class _Folder:
     aware: set[bool] = field(default_factory=set)
 
 
-@dataclass
-class Clock:
-    """What a log read elsewhere (in a worker) tells the book about its folder
-    besides its stories: that it is there, and how far its records go in time."""
-
-    name: str
-    last: float | None = None
-    aware: set[bool] = field(default_factory=set)
-
-    def watch(self, stream: Iterable[Event | ThreadNote]) -> Iterator[Event | ThreadNote]:
-        """Pass the log's records on, noting their latest instant."""
-        for item in stream:
-            yield item
-            if isinstance(item, Event) and item.time is not None:
-                now = instant(item.time)
-                self.aware.add(item.time.tzinfo is not None)
-                self.last = now if self.last is None else max(self.last, now)
-
-
-@dataclass(frozen=True)
-class _Use:
-    """A marker an event is used by: its phase (None for a step) and what it says."""
-
-    phase: Phase | None
-    mark: str
-    marker: Marker
+_NOTHING: Mapping[int, tuple[Link, dict[str, str]]] = {}
+"""No `next` link waits (never written to)."""
 
 
 MAX_SETUPS = 4096
@@ -86,7 +64,7 @@ class _Setup:
     """For logs of one kind and name: the workflows' events that may occur, their uses and links."""
 
     prefilter: Prefilter[tuple[int, str]]
-    uses: dict[tuple[int, str], list[_Use]]
+    uses: dict[tuple[int, str], list[Use]]
     links: dict[tuple[int, str], list[Link]]
     follows: dict[tuple[int, str], list[Link]]
     """Links whose second event is this one's (`next`): keyed by the second event."""
@@ -113,37 +91,50 @@ class StoryBook:
             state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
         state.logs.add(scope.name)
         setup = self._setup(scope)
-        last_time = float("-inf")
+        clock = Clock(scope.name)
         seq = 0
+        last: datetime | None = None
+        """The time of the latest record that has one."""
+        known: tuple[datetime | None, float] = (None, float("-inf"))
+        """`last` and its instant, worked out when a record is noted."""
         pending: dict[int, tuple[Link, dict[str, str]]] = {}
         """Per workflow, a `next` link waiting for the log's very next record."""
-        for item in stream:
-            yield item
-            if not isinstance(item, Event):
-                continue
-            seq += 1
-            aware: bool | None = None
-            if item.time is not None:
-                last_time, aware = instant(item.time), item.time.tzinfo is not None
-                state.aware.add(aware)
-                state.last = last_time if state.last is None else max(state.last, last_time)
-            waiting, pending = pending, {}
-            if setup.uses:
+        try:
+            for item in stream:
+                yield item
+                if not isinstance(item, Event):
+                    continue
+                seq += 1
+                if item.time is not None:
+                    last = item.time
+                    clock.note(last)
+                waiting: Mapping[int, tuple[Link, dict[str, str]]]
+                if pending:
+                    waiting, pending = pending, {}
+                else:
+                    waiting = _NOTHING
+                if not setup.uses:
+                    continue
                 for key in setup.prefilter.candidates(item.message):
                     captures = self._match(key, item)
-                    if captures is not None:
-                        graph = state.graphs[self.workflows[key[0]].id]
-                        self._links(graph, setup, key, captures, waiting, pending)
-                        self._note(
-                            graph,
-                            item,
-                            key[1],
-                            captures,
-                            setup.uses.get(key, []),
-                            (last_time, number, seq),
-                            aware,
-                            path,
-                        )
+                    if captures is None:
+                        continue
+                    if known[0] is not last:
+                        known = (last, instant(last) if last is not None else float("-inf"))
+                    graph = state.graphs[self.workflows[key[0]].id]
+                    self._links(graph, setup, key, captures, waiting, pending)
+                    self._note(
+                        graph,
+                        item,
+                        key[1],
+                        captures,
+                        setup.uses.get(key, []),
+                        (known[1], number, seq),
+                        None if item.time is None else item.time.tzinfo is not None,
+                        path,
+                    )
+        finally:
+            self.seen(folder, clock.settled())
 
     def seen(self, folder: str, clock: Clock) -> None:
         """A log of `folder` read elsewhere, whose stories this book is not told
@@ -231,7 +222,7 @@ class StoryBook:
         setup = _Setup(Prefilter(entries), {}, {}, {})
         for number in dict.fromkeys(number for number, _ in signature):
             workflow = self.workflows[number]
-            used = _uses(workflow)
+            used = workflow.uses
             for owner, name in signature:
                 if owner == number:
                     setup.uses[(number, name)] = used.get(name, [])
@@ -269,7 +260,7 @@ class StoryBook:
         event: Event,
         name: str,
         captures: Mapping[str, str],
-        used: list[_Use],
+        used: list[Use],
         order: Order,
         aware: bool | None,
         path: str,
@@ -389,17 +380,3 @@ def _note_step(
 
 
 UNNAMED = "(a step the log does not name)"
-
-
-def _uses(workflow: Workflow) -> dict[str, list[_Use]]:
-    uses: dict[str, list[_Use]] = {}
-    for phase in workflow.phases:
-        for mark, markers in phase.marks.items():
-            for marker in markers:
-                if marker.event is not None:
-                    uses.setdefault(marker.event, []).append(_Use(phase, mark, marker))
-    for mark, markers in workflow.step_marks.items():
-        for marker in markers:
-            if marker.event is not None:
-                uses.setdefault(marker.event, []).append(_Use(None, mark, marker))
-    return uses

@@ -178,6 +178,15 @@ class ChildSpec:
 
 
 @dataclass(frozen=True)
+class Use:
+    """A marker an event is used by: its phase (None for a step) and what it says."""
+
+    phase: Phase | None
+    mark: str
+    marker: Marker
+
+
+@dataclass(frozen=True)
 class Workflow:
     """The chain of phases one kind of deployment goes through."""
 
@@ -218,6 +227,21 @@ class Workflow:
     def applies(self, scope: LogScope) -> bool:
         """Whether any of the workflow's events can be met in the log `scope` describes."""
         return not self.applies_to or scope.is_one_of(self.applies_to)
+
+    @cached_property
+    def uses(self) -> dict[str, list[Use]]:
+        """The markers each event is used by (in the phases, then the steps)."""
+        uses: dict[str, list[Use]] = {}
+        for phase in self.phases:
+            for mark, markers in phase.marks.items():
+                for marker in markers:
+                    if marker.event is not None:
+                        uses.setdefault(marker.event, []).append(Use(phase, mark, marker))
+        for mark, markers in self.step_marks.items():
+            for marker in markers:
+                if marker.event is not None:
+                    uses.setdefault(marker.event, []).append(Use(None, mark, marker))
+        return uses
 
     @cached_property
     def keyless_phases(self) -> frozenset[str]:
