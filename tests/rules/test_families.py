@@ -106,7 +106,8 @@ def test_the_tables_make_one_rule_per_entry_and_failing_value(data: Path) -> Non
     ids = sorted(rule.id for rule in rules_of(data))
     assert ids == [
         "code-0x87d00607",
-        "code-ccmsetup-7",
+        "code-0x87d00607-elsewhere",  # the context, for logs the entry does not name
+        "code-ccmsetup-7",  # a return code: it has no meaning elsewhere
         "phrase-access-denied",  # logs of no known family
         "phrase-access-denied-content",
         "phrase-access-denied-package",  # a family the phrase has no texts for: its general ones
@@ -137,6 +138,20 @@ def test_a_code_in_context_fires_on_failures_only(
     data: Path, tmp_path: Path, message: str, severity: int, expected: list[str]
 ) -> None:
     assert fired(rules_of(data), tmp_path, "CAS.log", cm(message, severity)) == expected
+
+
+def test_a_code_met_in_another_log_gets_its_context_named_as_from_elsewhere(
+    data: Path, tmp_path: Path
+) -> None:
+    rules = rules_of(data)
+    elsewhere = next(rule for rule in rules if rule.id == "code-0x87d00607-elsewhere")
+    assert not elsewhere.applies_to and "cas.log" in elsewhere.diagnosis.lower()
+    failed = cm("Failed to get content, error 0x87D00607", 3, "SoftwareCenter")
+    assert fired(rules, tmp_path, "SCClient.log", failed) == ["code-0x87d00607-elsewhere"]
+    assert fired(rules, tmp_path, "CAS.log", failed) == ["code-0x87d00607"]  # its own log: its own rule
+    # an info record saying nothing failed, and a small number, are not read elsewhere
+    assert fired(rules, tmp_path, "SCClient.log", cm("Reply 0x87D00607 noted", 1, "SoftwareCenter")) == []
+    assert fired(rules, tmp_path, "SCClient.log", cm("exit 7 now", 3, "SoftwareCenter")) == []
 
 
 def test_a_context_written_as_a_return_code_needs_that_wording(data: Path, tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ references and examples), checked and run like a bundled rule:
 * **error codes in their ConfigMgr context** (`data/contexts/*.yaml`): a record
   of the logs an entry names that mentions its code and is an error or says it
   failed gets what the code means there, its usual causes, the fix and the
-  next log (`code-...` rules);
+  next log (`code-...` rules); an error record of any other log that mentions
+  an HRESULT-sized code gets the context of the logs it was written for
+  (`code-...-elsewhere`);
 * **status values** (`data/states.yaml`): a record writing a value whose
   outcome is failed or waiting gets the value's meaning (`state-...` rules);
 * **failure wording** (`data/phrases.yaml`): an error record (or a pasted line
@@ -28,7 +30,7 @@ import regex
 
 from smslogdoc.kinds import KindTable
 from smslogdoc.rules.checker import RuleError
-from smslogdoc.rules.families.codes import code_rules
+from smslogdoc.rules.families.codes import code_rules, elsewhere_rules
 from smslogdoc.rules.families.phrases import phrase_table
 from smslogdoc.rules.families.states import state_rules
 from smslogdoc.rules.families.table import each, tables
@@ -69,6 +71,7 @@ def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleErr
     if contexts.is_dir():
         for table in tables(contexts, r"[\w-]+\.yaml"):
             rules += each(table, errors, partial(code_rules, kinds=kinds))
+        rules += elsewhere_rules(rules, kinds)
     for table in tables(data, r"states\.yaml"):
         rules += each(table, errors, partial(state_rules, kinds=kinds))
     for table in tables(data, r"phrases\.yaml"):

@@ -2,11 +2,17 @@
 where it has this meaning, what it means there, the usual causes, the fix, the
 next log and the sources) becomes a rule that fires on a record of those logs
 mentioning the code that is an error or says it failed (or, with `written`,
-on the wording the entry gives, such as a return code)."""
+on the wording the entry gives, such as a return code).
+
+A code is met in other logs than those its entries were written for (a log no
+entry names, a pasted line of no known log): there, an error record that
+mentions an HRESULT-sized code gets the first entry's context, said to be
+that of the logs it was written for (`elsewhere_rules`, a lower tier)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from smslogdoc.codes.explain import parse_code
 from smslogdoc.kinds import KindTable
@@ -15,6 +21,7 @@ from smslogdoc.rules.condition import Condition
 from smslogdoc.rules.families.table import (
     FAILURE_WORDS,
     TIER_CODE,
+    TIER_CODE_ELSEWHERE,
     Bad,
     compiled,
     examples,
@@ -85,3 +92,40 @@ def _example_file(logs: tuple[str, ...], kinds: KindTable) -> str:
         if "." in log and not any(char in log for char in "*?"):
             return log
     return "paste.log"
+
+
+def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
+    """For each HRESULT-sized code of the code rules (not a small number such
+    as a return code, which means different things in different logs), a rule
+    for every log: an error record mentioning the code gets the context of its
+    first entry, named as that of the logs the entry was written for. A rule
+    of the entry's own logs wins on them (its lower tier)."""
+    made: dict[int, Rule] = {}
+    for rule in rules:
+        codes = next((m.codes for m in rule.events.values() if m.codes), frozenset())
+        if len(codes) != 1 or "written" in rule.events:
+            continue
+        (value,) = codes
+        if value <= 0xFFFF or value in made:
+            continue
+        spelled = f"0x{value:08X}"
+        not_message = next((m.not_message for m in rule.events.values()), None)
+        event = Matcher(
+            "failed", not_message=not_message, codes=codes, severities=frozenset({Severity.ERROR})
+        )
+        where = ", ".join(
+            dict.fromkeys(_example_file(applies, kinds) for applies in ((log,) for log in rule.applies_to))
+        )
+        made[value] = replace(
+            rule,
+            id=f"{rule.id}-elsewhere",
+            applies_to=(),
+            events={"failed": event},
+            conditions=(Condition("any", (("failed",),)),),
+            diagnosis=f"{{log}} reports {{code}} ({spelled}); in {where or 'the logs it was written for'}, "
+            f"where this context comes from, it means: {rule.title[0].lower()}{rule.title[1:]}.",
+            confidence="low",
+            examples=(),
+            tier=TIER_CODE_ELSEWHERE,
+        )
+    return list(made.values())
