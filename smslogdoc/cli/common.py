@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -285,8 +285,9 @@ class Session:
         """Whether at least one file could be read as text."""
         return any(not report.skipped for log in self.logs for report in log.reports)
 
-    def report(self, *, quiet: bool, verbose: bool) -> None:
-        """Problems to stderr, one line each; with `verbose`, every file read."""
+    def report(self, *, quiet: bool, verbose: bool, shown_as: Callable[[str], str] = str) -> None:
+        """Problems to stderr, one line each; with `verbose`, every file read.
+        `shown_as` writes each line (redacted under `--redact`)."""
         from smslogdoc.report.terminal import console
 
         err = console(stderr=True)
@@ -303,7 +304,7 @@ class Session:
         for line in lines:
             if quiet and not line:
                 continue
-            err.print(f"smslogdoc: {line}", markup=False, highlight=False)
+            err.print(f"smslogdoc: {shown_as(line)}", markup=False, highlight=False)
 
 
 def check_benign_list() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -15,12 +16,16 @@ from smslogdoc.cli.common import (
     exit_for_unreadable,
     fail,
     input_paths,
+    machine_names,
     time_window,
     zone_option,
 )
 
 if TYPE_CHECKING:
+    from smslogdoc.inputs.paths import LogInput
     from smslogdoc.model import Event
+    from smslogdoc.read.full import ReadOptions
+    from smslogdoc.report.redaction import Redactor
 
 FORMATS = ("text", "jsonl", "csv")
 """`parse --format` values (`text`, the table, is `listing.EventFormat.table`)."""
@@ -47,8 +52,12 @@ def parse(args: argparse.Namespace) -> None:
         from smslogdoc.cli.follow import follow_parse
 
         header_written: list[bool] = []
+        following = _learned([], ReadOptions(zone=zone), machine_names(args.paths)) if args.redact else None
+        """(the records as they come: names are learned as they are met)"""
 
         def write(fresh: list[Event]) -> None:
+            if following is not None:
+                fresh = list(_redacted(fresh, following))
             if chosen is listing.EventFormat.jsonl:
                 listing.write_jsonl(fresh, sys.stdout)
             elif chosen is listing.EventFormat.csv:
@@ -69,20 +78,57 @@ def parse(args: argparse.Namespace) -> None:
     events: Iterator[Event] = timeline.merge(streams) if args.merge else chain.from_iterable(streams)
     read, shown = Counted(events), Counted(())
     events = shown.of(timeline.within(read, start, end))
+    shown_as: Callable[[str], str] = str
+    if args.redact:
+        redactor = _learned(session.logs, ReadOptions(zone=zone), machine_names(args.paths))
+        events, shown_as = _redacted(events, redactor), redactor.redact_text
     if chosen is listing.EventFormat.jsonl:
         listing.write_jsonl(events, sys.stdout)
     elif chosen is listing.EventFormat.csv:
         listing.write_csv(events, sys.stdout)
     else:
-        labels = [part.display for log in session.logs for part in log.parts]
+        labels = [shown_as(part.display) for log in session.logs for part in log.parts]
         listing.write_table(events, console(), show_path=len(session.logs) > 1 or args.merge, paths=labels)
-    session.report(quiet=args.quiet, verbose=args.verbose)
+    session.report(quiet=args.quiet, verbose=args.verbose, shown_as=shown_as)
     if not shown.count and session.read_anything() and not args.quiet:  # (else the problems say why)
         console(stderr=True).print(f"smslogdoc: {_why_no_rows(read.count)}", markup=False)
     if not session.read_anything():
         raise Exit(2)
     exit_for_unreadable(paths, session.logs, session.problems)
     raise Exit(0)
+
+
+def _learned(logs: list[LogInput], options: ReadOptions, hosts: list[str]) -> Redactor:
+    """A redactor that knows every name the logs give away (their files read a
+    first time, so that a name is replaced before the record that gives it
+    away is met; standard input, read once, is learned as it goes), and the
+    machines the folders named are (`hosts`)."""
+    from smslogdoc.read.full import read_log
+    from smslogdoc.report.redaction import Redactor
+
+    redactor = Redactor()
+    for host in hosts:
+        redactor.add_host(host)
+    for log in logs:
+        if any(part.is_stdin for part in log.parts):
+            continue
+        redactor.learn(log.name)
+        for event in read_log(replace(log, reports=[]), options):
+            redactor.learn(event.message)
+    return redactor
+
+
+def _redacted(events: Iterable[Event], redactor: Redactor) -> Iterator[Event]:
+    """Each record with its path, writer, source file and message redacted."""
+    text = redactor.redact_text
+    for event in events:
+        yield replace(
+            event,
+            path=text(event.path),
+            component=text(event.component),
+            file=text(event.file),
+            message=text(event.message),
+        )
 
 
 class Counted:

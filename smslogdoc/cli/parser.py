@@ -142,6 +142,11 @@ def _parse_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="text (default: a table, also when piped, e.g. to less; 'table' means the same), jsonl or csv (for tools).",
     )
     read.add_argument("--merge", action="store_true", help="Interleave the records of all logs by time.")
+    read.add_argument(
+        "--redact",
+        action="store_true",
+        help="Replace host, user and domain names, IP and e-mail addresses and SIDs by stable pseudonyms in every record, path and message (the files are read twice: names are learned first).",
+    )
     add_times(read)
     add_follow(read, "print each new record as it is written")
     add_chatter(read)
