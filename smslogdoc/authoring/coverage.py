@@ -69,6 +69,13 @@ def coverage_table(rules: list[Rule]) -> str:
             "their ConfigMgr context, status values and failure wording; they give way to the rules",
             "below (docs/rules.md, 'Rule families').",
         ]
+    lines += [
+        "",
+        "How far this knowledge reaches beyond the pages it was written from is measured on real",
+        "public failures, a third of each batch set aside before any rule was written from it",
+        "(`python -m tests.generalisation.measure`); the figures of each step, set-aside part apart,",
+        "are in tests/generalisation/README.md ('Figures').",
+    ]
     titles = [title for title, _ in _GROUPS] + ["Other"]
     for index, title in enumerate(titles):
         members = sorted((rule for rule in rules if _group(rule) == index), key=lambda r: r.id)
