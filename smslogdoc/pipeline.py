@@ -172,10 +172,8 @@ def _diagnose_log(
     kind, where, stream = _read(engine, log, number, options, since, until, helper, book, plan_book)
     if clock is not None:
         stream = clock.watch(stream)
-    tally.where, tally.covered = (
-        where,
-        engine.covers(where),
-    )  # before any record is watched: benign entries name kinds
+    # before any record is watched: benign entries name kinds
+    tally.where, tally.covered = where, engine.covers(where)
     return engine.log_of_kind(log, tally.watch(stream), kind, number=number)
 
 

@@ -22,9 +22,12 @@ from smslogdoc.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from smslogdoc.inputs.paths import LogInput
     from smslogdoc.model import Event
     from smslogdoc.read.full import ReadOptions
+    from smslogdoc.report import listing
     from smslogdoc.report.redaction import Redactor
 
 FORMATS = ("text", "jsonl", "csv")
@@ -39,9 +42,8 @@ def parse(args: argparse.Namespace) -> None:
     from smslogdoc.report.terminal import console, prefer_utf8_output
 
     prefer_utf8_output()
-    output = (
-        args.format or "text"
-    )  # the table, on a terminal or piped (| less): machines ask for jsonl or csv
+    # the table, on a terminal or piped (| less): machines ask for jsonl or csv
+    output = args.format or "text"
     try:
         chosen = listing.EventFormat("table" if output == "text" else output)
     except ValueError:
@@ -49,26 +51,7 @@ def parse(args: argparse.Namespace) -> None:
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
     if args.follow:
-        from smslogdoc.cli.follow import follow_parse
-
-        header_written: list[bool] = []
-        following = _learned([], ReadOptions(zone=zone), machine_names(args.paths)) if args.redact else None
-        """(the records as they come: names are learned as they are met)"""
-
-        def write(fresh: list[Event]) -> None:
-            if following is not None:
-                fresh = list(_redacted(fresh, following))
-            if chosen is listing.EventFormat.jsonl:
-                listing.write_jsonl(fresh, sys.stdout)
-            elif chosen is listing.EventFormat.csv:
-                rows = io.StringIO()
-                listing.write_csv(fresh, rows)
-                sys.stdout.write(rows.getvalue() if not header_written else rows.getvalue().split("\n", 1)[1])
-                header_written.append(True)  # one header row, however many batches follow
-            else:
-                listing.write_table(fresh, console(), show_path=True)
-
-        follow_parse(args, ReadOptions(zone=zone), write, start, end)
+        _follow(args, chosen, ReadOptions(zone=zone), start, end)
     paths = input_paths(args.paths)
     session = Session(paths)
     if chosen is listing.EventFormat.table and not session.logs and session.problems:
@@ -96,6 +79,38 @@ def parse(args: argparse.Namespace) -> None:
         raise Exit(2)
     exit_for_unreadable(paths, session.logs, session.problems)
     raise Exit(0)
+
+
+def _follow(
+    args: argparse.Namespace,
+    chosen: listing.EventFormat,
+    options: ReadOptions,
+    start: datetime | None,
+    end: datetime | None,
+) -> None:
+    """`parse --follow`: each new record as it is written (redacted with
+    `--redact`, names learned as they are met)."""
+    from smslogdoc.cli.follow import follow_parse
+    from smslogdoc.report import listing
+    from smslogdoc.report.terminal import console
+
+    header_written: list[bool] = []
+    following = _learned([], options, machine_names(args.paths)) if args.redact else None
+
+    def write(fresh: list[Event]) -> None:
+        if following is not None:
+            fresh = list(_redacted(fresh, following))
+        if chosen is listing.EventFormat.jsonl:
+            listing.write_jsonl(fresh, sys.stdout)
+        elif chosen is listing.EventFormat.csv:
+            rows = io.StringIO()
+            listing.write_csv(fresh, rows)
+            sys.stdout.write(rows.getvalue() if not header_written else rows.getvalue().split("\n", 1)[1])
+            header_written.append(True)  # one header row, however many batches follow
+        else:
+            listing.write_table(fresh, console(), show_path=True)
+
+    follow_parse(args, options, write, start, end)
 
 
 def _learned(logs: list[LogInput], options: ReadOptions, hosts: list[str]) -> Redactor:

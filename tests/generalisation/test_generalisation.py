@@ -24,7 +24,7 @@ FLOORS_PENDING = (
     "issue 19: not met yet; measured 2026-12-06 on heldout (both batches): decisive 38/49, "
     "cause 11/49, healthy with an error 2/9 (tests/generalisation/README.md)"
 )
-DEV_REACHED = {"decisive": 62, "cause": 62}
+DEV_REACHED = {"decisive": 62, "cause": 61}
 """What the dev part reached with the rules written from the second batch's dev cases and their
 sources (of 64 failures, both batches)."""
 

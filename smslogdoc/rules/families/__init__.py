@@ -6,7 +6,8 @@ references and examples), checked and run like a bundled rule:
   of the logs an entry names that mentions its code and is an error or says it
   failed gets what the code means there, its usual causes, the fix and the
   next log (`code-...` rules); an error record of any other log that mentions
-  an HRESULT-sized code gets the context of the logs it was written for
+  a code that tells the same everywhere (not a small number, a wrapped Win32
+  error or E_FAIL) gets the context of the logs it was written for
   (`code-...-elsewhere`);
 * **status values** (`data/states.yaml`): a record writing a value whose
   outcome is failed or waiting gets the value's meaning (`state-...` rules);

@@ -6,7 +6,7 @@ on the wording the entry gives, such as a return code).
 
 A code is met in other logs than those its entries were written for (a log no
 entry names, a pasted line of no known log): there, an error record that
-mentions an HRESULT-sized code gets the first entry's context, said to be
+mentions such a code (not a small number, a wrapped Win32 error or E_FAIL) gets the first entry's context, said to be
 that of the logs it was written for (`elsewhere_rules`, a lower tier)."""
 
 from __future__ import annotations
@@ -94,9 +94,27 @@ def _example_file(logs: tuple[str, ...], kinds: KindTable) -> str:
     return "paste.log"
 
 
+GENERIC = frozenset({0x87D00215})
+"""ConfigMgr's own generic failures, which healthy logs write routinely: item
+not found (UpdatesDeployment.log's "failed to get targeted update" on a healthy
+client, phrases.yaml's benign list)."""
+
+
+def _telling(value: int) -> bool:
+    """Whether a code says the same wherever it is written: not a small number
+    (a return code means different things in different logs), not a wrapped
+    Win32 error (file not found, access denied: healthy logs write them all
+    the time) unless a WinINet/WinHTTP one, not a generic COM failure (E_FAIL)
+    or ConfigMgr one (`GENERIC`)."""
+    facility, low = value >> 16, value & 0xFFFF
+    if value <= 0xFFFF or facility == 0x8000 or value in GENERIC:
+        return False
+    return facility != 0x8007 or 12000 <= low <= 12200
+
+
 def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
-    """For each HRESULT-sized code of the code rules (not a small number such
-    as a return code, which means different things in different logs), a rule
+    """For each code of the code rules that tells the same wherever it is
+    written (`_telling`), a rule
     for every log: an error record mentioning the code gets the context of its
     first entry, named as that of the logs the entry was written for. A rule
     of the entry's own logs wins on them (its lower tier)."""
@@ -106,7 +124,7 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
         if len(codes) != 1 or "written" in rule.events:
             continue
         (value,) = codes
-        if value <= 0xFFFF or value in made:
+        if value in made or not _telling(value):
             continue
         spelled = f"0x{value:08X}"
         not_message = next((m.not_message for m in rule.events.values()), None)
