@@ -86,9 +86,7 @@ class StoryBook:
     ) -> Iterator[Event | ThreadNote]:
         """Pass one log's records on unchanged, noting those that mark a phase.
         `number` is the log's place in the input (it orders records across logs)."""
-        state = self._folders.get(folder)
-        if state is None:
-            state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
+        state = self._folder(folder)
         state.logs.add(scope.name)
         setup = self._setup(scope)
         clock = Clock(scope.name)
@@ -139,13 +137,18 @@ class StoryBook:
     def seen(self, folder: str, clock: Clock) -> None:
         """A log of `folder` read elsewhere, whose stories this book is not told
         (no workflow reads it): it is there, and its records go so far in time."""
-        state = self._folders.get(folder)
-        if state is None:
-            state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
+        state = self._folder(folder)
         state.logs.add(clock.name)
         state.aware |= clock.aware
         if clock.last is not None:
             state.last = clock.last if state.last is None else max(state.last, clock.last)
+
+    def _folder(self, folder: str) -> _Folder:
+        """The state of `folder`, made when its first log is met."""
+        state = self._folders.get(folder)
+        if state is None:
+            state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
+        return state
 
     def finish(self, findings_by_folder: Mapping[str, Sequence[verdict.Cited]] | None = None) -> list[Story]:
         """The stories of every folder seen, worst first; the book is then empty.

@@ -131,9 +131,7 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
         event = Matcher(
             "failed", not_message=not_message, codes=codes, severities=frozenset({Severity.ERROR})
         )
-        where = ", ".join(
-            dict.fromkeys(_example_file(applies, kinds) for applies in ((log,) for log in rule.applies_to))
-        )
+        where = ", ".join(dict.fromkeys(_example_file((log,), kinds) for log in rule.applies_to))
         made[value] = replace(
             rule,
             id=f"{rule.id}-elsewhere",
