@@ -285,7 +285,7 @@ def _verdict(story: Story, workflow: Workflow, phases: list[_Phase], context: Co
         story.last_succeeded_phase = before[-1].id if before else None
         alone = [told.verdict == "failed" and own is None for told, own in item.children]
         held = workflow.child.next_logs if workflow.child and any(alone) else ""
-        story.next_logs = _logs([item.phase.next_log, *held.split(", ")])
+        story.next_logs = _logs([item.phase.next_log, held])
         return
     if any(
         item.marks and "not_applicable" in item.marks.latest and item.status == "skipped" for item in phases
@@ -348,11 +348,29 @@ def _stopped(story: Story, workflow: Workflow, phases: list[_Phase], context: Co
 
 
 def _logs(names: Sequence[str]) -> list[str]:
+    """The logs to read next, each once: a phase's next log may name several,
+    comma-separated ("AppEnforce.log, AppDiscovery.log"); commas inside a
+    parenthesis ("smsts.log (X:\\..., C:\\...)") belong to the entry."""
     shown: list[str] = []
+    seen: set[str] = set()
     for name in names:
-        if name and name not in shown:
-            shown.append(name)
+        for entry in _entries(name):
+            key = entry.split(" (")[0].lower()  # "smsts.log (where)" and "smsts.log": once
+            if key not in seen:
+                seen.add(key)
+                shown.append(entry)
     return shown
+
+
+def _entries(text: str) -> list[str]:
+    entries, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth <= 0:
+            entries.append(text[start:index])
+            start = index + 1
+    entries.append(text[start:])
+    return [entry.strip() for entry in entries if entry.strip()]
 
 
 def _shown(item: _Phase) -> PhaseStory:

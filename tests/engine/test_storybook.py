@@ -224,3 +224,23 @@ def test_a_finding_of_a_named_rule_marks_its_phase_failed_and_is_linked() -> Non
 def test_a_workflow_with_mistakes_says_where(text: str, message: str) -> None:
     found, errors = parse_workflow(text, "<test>")
     assert found is None and any(message in str(error) for error in errors), [str(e) for e in errors]
+
+
+def test_next_logs_name_each_log_once_even_when_a_phase_names_several() -> None:
+    from smslogdoc.engine.verdict import _logs
+
+    shown = _logs(
+        [
+            "AppEnforce.log",
+            "AppEnforce.log, AppDiscovery.log",
+            r"smsts.log (X:\Windows\Temp\SMSTSLog in WinPE, C:\_SMSTaskSequence\Logs during the run)",
+            "smsts.log",
+            "collect CAS.log",
+        ]
+    )
+    assert shown == [
+        "AppEnforce.log",
+        "AppDiscovery.log",
+        r"smsts.log (X:\Windows\Temp\SMSTSLog in WinPE, C:\_SMSTaskSequence\Logs during the run)",
+        "collect CAS.log",
+    ]
