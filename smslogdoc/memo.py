@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from smslogdoc.model import Event, Severity
+
 Key = TypeVar("Key", bound=Hashable)
 Value = TypeVar("Value")
 
@@ -37,3 +39,29 @@ class Memo(Generic[Key, Value]):
             known.clear()
         known[key] = value
         return value
+
+
+SEEN_RECORDS = 4096
+"""Records (text, severity, component) whose matches a log remembers."""
+
+
+class SeenRecords(Generic[Value]):
+    """What matched the records a log wrote before, by their text, severity
+    and component, where nothing else of a record decides it (`plain`: no
+    matcher reads its thread or an INI file's fields). At most `SEEN_RECORDS`
+    of them, forgotten all at once when full."""
+
+    def __init__(self, plain: bool) -> None:
+        self.plain = plain
+        self._known: dict[tuple[str, Severity, str], Value] = {}
+
+    def get(self, event: Event) -> Value | None:
+        if not self.plain:
+            return None
+        return self._known.get((event.message, event.severity, event.component))
+
+    def put(self, event: Event, found: Value) -> None:
+        if self.plain:
+            if len(self._known) >= SEEN_RECORDS:
+                self._known.clear()
+            self._known[(event.message, event.severity, event.component)] = found

@@ -7,7 +7,7 @@ rules follow) share one matcher, so a record is tested once for all of them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from smslogdoc.model import Event, Severity
 from smslogdoc.rules.model import Matcher, Rule
@@ -15,6 +15,8 @@ from smslogdoc.rules.prefilter import Prefilter
 
 EventKey = tuple[int, str]
 """A rule's number and the name of one of its events."""
+Hits = list[tuple[int, str, Mapping[str, str]]]
+"""The events a record matched: rule number, event name, captures."""
 
 
 class Candidates:
@@ -32,6 +34,10 @@ class Candidates:
         for number, name in events:
             matcher = rules[number].events[name]
             self.matchers[(number, name)] = alike.setdefault(matcher, matcher)
+        self.plain = not any(
+            matcher.thread is not None or matcher.asks_ini for matcher in self.matchers.values()
+        )
+        """Whether a record's text, severity and component decide what matches it."""
 
     def of(self, event: Event) -> list[EventKey]:
         """The events that may match `event`, in the rules' order of literals."""

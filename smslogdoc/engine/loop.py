@@ -22,18 +22,17 @@ when a specific rule explains the same run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
-from time import perf_counter, thread_time
 from typing import Protocol
 
 from smslogdoc.engine.candidates import Candidates, followers
 from smslogdoc.engine.condition import ConditionRun
-from smslogdoc.engine.results import Causes, findings_of
+from smslogdoc.engine.logrun import LogRun
+from smslogdoc.engine.results import findings_of
 from smslogdoc.engine.ruleindex import RuleIndex
-from smslogdoc.engine.runs import Run, RunTracker
-from smslogdoc.engine.state import Result, Scope, place
+from smslogdoc.engine.runs import RunTracker
+from smslogdoc.engine.state import Scope, place
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
@@ -52,13 +51,6 @@ RULE_BUDGET = 2.0
 """Seconds a rule's slow matches may take in all, over a whole run (per
 process), before the rule is disabled for the rest of it: a catastrophic
 pattern costs at most this, however many logs there are."""
-SLOW_MATCH = 0.005
-"""A match slower than this (seconds; an ordinary one takes microseconds) is
-charged to its rule's budget. A match's time is the lesser of the clock's
-and this thread's CPU time: on a busy machine a match the scheduler
-interrupts would look slow by the clock, and rules would be disabled by
-the load, not by their patterns (where CPU time advances in ticks,
-Windows, the clock keeps a quick match from being charged a whole tick)."""
 
 
 class LogInput(Protocol):
@@ -168,7 +160,7 @@ class Engine:
             for _ in stream:
                 pass  # still read, so the file report counts its records
             return []
-        run = _LogRun(self, candidates, followers)
+        run = LogRun(self, candidates, followers)
         if self.tracer is not None:
             for number in active:
                 if self.rules[number].id == self.tracer.rule_id:
@@ -200,7 +192,7 @@ class Engine:
         self._folders = {}
         return findings
 
-    def _checkers(self, number: int, *, thorough: bool = False) -> list[ConditionRun]:
+    def checkers(self, number: int, *, thorough: bool = False) -> list[ConditionRun]:
         """A new run of each of a rule's conditions (shared by the folder for folder-wide ones)."""
         rule = self.rules[number]
         made = []
@@ -256,137 +248,3 @@ class Engine:
             if not matcher.logs or where.is_one_of(matcher.logs)
         )
         return active, events
-
-
-class _LogRun:
-    """The rules' conditions over one log while it is read."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        candidates: Candidates,
-        followers: dict[int, dict[str, tuple[int, ...]]],
-    ) -> None:
-        self.engine = engine
-        self.rules = engine.rules
-        self.candidates = candidates
-        self.followers = followers
-        tracer = engine.tracer
-        self.traced_rule = tracer.rule_id if tracer is not None else None
-        self.traced_number = next((n for n, rule in enumerate(self.rules) if rule.id == self.traced_rule), -1)
-        self.local: dict[int, list[ConditionRun]] = {}
-        self.every_event: list[tuple[int, ConditionRun]] = []
-        self.by_run: list[tuple[int, ConditionRun]] = []
-        self.causes = Causes()
-        self.traced_results: list[Result] = []
-        self.disabled: set[int] = set(engine.exhausted)
-        self.last_time: datetime | None = None
-
-    def conditions_of(self, number: int) -> list[ConditionRun]:
-        """The rule's conditions over this log, set up when it first matches
-        (most rules never match most logs)."""
-        made = self.local.get(number)
-        if made is None:
-            made = self.local[number] = self.engine._checkers(number, thorough=number == self.traced_number)
-            self.every_event.extend((number, checker) for checker in made if checker.every_event)
-            self.by_run.extend((number, checker) for checker in made if checker.by_run)
-        return made
-
-    def feed(self, event: Event, owner: Run | None, seq: int, scope: Scope) -> None:
-        """One record: the rules' events it matches fed to their conditions."""
-        named = self.named(event)
-        disabled = self.disabled
-        for number, names in named.items():
-            if number not in disabled:
-                for condition_run in self.conditions_of(number):
-                    condition_run.feed(event, owner, seq, names, scope)
-        for number, condition_run in self.every_event:
-            if condition_run.open and number not in named and number not in disabled:
-                condition_run.touch(event, owner, scope)
-
-    def named(self, event: Event) -> dict[int, dict[str, Mapping[str, str]]]:
-        """The named events of each rule a record matches (with their captures)."""
-        named: dict[int, dict[str, Mapping[str, str]]] = {}
-        local = self.local
-        candidates = self.candidates.of(event)
-        cpu = thread_time() if candidates else 0.0
-        matchers = self.candidates.matchers
-        tested: dict[int, Mapping[str, str] | None] = {}
-        """What each matcher found in this record (events that test alike share one)."""
-        for number, name in candidates:
-            if number in self.disabled:
-                continue
-            waiting = self.followers[number].get(name)
-            if waiting is not None and (
-                number not in local or not any(local[number][position].open for position in waiting)
-            ):
-                continue  # it can only continue a partial match, and none is open
-            rule = self.rules[number]
-            matcher = matchers[(number, name)]
-            if id(matcher) in tested:
-                captures = tested[id(matcher)]
-            else:
-                started = (perf_counter(), cpu)
-                try:
-                    captures = tested[id(matcher)] = matcher.match(event)
-                except TimeoutError:
-                    self.fail(number, event, f"the pattern of event {name!r} took too long on this record")
-                    self._charge(number, started, event)
-                    continue
-                except Exception as error:  # a rule must never stop the run
-                    self.fail(number, event, f"failed on this record ({type(error).__name__}: {error})")
-                    continue
-                self._charge(number, started, event)
-            if captures is not None:
-                named.setdefault(number, {})[name] = captures
-                if rule.id == self.traced_rule and self.engine.tracer is not None:
-                    self.engine.tracer.hit(name, event)
-        return named
-
-    def _charge(self, number: int, started: tuple[float, float], event: Event) -> None:
-        """Charge a match that was slow by the clock and by this thread's CPU
-        time since the record's first match began (which bounds the match's own)."""
-        took = perf_counter() - started[0]
-        if took > SLOW_MATCH:
-            took = min(took, thread_time() - started[1])
-        if took > SLOW_MATCH:
-            self.engine.charge(number, took, event)
-            if number in self.engine.exhausted:
-                self.disabled.add(number)
-
-    def fail(self, number: int, event: Event, why: str) -> None:
-        """A rule that failed on a record is skipped for the rest of the log."""
-        self.disabled.add(number)
-        rule_id = self.rules[number].id
-        self.engine.problems.append(
-            Problem(
-                event.path,
-                f"rule {rule_id}: {why}; rule skipped for the rest of this log",
-                event.line,
-                rule=rule_id,
-            )
-        )
-
-    def retire(self, keys: set[object]) -> None:
-        """Runs that can get no more records: what their conditions found is final."""
-        for number, checker in self.by_run:
-            for result in checker.retire(keys, self.last_time):
-                if number not in self.disabled:
-                    self.causes.add(result)
-                    if number == self.traced_number:
-                        self.traced_results.append(result)
-
-    def finish(self, scope: Scope, folders: dict[int, str]) -> list[Finding]:
-        """The log's findings (folder-wide conditions wait for `Engine.finish`)."""
-        tracer = self.engine.tracer
-        for number, checkers in self.local.items():
-            if number in self.disabled:
-                continue
-            per_log = [checker for checker in checkers if "folder" not in checker.condition.by]
-            rule_results = [result for checker in per_log for result in checker.finish(self.last_time)]
-            if tracer is not None and number == self.traced_number:
-                tracer.end(per_log, self.traced_results + rule_results)
-            for result in rule_results:
-                self.causes.add(result)
-        skip = frozenset(self.rules[number].id for number in self.disabled)
-        return self.causes.findings(scope.log, folders, skip=skip)

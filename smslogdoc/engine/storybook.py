@@ -31,7 +31,8 @@ from datetime import datetime
 from smslogdoc.engine import children, verdict
 from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
-from smslogdoc.engine.storygraph import MAX_NODES, MAX_STEPS, STEP, Graph, Node, NodeKey, subject_node
+from smslogdoc.engine.storygraph import MAX_NODES, Graph, Node, NodeKey, note_step, subject_node
+from smslogdoc.memo import SeenRecords
 from smslogdoc.model import Event, Problem, ThreadNote
 from smslogdoc.rules.model import LogScope
 from smslogdoc.rules.prefilter import Prefilter
@@ -59,11 +60,17 @@ MAX_SETUPS = 4096
 """Setups remembered by log kind and name (the shared ones are few)."""
 
 
+_Hits = list[tuple[tuple[int, str], Mapping[str, str]]]
+"""The workflow events a record matched (workflow number, event name) and their captures."""
+
+
 @dataclass
 class _Setup:
     """For logs of one kind and name: the workflows' events that may occur, their uses and links."""
 
     prefilter: Prefilter[tuple[int, str]]
+    plain: bool
+    """Whether a record's text, severity and component decide which events it matches."""
     uses: dict[tuple[int, str], list[Use]]
     links: dict[tuple[int, str], list[Link]]
     follows: dict[tuple[int, str], list[Link]]
@@ -90,6 +97,7 @@ class StoryBook:
         state.logs.add(scope.name)
         setup = self._setup(scope)
         clock = Clock(scope.name)
+        seen = SeenRecords[_Hits](setup.plain)
         seq = 0
         last: datetime | None = None
         """The time of the latest record that has one."""
@@ -113,10 +121,10 @@ class StoryBook:
                     waiting = _NOTHING
                 if not setup.uses:
                     continue
-                for key in setup.prefilter.candidates(item.message):
-                    captures = self._match(key, item)
-                    if captures is None:
-                        continue
+                hits = seen.get(item)
+                if hits is None:
+                    hits = self._hits(setup, item, seen)
+                for key, captures in hits:
                     if known[0] is not last:
                         known = (last, instant(last) if last is not None else float("-inf"))
                     graph = state.graphs[self.workflows[key[0]].id]
@@ -183,6 +191,19 @@ class StoryBook:
         may occur in it (an empty tuple: that event needs every record)."""
         return [self.workflows[number].events[name].literals for number, name in self._setup(scope).uses]
 
+    def _hits(self, setup: _Setup, event: Event, seen: SeenRecords[_Hits]) -> _Hits:
+        """The workflow events a record matches, with their captures; remembered
+        in `seen` unless a pattern took too long."""
+        hits = []
+        problems = len(self.problems)
+        for key in setup.prefilter.candidates(event.message):
+            captures = self._match(key, event)
+            if captures is not None:
+                hits.append((key, captures))
+        if len(self.problems) == problems:
+            seen.put(event, hits)
+        return hits
+
     def _match(self, key: tuple[int, str], event: Event) -> Mapping[str, str] | None:
         workflow = self.workflows[key[0]]
         try:
@@ -222,7 +243,7 @@ class StoryBook:
         shared = self._shared.get(signature)
         if shared is not None:
             return shared
-        setup = _Setup(Prefilter(entries), {}, {}, {})
+        setup = _Setup(Prefilter(entries), _plain(self.workflows, signature), {}, {}, {})
         for number in dict.fromkeys(number for number, _ in signature):
             workflow = self.workflows[number]
             used = workflow.uses
@@ -299,7 +320,7 @@ class StoryBook:
             )
             seen = Seen(order, mark, aware)
             if use.phase is None:
-                step = _note_step(workflow, node, captures, use.mark, seen)
+                step = note_step(workflow, node, captures, use.mark, seen)
             elif not keyed and workflow.subject and use.phase.id in workflow.keyless_phases:
                 graph.shared.setdefault(use.phase.id, PhaseMarks()).add(seen)
             else:
@@ -309,6 +330,11 @@ class StoryBook:
                 workflow, node, event, name, captures, Seen(order, _evidence(event, name), aware), step
             )
         node.met.setdefault(name, order)
+
+
+def _plain(workflows: Sequence[Workflow], events: Iterable[tuple[int, str]]) -> bool:
+    matchers = [workflows[number].events[name] for number, name in events]
+    return not any(matcher.thread is not None or matcher.asks_ini for matcher in matchers)
 
 
 def _keyed(workflow: Workflow, captures: Mapping[str, str]) -> dict[str, str]:
@@ -348,38 +374,6 @@ def _note_child(
     if workflow.child is None:
         return
     if step is None:
-        step = _note_step(workflow, node, {}, "evidence", seen)
+        step = note_step(workflow, node, {}, "evidence", seen)
     if step is not None:
         children.note(workflow.child, workflow.keys, node.children.setdefault(step, []), name, captures, seen)
-
-
-def _note_step(
-    workflow: Workflow, node: Node, captures: Mapping[str, str], mark: str, seen: Seen
-) -> str | None:
-    """A step's record: a start opens the step it names (its name and pointer);
-    another record marks the step it names (the latest of that name when it
-    gives no pointer), else the step last opened. The step's key (None when
-    the story has too many steps)."""
-    name = captures.get(workflow.step_keys[0]) if workflow.step_keys else None
-    key = node.current_step
-    if name is not None:
-        key = STEP + " #".join(captures[part] for part in workflow.step_keys if captures.get(part))
-        if key not in node.titles and mark != "started":
-            key = next((step for step in reversed(node.steps) if node.titles[step] == name), key)
-        if key not in node.titles and len(node.steps) < MAX_STEPS:
-            node.steps.append(key)
-            node.titles[key] = name
-        if mark == "started":
-            node.current_step = key
-    if key is None:  # a step's outcome with no step opened before it (a log that starts mid-run)
-        key = STEP + UNNAMED
-        if key not in node.titles:
-            node.steps.append(key)
-            node.titles[key] = UNNAMED
-    if key in node.titles:
-        node.add(key, seen)
-        return key
-    return None
-
-
-UNNAMED = "(a step the log does not name)"

@@ -274,3 +274,35 @@ def children_of(nodes: Iterable[Node]) -> dict[str, list[ChildTrace]]:
         for key, traces in node.children.items():
             found.setdefault(key, []).extend(traces)
     return found
+
+
+def note_step(
+    workflow: Workflow, node: Node, captures: Mapping[str, str], mark: str, seen: Seen
+) -> str | None:
+    """A step's record: a start opens the step it names (its name and pointer);
+    another record marks the step it names (the latest of that name when it
+    gives no pointer), else the step last opened. The step's key (None when
+    the story has too many steps)."""
+    name = captures.get(workflow.step_keys[0]) if workflow.step_keys else None
+    key = node.current_step
+    if name is not None:
+        key = STEP + " #".join(captures[part] for part in workflow.step_keys if captures.get(part))
+        if key not in node.titles and mark != "started":
+            key = next((step for step in reversed(node.steps) if node.titles[step] == name), key)
+        if key not in node.titles and len(node.steps) < MAX_STEPS:
+            node.steps.append(key)
+            node.titles[key] = name
+        if mark == "started":
+            node.current_step = key
+    if key is None:  # a step's outcome with no step opened before it (a log that starts mid-run)
+        key = STEP + UNNAMED
+        if key not in node.titles:
+            node.steps.append(key)
+            node.titles[key] = UNNAMED
+    if key in node.titles:
+        node.add(key, seen)
+        return key
+    return None
+
+
+UNNAMED = "(a step the log does not name)"

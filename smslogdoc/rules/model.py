@@ -184,6 +184,11 @@ class Matcher:
                 names.update(pattern.names)
         return frozenset(names)
 
+    @cached_property
+    def asks_ini(self) -> bool:
+        """Whether it tests an INI file's section, key or value."""
+        return self.section is not None or self.key is not None or self.value is not None
+
     def match(self, event: Event) -> dict[str, str] | None:
         """The captured fields if `event` passes every test, else None.
         May raise TimeoutError (a pattern ran too long)."""
@@ -196,8 +201,7 @@ class Matcher:
             if not any(fnmatchcase(component, wanted) for wanted in self.components):
                 return None
         captured: dict[str, str] = {}
-        asks_ini = self.section is not None or self.key is not None or self.value is not None
-        if asks_ini and (event.format != ini.NAME or not self._ini(event, captured)):
+        if self.asks_ini and (event.format != ini.NAME or not self._ini(event, captured)):
             return None
         if self.message is not None:
             found = self.message.captures(event.message)
