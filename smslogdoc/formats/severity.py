@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
 
 _FAILURE = re.compile(r"(?i)\b(?:error|errors|err|fail|fails|failed|failure|failures|failing|fatal)\b|\berr>")
@@ -87,9 +88,20 @@ LITERALS = (
 error holds (a scan of a large log reads those records; see `read.scan`)."""
 
 
+_ANY_LITERAL = re.compile("|".join(re.escape(literal) for literal in LITERALS))
+_SEEN: Memo[str, Severity] = Memo(4096)
+"""Severities of the messages seen before: a log repeats its messages."""
+
+
 def infer(text: str) -> Severity:
     """The severity a record's words give it (see the module's docstring)."""
+    return _SEEN.get(text, _infer)
+
+
+def _infer(text: str) -> Severity:
     lowered = text.lower()
+    if _ANY_LITERAL.search(lowered) is None:
+        return Severity.INFO  # none of the words or codes any verdict below needs
     if "note: 1:" in lowered and _NEVER.match(text):
         return Severity.INFO
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text

@@ -101,7 +101,7 @@ class Marker:
 
     def holds(self, captures: Mapping[str, str]) -> bool:
         """Whether the captured fields meet `where`."""
-        return all(pattern.search(captures.get(name, "")) is not None for name, pattern in self.where)
+        return all(pattern.captures(captures.get(name, "")) is not None for name, pattern in self.where)
 
 
 @dataclass(frozen=True)
