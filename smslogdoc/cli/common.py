@@ -307,15 +307,18 @@ class Session:
             err.print(f"smslogdoc: {shown_as(line)}", markup=False, highlight=False)
 
 
-def check_benign_list() -> None:
-    """Exit 2, saying why, when the user's list of routine messages
-    (`benign.yaml` in the configuration folder) cannot be used."""
+def with_benign_list(rules: list[Rule]) -> list[Rule]:
+    """`rules`, with the rule families silent on the messages of the user's list
+    of routine messages (`benign.yaml` in the configuration folder); exit 2,
+    saying why, when that list cannot be used."""
     import yaml
 
-    from smslogdoc.engine.benign import BenignError, benign_list
+    from smslogdoc.engine.benign import BenignError, benign_list, user_benign
+    from smslogdoc.rules.families import vetoed
 
     try:
         benign_list()
+        return vetoed(rules, [entry.pattern.pattern for entry in user_benign()])
     except BenignError as error:
         fail(str(error))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:

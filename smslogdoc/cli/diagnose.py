@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
     Exit,
-    check_benign_list,
     exit_for_unreadable,
     fail,
     input_paths,
@@ -17,6 +16,7 @@ from smslogdoc.cli.common import (
     machine_names,
     output_to,
     time_window,
+    with_benign_list,
     zone_option,
 )
 from smslogdoc.model import SEVERITIES
@@ -46,8 +46,7 @@ def diagnose(args: argparse.Namespace) -> None:
     _check_options(args)
     zone = zone_option(args.tz)
     start, end = time_window(args.since, args.until, zone)
-    rules = load_rules_or_exit(args.rules, args.no_builtin)
-    check_benign_list()
+    rules = with_benign_list(load_rules_or_exit(args.rules, args.no_builtin))
     tracer = _tracer(args, rules)
     if args.follow:
         from smslogdoc.cli.follow import follow_diagnose

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, TextIO
 
 from smslogdoc.cli.common import (
     Exit,
-    check_benign_list,
     fail,
     load_rules_or_exit,
     load_workflows_or_exit,
     output_to,
+    with_benign_list,
     zone_option,
 )
 from smslogdoc.model import SEVERITIES
@@ -47,8 +47,7 @@ def fleet(args: argparse.Namespace) -> None:
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
     options = ReadOptions(zone=zone_option(args.tz))
-    rules = load_rules_or_exit(args.rules, args.no_builtin)
-    check_benign_list()
+    rules = with_benign_list(load_rules_or_exit(args.rules, args.no_builtin))
     problems: list[Problem] = []
     machines = fleet_machines(args.roots, problems)
     own = [problem_doc(problem) for problem in problems]

@@ -11,6 +11,7 @@ from smslogdoc.cli.common import (
     load_rules_or_exit,
     load_workflows_or_exit,
     output_to,
+    with_benign_list,
     zone_option,
 )
 
@@ -33,7 +34,7 @@ def story(args: argparse.Namespace) -> None:
     prefer_utf8_output()
     if args.format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {args.format!r}")
-    rules = load_rules_or_exit(args.rules, args.no_builtin)
+    rules = with_benign_list(load_rules_or_exit(args.rules, args.no_builtin))
     workflows = load_workflows_or_exit(args.rules, rules, args.no_builtin)
     paths = input_paths(args.paths)
     outcome = tell(

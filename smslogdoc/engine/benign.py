@@ -17,7 +17,7 @@ import yaml
 from smslogdoc.model import Event
 from smslogdoc.rules.model import LogScope
 
-__all__ = ["BENIGN_FILE", "Benign", "BenignError", "benign_list", "user_benign_path"]
+__all__ = ["BENIGN_FILE", "Benign", "BenignError", "benign_list", "user_benign", "user_benign_path"]
 
 BENIGN_FILE = "benign.yaml"
 """The user's list of routine messages, in smslogdoc's configuration folder (`user_benign_path`)."""
@@ -44,11 +44,16 @@ def benign_list() -> tuple[Benign, ...]:
     """The known-benign error records: the bundled list, then the user's own
     (`user_benign_path()`, when that file exists)."""
     text = resources.files("smslogdoc.data").joinpath("benign.yaml").read_text(encoding="utf-8")
-    known = _entries(yaml.safe_load(text) or [], "smslogdoc/data/benign.yaml")
+    return tuple(_entries(yaml.safe_load(text) or [], "smslogdoc/data/benign.yaml")) + user_benign()
+
+
+@cache
+def user_benign() -> tuple[Benign, ...]:
+    """The user's own list (`user_benign_path()`); empty when there is none."""
     path = user_benign_path()
-    if path.is_file():
-        known += _entries(yaml.safe_load(path.read_text(encoding="utf-8")) or [], str(path))
-    return tuple(known)
+    if not path.is_file():
+        return ()
+    return tuple(_entries(yaml.safe_load(path.read_text(encoding="utf-8")) or [], str(path)))
 
 
 def user_benign_path() -> Path:

@@ -347,7 +347,8 @@ def unexplained_rule(severity: str) -> Rule:
             "and run smslogdoc diagnose on the folder: a rule may read the log where the cause is written.",
             "If a message is routine on your healthy clients, list it in benign.yaml in smslogdoc's configuration folder "
             "(~/.config/smslogdoc/ on Linux and macOS, %APPDATA%\\smslogdoc\\ on Windows, or $SMSLOGDOC_CONFIG): "
-            "entries of pattern, log and source, as the bundled list has them. If it is a failure, write a rule for it "
+            "entries of pattern, log and source, as the bundled list has them (such a message then also gets no "
+            "generic finding from the code, status or wording tables). If it is a failure, write a rule for it "
             "in a folder of your own and pass --rules FOLDER (docs/rules.md in smslogdoc's source repository describes "
             "the rule language; it is not installed with the package). `--unexplained off` hides this summary.",
         ),

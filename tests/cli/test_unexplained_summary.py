@@ -27,8 +27,10 @@ def _line(message: str, number: int, kind: int = 3) -> str:
 @pytest.fixture(autouse=True)
 def fresh_benign_list() -> Iterator[None]:
     benign.benign_list.cache_clear()
+    benign.user_benign.cache_clear()
     yield
     benign.benign_list.cache_clear()
+    benign.user_benign.cache_clear()
 
 
 def _summaries(*paths: Path) -> list[dict[str, object]]:
@@ -72,9 +74,11 @@ def test_routine_messages_of_the_users_own(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("SMSLOGDOC_CONFIG", str(config))
     (config / "benign.yaml").write_text("- pattern: '^Heartbeat state'\n  log: [VendorAgent.log]\n")
     benign.benign_list.cache_clear()
+    benign.user_benign.cache_clear()
     assert _summaries(log) == []
     (config / "benign.yaml").write_text("- pattern: '(unclosed'\n  log: [VendorAgent.log]\n")
     benign.benign_list.cache_clear()
+    benign.user_benign.cache_clear()
     bad = invoke(["diagnose", str(log)])
     assert bad.exit_code == 2
     assert bad.stderr.startswith(f"smslogdoc: {config / 'benign.yaml'}: entry 1: pattern:")
@@ -85,3 +89,27 @@ def test_the_fix_names_no_installed_file_to_edit() -> None:
     assert "smslogdoc/data/benign.yaml" not in fix
     assert "~/.config/smslogdoc/" in fix and "%APPDATA%" in fix
     assert "not installed with the package" in fix
+
+
+def test_a_routine_message_of_the_users_own_silences_the_generic_findings_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message a user lists as routine gets no finding from a rule family
+    (what a code, a status value or a failure wording means) either."""
+    log = tmp_path / "logs" / "ccmsetup.log"
+    log.parent.mkdir()
+    log.write_text(_line("Failed to frobnicate the widget store. Error 0x87d00607", 1) + "\n")
+
+    def rules_found() -> list[str]:
+        result = invoke(["diagnose", "-f", "json", "--fail-on", "none", str(log)])
+        return [f["rule"] for f in json.loads(result.stdout)["findings"]]
+
+    generic = [rule for rule in rules_found() if rule.startswith(("code-", "phrase-", "state-"))]
+    assert generic, "a family names the failure while the message is not listed"
+    config = tmp_path / "config"
+    config.mkdir()
+    monkeypatch.setenv("SMSLOGDOC_CONFIG", str(config))
+    (config / "benign.yaml").write_text("- pattern: '^Failed to frobnicate'\n  log: [ccmsetup.log]\n")
+    benign.benign_list.cache_clear()
+    benign.user_benign.cache_clear()
+    assert not [rule for rule in rules_found() if rule.startswith(("code-", "phrase-", "state-"))]

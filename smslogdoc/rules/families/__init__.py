@@ -37,7 +37,7 @@ from smslogdoc.rules.families.states import state_rules
 from smslogdoc.rules.families.table import each, tables
 from smslogdoc.rules.model import Pattern, Rule
 
-__all__ = ["family_rules"]
+__all__ = ["family_rules", "vetoed"]
 
 
 def family_rules(kinds: KindTable, data: Traversable | None = None) -> tuple[list[Rule], list[RuleError]]:
@@ -93,6 +93,15 @@ def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleErr
         unique.append(rule)
     veto = _benign(data)
     return [_vetoed(rule, veto) for rule in unique] if veto is not None else unique, errors
+
+
+def vetoed(rules: list[Rule], patterns: list[str]) -> list[Rule]:
+    """`rules` with the families' rules silent on messages `patterns` match (a
+    user's list of routine messages): a written rule still names its failure."""
+    if not patterns:
+        return rules
+    veto = Pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
+    return [_vetoed(rule, veto) if rule.tier > 0 else rule for rule in rules]
 
 
 def _benign(data: Traversable) -> Pattern | None:
