@@ -60,8 +60,9 @@ def test_every_case_is_well_formed(cases: list[Case]) -> None:
 
 
 def test_the_split_is_the_rules(cases: list[Case]) -> None:
-    """Within each batch and family, positions 0, 3, 6, ... by SHA-1 of the id are held out."""
-    expected = split_parts((case.id, case.family, case.batch) for case in cases)
+    """Within each batch and family, positions 0, 3, 6, ... by SHA-1 of the id are held out;
+    a case with an accepted place is held out when the place is a multiple of 3."""
+    expected = split_parts((case.id, case.family, case.batch, case.accepted) for case in cases)
     wrong = sorted(
         f"{case.id} is in {case.part}, the rule says {expected[case.id]}"
         for case in cases
@@ -71,6 +72,19 @@ def test_the_split_is_the_rules(cases: list[Case]) -> None:
     assert not (ROOT / INCOMING).exists() or not any((ROOT / INCOMING).iterdir()), (
         "incoming/ holds unsplit cases"
     )
+
+
+def test_accepted_places_count_each_family_and_kind_from_one(cases: list[Case]) -> None:
+    """The accepted places of a batch's family and kind are 1, 2, 3, ... with none missing or repeated,
+    so no case could have been moved between the parts by renumbering."""
+    places: dict[tuple[int, str, str], list[int]] = {}
+    for case in cases:
+        if case.accepted:
+            places.setdefault((case.batch, case.family, case.expect), []).append(case.accepted)
+    for key, numbers in places.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), (key, sorted(numbers))
+    batches = {case.batch for case in cases if case.accepted}
+    assert all(case.accepted for case in cases if case.batch in batches), "a batch mixes both ways of splitting"
 
 
 def test_heldout_sources_lists_every_heldout_source() -> None:
