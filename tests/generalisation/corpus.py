@@ -70,6 +70,7 @@ class Case:
     batch: int = 1
     accepted: int = 0
     kb: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
     decisive: tuple[Decisive, ...] = ()
     cause_terms: tuple[str, ...] = ()
     logs: tuple[Path, ...] = field(default=(), compare=False)
@@ -201,6 +202,7 @@ def load_case(folder: Path, part: str = "") -> Case:
         batch=data["batch"] if isinstance(data.get("batch"), int) else 1,
         accepted=data["accepted"] if isinstance(data.get("accepted"), int) else 0,
         kb=tuple(_text(data, "kb").split()),
+        also=tuple(_text(data, "also").split()),
         decisive=_decisive(data.get("decisive"), problems),
         cause_terms=_terms(data.get("cause_terms"), problems),
         logs=log_files(folder),
