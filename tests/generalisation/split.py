@@ -31,7 +31,9 @@ def heldout_sources(root: Path = ROOT) -> list[str]:
     """The distinct sources of the held-out cases, with the Knowledge Base numbers (`KB<number>`)
     of those that are KB articles and the other addresses (`also`) the same text is published at, sorted."""
     cases = load_cases(root, ("heldout",))
-    return sorted({case.source for case in cases} | {extra for case in cases for extra in case.kb + case.also})
+    return sorted(
+        {case.source for case in cases} | {extra for case in cases for extra in case.kb + case.also}
+    )
 
 
 def write_heldout_sources(root: Path = ROOT) -> None:
