@@ -68,6 +68,9 @@ class Case:
     cause: str
     published: str = ""
     batch: int = 1
+    accepted: int = 0
+    kb: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
     decisive: tuple[Decisive, ...] = ()
     cause_terms: tuple[str, ...] = ()
     logs: tuple[Path, ...] = field(default=(), compare=False)
@@ -145,6 +148,10 @@ def _check_fields(data: dict[str, Any], folder: Path, problems: list[str]) -> No
             problems.append(f"{key} {_text(data, key)!r} is not one of {sorted(allowed)}")
     if not isinstance(data.get("batch", 1), int):
         problems.append("batch must be a whole number")
+    if any(not re.fullmatch(r"KB\d+", kb) for kb in _text(data, "kb").split()):
+        problems.append("kb must be Knowledge Base numbers written KB<number>, separated by spaces")
+    if not isinstance(data.get("accepted", 0), int) or data.get("accepted", 0) < 0:
+        problems.append("accepted must be a whole number (the case's place in its family and kind, from 1)")
 
 
 def _check_evidence(case: Case, problems: list[str]) -> None:
@@ -193,6 +200,9 @@ def load_case(folder: Path, part: str = "") -> Case:
         cause=_text(data, "cause"),
         published=_text(data, "published"),
         batch=data["batch"] if isinstance(data.get("batch"), int) else 1,
+        accepted=data["accepted"] if isinstance(data.get("accepted"), int) else 0,
+        kb=tuple(_text(data, "kb").split()),
+        also=tuple(_text(data, "also").split()),
         decisive=_decisive(data.get("decisive"), problems),
         cause_terms=_terms(data.get("cause_terms"), problems),
         logs=log_files(folder),
@@ -236,13 +246,23 @@ def sort_key(case_id: str) -> str:
     return hashlib.sha1(case_id.encode("utf-8")).hexdigest() + case_id
 
 
-def split_parts(cases: Iterable[tuple[str, str, int]]) -> dict[str, str]:
-    """The part of each case id, from (id, family, batch): within each batch and family,
-    cases sorted by `sort_key` go to heldout at positions 0, 3, 6, ... and to dev otherwise."""
+def split_parts(cases: Iterable[tuple[str, str, int] | tuple[str, str, int, int]]) -> dict[str, str]:
+    """The part of each case id, from (id, family, batch) or (id, family, batch, accepted).
+
+    A case with an `accepted` place (from the third batch on: its place, from 1, among the
+    cases of its family and kind in the order they were accepted) is held out when that
+    place is a multiple of 3 (the 3rd, 6th, ...), decided as it was accepted. The others:
+    within each batch and family, cases sorted by `sort_key` go to heldout at positions
+    0, 3, 6, ... and to dev otherwise."""
     groups: dict[tuple[int, str], list[str]] = {}
-    for case_id, family, batch in cases:
-        groups.setdefault((batch, family), []).append(case_id)
     parts: dict[str, str] = {}
+    for case in cases:
+        case_id, family, batch = case[0], case[1], case[2]
+        accepted = case[3] if len(case) > 3 else 0
+        if accepted:
+            parts[case_id] = "heldout" if accepted % 3 == 0 else "dev"
+        else:
+            groups.setdefault((batch, family), []).append(case_id)
     for ids in groups.values():
         for position, case_id in enumerate(sorted(ids, key=sort_key)):
             parts[case_id] = "heldout" if position % 3 == 0 else "dev"

@@ -28,8 +28,12 @@ HEADER = (
 
 
 def heldout_sources(root: Path = ROOT) -> list[str]:
-    """The distinct sources of the held-out cases, sorted."""
-    return sorted({case.source for case in load_cases(root, ("heldout",))})
+    """The distinct sources of the held-out cases, with the Knowledge Base numbers (`KB<number>`)
+    of those that are KB articles and the other addresses (`also`) the same text is published at, sorted."""
+    cases = load_cases(root, ("heldout",))
+    return sorted(
+        {case.source for case in cases} | {extra for case in cases for extra in case.kb + case.also}
+    )
 
 
 def write_heldout_sources(root: Path = ROOT) -> None:
@@ -47,7 +51,7 @@ def split_incoming(root: Path = ROOT, dry_run: bool = False) -> dict[str, str]:
     clash = sorted(existing & {case.id for case in cases})
     if clash:
         raise CaseError(f"ids already in dev/ or heldout/: {', '.join(clash)}")
-    parts = split_parts((case.id, case.family, case.batch) for case in cases)
+    parts = split_parts((case.id, case.family, case.batch, case.accepted) for case in cases)
     if not dry_run:
         for case in cases:
             (root / parts[case.id]).mkdir(exist_ok=True)
