@@ -36,7 +36,7 @@ def test_every_waiting_rule_is_info_and_says_so() -> None:
 
 
 def test_an_unknown_exit_code_gets_the_fallback(tmp_path: Path) -> None:
-    text = START.format(app="Tool 1.0", thread=7160) + UNMATCHED.format(code=87, thread=7160)
+    text = START.format(app="Tool 1.0", thread=7160) + UNMATCHED.format(code=4, thread=7160)
     assert _found(tmp_path, "AppEnforce.log", text) == [("app-exit-unmatched-fallback", "error")]
 
 
