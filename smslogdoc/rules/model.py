@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import regex
 
@@ -119,6 +119,15 @@ class Pattern:
 
     def fullmatch(self, text: str) -> regex.Match[str] | None:
         return self.compiled.fullmatch(text, timeout=REGEX_TIMEOUT)
+
+
+@cache
+def shared_pattern(source: str, flags: int) -> Pattern:
+    """The one `Pattern` of this text and flags in a process: many rules share a
+    pattern (a wording read in each family of logs, a code in each log that
+    writes it), and a shared one is compiled once and remembers its matches
+    for all of them."""
+    return Pattern(source, flags)
 
 
 def code_literals(codes: frozenset[int]) -> tuple[str, ...]:

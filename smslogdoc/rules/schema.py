@@ -27,6 +27,7 @@ from smslogdoc.rules.model import (
     Pattern,
     Rule,
     is_glob,
+    shared_pattern,
 )
 from smslogdoc.rules.suggest import did_you_mean
 from smslogdoc.rules.templates import placeholders
@@ -227,7 +228,7 @@ def _compile(checker: Checker, path: yamlnodes.Path, pattern: object, case_sensi
     if not isinstance(pattern, str) or not pattern:
         checker.error(path, "expected a regular expression (text)")
         return None
-    compiled = Pattern(pattern, 0 if case_sensitive else regex.IGNORECASE)
+    compiled = shared_pattern(pattern, 0 if case_sensitive else regex.IGNORECASE)
     if checker.check:
         try:
             compiled.compiled  # noqa: B018 - compiling is the check

@@ -10,7 +10,7 @@ import regex
 
 from smslogdoc.rules import yamlnodes
 from smslogdoc.rules.checker import Checker
-from smslogdoc.rules.model import Matcher, Pattern
+from smslogdoc.rules.model import Matcher, Pattern, shared_pattern
 from smslogdoc.rules.suggest import did_you_mean
 from smslogdoc.rules.templates import placeholders
 from smslogdoc.rules.workflow import Marker
@@ -73,7 +73,7 @@ def _marker(
         wanted = {}
     for name, pattern in wanted.items():
         try:
-            conditions.append((str(name), Pattern(str(pattern), regex.IGNORECASE)))
+            conditions.append((str(name), shared_pattern(str(pattern), regex.IGNORECASE)))
             conditions[-1][1].compiled  # noqa: B018 - compiling is the check
         except regex.error as error:
             checker.error((*where, "where", name), f"bad regular expression: {error}")

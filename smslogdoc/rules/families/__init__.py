@@ -35,7 +35,7 @@ from smslogdoc.rules.families.codes import code_rules, elsewhere_rules
 from smslogdoc.rules.families.phrases import phrase_table
 from smslogdoc.rules.families.states import state_rules
 from smslogdoc.rules.families.table import each, tables
-from smslogdoc.rules.model import Pattern, Rule
+from smslogdoc.rules.model import Pattern, Rule, shared_pattern
 
 __all__ = ["family_rules", "vetoed"]
 
@@ -100,7 +100,7 @@ def vetoed(rules: list[Rule], patterns: list[str]) -> list[Rule]:
     user's list of routine messages): a written rule still names its failure."""
     if not patterns:
         return rules
-    veto = Pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
+    veto = shared_pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
     return [_vetoed(rule, veto) if rule.tier > 0 else rule for rule in rules]
 
 
@@ -111,7 +111,11 @@ def _benign(data: Traversable) -> Pattern | None:
         entry for table in tables(data, r"benign\.yaml") for entry in table.entries if isinstance(entry, dict)
     ]
     patterns = [str(entry["pattern"]) for entry in found if isinstance(entry.get("pattern"), str)]
-    return Pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE) if patterns else None
+    return (
+        shared_pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
+        if patterns
+        else None
+    )
 
 
 def _vetoed(rule: Rule, veto: Pattern) -> Rule:
@@ -121,7 +125,7 @@ def _vetoed(rule: Rule, veto: Pattern) -> Rule:
             matcher,
             not_message=veto
             if matcher.not_message is None
-            else Pattern(f"(?:{matcher.not_message.source})|(?:{veto.source})", regex.IGNORECASE),
+            else shared_pattern(f"(?:{matcher.not_message.source})|(?:{veto.source})", regex.IGNORECASE),
         )
         for name, matcher in rule.events.items()
     }

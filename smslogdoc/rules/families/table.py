@@ -15,7 +15,7 @@ import yaml
 from smslogdoc.kinds import KindTable
 from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.families import tablecache
-from smslogdoc.rules.model import Example, Pattern, Rule
+from smslogdoc.rules.model import Example, Pattern, Rule, shared_pattern
 
 TIER_CODE, TIER_STATE, TIER_CODE_ELSEWHERE, TIER_PHRASE = 100, 200, 250, 300
 """`Rule.tier` of each family (a written rule is 0: it wins). Within the state
@@ -124,7 +124,7 @@ def log_kinds(entry: Mapping[str, object], kinds: KindTable, key: str = "logs") 
 def compiled(text: str) -> Pattern:
     """A table's pattern, compiled when first used (`family_rules` checks a
     table that is not the bundled one at once; the suite checks the bundled)."""
-    return Pattern(text, regex.IGNORECASE)
+    return shared_pattern(text, regex.IGNORECASE)
 
 
 def slug(text: str) -> str:
