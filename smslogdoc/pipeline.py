@@ -24,7 +24,7 @@ from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.storybook import StoryBook
-from smslogdoc.engine.verdict import Cited
+from smslogdoc.engine.storycontext import Cited
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, archive_file, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind

@@ -30,30 +30,15 @@ class ConditionRun:
         self.rule = rule
         self.condition = condition
         self.groups: dict[Key, Group] = {}
-        self.step_of: dict[str, list[int]] = {}
-        for index, step in enumerate(condition.steps):
-            for name in step:
-                self.step_of.setdefault(name, []).append(index)
         self.by_run = "run" in condition.by and "folder" not in condition.by
         """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
         self._run_at = condition.by.index("run") if self.by_run else -1
         self.absent, self.unless, self.requires, self.support, self.context = (
             Sides(self._run_at) for _ in range(5)
         )
-        self._sides = (
-            (condition.absent, self.absent),
-            (condition.unless, self.unless),
-            (condition.requires, self.requires),
-            (condition.supported_by, self.support),
-            (condition.context, self.context),
-        )
-        self._routes: dict[str, tuple[tuple[Sides, ...], tuple[int, ...]]] = {
-            name: (
-                tuple(side for names, side in self._sides if name in names),
-                tuple(self.step_of.get(name, ())),
-            )
-            for name in condition.names
-        }
+        self._sides = (self.absent, self.unless, self.requires, self.support, self.context)
+        """In the order of `Condition.routes`' places."""
+        self._routes = condition.routes
         """For each named event: the side lists it goes to and the steps it can fill."""
         self._shape = ADVANCE[condition.shape]
         self._settles = not condition.absent and not thorough
@@ -113,12 +98,12 @@ class ConditionRun:
             route = self._routes.get(name)
             if route is None:
                 continue  # an event of the rule's other conditions
-            sides, indexes = route
+            places, indexes = route
             hit = Hit(event, run, name, captures, seq, scope.index)
-            if sides:
+            if places:
                 key = self.key(event, run, captures, scope, partial=True)
                 if key is not None:
-                    for side in sides:
+                    for side in (self._sides[place] for place in places):
                         if len(side) < MAX_SIDE_HITS:
                             side.add(key, hit)
             if indexes:

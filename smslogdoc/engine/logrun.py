@@ -60,7 +60,11 @@ class LogRun:
         self.seen = SeenRecords[Hits](candidates.plain)
         tracer = engine.tracer
         self.traced_rule = tracer.rule_id if tracer is not None else None
-        self.traced_number = next((n for n, rule in enumerate(self.rules) if rule.id == self.traced_rule), -1)
+        self.traced_number = (
+            -1
+            if self.traced_rule is None
+            else next((n for n, rule in enumerate(self.rules) if rule.id == self.traced_rule), -1)
+        )
         self.local: dict[int, list[ConditionRun]] = {}
         self.every_event: list[tuple[int, ConditionRun]] = []
         self.by_run: list[tuple[int, ConditionRun]] = []

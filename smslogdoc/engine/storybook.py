@@ -28,9 +28,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from smslogdoc.engine import children, verdict
+from smslogdoc.engine import children
 from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
+from smslogdoc.engine.storycontext import Cited, Context
 from smslogdoc.engine.storygraph import MAX_NODES, Graph, Node, NodeKey, note_step, subject_node
 from smslogdoc.memo import SeenRecords
 from smslogdoc.model import Event, Problem, ThreadNote
@@ -158,12 +159,12 @@ class StoryBook:
             state = self._folders[folder] = _Folder({w.id: Graph(w) for w in self.workflows})
         return state
 
-    def finish(self, findings_by_folder: Mapping[str, Sequence[verdict.Cited]] | None = None) -> list[Story]:
+    def finish(self, findings_by_folder: Mapping[str, Sequence[Cited]] | None = None) -> list[Story]:
         """The stories of every folder seen, worst first; the book is then empty.
         `findings_by_folder` gives, per folder, the findings a story may cite."""
         stories: list[Story] = []
         for folder, state in self._folders.items():
-            context = verdict.Context(
+            context = Context(
                 folder,
                 state.last,
                 frozenset(state.logs),

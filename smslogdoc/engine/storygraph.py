@@ -18,6 +18,7 @@ from itertools import pairwise
 from smslogdoc.engine import verdict
 from smslogdoc.engine.children import ChildTrace
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
+from smslogdoc.engine.storycontext import Context
 from smslogdoc.rules.templates import render
 from smslogdoc.rules.workflow import Workflow
 from smslogdoc.stories import Story
@@ -139,7 +140,7 @@ class Graph:
             if not value.isdigit() and self.node((name, value)) is not None:
                 self.union(subject, (name, value))
 
-    def stories(self, context: verdict.Context) -> Iterator[Story]:
+    def stories(self, context: Context) -> Iterator[Story]:
         """The stories of the folder: one per subject (with what joined it)."""
         for a, b in self.weak:
             ra, rb = self.find(a), self.find(b)

@@ -24,35 +24,12 @@ from dataclasses import dataclass, field
 
 from smslogdoc.engine.children import ChildTrace, Told, failure, tell
 from smslogdoc.engine.phasemarks import PhaseMarks, Seen
+from smslogdoc.engine.storycontext import Context
 from smslogdoc.rules.workflow import Phase, Workflow
 from smslogdoc.stories import Mark, ParentStory, PhaseStory, Story
 from smslogdoc.times import instant
 
 _OUTCOMES = ("succeeded", "failed", "not_applicable")
-
-
-@dataclass(frozen=True)
-class Cited:
-    """A finding a story may cite: its rule and its evidence records."""
-
-    rule: str
-    evidence: tuple[Mark, ...]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the folder says beyond the story's own records."""
-
-    folder: str
-    last: float | None
-    """The latest instant of any record in the folder."""
-    logs: frozenset[str]
-    """The names of the folder's logs, lower case."""
-    mixed_zones: bool
-    """Some records carry a time zone and some do not."""
-    cited: Sequence[Cited] = ()
-    told: Sequence[Story] = ()
-    """The folder's stories of the workflows told before this one (a step's children may be among them)."""
 
 
 @dataclass
@@ -85,7 +62,7 @@ def resolve(
     """The story of one subject, or None when none of its phases was marked.
     `children`: per step key, the children its records traced."""
     phases = _expanded(workflow, marks, steps)
-    linked = _cite(phases, context.cited)
+    linked = _cite(phases, context)
     if not any(
         seen.mark.event not in workflow.ambiguous
         for item in phases
@@ -145,7 +122,7 @@ def _held(
             item.reason = said
 
 
-def _cite(phases: list[_Phase], cited: Sequence[Cited]) -> list[str]:
+def _cite(phases: list[_Phase], context: Context) -> list[str]:
     """Link the findings that cite a record of the story (to the story, and to
     each phase whose record they cite), and let a finding of a rule a phase
     names as a failure mark that phase failed."""
@@ -156,7 +133,9 @@ def _cite(phases: list[_Phase], cited: Sequence[Cited]) -> list[str]:
     paths = {path for path, _ in records}
     named = {marker.rule: None for item in phases for marker in item.phase.markers("failed") if marker.rule}
     linked: list[str] = []
-    for finding in cited:
+    wanted = {place for record in records for place in context.citing.get(record, ())}
+    wanted.update(place for rule in named for place in context.of_rule.get(rule, ()))
+    for finding in (context.cited[place] for place in sorted(wanted)):
         for mark in finding.evidence:
             for item in records.get((mark.path, mark.line), ()):
                 _link(linked, finding.rule)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from smslogdoc.rules import yamlnodes
 from smslogdoc.rules.checker import Checker, one_of
@@ -74,11 +75,11 @@ class Condition:
     minimum: int = 1
     distinct: str | None = None
 
-    @property
-    def names(self) -> set[str]:
+    @cached_property
+    def names(self) -> frozenset[str]:
         """Every matcher name the condition uses."""
         used = {name for step in self.steps for name in step}
-        return (
+        return frozenset(
             used
             | set(self.absent)
             | set(self.unless)
@@ -86,6 +87,19 @@ class Condition:
             | set(self.supported_by)
             | set(self.context)
         )
+
+    @cached_property
+    def routes(self) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+        """For each named event: the side lists it goes to (places in absent,
+        unless, requires, supported_by, context) and the steps it can fill."""
+        sides = (self.absent, self.unless, self.requires, self.supported_by, self.context)
+        return {
+            name: (
+                tuple(place for place, names in enumerate(sides) if name in names),
+                tuple(index for index, step in enumerate(self.steps) if name in step),
+            )
+            for name in self.names
+        }
 
 
 def parse_conditions(

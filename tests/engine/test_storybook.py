@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smslogdoc.engine.storybook import StoryBook
-from smslogdoc.engine.verdict import Cited
+from smslogdoc.engine.storycontext import Cited
 from smslogdoc.model import Event, Severity
 from smslogdoc.rules.model import LogScope
 from smslogdoc.rules.workflowschema import parse_workflow
