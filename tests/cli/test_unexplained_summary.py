@@ -33,6 +33,17 @@ def fresh_benign_list() -> Iterator[None]:
     benign.user_benign.cache_clear()
 
 
+def _users_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    """The user's benign.yaml holding `text`, in a configuration folder of the test's own."""
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    monkeypatch.setenv("SMSLOGDOC_CONFIG", str(config))
+    (config / "benign.yaml").write_text(text)
+    benign.benign_list.cache_clear()
+    benign.user_benign.cache_clear()
+    return config
+
+
 def _summaries(*paths: Path) -> list[dict[str, object]]:
     result = invoke(["diagnose", "-f", "json", "--fail-on", "none", *map(str, paths)])
     return [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "unexplained-errors"]
@@ -69,16 +80,9 @@ def test_routine_messages_of_the_users_own(tmp_path: Path, monkeypatch: pytest.M
     log.parent.mkdir()
     log.write_text(_line("Agent started", 1, 1) + "\n" + _line("Heartbeat state 7", 2) + "\n")
     assert len(_summaries(log)) == 1
-    config = tmp_path / "config"
-    config.mkdir()
-    monkeypatch.setenv("SMSLOGDOC_CONFIG", str(config))
-    (config / "benign.yaml").write_text("- pattern: '^Heartbeat state'\n  log: [VendorAgent.log]\n")
-    benign.benign_list.cache_clear()
-    benign.user_benign.cache_clear()
+    config = _users_list(tmp_path, monkeypatch, "- pattern: '^Heartbeat state'\n  log: [VendorAgent.log]\n")
     assert _summaries(log) == []
-    (config / "benign.yaml").write_text("- pattern: '(unclosed'\n  log: [VendorAgent.log]\n")
-    benign.benign_list.cache_clear()
-    benign.user_benign.cache_clear()
+    _users_list(tmp_path, monkeypatch, "- pattern: '(unclosed'\n  log: [VendorAgent.log]\n")
     bad = invoke(["diagnose", str(log)])
     assert bad.exit_code == 2
     assert bad.stderr.startswith(f"smslogdoc: {config / 'benign.yaml'}: entry 1: pattern:")
@@ -106,10 +110,5 @@ def test_a_routine_message_of_the_users_own_silences_the_generic_findings_too(
 
     generic = [rule for rule in rules_found() if rule.startswith(("code-", "phrase-", "state-"))]
     assert generic, "a family names the failure while the message is not listed"
-    config = tmp_path / "config"
-    config.mkdir()
-    monkeypatch.setenv("SMSLOGDOC_CONFIG", str(config))
-    (config / "benign.yaml").write_text("- pattern: '^Failed to frobnicate'\n  log: [ccmsetup.log]\n")
-    benign.benign_list.cache_clear()
-    benign.user_benign.cache_clear()
+    _users_list(tmp_path, monkeypatch, "- pattern: '^Failed to frobnicate'\n  log: [ccmsetup.log]\n")
     assert not [rule for rule in rules_found() if rule.startswith(("code-", "phrase-", "state-"))]
