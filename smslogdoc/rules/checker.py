@@ -93,7 +93,7 @@ def opened(
     required `keys` it lacks; unknown and missing keys are errors already.
     `what` is the error when the file holds no mapping."""
     try:
-        document = yamlnodes.load(text)
+        document = yamlnodes.load(text, positions=check)
     except yamlnodes.YamlError as error:
         checker = Checker(path, yamlnodes.Document(None, {}), check=check, noun=noun)
         checker.errors.append(RuleError(path, str(error), line=error.line))
