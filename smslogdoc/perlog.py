@@ -128,13 +128,11 @@ def _here(
     for number, log, diagnosed in here:
         try:
             if diagnosed:
-                found, tally = diagnose_one(
-                    engine, number, log, settings.options, settings.since, settings.until, True, benign, book
-                )
+                found, tally = diagnose_one(engine, number, log, settings.reading(helper=True), benign, book)
                 problems, engine.problems = engine.problems, []
                 per_log[number] = (found, tally, problems)
             elif book is not None:
-                tell_one(engine, number, log, settings.options, settings.since, settings.until, book)
+                tell_one(engine, number, log, settings.reading(helper=False), book)
         finally:
             close_archives([log])
 
@@ -217,10 +215,7 @@ def _work(state: tuple[Engine, Settings, StoryBook | None], task: Task) -> Done:
                 engine,
                 number,
                 log,
-                settings.options,
-                settings.since,
-                settings.until,
-                False,
+                settings.reading(helper=False),
                 benign,
                 plan_book=plan_book,
                 clock=clock,

@@ -41,6 +41,17 @@ BATCHES_PER_WORKER = 32
 """Folders go out in this many batches per worker, so a slow folder does not leave the others idle."""
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a log is read: the read options, the time window, and whether a
+    very large log's scan may use a helper process (`scan.read_log`)."""
+
+    options: ReadOptions
+    since: datetime | None = None
+    until: datetime | None = None
+    helper: bool = False
+
+
 def diagnose_logs(
     numbered: Iterable[tuple[int, LogInput]],
     engine: Engine,
@@ -61,13 +72,14 @@ def diagnose_logs(
     findings: list[Finding] = []
     tallies: list[unexplained.Tally] = []
     benign = benign_list()
+    reading = Reading(options, since, until, helper)
     previous: LogInput | None = None
     try:
         for number, log in numbered:
             if previous is not None and archive_file(previous) != archive_file(log):
                 close_archives([previous])  # an archive stays open while its members are read, no longer
             previous = log
-            found, tally = diagnose_one(engine, number, log, options, since, until, helper, benign, book)
+            found, tally = diagnose_one(engine, number, log, reading, benign, book)
             findings.extend(found)
             if tally is not None:
                 tallies.append(tally)
@@ -87,10 +99,7 @@ def diagnose_one(
     engine: Engine,
     number: int,
     log: LogInput,
-    options: ReadOptions,
-    since: datetime | None,
-    until: datetime | None,
-    helper: bool,
+    reading: Reading,
     benign: tuple[Benign, ...],
     book: StoryBook | None = None,
     plan_book: StoryBook | None = None,
@@ -102,8 +111,8 @@ def diagnose_one(
     (or `plan_book`'s: a worker reads what the process telling the stories
     reads); `clock` notes how far the records go in time."""
     tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
-    found = _diagnose_log(engine, log, number, options, since, until, helper, tally, book, plan_book, clock)
-    windowed = since is not None or until is not None
+    found = _diagnose_log(engine, log, number, reading, tally, book, plan_book, clock)
+    windowed = reading.since is not None or reading.until is not None
     for report in log.reports:
         report.covered = None if report.skipped else tally.covered
         report.error_records = tally.errors.get(report.path, 0)
@@ -158,10 +167,7 @@ def _diagnose_log(
     engine: Engine,
     log: LogInput,
     number: int,
-    options: ReadOptions,
-    since: datetime | None,
-    until: datetime | None,
-    helper: bool,
+    reading: Reading,
     tally: unexplained.Tally,
     book: StoryBook | None,
     plan_book: StoryBook | None = None,
@@ -169,7 +175,7 @@ def _diagnose_log(
 ) -> list[Finding]:
     """One log through the engine, its records watched by `tally` (and by
     `book`, for stories, or by `clock`)."""
-    kind, where, stream = _read(engine, log, number, options, since, until, helper, book, plan_book)
+    kind, where, stream = _read(engine, log, number, reading, book, plan_book)
     if clock is not None:
         stream = clock.watch(stream)
     # before any record is watched: benign entries name kinds
@@ -181,15 +187,13 @@ def tell_one(
     engine: Engine,
     number: int,
     log: LogInput,
-    options: ReadOptions,
-    since: datetime | None,
-    until: datetime | None,
+    reading: Reading,
     book: StoryBook,
 ) -> None:
     """The stories' part of `diagnose_one` alone: the log read as the engine
     reads it (the same records), watched by `book`; no rule runs and the file
     reports are not kept (the log is diagnosed elsewhere, by a worker)."""
-    _, _, stream = _read(engine, replace(log, reports=[]), number, options, since, until, False, book, None)
+    _, _, stream = _read(engine, replace(log, reports=[]), number, replace(reading, helper=False), book, None)
     for _ in stream:
         pass
 
@@ -198,10 +202,7 @@ def _read(
     engine: Engine,
     log: LogInput,
     number: int,
-    options: ReadOptions,
-    since: datetime | None,
-    until: datetime | None,
-    helper: bool,
+    reading: Reading,
     book: StoryBook | None,
     plan_book: StoryBook | None,
 ) -> tuple[Kind | None, LogScope, Iterator[Event | ThreadNote]]:
@@ -210,16 +211,21 @@ def _read(
     `plan_book`, which does not watch) need and its error records (see
     `scan`), any other is read in full."""
     stories = book or plan_book
-    if since is None and until is None and engine.tracer is None and scan.worth_scanning(log):
+    options = reading.options
+    if reading.since is None and reading.until is None and engine.tracer is None and scan.worth_scanning(log):
         kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
         where = LogScope(kind.name if kind else None, log.file_name)
         needs = _plan(engine, where, kind, stories.literals(where) if stories else [])
         if needs is not None:
-            stream: Iterator[Event | ThreadNote] = iter(scan.read_log(log, needs, options, helper=helper))
+            stream: Iterator[Event | ThreadNote] = iter(
+                scan.read_log(log, needs, options, helper=reading.helper)
+            )
             if book is not None:
                 stream = book.watch(stream, where, log.name, log.folder, number)
             return kind, where, stream
-    kind, events = engine.kind_of(log, iter(timeline.within(read_log(log, options), since, until)))
+    kind, events = engine.kind_of(
+        log, iter(timeline.within(read_log(log, options), reading.since, reading.until))
+    )
     where = LogScope(kind.name if kind else None, log.file_name)
     watched = book.watch(events, where, log.name, log.folder, number) if book is not None else events
     return kind, where, iter(watched)
@@ -249,6 +255,9 @@ class Settings:
     workflows: tuple[Workflow, ...] = ()
     """Followed into stories in the worker: a batch holds whole folders, so a
     machine's stories are made where all its logs are read."""
+
+    def reading(self, *, helper: bool) -> Reading:
+        return Reading(self.options, self.since, self.until, helper)
 
 
 Batch = list[tuple[int, LogInput]]
