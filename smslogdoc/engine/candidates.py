@@ -34,9 +34,7 @@ class Candidates:
         for number, name in events:
             matcher = rules[number].events[name]
             self.matchers[(number, name)] = alike.setdefault(matcher, matcher)
-        self.plain = not any(
-            matcher.thread is not None or matcher.asks_ini for matcher in self.matchers.values()
-        )
+        self.plain = all(matcher.by_text for matcher in self.matchers.values())
         """Whether a record's text, severity and component decide what matches it."""
 
     def of(self, event: Event) -> list[EventKey]:

@@ -244,7 +244,13 @@ class StoryBook:
         shared = self._shared.get(signature)
         if shared is not None:
             return shared
-        setup = _Setup(Prefilter(entries), _plain(self.workflows, signature), {}, {}, {})
+        setup = _Setup(
+            Prefilter(entries),
+            all(self.workflows[number].events[name].by_text for number, name in signature),
+            {},
+            {},
+            {},
+        )
         for number in dict.fromkeys(number for number, _ in signature):
             workflow = self.workflows[number]
             used = workflow.uses
@@ -331,11 +337,6 @@ class StoryBook:
                 workflow, node, event, name, captures, Seen(order, _evidence(event, name), aware), step
             )
         node.met.setdefault(name, order)
-
-
-def _plain(workflows: Sequence[Workflow], events: Iterable[tuple[int, str]]) -> bool:
-    matchers = [workflows[number].events[name] for number, name in events]
-    return not any(matcher.thread is not None or matcher.asks_ini for matcher in matchers)
 
 
 def _keyed(workflow: Workflow, captures: Mapping[str, str]) -> dict[str, str]:

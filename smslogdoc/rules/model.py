@@ -198,6 +198,13 @@ class Matcher:
         """Whether it tests an INI file's section, key or value."""
         return self.section is not None or self.key is not None or self.value is not None
 
+    @cached_property
+    def by_text(self) -> bool:
+        """Whether a record's text, severity and component decide its match
+        (no thread and no INI field is tested): what matched it may be
+        remembered by those (`memo.SeenRecords`)."""
+        return self.thread is None and not self.asks_ini
+
     def match(self, event: Event) -> dict[str, str] | None:
         """The captured fields if `event` passes every test, else None.
         May raise TimeoutError (a pattern ran too long)."""

@@ -98,10 +98,8 @@ def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleErr
 def vetoed(rules: list[Rule], patterns: list[str]) -> list[Rule]:
     """`rules` with the families' rules silent on messages `patterns` match (a
     user's list of routine messages): a written rule still names its failure."""
-    if not patterns:
-        return rules
-    veto = shared_pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
-    return [_vetoed(rule, veto) if rule.tier > 0 else rule for rule in rules]
+    veto = _any_of(patterns)
+    return rules if veto is None else [_vetoed(rule, veto) if rule.tier > 0 else rule for rule in rules]
 
 
 def _benign(data: Traversable) -> Pattern | None:
@@ -110,12 +108,14 @@ def _benign(data: Traversable) -> Pattern | None:
     found = [
         entry for table in tables(data, r"benign\.yaml") for entry in table.entries if isinstance(entry, dict)
     ]
-    patterns = [str(entry["pattern"]) for entry in found if isinstance(entry.get("pattern"), str)]
-    return (
-        shared_pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
-        if patterns
-        else None
-    )
+    return _any_of([str(entry["pattern"]) for entry in found if isinstance(entry.get("pattern"), str)])
+
+
+def _any_of(patterns: list[str]) -> Pattern | None:
+    """One pattern that matches where any of `patterns` does (None for none)."""
+    if not patterns:
+        return None
+    return shared_pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
 
 
 def _vetoed(rule: Rule, veto: Pattern) -> Rule:
