@@ -26,10 +26,29 @@ _TROUBLE = re.compile(
     r")\b"
 )
 """Words that say something went wrong; a line that also says it is a warning is one."""
+_BROKEN = re.compile(
+    r"(?ix)\b(?:"
+    r"corrupt(?:ed)?|corruption\s+(?:was\s+|has\s+been\s+)?(?:found|detected)|"
+    r"(?:has|have|is|are|was)\s+expired|expired\s+(?:certificate|token|password|credentials?)|"
+    r"not\s+responding|unreachable|unauthori[sz]ed|forbidden|hash\s+(?:mismatch|(?:does\s+not|doesn't)\s+match)|no\s+response\s+from|"
+    r"insufficient\s+(?:access\s+)?(?:permissions?|rights|privileges?|(?:free\s+|disk\s+)?space|memory)|"
+    r"(?:disk|drive|volume)\s+(?:is\s+)?full|low\s+on\s+(?:free\s+)?(?:disk\s+)?space|out\s+of\s+(?:disk\s+space|memory)|"
+    r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|"
+    r"inaccessible|(?:is|are|was|went)\s+offline|(?:is|are)\s+missing|"
+    r"service\s+(?:is\s+|has\s+|was\s+)?(?:stopped|not\s+started)|"
+    r"object\s+reference\s+not\s+set|returned\s+an\s+error:\s*\([45]\d\d\)|proxy\s+authentication\s+required|"
+    r"restarted\s+unexpectedly|unexpected(?:ly)?\s+(?:restart|reboot|shut\s*down)"
+    r")\b"
+)
+"""Words that say something is broken, expired, out of reach, out of space or rights,
+cancelled or stopped (`WMI repository is corrupted`, `Distribution point is not
+responding`, `The disk is full`); like `_TROUBLE`. Each has a wording in
+data/phrases.yaml that names it, so a pasted line saying so gets a finding."""
 
 _NOT_A_FAILURE = re.compile(
     r"(?ix)"
     r"\b(?:no|zero|0|without|not|never|ignor\w*)\s+(?:\w+\s+)?(?:errors?|failures?|fail(?:ed|s)?)\b"
+    r"|\b(?:no|not|never|without)\s+(?:\w+\s+)?(?:corrupt(?:ed|ion)?|expired|unreachable|unauthori[sz]ed)\b"
     r"|\b(?:errors?|failures?|failed|err)\s*(?:count|status|code)?\s*(?:[:=]|is|was|of)?\s*\(?(?:0x)?0+\)?(?!\w|\.\d)"
     r"|\b(?:error|fail(?:ure)?)\s*(?:code|level|mode)?\s*(?:[:=]|is)?\s*(?:none|success|ok)\b"
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
@@ -69,6 +88,29 @@ LITERALS = (
     "roll",
     "exception",
     "crash",
+    "corrupt",
+    "expired",
+    "responding",
+    "unreachable",
+    "unauthori",
+    "forbidden",
+    "mismatch",
+    "insufficient",
+    "full",
+    "space",
+    "memory",
+    "cancel",
+    "accessible",
+    "offline",
+    "missing",
+    "stopped",
+    "not started",
+    "object reference",
+    "returned an error",
+    "proxy auth",
+    "unexpected",
+    "match",
+    "response",
     "exit",
     "return",
     "result",
@@ -108,7 +150,7 @@ def _infer(text: str) -> Severity:
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return Severity.ERROR
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
-    if _TROUBLE.search(cleaned):
+    if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned):
         return Severity.WARNING if warned else Severity.ERROR
     exit_code = (
         _NONZERO_EXIT.search(cleaned)

@@ -38,6 +38,26 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("Download of the content timed out, will retry in 60 minutes", WARNING),
         ("WARNING: the maintenance window is closed", WARNING),
         ("Installing the client from the share", INFO),
+        # something broken, out of reach, out of space or rights (Microsoft Q&A 2282915 for the first)
+        (
+            "The management point control manager has detected that the user service is not responding"
+            " to HTTP requests. The HTTP status code and text are 12175, .",
+            ERROR,
+        ),
+        ("WMI repository is corrupted", ERROR),
+        ("The disk is full", ERROR),
+        ("Insufficient permissions to write to the registry key", ERROR),
+        ("The remote server returned an error: (503) Server Unavailable.", ERROR),
+        ("The operation was canceled", ERROR),
+        ("The certificate has expired", ERROR),
+        # ... and the same words where nothing is wrong (the first: a healthy CAS.log)
+        (
+            "CacheManager: There are currently 0 bytes used for cached content items"
+            " (0 total, 0 active, 0 tombstoned, 0 expired).",
+            INFO,
+        ),
+        ("No corruption found", INFO),
+        ("The store is not corrupted", INFO),
     ],
 )
 def test_infer(line: str, expected: Severity) -> None:
@@ -52,6 +72,14 @@ def test_infer(line: str, expected: Severity) -> None:
         "Download of the content timed out, will retry in 60 minutes",
         "Program exit code 3010",
         "Access is denied",
+        "WMI repository is corrupted",
+        "The disk is full",
+        "The site server is low on disk space",
+        "The operation was canceled",
+        "The SMS Agent Host service is stopped",
+        "Object reference not set to an instance of an object.",
+        "Content hash does not match the expected value",
+        "No response from the distribution point",
     ],
 )
 def test_every_line_inferred_as_trouble_holds_a_literal(line: str) -> None:

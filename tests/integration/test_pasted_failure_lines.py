@@ -1,0 +1,66 @@
+"""A failure line pasted on its own (a message without a type column, time or
+component, as it arrives in a ticket or a forum post) is never a silent
+all-clear: `diagnose -` gives it an error-level finding that names the kind of
+failure from its wording (issue 19: "a pasted message-only failure line never
+yields 0 findings"), while a healthy line that only uses the same words stays
+quiet. The lines are real ones where a source is given, otherwise the shapes in
+which the components and Windows word these failures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import invoke
+
+FAILURES = [
+    # Microsoft Q&A thread 2282915 (2025), MP Control Manager's status text as the asker pasted it
+    (
+        "The management point control manager has detected that the user service is not responding"
+        " to HTTP requests. The HTTP status code and text are 12175, .",
+        "phrase-not-responding",
+    ),
+    ("Distribution point is not responding", "phrase-not-responding"),
+    ("The SMS Agent Host service is stopped", "phrase-not-responding"),
+    ("Source path is inaccessible", "phrase-not-responding"),
+    ("WMI repository is corrupted", "phrase-corrupt"),
+    ("The disk is full", "phrase-disk-space"),
+    ("The site server is low on disk space", "phrase-disk-space"),
+    ("Insufficient permissions to write to the registry key", "phrase-lacks-rights"),
+    # .NET's WebException text, as console and SUP components write it
+    ("The remote server returned an error: (503) Server Unavailable.", "phrase-http-error"),
+    ("Proxy authentication required", "phrase-unauthorized-forbidden"),
+    ("Object reference not set to an instance of an object.", "phrase-exception"),
+    ("The computer restarted unexpectedly during installation", "phrase-terminated"),
+    ("Content hash does not match the expected value", "phrase-hash-mismatch"),
+    ("The certificate has expired", "phrase-expired"),
+]
+
+HEALTHY = [
+    # CAS.log of a healthy peer cache download (the corpus's dev case jpm-healthy-peer-cache-source-download)
+    "CacheManager: There are currently 0 bytes used for cached content items (0 total, 0 active, 0 tombstoned, 0 expired).",
+    "No corruption found",
+    "The store is not corrupted",
+    "Installing the client from the share",
+]
+
+
+def _findings(line: str) -> list[dict[str, object]]:
+    result = invoke(["diagnose", "-", "--format", "json"], input=line + "\n")
+    return list(json.loads(result.stdout)["findings"])
+
+
+@pytest.mark.parametrize(("line", "rule"), FAILURES)
+def test_a_pasted_failure_line_gets_an_error_finding_naming_its_kind(line: str, rule: str) -> None:
+    findings = _findings(line)
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [f["rule"] for f in errors] == [rule]
+    (evidence,) = errors[0]["evidence"]  # type: ignore[misc]
+    assert evidence["line"] == 1
+    assert evidence["severity_inferred"] is True
+
+
+@pytest.mark.parametrize("line", HEALTHY)
+def test_a_healthy_line_using_the_same_words_stays_quiet(line: str) -> None:
+    assert _findings(line) == []
