@@ -76,11 +76,12 @@ def _write(
             results = stack.enter_context(_Progress(count)).track(results)
         try:
             redaction = None
+            inputs = list(args.roots)
             if args.redact:
                 from smslogdoc.report.redaction import redact_machines
 
-                results, own, redaction = redact_machines(results, own)
-            report = FleetReport(results, own, redaction)
+                results, own, inputs, redaction = redact_machines(results, own, inputs)
+            report = FleetReport(results, own, redaction, inputs)
             fleet_writer(args.format)(report, out, Options(quiet=args.quiet))
         except ImportError as error:
             fail(f"--dask: {error}")

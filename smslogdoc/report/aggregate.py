@@ -11,7 +11,7 @@ aggregation stays small for thousands of machines. Every fleet writer gets a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -114,8 +114,11 @@ class FleetReport:
         results: Iterable[MachineResult] = (),
         problems: Iterable[ProblemDoc] = (),
         redaction: dict[str, int] | None = None,
+        inputs: Sequence[str] = (),
     ) -> None:
         self._results = results
+        self.inputs = list(inputs)
+        """The roots named on the command line (redacted with the rest under `--redact`)."""
         self.own: list[ProblemDoc] = list(problems)
         """The fleet's own problems (a ROOT that is no folder, an entry that is no machine)."""
         self.problems: list[ProblemDoc] = list(self.own)

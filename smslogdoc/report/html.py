@@ -252,6 +252,7 @@ def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> No
             FLEET_TITLE,
             len(report.unread),
             report.deployments.docs(),
+            report.inputs,
         )
         spool.seek(0)
         shutil.copyfileobj(spool, out)
@@ -268,13 +269,14 @@ def _fleet_head(
     title: str,
     unread: int = 0,
     deployments: Sequence[Mapping[str, Any]] = (),
+    inputs: Sequence[str] = (),
 ) -> None:
-    """The page down to the machines' heading: the summary, the chart, the
-    causes, the unexplained errors and the deployments. `unread`: machines
-    not examined."""
+    """The page down to the machines' heading: the stamp (with the fleet's
+    `inputs`), the summary, the chart, the causes, the unexplained errors and
+    the deployments. `unread`: machines not examined."""
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
-    out.write(f'<h1>{esc(title)}</h1>\n{stamp_html([])}<div class="summary">')
+    out.write(f'<h1>{esc(title)}</h1>\n{stamp_html(inputs)}<div class="summary">')
     if machine_count is not None:
         out.write(f"<span><b>{machine_count:,}</b> machine{'s' if machine_count != 1 else ''}</span>")
         out.write(f"<span><b>{len(hit):,}</b> with a known cause</span>")

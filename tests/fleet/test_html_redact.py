@@ -90,3 +90,16 @@ def test_diagnose_redact_in_every_format(fmt: str, tmp_path: Path) -> None:
             "mac": 0,
             "serial": 0,
         }
+
+
+def test_html_names_the_fleets_inputs_and_redacts_them(tmp_path: Path) -> None:
+    """The page says which roots it was made from (as `diagnose`'s does); under
+    `--redact` a machine name in a root's path is replaced there as well."""
+    fleet = tmp_path / "WKS0099"
+    shutil.copytree(SAMPLES / "execmgr-network-access-denied", fleet / "WKS0099")
+    plain = invoke(["fleet", str(fleet), "-f", "html"]).stdout
+    stamp = plain.split('id="generated">', 1)[1].split("</p>", 1)[0]
+    assert f'input: <span class="mono">{fleet}</span>' in stamp
+    redacted = invoke(["fleet", str(fleet), "-f", "html", "--redact"]).stdout
+    stamp = redacted.split('id="generated">', 1)[1].split("</p>", 1)[0]
+    assert "input: " in stamp and "WKS0099" not in redacted

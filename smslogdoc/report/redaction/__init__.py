@@ -106,7 +106,7 @@ Limits - what it cannot know is a name:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -138,20 +138,21 @@ def redact_report(report: Report, *, hosts: Iterable[str] = (), redactor: Redact
 
 
 def redact_machines(
-    results: Iterable[MachineResult], problems: list[ProblemDoc]
-) -> tuple[list[MachineResult], list[ProblemDoc], dict[str, int]]:
+    results: Iterable[MachineResult], problems: list[ProblemDoc], inputs: Sequence[str] = ()
+) -> tuple[list[MachineResult], list[ProblemDoc], list[str], dict[str, int]]:
     """The fleet's machines and its own problems, redacted in one pass over
     them (machine names are hosts), and what was redacted. A name met anywhere
     is replaced everywhere, so the machines' results are held until all have
     come in (their findings only, never their events); the aggregation is then
     made from the redacted results, so the causes list pseudonyms as well, and
     the unexplained records are grouped by the templates of their redacted
-    texts."""
+    texts. The fleet's input paths (`inputs`) are redacted with them."""
     kept = list(results)
     document: dict[str, Any] = {
         "version": 1,
         "machines": [result.document for result in kept],
         "problems": problems,
+        "inputs": list(inputs),
     }
     redactor = Redactor()
     done = redactor.redact_document(document)
@@ -159,7 +160,7 @@ def redact_machines(
         replace(result, document=machine, templates=None)
         for machine, result in zip(done["machines"], kept, strict=True)
     ]
-    return machines, done["problems"], redactor.summary()
+    return machines, done["problems"], done["inputs"], redactor.summary()
 
 
 def summary_text(counts: Mapping[str, int]) -> str:
