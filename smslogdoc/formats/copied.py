@@ -1,5 +1,6 @@
 """Rows copied out of a log viewer (CMTrace or SMS Trace "Copy to Clipboard"):
-`message<TAB>component<TAB>date time<TAB>thread (0xHEX)`. Two other layouts
+`message<TAB>component<TAB>date time<TAB>thread (0xHEX)`, or without the
+component column (`message<TAB>date time<TAB>thread (0xHEX)`). Two other layouts
 are read too: the date before the component (`message date time component
 thread (0xHEX)`, single spaces), and the columns first, as Microsoft's
 knowledge-base articles print rows (`MM-DD-YYYY HH:MM:SS.mmm component thread
@@ -117,6 +118,11 @@ def _tabbed(line: str, day_first: bool | None) -> Row | None:
     if found:
         thread = int(found[1])
         parts.pop()
+    if len(parts) == 2 and thread is not None:
+        # no component column (`message<TAB>date time<TAB>thread (0xHEX)`, as the Driver
+        # Automation Tool writes its log): the message is the whole first column
+        when = times.copied_time(parts[1], day_first=day_first)
+        return None if when is None else Row(parts[0], "", when, thread, parts[1])
     if len(parts) < 3:
         return None
     when = times.copied_time(parts[-1], day_first=day_first)

@@ -75,3 +75,20 @@ def test_lines_after_a_columns_first_row_go_on_its_message(parse_text: Parse) ->
     )
     assert persisted.time == datetime(2022, 4, 12, 20, 32, 58, 220000)  # MM-DD-YYYY, as the log's own dates
     assert not persisted.time_ambiguous and parse_text.reports[0].problems == []  # type: ignore[attr-defined]
+
+
+def test_tabbed_rows_without_a_component_column_keep_their_whole_message(parse_text: Parse) -> None:
+    """`message<TAB>date time<TAB>thread (0xHEX)`: the Driver Automation Tool's own log
+    (lines quoted in maurice-daly/DriverAutomationTool#753). The last word of the
+    message was taken for a component."""
+    text = (
+        "[1/1] No existing ConfigMgr package found matching: Drivers - Dell Pro Max 16 MC16250 - W x64"
+        " -- will download\t03/06/2026 14:27:16\t16768 (0x4180)\n"
+        "[Error] - Dell Pro Max 16 MC16250 failed: Cannot bind argument to parameter 'WindowsBuild'"
+        " because it is an empty string.\t03/06/2026 14:27:16\t16768 (0x4180)\n"
+    )
+    first, failed = parse_text(text, name="DriverAutomationTool.log")
+    assert parse_text.reports[0].format == "copied"  # type: ignore[attr-defined]
+    assert first.message.endswith("-- will download") and first.component == ""
+    assert failed.message.endswith("because it is an empty string.")
+    assert (failed.component, failed.thread, failed.time) == ("", 16768, datetime(2026, 6, 3, 14, 27, 16))
