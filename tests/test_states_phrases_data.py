@@ -58,7 +58,9 @@ def _load(name: str) -> Any:
 
 
 STATES: list[dict[str, Any]] = [
-    entry for name in ["states.yaml", *sorted(p.name for p in DATA.glob("states-*.yaml"))] for entry in _load(name)
+    entry
+    for name in ["states.yaml", *sorted(p.name for p in DATA.glob("states-*.yaml"))]
+    for entry in _load(name)
 ]
 """The vocabularies of states.yaml and of the states-<name>.yaml files beside it."""
 PHRASES: dict[str, Any] = _load("phrases.yaml")
@@ -135,7 +137,10 @@ def test_states_values_have_meaning_and_allowed_outcome(entry: dict[str, Any]) -
         assert isinstance(key, str), (entry["vocabulary"], key)
         assert value.get("meaning"), (entry["vocabulary"], key)
         assert value.get("outcome") in STATE_OUTCOMES, (entry["vocabulary"], key, value.get("outcome"))
-        assert set(value) <= {"name", "meaning", "outcome", "aliases", "inferred", "source"}, (entry["vocabulary"], key)
+        assert set(value) <= {"name", "meaning", "outcome", "aliases", "inferred", "source"}, (
+            entry["vocabulary"],
+            key,
+        )
     severity = entry.get("severity")
     if severity:
         assert severity["group"] in set().union(*(re.compile(p).groupindex for p in entry["written_as"]))

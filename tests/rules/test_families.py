@@ -202,7 +202,9 @@ def test_a_states_table_of_its_own_file_loads(data: Path, tmp_path: Path) -> Non
     paths = {rule.id: rule.path for rule in rules_of(data)}
     assert paths["state-evaluationstate-13"].startswith("smslogdoc/data/states.yaml[")
     assert paths["state-statmsg-2302"].startswith("smslogdoc/data/states-statmsg.yaml[")
-    assert fired(rules_of(data), tmp_path, "a.log", cm("STATMSG: ID=2302 SEV=E LEV=M", 1)) == ["state-statmsg-2302"]
+    assert fired(rules_of(data), tmp_path, "a.log", cm("STATMSG: ID=2302 SEV=E LEV=M", 1)) == [
+        "state-statmsg-2302"
+    ]
 
 
 def test_wording_fires_on_error_records_by_family_and_first_phrase(data: Path, tmp_path: Path) -> None:
