@@ -23,7 +23,7 @@ from tests.conftest import REAL_LOGS as REAL
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "smslogdoc" / "data"
 
-STATE_OUTCOMES = {"succeeded", "failed", "waiting", "in_progress", "not_applicable", "info"}
+STATE_OUTCOMES = {"succeeded", "failed", "warning", "waiting", "in_progress", "not_applicable", "info"}
 PHRASE_OUTCOMES = {"failed", "waiting", "warning"}
 KEYS = {"value", "name", "topic/value"}
 RECORD = re.compile(r'<!\[LOG\[(.*?)\]LOG\]!><time="[^"]*" date="[^"]*" component="[^"]*"', re.S)
@@ -57,7 +57,12 @@ def _load(name: str) -> Any:
         return yaml.safe_load(handle)
 
 
-STATES: list[dict[str, Any]] = _load("states.yaml")
+STATES: list[dict[str, Any]] = [
+    entry
+    for name in ["states.yaml", *sorted(p.name for p in DATA.glob("states-*.yaml"))]
+    for entry in _load(name)
+]
+"""The vocabularies of states.yaml and of the states-<name>.yaml files beside it."""
 PHRASES: dict[str, Any] = _load("phrases.yaml")
 KINDS: dict[str, Any] = _load("kinds.yaml")
 FAMILY_NAMES = set(PHRASES["workflows"])
@@ -132,7 +137,10 @@ def test_states_values_have_meaning_and_allowed_outcome(entry: dict[str, Any]) -
         assert isinstance(key, str), (entry["vocabulary"], key)
         assert value.get("meaning"), (entry["vocabulary"], key)
         assert value.get("outcome") in STATE_OUTCOMES, (entry["vocabulary"], key, value.get("outcome"))
-        assert set(value) <= {"name", "meaning", "outcome", "aliases", "inferred"}, (entry["vocabulary"], key)
+        assert set(value) <= {"name", "meaning", "outcome", "aliases", "inferred", "source"}, (
+            entry["vocabulary"],
+            key,
+        )
     severity = entry.get("severity")
     if severity:
         assert severity["group"] in set().union(*(re.compile(p).groupindex for p in entry["written_as"]))

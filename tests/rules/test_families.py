@@ -186,6 +186,27 @@ def test_a_listed_status_message_wins_over_its_severity(data: Path, tmp_path: Pa
     assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=9999 SEV=I LEV=M", 1)) == []
 
 
+def test_a_listed_failure_id_needs_the_record_to_say_error(data: Path, tmp_path: Path) -> None:
+    """Ids were renumbered between versions: an id the table lists as an error
+    names that failure only where the record's own severity says error."""
+    rules = rules_of(data)
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=2302 SEV=I LEV=M", 1)) == []
+    assert fired(rules, tmp_path, "a.log", cm("STATMSG: ID=2302 SEV=W LEV=M", 1)) == ["state-statmsg-sev-w"]
+
+
+def test_a_states_table_of_its_own_file_loads(data: Path, tmp_path: Path) -> None:
+    """A vocabulary may live in its own `states-<name>.yaml` beside states.yaml."""
+    first, own = STATES.split("- vocabulary: Statmsg")
+    (data / "states.yaml").write_text(first, encoding="utf-8")
+    (data / "states-statmsg.yaml").write_text("- vocabulary: Statmsg" + own, encoding="utf-8")
+    paths = {rule.id: rule.path for rule in rules_of(data)}
+    assert paths["state-evaluationstate-13"].startswith("smslogdoc/data/states.yaml[")
+    assert paths["state-statmsg-2302"].startswith("smslogdoc/data/states-statmsg.yaml[")
+    assert fired(rules_of(data), tmp_path, "a.log", cm("STATMSG: ID=2302 SEV=E LEV=M", 1)) == [
+        "state-statmsg-2302"
+    ]
+
+
 def test_wording_fires_on_error_records_by_family_and_first_phrase(data: Path, tmp_path: Path) -> None:
     rules = rules_of(data)
     denied = cm("Access is denied reading the share", 3)

@@ -9,7 +9,7 @@ references and examples), checked and run like a bundled rule:
   a code that tells the same everywhere (not a small number, a wrapped Win32
   error or E_FAIL) gets the context of the logs it was written for
   (`code-...-elsewhere`);
-* **status values** (`data/states.yaml`): a record writing a value whose
+* **status values** (`data/states.yaml`, `data/states-*.yaml`): a record writing a value whose
   outcome is failed or waiting gets the value's meaning (`state-...` rules);
 * **failure wording** (`data/phrases.yaml`): an error record (or a pasted line
   whose severity was inferred as error) that says in words what failed gets
@@ -73,7 +73,7 @@ def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleErr
         for table in tables(contexts, r"[\w-]+\.yaml"):
             rules += each(table, errors, partial(code_rules, kinds=kinds))
         rules += elsewhere_rules(rules, kinds)
-    for table in tables(data, r"states\.yaml"):
+    for table in tables(data, r"states(?:-[\w-]+)?\.yaml"):
         rules += each(table, errors, partial(state_rules, kinds=kinds))
     for table in tables(data, r"phrases\.yaml"):
         rules += phrase_table(table, errors)

@@ -88,7 +88,7 @@ def state_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> 
         if not isinstance(spec, dict):
             raise Bad(f"values.{value}", "expected {name, meaning, outcome}")
         severity = _STATE_SEVERITY.get(str(spec.get("outcome")))
-        patterns = _value_patterns(written, key, str(value), spec)
+        patterns = _own_severity(entry, _value_patterns(written, key, str(value), spec), severity)
         if severity is None or not patterns:
             continue  # succeeded, in progress, informational; or no way to tell the value
         name = f" ({spec['name']})" if spec.get("name") and str(spec["name"]) != str(value) else ""
@@ -107,6 +107,24 @@ def state_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> 
         )
     rules += _severity_rules(entry, vocabulary, written, logs, path, sources)
     return rules
+
+
+def _own_severity(entry: Mapping[str, object], patterns: list[str], severity: Level | None) -> list[str]:
+    """`patterns` narrowed, where the records say their own severity (`SEV=E`),
+    to the letters whose outcome is the value's: ids were renumbered between
+    versions, so an id a table lists as an error names a failure only on a
+    record that says it is one."""
+    spec = entry.get("severity")
+    if severity is None or not isinstance(spec, dict) or not isinstance(spec.get("group"), str):
+        return patterns
+    letters = [
+        str(letter)
+        for letter, outcome in spec.items()
+        if letter != "group" and _STATE_SEVERITY.get(str(outcome)) == severity
+    ]
+    if not letters:
+        return patterns
+    return [_narrowed(pattern, str(spec["group"]), letters) or pattern for pattern in patterns]
 
 
 def _severity_rules(
