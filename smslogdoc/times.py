@@ -314,9 +314,10 @@ def copied_time(text: str, *, day_first: bool | None = None) -> datetime | None:
     """Read the Date/Time column of a copied row (local time, naive).
 
     Dotted dates are day-first (German), slashed dates with AM/PM are
-    month-first (US); for other slashed dates `day_first` decides (the reader
-    infers it from values above 12 in the file), defaulting to day-first
-    because a 24-hour clock is the non-US form.
+    month-first (US) unless the file shows they are day-first (`29/04/2021
+    1:56:09 PM`: a UK locale with a 12-hour clock); for other slashed dates
+    `day_first` decides (the reader infers it from values above 12 in the
+    file), defaulting to day-first because a 24-hour clock is the non-US form.
     """
     found = _COPIED.match(text)
     if not found:
@@ -326,7 +327,7 @@ def copied_time(text: str, *, day_first: bool | None = None) -> datetime | None:
     if len(first) == 4:
         year, month, day = int(first), second, int(third)
     else:
-        if sep == "." or (sep != "." and not meridiem and day_first is not False):
+        if sep == "." or day_first is True or (not meridiem and day_first is not False):
             day, month = int(first), second
         else:
             month, day = int(first), second

@@ -133,16 +133,17 @@ def _tabbed(line: str, day_first: bool | None) -> Row | None:
 
 def date_order(date: str) -> bool | None:
     """What one Date/Time column tells of the file's date order: True (day
-    first: `19/02/2019`), False (month first: `07/25/2019`, or any AM/PM
-    date, the US form), None (`03/07/2019`, and dotted dates, always day-first)."""
+    first: `19/02/2019`, also with AM/PM: `29/04/2021 1:56:09 PM`), False
+    (month first: `07/25/2019`, or any other AM/PM date, the US form), None
+    (`03/07/2019`, and dotted dates, always day-first)."""
+    found = _DATE_FIELDS.match(date)
+    if found is not None and found[2] != "." and int(found[1]) > 12 >= int(found[3]):
+        return True
     if _MERIDIEM.search(date):
         return False
-    found = _DATE_FIELDS.match(date)
     if found is None or found[2] == ".":
         return None
     first, second = int(found[1]), int(found[3])
-    if first > 12 >= second:
-        return True
     if second > 12 >= first:
         return False
     return None

@@ -92,3 +92,26 @@ def test_tabbed_rows_without_a_component_column_keep_their_whole_message(parse_t
     assert first.message.endswith("-- will download") and first.component == ""
     assert failed.message.endswith("because it is an empty string.")
     assert (failed.component, failed.thread, failed.time) == ("", 16768, datetime(2026, 6, 3, 14, 27, 16))
+
+
+def test_day_first_rows_with_a_twelve_hour_clock(parse_text: Parse) -> None:
+    """`29/04/2021 1:56:09 PM` (a UK locale with AM/PM, EasDisc.log rows of Microsoft Q&A
+    thread 377035): a day above 12 says day-first, the AM/PM that usually means US
+    month-first notwithstanding; such rows were read as plain text."""
+    text = (
+        "Exchange Connector run Consistancy Checker on the CA devices\tSMS_EXCHANGE_CONNECTOR"
+        "\t29/04/2021 1:56:08 PM\t12104 (0x2F48)\n"
+        "ERROR: Decryption failed.\tSMS_EXCHANGE_CONNECTOR\t01/05/2021 1:56:09 PM\t12104 (0x2F48)\n"
+    )
+    first, failed = parse_text(text, name="EasDisc.log")
+    assert parse_text.reports[0].format == "copied"  # type: ignore[attr-defined]
+    assert [(e.component, e.time) for e in (first, failed)] == [
+        ("SMS_EXCHANGE_CONNECTOR", datetime(2021, 4, 29, 13, 56, 8)),
+        ("SMS_EXCHANGE_CONNECTOR", datetime(2021, 5, 1, 13, 56, 9)),
+    ]
+    assert failed.message == "ERROR: Decryption failed."
+
+
+def test_us_rows_with_a_twelve_hour_clock_stay_month_first(parse_text: Parse) -> None:
+    (row,) = parse_text("Job done\tccmsetup\t3/4/2009 11:16:10 AM\t12 (0x000C)\n")
+    assert row.time == datetime(2009, 3, 4, 11, 16, 10)
