@@ -32,6 +32,10 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("Sync done, 0 errors", INFO),
         ("ExitCode = 0, error = 0x00000000", INFO),
         ("Install completed with no failures", INFO),
+        # AppEnforce.log of a successful install, as Microsoft's "Application installation
+        # technical reference" quotes it; a non-zero code is still a failure
+        ("    Process 7292 terminated with exitcode: 0", INFO),
+        ("    Process 7292 terminated with exitcode: 1603", ERROR),
         ("Setting timeout of 600 seconds for the download", INFO),
         # a restart, a retry, a warning
         ("Program exit code 3010", WARNING),
