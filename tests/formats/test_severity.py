@@ -36,6 +36,8 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         # technical reference" quotes it; a non-zero code is still a failure
         ("    Process 7292 terminated with exitcode: 0", INFO),
         ("    Process 7292 terminated with exitcode: 1603", ERROR),
+        # statesys.log (Microsoft, "Description of state messaging in Configuration Manager")
+        ('Thread "State Message Processing Thread #0" id:5076 terminated normally', INFO),
         # UpdatesHandler.log listing a download's settings (Microsoft, "Track the software update
         # deployment process")
         ("Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000", INFO),
