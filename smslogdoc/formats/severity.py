@@ -53,8 +53,10 @@ _NOT_A_FAILURE = re.compile(
     r"|\b(?:error|fail(?:ure)?)\s*(?:code|level|mode)?\s*(?:[:=]|is)?\s*(?:none|success|ok)\b"
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
     r"|\b\d+\s*(?:ms|milliseconds?|sec(?:ond)?s?|min(?:ute)?s?|hours?)\b[\w\s-]{0,20}?\btime-?out\b"
-    r"|\btime-?outs?\s*(?:of|is|=|:|value|period|interval|set\s+to)\b"
+    r"|\btime-?outs?\s*(?:of|is|=|:|value|period|interval|set\s+to|options)\b"
     r"|\breturn\s+value\s*:?\s*[012]\b|\bwill\s+be\s+denied\b"
+    r"|\bterminated\s+normally\b"
+    r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
 )
 _NEVER = re.compile(r"(?i)^(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: ")
 """Windows Installer's debugging notes (`Note: 1: 2205 2: ...`): never a verdict."""

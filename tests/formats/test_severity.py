@@ -32,6 +32,15 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("Sync done, 0 errors", INFO),
         ("ExitCode = 0, error = 0x00000000", INFO),
         ("Install completed with no failures", INFO),
+        # AppEnforce.log of a successful install, as Microsoft's "Application installation
+        # technical reference" quotes it; a non-zero code is still a failure
+        ("    Process 7292 terminated with exitcode: 0", INFO),
+        ("    Process 7292 terminated with exitcode: 1603", ERROR),
+        # statesys.log (Microsoft, "Description of state messaging in Configuration Manager")
+        ('Thread "State Message Processing Thread #0" id:5076 terminated normally', INFO),
+        # UpdatesHandler.log listing a download's settings (Microsoft, "Track the software update
+        # deployment process")
+        ("Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000", INFO),
         ("Setting timeout of 600 seconds for the download", INFO),
         # a restart, a retry, a warning
         ("Program exit code 3010", WARNING),
