@@ -16,17 +16,34 @@ from smslogdoc.report.writers import Options
 def write(report: Report, out: TextIO, options: Options) -> None:
     """The JSON document, its keys in the order `document.DiagnoseDoc` gives
     them: findings indented for reading, files and problems (thousands, for a
-    tree of folders) one compact object a line, the counts on one line each."""
-    parts = []
-    for key, value in report["document"].items():
+    tree of folders) one compact object a line, the counts on one line each.
+    Written a finding and a line at a time: the whole text is never held at
+    once (json's indenting encoder makes a string per token, some fifty bytes
+    each, before it joins them: a million of them for 10 MB of findings)."""
+    out.write("{\n")
+    for at, (key, value) in enumerate(report["document"].items()):
+        out.write((",\n" if at else "") + f'  "{key}": ')
         if key == "findings":
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            indented(value, out)  # type: ignore[arg-type]
         elif key in ("files", "problems"):
-            text = lines(value)  # type: ignore[arg-type]
+            write_lines_of(value, out)  # type: ignore[arg-type]
         else:
-            text = json.dumps(value, ensure_ascii=False)
-        parts.append(f'  "{key}": {text}')
-    out.write("{\n" + ",\n".join(parts) + "\n}\n")
+            out.write(json.dumps(value, ensure_ascii=False))
+    out.write("\n}\n")
+
+
+def indented(items: list[object], out: TextIO) -> None:
+    """A list as `json.dumps(items, indent=2)` writes it, every line after the
+    first indented two more spaces (it is a value of the document's top
+    object), one item at a time (JSON strings hold no raw line breaks)."""
+    if not items:
+        out.write("[]")
+        return
+    out.write("[")
+    for at, item in enumerate(items):
+        out.write(",\n    " if at else "\n    ")
+        out.write(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    "))
+    out.write("\n  ]")
 
 
 def write_lines(report: Report, out: TextIO, options: Options) -> None:
@@ -40,11 +57,17 @@ def write_findings(findings: Iterable[FindingDoc], out: TextIO) -> None:
         out.write("\n")
 
 
-def lines(items: list[Mapping[str, object]]) -> str:
-    """A JSON list with one compact item a line (JSON strings hold no raw line breaks)."""
+def write_lines_of(items: list[Mapping[str, object]], out: TextIO) -> None:
+    """A JSON list with one compact item a line (JSON strings hold no raw line
+    breaks), written an item at a time."""
     if not items:
-        return "[]"
-    return "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in items) + "\n  ]"
+        out.write("[]")
+        return
+    out.write("[")
+    for at, item in enumerate(items):
+        out.write(",\n    " if at else "\n    ")
+        out.write(json.dumps(item, ensure_ascii=False))
+    out.write("\n  ]")
 
 
 def write_fleet(report: FleetReport, out: TextIO, options: Options) -> None:
@@ -59,6 +82,9 @@ def write_fleet(report: FleetReport, out: TextIO, options: Options) -> None:
     out.write("]" if first else "\n  ]")
     for key, value in report.tail().items():
         if key not in ("version", "machines"):
-            text = lines(value) if isinstance(value, list) else json.dumps(value)
-            out.write(f',\n  "{key}": {text}')
+            out.write(f',\n  "{key}": ')
+            if isinstance(value, list):
+                write_lines_of(value, out)
+            else:
+                out.write(json.dumps(value))
     out.write("\n}\n")

@@ -9,7 +9,7 @@ import pytest
 
 from smslogdoc import pipeline as workers
 from smslogdoc.diagnose import diagnose
-from smslogdoc.inputs.paths import collect
+from smslogdoc.inputs.paths import LogInput, collect
 from smslogdoc.report import jsondoc as report
 from smslogdoc.report.document import report_of
 from smslogdoc.report.writers import Options
@@ -95,3 +95,24 @@ def test_the_pool_runs_in_this_process_for_one_job_or_one_task() -> None:
     ]
     assert list(parallel.in_order(lambda state, task: state + task, [5], setup, 1, jobs=4)) == [6]
     assert made == [10, 1]  # the state is made once per process
+
+
+def test_one_process_settles_whole_folders_a_stretch_at_a_time() -> None:
+    """`whole_folders` cuts only where no later log is of a folder already seen."""
+
+    def log(folder: str, name: str) -> LogInput:
+        return LogInput(name=f"{folder}/{name}", folder=folder, parts=[])
+
+    logs = [log("a", "1"), log("a", "2"), log("b", "1"), log("c", "1"), log("b", "2"), log("d", "1")]
+    stretches = list(workers.whole_folders(enumerate(logs)))
+    assert [[number for number, _ in stretch] for stretch in stretches] == [[0, 1], [2, 3, 4], [5]]
+    assert list(workers.whole_folders([])) == []
+
+
+def test_one_process_over_many_folders_finds_what_it_finds_folder_by_folder() -> None:
+    """Every sample folder in one run gives each folder's own findings, in input order."""
+    folders = sorted(str(path) for path in SAMPLES.iterdir() if path.is_dir())
+    together = diagnose(folders, RULES, jobs=1)
+    apart = [finding for folder in folders for finding in diagnose([folder], RULES, jobs=1).findings]
+    key = lambda finding: (finding.rule.id, finding.folder, finding.log, finding.occurrences)  # noqa: E731
+    assert sorted(map(key, together.findings)) == sorted(map(key, apart))

@@ -13,8 +13,8 @@ import regex
 import yaml
 
 from smslogdoc.kinds import KindTable
+from smslogdoc.rules import yamlcache
 from smslogdoc.rules.checker import RuleError
-from smslogdoc.rules.families import tablecache
 from smslogdoc.rules.model import Example, Pattern, Rule, shared_pattern
 
 TIER_CODE, TIER_STATE, TIER_CODE_ELSEWHERE, TIER_PHRASE = 100, 200, 250, 300
@@ -53,11 +53,11 @@ def tables(folder: Traversable, pattern: str) -> Iterable[Table]:
 
 
 def _parsed(raw: bytes) -> object:
-    """A table's data: kept from an earlier run (`tablecache`) or parsed now."""
-    known, data = tablecache.recall(raw)
+    """A table's data: kept from an earlier run (`yamlcache`) or parsed now."""
+    known, data = yamlcache.recall(raw)
     if not known:
         data = yaml.load(raw.decode("utf-8"), Loader=_LOADER)  # safe; in C when built
-        tablecache.keep(raw, data)
+        yamlcache.keep(raw, data)
     return data
 
 

@@ -1,5 +1,5 @@
-"""The rule families' tables kept as JSON between runs (rules/families/tablecache.py):
-the same rules from the cache as from the YAML, a damaged or foreign cache never
+"""Parsed YAML kept as JSON between runs (rules/yamlcache.py): the rule families' tables and the
+bundled rule files give the same rules from the cache as from the YAML, a damaged or foreign cache never
 changes them, and SMSLOGDOC_CACHE=off keeps nothing."""
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from smslogdoc.kinds import load_kinds
-from smslogdoc.rules.families import _made, tablecache
+from smslogdoc.rules import yamlcache
+from smslogdoc.rules.families import _made
+from smslogdoc.rules.load import load_rules
 
 
 def _rules(monkeypatch: pytest.MonkeyPatch, where: str) -> list[tuple[str, str, str]]:
@@ -35,13 +37,13 @@ def test_off_keeps_nothing_and_json_unfaithful_data_is_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SMSLOGDOC_CACHE", "off")
-    tablecache.keep(b"a", ["x"])
-    assert tablecache.recall(b"a") == (False, None)
+    yamlcache.keep(b"a", ["x"])
+    assert yamlcache.recall(b"a") == (False, None)
     monkeypatch.setenv("SMSLOGDOC_CACHE", str(tmp_path))
-    tablecache.keep(b"b", [{0: "zero"}])  # a number as a key: JSON would make it a string
-    assert tablecache.recall(b"b") == (False, None)
-    tablecache.keep(b"c", [{"0": "zero"}])
-    assert tablecache.recall(b"c") == (True, [{"0": "zero"}])
+    yamlcache.keep(b"b", [{0: "zero"}])  # a number as a key: JSON would make it a string
+    assert yamlcache.recall(b"b") == (False, None)
+    yamlcache.keep(b"c", [{"0": "zero"}])
+    assert yamlcache.recall(b"c") == (True, [{"0": "zero"}])
 
 
 def test_an_unwritable_cache_folder_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,3 +51,23 @@ def test_an_unwritable_cache_folder_is_ignored(tmp_path: Path, monkeypatch: pyte
     blocker.write_text("not a folder", encoding="utf-8")
     parsed = _rules(monkeypatch, "off")
     assert _rules(monkeypatch, str(blocker / "cache")) == parsed
+
+
+def _bundled(monkeypatch: pytest.MonkeyPatch, where: str) -> list[str]:
+    monkeypatch.setenv("SMSLOGDOC_CACHE", where)
+    rules, errors = load_rules([], check_builtin=False)
+    assert not errors
+    return [repr(rule) for rule in rules if not rule.family]
+
+
+def test_the_bundled_rules_read_from_the_cache_are_the_rules_read_from_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _bundled(monkeypatch, "off")
+    assert _bundled(monkeypatch, str(tmp_path)) == parsed  # parsed, and kept
+    kept = sorted(tmp_path.glob("table-*.json"))
+    assert len(kept) >= 500  # one a rule file, beside the families' tables
+    assert _bundled(monkeypatch, str(tmp_path)) == parsed  # recalled
+    for place in kept:
+        place.write_text("[1, 2", encoding="utf-8")
+    assert _bundled(monkeypatch, str(tmp_path)) == parsed  # a damaged cache is read past
