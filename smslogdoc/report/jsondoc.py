@@ -5,7 +5,7 @@ document written as it is, log text kept exactly."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
 from smslogdoc.report.aggregate import FleetReport
@@ -32,17 +32,30 @@ def write(report: Report, out: TextIO, options: Options) -> None:
     out.write("\n}\n")
 
 
-def indented(items: list[object], out: TextIO) -> None:
+def indented(items: Sequence[object], out: TextIO) -> None:
     """A list as `json.dumps(items, indent=2)` writes it, every line after the
     first indented two more spaces (it is a value of the document's top
     object), one item at a time (JSON strings hold no raw line breaks)."""
+    _write_list(
+        items, out, lambda item: json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    )
+
+
+def write_lines_of(items: Sequence[object], out: TextIO) -> None:
+    """A JSON list with one compact item a line, written an item at a time."""
+    _write_list(items, out, lambda item: json.dumps(item, ensure_ascii=False))
+
+
+def _write_list(items: Sequence[object], out: TextIO, dump: Callable[[object], str]) -> None:
+    """`[`, each item as `dump` writes it on a line of its own (indented as a
+    value of the document's top object), `]`; `[]` when there is none."""
     if not items:
         out.write("[]")
         return
     out.write("[")
     for at, item in enumerate(items):
         out.write(",\n    " if at else "\n    ")
-        out.write(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    "))
+        out.write(dump(item))
     out.write("\n  ]")
 
 
@@ -55,19 +68,6 @@ def write_findings(findings: Iterable[FindingDoc], out: TextIO) -> None:
     for finding in findings:
         out.write(json.dumps(finding, ensure_ascii=False))
         out.write("\n")
-
-
-def write_lines_of(items: list[Mapping[str, object]], out: TextIO) -> None:
-    """A JSON list with one compact item a line (JSON strings hold no raw line
-    breaks), written an item at a time."""
-    if not items:
-        out.write("[]")
-        return
-    out.write("[")
-    for at, item in enumerate(items):
-        out.write(",\n    " if at else "\n    ")
-        out.write(json.dumps(item, ensure_ascii=False))
-    out.write("\n  ]")
 
 
 def write_fleet(report: FleetReport, out: TextIO, options: Options) -> None:
