@@ -13,6 +13,7 @@ Where: `SMSLOGDOC_CACHE` if set, else the platform's cache folder
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,6 +22,9 @@ from pathlib import Path
 
 VERSION = 1
 """Raised when what is kept changes shape."""
+LIMIT = 5000
+"""Files kept at most: every edited or upgraded rule file leaves its old copy
+behind, so when a new copy takes the folder past this, the oldest half go."""
 
 
 def folder() -> Path | None:
@@ -66,5 +70,18 @@ def keep(raw: bytes, data: object) -> None:
         partial = place.with_name(f"{place.name}.{os.getpid()}.tmp")
         partial.write_text(text, encoding="utf-8")
         partial.replace(place)  # whole or not at all, even with runs side by side
+        _prune(place.parent)
     except (OSError, TypeError, ValueError):
         return
+
+
+def _prune(where: Path) -> None:
+    """Above `LIMIT` files, remove the oldest half (by when they were written; one
+    still in use is only read from its YAML again and kept anew)."""
+    kept = [entry for entry in os.scandir(where) if entry.name.startswith("table-") and entry.is_file()]
+    if len(kept) <= LIMIT:
+        return
+    kept.sort(key=lambda entry: entry.stat().st_mtime)
+    for entry in kept[: len(kept) - LIMIT // 2]:
+        with contextlib.suppress(OSError):
+            Path(entry.path).unlink()

@@ -4,6 +4,7 @@ changes them, and SMSLOGDOC_CACHE=off keeps nothing."""
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -71,3 +72,22 @@ def test_the_bundled_rules_read_from_the_cache_are_the_rules_read_from_yaml(
     for place in kept:
         place.write_text("[1, 2", encoding="utf-8")
     assert _bundled(monkeypatch, str(tmp_path)) == parsed  # a damaged cache is read past
+
+
+def test_the_folder_is_pruned_to_half_its_limit_when_it_grows_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edited or upgraded rule file leaves its old copy: past LIMIT files the
+    oldest go, so the folder never grows without bound."""
+    monkeypatch.setenv("SMSLOGDOC_CACHE", str(tmp_path))
+    monkeypatch.setattr(yamlcache, "LIMIT", 10)
+    (tmp_path / "unrelated.txt").write_text("not ours", encoding="utf-8")
+    for number in range(10):
+        yamlcache.keep(str(number).encode(), [number])
+    for age, place in enumerate(sorted(tmp_path.glob("table-*.json"))):
+        os.utime(place, (1_000_000 + age, 1_000_000 + age))  # long ago, in a known order
+    yamlcache.keep(b"10", [10])  # the eleventh: past the limit
+    kept = sorted(tmp_path.glob("table-*.json"))
+    assert len(kept) == 5
+    assert yamlcache.recall(b"10") == (True, [10])  # the newest stays
+    assert (tmp_path / "unrelated.txt").exists()
