@@ -17,10 +17,10 @@ from importlib.resources import files
 import yaml
 
 from smslogdoc.inputs.rotation import ROTATED
+from smslogdoc.literals import required_literals
 from smslogdoc.memo import Memo
 from smslogdoc.model import Event
-from smslogdoc.rules.literals import required_literals
-from smslogdoc.rules.prefilter import Prefilter
+from smslogdoc.prefilter import Prefilter
 
 COMPONENT_SAMPLE = 200
 """Records looked at to tell the kind of a log whose name says nothing."""

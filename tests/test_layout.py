@@ -18,7 +18,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "smslogdoc"
 
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("shared", ("smslogdoc", "model", "times", "memo", "codes", "data", "stories")),
+    ("shared", ("smslogdoc", "model", "times", "memo", "literals", "prefilter", "codes", "data", "stories")),
     ("inputs", ("inputs",)),
     ("formats", ("formats",)),
     ("rules", ("rules", "kinds")),

@@ -1,7 +1,7 @@
 """Which rules' events could match a record: those that take records of its
 severity (the rule families read error records only, and most records are not
 errors), and of those, the ones whose literal its text holds
-(`rules.prefilter`). Only these are run in full, and events that test alike
+(`smslogdoc.prefilter`). Only these are run in full, and events that test alike
 (a phrase read by one rule per family of logs, one start line that several
 rules follow) share one matcher, so a record is tested once for all of them."""
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from smslogdoc.model import Event, Severity
+from smslogdoc.prefilter import Prefilter
 from smslogdoc.rules.model import Matcher, Rule
-from smslogdoc.rules.prefilter import Prefilter
 
 EventKey = tuple[int, str]
 """A rule's number and the name of one of its events."""

@@ -35,8 +35,8 @@ from smslogdoc.engine.storycontext import Cited, Context
 from smslogdoc.engine.storygraph import MAX_NODES, Graph, Node, NodeKey, note_step, subject_node
 from smslogdoc.memo import SeenRecords
 from smslogdoc.model import Event, Problem, ThreadNote
+from smslogdoc.prefilter import Prefilter
 from smslogdoc.rules.model import LogScope
-from smslogdoc.rules.prefilter import Prefilter
 from smslogdoc.rules.templates import render
 from smslogdoc.rules.workflow import Link, Use, Workflow
 from smslogdoc.stories import Mark, Story

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from smslogdoc.kinds import Kind
+from smslogdoc.literals import required_literals
 from smslogdoc.model import Severity
 from smslogdoc.rules.condition import ADJACENT_LINES, Condition
-from smslogdoc.rules.literals import required_literals
 from smslogdoc.rules.model import LogScope, Matcher, Rule
 
 try:

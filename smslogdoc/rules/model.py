@@ -18,12 +18,12 @@ import regex
 from smslogdoc.codes.find import find_codes
 from smslogdoc.formats import ini
 from smslogdoc.kinds import current_name
+from smslogdoc.literals import required_literals
 from smslogdoc.memo import Memo
 from smslogdoc.model import SEVERITIES as SEVERITIES
 from smslogdoc.model import Event, Level, Severity
 from smslogdoc.rules.condition import BUILTIN_GROUPS as BUILTIN_GROUPS
 from smslogdoc.rules.condition import Condition as Condition
-from smslogdoc.rules.literals import required_literals
 from smslogdoc.rules.size import too_large
 
 CONFIDENCES = ("low", "medium", "high")

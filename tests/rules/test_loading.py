@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.rules.literals import required_literals
+from smslogdoc.literals import required_literals
 from smslogdoc.rules.load import load_rules
 from smslogdoc.rules.schema import parse_rule
 from smslogdoc.rules.templates import parse_duration, render
@@ -246,8 +246,8 @@ def test_a_pattern_remembers_what_it_found_per_text_within_its_bound(monkeypatch
 def test_the_prefilter_gives_the_same_candidates_for_a_text_seen_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import smslogdoc.rules.prefilter as prefilter_module
-    from smslogdoc.rules.prefilter import Prefilter
+    import smslogdoc.prefilter as prefilter_module
+    from smslogdoc.prefilter import Prefilter
 
     monkeypatch.setattr(prefilter_module, "SEEN_TEXTS", 2)
     prefilter = Prefilter([("source", ("source:",)), ("mp", ("mp:", "mps:")), ("any", ())])
