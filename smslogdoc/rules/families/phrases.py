@@ -69,6 +69,7 @@ def _phrase_rules(
             raise Bad(f"workflows.{family}", f"no family {family!r} in the table's families map")
     levels = frozenset({Severity.ERROR} if severity == "error" else {Severity.ERROR, Severity.WARNING})
     event = Matcher("said", message=message, not_message=not_message, severities=levels)
+    sources = texts(entry, "sources", required=True)
     rules = []
     for family in [*families, ""]:
         what, check, next_logs = _texts_for(own.get(family) if family else None, says, workflows.get(family))
@@ -85,7 +86,11 @@ def _phrase_rules(
                 + (f": {what[0].lower()}{what[1:].rstrip('.')}." if what != says else "."),
                 fix=check,
                 path=path,
-                references=texts(entry, "sources", required=True),
+                # the sources back the families' own checks; where the wording says no more
+                # than itself (logs of no family, or a family it has nothing of its own for),
+                # its first source says what the wording means, and a list of pages about other
+                # workflows would be noise under the finding
+                references=sources if family in own else sources[:1],
                 next_logs=next_logs,
                 tier=TIER_PHRASE + order + (0 if family else 100),
                 family="phrase",
