@@ -56,6 +56,10 @@ _SQL_ERROR = re.compile(
     r"(?i)\[[0-9A-Z]{5}\]\s*\[(?P<odbc>[0-9]{1,6})\]|"
     r"\b(?:native\s+error|sql(?:\s+server)?\s+error(?:\s+(?:number|code))?)\s*[:=]?\s*(?P<num>[0-9]{1,6})(?![\w.])"
 )
+# A .NET SqlException's number ("System.Data.SqlClient.SqlException ... Error Number:18456,State:1,Class:14"),
+# read only in a message that names a SqlException, SqlClient or SQL Server.
+_SQL_EXCEPTION = re.compile(r"(?i)sqlexception|sqlclient|\bsql\s+server\b")
+_SQL_ERROR_NUMBER = re.compile(r"(?i)\berror\s*number\s*[:=]\s*(?P<num>[0-9]{1,6})(?![\w.])")
 # "... failed for user DOM\SOFTDIST (1722)": a trailing parenthesised number after a failure.
 _TRAILING_PAREN = re.compile(r"(?<=\s)\((?P<num>[0-9]{1,5})\)(?=\s*[.,;:~]*\s*$|[,;:])")
 
@@ -92,7 +96,7 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
     byte counts and percentages are skipped. The phrase "CcmSetup is exiting with
     return code" makes its number a ccmsetup return code; "HTTP code 404",
     "StatusCode=403" an HTTP status; an ODBC diagnostic `[42000][4060]` or
-    "Native error 18456" a SQL Server error.
+    "Native error 18456" (or a SqlException's "Error Number: 18456") a SQL Server error.
     """
     if kind_hint is not None and kind_hint not in KINDS:
         raise ValueError(f"unknown kind_hint {kind_hint!r}; expected one of {', '.join(KINDS)}")
@@ -160,6 +164,12 @@ def _labelled_numbers(message: str) -> list[_Candidate]:
         group = "odbc" if m.group("odbc") else "num"
         if 0 < int(m.group(group)) <= 0xFFFF:
             found.append(_Candidate(*m.span(group), "sql"))
+    if _SQL_EXCEPTION.search(message):
+        found += [
+            _Candidate(*m.span("num"), "sql")
+            for m in _SQL_ERROR_NUMBER.finditer(message)
+            if 0 < int(m.group("num")) <= 0xFFFF
+        ]
     return found
 
 

@@ -780,6 +780,12 @@ def test_http_statuses_decimal_and_as_bits_writes_them(status: int) -> None:
         ),
         ("SQL Server error: 1205", "1205", "sql", "LK_VICTIM"),
         ("Native error 18452 on the site database connection", "18452", "sql", ""),
+        (
+            "System.Data.SqlClient.SqlException: Transaction (Process ID 65) was deadlocked; Error Number:1205,State:51,Class:13",
+            "1205",
+            "sql",
+            "LK_VICTIM",
+        ),
     ],
 )
 def test_find_codes_reads_labelled_http_and_sql_numbers(
@@ -803,3 +809,10 @@ def test_an_http_status_restating_a_bits_code_counts_once() -> None:
         "Failed to download files through BITS. Error: 0x80190194, Description HTTP status 404"
     )
     assert [f.explanation.value for f in found] == [0x80190194]
+
+
+def test_an_error_number_is_a_sql_error_only_where_the_line_names_sql() -> None:
+    (hit,) = find_codes("SqlException caught: Error Number: 229, State: 5")
+    assert hit.explanation.info is not None and hit.explanation.info.kind == "sql"
+    elsewhere = find_codes("Copy of item failed. Error Number: 229")
+    assert all(f.explanation.info is None or f.explanation.info.kind != "sql" for f in elsewhere)
