@@ -99,10 +99,11 @@ class ConditionRun:
             if route is None:
                 continue  # an event of the rule's other conditions
             places, indexes = route
-            hit = Hit(event, run, name, captures, seq, scope.index)
+            hit: Hit | None = None  # made when kept (not for a group whose finding is made)
             if places:
                 key = self.key(event, run, captures, scope, partial=True)
                 if key is not None:
+                    hit = Hit(event, run, name, captures, seq, scope.index)
                     for side in (self._sides[place] for place in places):
                         if len(side) < MAX_SIDE_HITS:
                             side.add(key, hit)
@@ -113,6 +114,8 @@ class ConditionRun:
                 done = groups.get(key)
                 if done is not None and done.candidates and self._settles:
                     continue  # this group's finding is made
+                if hit is None:
+                    hit = Hit(event, run, name, captures, seq, scope.index)
                 filled = steps.setdefault(key, {})
                 for index in indexes:
                     filled.setdefault(index, hit)
