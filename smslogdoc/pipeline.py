@@ -185,11 +185,14 @@ def _plan(
     the stories need), worked out once for all logs the same rules and events
     apply to, of the same kind."""
     known = _PLANS.setdefault(engine, {})
-    key = (engine.signature(where), kind.name if kind else None, tuple(also))
+    signature = engine.signature(where)
+    key = (signature, kind.name if kind else None, tuple(also))
     if key not in known:
         if len(known) >= MAX_PLANS:
             known.clear()
-        known[key] = plan.plan(engine.rules, where, kind, also=also)
+        # the rules that apply, from the engine's index: not each of its thousands of rules asked again
+        applying = [engine.rules[number] for number in signature[0]]
+        known[key] = plan.plan(applying, where, kind, also=also)
     return known[key]
 
 

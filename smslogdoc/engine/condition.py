@@ -93,26 +93,32 @@ class ConditionRun:
     ) -> None:
         """Take one event and the rule's named events it matched."""
         steps: dict[Key, dict[int, Hit]] = {}
-        groups = self.groups
+        groups, sides = self.groups, self._sides
+        # the common groupings' key depends on the record alone: worked out once, not per event name
+        plain = self.key(event, run, {}, scope) if self._plain else None
         for name, captures in named.items():
             route = self._routes.get(name)
             if route is None:
                 continue  # an event of the rule's other conditions
             places, indexes = route
-            hit = Hit(event, run, name, captures, seq, scope.index)
+            hit: Hit | None = None  # made when kept (not for a group whose finding is made)
             if places:
-                key = self.key(event, run, captures, scope, partial=True)
+                key = plain if self._plain else self.key(event, run, captures, scope, partial=True)
                 if key is not None:
-                    for side in (self._sides[place] for place in places):
+                    hit = Hit(event, run, name, captures, seq, scope.index)
+                    for place in places:
+                        side = sides[place]
                         if len(side) < MAX_SIDE_HITS:
                             side.add(key, hit)
             if indexes:
-                key = self.key(event, run, captures, scope)
+                key = plain if self._plain else self.key(event, run, captures, scope)
                 if key is None:
                     continue
                 done = groups.get(key)
                 if done is not None and done.candidates and self._settles:
                     continue  # this group's finding is made
+                if hit is None:
+                    hit = Hit(event, run, name, captures, seq, scope.index)
                 filled = steps.setdefault(key, {})
                 for index in indexes:
                     filled.setdefault(index, hit)

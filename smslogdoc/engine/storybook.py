@@ -61,8 +61,10 @@ MAX_SETUPS = 4096
 """Setups remembered by log kind and name (the shared ones are few)."""
 
 
-_Hits = list[tuple[tuple[int, str], Mapping[str, str]]]
-"""The workflow events a record matched (workflow number, event name) and their captures."""
+_Hits = list[tuple[tuple[int, str], Mapping[str, str], Mapping[str, str]]]
+"""The workflow events a record matched (workflow number, event name), their
+captures and the identifiers among them, normalised (`_keyed`): remembered
+with the record's text, so a message seen before costs no normalising."""
 
 
 @dataclass
@@ -125,16 +127,17 @@ class StoryBook:
                 hits = seen.get(item)
                 if hits is None:
                     hits = self._hits(setup, item, seen)
-                for key, captures in hits:
+                for key, captures, keyed in hits:
                     if known[0] is not last:
                         known = (last, instant(last) if last is not None else float("-inf"))
                     graph = state.graphs[self.workflows[key[0]].id]
-                    self._links(graph, setup, key, captures, waiting, pending)
+                    self._links(graph, setup, key, captures, keyed, waiting, pending)
                     self._note(
                         graph,
                         item,
                         key[1],
                         captures,
+                        keyed,
                         setup.uses.get(key, []),
                         (known[1], number, seq),
                         None if item.time is None else item.time.tzinfo is not None,
@@ -195,12 +198,12 @@ class StoryBook:
     def _hits(self, setup: _Setup, event: Event, seen: SeenRecords[_Hits]) -> _Hits:
         """The workflow events a record matches, with their captures; remembered
         in `seen` unless a pattern took too long."""
-        hits = []
+        hits: _Hits = []
         problems = len(self.problems)
         for key in setup.prefilter.candidates(event.message):
             captures = self._match(key, event)
             if captures is not None:
-                hits.append((key, captures))
+                hits.append((key, captures, _keyed(self.workflows[key[0]], captures)))
         if len(self.problems) == problems:
             seen.put(event, hits)
         return hits
@@ -270,6 +273,7 @@ class StoryBook:
         setup: _Setup,
         key: tuple[int, str],
         captures: Mapping[str, str],
+        keyed: Mapping[str, str],
         waiting: Mapping[int, tuple[Link, dict[str, str]]],
         pending: dict[int, tuple[Link, dict[str, str]]],
     ) -> None:
@@ -280,10 +284,10 @@ class StoryBook:
             if link.next is not None:
                 pending[key[0]] = (link, dict(captures))
             else:
-                graph.join(_ends(workflow, captures), weak=link.weak)
+                graph.join(_ends(workflow, keyed), weak=link.weak)
         earlier = waiting.get(key[0])
         if earlier is not None and earlier[0] in setup.follows.get(key, []):
-            graph.join(_ends(workflow, {**earlier[1], **captures}), weak=earlier[0].weak)
+            graph.join(_ends(workflow, _keyed(workflow, {**earlier[1], **captures})), weak=earlier[0].weak)
 
     def _note(
         self,
@@ -291,13 +295,13 @@ class StoryBook:
         event: Event,
         name: str,
         captures: Mapping[str, str],
+        keyed: Mapping[str, str],
         used: list[Use],
         order: Order,
         aware: bool | None,
         path: str,
     ) -> None:
         workflow = graph.workflow
-        keyed = _keyed(workflow, captures)
         target = graph.target(keyed, (path, event.thread if workflow.by_thread else None), path)
         if target is None:
             return
@@ -347,9 +351,9 @@ def _keyed(workflow: Workflow, captures: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def _ends(workflow: Workflow, captures: Mapping[str, str]) -> list[NodeKey]:
-    """The nodes of the identifiers a record names: its subject (if whole) and its other keys."""
-    keyed = _keyed(workflow, captures)
+def _ends(workflow: Workflow, keyed: Mapping[str, str]) -> list[NodeKey]:
+    """The nodes of the identifiers a record names (`keyed`, see `_keyed`): its
+    subject (if whole) and its other keys."""
     ends: list[NodeKey] = []
     subject = subject_node(workflow, keyed) if workflow.subject else None
     if subject is not None:

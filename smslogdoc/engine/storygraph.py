@@ -109,7 +109,7 @@ class Graph:
     def target(self, keyed: Mapping[str, str], place: tuple[str, int | None], path: str) -> NodeKey | None:
         """The node a record is about, made if new: the subject it names, else
         another key it names, else what its thread or log last named, else its log."""
-        key = subject_node(self.workflow, keyed)
+        key = subject = subject_node(self.workflow, keyed)
         if key is None:
             key = next(
                 ((spec.name, keyed[spec.name]) for spec in self.workflow.identity_keys if spec.name in keyed),
@@ -119,8 +119,8 @@ class Graph:
             key = self.current.get(place) or self.current.get((path, None)) or (ANONYMOUS, path)
         if self.node(key) is None:
             return None
-        if key[0] == SUBJECT:
-            self._partial(keyed)
+        if subject is not None:
+            self._partial(keyed, subject)
         if key[0] != ANONYMOUS:
             anonymous = (ANONYMOUS, path)
             if anonymous in self.nodes and (path, None) not in self.current:
@@ -129,11 +129,11 @@ class Graph:
             self.current[(path, None)] = key
         return key
 
-    def _partial(self, keyed: Mapping[str, str]) -> None:
-        """Join a subject to the nodes of its parts (a program named without its
-        package), except numbers (a revision alone names nothing)."""
-        subject = subject_node(self.workflow, keyed)
-        if subject is None or len(self.workflow.subject) < 2:
+    def _partial(self, keyed: Mapping[str, str], subject: NodeKey) -> None:
+        """Join a subject (`subject`, the node of `keyed`) to the nodes of its
+        parts (a program named without its package), except numbers (a revision
+        alone names nothing)."""
+        if len(self.workflow.subject) < 2:
             return
         for name in self.workflow.subject:
             value = keyed[name]

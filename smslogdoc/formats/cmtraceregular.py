@@ -29,6 +29,8 @@ end marker) and the native header's attributes, none broken over lines."""
 OPEN = "<![LOG["
 _SEVERITY = {"0": Severity.VERBOSE, "1": Severity.INFO, "2": Severity.WARNING, "3": Severity.ERROR}
 _NO_DAY = (0, 0, 0, None)
+MAX_SECONDS = 100_000
+"""Seconds remembered per file (more than a day's worth: odd digits too)."""
 
 
 class Reading(Protocol):
@@ -52,6 +54,8 @@ class Regular:
         self.days: dict[tuple[str, str, bool], tuple[int, int, int, tzinfo | None]] = {}
         self.signs: dict[tuple[str, str], bool] = {}
         self.threads: dict[str, int | None] = {}
+        self.seconds: dict[str, tuple[int, int, int]] = {}
+        """Hour, minute and second by a time's first 8 characters (a day has 86,400)."""
 
     def records(self, reader: Reading, buf: str, pos: int, end: int) -> Generator[Event, None, int]:
         """Yield the regular records from `pos` on (before `end`); return where
@@ -60,7 +64,7 @@ class Regular:
         # look-ups bound to locals once; the rare cases go back to the reader.
         ctx = reader.ctx
         path, cap, name = ctx.path, ctx.record_cap, self.name
-        days, signs, threads = self.days, self.signs, self.threads
+        days, signs, threads, seconds = self.days, self.signs, self.threads, self.seconds
         severity_of, info = _SEVERITY.get, Severity.INFO
         line = reader.line
         match = REGULAR.match
@@ -80,7 +84,7 @@ class Regular:
                 sign = signs.get((component, source_file))
                 if sign is None:
                     sign = signs[(component, source_file)] = reader.iso_sign(component, source_file)
-                when = _time(clock, date, sign, days)
+                when = _time(clock, date, sign, days, seconds)
                 if when is not None and when.tzinfo is None:
                     reader.line = line
                     reader.check_bias(clock, first)
@@ -113,8 +117,10 @@ def _time(
     date: str,
     iso_sign: bool,
     days: dict[tuple[str, str, bool], tuple[int, int, int, tzinfo | None]],
+    seconds: dict[str, tuple[int, int, int]],
 ) -> datetime | None:
-    """`times.cmtrace_time`, its date and bias read once per file."""
+    """`times.cmtrace_time`, its date and bias read once per file, and each
+    second's hour, minute and second once (records come many to a second)."""
     if len(clock) > 12 and clock[2] == ":" and clock[5] == ":" and clock[8] == "." and clock[12] in "+-":
         key = (date, clock[12:], iso_sign)
         day = days.get(key)
@@ -122,15 +128,13 @@ def _time(
             day = days[key] = _day(date, clock[12:], iso_sign)
         if day is not _NO_DAY:
             try:
+                second = seconds.get(clock[:8])
+                if second is None:
+                    if len(seconds) >= MAX_SECONDS:
+                        seconds.clear()
+                    second = seconds[clock[:8]] = (int(clock[0:2]), int(clock[3:5]), int(clock[6:8]))
                 return datetime(
-                    day[0],
-                    day[1],
-                    day[2],
-                    int(clock[0:2]),
-                    int(clock[3:5]),
-                    int(clock[6:8]),
-                    int(clock[9:12]) * 1000,
-                    day[3],
+                    day[0], day[1], day[2], second[0], second[1], second[2], int(clock[9:12]) * 1000, day[3]
                 )
             except ValueError:
                 pass  # read slowly below
