@@ -91,6 +91,7 @@ class Engine:
             tuple[tuple[int, ...], tuple[tuple[int, str], ...]],
             tuple[tuple[int, ...], tuple[tuple[int, str], ...]],
         ] = {}
+        self._event_plans: dict[tuple[int, ...], _EventPlan] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
@@ -241,10 +242,38 @@ class Engine:
 
     def _signature(self, where: LogScope) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
         active = self._index.applying(where)
-        events = tuple(
-            (number, name)
-            for number in active
-            for name, matcher in self.rules[number].events.items()
-            if not matcher.logs or where.is_one_of(matcher.logs)
+        plan = self._event_plans.get(active)
+        if plan is None:
+            if len(self._event_plans) >= MAX_SETUPS:
+                self._event_plans.clear()
+            plan = self._event_plans[active] = _EventPlan.of(self.rules, active)
+        return active, plan.events(where)
+
+
+class _EventPlan:
+    """The events of a set of applying rules, in the rules' order, worked out
+    once per set: most logs share one set (thousands of differently named small
+    logs), and only the events scoped to some logs (`logs:`) need asking again
+    per log."""
+
+    __slots__ = ("_all", "_scoped")
+
+    def __init__(self, every: tuple[tuple[tuple[int, str], tuple[str, ...]], ...]) -> None:
+        self._scoped = every if any(logs for _, logs in every) else None
+        self._all = tuple(pair for pair, _ in every)
+
+    @classmethod
+    def of(cls, rules: list[Rule], active: tuple[int, ...]) -> _EventPlan:
+        return cls(
+            tuple(
+                ((number, name), tuple(matcher.logs))
+                for number in active
+                for name, matcher in rules[number].events.items()
+            )
         )
-        return active, events
+
+    def events(self, where: LogScope) -> tuple[tuple[int, str], ...]:
+        """The (rule, event) pairs that apply to the log `where` names."""
+        if self._scoped is None:
+            return self._all
+        return tuple(pair for pair, logs in self._scoped if not logs or where.is_one_of(logs))

@@ -24,3 +24,27 @@ def test_the_index_agrees_with_each_rule() -> None:
             assert index.applying(where) == expected, (kind, name)
             checked += 1
     assert checked > 1000
+
+
+def test_a_logs_events_are_those_each_rule_scopes_to_it() -> None:
+    """`Engine.signature` works a set of applying rules' events out once and asks
+    only the events scoped to some logs (`logs:`) again per log: the same pairs as
+    asking every event of every applying rule."""
+    from smslogdoc.engine.loop import Engine
+
+    engine = Engine(RULES)
+    kinds = load_kinds()
+    scoped = 0
+    for kind in [None, *kinds.kinds]:
+        for name in ["ccmsetup.log", "AppEnforce.log", "smsts-20240101-101010.log", "notes.txt", "odd"]:
+            where = LogScope(kind, name)
+            active, events = engine.signature(where)
+            expected = tuple(
+                (number, event)
+                for number in active
+                for event, matcher in RULES[number].events.items()
+                if not matcher.logs or where.is_one_of(matcher.logs)
+            )
+            assert events == expected, (kind, name)
+            scoped += any(RULES[number].events[event].logs for number, event in events)
+    assert scoped  # some bundled events are scoped to some logs: both paths were taken
