@@ -5,8 +5,10 @@ changes them, and SMSLOGDOC_CACHE=off keeps nothing."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,15 +25,27 @@ def _rules(monkeypatch: pytest.MonkeyPatch, where: str) -> list[tuple[str, str, 
     return [(rule.id, rule.title, repr(rule.events)) for rule in rules]
 
 
-def test_the_cache_gives_the_rules_the_yaml_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    parsed = _rules(monkeypatch, "off")
-    assert _rules(monkeypatch, str(tmp_path)) == parsed  # parsed, and kept
+def _same_through_the_cache(
+    read: Callable[[pytest.MonkeyPatch, str], list[Any]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    at_least: int,
+    damage: str,
+) -> None:
+    """`read` gives the same rules without a cache, parsing and keeping, recalling,
+    and reading past a cache whose files are all damaged (`damage`)."""
+    parsed = read(monkeypatch, "off")
+    assert read(monkeypatch, str(tmp_path)) == parsed  # parsed, and kept
     kept = sorted(tmp_path.glob("table-*.json"))
-    assert len(kept) >= 10
-    assert _rules(monkeypatch, str(tmp_path)) == parsed  # recalled
+    assert len(kept) >= at_least
+    assert read(monkeypatch, str(tmp_path)) == parsed  # recalled
     for place in kept:
-        place.write_text('{"damaged": ', encoding="utf-8")
-    assert _rules(monkeypatch, str(tmp_path)) == parsed  # a damaged cache is read past
+        place.write_text(damage, encoding="utf-8")
+    assert read(monkeypatch, str(tmp_path)) == parsed  # a damaged cache is read past
+
+
+def test_the_cache_gives_the_rules_the_yaml_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _same_through_the_cache(_rules, tmp_path, monkeypatch, 10, '{"damaged": ')
 
 
 def test_off_keeps_nothing_and_json_unfaithful_data_is_not_kept(
@@ -64,14 +78,9 @@ def _bundled(monkeypatch: pytest.MonkeyPatch, where: str) -> list[str]:
 def test_the_bundled_rules_read_from_the_cache_are_the_rules_read_from_yaml(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parsed = _bundled(monkeypatch, "off")
-    assert _bundled(monkeypatch, str(tmp_path)) == parsed  # parsed, and kept
-    kept = sorted(tmp_path.glob("table-*.json"))
-    assert len(kept) >= 500  # one a rule file, beside the families' tables
-    assert _bundled(monkeypatch, str(tmp_path)) == parsed  # recalled
-    for place in kept:
-        place.write_text("[1, 2", encoding="utf-8")
-    assert _bundled(monkeypatch, str(tmp_path)) == parsed  # a damaged cache is read past
+    _same_through_the_cache(
+        _bundled, tmp_path, monkeypatch, 500, "[1, 2"
+    )  # one file a rule file, and the tables
 
 
 def test_the_folder_is_pruned_to_half_its_limit_when_it_grows_past_it(
