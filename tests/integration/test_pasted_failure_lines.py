@@ -64,3 +64,13 @@ def test_a_pasted_failure_line_gets_an_error_finding_naming_its_kind(line: str, 
 @pytest.mark.parametrize("line", HEALTHY)
 def test_a_healthy_line_using_the_same_words_stays_quiet(line: str) -> None:
     assert _findings(line) == []
+
+
+def test_a_wordings_finding_keeps_an_acronym_it_quotes_in_its_sentence() -> None:
+    """`MP Control Manager ...` inside the diagnosis stays `MP`, not `mP`."""
+    from smslogdoc.rules.families.table import in_sentence
+
+    assert in_sentence("MP Control Manager found ...") == "MP Control Manager found ..."
+    assert in_sentence("WSUS could not use its database") == "WSUS could not use its database"
+    assert in_sentence("The component cannot") == "the component cannot"
+    assert in_sentence("a distribution point") == "a distribution point"

@@ -25,6 +25,7 @@ from smslogdoc.rules.families.table import (
     Bad,
     compiled,
     examples,
+    in_sentence,
     log_kinds,
     slug,
     text,
@@ -70,7 +71,7 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
             events=events,
             conditions=(Condition("any", (tuple(events),)),),
             diagnosis=f"{{log}} reports {'{code} (' + spelled + ')' if message is None else spelled}: "
-            f"{text(entry, 'title')[0].lower()}{text(entry, 'title')[1:]}.",
+            f"{in_sentence(text(entry, 'title'))}.",
             fix=texts(entry, "fix", required=True),
             path=path,
             cause=cause,
@@ -139,7 +140,7 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
             events={"failed": event},
             conditions=(Condition("any", (("failed",),)),),
             diagnosis=f"{{log}} reports {{code}} ({spelled}); in {where or 'the logs it was written for'}, "
-            f"where this context comes from, it means: {rule.title[0].lower()}{rule.title[1:]}.",
+            f"where this context comes from, it means: {in_sentence(rule.title)}.",
             confidence="low",
             examples=(),
             tier=TIER_CODE_ELSEWHERE,

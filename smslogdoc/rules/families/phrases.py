@@ -14,7 +14,18 @@ from smslogdoc.model import Severity
 from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.condition import Condition
 from smslogdoc.rules.families.states import OUTCOME_SEVERITY
-from smslogdoc.rules.families.table import TIER_PHRASE, Bad, Table, compiled, each, listed, slug, text, texts
+from smslogdoc.rules.families.table import (
+    TIER_PHRASE,
+    Bad,
+    Table,
+    compiled,
+    each,
+    in_sentence,
+    listed,
+    slug,
+    text,
+    texts,
+)
 from smslogdoc.rules.model import Matcher, Rule
 
 
@@ -83,7 +94,7 @@ def _phrase_rules(
                 events={"said": event},
                 conditions=(Condition("any", (("said",),)),),
                 diagnosis=f"{{log}} says {says}"
-                + (f": {what[0].lower()}{what[1:].rstrip('.')}." if what != says else "."),
+                + (f": {in_sentence(what).rstrip('.')}." if what != says else "."),
                 fix=check,
                 path=path,
                 # the sources back the families' own checks; where the wording says no more

@@ -127,6 +127,15 @@ def compiled(text: str) -> Pattern:
     return shared_pattern(text, regex.IGNORECASE)
 
 
+def in_sentence(text: str) -> str:
+    """A title or phrase as it reads inside a sentence: its first letter lower-case,
+    unless the first word is an acronym or a name in capitals (`MP Control
+    Manager`, `WSUS`, `SQL`), which stays as written."""
+    if text[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
