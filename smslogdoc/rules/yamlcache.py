@@ -20,6 +20,8 @@ import os
 import sys
 from pathlib import Path
 
+import yaml
+
 VERSION = 1
 """Raised when what is kept changes shape."""
 LIMIT = 5000
@@ -44,6 +46,22 @@ def folder() -> Path | None:
 def _place(raw: bytes) -> Path | None:
     where = folder()
     return None if where is None else where / f"table-{VERSION}-{hashlib.sha256(raw).hexdigest()}.json"
+
+
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The safe loader, in C where PyYAML was built with it."""
+
+
+def parsed(raw: bytes, text: str | None = None) -> object:
+    """The data of a YAML file of these bytes (`text`: the same, decoded, when
+    the caller has it): kept from an earlier run, else parsed now by the safe
+    loader and kept. Raises what `yaml.load` raises, and UnicodeDecodeError."""
+    known, data = recall(raw)
+    if known:
+        return data
+    data = yaml.load(raw.decode("utf-8") if text is None else text, Loader=LOADER)
+    keep(raw, data)
+    return data
 
 
 def recall(raw: bytes) -> tuple[bool, object]:

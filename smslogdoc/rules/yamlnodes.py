@@ -56,9 +56,6 @@ class Document:
         return self.lines.get(())
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _hint(error: yaml.MarkedYAMLError, text: str) -> str:
     """What to do about the YAML mistakes rule writers make: a plain value
     holding ': ' (`diagnosis: Drive C: is full.`) must be quoted."""
@@ -83,7 +80,7 @@ def load(text: str, *, positions: bool = True) -> Document:
     if not positions:
         return Document(_trusted(text))
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=yamlcache.LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         raise YamlError(
@@ -103,16 +100,10 @@ def _trusted(text: str) -> object:
     """A trusted file's data: kept as JSON from an earlier run under the hash
     of its bytes (`yamlcache`: YAML is the larger part of loading the bundled
     rules), else read by the C loader and kept."""
-    raw = text.encode("utf-8", "surrogatepass")
-    known, data = yamlcache.recall(raw)
-    if known:
-        return data
     try:
-        data = yaml.load(text, Loader=_Loader)  # safe: the safe loader
+        return yamlcache.parsed(text.encode("utf-8", "surrogatepass"), text)
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {error}") from None
-    yamlcache.keep(raw, data)
-    return data
 
 
 def _convert(node: yaml.Node, path: Path, document: Document, budget: list[int]) -> object:

@@ -32,9 +32,6 @@ FAILURE_WORDS = (
 """Words with which a record says it failed (a code in such a record is a failure)."""
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @dataclass(frozen=True)
 class Table:
     path: str
@@ -45,20 +42,11 @@ def tables(folder: Traversable, pattern: str) -> Iterable[Table]:
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if re.fullmatch(pattern, entry.name):
             try:
-                data = _parsed(entry.read_bytes())
+                data = yamlcache.parsed(entry.read_bytes())  # kept from an earlier run, or parsed now
             except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
                 yield Table(f"smslogdoc/data/{entry.name}", [error])
                 continue
             yield Table(f"smslogdoc/data/{entry.name}", data if isinstance(data, list) else [data])
-
-
-def _parsed(raw: bytes) -> object:
-    """A table's data: kept from an earlier run (`yamlcache`) or parsed now."""
-    known, data = yamlcache.recall(raw)
-    if not known:
-        data = yaml.load(raw.decode("utf-8"), Loader=_LOADER)  # safe; in C when built
-        yamlcache.keep(raw, data)
-    return data
 
 
 class Bad(ValueError):
