@@ -14,6 +14,7 @@ from __future__ import annotations
 from smslogdoc import codes
 from smslogdoc.engine.state import Hit, Result
 from smslogdoc.findings import CONFIRMED, Evidence, Finding, Occurrence, Spread, raised
+from smslogdoc.rules.families.codes import outranks_fallback
 from smslogdoc.rules.model import BUILTIN_GROUPS, SEVERITIES
 
 MAX_EVIDENCE = 8
@@ -191,19 +192,30 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
     same log), and keep only the most severe fallback per run; and drop a rule
     family's finding (`Rule.tier`) when a finding of a lower tier cites one of
     its records: a written rule explains a record better than its error code,
-    a code better than a status value, a status value better than its wording."""
+    a code better than a status value, a status value better than its wording.
+    A fallback also gives way, on a record both cite, to the context of a code
+    written for its log (`outranks_fallback`): the fallback says only that the
+    step failed, the context what that code means there (an installer's exit
+    code in its toolkit's table, a task sequence step's error)."""
     specific = {
         run
         for finding in findings
         if not finding.rule.fallback and not finding.rule.tier
         for run in finding.runs
     }
+    coded: dict[tuple[str, int], int] = {}  # record -> the most severe code context citing it
+    for finding in findings:
+        if outranks_fallback(finding.rule):
+            for item in finding.evidence:
+                if not item.supporting:
+                    record = (item.path, item.line)
+                    coded[record] = max(coded.get(record, 0), SEVERITIES.index(finding.severity))
     kept_runs: set[tuple[int, object]] = set()
     dropped: set[int] = set()
     for finding in sorted(findings, key=lambda f: -f.rule.rank):
         if not finding.rule.fallback:
             continue
-        if finding.runs & specific or finding.runs & kept_runs:
+        if finding.runs & specific or finding.runs & kept_runs or _cited(finding, coded):
             dropped.add(id(finding))
         kept_runs |= finding.runs
     kept = [finding for finding in findings if id(finding) not in dropped]
@@ -217,6 +229,15 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
             if any(_yields(finding, other) for other in others.values()):
                 dropped.add(id(finding))
     return [finding for finding in findings if id(finding) not in dropped]
+
+
+def _cited(finding: Finding, coded: dict[tuple[str, int], int]) -> bool:
+    """Whether a code's context at no lower severity cites one of the records
+    a finding rests on."""
+    severity = SEVERITIES.index(finding.severity)
+    return any(
+        coded.get((item.path, item.line), -1) >= severity for item in finding.evidence if not item.supporting
+    )
 
 
 def _places(finding: Finding) -> set[str]:

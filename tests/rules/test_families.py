@@ -252,6 +252,47 @@ fix: [do it]
     ]  # an hour apart
 
 
+def _fallback(name: str, pattern: str) -> object:
+    rule, errors = parse_rule(
+        f"""
+id: {name}
+title: A step failed (no more specific cause found)
+severity: error
+fallback: true
+applies_to: [cas, ccmsetup]
+events:
+  failed: {{message: '{pattern}'}}
+condition: failed
+diagnosis: generic
+fix: [read on]
+""",
+        "<test>",
+    )
+    assert rule is not None, [str(error) for error in errors]
+    return rule
+
+
+def test_a_fallback_gives_way_to_a_code_context_of_its_log_on_the_same_record(
+    data: Path, tmp_path: Path
+) -> None:
+    rules = [
+        _fallback("cas-generic", "Download failed"),
+        _fallback("ccmsetup-generic", "exiting with"),
+        *rules_of(data),
+    ]
+    # a code that says the same everywhere, in a log its context was written for: the context
+    assert fired(
+        rules, tmp_path, "CAS.log", cm("Download failed for content Content_1.1, error 0x87D00607", 3)
+    ) == ["code-0x87d00607"]
+    # a context written for the log's wording of a return code: the context
+    exiting = cm("CcmSetup is exiting with return code 7", 3, "ccmsetup")
+    assert fired(rules, tmp_path, "ccmsetup.log", exiting) == ["code-ccmsetup-7"]
+    # the fallback's record with no context: the fallback (the wording yields to it)
+    assert fired(rules, tmp_path, "CAS.log", cm("Download failed for content Content_1.1", 3)) == [
+        "cas-generic"
+    ]
+
+
 @pytest.mark.parametrize(
     ("table", "text", "message"),
     [

@@ -113,6 +113,21 @@ def _telling(value: int) -> bool:
     return facility != 0x8007 or 12000 <= low <= 12200
 
 
+def outranks_fallback(rule: Rule) -> bool:
+    """Whether a code rule's finding replaces a written fallback's (a step
+    failed, no cause found) on the record both cite: its entry was written for
+    the wording the log gives the code in (`written`, such as a toolkit's exit
+    code), or its code says the same wherever it is written (`_telling`). A
+    small number or a wrapped Win32 error a program exits with is the
+    program's own, which the fallback's "read the program's log" serves better."""
+    if rule.tier != TIER_CODE:
+        return False
+    if "written" in rule.events:
+        return True
+    codes = next((m.codes for m in rule.events.values() if m.codes), frozenset())
+    return bool(codes) and all(_telling(value) for value in codes)
+
+
 def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
     """For each code of the code rules that tells the same wherever it is
     written (`_telling`), a rule
