@@ -97,7 +97,10 @@ def _finding(finding: FindingDoc, out: TextIO) -> None:
         text = visible(item["text"].strip("\r\n")).replace("\r\n", "\n").replace("\r", "\n")
         lines.extend(f"    {line}" for line in text.split("\n"))
         lines.extend(f"    = {code}" for code in item["codes"])
-    out.write(_fence("\n".join(lines)) + "\n\n**Fix**\n\n")
+    out.write(_fence("\n".join(lines)) + "\n\n")
+    if finding["cause"]:
+        out.write(f"**Why this happens**\n\n{_md(finding['cause'])}\n\n")
+    out.write("**Fix**\n\n")
     out.writelines(f"{number}. {_md(step)}\n" for number, step in enumerate(finding["fix"], 1))
     if finding["references"]:
         out.write("\n**References**\n\n")

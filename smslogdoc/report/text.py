@@ -175,6 +175,9 @@ def _finding_lines(finding: FindingDoc, width: int) -> list[Text]:
             lines += _evidence_lines(item, finding["log"], width)
         if spread["omitted"]:
             lines.append(Text(f"    ... {spread['omitted']:,} more occurrence(s) not shown", style="dim"))
+    if finding["cause"]:
+        lines += [Text(), Text("  Why this happens", style="bold")]
+        lines += _prose(finding["cause"], width, "    ")
     lines += [Text(), Text("  Fix", style="bold")]
     for number, step in enumerate(finding["fix"], 1):
         first = f"    {number}. "
