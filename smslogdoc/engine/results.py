@@ -15,7 +15,7 @@ from smslogdoc import codes
 from smslogdoc.engine.state import Hit, Result
 from smslogdoc.findings import CONFIRMED, Evidence, Finding, Occurrence, Spread, raised
 from smslogdoc.rules.families.codes import outranks_fallback
-from smslogdoc.rules.model import BUILTIN_GROUPS, SEVERITIES
+from smslogdoc.rules.model import BUILTIN_GROUPS, SEVERITIES, SUMMARY_ID
 
 MAX_EVIDENCE = 8
 """Evidence records kept per finding (a count condition may match many)."""
@@ -196,10 +196,12 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
     A fallback also gives way, on a record both cite, to the context of a code
     written for its log (`outranks_fallback`): the fallback says only that the
     step failed, the context what that code means there (an installer's exit
-    code in its toolkit's table, a task sequence step's error)."""
+    code in its toolkit's table, a task sequence step's error). The summary
+    of error records no rule explains explains nothing: nothing gives way to it."""
+    explaining = [finding for finding in findings if finding.rule.id != SUMMARY_ID]
     specific = {
         run
-        for finding in findings
+        for finding in explaining
         if not finding.rule.fallback and not finding.rule.tier
         for run in finding.runs
     }
@@ -221,6 +223,8 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
     kept = [finding for finding in findings if id(finding) not in dropped]
     by_place: dict[str, list[Finding]] = {}  # a family's finding yields only to one of its log
     for finding in kept:
+        if finding.rule.id == SUMMARY_ID:
+            continue
         for place in _places(finding):
             by_place.setdefault(place, []).append(finding)
     for finding in kept:

@@ -252,6 +252,18 @@ fix: [do it]
     ]  # an hour apart
 
 
+def test_a_family_finding_stands_beside_the_summary_of_unexplained_errors(data: Path, tmp_path: Path) -> None:
+    """The summary lists the error records no finding explains; it explains
+    nothing itself, so a family's finding near it does not give way to it."""
+    log = tmp_path / "logs" / "CAS.log"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text(
+        cm("Correlation vector 17, some error", 3) + cm("Download failed for content Content_1.1", 3)
+    )
+    findings = diagnose([str(log)], rules_of(data), unexplained="info").findings
+    assert sorted(finding.rule.id for finding in findings) == ["phrase-failed-content", "unexplained-errors"]
+
+
 def _fallback(name: str, pattern: str) -> object:
     rule, errors = parse_rule(
         f"""
