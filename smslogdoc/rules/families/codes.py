@@ -95,10 +95,14 @@ def _example_file(logs: tuple[str, ...], kinds: KindTable) -> str:
     return "paste.log"
 
 
-GENERIC = frozenset({0x87D00215})
-"""ConfigMgr's own generic failures, which healthy logs write routinely: item
-not found (UpdatesDeployment.log's "failed to get targeted update" on a healthy
-client, phrases.yaml's benign list)."""
+GENERIC = frozenset({0x87D00215, 0x80041002, 0x80041032, 0x80041033})
+"""Generic failures healthy logs write routinely: ConfigMgr's item not found
+(UpdatesDeployment.log's "failed to get targeted update" on a healthy client,
+phrases.yaml's benign list) and WMI's not found, call cancelled and shutting
+down (a client agent that looks up an instance it has not created yet, as
+SrcUpdateMgr.log's CCM_SourceUpdateHistory; a WMI provider such as
+InventoryProvider.log whose caller cancelled a query; configmgr/iOS-CMLogTracer's
+test logs). Their contexts still apply to the logs they were written for."""
 
 
 def _telling(value: int) -> bool:
