@@ -123,21 +123,31 @@ class KindTable:
 
     def by_components(self, events: Iterable[Event]) -> Kind | None:
         """The kind whose components most of `events` name; for text without
-        components, the kind whose markers occur most."""
+        components, the kind its markers tell (`by_markers`)."""
         events = list(events)
         counts = Counter(event.component.lower() for event in events if event.component)
         for component, _ in counts.most_common():
             for kind in self.kinds.values():
                 if any(fnmatchcase(component, pattern.lower()) for pattern in kind.components):
                     return kind
-        text = "\n".join(event.message for event in events).lower()
-        scores = {
-            kind.name: sum(text.count(marker) for marker in kind.markers)
-            for kind in self.kinds.values()
-            if kind.markers
-        }
-        best = max(scores, key=lambda name: scores[name], default=None)
-        return self.kinds[best] if best is not None and scores[best] else None
+        return self.by_markers(event.message for event in events)
+
+    def by_markers(self, messages: Iterable[str]) -> Kind | None:
+        """The kind whose markers occur most often in `messages`, when it leads
+        every other kind: a tie tells nothing (a wrong kind's rules could name a
+        wrong cause, where no kind leaves the generic findings)."""
+        text = "\n".join(messages).lower()
+        scores = sorted(
+            ((sum(text.count(marker) for marker in kind.markers), kind.name) for kind in self._marked),
+            reverse=True,
+        )
+        if not scores or not scores[0][0] or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+            return None
+        return self.kinds[scores[0][1]]
+
+    @cached_property
+    def _marked(self) -> list[Kind]:
+        return [kind for kind in self.kinds.values() if kind.markers]
 
 
 @lru_cache(maxsize=1)
