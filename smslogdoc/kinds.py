@@ -96,6 +96,7 @@ class KindTable:
 
     def __init__(self, kinds: Iterable[Kind]) -> None:
         self.kinds = {kind.name: kind for kind in kinds}
+        self._names: dict[tuple[str | None, str], tuple[str, ...]] = {}
 
     def __contains__(self, name: str) -> bool:
         return name in self.kinds
@@ -120,6 +121,20 @@ class KindTable:
             (kind, [re.compile(fnmatch.translate(pattern.lower())).match for pattern in kind.files])
             for kind in self.kinds.values()
         ]
+
+    def names_of(self, kind_name: str | None, name: str) -> tuple[str, ...]:
+        """The file names a log goes by, for rules that name logs by file-name
+        globs: its own name (lower case, '' for standard input), and when that
+        name does not tell its kind (standard input, a paste saved as notes.txt)
+        the plain file names of the kind its records told (`sitecomp.log`)."""
+        key = (kind_name, name)
+        if key not in self._names:
+            kind = self.kinds.get(kind_name or "")
+            own = (name,) if name else ()
+            if kind is not None and self.by_file_name(name) is not kind:
+                own += tuple(file.lower() for file in kind.files if not any(char in file for char in "*?["))
+            self._names[key] = own
+        return self._names[key]
 
     def by_components(self, events: Iterable[Event]) -> Kind | None:
         """The kind whose components most of `events` name; for text without

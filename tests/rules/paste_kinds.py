@@ -17,6 +17,7 @@ A paste text met in both thirds counts in the tune third only.
     .venv/bin/python -m tests.rules.paste_kinds            # the figures
     .venv/bin/python -m tests.rules.paste_kinds --misses   # and the tune third's misses
     .venv/bin/python -m tests.rules.paste_kinds --set-aside  # the set-aside third's figures too
+    .venv/bin/python -m tests.rules.paste_kinds --fires      # and how many pastes fire their own rule
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from smslogdoc.diagnose import diagnose
 from smslogdoc.inputs.paths import collect
 from smslogdoc.kinds import KindTable, load_kinds
 from smslogdoc.model import Event
@@ -99,11 +101,24 @@ def guess(kinds: KindTable, folder: Path, text: str) -> str | None:
     return found.name if found else None
 
 
+def fires(rule: Rule, folder: Path, text: str) -> bool:
+    """Whether `rule` fires on `text` read as a nameless paste."""
+    path = folder / PASTE_NAME
+    path.write_text(text + "\n", encoding="utf-8")
+    try:
+        outcome = diagnose([str(path)], [rule], unexplained="off")
+    finally:
+        path.unlink()
+    return any(finding.rule.id == rule.id for finding in outcome.findings)
+
+
 @dataclass
 class Outcome:
     paste: Paste
     split: str
     guessed: str | None
+    fired: bool | None = None
+    """With `measure(fired=True)`: whether the paste's rule fires on it."""
 
     @property
     def verdict(self) -> str:
@@ -112,10 +127,12 @@ class Outcome:
         return "right" if self.guessed == self.paste.kind else "wrong"
 
 
-def measure() -> list[Outcome]:
-    """Every distinct paste, its third and the kind guessed for it."""
+def measure(*, fired: bool = False) -> list[Outcome]:
+    """Every distinct paste, its third and the kind guessed for it (and, with
+    `fired`, whether the paste's own rule fires on it)."""
     kinds = load_kinds()
     rules = [rule for rule in load_rules([])[0] if not rule.family]
+    by_id = {rule.id: rule for rule in rules}
     seen: dict[tuple[str, str, str], Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="smslogdoc-paste-") as name:
         folder = Path(name)
@@ -124,6 +141,8 @@ def measure() -> list[Outcome]:
             key = (paste.kind, paste.shape, paste.text)
             if key not in seen:
                 seen[key] = Outcome(paste, split_of(paste.rule), guess(kinds, folder, paste.text))
+                if fired:
+                    seen[key].fired = fires(by_id[paste.rule], folder, paste.text)
     return list(seen.values())
 
 
@@ -136,7 +155,7 @@ def figures(outcomes: Iterable[Outcome]) -> dict[tuple[str, str], Counter[str]]:
 
 
 def main(argv: list[str]) -> None:
-    outcomes = measure()
+    outcomes = measure(fired="--fires" in argv)
     for (split, shape), counts in sorted(figures(outcomes).items()):
         if split == SET_ASIDE and "--set-aside" not in argv:
             continue  # looked at once, at the end: tuning by its figures would spoil it
@@ -145,11 +164,18 @@ def main(argv: list[str]) -> None:
             f"{split:9} {shape} pastes {total:4}: right {counts['right']:4} ({counts['right'] / total:.0%})"
             f"  wrong {counts['wrong']:3} ({counts['wrong'] / total:.0%})  none {counts['none']:4}"
         )
+    for split, shape in [(split, shape) for split in (TUNE, SET_ASIDE) for shape in ("log", "line")]:
+        tried = [o for o in outcomes if o.split == split and o.paste.shape == shape and o.fired is not None]
+        if tried and (split == TUNE or "--set-aside" in argv):
+            print(f"{split:9} {shape} pastes whose own rule fires: {sum(bool(o.fired) for o in tried)} of {len(tried)}")
     if "--misses" in argv:  # the tune third only: the set-aside third is never looked at line by line
         for outcome in outcomes:
             if outcome.split == TUNE and outcome.verdict != "right":
                 text = outcome.paste.text.replace("\n", " | ")[:300]
                 print(f"{outcome.verdict:5} {outcome.paste.kind} -> {outcome.guessed} [{outcome.paste.shape}] {text}")
+            elif outcome.split == TUNE and outcome.fired is False:
+                text = outcome.paste.text.replace("\n", " | ")[:300]
+                print(f"nofire {outcome.paste.rule} [{outcome.paste.kind}] {text}")
 
 
 if __name__ == "__main__":
