@@ -130,7 +130,7 @@ class KindTable:
         key = (kind_name, name)
         if key not in self._names:
             kind = self.kinds.get(kind_name or "")
-            own = (name,) if name else ()
+            own: tuple[str, ...] = (name,) if name else ()
             if kind is not None and self.by_file_name(name) is not kind:
                 own += tuple(file.lower() for file in kind.files if not any(char in file for char in "*?["))
             self._names[key] = own

@@ -167,12 +167,16 @@ def main(argv: list[str]) -> None:
     for split, shape in [(split, shape) for split in (TUNE, SET_ASIDE) for shape in ("log", "line")]:
         tried = [o for o in outcomes if o.split == split and o.paste.shape == shape and o.fired is not None]
         if tried and (split == TUNE or "--set-aside" in argv):
-            print(f"{split:9} {shape} pastes whose own rule fires: {sum(bool(o.fired) for o in tried)} of {len(tried)}")
+            print(
+                f"{split:9} {shape} pastes whose own rule fires: {sum(bool(o.fired) for o in tried)} of {len(tried)}"
+            )
     if "--misses" in argv:  # the tune third only: the set-aside third is never looked at line by line
         for outcome in outcomes:
             if outcome.split == TUNE and outcome.verdict != "right":
                 text = outcome.paste.text.replace("\n", " | ")[:300]
-                print(f"{outcome.verdict:5} {outcome.paste.kind} -> {outcome.guessed} [{outcome.paste.shape}] {text}")
+                print(
+                    f"{outcome.verdict:5} {outcome.paste.kind} -> {outcome.guessed} [{outcome.paste.shape}] {text}"
+                )
             elif outcome.split == TUNE and outcome.fired is False:
                 text = outcome.paste.text.replace("\n", " | ")[:300]
                 print(f"nofire {outcome.paste.rule} [{outcome.paste.kind}] {text}")
