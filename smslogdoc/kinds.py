@@ -96,6 +96,7 @@ class KindTable:
 
     def __init__(self, kinds: Iterable[Kind]) -> None:
         self.kinds = {kind.name: kind for kind in kinds}
+        self._names: dict[tuple[str | None, str], tuple[str, ...]] = {}
 
     def __contains__(self, name: str) -> bool:
         return name in self.kinds
@@ -121,23 +122,47 @@ class KindTable:
             for kind in self.kinds.values()
         ]
 
+    def names_of(self, kind_name: str | None, name: str) -> tuple[str, ...]:
+        """The file names a log goes by, for rules that name logs by file-name
+        globs: its own name (lower case, '' for standard input), and when that
+        name does not tell its kind (standard input, a paste saved as notes.txt)
+        the plain file names of the kind its records told (`sitecomp.log`)."""
+        key = (kind_name, name)
+        if key not in self._names:
+            kind = self.kinds.get(kind_name or "")
+            own: tuple[str, ...] = (name,) if name else ()
+            if kind is not None and self.by_file_name(name) is not kind:
+                own += tuple(file.lower() for file in kind.files if not any(char in file for char in "*?["))
+            self._names[key] = own
+        return self._names[key]
+
     def by_components(self, events: Iterable[Event]) -> Kind | None:
         """The kind whose components most of `events` name; for text without
-        components, the kind whose markers occur most."""
+        components, the kind its markers tell (`by_markers`)."""
         events = list(events)
         counts = Counter(event.component.lower() for event in events if event.component)
         for component, _ in counts.most_common():
             for kind in self.kinds.values():
                 if any(fnmatchcase(component, pattern.lower()) for pattern in kind.components):
                     return kind
-        text = "\n".join(event.message for event in events).lower()
-        scores = {
-            kind.name: sum(text.count(marker) for marker in kind.markers)
-            for kind in self.kinds.values()
-            if kind.markers
-        }
-        best = max(scores, key=lambda name: scores[name], default=None)
-        return self.kinds[best] if best is not None and scores[best] else None
+        return self.by_markers(event.message for event in events)
+
+    def by_markers(self, messages: Iterable[str]) -> Kind | None:
+        """The kind whose markers occur most often in `messages`, when it leads
+        every other kind: a tie tells nothing (a wrong kind's rules could name a
+        wrong cause, where no kind leaves the generic findings)."""
+        text = "\n".join(messages).lower()
+        scores = sorted(
+            ((sum(text.count(marker) for marker in kind.markers), kind.name) for kind in self._marked),
+            reverse=True,
+        )
+        if not scores or not scores[0][0] or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+            return None
+        return self.kinds[scores[0][1]]
+
+    @cached_property
+    def _marked(self) -> list[Kind]:
+        return [kind for kind in self.kinds.values() if kind.markers]
 
 
 @lru_cache(maxsize=1)

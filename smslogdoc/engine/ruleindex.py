@@ -30,8 +30,7 @@ class RuleIndex:
         found = set(self.always)
         if where.kind is not None:
             found.update(self.by_kind.get(where.kind, ()))
-        name = where.name
-        if name:
+        for name in where.names:
             for glob, numbers in self.by_glob.items():
                 if fnmatchcase(name, glob):
                     found.update(numbers)

@@ -17,7 +17,7 @@ import regex
 
 from smslogdoc.codes.find import find_codes
 from smslogdoc.formats import ini
-from smslogdoc.kinds import current_name
+from smslogdoc.kinds import current_name, load_kinds
 from smslogdoc.literals import required_literals
 from smslogdoc.memo import Memo
 from smslogdoc.model import SEVERITIES as SEVERITIES
@@ -50,13 +50,19 @@ class LogScope:
         """The current log's file name, lower case ('' for standard input)."""
         return current_name(self.file_name) if self.file_name else ""
 
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """The file names file-name globs are matched against: the log's own, and
+        for a log whose name does not tell its kind (a paste), its kind's
+        (`KindTable.names_of`)."""
+        return load_kinds().names_of(self.kind, self.name)
+
     def is_one_of(self, targets: tuple[str, ...]) -> bool:
         """Whether this log is one of `targets` (kind names or file-name globs)."""
         names, globs = _targets(targets)
         if self.kind in names:
             return True
-        name = self.name
-        return bool(name) and any(glob(name) for glob in globs)
+        return any(glob(name) for name in self.names for glob in globs)
 
 
 @lru_cache(maxsize=4096)
