@@ -1,0 +1,104 @@
+"""The causes the field reports for the codes admins meet most (smslogdoc/data/contexts/*.yaml):
+a failure line of each code, in the log its context was written for, gets a finding whose text
+names a cause added from field reports (community blogs, vendor knowledge bases, GitHub issues),
+with every rule loaded, as a user runs `diagnose`.
+
+Each line is a real line quoted by a source, or the same wording with the code this row tests;
+the comment after a row names where the wording comes from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from smslogdoc.diagnose import diagnose
+from smslogdoc.report.document import finding_doc
+from smslogdoc.rules.load import load_rules
+
+RULES, _ = load_rules([])
+
+WUAHANDLER = "Scan failed with error = {code}."  # msendpointmgr.com, WSUS scan retry error codes (2015)
+
+ROWS = [
+    # (log, line, words a finding must say)
+    ("AppEnforce.log", "Unmatched exit code (1603) is considered an execution failure.", ("8.3", "Temp")),
+    # Patch My PC KB, installation-fails-msi-error-code.md
+    (
+        "AppEnforce.log",
+        "Unmatched exit code (1618) is considered an execution failure.",
+        ("Show-ADTInstallationPrompt", "/qn"),
+    ),
+    # the same AppEnforce wording with 1618 (Patch My PC KB)
+    ("AppEnforce.log", "++++++ Failed to enforce app. Error 0x87d01106. ++++++", ("CCM_CITask",)),
+    # Microsoft support KB, application installation fails post-upgrade of the client (1606 to 1610/1702)
+    (
+        "AppEnforce.log",
+        "++++++ Failed to enforce app. Error 0x87d00324. ++++++",
+        ("Update Content", "product code"),
+    ),
+    # the same AppEnforce wording with 0x87d00324
+    (
+        "WUAHandler.log",
+        WUAHANDLER.format(code="0x80244010"),
+        ("200 server round trips", "SoftwareDistribution"),
+    ),
+    ("WUAHandler.log", WUAHANDLER.format(code="0x80072ee2"), ("scan retry error codes", "Patch Tuesday")),
+    (
+        "WUAHandler.log",
+        WUAHANDLER.format(code="0x8024401c"),
+        ("KB4034658", "SusClientId", "KB3095113", "WPAD"),
+    ),
+    ("WUAHandler.log", WUAHANDLER.format(code="0x80244022"), ("AppOffline", "whole catalog")),
+    ("WUAHandler.log", WUAHANDLER.format(code="0x8024402c"), ("exception (bypass) list", "WPAD", "WUServer")),
+    ("WUAHandler.log", WUAHANDLER.format(code="0x80070422"), ("BITS", "Group Policy")),
+    ("WUAHandler.log", WUAHANDLER.format(code="0x80072efd"), ("Internet Explorer",)),
+    (
+        "UpdatesHandler.log",
+        "Update 1 (0a91b273-404a-475f-b065-b2f54b99c7b1) finished installing (0x80070643)",
+        ("250 MB", "winre.wim", ".NET"),
+    ),
+    # UpdatesHandler.log line quoted by the update-install-fatal entry's sources
+    (
+        "UpdatesHandler.log",
+        "Update 1 (0a91b273-404a-475f-b065-b2f54b99c7b1) finished installing (0x80070bc9)",
+        ("postponed", "Transactional Entries"),
+    ),
+    (
+        "UpdatesHandler.log",
+        "Update 1 (0a91b273-404a-475f-b065-b2f54b99c7b1) finished installing (0x800f081f)",
+        ("component repair", "/Source"),
+    ),
+    ("ccmsetup.log", "CcmSetup failed with error code 0x87d00215", ("CheckAndLogOSInformation", "workgroup")),
+    # osdninja.com, CheckAndLogOSInformation 0x87d00215
+    (
+        "ccm.log",
+        '---> Unable to connect to WMI on remote machine "DELL3620-01.test.edu.cn", error = 0x80070005.',
+        ("Remote Activation",),
+    ),
+    # the push-access-denied entry's real line
+    (
+        "smsts.log",
+        "An error (0x80004005) is encountered in execution of the task sequence",
+        ("PortFast", "another boot image"),
+    ),
+    # the ts-unspecified entry's real line
+    ("smsts.log", "Required management point not found (Error: 87D00269)", ("PortFast",)),
+    # the ts-mp-not-found entry's real line
+]
+
+
+@pytest.mark.parametrize(("log", "line", "words"), ROWS, ids=[row[1][:60] for row in ROWS])
+def test_a_failure_line_gets_a_finding_that_names_the_field_causes(
+    tmp_path: Path, log: str, line: str, words: tuple[str, ...]
+) -> None:
+    path = tmp_path / log
+    path.write_text(line + "\n", encoding="utf-8")
+    docs = [
+        finding_doc(finding)
+        for finding in diagnose([str(path)], RULES, unexplained="off").findings
+        if finding.severity in ("warning", "error")
+    ]
+    said = " ".join(" ".join([doc["title"], doc["diagnosis"], doc["cause"], *doc["fix"]]) for doc in docs)
+    missing = [word for word in words if word.lower() not in said.lower()]
+    assert not missing, (missing, [doc["rule"] for doc in docs])
