@@ -18,26 +18,22 @@ from smslogdoc.rules.load import load_rules
 
 RULES, _ = load_rules([])
 
-WUAHANDLER = "Scan failed with error = {code}."  # msendpointmgr.com, WSUS scan retry error codes (2015)
+# Where each wording comes from (the rows use it with the code they test):
+APPENFORCE = "++++++ Failed to enforce app. Error {code}. ++++++"
+"""AppEnforce.log, quoted by the Microsoft support KB on application installs failing after a client upgrade."""
+UNMATCHED = "Unmatched exit code ({code}) is considered an execution failure."
+"""AppEnforce.log, quoted by the Patch My PC KB installation-fails-msi-error-code.md."""
+WUAHANDLER = "Scan failed with error = {code}."
+"""WUAHandler.log, quoted by msendpointmgr.com (WSUS scan retry error codes, 2015)."""
+UPDATESHANDLER = "Update 1 (0a91b273-404a-475f-b065-b2f54b99c7b1) finished installing ({code})"
+"""UpdatesHandler.log, quoted by the update-install-fatal context's sources."""
 
-ROWS = [
-    # (log, line, words a finding must say)
-    ("AppEnforce.log", "Unmatched exit code (1603) is considered an execution failure.", ("8.3", "Temp")),
-    # Patch My PC KB, installation-fails-msi-error-code.md
-    (
-        "AppEnforce.log",
-        "Unmatched exit code (1618) is considered an execution failure.",
-        ("Show-ADTInstallationPrompt", "/qn"),
-    ),
-    # the same AppEnforce wording with 1618 (Patch My PC KB)
-    ("AppEnforce.log", "++++++ Failed to enforce app. Error 0x87d01106. ++++++", ("CCM_CITask",)),
-    # Microsoft support KB, application installation fails post-upgrade of the client (1606 to 1610/1702)
-    (
-        "AppEnforce.log",
-        "++++++ Failed to enforce app. Error 0x87d00324. ++++++",
-        ("Update Content", "product code"),
-    ),
-    # the same AppEnforce wording with 0x87d00324
+ROWS = [  # (log, line, words a finding must say)
+    ("AppEnforce.log", UNMATCHED.format(code=1603), ("8.3", "Temp")),
+    ("AppEnforce.log", UNMATCHED.format(code=1618), ("Show-ADTInstallationPrompt", "/qn")),
+    ("AppEnforce.log", APPENFORCE.format(code="0x87d01106"), ("CCM_CITask",)),
+    ("AppEnforce.log", APPENFORCE.format(code="0x87d00324"), ("Update Content", "product code")),
+    ("AppEnforce.log", APPENFORCE.format(code="0x87d00213"), ("PSAppDeployToolkit",)),
     (
         "WUAHandler.log",
         WUAHANDLER.format(code="0x80244010"),
@@ -49,42 +45,29 @@ ROWS = [
         WUAHANDLER.format(code="0x8024401c"),
         ("KB4034658", "SusClientId", "KB3095113", "WPAD"),
     ),
-    ("WUAHandler.log", WUAHANDLER.format(code="0x80244022"), ("AppOffline", "whole catalog")),
+    ("WUAHandler.log", WUAHANDLER.format(code="0x80244022"), ("whole catalog",)),
+    ("WUAHandler.log", WUAHANDLER.format(code="0x80244021"), ("WsusPool",)),
     ("WUAHandler.log", WUAHANDLER.format(code="0x8024402c"), ("exception (bypass) list", "WPAD", "WUServer")),
     ("WUAHandler.log", WUAHANDLER.format(code="0x80070422"), ("BITS", "Group Policy")),
     ("WUAHandler.log", WUAHANDLER.format(code="0x80072efd"), ("Internet Explorer",)),
-    (
-        "UpdatesHandler.log",
-        "Update 1 (0a91b273-404a-475f-b065-b2f54b99c7b1) finished installing (0x80070643)",
-        ("250 MB", "winre.wim", ".NET"),
-    ),
-    # UpdatesHandler.log line quoted by the update-install-fatal entry's sources
-    (
-        "UpdatesHandler.log",
-        "Update 1 (0a91b273-404a-475f-b065-b2f54b99c7b1) finished installing (0x80070bc9)",
-        ("postponed", "Transactional Entries"),
-    ),
-    (
-        "UpdatesHandler.log",
-        "Update 1 (0a91b273-404a-475f-b065-b2f54b99c7b1) finished installing (0x800f081f)",
-        ("component repair", "/Source"),
-    ),
+    ("UpdatesHandler.log", UPDATESHANDLER.format(code="0x80070643"), ("250 MB", "winre.wim", ".NET")),
+    ("UpdatesHandler.log", UPDATESHANDLER.format(code="0x80070bc9"), ("postponed", "Transactional Entries")),
+    ("UpdatesHandler.log", UPDATESHANDLER.format(code="0x800f081f"), ("component repair", "/Source")),
+    # osdninja.com, "CheckAndLogOSInformation 0x87d00215"
     ("ccmsetup.log", "CcmSetup failed with error code 0x87d00215", ("CheckAndLogOSInformation", "workgroup")),
-    # osdninja.com, CheckAndLogOSInformation 0x87d00215
+    # the push-access-denied context's real line
     (
         "ccm.log",
         '---> Unable to connect to WMI on remote machine "DELL3620-01.test.edu.cn", error = 0x80070005.',
         ("Remote Activation",),
     ),
-    # the push-access-denied entry's real line
+    # the ts-unspecified and ts-mp-not-found contexts' real lines
     (
         "smsts.log",
         "An error (0x80004005) is encountered in execution of the task sequence",
         ("PortFast", "another boot image"),
     ),
-    # the ts-unspecified entry's real line
     ("smsts.log", "Required management point not found (Error: 87D00269)", ("PortFast",)),
-    # the ts-mp-not-found entry's real line
 ]
 
 
