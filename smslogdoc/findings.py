@@ -112,6 +112,9 @@ class Finding:
     finding gives way to a more specific one."""
     spread: Spread | None = None
     """Set when the cause was seen in more than one run of the log."""
+    reported: tuple[str, ...] = ()
+    """Causes the field reports for an error code of a record the finding cites, in that
+    log: those of the code context that gave way to this written rule's finding."""
 
     @property
     def severity(self) -> str:

@@ -11,6 +11,8 @@ end of the log (`Causes.findings`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from smslogdoc import codes
 from smslogdoc.engine.state import Hit, Result
 from smslogdoc.findings import CONFIRMED, Evidence, Finding, Occurrence, Spread, raised
@@ -232,6 +234,7 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
             others = {id(other): other for place in _places(finding) for other in by_place[place]}
             if any(_yields(finding, other) for other in others.values()):
                 dropped.add(id(finding))
+                _hand_on_causes(finding, others.values())
     return [finding for finding in findings if id(finding) not in dropped]
 
 
@@ -242,6 +245,18 @@ def _cited(finding: Finding, coded: dict[tuple[str, int], int]) -> bool:
     return any(
         coded.get((item.path, item.line), -1) >= severity for item in finding.evidence if not item.supporting
     )
+
+
+def _hand_on_causes(finding: Finding, others: Iterable[Finding]) -> None:
+    """A code context that gives way to a written rule's finding citing one of its
+    records hands it the causes the field reports for that code in that log, so
+    the finding a reader sees still names them."""
+    if not finding.rule.causes:
+        return
+    records = {(item.path, item.line) for item in finding.evidence}
+    for other in others:
+        if other.rule.tier == 0 and any((item.path, item.line) in records for item in other.evidence):
+            other.reported = tuple(dict.fromkeys([*other.reported, *finding.rule.causes]))
 
 
 def _places(finding: Finding) -> set[str]:

@@ -35,9 +35,13 @@ def texts(finding: Finding) -> Texts:
     placeholder gave."""
     rule = finding.rule
     values = {**finding.captures, **finding.values}
+    cause = render(rule.cause, values)
+    if finding.reported:
+        cause += (" " if cause else "") + "Other causes reported for this error code in this log: "
+        cause += "; ".join(finding.reported) + "."
     return Texts(
         sentence_start(render(rule.diagnosis, values)),
-        render(rule.cause, values),
+        cause,
         [render(step, values) for step in rule.fix],
         [render(hint, values) for hint in rule.next_logs],
     )

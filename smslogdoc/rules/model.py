@@ -301,6 +301,9 @@ class Rule:
     one of a lower tier that cites the same record."""
     family: str = ""
     """The family a generated rule belongs to (code, state, phrase); '' for a written rule."""
+    causes: tuple[str, ...] = ()
+    """A code context's causes one by one (its `cause` says them in a sentence): a written
+    rule's finding that cites the same record names them (`engine.results`)."""
 
     def applies(self, scope: LogScope) -> bool:
         """Whether the rule is run on the log `scope` describes."""

@@ -73,6 +73,7 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
             diagnosis=f"{{log}} reports {'{code} (' + spelled + ')' if message is None else spelled}: "
             f"{in_sentence(text(entry, 'title'))}.",
             fix=texts(entry, "fix", required=True),
+            causes=causes,
             path=path,
             cause=cause,
             references=texts(entry, "sources", required=True),
@@ -163,5 +164,6 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
             confidence="low",
             examples=(),
             tier=TIER_CODE_ELSEWHERE,
+            causes=(),  # the causes of the logs it was written for, not of this one
         )
     return list(made.values())
