@@ -250,8 +250,10 @@ def _cited(finding: Finding, coded: dict[tuple[str, int], int]) -> bool:
 def _hand_on_causes(finding: Finding, others: Iterable[Finding]) -> None:
     """A code context that gives way to a written rule's finding citing one of its
     records hands it the causes the field reports for that code in that log, so
-    the finding a reader sees still names them."""
-    if not finding.rule.causes:
+    the finding a reader sees still names them; not a small number or a
+    wrapped Win32 error read from a program's exit (`outranks_fallback`), which
+    is the program's own and may mean something else there."""
+    if not finding.rule.causes or not outranks_fallback(finding.rule):
         return
     records = {(item.path, item.line) for item in finding.evidence}
     for other in others:

@@ -122,15 +122,23 @@ def outranks_fallback(rule: Rule) -> bool:
     """Whether a code rule's finding replaces a written fallback's (a step
     failed, no cause found) on the record both cite: its entry was written for
     the wording the log gives the code in (`written`, such as a toolkit's exit
-    code), or its code says the same wherever it is written (`_telling`). A
-    small number or a wrapped Win32 error a program exits with is the
+    code), or its code is not one a program may exit with (`_a_programs_own`):
+    a small number or a wrapped Win32 error a program exits with is the
     program's own, which the fallback's "read the program's log" serves better."""
     if rule.tier != TIER_CODE:
         return False
     if "written" in rule.events:
         return True
     codes = next((m.codes for m in rule.events.values() if m.codes), frozenset())
-    return bool(codes) and all(_telling(value) for value in codes)
+    return bool(codes) and not any(_a_programs_own(value) for value in codes)
+
+
+def _a_programs_own(value: int) -> bool:
+    """Whether a code may be what a program exited with, which means what that
+    program says: a small number, or a wrapped Win32 error other than WinINet's
+    and WinHTTP's."""
+    low = value & 0xFFFF
+    return value <= 0xFFFF or (value >> 16 == 0x8007 and not 12000 <= low <= 12200)
 
 
 def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
