@@ -35,6 +35,16 @@ def current_name(file_name: str) -> str:
     return f"{found['base']}.log".lower() if found else file_name.lower()
 
 
+WILDCARDS = "*?["
+"""What makes a file name in a kind or a rule's target a pattern to fnmatch."""
+
+
+def literal_prefix(glob: str) -> str:
+    """The text a name matching `glob` must start with (up to its first wildcard)."""
+    cut = min((glob.index(char) for char in WILDCARDS if char in glob), default=len(glob))
+    return glob[:cut]
+
+
 @dataclass(frozen=True)
 class RunModel:
     """How a kind of log divides into runs of its program."""
@@ -105,22 +115,42 @@ class KindTable:
         return self.kinds.get(name)
 
     def by_file_name(self, file_name: str) -> Kind | None:
-        """The kind a file name says, if it says one."""
+        """The kind a file name says, if it says one: the first kind, in the
+        table's order, one of whose file names or globs it matches."""
         if not file_name:
             return None
         name = current_name(file_name)
-        for kind, globs in self._globs:
-            if any(glob(name) for glob in globs):
-                return kind
-        return None
+        exact, globs, order = self._file_names
+        best = exact.get(name)
+        for position, prefix, match in globs:
+            if best is not None and position >= best:
+                break
+            if name.startswith(prefix) and match(name):
+                best = position
+                break
+        return order[best] if best is not None else None
 
     @cached_property
-    def _globs(self) -> list[tuple[Kind, list[Callable[[str], object]]]]:
-        """Each kind's file-name globs, compiled once (lower case)."""
-        return [
-            (kind, [re.compile(fnmatch.translate(pattern.lower())).match for pattern in kind.files])
-            for kind in self.kinds.values()
-        ]
+    def _file_names(
+        self,
+    ) -> tuple[dict[str, int], list[tuple[int, str, Callable[[str], object]]], list[Kind]]:
+        """The kinds' file names (lower case) looked up at once, by the place
+        of the first kind that names them; their globs, compiled once, in the
+        kinds' order with the text a name must start with (a log's kind is
+        asked for each of thousands of differently named logs)."""
+        order = list(self.kinds.values())
+        exact: dict[str, int] = {}
+        globs: list[tuple[int, str, Callable[[str], object]]] = []
+        for position, kind in enumerate(order):
+            for pattern in kind.files:
+                lowered = pattern.lower()
+                if any(char in lowered for char in WILDCARDS):
+                    globs.append(
+                        (position, literal_prefix(lowered), re.compile(fnmatch.translate(lowered)).match)
+                    )
+                else:
+                    exact.setdefault(lowered, position)
+        return exact, globs, order
 
     def names_of(self, kind_name: str | None, name: str) -> tuple[str, ...]:
         """The file names a log goes by, for rules that name logs by file-name

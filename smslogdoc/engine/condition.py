@@ -22,6 +22,11 @@ MAX_SIDE_HITS = 10_000
 MAX_CANDIDATES = 32
 """Complete matches kept per group while an absence is undecided."""
 
+_NO_SIDE = Sides()
+"""The side list of every condition that names no event for it: always empty
+(no event is routed to it), so not made afresh for each of the rules' conditions
+over each log (thousands of small logs, dozens of rules each)."""
+
 
 class ConditionRun:
     """One condition of one rule, evaluated over the events of one scope."""
@@ -34,7 +39,14 @@ class ConditionRun:
         """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
         self._run_at = condition.by.index("run") if self.by_run else -1
         self.absent, self.unless, self.requires, self.support, self.context = (
-            Sides(self._run_at) for _ in range(5)
+            Sides(self._run_at) if names else _NO_SIDE
+            for names in (
+                condition.absent,
+                condition.unless,
+                condition.requires,
+                condition.supported_by,
+                condition.context,
+            )
         )
         self._sides = (self.absent, self.unless, self.requires, self.support, self.context)
         """In the order of `Condition.routes`' places."""

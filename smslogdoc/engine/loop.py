@@ -199,7 +199,10 @@ class Engine:
         made = []
         for position, condition in enumerate(rule.conditions):
             if "folder" in condition.by:
-                made.append(self._folder_runs.setdefault((number, position), ConditionRun(rule, condition)))
+                shared = self._folder_runs.get((number, position))
+                if shared is None:
+                    shared = self._folder_runs[(number, position)] = ConditionRun(rule, condition)
+                made.append(shared)
             else:
                 made.append(ConditionRun(rule, condition, thorough=thorough))
         return made

@@ -48,9 +48,12 @@ class Context:
         return index
 
     @cached_property
-    def of_rule(self) -> dict[str, list[int]]:
-        """The findings (places in `cited`) of each rule."""
-        index: dict[str, list[int]] = {}
+    def of_rule(self) -> dict[tuple[str, str], list[int]]:
+        """The findings (places in `cited`) of each rule with evidence in each
+        log (rule, path): a story asks for those in its own logs only, not
+        for every finding of the rule in a folder of thousands of logs."""
+        index: dict[tuple[str, str], list[int]] = {}
         for position, finding in enumerate(self.cited):
-            index.setdefault(finding.rule, []).append(position)
+            for path in dict.fromkeys(mark.path for mark in finding.evidence):
+                index.setdefault((finding.rule, path), []).append(position)
         return index

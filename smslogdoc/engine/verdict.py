@@ -131,10 +131,15 @@ def _cite(phases: list[_Phase], context: Context) -> list[str]:
         for seen in item.marks.all() if item.marks else ():
             records.setdefault((seen.mark.path, seen.mark.line), []).append(item)
     paths = {path for path, _ in records}
-    named = {marker.rule: None for item in phases for marker in item.phase.markers("failed") if marker.rule}
+    # the rules each phase names as its failure
+    failing = [{marker.rule for marker in item.phase.markers("failed") if marker.rule} for item in phases]
+    named = set().union(*failing)
     linked: list[str] = []
     wanted = {place for record in records for place in context.citing.get(record, ())}
-    wanted.update(place for rule in named for place in context.of_rule.get(rule, ()))
+    # a finding of a named rule with no evidence in the story's logs changes nothing here
+    wanted.update(
+        place for rule in named for path in paths for place in context.of_rule.get((rule, path), ())
+    )
     for finding in (context.cited[place] for place in sorted(wanted)):
         for mark in finding.evidence:
             for item in records.get((mark.path, mark.line), ()):
@@ -142,8 +147,8 @@ def _cite(phases: list[_Phase], context: Context) -> list[str]:
                 _link(item.findings, finding.rule)
         if finding.rule not in named:  # no phase names its rule as a failure (most findings)
             continue
-        for item in phases:
-            if any(marker.rule == finding.rule for marker in item.phase.markers("failed")):
+        for item, rules in zip(phases, failing, strict=True):
+            if finding.rule in rules:
                 inside = [mark for mark in finding.evidence if mark.path in paths]
                 if inside:
                     first = inside[-1]

@@ -167,6 +167,9 @@ class ByteLayout:
     def parse(self, text: str, first_line: int) -> Iterator[Event]:
         return self.reader.whole(text, first_line)
 
+    def stretches(self, text: str, spans: list[tuple[int, int, int]]) -> Iterator[Event]:
+        return self.reader.stretches(text, spans)
+
 
 FORMAT = Format(
     NAME,

@@ -11,7 +11,7 @@ compares the two on every sample and on mutated logs).
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from datetime import datetime, tzinfo
 from typing import Protocol
 
@@ -60,6 +60,24 @@ class Regular:
     def records(self, reader: Reading, buf: str, pos: int, end: int) -> Generator[Event, None, int]:
         """Yield the regular records from `pos` on (before `end`); return where
         the run of them stopped."""
+        _, stopped = yield from self.stretches(reader, buf, ((pos, end, reader.line),), blank_ends=False)
+        return stopped
+
+    def stretches(
+        self,
+        reader: Reading,
+        buf: str,
+        spans: Sequence[tuple[int, int, int]],
+        *,
+        blank_ends: bool = True,
+    ) -> Generator[Event, None, tuple[int, int]]:
+        """Yield the regular records of each stretch of `buf` (start, end, first
+        line) in turn; return the place of the first stretch whose run of them
+        stopped short, and where (or the number of stretches, and the last's
+        end). With `blank_ends`, a stretch whose records are followed by line
+        breaks alone is whole (the stretches a scan picks end so); its lines
+        are counted. One call for the many stretches of a scanned window: what
+        a call binds is bound once for all of them."""
         # long on purpose: the loop every CMTrace record goes through, its
         # look-ups bound to locals once; the rare cases go back to the reader.
         ctx = reader.ctx
@@ -68,45 +86,56 @@ class Regular:
         severity_of, info = _SEVERITY.get, Severity.INFO
         line = reader.line
         match = REGULAR.match
+        end = 0
         try:
-            while reader.cut is None:
-                found = match(buf, pos, end)
-                if found is None:
-                    break
-                brk, message, clock, date, component, kind, thread, source_file = found.groups()
-                if OPEN in message or len(message) + len(OPEN) > cap:
-                    break  # a record without its end marker before this one, or an overlong one
-                if brk:
-                    line += 1
-                first = line
-                if "\n" in message or "\r" in message:
-                    line += count_breaks(message)
-                sign = signs.get((component, source_file))
-                if sign is None:
-                    sign = signs[(component, source_file)] = reader.iso_sign(component, source_file)
-                when = _time(clock, date, sign, days, seconds)
-                if when is not None and when.tzinfo is None:
-                    reader.line = line
-                    reader.check_bias(clock, first)
-                number = threads.get(thread, _UNSEEN)
-                if number is _UNSEEN:
-                    number = threads[thread] = int(thread) if thread.isdigit() and thread.isascii() else None
-                pos = found.end()
-                yield Event(
-                    path,
-                    first,
-                    line,
-                    when,
-                    component,
-                    severity_of(kind, info),
-                    number,  # type: ignore[arg-type]
-                    message,
-                    name,
-                    source_file,
-                )
+            for index, (begin, end, line) in enumerate(spans):
+                pos = begin
+                while reader.cut is None:
+                    found = match(buf, pos, end)
+                    if found is None:
+                        break
+                    brk, message, clock, date, component, kind, thread, source_file = found.groups()
+                    if OPEN in message or len(message) + len(OPEN) > cap:
+                        break  # a record without its end marker before this one, or an overlong one
+                    if brk:
+                        line += 1
+                    first = line
+                    if "\n" in message or "\r" in message:
+                        line += count_breaks(message)
+                    sign = signs.get((component, source_file))
+                    if sign is None:
+                        sign = signs[(component, source_file)] = reader.iso_sign(component, source_file)
+                    when = _time(clock, date, sign, days, seconds)
+                    if when is not None and when.tzinfo is None:
+                        reader.line = line
+                        reader.check_bias(clock, first)
+                    number = threads.get(thread, _UNSEEN)
+                    if number is _UNSEEN:
+                        number = threads[thread] = (
+                            int(thread) if thread.isdigit() and thread.isascii() else None
+                        )
+                    pos = found.end()
+                    yield Event(
+                        path,
+                        first,
+                        line,
+                        when,
+                        component,
+                        severity_of(kind, info),
+                        number,  # type: ignore[arg-type]
+                        message,
+                        name,
+                        source_file,
+                    )
+                if pos == end:
+                    continue
+                if blank_ends and pos > begin and not buf[pos:end].strip():
+                    line += count_breaks(buf[pos:end])
+                    continue
+                return index, pos
         finally:
             reader.line = line
-        return pos
+        return len(spans), end
 
 
 _UNSEEN = object()

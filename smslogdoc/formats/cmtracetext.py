@@ -20,7 +20,7 @@ format itself (reading a stream in chunks, detection, the byte layout) is
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 
 from smslogdoc import times
 from smslogdoc.formats.cmtraceregular import Regular
@@ -131,6 +131,20 @@ class Reader:
             self.line += count_breaks(rest)
             return len(text)
         return pos + (yield from self.records(rest, True))
+
+    def stretches(self, text: str, spans: Sequence[tuple[int, int, int]]) -> Iterator[Event]:
+        """`whole` for each stretch of `text` (start, end, first line): the
+        stretches a scan picked in one window of a file, read in place by one
+        run of the fast path rather than each cut out and read apart (most
+        hold one record). What the fast path leaves of a stretch is read the
+        careful way, as `whole` does, and the fast path goes on with the next."""
+        left = spans
+        while left:
+            at, pos = yield from self.regular.stretches(self, text, left)
+            if at == len(left):
+                return
+            yield from self.records(text[pos : left[at][1]], True)
+            left = left[at + 1 :]
 
     def records(self, buf: str, end_of_file: bool) -> Generator[Event, None, int]:  # noqa: C901 - long on purpose (below)
         """Yield the whole records in `buf`; return how much of it was consumed.

@@ -83,6 +83,10 @@ class ByteLayout(Protocol):
         """The events of a stretch of whole records."""
         ...
 
+    def stretches(self, text: str, spans: list[tuple[int, int, int]]) -> Iterator[Event]:
+        """`parse` of each stretch of `text` (start, end, first line), in order."""
+        ...
+
 
 @dataclass(frozen=True)
 class Format:

@@ -227,6 +227,10 @@ class ByteLayout:
         ]
         return assemble(numbered, self.ctx, self.trailer)
 
+    def stretches(self, text: str, spans: list[tuple[int, int, int]]) -> Iterator[Event]:
+        for begin, end, line in spans:
+            yield from self.parse(text[begin:end], line)
+
 
 def detect(sample: Sample) -> Detected | None:
     """Lines with SMS trailers, at least as many as copied viewer rows (a copied

@@ -171,11 +171,20 @@ def plan(
     starts = wanted.runs(kind)
     if starts is None:
         return None
-    # A record holding `failed with error code 1603` holds `failed with error code`.
+    # A record holding `failed with error code 1603` holds `failed with error code`:
+    # the literals holding another are found by one automaton, not by testing every pair.
+    every = [literal for literal in wanted.reaches if literal]
+    holds = ahocorasick_rs.AhoCorasick(every) if every else None
+    empty = "" in wanted.reaches  # every other literal holds it
+
+    def holds_another(literal: str) -> bool:
+        if empty and literal:
+            return True
+        found = holds.find_matches_as_indexes(literal, overlapping=True) if holds and literal else ()
+        return any(every[index] != literal for index, _, _ in found)
+
     plain = sorted(
-        literal
-        for literal, around in wanted.reaches.items()
-        if around is None and not any(other != literal and other in literal for other in wanted.reaches)
+        literal for literal, around in wanted.reaches.items() if around is None and not holds_another(literal)
     )
     grouped: dict[Reach, list[str]] = {}
     for literal, around in wanted.reaches.items():

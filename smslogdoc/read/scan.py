@@ -227,28 +227,53 @@ def _parse_spans(
     codec: str,
     errors: str,
 ) -> Iterator[Event | ThreadNote]:
-    """Parse spans (reading a window of the file at a time), with the notes in place."""
+    """Parse spans (reading a window of the file at a time), with the notes in
+    place. A window of ASCII bytes (most are) is decoded once and its spans
+    parsed in place, in one call up to the next note or window, rather than
+    each cut out and decoded apart (a span mostly holds one record)."""
     window, window_start = b"", 0
+    text: str | None = None
+    """The window decoded, when it is ASCII: its characters are its bytes."""
+    batch: list[tuple[int, int, int]] = []
+    """Spans of `text` waiting to be parsed, relative to the window."""
     pending = iter(notes)
     note = next(pending, None)
     for begin, end, line in spans:
-        while note is not None and note[0] <= begin:
-            yield note[1]
-            note = next(pending, None)
+        if note is not None and note[0] <= begin:
+            if batch:
+                yield from layout.stretches(text or "", batch)
+                batch = []
+            while note is not None and note[0] <= begin:
+                yield note[1]
+                note = next(pending, None)
         if begin < window_start or end > window_start + len(window):
+            if batch:
+                yield from layout.stretches(text or "", batch)
+                batch = []
             raw.seek(begin)
             window, window_start = raw.read(max(READ_SIZE, end - begin)), begin
-        while note is not None and begin < note[0] < end:
-            # Spans that touch are merged: a note at a record inside one (the
-            # start of a run, just after a record read for a rule) goes between.
-            piece = window[begin - window_start : note[0] - window_start]
-            yield from layout.parse(piece.decode(codec, errors), line)
-            line += piece.count(b"\n")
-            begin = note[0]
-            yield note[1]
-            note = next(pending, None)
-        text = window[begin - window_start : end - window_start].decode(codec, errors)
-        yield from layout.parse(text, line)
+            text = window.decode(codec, errors) if window.isascii() else None
+        if note is not None and begin < note[0] < end:
+            if batch:
+                yield from layout.stretches(text or "", batch)
+                batch = []
+            while note is not None and begin < note[0] < end:
+                # Spans that touch are merged: a note at a record inside one (the
+                # start of a run, just after a record read for a rule) goes between.
+                piece = window[begin - window_start : note[0] - window_start]
+                yield from layout.parse(piece.decode(codec, errors), line)
+                line += piece.count(b"\n")
+                begin = note[0]
+                yield note[1]
+                note = next(pending, None)
+        if text is not None:
+            batch.append((begin - window_start, end - window_start, line))
+        else:
+            yield from layout.parse(
+                window[begin - window_start : end - window_start].decode(codec, errors), line
+            )
+    if batch:
+        yield from layout.stretches(text or "", batch)
     while note is not None:
         yield note[1]
         note = next(pending, None)
