@@ -34,7 +34,7 @@ _BROKEN = re.compile(
     r"insufficient\s+(?:access\s+)?(?:permissions?|rights|privileges?|(?:free\s+|disk\s+)?space|memory)|"
     r"(?:disk|drive|volume)\s+(?:is\s+)?full|low\s+on\s+(?:free\s+)?(?:disk\s+)?space|out\s+of\s+(?:disk\s+space|memory)|"
     r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|"
-    r"inaccessible|(?:is|are|was|went)\s+offline|(?:is|are)\s+missing|"
+    r"inaccessible|(?:is|are|was|went)\s+offline|(?:is|are)\s+missing|^\s*missing(?=\s+\w)(?![^.:=]*[:=]\s*\(?\d)|"
     r"service\s+(?:is\s+|has\s+|was\s+)?(?:stopped|not\s+started)|"
     r"object\s+reference\s+not\s+set|returned\s+an\s+error:\s*\([45]\d\d\)|proxy\s+authentication\s+required|"
     r"restarted\s+unexpectedly|unexpected(?:ly)?\s+(?:restart|reboot|shut\s*down)"

@@ -35,6 +35,14 @@ FAILURES = [
     ("The computer restarted unexpectedly during installation", "phrase-terminated"),
     ("Content hash does not match the expected value", "phrase-hash-mismatch"),
     ("The certificate has expired", "phrase-expired"),
+    ("Missing file C:\\Windows\\ccmsetup\\ccmsetup.cab", "phrase-not-found"),
+    # a driver tool's log line (Driver Automation Tool issue 586); an MSI error (memdocs issue 673), whose
+    # wording tells its log (client.msi.log), so that log's rule explains it
+    ("[Error] - An error occured while attempting to obtain a list of HP models", "phrase-error-said"),
+    (
+        "Product: Configuration Manager Client -- Error 25502. Setup was not launched from CcmSetup.exe.",
+        "clientmsi-not-launched-from-ccmsetup",
+    ),
 ]
 
 HEALTHY = [
@@ -43,6 +51,7 @@ HEALTHY = [
     "No corruption found",
     "The store is not corrupted",
     "Installing the client from the share",
+    "Missing updates: 0",
 ]
 
 

@@ -353,3 +353,14 @@ def test_the_bundled_tables_load_without_error() -> None:
     assert len(patterns) > 500
     for pattern in patterns:
         assert pattern.compiled is not None
+
+
+def test_a_wordings_finding_cites_the_sources_about_its_own_workflow() -> None:
+    """A wording's table cites pages about every workflow; a family's finding
+    cites the few that share the most words with what it says and checks."""
+    rules, errors = family_rules(load_kinds())
+    assert not errors
+    phrases = [rule for rule in rules if rule.family == "phrase"]
+    assert phrases and all(1 <= len(rule.references) <= 3 for rule in phrases)
+    client = next(rule for rule in phrases if rule.id == "phrase-failed-to-client-install")
+    assert all("client" in reference.lower() for reference in client.references)
