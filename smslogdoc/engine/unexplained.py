@@ -339,7 +339,12 @@ def unexplained_rule(severity: str) -> Rule:
         events={},
         conditions=(),
         diagnosis="{summary}",
-        cause="Error records that no bundled or loaded rule recognises.",
+        cause=(
+            "No rule and no table of codes, status values or failure wording recognises these"
+            " records: a failure smslogdoc has no knowledge of, or errors this component also"
+            " writes on healthy machines. The records just before the first of each group say"
+            " what was being attempted, and those after it whether it was retried."
+        ),
         fix=(
             "Look up the error codes shown under each record with `smslogdoc explain CODE`.",
             "Open the log at the first line of each group and read the records just before it: they usually say what was being attempted.",
