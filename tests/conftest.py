@@ -4,6 +4,7 @@ text written on the fly."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -109,6 +110,12 @@ def invoke(args: Sequence[str], *, input: str | None = None, env: Mapping[str, s
             else:
                 os.environ[name] = value
     return Result(code, texts[0], texts[1])
+
+
+def pasted_findings(text: str) -> list[dict[str, object]]:
+    """The findings of `diagnose -` on `text` piped in (its JSON document's list)."""
+    result = invoke(["diagnose", "-", "--format", "json"], input=text + "\n")
+    return list(json.loads(result.stdout)["findings"])
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

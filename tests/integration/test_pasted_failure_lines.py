@@ -8,11 +8,9 @@ which the components and Windows word these failures."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import pasted_findings
 
 FAILURES = [
     # Microsoft Q&A thread 2282915 (2025), MP Control Manager's status text as the asker pasted it
@@ -55,14 +53,9 @@ HEALTHY = [
 ]
 
 
-def _findings(line: str) -> list[dict[str, object]]:
-    result = invoke(["diagnose", "-", "--format", "json"], input=line + "\n")
-    return list(json.loads(result.stdout)["findings"])
-
-
 @pytest.mark.parametrize(("line", "rule"), FAILURES)
 def test_a_pasted_failure_line_gets_an_error_finding_naming_its_kind(line: str, rule: str) -> None:
-    findings = _findings(line)
+    findings = pasted_findings(line)
     errors = [f for f in findings if f["severity"] == "error"]
     assert [f["rule"] for f in errors] == [rule]
     (evidence,) = errors[0]["evidence"]  # type: ignore[misc]
@@ -72,7 +65,7 @@ def test_a_pasted_failure_line_gets_an_error_finding_naming_its_kind(line: str, 
 
 @pytest.mark.parametrize("line", HEALTHY)
 def test_a_healthy_line_using_the_same_words_stays_quiet(line: str) -> None:
-    assert _findings(line) == []
+    assert pasted_findings(line) == []
 
 
 def test_a_wordings_finding_keeps_an_acronym_it_quotes_in_its_sentence() -> None:

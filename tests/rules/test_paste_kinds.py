@@ -34,7 +34,6 @@ more than no kind (a wrong kind's rules may name a wrong cause).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -45,7 +44,7 @@ from smslogdoc.kinds import load_kinds
 from smslogdoc.read.full import ReadOptions, read_log
 from smslogdoc.rules.load import load_rules
 from smslogdoc.rules.model import LogScope
-from tests.conftest import REPO, SAMPLES, invoke
+from tests.conftest import REPO, SAMPLES, pasted_findings
 from tests.rules.paste_kinds import SET_ASIDE, TUNE, figures, measure
 
 KINDS = load_kinds()
@@ -96,14 +95,9 @@ DECISIVE = [
 ]
 
 
-def _findings(text: str) -> list[dict[str, object]]:
-    result = invoke(["diagnose", "-", "--format", "json"], input=text + "\n")
-    return list(json.loads(result.stdout)["findings"])
-
-
 @pytest.mark.parametrize(("line", "rule"), DECISIVE)
 def test_a_pasted_decisive_line_gets_its_logs_rule(line: str, rule: str) -> None:
-    assert [finding["rule"] for finding in _findings(line)] == [rule]
+    assert [finding["rule"] for finding in pasted_findings(line)] == [rule]
 
 
 def _messages(path: Path) -> list[str]:
@@ -124,7 +118,9 @@ def test_a_healthy_logs_messages_pasted_are_told_their_log_and_stay_quiet(path: 
     messages = _messages(path)
     told = KINDS.by_markers(messages)
     assert told is not None and told is KINDS.by_file_name(path.name)
-    assert [f["rule"] for f in _findings("\n".join(messages)) if f["severity"] in ("error", "warning")] == []
+    assert [
+        f["rule"] for f in pasted_findings("\n".join(messages)) if f["severity"] in ("error", "warning")
+    ] == []
 
 
 def _kind_of(path: Path) -> str | None:
