@@ -39,6 +39,11 @@ WILDCARDS = "*?["
 """What makes a file name in a kind or a rule's target a pattern to fnmatch."""
 
 
+def has_wildcard(name: str) -> bool:
+    """Whether a file name of a kind or a rule's target is a pattern (`*.log`)."""
+    return any(char in name for char in WILDCARDS)
+
+
 def literal_prefix(glob: str) -> str:
     """The text a name matching `glob` must start with (up to its first wildcard)."""
     cut = min((glob.index(char) for char in WILDCARDS if char in glob), default=len(glob))
@@ -144,7 +149,7 @@ class KindTable:
         for position, kind in enumerate(order):
             for pattern in kind.files:
                 lowered = pattern.lower()
-                if any(char in lowered for char in WILDCARDS):
+                if has_wildcard(lowered):
                     globs.append(
                         (position, literal_prefix(lowered), re.compile(fnmatch.translate(lowered)).match)
                     )
@@ -162,7 +167,7 @@ class KindTable:
             kind = self.kinds.get(kind_name or "")
             own: tuple[str, ...] = (name,) if name else ()
             if kind is not None and self.by_file_name(name) is not kind:
-                own += tuple(file.lower() for file in kind.files if not any(char in file for char in "*?["))
+                own += tuple(file.lower() for file in kind.files if not has_wildcard(file))
             self._names[key] = own
         return self._names[key]
 

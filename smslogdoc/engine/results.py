@@ -222,11 +222,9 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
         if finding.runs & specific or finding.runs & kept_runs or _cited(finding, coded):
             dropped.add(id(finding))
         kept_runs |= finding.runs
-    kept = [finding for finding in findings if id(finding) not in dropped]
+    kept = [finding for finding in explaining if id(finding) not in dropped]
     by_place: dict[str, list[Finding]] = {}  # a family's finding yields only to one of its log
     for finding in kept:
-        if finding.rule.id == SUMMARY_ID:
-            continue
         for place in _places(finding):
             by_place.setdefault(place, []).append(finding)
     for finding in kept:

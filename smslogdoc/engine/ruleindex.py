@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from smslogdoc.kinds import WILDCARDS, literal_prefix
+from smslogdoc.kinds import has_wildcard, literal_prefix
 from smslogdoc.rules.model import LogScope, Rule, is_glob
 
 MAX_KNOWN = 4096
@@ -34,7 +34,7 @@ class RuleIndex:
                 self.by_kind.setdefault(target, []).append(number)
                 if is_glob(target):
                     lowered = target.lower()
-                    if any(char in lowered for char in WILDCARDS):
+                    if has_wildcard(lowered):
                         self.by_glob.setdefault(lowered, []).append(number)
                     else:
                         self.by_name.setdefault(lowered, []).append(number)

@@ -219,6 +219,13 @@ def _second_pass(
         yield from _parse_spans(raw, handover.spans, handover.notes, layout, codec, errors)
 
 
+def _drained(layout: ByteLayout, text: str | None, batch: list[tuple[int, int, int]]) -> Iterator[Event]:
+    """The events of the spans of `text` waiting in `batch`, which is left empty."""
+    if batch:
+        yield from layout.stretches(text or "", batch)
+        batch.clear()
+
+
 def _parse_spans(
     raw: BinaryIO,
     spans: Iterable[tuple[int, int, int]],
@@ -240,23 +247,17 @@ def _parse_spans(
     note = next(pending, None)
     for begin, end, line in spans:
         if note is not None and note[0] <= begin:
-            if batch:
-                yield from layout.stretches(text or "", batch)
-                batch = []
+            yield from _drained(layout, text, batch)
             while note is not None and note[0] <= begin:
                 yield note[1]
                 note = next(pending, None)
         if begin < window_start or end > window_start + len(window):
-            if batch:
-                yield from layout.stretches(text or "", batch)
-                batch = []
+            yield from _drained(layout, text, batch)
             raw.seek(begin)
             window, window_start = raw.read(max(READ_SIZE, end - begin)), begin
             text = window.decode(codec, errors) if window.isascii() else None
         if note is not None and begin < note[0] < end:
-            if batch:
-                yield from layout.stretches(text or "", batch)
-                batch = []
+            yield from _drained(layout, text, batch)
             while note is not None and begin < note[0] < end:
                 # Spans that touch are merged: a note at a record inside one (the
                 # start of a run, just after a record read for a rule) goes between.
@@ -272,8 +273,7 @@ def _parse_spans(
             yield from layout.parse(
                 window[begin - window_start : end - window_start].decode(codec, errors), line
             )
-    if batch:
-        yield from layout.stretches(text or "", batch)
+    yield from _drained(layout, text, batch)
     while note is not None:
         yield note[1]
         note = next(pending, None)

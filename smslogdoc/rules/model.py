@@ -17,7 +17,7 @@ import regex
 
 from smslogdoc.codes.find import find_codes
 from smslogdoc.formats import ini
-from smslogdoc.kinds import current_name, load_kinds
+from smslogdoc.kinds import current_name, has_wildcard, load_kinds
 from smslogdoc.literals import required_literals
 from smslogdoc.memo import Memo
 from smslogdoc.model import SEVERITIES as SEVERITIES
@@ -75,7 +75,8 @@ def _targets(targets: tuple[str, ...]) -> tuple[frozenset[str], tuple[Callable[[
 
 
 def is_glob(target: str) -> bool:
-    return any(char in target for char in "*?[.")
+    """Whether a rule's target names logs by file name (`execmgr.log`, `*.log`), not by kind."""
+    return "." in target or has_wildcard(target)
 
 
 _GROUP_NAME = re.compile(r"\(\?P?<([A-Za-z_]\w*)>")

@@ -112,10 +112,7 @@ def _telling(value: int) -> bool:
     Win32 error (file not found, access denied: healthy logs write them all
     the time) unless a WinINet/WinHTTP one, not a generic COM failure (E_FAIL)
     or ConfigMgr one (`GENERIC`)."""
-    facility, low = value >> 16, value & 0xFFFF
-    if value <= 0xFFFF or facility == 0x8000 or value in GENERIC:
-        return False
-    return facility != 0x8007 or 12000 <= low <= 12200
+    return not _a_programs_own(value) and value >> 16 != 0x8000 and value not in GENERIC
 
 
 def outranks_fallback(rule: Rule) -> bool:
