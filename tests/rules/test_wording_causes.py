@@ -141,6 +141,31 @@ ROWS = [
         "phrase-timed-out-client-install",
         ["Usual causes in client installation", "content lookup", "boundary group"],
     ),
+    # the generic wordings ("failed to", "unable to" ...) get their workflow's usual causes
+    (
+        "ccmsetup.log",
+        _record("Failed to get client version from the management point", "ccmsetup"),
+        "phrase-failed-to-client-install",
+        ["Usual causes in client installation", "root\\ccm", "CCM_Client", "RESETKEYINFORMATION"],
+    ),
+    (
+        "AppEnforce.log",
+        _record("Unable to start the enforcement of the deployment type", "AppEnforce"),
+        "phrase-unable-to-application",
+        ["Usual causes in applications", "detection rule", "CCM_CITask"],
+    ),
+    (
+        "PolicyAgent.log",
+        _record("Failed to retrieve the policy body from the management point", "PolicyAgent"),
+        "phrase-failed-to-policy",
+        ["Usual causes in client communication", "RESETKEYINFORMATION", "revocation list"],
+    ),
+    (
+        "smsts.log",
+        _record("Failed to resolve the source for package CM100004", "TSManager"),
+        "phrase-failed-to-task-sequence",
+        ["network driver", "network access account", "Setup Windows and ConfigMgr"],
+    ),
 ]
 
 
