@@ -137,10 +137,13 @@ def test_states_values_have_meaning_and_allowed_outcome(entry: dict[str, Any]) -
         assert isinstance(key, str), (entry["vocabulary"], key)
         assert value.get("meaning"), (entry["vocabulary"], key)
         assert value.get("outcome") in STATE_OUTCOMES, (entry["vocabulary"], key, value.get("outcome"))
-        assert set(value) <= {"name", "meaning", "outcome", "aliases", "inferred", "source"}, (
+        assert set(value) <= {"name", "meaning", "outcome", "aliases", "inferred", "source", "causes"}, (
             entry["vocabulary"],
             key,
         )
+        if "causes" in value:
+            _assert_causes(value["causes"], (entry["vocabulary"], key))
+            assert value["outcome"] in {"failed", "warning"}, (entry["vocabulary"], key)
     severity = entry.get("severity")
     if severity:
         assert severity["group"] in set().union(*(re.compile(p).groupindex for p in entry["written_as"]))
@@ -193,6 +196,20 @@ def test_phrase_fields_and_workflows(phrase: dict[str, Any]) -> None:
         assert family in FAMILY_NAMES, (phrase["id"], family)
         assert spec["what"] and spec["next_log"], (phrase["id"], family)
         assert isinstance(spec["check"], list) and spec["check"], (phrase["id"], family)
+        assert set(spec) <= {"what", "check", "next_log", "causes"}, (phrase["id"], family)
+        if "causes" in spec:
+            _assert_causes(spec["causes"], (phrase["id"], family))
+
+
+def _assert_causes(causes: Any, where: tuple[str, str]) -> None:
+    """An entry's optional `causes`: a list of short texts, each a concrete thing
+    to check, none repeated; the finding says them in one sentence, so no cause
+    carries a `{placeholder}` or a semicolon of its own."""
+    assert isinstance(causes, list) and causes, where
+    assert all(isinstance(cause, str) and cause.strip() for cause in causes), where
+    assert len(set(causes)) == len(causes), where
+    for cause in causes:
+        assert len(cause) <= 160 and not any(char in cause for char in "{};"), (where, cause)
 
 
 def test_benign_contexts_compile_and_cite_a_source() -> None:

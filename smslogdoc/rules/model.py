@@ -303,8 +303,9 @@ class Rule:
     family: str = ""
     """The family a generated rule belongs to (code, state, phrase); '' for a written rule."""
     causes: tuple[str, ...] = ()
-    """A code context's causes one by one (its `cause` says them in a sentence): a written
-    rule's finding that cites the same record names them (`engine.results`)."""
+    """A family entry's usual causes one by one (its `cause` says them in a sentence): a
+    code context's, a wording's in a workflow, a status value's. A code context's are
+    named by a written rule's finding that cites the same record (`engine.results`)."""
 
     def applies(self, scope: LogScope) -> bool:
         """Whether the rule is run on the log `scope` describes."""

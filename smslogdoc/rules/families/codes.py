@@ -30,6 +30,7 @@ from smslogdoc.rules.families.table import (
     slug,
     text,
     texts,
+    usual_causes,
 )
 from smslogdoc.rules.model import Matcher, Rule
 
@@ -60,7 +61,7 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
     spelled = f"0x{value:08X}" if value > 0xFFFF else str(value)
     rule_id = "code-" + slug(str(entry.get("id") or spelled))
     causes = texts(entry, "causes")
-    cause = text(entry, "meaning") + (" Usual causes: " + "; ".join(causes) + "." if causes else "")
+    cause = " ".join(filter(None, (text(entry, "meaning"), usual_causes(causes))))
     return [
         Rule(
             id=rule_id,

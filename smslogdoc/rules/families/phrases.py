@@ -26,6 +26,7 @@ from smslogdoc.rules.families.table import (
     slug,
     text,
     texts,
+    usual_causes,
 )
 from smslogdoc.rules.model import Matcher, Rule
 
@@ -85,6 +86,7 @@ def _phrase_rules(
     rules = []
     for family in [*families, ""]:
         what, check, next_logs = _texts_for(own.get(family) if family else None, says, workflows.get(family))
+        causes = _causes_for(own.get(family) if family else None)
         rules.append(
             Rule(
                 id=f"phrase-{slug(phrase)}" + (f"-{slug(family)}" if family else ""),
@@ -97,12 +99,14 @@ def _phrase_rules(
                 diagnosis=f"{{log}} says {says}"
                 + (f": {in_sentence(what).rstrip('.')}." if what != says else "."),
                 fix=check,
+                cause=usual_causes(causes, _workflow_name(workflows.get(family))),
+                causes=causes,
                 path=path,
                 # the sources back the families' own checks; where the wording says no more
                 # than itself (logs of no family, or a family it has nothing of its own for),
                 # its first source says what the wording means, and a list of pages about other
                 # workflows would be noise under the finding
-                references=_relevant(sources, (what, *check)) if family in own else sources[:1],
+                references=_relevant(sources, (what, *check, *causes)) if family in own else sources[:1],
                 next_logs=next_logs,
                 tier=TIER_PHRASE + order + (0 if family else 100),
                 family="phrase",
@@ -141,6 +145,20 @@ def _texts_for(spec: object, says: str, general: object) -> tuple[str, tuple[str
         return text(spec, "what"), checks, (next_log,) if next_log else ()
     logs = general.get("next_logs", []) if isinstance(general, dict) else []
     return says, _GENERAL_CHECK, tuple(str(log) for log in listed(logs)[:3])
+
+
+def _causes_for(spec: object) -> tuple[str, ...]:
+    """A wording's usual causes in a family (its optional `causes`), the
+    concrete things the field finds behind it there; none where it has no
+    entry of its own for the family."""
+    return texts(spec, "causes") if isinstance(spec, dict) else ()
+
+
+def _workflow_name(spec: object) -> str:
+    """A family's title without its list of logs: `software update point
+    (wsyncmgr, WCM, ...)` -> `software update point`."""
+    title = str(spec.get("title") or "") if isinstance(spec, dict) else ""
+    return title.split(" (")[0].strip()
 
 
 def _as_step(check: str) -> str:

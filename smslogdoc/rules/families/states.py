@@ -13,7 +13,17 @@ from collections.abc import Iterable, Mapping
 from smslogdoc.kinds import KindTable
 from smslogdoc.model import Level
 from smslogdoc.rules.condition import Condition
-from smslogdoc.rules.families.table import TIER_STATE, Bad, compiled, listed, log_kinds, slug, text, texts
+from smslogdoc.rules.families.table import (
+    TIER_STATE,
+    Bad,
+    compiled,
+    listed,
+    log_kinds,
+    slug,
+    text,
+    texts,
+    usual_causes,
+)
 from smslogdoc.rules.model import Matcher, Rule
 
 OUTCOME_SEVERITY = {"failed": Level.ERROR, "waiting": Level.WARNING, "warning": Level.WARNING}
@@ -103,6 +113,7 @@ def state_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> 
                 path,
                 sources,
                 TIER_STATE,
+                texts(spec, "causes"),
             )
         )
     rules += _severity_rules(entry, vocabulary, written, logs, path, sources)
@@ -174,7 +185,10 @@ def _state_rule(
     path: str,
     sources: tuple[str, ...],
     tier: int,
+    causes: tuple[str, ...] = (),
 ) -> Rule:
+    """A value's rule; its `causes` (what the field finds behind the value)
+    become the finding's cause."""
     head, _, meaning = title.partition(": ")
     return Rule(
         id=rule_id,
@@ -188,6 +202,8 @@ def _state_rule(
         fix=(
             "Read the lines of {log} around this one: they name what the value is about, and what the client or server did next.",
         ),
+        cause=usual_causes(causes),
+        causes=causes,
         path=path,
         references=sources,
         tier=tier,

@@ -135,6 +135,17 @@ def examples(seen: Iterable[str], file_name: str) -> tuple[Example, ...]:
     )
 
 
+def usual_causes(causes: Iterable[str], where: str = "") -> str:
+    """The sentence that names an entry's usual causes, as the cause of its
+    finding says them: "Usual causes: A; B." (a code's context), or with
+    `where`, "Usual causes in <where>: A; B." (a wording's or a status value's
+    in one workflow); '' for none."""
+    named = [cause.strip().rstrip(".") for cause in causes if cause.strip()]
+    if not named:
+        return ""
+    return f"Usual causes{' in ' + where if where else ''}: " + "; ".join(named) + "."
+
+
 def listed(value: object) -> list[object]:
     """A table's optional list (absent or null: none)."""
     return value if isinstance(value, list) else []
