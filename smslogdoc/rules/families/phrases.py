@@ -7,7 +7,6 @@ record (its tier)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import partial
 
@@ -23,6 +22,7 @@ from smslogdoc.rules.families.table import (
     each,
     in_sentence,
     listed,
+    relevant,
     slug,
     text,
     texts,
@@ -106,28 +106,13 @@ def _phrase_rules(
                 # than itself (logs of no family, or a family it has nothing of its own for),
                 # its first source says what the wording means, and a list of pages about other
                 # workflows would be noise under the finding
-                references=_relevant(sources, (what, *check, *causes)) if family in own else sources[:1],
+                references=relevant(sources, (what, *check, *causes)) if family in own else sources[:1],
                 next_logs=next_logs,
                 tier=TIER_PHRASE + order + (0 if family else 100),
                 family="phrase",
             )
         )
     return rules
-
-
-REFERENCES = 3
-"""A wording's sources shown under a family's finding: a wording's table cites
-pages about every workflow, of which a finding needs those about its own."""
-_WORD = re.compile(r"[a-z][a-z0-9$]{3,}")
-
-
-def _relevant(sources: tuple[str, ...], said: tuple[str, ...]) -> tuple[str, ...]:
-    """The `REFERENCES` sources that share the most words with what a family's
-    finding says (its what and checks), in the table's order among equals."""
-    words = set(_WORD.findall(" ".join(said).lower()))
-    shared = [len(words & set(_WORD.findall(source.lower()))) for source in sources]
-    best = sorted(range(len(sources)), key=lambda index: -shared[index])[:REFERENCES]
-    return tuple(sources[index] for index in sorted(best))
 
 
 _GENERAL_CHECK = (

@@ -19,6 +19,7 @@ from smslogdoc.rules.families.table import (
     compiled,
     listed,
     log_kinds,
+    relevant,
     slug,
     text,
     texts,
@@ -112,7 +113,7 @@ def state_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> 
                 _alternatives(patterns),
                 path,
                 sources,
-                TIER_STATE,
+                TIER_STATE + meaning.startswith("see "),  # it defers to another vocabulary's value
                 texts(spec, "causes"),
             )
         )
@@ -205,7 +206,7 @@ def _state_rule(
         cause=usual_causes(causes),
         causes=causes,
         path=path,
-        references=sources,
+        references=relevant(sources, (title, *causes)),
         tier=tier,
         family="state",
     )

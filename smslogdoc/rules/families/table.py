@@ -149,3 +149,20 @@ def usual_causes(causes: Iterable[str], where: str = "") -> str:
 def listed(value: object) -> list[object]:
     """A table's optional list (absent or null: none)."""
     return value if isinstance(value, list) else []
+
+
+REFERENCES = 3
+"""The sources shown under a wording's or status value's finding: their tables
+cite pages about every workflow or value, of which a finding needs those about
+its own."""
+_WORD = re.compile(r"[a-z][a-z0-9$]{3,}")
+
+
+def relevant(sources: tuple[str, ...], said: tuple[str, ...]) -> tuple[str, ...]:
+    """The `REFERENCES` sources that share the most words with what a family's
+    finding says (a wording's what, checks and causes; a status value's title
+    and causes), in the table's order among equals."""
+    words = set(_WORD.findall(" ".join(said).lower()))
+    shared = [len(words & set(_WORD.findall(source.lower()))) for source in sources]
+    best = sorted(range(len(sources)), key=lambda index: -shared[index])[:REFERENCES]
+    return tuple(sources[index] for index in sorted(best))
