@@ -61,6 +61,9 @@ _SQL_ERROR = re.compile(
 _SQL_EXCEPTION = re.compile(r"(?i)sqlexception|sqlclient|\bsql\s+server\b")
 _SQL_ERROR_NUMBER = re.compile(r"(?i)\berror\s*number\s*[:=]\s*(?P<num>[0-9]{1,6})(?![\w.])")
 # "... failed for user DOM\SOFTDIST (1722)": a trailing parenthesised number after a failure.
+# ConfigMgr's HTTP layer names a WinHTTP or WinINet error by number and symbol:
+# "[CCMHTTP] ERROR: URL=..., Port=80, Options=480, Code=12029, Text=ERROR_WINHTTP_CANNOT_CONNECT".
+_CODE_AND_SYMBOL = re.compile(r"\bCode=(?P<num>[0-9]{1,5}),\s*Text=ERROR_(?:WINHTTP|INTERNET)_[A-Z_]+\b")
 _TRAILING_PAREN = re.compile(r"(?<=\s)\((?P<num>[0-9]{1,5})\)(?=\s*[.,;:~]*\s*$|[,;:])")
 
 
@@ -154,7 +157,8 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
 
 
 def _labelled_numbers(message: str) -> list[_Candidate]:
-    """Numbers the message itself calls HTTP statuses or SQL Server errors, with that hint."""
+    """Numbers the message itself calls HTTP statuses, SQL Server errors or
+    WinHTTP errors (by their symbol), with that hint."""
     found = [
         _Candidate(*m.span("num"), "http")
         for m in _HTTP_STATUS.finditer(message)
@@ -164,6 +168,11 @@ def _labelled_numbers(message: str) -> list[_Candidate]:
         group = "odbc" if m.group("odbc") else "num"
         if 0 < int(m.group(group)) <= 0xFFFF:
             found.append(_Candidate(*m.span(group), "sql"))
+    found += [
+        _Candidate(*m.span("num"), "winhttp")
+        for m in _CODE_AND_SYMBOL.finditer(message)
+        if int(m.group("num"))
+    ]
     if _SQL_EXCEPTION.search(message):
         found += [
             _Candidate(*m.span("num"), "sql")

@@ -140,10 +140,14 @@ def shared_pattern(source: str, flags: int) -> Pattern:
 def code_literals(codes: frozenset[int]) -> tuple[str, ...]:
     """The spellings a log may write a code in, lower case: `87d00607`,
     `-2016410105`, `2278556167`; a Win32 code's HRESULT too (`80070643`), and the
-    small number itself (`1603`), which only filters."""
+    small number itself (`1603`), which only filters; a WinHTTP or WinINet
+    error's HRESULT its number too (`80072ee2` and `12002`, as ConfigMgr's HTTP
+    layer writes it: `Code=12002, Text=ERROR_WINHTTP_TIMEOUT`)."""
     spellings: list[str] = []
     for value in sorted(codes):
         forms = [value] if value > 0xFFFF else [value, 0x80070000 | value]
+        if value & 0xFFFF0000 == 0x80070000 and 12000 <= value & 0xFFFF < 13000:
+            forms.append(value & 0xFFFF)
         for form in forms:
             if form > 0xFFFF:
                 spellings += [f"{form:08x}", str(form - (1 << 32) if form >= 1 << 31 else form), str(form)]

@@ -14,6 +14,7 @@ from smslogdoc import codes
 from smslogdoc.codes import CodeInfo, Explanation, all_codes, explain, find_codes, lookup, parse_code
 from smslogdoc.codes import table as code_table
 from smslogdoc.codes import tsv as code_tsv
+from smslogdoc.rules.model import code_literals
 
 SIGNATURES = Path(__file__).resolve().parents[3] / "shared" / "research" / "signatures.md"
 HEX_KINDS = code_tsv.HEX_KINDS
@@ -311,6 +312,14 @@ def test_success_code_reads_as_success() -> None:
         ("SCHED DATA : Handling an error condition (0xe0040013)", "0xe0040013", 0xE0040013, "sms"),
         ("Command completed, return code = -2147021886", "-2147021886", 0x80070BC2, "win32"),
         ("Process 123 exited with code 5", "5", 5, "win32"),
+        # a real DataTransferService.log line (2019), quoted in rules/content-dp-http-cannot-connect.yaml
+        (
+            "[CCMHTTP] ERROR: URL=http://dp01.contoso.com:80/SMS_DP_SMSPKG$/47a361aa-e9ad-4be2-9acc-dbc0dd7ccb9b,"
+            " Port=80, Options=480, Code=12029, Text=ERROR_WINHTTP_CANNOT_CONNECT",
+            "12029",
+            12029,
+            "winhttp",
+        ),
     ],
 )
 def test_find_codes_in_real_messages(message: str, spelling: str, value: int, kind: str) -> None:
@@ -335,6 +344,21 @@ def test_ccmsetup_exit_phrase_means_ccmsetup_codes() -> None:
     assert hit.explanation.one_line() == "7 (ccmsetup return code): Reboot required."
     (other,) = find_codes("Program exit code 7")
     assert other.explanation.info is not None and other.explanation.info.kind == "win32"
+
+
+def test_ccmhttp_code_zero_is_no_code() -> None:
+    # CCMHTTP writes Code=0 when the HTTP exchange itself worked (the status is elsewhere)
+    assert (
+        find_codes("[CCMHTTP] ERROR: URL=https://cmg.contoso.com/x, Port=443, Options=31, Code=0, Text=")
+        == []
+    )
+
+
+def test_a_winhttp_code_by_number_reaches_its_context() -> None:
+    # the HRESULT form 0x80072EE2 of a context is matched by the number CCMHTTP writes (12002)
+    literals = code_literals(frozenset({0x80072EE2}))
+    assert "80072ee2" in literals and "12002" in literals
+    assert "5" not in code_literals(frozenset({0x80070005}))  # a small Win32 number stays the program's own
 
 
 def test_find_codes_reports_several_in_order() -> None:
