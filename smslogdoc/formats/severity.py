@@ -73,6 +73,10 @@ _NONZERO_EXIT = re.compile(
 )
 _REBOOT_CODES = frozenset({"3010", "1641", "0xbc2", "0x669"})
 """Exit codes that ask for a restart: a success that waits, not a failure."""
+_SUCCESS_HRESULT = re.compile(r"(?i)^0x0*(?:[1-7][0-9a-f]{7}|[1-9a-f][0-9a-f]{4,6})$")
+"""A code in hex with a facility and the severity bit clear: an HRESULT that says
+it succeeded (WindowsUpdate.log's "Service exit Exit code = 0x240001",
+WU_S_SERVICE_STOP, when the agent stops normally), not a failure."""
 
 
 LITERALS = (
@@ -159,7 +163,7 @@ def _infer(text: str) -> Severity:
         if ("exit" in lowered or "return" in lowered or "result" in lowered)
         else None
     )
-    if exit_code is not None:
+    if exit_code is not None and _SUCCESS_HRESULT.match(exit_code["code"]) is None:
         return Severity.WARNING if exit_code["code"].lower() in _REBOOT_CODES else Severity.ERROR
     if warned:
         return Severity.WARNING

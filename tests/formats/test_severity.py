@@ -36,6 +36,11 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         # technical reference" quotes it; a non-zero code is still a failure
         ("    Process 7292 terminated with exitcode: 0", INFO),
         ("    Process 7292 terminated with exitcode: 1603", ERROR),
+        # WindowsUpdate.log (pastebin 8n0gZbZE): WU_S_SERVICE_STOP, a success HRESULT; a
+        # failure HRESULT or a small exit code in hex is still a failure
+        ("2017/02/25 10:29:45.4822642 1056 2672 Shared * END * Service exit Exit code = 0x240001", INFO),
+        ("Service exit Exit code = 0x80070005", ERROR),
+        ("Program exit code 0x643", ERROR),
         # statesys.log (Microsoft, "Description of state messaging in Configuration Manager")
         ('Thread "State Message Processing Thread #0" id:5076 terminated normally', INFO),
         # UpdatesHandler.log listing a download's settings (Microsoft, "Track the software update
