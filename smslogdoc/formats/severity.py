@@ -53,13 +53,25 @@ _NOT_A_FAILURE = re.compile(
     r"|\b(?:error|fail(?:ure)?)\s*(?:code|level|mode)?\s*(?:[:=]|is)?\s*(?:none|success|ok)\b"
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
     r"|\b\d+\s*(?:ms|milliseconds?|sec(?:ond)?s?|min(?:ute)?s?|hours?)\b[\w\s-]{0,20}?\btime-?out\b"
-    r"|\btime-?outs?\s*(?:of|is|=|:|value|period|interval|set\s+to|options)\b"
+    r"|\btime-?outs?\s*(?:[:=]|(?:of|is|value|period|interval|set\s+to|options|task|timer)\b)"
+    r"|\b(?:idle|existing)\s+time-?out\b|\bdue\s+to\s+time-?out\b|\bcycles\s+time\s*out,\s*do\s+nothing\b"
+    r"|\bsent\b[^.]{0,60}?\bfailure\s+message\b"
+    r"|\berror\s+code\s+(?:didn't|did\s+not)\s+(?:get\s+)?change"
+    r"|\bbecause\s+the\s+last\s+assignment\s+error\s+matches\s+this\s+one\b"
+    r"|\bprogram\s+cannot\s+run!\s*setting\s+\*?canProgramRun\s+to\s+false\b"
+    r"|\bcould\s+not\s+be\s+installed\s+at\s+this\s+time\.\s*waiting\s+for\s+the\s+next\s+maintenance\s+window\b"
+    r"|\bunable\s+to\s+query\s+registry\s+key\s+\([^)]*\),\s*return\s+\(0x[0-9a-f]+\)\s+means\s+EP\s+client\s+is\s+not\s+installed\b"
     r"|\breturn\s+value\s*:?\s*[012]\b|\bwill\s+be\s+denied\b"
     r"|\bterminated\s+normally\b"
     r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
 )
-_NEVER = re.compile(r"(?i)^(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: ")
-"""Windows Installer's debugging notes (`Note: 1: 2205 2: ...`): never a verdict."""
+_NEVER = re.compile(
+    r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
+    r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b)"
+)
+"""Windows Installer's debugging notes (`Note: 1: 2205 2: ...`) and InventoryAgent's
+inventory queries (`Collection: Namespace = ...; Query = SELECT ...; Timeout = 600 secs.`,
+property names such as ConfigManagerErrorCode): never a verdict."""
 """Phrases that only look like failures."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
@@ -73,6 +85,10 @@ _NONZERO_EXIT = re.compile(
 )
 _REBOOT_CODES = frozenset({"3010", "1641", "0xbc2", "0x669"})
 """Exit codes that ask for a restart: a success that waits, not a failure."""
+_SUCCESS_HRESULT = re.compile(r"(?i)^0x0*(?:[1-7][0-9a-f]{7}|[1-9a-f][0-9a-f]{4,6})$")
+"""A code in hex with a facility and the severity bit clear: an HRESULT that says
+it succeeded (WindowsUpdate.log's "Service exit Exit code = 0x240001",
+WU_S_SERVICE_STOP, when the agent stops normally), not a failure."""
 
 
 LITERALS = (
@@ -146,7 +162,7 @@ def _infer(text: str) -> Severity:
     lowered = text.lower()
     if _ANY_LITERAL.search(lowered) is None:
         return Severity.INFO  # none of the words or codes any verdict below needs
-    if "note: 1:" in lowered and _NEVER.match(text):
+    if ("note: 1:" in lowered or "query = select" in lowered) and _NEVER.match(text):
         return Severity.INFO
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
@@ -159,7 +175,7 @@ def _infer(text: str) -> Severity:
         if ("exit" in lowered or "return" in lowered or "result" in lowered)
         else None
     )
-    if exit_code is not None:
+    if exit_code is not None and _SUCCESS_HRESULT.match(exit_code["code"]) is None:
         return Severity.WARNING if exit_code["code"].lower() in _REBOOT_CODES else Severity.ERROR
     if warned:
         return Severity.WARNING
@@ -186,5 +202,12 @@ def _could_be_benign(lowered: str) -> bool:
             "level",
             "fails",
             "value",
+            "time",
+            "sent ",
+            "change",
+            "matches this",
+            "canprogramrun",
+            "maintenance window",
+            "means ep",
         )
     )

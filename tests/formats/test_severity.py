@@ -36,6 +36,31 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         # technical reference" quotes it; a non-zero code is still a failure
         ("    Process 7292 terminated with exitcode: 0", INFO),
         ("    Process 7292 terminated with exitcode: 1603", ERROR),
+        # WindowsUpdate.log (pastebin 8n0gZbZE): WU_S_SERVICE_STOP, a success HRESULT; a
+        # failure HRESULT or a small exit code in hex is still a failure
+        ("2017/02/25 10:29:45.4822642 1056 2672 Shared * END * Service exit Exit code = 0x240001", INFO),
+        ("Service exit Exit code = 0x80070005", ERROR),
+        ("Program exit code 0x643", ERROR),
+        # informational (type 1) records of one real client, configmgr/iOS-CMLogTracer test logs
+        # (commit d0d7265), as they read when pasted without their CMTrace type
+        ("CCIDigestStore::CancelAndStartIdleTimer Canceling existing idle time-out task", INFO),
+        ("Being called due to timeout, (1) cycles time out, do nothing.", INFO),
+        ("EP State and Error Code didn't get changed, skip resend state message.", INFO),
+        ("Successfully sent location services HTTP failure message.", INFO),
+        ("Program cannot Run! Setting *canProgramRun to FALSE", INFO),
+        ("Updates could not be installed at this time. Waiting for the next maintenance window.", INFO),
+        (
+            "Won't send a client assignment fallback status point message because the last assignment "
+            "error matches this one.",
+            INFO,
+        ),
+        (
+            "Collection: Namespace = \\\\.\\root\\cimv2; Query = SELECT __CLASS, __PATH, __RELPATH, "
+            "Availability, Description FROM Win32_SoundDevice; Timeout = 600 secs.",
+            INFO,
+        ),
+        ("Failed to send location services HTTP failure message.", ERROR),
+        ("The operation timed out", ERROR),
         # statesys.log (Microsoft, "Description of state messaging in Configuration Manager")
         ('Thread "State Message Processing Thread #0" id:5076 terminated normally', INFO),
         # UpdatesHandler.log listing a download's settings (Microsoft, "Track the software update
