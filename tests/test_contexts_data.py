@@ -24,7 +24,7 @@ from smslogdoc.model import Level
 from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.model import Rule
 from tests.conftest import REAL_LOGS
-from tests.test_states_phrases_data import HEALTHY
+from tests.test_states_phrases_data import HEALTHY, whole_cause
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXTS = ROOT / "smslogdoc" / "data" / "contexts"
@@ -77,6 +77,17 @@ def test_every_entry_is_complete_and_cites_where_it_comes_from() -> None:
             assert any(spelling in written.lower() for spelling in spellings), (
                 label,
                 "written names the code",
+            )
+
+
+def test_each_cause_is_whole() -> None:
+    for name, entry in ENTRIES:
+        for cause in entry["causes"] if isinstance(entry["causes"], list) else [entry["causes"]]:
+            assert whole_cause(cause), (
+                name,
+                entry.get("code"),
+                "a cause cut at a comma (quote the item)",
+                cause,
             )
 
 

@@ -210,6 +210,14 @@ def _assert_causes(causes: Any, where: tuple[str, str]) -> None:
     assert len(set(causes)) == len(causes), where
     for cause in causes:
         assert len(cause) <= 160 and not any(char in cause for char in "{};"), (where, cause)
+        assert whole_cause(cause), (where, "a cause cut at a comma (quote a flow list's item)", cause)
+
+
+def whole_cause(cause: str) -> bool:
+    """Whether a cause is one whole text, not half of one that a YAML flow list
+    (`causes: [a, or b]`) cut at its comma: it does not begin with a joining
+    word and its parentheses close."""
+    return not re.match(r"(?:or|and|but|nor)\b", cause.strip()) and cause.count("(") == cause.count(")")
 
 
 def test_benign_contexts_compile_and_cite_a_source() -> None:
