@@ -65,6 +65,8 @@ _NOT_A_FAILURE = re.compile(
     r"|\bterminated\s+normally\b"
     r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
 )
+"""Phrases that only look like failures."""
+
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
     r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b)"
@@ -72,7 +74,6 @@ _NEVER = re.compile(
 """Windows Installer's debugging notes (`Note: 1: 2205 2: ...`) and InventoryAgent's
 inventory queries (`Collection: Namespace = ...; Query = SELECT ...; Timeout = 600 secs.`,
 property names such as ConfigManagerErrorCode): never a verdict."""
-"""Phrases that only look like failures."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
 
