@@ -86,11 +86,14 @@ class LogRun:
     def feed(self, event: Event, owner: Run | None, seq: int, scope: Scope) -> None:
         """One record: the rules' events it matches fed to their conditions."""
         named = self.named(event)
-        disabled = self.disabled
+        disabled, local = self.disabled, self.local
         for number, names in named.items():
             if number not in disabled:
-                for condition_run in self.conditions_of(number):
-                    condition_run.feed(event, owner, seq, names, scope)
+                for condition_run in local.get(number) or self.conditions_of(number):
+                    # a condition none of whose events the record matched has nothing to
+                    # do, unless an adjacent sequence's open match ends at this record
+                    if condition_run.every_event or not condition_run.names.isdisjoint(names):
+                        condition_run.feed(event, owner, seq, names, scope)
         for number, condition_run in self.every_event:
             if condition_run.open and number not in named and number not in disabled:
                 condition_run.touch(event, owner, scope)
