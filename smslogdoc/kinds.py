@@ -187,8 +187,12 @@ class KindTable:
         every other kind: a tie tells nothing (a wrong kind's rules could name a
         wrong cause, where no kind leaves the generic findings)."""
         text = "\n".join(messages).lower()
+        present = set(self._markers.find(text))  # one pass: counting all 800 markers took 10 ms a log
         scores = sorted(
-            ((sum(text.count(marker) for marker in kind.markers), kind.name) for kind in self._marked),
+            (
+                (sum(text.count(marker) for marker in kind.markers if marker in present), kind.name)
+                for kind in self._marked
+            ),
             reverse=True,
         )
         if not scores or not scores[0][0] or (len(scores) > 1 and scores[1][0] == scores[0][0]):
@@ -198,6 +202,13 @@ class KindTable:
     @cached_property
     def _marked(self) -> list[Kind]:
         return [kind for kind in self.kinds.values() if kind.markers]
+
+    @cached_property
+    def _markers(self) -> Prefilter[str]:
+        """Which markers occur in a text (an empty one always does)."""
+        return Prefilter(
+            [(marker, (marker,) if marker else ()) for kind in self._marked for marker in kind.markers]
+        )
 
 
 @lru_cache(maxsize=1)

@@ -200,29 +200,25 @@ def _sms_usual(stamp: str) -> datetime | None:
     """The shape every SMS 2.0 writer uses, `Tue May 16 13:17:10.804 2000`, read
     fast: the date repeats from record to record, so its reading is cached.
     None when the stamp is not in that shape (or not valid in it)."""
-    if (
-        len(stamp) == 28
-        and stamp[3] == " "
-        and stamp[10] == " "
-        and stamp[13] == ":"
-        and stamp[19] == "."
-        and stamp[23] == " "
-    ):
-        day = _sms_days.get(stamp[4:10] + stamp[24:], _sms_day)
-        if day:
-            try:
-                return datetime(
-                    day[0],
-                    day[1],
-                    day[2],
-                    int(stamp[11:13]),
-                    int(stamp[14:16]),
-                    int(stamp[17:19]),
-                    int(stamp[20:23]) * 1000,
-                )
-            except ValueError:
-                return None  # not digits or out of range: read slowly
-    return None
+    second = sms_usual_second(stamp)
+    try:
+        return None if second is None else datetime(*second, int(stamp[20:23]) * 1000)
+    except ValueError:
+        return None  # not digits: read slowly
+
+
+def sms_usual_second(stamp: str) -> tuple[int, int, int, int, int, int] | None:
+    """Year to second of a stamp in `_sms_usual`'s shape (every character but the
+    milliseconds': a reader may remember it per second); None if unreadable."""
+    if len(stamp) != 28 or stamp[3] + stamp[10] + stamp[13] + stamp[19] + stamp[23] != "  :. ":
+        return None
+    day = _sms_days.get(stamp[4:10] + stamp[24:], _sms_day)
+    try:
+        second = (day[0], day[1], day[2], int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19]))
+        datetime(*second)  # out of range: ValueError
+    except (ValueError, IndexError):  # IndexError: no date (`_sms_day`'s ())
+        return None
+    return second
 
 
 def sms_time(stamp: str) -> datetime | None:

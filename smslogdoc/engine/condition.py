@@ -13,7 +13,7 @@ from smslogdoc.engine.shapes import ADVANCE
 from smslogdoc.engine.state import Group, Hit, Key, Result, Scope, Sides, between, duration, fits
 from smslogdoc.findings import CONFIRMED, INCONCLUSIVE
 from smslogdoc.model import Event
-from smslogdoc.rules.condition import Condition
+from smslogdoc.rules.condition import BUILTIN_GROUPS, Condition
 from smslogdoc.rules.model import Rule
 from smslogdoc.times import instant
 
@@ -57,7 +57,12 @@ class ConditionRun:
         """A group with a match is done: without `absent`, later matches change
         nothing reported (with --explain, `thorough`, they are still noted)."""
         self._plain = condition.by in (("run",), ("run", "thread"))
+        self._fixed = all(name in BUILTIN_GROUPS for name in condition.by)
+        """The group depends on the record alone (its log, folder, run, thread), not
+        on what an event captured: worked out once a record, not per event name."""
         self.every_event = condition.adjacent
+        self.names = frozenset(self._routes)
+        """The events this condition routes (a rule's other conditions name others)."""
         self._by_run: dict[object, list[Key]] = {}
         """The group keys of each run not yet retired (by-run conditions only)."""
         self.open: set[Key] = set()
@@ -105,9 +110,8 @@ class ConditionRun:
     ) -> None:
         """Take one event and the rule's named events it matched."""
         steps: dict[Key, dict[int, Hit]] = {}
-        groups, sides = self.groups, self._sides
-        # the common groupings' key depends on the record alone: worked out once, not per event name
-        plain = self.key(event, run, {}, scope) if self._plain else None
+        groups, sides, fixed = self.groups, self._sides, self._fixed
+        plain = self.key(event, run, {}, scope) if fixed else None
         for name, captures in named.items():
             route = self._routes.get(name)
             if route is None:
@@ -115,7 +119,7 @@ class ConditionRun:
             places, indexes = route
             hit: Hit | None = None  # made when kept (not for a group whose finding is made)
             if places:
-                key = plain if self._plain else self.key(event, run, captures, scope, partial=True)
+                key = plain if fixed else self.key(event, run, captures, scope, partial=True)
                 if key is not None:
                     hit = Hit(event, run, name, captures, seq, scope.index)
                     for place in places:
@@ -123,7 +127,7 @@ class ConditionRun:
                         if len(side) < MAX_SIDE_HITS:
                             side.add(key, hit)
             if indexes:
-                key = plain if self._plain else self.key(event, run, captures, scope)
+                key = plain if fixed else self.key(event, run, captures, scope)
                 if key is None:
                     continue
                 done = groups.get(key)
@@ -138,7 +142,8 @@ class ConditionRun:
             key = self.key(event, run, {}, scope)
             if key in self.open:
                 steps.setdefault(key, {})
-        self._advance(steps)
+        if steps:
+            self._advance(steps)
 
     def _advance(self, steps: dict[Key, dict[int, Hit]]) -> None:
         """Move each group on by the steps one record filled in it."""

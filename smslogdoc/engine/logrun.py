@@ -17,7 +17,7 @@ from smslogdoc.engine.runs import Run
 from smslogdoc.engine.state import Result, Scope
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
-from smslogdoc.memo import SeenRecords
+from smslogdoc.memo import SEEN_RECORDS, SeenRecords
 from smslogdoc.model import Event, Problem
 from smslogdoc.rules.model import Rule
 
@@ -58,6 +58,11 @@ class LogRun:
         self.candidates = candidates
         self.followers = followers
         self.seen = SeenRecords[Hits](candidates.plain)
+        self.grouped: dict[int, tuple[Hits, dict[int, dict[str, Mapping[str, str]]]]] = {}
+        """A remembered record's hits grouped by rule, by the id of its list of
+        hits (kept, so the id is not another's): a grouping that no follower
+        event, disabled rule or traced rule decides is the same for every record
+        of that text (a log repeats its messages), and nothing changes it."""
         tracer = engine.tracer
         self.traced_rule = tracer.rule_id if tracer is not None else None
         self.traced_number = (
@@ -86,11 +91,14 @@ class LogRun:
     def feed(self, event: Event, owner: Run | None, seq: int, scope: Scope) -> None:
         """One record: the rules' events it matches fed to their conditions."""
         named = self.named(event)
-        disabled = self.disabled
+        disabled, local = self.disabled, self.local
         for number, names in named.items():
             if number not in disabled:
-                for condition_run in self.conditions_of(number):
-                    condition_run.feed(event, owner, seq, names, scope)
+                for condition_run in local.get(number) or self.conditions_of(number):
+                    # a condition none of whose events the record matched has nothing to
+                    # do, unless an adjacent sequence's open match ends at this record
+                    if condition_run.every_event or not condition_run.names.isdisjoint(names):
+                        condition_run.feed(event, owner, seq, names, scope)
         for number, condition_run in self.every_event:
             if condition_run.open and number not in named and number not in disabled:
                 condition_run.touch(event, owner, scope)
@@ -100,23 +108,33 @@ class LogRun:
         What the matchers find in a record is remembered by its text, severity
         and component (a log repeats its records run after run)."""
         hits = self.seen.get(event)
+        remembered = hits is not None
         if hits is None:
             hits, clean = self._hits(event)
-            if clean:
+            if clean and self.seen.plain:
                 self.seen.put(event, hits)
+                remembered = True
+        grouped = self.grouped.get(id(hits)) if remembered else None
+        if grouped is not None and grouped[0] is hits and not self.disabled:
+            return grouped[1]
         named: dict[int, dict[str, Mapping[str, str]]] = {}
-        local = self.local
+        local, disabled, followers = self.local, self.disabled, self.followers
+        static = remembered and not disabled and self.traced_number < 0
         for number, name, captures in hits:
-            if number in self.disabled:
+            if number in disabled:
                 continue
-            waiting = self.followers[number].get(name)
-            if waiting is not None and (
-                number not in local or not any(local[number][position].open for position in waiting)
-            ):
-                continue  # it can only continue a partial match, and none is open
+            waiting = followers[number].get(name)
+            if waiting is not None:
+                static = False
+                if number not in local or not any(local[number][position].open for position in waiting):
+                    continue  # it can only continue a partial match, and none is open
             named.setdefault(number, {})[name] = captures
             if number == self.traced_number and self.engine.tracer is not None:
                 self.engine.tracer.hit(name, event)
+        if static:
+            if len(self.grouped) >= SEEN_RECORDS:
+                self.grouped.clear()
+            self.grouped[id(hits)] = (hits, named)
         return named
 
     def _hits(self, event: Event) -> tuple[Hits, bool]:

@@ -223,17 +223,47 @@ def without_explained_fallbacks(findings: list[Finding]) -> list[Finding]:
             dropped.add(id(finding))
         kept_runs |= finding.runs
     kept = [finding for finding in explaining if id(finding) not in dropped]
-    by_place: dict[str, list[Finding]] = {}  # a family's finding yields only to one of its log
-    for finding in kept:
-        for place in _places(finding):
-            by_place.setdefault(place, []).append(finding)
+    index = _Index(kept)
     for finding in kept:
         if finding.rule.tier:
-            others = {id(other): other for place in _places(finding) for other in by_place[place]}
-            if any(_yields(finding, other) for other in others.values()):
+            others = index.touching(finding)
+            if any(_yields(finding, other) for other in others):
                 dropped.add(id(finding))
-                _hand_on_causes(finding, others.values())
+                _hand_on_causes(finding, others)
     return [finding for finding in findings if id(finding) not in dropped]
+
+
+class _Index:
+    """The findings a family's finding may give way to, found by look-up, not by
+    comparing it with every finding of its log (thousands on a dense log): those
+    citing one of its records or sharing one of its runs, and the written ones
+    with evidence in one of its files (`_near`); each must share one of its
+    places (`_places`: a family's finding yields only to one of its log)."""
+
+    def __init__(self, kept: list[Finding]) -> None:
+        self.by_record: dict[tuple[str, int], list[Finding]] = {}
+        self.by_run: dict[tuple[int, object], list[Finding]] = {}
+        self.written_in: dict[str, list[Finding]] = {}
+        self.places = {id(finding): _places(finding) for finding in kept}
+        for finding in kept:
+            for item in finding.evidence:
+                self.by_record.setdefault((item.path, item.line), []).append(finding)
+            for run in finding.distinct_runs:
+                self.by_run.setdefault(run, []).append(finding)
+            if finding.rule.tier == 0:
+                for path in {item.path for item in finding.evidence}:
+                    self.written_in.setdefault(path, []).append(finding)
+
+    def touching(self, finding: Finding) -> list[Finding]:
+        """The findings `_yields` may find `finding` gives way to (each once)."""
+        found: dict[int, Finding] = {}
+        for item in finding.evidence:
+            found.update((id(other), other) for other in self.by_record[(item.path, item.line)])
+            found.update((id(other), other) for other in self.written_in.get(item.path, ()))
+        for run in finding.distinct_runs:
+            found.update((id(other), other) for other in self.by_run[run])
+        places = self.places[id(finding)]
+        return [other for other in found.values() if not places.isdisjoint(self.places[id(other)])]
 
 
 def _cited(finding: Finding, coded: dict[tuple[str, int], int]) -> bool:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TextIO
 
 from smslogdoc import times
 from smslogdoc.formats import copied
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.lines import Verdict, assemble, physical_lines
+from smslogdoc.formats.plaintext import LineTimes
 from smslogdoc.formats.protocol import Detected, Format, Sample
 from smslogdoc.formats.severity import LITERALS, infer
 from smslogdoc.model import Event, Severity
@@ -166,7 +168,76 @@ def thread_number(text: str) -> int | None:
 
 def parse(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
     """Events from an SMS trace text stream whose first line is `first_line`."""
-    return assemble(physical_lines(stream, ctx, first_line), ctx, Trailer())
+    return _records(physical_lines(stream, ctx, first_line), ctx)
+
+
+_REGULAR = re.compile(r"(.*)\$\$<([^<>$&]*)><([^<>$&]*)><thread=(\d+) \(0x[0-9A-Fa-f]+\)>\Z", re.DOTALL)
+"""A line that is one whole record as SMS writers write it: the last `$$<` of
+the line opens `_EXACT`'s trailer, which holds no other `$` and no `&`. The
+assembler, with no record pending, makes such a line one record by `_EXACT`
+(and, with one pending, ends that record there: after it nothing is pending)."""
+MAX_SECONDS = 4096
+"""Seconds remembered per file (records come in time order: the memory is
+emptied when full)."""
+
+
+def _records(lines: Iterator[tuple[int, str]], ctx: ParseContext) -> Iterator[Event]:
+    """The records of numbered lines: a regular line (`_REGULAR`) read by one
+    match, with its second, component and thread remembered per file; from
+    any other line up to and including the next regular one, the assembler's
+    careful way (which ends in the state it starts in: nothing pending)."""
+    trailer, clock = Trailer(), LineTimes(ctx.day_first)
+    path, match = ctx.path, _REGULAR.match
+    seconds: dict[str, tuple[int, int, int, int, int, int] | None] = {}
+    components: dict[str, str] = {}
+    for number, text in lines:
+        found = match(text)
+        if found is None:
+            yield from assemble(_through_regular(number, text, lines), ctx, trailer, clock=clock)
+            continue
+        raw, component, stamp, thread = found.groups()
+        message = message_text(raw)
+        severity = infer(message)
+        if len(seconds) >= MAX_SECONDS or len(components) >= MAX_SECONDS:
+            seconds.clear()
+            components.clear()
+        yield Event(
+            path,
+            number,
+            number,
+            _time(stamp, seconds) if stamp else None,
+            components.get(component) or components.setdefault(component, " ".join(component.split())),
+            severity,
+            int(thread),
+            message,
+            NAME,
+            severity_inferred=severity != Severity.INFO,
+        )
+
+
+def _through_regular(number: int, text: str, lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """The line given and those after it, up to and including the next regular one."""
+    yield number, text
+    for number, text in lines:
+        yield number, text
+        if _REGULAR.match(text):
+            return
+
+
+def _time(stamp: str, seconds: dict[str, tuple[int, int, int, int, int, int] | None]) -> datetime | None:
+    """`times.sms_time`, with the date and second of the usual shape read once a second."""
+    if len(stamp) == 28:
+        key = stamp[:20] + stamp[23:]
+        if key in seconds:
+            second = seconds[key]
+        else:
+            second = seconds[key] = times.sms_usual_second(stamp)
+        if second is not None:
+            try:
+                return datetime(*second, int(stamp[20:23]) * 1000)
+            except ValueError:
+                pass  # read slowly below
+    return times.sms_time(stamp)
 
 
 # --- the byte layout, for scanning large logs (see read.scan) -------------------
@@ -184,7 +255,6 @@ class ByteLayout:
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx
-        self.trailer = Trailer()
 
     def cut(self, data: bytes) -> int:
         return data.rfind(b"\n") + 1
@@ -225,7 +295,7 @@ class ByteLayout:
             (first_line + offset, piece[:-1] if piece.endswith("\r") else piece)
             for offset, piece in enumerate(pieces)
         ]
-        return assemble(numbered, self.ctx, self.trailer)
+        return _records(iter(numbered), self.ctx)
 
     def stretches(self, text: str, spans: list[tuple[int, int, int]]) -> Iterator[Event]:
         for begin, end, line in spans:

@@ -124,7 +124,8 @@ def test_trailer_cut_off_at_end_of_file_is_kept_and_reported(parse_text: Parse) 
 def test_the_fast_path_reads_what_the_tolerant_patterns_read(
     parse_text: Parse, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The exact-trailer shortcut (and the cached stamp dates) change nothing."""
+    """The exact-trailer shortcut, the regular-line path (`_records`) and the
+    cached stamp dates change nothing."""
     import re
 
     from smslogdoc import times
@@ -143,6 +144,7 @@ def test_the_fast_path_reads_what_the_tolerant_patterns_read(
     ]
     fast = parse_text("".join(lines), name="a.log")
     monkeypatch.setattr(smstrace, "_EXACT", re.compile(r"(?!)"))
+    monkeypatch.setattr(smstrace, "_REGULAR", re.compile(r"(?!)"))
     monkeypatch.setattr(times, "_sms_days", {})
     monkeypatch.setattr(times, "sms_time", _slow(times.sms_time))
     slow = parse_text("".join(lines), name="b.log")
