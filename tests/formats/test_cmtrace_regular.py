@@ -5,7 +5,6 @@ chunks and with a small record cap so that the rare cases are met often."""
 
 from __future__ import annotations
 
-import io
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,10 @@ import pytest
 
 from smslogdoc.formats import cmtrace
 from smslogdoc.formats.cmtraceregular import Regular
-from smslogdoc.model import Event, FileReport
-from smslogdoc.read.full import ReadOptions, read_stream
+from smslogdoc.model import Event
 from smslogdoc.rules.load import load_rules
 from tests.conftest import REAL_LOGS, SAMPLES
+from tests.formats.fastpath import events, mutated
 
 MUTATIONS = 60
 
@@ -38,26 +37,8 @@ def texts() -> Iterator[tuple[str, bytes]]:
                     yield f"{rule.id}/{name}", text.encode("utf-8")
 
 
-def mutated(data: bytes, rng: random.Random) -> bytes:
-    """A copy with a few edits of the kinds real damage makes."""
-    pieces = [b"\r", b"\n", b"\r\n", b"\x00", b'"', b"<![LOG[", b"]LOG]!>", b"<", b">", b" x=", b"\xff"]
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 4)):
-        at = rng.randrange(len(out) + 1)
-        choice = rng.random()
-        if choice < 0.4:
-            out[at:at] = rng.choice(pieces)
-        elif choice < 0.7:
-            del out[at : at + rng.randint(1, 12)]
-        else:
-            out[at:at] = out[rng.randrange(len(out) + 1) :][: rng.randint(1, 400)]
-    return bytes(out)
-
-
-def events(data: bytes, cap: int) -> tuple[list[Event], list[str]]:
-    report = FileReport("x.log")
-    found = list(read_stream(io.BytesIO(data), report, ReadOptions(record_cap=cap)))
-    return found, [str(problem) for problem in report.problems]
+PIECES = (b"\r", b"\n", b"\r\n", b"\x00", b'"', b"<![LOG[", b"]LOG]!>", b"<", b">", b" x=", b"\xff")
+"""What this format's damaged copies get inserted."""
 
 
 def careful(self: Regular, reader: object, buf: str, pos: int, end: int) -> Iterator[Event]:
@@ -89,7 +70,7 @@ def test_the_fast_path_reads_damaged_logs_as_the_careful_reader(monkeypatch: pyt
     rng = random.Random(7)
     inputs = [data for _, data in texts()]
     for _ in range(MUTATIONS * 10):
-        data = mutated(rng.choice(inputs), rng)
+        data = mutated(rng.choice(inputs), rng, PIECES)
         compare(data, monkeypatch, rng.choice([1 << 20, 150]))
 
 

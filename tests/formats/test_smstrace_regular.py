@@ -6,7 +6,6 @@ are met often."""
 
 from __future__ import annotations
 
-import io
 import random
 import re
 from collections.abc import Iterator
@@ -14,10 +13,10 @@ from collections.abc import Iterator
 import pytest
 
 from smslogdoc.formats import smstrace
-from smslogdoc.model import Event, FileReport
-from smslogdoc.read.full import ReadOptions, read_stream
+from smslogdoc.model import Event
 from smslogdoc.rules.load import load_rules
 from tests.conftest import REAL_LOGS, SAMPLES
+from tests.formats.fastpath import events, mutated
 
 MUTATIONS = 60
 LINE = "IPC SERVER  : Refcount now 2~  $$<APM><{stamp}><thread=6848 (0x1AC0)>\r\n"
@@ -37,26 +36,8 @@ def texts() -> Iterator[bytes]:
                     yield text.encode("utf-8")
 
 
-def mutated(data: bytes, rng: random.Random) -> bytes:
-    """A copy with a few edits of the kinds real damage and pastes make."""
-    pieces = [b"\r", b"\n", b"\r\n", b"\x00", b"$$<", b"$", b"&", b"~", b"<", b">", b"<thread=", b"\xff"]
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 4)):
-        at = rng.randrange(len(out) + 1)
-        choice = rng.random()
-        if choice < 0.4:
-            out[at:at] = rng.choice(pieces)
-        elif choice < 0.7:
-            del out[at : at + rng.randint(1, 12)]
-        else:
-            out[at:at] = out[rng.randrange(len(out) + 1) :][: rng.randint(1, 400)]
-    return bytes(out)
-
-
-def events(data: bytes, cap: int) -> tuple[list[Event], list[str]]:
-    report = FileReport("x.log")
-    found = list(read_stream(io.BytesIO(data), report, ReadOptions(record_cap=cap)))
-    return found, [str(problem) for problem in report.problems]
+PIECES = (b"\r", b"\n", b"\r\n", b"\x00", b"$$<", b"$", b"&", b"~", b"<", b">", b"<thread=", b"\xff")
+"""What this format's damaged copies get inserted."""
 
 
 def compare(data: bytes, monkeypatch: pytest.MonkeyPatch, cap: int) -> None:
@@ -95,7 +76,7 @@ def test_the_fast_path_reads_damaged_logs_as_the_careful_reader(monkeypatch: pyt
     rng = random.Random(11)
     inputs = list(texts())
     for _ in range(MUTATIONS * 10):
-        compare(mutated(rng.choice(inputs), rng), monkeypatch, rng.choice([1 << 20, 150]))
+        compare(mutated(rng.choice(inputs), rng, PIECES), monkeypatch, rng.choice([1 << 20, 150]))
 
 
 def test_the_fast_path_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
