@@ -22,7 +22,8 @@ _FAILURE = re.compile(r"(?i)\b(?:error|errors|err|fail|fails|failed|failure|fail
 _TROUBLE = re.compile(
     r"(?ix)\b(?:"
     r"unable\s+to|could\s*n[o']t|can(?:no|')t|access\s+(?:is\s+)?denied|denied|"
-    r"timed?\s*out|time-?out|terminated|aborted|aborting|rolled\s+back|rollback|exception|crash(?:ed)?"
+    r"timed?\s*out|time-?out|terminated|aborted|aborting|rolled\s+back|rollback|exception|crash(?:ed)?|"
+    r"unsuccessful(?:ly)?"
     r")\b"
 )
 """Words that say something went wrong; a line that also says it is a warning is one."""
@@ -107,6 +108,7 @@ LITERALS = (
     "roll",
     "exception",
     "crash",
+    "unsuccessful",
     "corrupt",
     "expired",
     "responding",

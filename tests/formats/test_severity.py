@@ -27,6 +27,9 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("Program exit code 1", ERROR),
         ("OnSearchComplete - Failed to end search job. Error = 0x80244022.", ERROR),
         ("Script for Package:SMS00001, Program: x failed with exit code -2147024894", ERROR),
+        # "unsuccessful": SMS 2.0's program monitor (smsapm32.log of a real 2000 client)
+        ("SCHED DATA  : Program completed unsuccessfully.", ERROR),
+        ("401 - Unsuccessful with anonymous access. Retrying with context credentials.", WARNING),
         # looks like a failure, is not
         ("Program exit code 0", INFO),
         ("Sync done, 0 errors", INFO),
