@@ -152,6 +152,14 @@ HTTP_REASONS: dict[int, str] = {
 WIN32_HRESULT_PREFIX = 0x8007  # HRESULT_FROM_WIN32
 HTTP_HRESULT_PREFIX = 0x8019  # FACILITY_HTTP with the severity bit: BITS reports HTTP statuses so
 CONFIGMGR_PREFIXES = (0x87D0, 0x87D1, 0x87D2)  # ConfigMgr's own codes, listed or not
+INTERNET_ERRORS = range(12000, 12201)
+"""The Win32 numbers of WinINet's and WinHTTP's errors (12001 ERROR_INTERNET_OUT_OF_HANDLES
+to 12186 and a little room), which ConfigMgr's HTTP layer reports as such."""
+
+
+def wraps_internet_error(value: int) -> bool:
+    """Whether a 32-bit code is a WinINet or WinHTTP error as an HRESULT (0x80072EE2 is 12002)."""
+    return value >> 16 == WIN32_HRESULT_PREFIX and value & 0xFFFF in INTERNET_ERRORS
 
 
 # --------------------------------------------------------------------------- table

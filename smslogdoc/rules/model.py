@@ -16,6 +16,7 @@ from functools import cache, cached_property, lru_cache
 import regex
 
 from smslogdoc.codes.find import find_codes
+from smslogdoc.codes.table import wraps_internet_error
 from smslogdoc.formats import ini
 from smslogdoc.kinds import current_name, has_wildcard, load_kinds
 from smslogdoc.literals import required_literals
@@ -146,7 +147,7 @@ def code_literals(codes: frozenset[int]) -> tuple[str, ...]:
     spellings: list[str] = []
     for value in sorted(codes):
         forms = [value] if value > 0xFFFF else [value, 0x80070000 | value]
-        if value & 0xFFFF0000 == 0x80070000 and 12000 <= value & 0xFFFF < 13000:
+        if wraps_internet_error(value):
             forms.append(value & 0xFFFF)
         for form in forms:
             if form > 0xFFFF:

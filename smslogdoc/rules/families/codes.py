@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from smslogdoc.codes.explain import parse_code
+from smslogdoc.codes.table import WIN32_HRESULT_PREFIX, wraps_internet_error
 from smslogdoc.kinds import KindTable
 from smslogdoc.model import Level, Severity
 from smslogdoc.rules.condition import Condition
@@ -135,8 +136,7 @@ def _a_programs_own(value: int) -> bool:
     """Whether a code may be what a program exited with, which means what that
     program says: a small number, or a wrapped Win32 error other than WinINet's
     and WinHTTP's."""
-    low = value & 0xFFFF
-    return value <= 0xFFFF or (value >> 16 == 0x8007 and not 12000 <= low <= 12200)
+    return value <= 0xFFFF or (value >> 16 == WIN32_HRESULT_PREFIX and not wraps_internet_error(value))
 
 
 def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
