@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smslogdoc import perlog
+from smslogdoc.engine.explained import without_explained_fallbacks
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import CONFIRMED, Evidence, Finding

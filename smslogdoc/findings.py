@@ -115,6 +115,9 @@ class Finding:
     reported: tuple[str, ...] = ()
     """Causes the field reports for an error code of a record the finding cites, in that
     log: those of the code context that gave way to this written rule's finding."""
+    reported_near: tuple[str, ...] = ()
+    """For a fallback's finding (no specific cause found): "CODE (line N): causes"
+    of each code context near it that gave way to it."""
 
     @property
     def severity(self) -> str:

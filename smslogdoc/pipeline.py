@@ -21,8 +21,8 @@ from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import Benign, benign_list
 from smslogdoc.engine.clock import Clock
+from smslogdoc.engine.explained import without_explained_fallbacks
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.storycontext import Cited
 from smslogdoc.findings import Finding

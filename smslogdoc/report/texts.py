@@ -39,6 +39,9 @@ def texts(finding: Finding) -> Texts:
     if finding.reported:
         cause += (" " if cause else "") + "Other causes reported for this error code in this log: "
         cause += "; ".join(finding.reported) + "."
+    if finding.reported_near:
+        cause += (" " if cause else "") + "Usual causes of the error codes logged near it: "
+        cause += "; ".join(finding.reported_near) + "."
     return Texts(
         sentence_start(render(rule.diagnosis, values)),
         cause,

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from smslogdoc.engine.explained import without_explained_fallbacks
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.results import without_explained_fallbacks
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import InputFile, LogInput
 from smslogdoc.model import Event, Severity

@@ -10,6 +10,7 @@ import pytest
 
 from smslogdoc.diagnose import diagnose
 from smslogdoc.kinds import load_kinds
+from smslogdoc.report.texts import texts
 from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.schema import parse_rule
 
@@ -306,6 +307,25 @@ def test_a_fallback_gives_way_to_a_code_context_of_its_log_on_the_same_record(
     assert fired(rules, tmp_path, "CAS.log", cm("Download failed for content Content_1.1", 3)) == [
         "cas-generic"
     ]
+
+
+def test_a_code_context_near_a_fallback_hands_it_its_causes(data: Path, tmp_path: Path) -> None:
+    """A fallback found no specific cause; a code's context on a record near it
+    gives way to it (one finding for the failure) and it names that code's
+    usual causes and cites the record as supporting evidence."""
+    log = tmp_path / "near" / "CAS.log"
+    log.parent.mkdir()
+    log.write_text(
+        cm("Location request failed 0x87D00607", 3) + cm("Download failed for content Content_1.1", 3)
+    )
+    rules = [_fallback("cas-generic", "Download failed"), *rules_of(data)]
+    (finding,) = diagnose([str(log)], rules, unexplained="off").findings
+    assert finding.rule.id == "cas-generic"
+    assert [(item.line, item.supporting) for item in finding.evidence] == [(1, True), (2, False)]
+    assert texts(finding).cause.endswith(
+        "Usual causes of the error codes logged near it: 0x87D00607 (line 1): "
+        "the content is not on a distribution point of the client's boundary group."
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ references and examples), checked and run like a bundled rule:
 
 A family's finding yields to a more specific one on the records they share
 (`Rule.tier`: a written rule, then a code, a status value, a phrase); see
-`engine.results.without_explained_fallbacks`.
+`engine.explained.without_explained_fallbacks`.
 """
 
 from __future__ import annotations
