@@ -5,7 +5,11 @@ denied`, `timed out`, `rolled back` ...), calls itself an error, writes a
 failure HRESULT where a code goes (`0x80070005`, `-2147024891`) or a non-zero
 exit or return code; a warning when it says so or that it will retry; and
 informational otherwise. Phrases that only look like failures (`0 errors`,
-`error = 0x00000000`, `exit code 0`, `no failures`) stay informational.
+`error = 0x00000000`, `exit code 0`, `no failures`) stay informational, and so
+does a message that the known-benign lists name (`known_benign`): what keeps a
+pasted line from a wording's or a code's finding also keeps it from counting as
+an error record. A failure that says it goes on to the next server or address
+(`Try next IP...`) is a warning: its last try says whether it failed.
 
 Formats with a severity of their own (CMTrace `type`) never come here.
 """
@@ -13,6 +17,11 @@ Formats with a severity of their own (CMTrace `type`) never come here.
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib import resources
+
+import regex
+import yaml
 
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
@@ -70,13 +79,23 @@ _NOT_A_FAILURE = re.compile(
 
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
-    r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b)"
+    r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b"
+    r"|\s*[A-Za-z_]\w*\s*=\s*(?:\"[^\"]*\"|-?\w+)\s*;\s*$)"
 )
-"""Windows Installer's debugging notes (`Note: 1: 2205 2: ...`) and InventoryAgent's
+"""Windows Installer's debugging notes (`Note: 1: 2205 2: ...`), InventoryAgent's
 inventory queries (`Collection: Namespace = ...; Query = SELECT ...; Timeout = 600 secs.`,
-property names such as ConfigManagerErrorCode): never a verdict."""
+property names such as ConfigManagerErrorCode) and the property lines of a WMI event
+a client raises, pasted one to a line (`HRESULT = "0x87d00280";` of "Raising event:
+instance of CCM_ServiceHost_CertRetrieval_Status {...}"; the failure, if any, is
+logged on its own line): never a verdict."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
+_NEXT = re.compile(
+    r"(?i)\b(?:try|trying|will\s+try)\s+(?:the\s+)?next\s+(?:ip|address|server|mp|management\s+point|location|source)\b"
+)
+"""A failure that goes on to the next address or server (BgbAgent's "Failed to connect to
+server with IP v4 address with error 10060. Try next IP...", a warning record of the real
+client of configmgr/Android-CMLogTracer's sample): a warning."""
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
 """A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
@@ -165,11 +184,20 @@ def _infer(text: str) -> Severity:
     lowered = text.lower()
     if _ANY_LITERAL.search(lowered) is None:
         return Severity.INFO  # none of the words or codes any verdict below needs
-    if ("note: 1:" in lowered or "query = select" in lowered) and _NEVER.match(text):
+    if ("note: 1:" in lowered or "query = select" in lowered or text.rstrip().endswith(";")) and _NEVER.match(
+        text
+    ):
         return Severity.INFO
+    verdict = _verdict(text, lowered)
+    if verdict is not Severity.INFO and known_benign().search(text.strip()) is not None:
+        return Severity.INFO
+    return verdict
+
+
+def _verdict(text: str, lowered: str) -> Severity:
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
-        return Severity.ERROR
+        return Severity.WARNING if "next" in lowered and _NEXT.search(cleaned) else Severity.ERROR
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
     if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned):
         return Severity.WARNING if warned else Severity.ERROR
@@ -214,3 +242,30 @@ def _could_be_benign(lowered: str) -> bool:
             "means ep",
         )
     )
+
+
+@cache
+def known_benign() -> regex.Pattern[str]:
+    """Messages healthy logs write that only look like failures, as the bundled
+    lists name them: the `pattern` of each entry of data/benign.yaml (error
+    records healthy clients write routinely) and of phrases.yaml's `benign`
+    section (contexts in which no failure wording applies). One pattern, read
+    once a process (the phrases' `benign` section alone is parsed, not the
+    whole table); searched without case in a message with its ends trimmed,
+    as the families' vetoes search them."""
+    data = resources.files("smslogdoc.data")
+    patterns = [
+        str(entry["pattern"])
+        for entry in yaml.safe_load(data.joinpath("benign.yaml").read_text(encoding="utf-8")) or []
+        if isinstance(entry, dict) and entry.get("pattern")
+    ]
+    phrases = data.joinpath("phrases.yaml").read_text(encoding="utf-8")
+    start, end = phrases.find("\nbenign:\n"), phrases.find("\nphrases:\n")
+    if 0 <= start < end:
+        section = yaml.safe_load(phrases[start:end]) or {}
+        patterns += [
+            str(entry["pattern"])
+            for entry in section.get("benign") or []
+            if isinstance(entry, dict) and entry.get("pattern")
+        ]
+    return regex.compile("|".join(f"(?:{pattern})" for pattern in patterns) or r"(?!)", regex.IGNORECASE)
