@@ -74,6 +74,7 @@ _NOT_A_FAILURE = re.compile(
     r"|\breturn\s+value\s*:?\s*[012]\b|\bwill\s+be\s+denied\b"
     r"|\bterminated\s+normally\b"
     r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
+    r"|\b(?:initiali[sz]\w*|install\w*|register\w*)\s+(?:the\s+)?exception\s+(?:handlers?|filters?)\b"
 )
 """Phrases that only look like failures."""
 
@@ -91,11 +92,15 @@ logged on its own line): never a verdict."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
 _NEXT = re.compile(
-    r"(?i)\b(?:try|trying|will\s+try)\s+(?:the\s+)?next\s+(?:ip|address|server|mp|management\s+point|location|source)\b"
+    r"(?i)\b(?:try|trying|will\s+try|moving\s+to)\s+(?:the\s+)?next\s+(?:ip|address|server|mp|management\s+point|location|source)\b"
+    r"|^\W*warn(?:ing)?\b\s*[-:]"
 )
 """A failure that goes on to the next address or server (BgbAgent's "Failed to connect to
 server with IP v4 address with error 10060. Try next IP...", a warning record of the real
-client of configmgr/Android-CMLogTracer's sample): a warning."""
+client of configmgr/Android-CMLogTracer's sample; LocationServices' "Assigned MP error
+threshold reached, moving to next MP.") or that its writer calls a warning at its start
+(smscliui.log's "WARNING - Client is currently unassigned or an error occurred retrieving
+the assigned site.", configmgr/iOS-CMLogTracer): a warning."""
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
 """A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
@@ -197,7 +202,11 @@ def _infer(text: str) -> Severity:
 def _verdict(text: str, lowered: str) -> Severity:
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
-        return Severity.WARNING if "next" in lowered and _NEXT.search(cleaned) else Severity.ERROR
+        return (
+            Severity.WARNING
+            if ("next" in lowered or "warn" in lowered) and _NEXT.search(cleaned)
+            else Severity.ERROR
+        )
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
     if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned):
         return Severity.WARNING if warned else Severity.ERROR
@@ -240,6 +249,7 @@ def _could_be_benign(lowered: str) -> bool:
             "canprogramrun",
             "maintenance window",
             "means ep",
+            "exception",
         )
     )
 

@@ -170,6 +170,20 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         # a failure that goes on to the next address is a warning (configmgr/Android-CMLogTracer)
         ("Failed to connect to server with IP v4 address with error 10060. Try next IP...", WARNING),
         ("Failed to connect to server with IP v4 address with error 10060.", ERROR),
+        # LocationServices.log, smscliui.log and CcmExec.log of the same real client
+        # (configmgr/iOS-CMLogTracer): a failure handed on to the next MP, one its writer
+        # calls a warning, exception handlers being set up
+        ("Assigned MP error threshold reached, moving to next MP.", WARNING),
+        (
+            "WARNING - Client is currently unassigned or an error occurred retrieving the assigned site."
+            " GetAssignedSite() returned : 0X80040002",
+            WARNING,
+        ),
+        ("Error: the assigned site could not be retrieved, warning the user", ERROR),
+        ("Initializing exception handlers.", INFO),
+        ("Unhandled exception in CcmExec", ERROR),
+        # phrases.yaml benign: a routine warning of every component without its own logging settings
+        ("Could not load logging configuration for component CcmTask. Using default values.", INFO),
         # a WMI event's property lines pasted one to a line (iOS-CMLogTracer ClientIDManagerStartup.log)
         ('\tHRESULT = "0x87d00280";', INFO),
         ("HRESULT = 0x87d00280, the certificate was not found", ERROR),
