@@ -70,6 +70,10 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         # deployment process")
         ("Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000", INFO),
         ("Setting timeout of 600 seconds for the download", INFO),
+        # the Windows timeout command as a task sequence step (ErnestoLeon87/log_reader smsts.log)
+        # and a client restart task giving DTS jobs a new time-out (configmgr/iOS-CMLogTracer)
+        ("Start executing the command line: smsswd.exe /run: Timeout /T 90", INFO),
+        ("Trying to update unmanaged DTS jobs with new timeout.", INFO),
         # a restart, a retry, a warning
         ("Program exit code 3010", WARNING),
         ("Download of the content timed out, will retry in 60 minutes", WARNING),
