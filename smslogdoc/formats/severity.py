@@ -64,7 +64,7 @@ _NOT_A_FAILURE = re.compile(
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
     r"|\b\d+\s*(?:ms|milliseconds?|sec(?:ond)?s?|min(?:ute)?s?|hours?)\b[\w\s-]{0,20}?\btime-?out\b"
     r"|\btime-?outs?\s*(?:[:=]|(?:of|is|value|period|interval|set\s+to|options|task|timer)\b)"
-    r"|\btimeout(?:\.exe)?\s+/t\s+\d+|\b(?:idle|existing|new)\s+time-?out\b|\bdue\s+to\s+time-?out\b|\bcycles\s+time\s*out,\s*do\s+nothing\b"
+    r"|\btimeout(?:\.exe)?\s+/t\s+\d+|<time-?out>\s*\d+\s*</time-?out>|\b(?:idle|existing|new)\s+time-?out\b|\bdue\s+to\s+time-?out\b|\bcycles\s+time\s*out,\s*do\s+nothing\b"
     r"|\bsent\b[^.]{0,60}?\bfailure\s+message\b"
     r"|\berror\s+code\s+(?:didn't|did\s+not)\s+(?:get\s+)?change"
     r"|\bbecause\s+the\s+last\s+assignment\s+error\s+matches\s+this\s+one\b"

@@ -74,6 +74,8 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         # and a client restart task giving DTS jobs a new time-out (configmgr/iOS-CMLogTracer)
         ("Start executing the command line: smsswd.exe /run: Timeout /T 90", INFO),
         ("Trying to update unmanaged DTS jobs with new timeout.", INFO),
+        # a CCM message header ccmsetup logs at verbose level (jimbocalvo/Reddit ccmsetup.log)
+        ("<Priority>3</Priority><Timeout>600</Timeout><ReqVersion>5931</ReqVersion>", INFO),
         # a restart, a retry, a warning
         ("Program exit code 3010", WARNING),
         ("Download of the content timed out, will retry in 60 minutes", WARNING),
@@ -163,6 +165,13 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         # configmgr/iOS-CMLogTracer InventoryAgent.log) that a paste without the type column
         # would count as errors
         ("Failed to raise pending event as ClientID is not available", INFO),
+        # ccmsetup's prerequisite detection and a computer outside AD (jimbocalvo/Reddit ccmsetup.log)
+        (
+            "Couldn't find a product with MSI upgrade code '{3868550C-1532-316A-9EFF-8509A6E92F79}' in the MSI database.",
+            INFO,
+        ),
+        ("File 'C:\\Windows\\system32\\msrdc.dll' does not exist. Discovery failed.", INFO),
+        ("Unexpected row count (0) retrieved from AD.", INFO),
         ("Failed to get IWbemService Ptr for root\\dellomci Namespace: 8004100E", INFO),
         # ... while the same wording about something else is still a failure
         ("Failed to get IWbemService Ptr for root\\cimv2 Namespace: 8004100E", ERROR),
