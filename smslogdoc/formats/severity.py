@@ -5,7 +5,11 @@ denied`, `timed out`, `rolled back` ...), calls itself an error, writes a
 failure HRESULT where a code goes (`0x80070005`, `-2147024891`) or a non-zero
 exit or return code; a warning when it says so or that it will retry; and
 informational otherwise. Phrases that only look like failures (`0 errors`,
-`error = 0x00000000`, `exit code 0`, `no failures`) stay informational.
+`error = 0x00000000`, `exit code 0`, `no failures`) stay informational, and so
+does a message that the known-benign lists name (`known_benign`): what keeps a
+pasted line from a wording's or a code's finding also keeps it from counting as
+an error record. A failure that says it goes on to the next server or address
+(`Try next IP...`) is a warning: its last try says whether it failed.
 
 Formats with a severity of their own (CMTrace `type`) never come here.
 """
@@ -13,6 +17,11 @@ Formats with a severity of their own (CMTrace `type`) never come here.
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib import resources
+
+import regex
+import yaml
 
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
@@ -55,7 +64,7 @@ _NOT_A_FAILURE = re.compile(
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
     r"|\b\d+\s*(?:ms|milliseconds?|sec(?:ond)?s?|min(?:ute)?s?|hours?)\b[\w\s-]{0,20}?\btime-?out\b"
     r"|\btime-?outs?\s*(?:[:=]|(?:of|is|value|period|interval|set\s+to|options|task|timer)\b)"
-    r"|\b(?:idle|existing)\s+time-?out\b|\bdue\s+to\s+time-?out\b|\bcycles\s+time\s*out,\s*do\s+nothing\b"
+    r"|\btimeout(?:\.exe)?\s+/t\s+\d+|<time-?out>\s*\d+\s*</time-?out>|\b(?:idle|existing|new)\s+time-?out\b|\bdue\s+to\s+time-?out\b|\bcycles\s+time\s*out,\s*do\s+nothing\b"
     r"|\bsent\b[^.]{0,60}?\bfailure\s+message\b"
     r"|\berror\s+code\s+(?:didn't|did\s+not)\s+(?:get\s+)?change"
     r"|\bbecause\s+the\s+last\s+assignment\s+error\s+matches\s+this\s+one\b"
@@ -65,18 +74,33 @@ _NOT_A_FAILURE = re.compile(
     r"|\breturn\s+value\s*:?\s*[012]\b|\bwill\s+be\s+denied\b"
     r"|\bterminated\s+normally\b"
     r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
+    r"|\b(?:initiali[sz]\w*|install\w*|register\w*)\s+(?:the\s+)?exception\s+(?:handlers?|filters?)\b"
 )
 """Phrases that only look like failures."""
 
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
-    r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b)"
+    r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b"
+    r"|\s*[A-Za-z_]\w*\s*=\s*(?:\"[^\"]*\"|-?\w+)\s*;\s*$)"
 )
-"""Windows Installer's debugging notes (`Note: 1: 2205 2: ...`) and InventoryAgent's
+"""Windows Installer's debugging notes (`Note: 1: 2205 2: ...`), InventoryAgent's
 inventory queries (`Collection: Namespace = ...; Query = SELECT ...; Timeout = 600 secs.`,
-property names such as ConfigManagerErrorCode): never a verdict."""
+property names such as ConfigManagerErrorCode) and the property lines of a WMI event
+a client raises, pasted one to a line (`HRESULT = "0x87d00280";` of "Raising event:
+instance of CCM_ServiceHost_CertRetrieval_Status {...}"; the failure, if any, is
+logged on its own line): never a verdict."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
+_NEXT = re.compile(
+    r"(?i)\b(?:try|trying|will\s+try|moving\s+to)\s+(?:the\s+)?next\s+(?:ip|address|server|mp|management\s+point|location|source)\b"
+    r"|^\W*warn(?:ing)?\b\s*[-:]"
+)
+"""A failure that goes on to the next address or server (BgbAgent's "Failed to connect to
+server with IP v4 address with error 10060. Try next IP...", a warning record of the real
+client of configmgr/Android-CMLogTracer's sample; LocationServices' "Assigned MP error
+threshold reached, moving to next MP.") or that its writer calls a warning at its start
+(smscliui.log's "WARNING - Client is currently unassigned or an error occurred retrieving
+the assigned site.", configmgr/iOS-CMLogTracer): a warning."""
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
 """A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
@@ -165,11 +189,24 @@ def _infer(text: str) -> Severity:
     lowered = text.lower()
     if _ANY_LITERAL.search(lowered) is None:
         return Severity.INFO  # none of the words or codes any verdict below needs
-    if ("note: 1:" in lowered or "query = select" in lowered) and _NEVER.match(text):
+    if ("note: 1:" in lowered or "query = select" in lowered or text.rstrip().endswith(";")) and _NEVER.match(
+        text
+    ):
         return Severity.INFO
+    verdict = _verdict(text, lowered)
+    if verdict is not Severity.INFO and known_benign().search(text.strip()) is not None:
+        return Severity.INFO
+    return verdict
+
+
+def _verdict(text: str, lowered: str) -> Severity:
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
-        return Severity.ERROR
+        return (
+            Severity.WARNING
+            if ("next" in lowered or "warn" in lowered) and _NEXT.search(cleaned)
+            else Severity.ERROR
+        )
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
     if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned):
         return Severity.WARNING if warned else Severity.ERROR
@@ -212,5 +249,33 @@ def _could_be_benign(lowered: str) -> bool:
             "canprogramrun",
             "maintenance window",
             "means ep",
+            "exception",
         )
     )
+
+
+@cache
+def known_benign() -> regex.Pattern[str]:
+    """Messages healthy logs write that only look like failures, as the bundled
+    lists name them: the `pattern` of each entry of data/benign.yaml (error
+    records healthy clients write routinely) and of phrases.yaml's `benign`
+    section (contexts in which no failure wording applies). One pattern, read
+    once a process (the phrases' `benign` section alone is parsed, not the
+    whole table); searched without case in a message with its ends trimmed,
+    as the families' vetoes search them."""
+    data = resources.files("smslogdoc.data")
+    patterns = [
+        str(entry["pattern"])
+        for entry in yaml.safe_load(data.joinpath("benign.yaml").read_text(encoding="utf-8")) or []
+        if isinstance(entry, dict) and entry.get("pattern")
+    ]
+    phrases = data.joinpath("phrases.yaml").read_text(encoding="utf-8")
+    start, end = phrases.find("\nbenign:\n"), phrases.find("\nphrases:\n")
+    if 0 <= start < end:
+        section = yaml.safe_load(phrases[start:end]) or {}
+        patterns += [
+            str(entry["pattern"])
+            for entry in section.get("benign") or []
+            if isinstance(entry, dict) and entry.get("pattern")
+        ]
+    return regex.compile("|".join(f"(?:{pattern})" for pattern in patterns) or r"(?!)", regex.IGNORECASE)

@@ -70,6 +70,12 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         # deployment process")
         ("Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000", INFO),
         ("Setting timeout of 600 seconds for the download", INFO),
+        # the Windows timeout command as a task sequence step (ErnestoLeon87/log_reader smsts.log)
+        # and a client restart task giving DTS jobs a new time-out (configmgr/iOS-CMLogTracer)
+        ("Start executing the command line: smsswd.exe /run: Timeout /T 90", INFO),
+        ("Trying to update unmanaged DTS jobs with new timeout.", INFO),
+        # a CCM message header ccmsetup logs at verbose level (jimbocalvo/Reddit ccmsetup.log)
+        ("<Priority>3</Priority><Timeout>600</Timeout><ReqVersion>5931</ReqVersion>", INFO),
         # a restart, a retry, a warning
         ("Program exit code 3010", WARNING),
         ("Download of the content timed out, will retry in 60 minutes", WARNING),
@@ -143,3 +149,80 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         json.loads(line) for line in invoke(["parse", "-f", "jsonl", "-"], input=pasted).stdout.splitlines()
     ]
     assert event["severity"] == "error" and event["severity_inferred"] is True
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # benign.yaml: WindowsUpdate.log of a healthy Windows 10 client (findingsanity/Logs),
+        # the task sequence's own end-of-run cleanup (ErnestoLeon87/log_reader smsts.log)
+        (
+            "2021/07/13 10:23:06.3875222 3696  4248  Agent           *FAILED* [80240013] m_services.Add()",
+            INFO,
+        ),
+        ("Task Sequence Manager could not release active TS request. code 80004005", INFO),
+        # phrases.yaml `benign`: warning records of real clients (pastebin Ub4zMywE CcmExec.log,
+        # configmgr/iOS-CMLogTracer InventoryAgent.log) that a paste without the type column
+        # would count as errors
+        ("Failed to raise pending event as ClientID is not available", INFO),
+        # ccmsetup's prerequisite detection and a computer outside AD (jimbocalvo/Reddit ccmsetup.log)
+        (
+            "Couldn't find a product with MSI upgrade code '{3868550C-1532-316A-9EFF-8509A6E92F79}' in the MSI database.",
+            INFO,
+        ),
+        ("File 'C:\\Windows\\system32\\msrdc.dll' does not exist. Discovery failed.", INFO),
+        ("Unexpected row count (0) retrieved from AD.", INFO),
+        ("Failed to get IWbemService Ptr for root\\dellomci Namespace: 8004100E", INFO),
+        # ... while the same wording about something else is still a failure
+        ("Failed to get IWbemService Ptr for root\\cimv2 Namespace: 8004100E", ERROR),
+        (
+            "2021/07/13 10:23:06.3875222 3696  4248  Agent           *FAILED* [80070005] m_services.Add()",
+            ERROR,
+        ),
+        ("Task Sequence Manager could not release active TS request. code 80070005", ERROR),
+        # a failure that goes on to the next address is a warning (configmgr/Android-CMLogTracer)
+        ("Failed to connect to server with IP v4 address with error 10060. Try next IP...", WARNING),
+        ("Failed to connect to server with IP v4 address with error 10060.", ERROR),
+        # LocationServices.log, smscliui.log and CcmExec.log of the same real client
+        # (configmgr/iOS-CMLogTracer): a failure handed on to the next MP, one its writer
+        # calls a warning, exception handlers being set up
+        ("Assigned MP error threshold reached, moving to next MP.", WARNING),
+        (
+            "WARNING - Client is currently unassigned or an error occurred retrieving the assigned site."
+            " GetAssignedSite() returned : 0X80040002",
+            WARNING,
+        ),
+        ("Error: the assigned site could not be retrieved, warning the user", ERROR),
+        ("Initializing exception handlers.", INFO),
+        ("Unhandled exception in CcmExec", ERROR),
+        # phrases.yaml benign: a routine warning of every component without its own logging settings
+        ("Could not load logging configuration for component CcmTask. Using default values.", INFO),
+        # a WMI event's property lines pasted one to a line (iOS-CMLogTracer ClientIDManagerStartup.log)
+        ('\tHRESULT = "0x87d00280";', INFO),
+        ("HRESULT = 0x87d00280, the certificate was not found", ERROR),
+    ],
+)
+def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity) -> None:
+    """What keeps a pasted line from a wording's or a code's finding (data/benign.yaml,
+    phrases.yaml's `benign` section) also keeps the inference from counting it as an error."""
+    assert infer(line) == expected
+
+
+def test_the_known_benign_pattern_holds_every_listed_message() -> None:
+    """known_benign is read from the two lists: each entry's own pattern finds what it finds."""
+    from importlib import resources
+
+    import regex
+    import yaml
+
+    from smslogdoc.formats.severity import known_benign
+
+    data = resources.files("smslogdoc.data")
+    listed = [entry["pattern"] for entry in yaml.safe_load(data.joinpath("benign.yaml").read_text("utf-8"))]
+    listed += [
+        entry["pattern"]
+        for entry in yaml.safe_load(data.joinpath("phrases.yaml").read_text("utf-8"))["benign"]
+    ]
+    combined = known_benign().pattern
+    assert all(f"(?:{pattern})" in combined for pattern in listed)
+    assert len(listed) > 100 and all(regex.compile(pattern) for pattern in listed)
