@@ -9,11 +9,11 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from smslogdoc.data import benign_entries
 from smslogdoc.model import Event
 from smslogdoc.rules.model import LogScope
 
@@ -43,8 +43,7 @@ class Benign:
 def benign_list() -> tuple[Benign, ...]:
     """The known-benign error records: the bundled list, then the user's own
     (`user_benign_path()`, when that file exists)."""
-    text = resources.files("smslogdoc.data").joinpath("benign.yaml").read_text(encoding="utf-8")
-    return tuple(_entries(yaml.safe_load(text) or [], "smslogdoc/data/benign.yaml")) + user_benign()
+    return tuple(_entries(list(benign_entries()), "smslogdoc/data/benign.yaml")) + user_benign()
 
 
 @cache

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
 import regex
-import yaml
 
+from smslogdoc.data import benign_entries, benign_wordings
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
 
@@ -263,19 +262,10 @@ def known_benign() -> regex.Pattern[str]:
     once a process (the phrases' `benign` section alone is parsed, not the
     whole table); searched without case in a message with its ends trimmed,
     as the families' vetoes search them."""
-    data = resources.files("smslogdoc.data")
     patterns = [
         str(entry["pattern"])
-        for entry in yaml.safe_load(data.joinpath("benign.yaml").read_text(encoding="utf-8")) or []
+        for entry in benign_entries()
         if isinstance(entry, dict) and entry.get("pattern")
     ]
-    phrases = data.joinpath("phrases.yaml").read_text(encoding="utf-8")
-    start, end = phrases.find("\nbenign:\n"), phrases.find("\nphrases:\n")
-    if 0 <= start < end:
-        section = yaml.safe_load(phrases[start:end]) or {}
-        patterns += [
-            str(entry["pattern"])
-            for entry in section.get("benign") or []
-            if isinstance(entry, dict) and entry.get("pattern")
-        ]
+    patterns += benign_wordings()
     return regex.compile("|".join(f"(?:{pattern})" for pattern in patterns) or r"(?!)", regex.IGNORECASE)
