@@ -80,15 +80,16 @@ def several_folders(stories: Sequence[StoryDoc]) -> bool:
 
 def link_text(link: StoryLinkDoc) -> str:
     """How a finding names the story it explains:
-    `story: client_install client installation failed at download`, or
-    `story: ... (failed at exit): its phase bootstrap unknown`."""
+    `story: client_install client installation failed at download`, or, when
+    the finding explains another phase than the one the story stopped at,
+    `story: client_install client installation, waiting at download; this explains its phase service (failed)`."""
     verdict = link["verdict"].replace("_", " ")
     named = f"story: {link['workflow']} {link['subject']}"
     if link["phase"] == link["stopped_at"]:
         return f"{named} {verdict} at {link['phase']}"
     stopped = f" at {link['stopped_at']}" if link["stopped_at"] else ""
     status = STATUS_WORDS.get(link["status"], link["status"]).lower()
-    return f"{named} ({verdict}{stopped}): its phase {link['phase']} {status}"
+    return f"{named}, {verdict}{stopped}; this explains its phase {link['phase']} ({status})"
 
 
 def marked_phase(story: StoryDoc) -> str | None:

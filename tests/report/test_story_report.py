@@ -155,5 +155,8 @@ def test_a_finding_of_another_phase_does_not_say_the_story_failed_there() -> Non
     the story fails at ccmsetup's exit: the link names both, never 'failed at bootstrap'."""
     text = report(SAMPLES / "push-no-management-point", "text")
     said = " ".join(text.split())  # wrapped to the width
-    assert "story: client_install client installation (failed at exit): its phase bootstrap unknown" in said
+    assert (
+        "story: client_install client installation, failed at exit; this explains its phase bootstrap (unknown)"
+        in said
+    )
     assert "failed at bootstrap" not in text

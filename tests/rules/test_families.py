@@ -149,6 +149,9 @@ def test_a_code_met_in_another_log_gets_its_context_named_as_from_elsewhere(
     failed = cm("Failed to get content, error 0x87D00607", 3, "SoftwareCenter")
     assert fired(rules, tmp_path, "SCClient.log", failed) == ["code-0x87d00607-elsewhere"]
     assert fired(rules, tmp_path, "CAS.log", failed) == ["code-0x87d00607"]  # its own log: its own rule
+    # an info record that says it failed reads as on the code's own logs
+    said = cm("Failed to get content, error 0x87D00607", 1, "SoftwareCenter")
+    assert fired(rules, tmp_path, "SCClient.log", said) == ["code-0x87d00607-elsewhere"]
     # an info record saying nothing failed, and a small number, are not read elsewhere
     assert fired(rules, tmp_path, "SCClient.log", cm("Reply 0x87D00607 noted", 1, "SoftwareCenter")) == []
     assert fired(rules, tmp_path, "SCClient.log", cm("exit 7 now", 3, "SoftwareCenter")) == []

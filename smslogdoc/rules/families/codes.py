@@ -5,9 +5,10 @@ mentioning the code that is an error or says it failed (or, with `written`,
 on the wording the entry gives, such as a return code).
 
 A code is met in other logs than those its entries were written for (a log no
-entry names, a pasted line of no known log): there, an error record that
-mentions such a code (not a small number, a wrapped Win32 error or E_FAIL) gets the first entry's context, said to be
-that of the logs it was written for (`elsewhere_rules`, a lower tier)."""
+entry names, a pasted line of no known log): there, a record that mentions
+such a code (not a small number, a wrapped Win32 error or E_FAIL) and is an
+error or says it failed gets the first entry's context, said to be that of
+the logs it was written for (`elsewhere_rules`, a lower tier)."""
 
 from __future__ import annotations
 
@@ -142,7 +143,8 @@ def _a_programs_own(value: int) -> bool:
 def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
     """For each code of the code rules that tells the same wherever it is
     written (`_telling`), a rule
-    for every log: an error record mentioning the code gets the context of its
+    for every log: a record mentioning the code that is an error or says it
+    failed (as on the entry's own logs) gets the context of its
     first entry, named as that of the logs the entry was written for. A rule
     of the entry's own logs wins on them (its lower tier)."""
     made: dict[int, Rule] = {}
@@ -155,16 +157,21 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
             continue
         spelled = f"0x{value:08X}"
         not_message = next((m.not_message for m in rule.events.values()), None)
-        event = Matcher(
-            "failed", not_message=not_message, codes=codes, severities=frozenset({Severity.ERROR})
-        )
+        events = {
+            "failed": Matcher(
+                "failed", not_message=not_message, codes=codes, severities=frozenset({Severity.ERROR})
+            ),
+            "says_failed": Matcher(
+                "says_failed", message=compiled(FAILURE_WORDS), not_message=not_message, codes=codes
+            ),
+        }
         where = ", ".join(dict.fromkeys(_example_file((log,), kinds) for log in rule.applies_to))
         made[value] = replace(
             rule,
             id=f"{rule.id}-elsewhere",
             applies_to=(),
-            events={"failed": event},
-            conditions=(Condition("any", (("failed",),)),),
+            events=events,
+            conditions=(Condition("any", (tuple(events),)),),
             diagnosis=f"{{log}} reports {{code}} ({spelled}); in {where or 'the logs it was written for'}, "
             f"where this context comes from, it means: {in_sentence(rule.title)}.",
             confidence="low",
