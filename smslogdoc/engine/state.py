@@ -152,6 +152,8 @@ class Sides:
 
     def compatible(self, key: Key) -> Iterator[tuple[Key, Hit]]:
         """(side key, hit) for the hits that fit group `key`, in the order they were seen."""
+        if not self._by_key:
+            return iter(())  # most side lists stay empty (the shared one of conditions that name none)
         lists = [
             (variant, found)
             for variant in set(product(*((value, None) for value in key)))
