@@ -10,7 +10,19 @@ from datetime import datetime
 
 from smslogdoc.engine.runs import Run
 from smslogdoc.engine.shapes import ADVANCE
-from smslogdoc.engine.state import Group, Hit, Key, Result, Scope, Sides, between, duration, fits
+from smslogdoc.engine.state import (
+    Group,
+    Hit,
+    Key,
+    Result,
+    Scope,
+    SharedSides,
+    Sides,
+    between,
+    duration,
+    fits,
+    roles,
+)
 from smslogdoc.findings import CONFIRMED, INCONCLUSIVE
 from smslogdoc.model import Event
 from smslogdoc.rules.condition import BUILTIN_GROUPS, Condition
@@ -31,7 +43,16 @@ over each log (thousands of small logs, dozens of rules each)."""
 class ConditionRun:
     """One condition of one rule, evaluated over the events of one scope."""
 
-    def __init__(self, rule: Rule, condition: Condition, *, thorough: bool = False) -> None:
+    def __init__(
+        self,
+        rule: Rule,
+        condition: Condition,
+        *,
+        thorough: bool = False,
+        shared: tuple[dict[object, SharedSides], tuple[object, ...]] | None = None,
+    ) -> None:
+        """`shared`: the side lists of the log's conditions alike (by `side_keys`)
+        and this condition's keys there; they are then filled once a record."""
         self.rule = rule
         self.condition = condition
         self.groups: dict[Key, Group] = {}
@@ -39,14 +60,7 @@ class ConditionRun:
         """Grouped by the run of a log (run keys are per log: not for folder-wide conditions)."""
         self._run_at = condition.by.index("run") if self.by_run else -1
         self.absent, self.unless, self.requires, self.support, self.context = (
-            Sides(self._run_at) if names else _NO_SIDE
-            for names in (
-                condition.absent,
-                condition.unless,
-                condition.requires,
-                condition.supported_by,
-                condition.context,
-            )
+            self._side(names, place, shared) for place, names in enumerate(roles(condition))
         )
         self._sides = (self.absent, self.unless, self.requires, self.support, self.context)
         """In the order of `Condition.routes`' places."""
@@ -69,6 +83,22 @@ class ConditionRun:
         """Groups of an adjacent sequence with a partial match, which their next event decides."""
         self.dropped: list[tuple[Key, list[Hit], str]] = []
         """Matches that did not count, and why (for --explain); a few at most."""
+
+    def _side(
+        self,
+        names: tuple[str, ...],
+        place: int,
+        shared: tuple[dict[object, SharedSides], tuple[object, ...]] | None,
+    ) -> Sides:
+        if not names:
+            return _NO_SIDE
+        if shared is None:
+            return Sides(self._run_at)
+        lists, keys = shared
+        found = lists.get(keys[place])
+        if found is None:
+            found = lists[keys[place]] = SharedSides(self._run_at)
+        return found
 
     def key(
         self,
@@ -161,14 +191,16 @@ class ConditionRun:
                 self.open.discard(key)
                 group.partials = {}
 
-    def retire(self, runs: set[object], last_time: datetime | None) -> list[Result]:
+    def retire(self, runs: set[object], last_time: datetime | None) -> tuple[list[Result], set[object]]:
         """The runs with these keys can get no more events: their groups that
         hold a match become results now (what decides them can no longer
         change), and the rest is forgotten, so memory stays bounded over
         thousands of runs. A match whose `absent` window is still open at
-        `last_time` waits for the end of the log."""
+        `last_time` waits for the end of the log. Also returned: the runs whose
+        side hits `forget` may drop once every condition has retired them (a
+        side list may be other rules' too)."""
         if not self.by_run:
-            return []
+            return [], set()
         at = self.condition.by.index("run")
         waiting: set[object] = set()
         done: list[Result] = []
@@ -187,13 +219,36 @@ class ConditionRun:
                 if result is not None:
                     done.append(result)
             del self.groups[key]
-        gone = runs - waiting
-        self.unless.drop(gone)
-        self.requires.drop(gone)
-        self.absent.drop(gone)
-        self.support.drop(gone)
-        self.context.drop(gone)
-        return done
+        return done, runs - waiting
+
+    def forget(self, runs: set[object]) -> None:
+        """Drop the side hits seen in these runs."""
+        for side in self._sides:
+            side.drop(runs)
+
+    def needed(self, names: Mapping[str, object], claimed: set[tuple[int, str]]) -> bool:
+        """Whether feeding this condition a record's events `names` does anything
+        the conditions fed before it at that record do not: fill a step or a
+        side list of its own, decide an adjacent sequence, or fill a shared side
+        list with an event none of them filled it with (`claimed`: the list's
+        id and the event's name, noted here)."""
+        if self.every_event:
+            return True
+        needed = False
+        for name in names:
+            route = self._routes.get(name)
+            if route is None:
+                continue
+            places, indexes = route
+            needed = needed or bool(indexes)
+            for place in places:
+                side = self._sides[place]
+                if type(side) is not SharedSides:
+                    needed = True
+                elif (id(side), name) not in claimed:
+                    claimed.add((id(side), name))
+                    needed = True
+        return needed
 
     def touch(self, event: Event, run: Run | None, scope: Scope) -> None:
         """An event that matched none of the rule's events: the next event of its

@@ -14,7 +14,7 @@ from smslogdoc.engine.candidates import Candidates, Hits
 from smslogdoc.engine.condition import ConditionRun
 from smslogdoc.engine.results import Causes
 from smslogdoc.engine.runs import Run
-from smslogdoc.engine.state import Result, Scope
+from smslogdoc.engine.state import Result, Scope, SharedSides
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
 from smslogdoc.memo import SEEN_RECORDS, SeenRecords
@@ -30,6 +30,22 @@ the load, not by their patterns (where CPU time advances in ticks,
 Windows, the clock keeps a quick match from being charged a whole tick)."""
 
 
+Named = dict[int, dict[str, Mapping[str, str]]]
+"""The named events of each rule a record matched, with their captures."""
+
+
+class _Grouping:
+    """A remembered record's hits grouped by rule, and the conditions its
+    records are fed to (worked out at the first such record)."""
+
+    __slots__ = ("hits", "named", "plan")
+
+    def __init__(self, hits: Hits, named: Named) -> None:
+        self.hits = hits
+        self.named = named
+        self.plan: list[tuple[ConditionRun, Mapping[str, Mapping[str, str]]]] | None = None
+
+
 class Engine(Protocol):
     """What a log's run needs of the engine (`loop.Engine`): the rules, the
     run-wide budget of slow matches, problems, the folder-wide conditions."""
@@ -41,7 +57,9 @@ class Engine(Protocol):
 
     def charge(self, number: int, seconds: float, event: Event) -> None: ...
 
-    def checkers(self, number: int, *, thorough: bool = False) -> list[ConditionRun]: ...
+    def checkers(
+        self, number: int, *, thorough: bool = False, shared: dict[object, SharedSides] | None = None
+    ) -> list[ConditionRun]: ...
 
 
 class LogRun:
@@ -58,11 +76,13 @@ class LogRun:
         self.candidates = candidates
         self.followers = followers
         self.seen = SeenRecords[Hits](candidates.plain)
-        self.grouped: dict[int, tuple[Hits, dict[int, dict[str, Mapping[str, str]]]]] = {}
+        self.grouped: dict[int, _Grouping] = {}
         """A remembered record's hits grouped by rule, by the id of its list of
         hits (kept, so the id is not another's): a grouping that no follower
         event, disabled rule or traced rule decides is the same for every record
         of that text (a log repeats its messages), and nothing changes it."""
+        self.shared: dict[object, SharedSides] = {}
+        """Side lists the conditions of several rules keep alike (`state.side_keys`)."""
         tracer = engine.tracer
         self.traced_rule = tracer.rule_id if tracer is not None else None
         self.traced_number = (
@@ -83,30 +103,54 @@ class LogRun:
         (most rules never match most logs)."""
         made = self.local.get(number)
         if made is None:
-            made = self.local[number] = self.engine.checkers(number, thorough=number == self.traced_number)
+            made = self.local[number] = self.engine.checkers(
+                number, thorough=number == self.traced_number, shared=self.shared
+            )
             self.every_event.extend((number, checker) for checker in made if checker.every_event)
             self.by_run.extend((number, checker) for checker in made if checker.by_run)
         return made
 
     def feed(self, event: Event, owner: Run | None, seq: int, scope: Scope) -> None:
         """One record: the rules' events it matches fed to their conditions."""
-        named = self.named(event)
-        disabled, local = self.disabled, self.local
-        for number, names in named.items():
-            if number not in disabled:
-                for condition_run in local.get(number) or self.conditions_of(number):
-                    # a condition none of whose events the record matched has nothing to
-                    # do, unless an adjacent sequence's open match ends at this record
-                    if condition_run.every_event or not condition_run.names.isdisjoint(names):
-                        condition_run.feed(event, owner, seq, names, scope)
+        named, grouping = self.named(event)
+        disabled = self.disabled
+        if grouping is not None:
+            if grouping.plan is None:
+                grouping.plan = self._plan(named)
+            for condition_run, names in grouping.plan:
+                condition_run.feed(event, owner, seq, names, scope)
+        else:
+            local = self.local
+            for number, names in named.items():
+                if number not in disabled:
+                    for condition_run in local.get(number) or self.conditions_of(number):
+                        # a condition none of whose events the record matched has nothing to
+                        # do, unless an adjacent sequence's open match ends at this record
+                        if condition_run.every_event or not condition_run.names.isdisjoint(names):
+                            condition_run.feed(event, owner, seq, names, scope)
         for number, condition_run in self.every_event:
             if condition_run.open and number not in named and number not in disabled:
                 condition_run.touch(event, owner, scope)
 
-    def named(self, event: Event) -> dict[int, dict[str, Mapping[str, str]]]:
-        """The named events of each rule a record matches (with their captures).
-        What the matchers find in a record is remembered by its text, severity
-        and component (a log repeats its records run after run)."""
+    def _plan(self, named: Named) -> list[tuple[ConditionRun, Mapping[str, Mapping[str, str]]]]:
+        """The conditions a remembered grouping's records are fed to, with their
+        events: those the record's events route to (a rule's other alternatives
+        are left out), and of conditions whose events go only to side lists
+        other rules keep alike, the first (`ConditionRun.needed`)."""
+        plan: list[tuple[ConditionRun, Mapping[str, Mapping[str, str]]]] = []
+        claimed: set[tuple[int, str]] = set()
+        for number, names in named.items():
+            for condition_run in self.local.get(number) or self.conditions_of(number):
+                if condition_run.needed(names, claimed):
+                    plan.append((condition_run, names))
+        return plan
+
+    def named(self, event: Event) -> tuple[Named, _Grouping | None]:
+        """The named events of each rule a record matches (with their captures),
+        and their grouping when it is remembered (no follower event, disabled or
+        traced rule decides it). What the matchers find in a record is
+        remembered by its text, severity and component (a log repeats its
+        records run after run)."""
         hits = self.seen.get(event)
         remembered = hits is not None
         if hits is None:
@@ -115,9 +159,9 @@ class LogRun:
                 self.seen.put(event, hits)
                 remembered = True
         grouped = self.grouped.get(id(hits)) if remembered else None
-        if grouped is not None and grouped[0] is hits and not self.disabled:
-            return grouped[1]
-        named: dict[int, dict[str, Mapping[str, str]]] = {}
+        if grouped is not None and grouped.hits is hits and not self.disabled:
+            return grouped.named, grouped
+        named: Named = {}
         local, disabled, followers = self.local, self.disabled, self.followers
         static = remembered and not disabled and self.traced_number < 0
         for number, name, captures in hits:
@@ -134,8 +178,9 @@ class LogRun:
         if static:
             if len(self.grouped) >= SEEN_RECORDS:
                 self.grouped.clear()
-            self.grouped[id(hits)] = (hits, named)
-        return named
+            grouped = self.grouped[id(hits)] = _Grouping(hits, named)
+            return named, grouped
+        return named, None
 
     def _hits(self, event: Event) -> tuple[Hits, bool]:
         """Each candidate event the record matches, with its captures; and
@@ -200,12 +245,17 @@ class LogRun:
 
     def retire(self, keys: set[object]) -> None:
         """Runs that can get no more records: what their conditions found is final."""
+        forget = []
         for number, checker in self.by_run:
-            for result in checker.retire(keys, self.last_time):
+            results, gone = checker.retire(keys, self.last_time)
+            forget.append((checker, gone))
+            for result in results:
                 if number not in self.disabled:
                     self.causes.add(result)
                     if number == self.traced_number:
                         self.traced_results.append(result)
+        for checker, gone in forget:  # after all: a side list may be several rules'
+            checker.forget(gone)
 
     def finish(self, scope: Scope, folders: dict[int, str]) -> list[Finding]:
         """The log's findings (folder-wide conditions wait for `Engine.finish`)."""

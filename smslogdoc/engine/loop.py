@@ -32,7 +32,7 @@ from smslogdoc.engine.logrun import LogRun
 from smslogdoc.engine.results import findings_of
 from smslogdoc.engine.ruleindex import RuleIndex
 from smslogdoc.engine.runs import RunTracker
-from smslogdoc.engine.state import Scope, place
+from smslogdoc.engine.state import Scope, SharedSides, place, side_keys
 from smslogdoc.engine.tracer import Tracer
 from smslogdoc.findings import Finding
 from smslogdoc.kinds import COMPONENT_SAMPLE, Kind, KindTable, load_kinds
@@ -93,6 +93,7 @@ class Engine:
         ] = {}
         self._event_plans: dict[tuple[int, ...], _EventPlan] = {}
         self._folder_runs: dict[tuple[int, int], ConditionRun] = {}
+        self._keys: dict[tuple[int, int], tuple[object, ...] | None] = {}
         self._folders: dict[int, str] = {}
         self._logs = 0
         self._index = RuleIndex(rules)
@@ -193,19 +194,32 @@ class Engine:
         self._folders = {}
         return findings
 
-    def checkers(self, number: int, *, thorough: bool = False) -> list[ConditionRun]:
-        """A new run of each of a rule's conditions (shared by the folder for folder-wide ones)."""
+    def checkers(
+        self, number: int, *, thorough: bool = False, shared: dict[object, SharedSides] | None = None
+    ) -> list[ConditionRun]:
+        """A new run of each of a rule's conditions (shared by the folder for
+        folder-wide ones); side lists alike kept once in `shared` (one log's)."""
         rule = self.rules[number]
         made = []
         for position, condition in enumerate(rule.conditions):
             if "folder" in condition.by:
-                shared = self._folder_runs.get((number, position))
-                if shared is None:
-                    shared = self._folder_runs[(number, position)] = ConditionRun(rule, condition)
-                made.append(shared)
-            else:
-                made.append(ConditionRun(rule, condition, thorough=thorough))
+                found = self._folder_runs.get((number, position))
+                if found is None:
+                    found = self._folder_runs[(number, position)] = ConditionRun(rule, condition)
+                made.append(found)
+                continue
+            keys = None if thorough or shared is None else self._side_keys(number, position)
+            alike = None if shared is None or keys is None else (shared, keys)
+            made.append(ConditionRun(rule, condition, thorough=thorough, shared=alike))
         return made
+
+    def _side_keys(self, number: int, position: int) -> tuple[object, ...] | None:
+        """`state.side_keys` of a rule's condition, worked out once a run."""
+        where = (number, position)
+        if where not in self._keys:
+            rule = self.rules[number]
+            self._keys[where] = side_keys(rule, rule.conditions[position])
+        return self._keys[where]
 
     def _setup(self, where: LogScope) -> _Setup:
         """For logs of one kind and name (thousands of machines' ccmsetup.log):

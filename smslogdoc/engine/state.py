@@ -152,6 +152,8 @@ class Sides:
 
     def compatible(self, key: Key) -> Iterator[tuple[Key, Hit]]:
         """(side key, hit) for the hits that fit group `key`, in the order they were seen."""
+        if not self._by_key:
+            return iter(())  # most side lists stay empty (the shared one of conditions that name none)
         lists = [
             (variant, found)
             for variant in set(product(*((value, None) for value in key)))
@@ -161,6 +163,54 @@ class Sides:
         if len(streams) == 1:
             return streams[0]
         return merge(*streams, key=lambda item: (item[1].log, item[1].seq))
+
+
+class SharedSides(Sides):
+    """A side list the conditions of several rules keep alike (`side_keys`):
+    filled once per record and event, by whichever of them is fed first."""
+
+    def __init__(self, run_at: int = -1) -> None:
+        super().__init__(run_at)
+        self._last: tuple[int, int] = (-1, -1)
+        self._names: set[str] = set()
+
+    def add(self, key: Key, hit: Hit) -> None:
+        at = (hit.log, hit.seq)
+        if at != self._last:
+            self._last = at
+            self._names = set()
+        elif hit.name in self._names:
+            return  # another rule's condition kept this record as this event
+        self._names.add(hit.name)
+        super().add(key, hit)
+
+
+def side_keys(rule: Rule, condition: Condition) -> tuple[object, ...] | None:
+    """What makes each side list of a condition (absent, unless, requires,
+    supported_by, context) the same as another rule's: its events' names and
+    matchers and the grouping (None for a list it does not keep). Conditions
+    alike in that keep one list (`SharedSides`): about 40 `app-exit-*` rules
+    each keep the same start and command records of AppEnforce.log as context.
+    None: the condition keeps its own lists (with `absent` a run's side hits
+    may outlive its retirement; an adjacent sequence is fed every record;
+    folder-wide conditions are the engine's, not a log's)."""
+    if condition.absent or condition.adjacent or "folder" in condition.by:
+        return None
+    return tuple(
+        (condition.by, tuple(sorted((name, rule.events[name]) for name in names))) if names else None
+        for names in roles(condition)
+    )
+
+
+def roles(condition: Condition) -> tuple[tuple[str, ...], ...]:
+    """The side lists' events, in the order of `Condition.routes`' places."""
+    return (
+        condition.absent,
+        condition.unless,
+        condition.requires,
+        condition.supported_by,
+        condition.context,
+    )
 
 
 def duration(seconds: float | None) -> str:

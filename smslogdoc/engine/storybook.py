@@ -61,10 +61,11 @@ MAX_SETUPS = 4096
 """Setups remembered by log kind and name (the shared ones are few)."""
 
 
-_Hits = list[tuple[tuple[int, str], Mapping[str, str], Mapping[str, str]]]
+_Hits = list[tuple[tuple[int, str], Mapping[str, str], Mapping[str, str], NodeKey | None]]
 """The workflow events a record matched (workflow number, event name), their
-captures and the identifiers among them, normalised (`_keyed`): remembered
-with the record's text, so a message seen before costs no normalising."""
+captures, the identifiers among them, normalised (`_keyed`), and the node of
+the subject they name whole (`subject_node`): remembered with the record's
+text, so a message seen before costs no normalising."""
 
 
 @dataclass
@@ -127,7 +128,7 @@ class StoryBook:
                 hits = seen.get(item)
                 if hits is None:
                     hits = self._hits(setup, item, seen)
-                for key, captures, keyed in hits:
+                for key, captures, keyed, subject in hits:
                     if known[0] is not last:
                         known = (last, instant(last) if last is not None else float("-inf"))
                     graph = state.graphs[self.workflows[key[0]].id]
@@ -137,7 +138,7 @@ class StoryBook:
                         item,
                         key[1],
                         captures,
-                        keyed,
+                        (keyed, subject),
                         setup.uses.get(key, []),
                         (known[1], number, seq),
                         None if item.time is None else item.time.tzinfo is not None,
@@ -203,7 +204,9 @@ class StoryBook:
         for key in setup.prefilter.candidates(event.message):
             captures = self._match(key, event)
             if captures is not None:
-                hits.append((key, captures, _keyed(self.workflows[key[0]], captures)))
+                workflow = self.workflows[key[0]]
+                keyed = _keyed(workflow, captures)
+                hits.append((key, captures, keyed, subject_node(workflow, keyed)))
         if len(self.problems) == problems:
             seen.put(event, hits)
         return hits
@@ -295,14 +298,17 @@ class StoryBook:
         event: Event,
         name: str,
         captures: Mapping[str, str],
-        keyed: Mapping[str, str],
+        identified: tuple[Mapping[str, str], NodeKey | None],
         used: list[Use],
         order: Order,
         aware: bool | None,
         path: str,
     ) -> None:
+        """Note a record that matched workflow event `name`; `identified`: the
+        identifiers it names and the node of its subject (see `_Hits`)."""
         workflow = graph.workflow
-        target = graph.target(keyed, (path, event.thread if workflow.by_thread else None), path)
+        keyed, subject = identified
+        target = graph.target(keyed, subject, (path, event.thread if workflow.by_thread else None), path)
         if target is None:
             return
         node = graph.nodes[target]

@@ -106,10 +106,13 @@ class Graph:
             else:
                 self.union(a, b)
 
-    def target(self, keyed: Mapping[str, str], place: tuple[str, int | None], path: str) -> NodeKey | None:
-        """The node a record is about, made if new: the subject it names, else
-        another key it names, else what its thread or log last named, else its log."""
-        key = subject = subject_node(self.workflow, keyed)
+    def target(
+        self, keyed: Mapping[str, str], subject: NodeKey | None, place: tuple[str, int | None], path: str
+    ) -> NodeKey | None:
+        """The node a record is about, made if new: the subject it names
+        (`subject`, its `subject_node`), else another key it names, else what its
+        thread or log last named, else its log."""
+        key = subject
         if key is None:
             key = next(
                 ((spec.name, keyed[spec.name]) for spec in self.workflow.identity_keys if spec.name in keyed),

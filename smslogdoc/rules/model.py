@@ -25,6 +25,7 @@ from smslogdoc.model import SEVERITIES as SEVERITIES
 from smslogdoc.model import Event, Level, Severity
 from smslogdoc.rules.condition import BUILTIN_GROUPS as BUILTIN_GROUPS
 from smslogdoc.rules.condition import Condition as Condition
+from smslogdoc.rules.regexcache import compiled
 from smslogdoc.rules.size import too_large
 
 CONFIDENCES = ("low", "medium", "high")
@@ -98,7 +99,7 @@ class Pattern:
         why = too_large(self.source)
         if why is not None:
             raise regex.error(why)
-        return regex.compile(self.source, self.flags)
+        return compiled(self.source, self.flags)
 
     @cached_property
     def names(self) -> frozenset[str]:

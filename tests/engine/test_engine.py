@@ -537,7 +537,7 @@ def test_runs_that_are_over_are_forgotten(tmp_path: Path, monkeypatch: pytest.Mo
     (finding,) = kept.findings
     assert finding.occurrences == 6  # runs 100, 200 ... 600 had no /mp:
 
-    monkeypatch.setattr(engine.ConditionRun, "retire", lambda self, runs, last_time: [])
+    monkeypatch.setattr(engine.ConditionRun, "retire", lambda self, runs, last_time: ([], set()))
     monkeypatch.setattr(engine, "MAX_SIDE_HITS", 1 << 30)
     everything = diagnose([str(tmp_path)], [r])
     assert [(f.group, f.occurrences, [e.line for e in f.evidence]) for f in everything.findings] == [
