@@ -27,9 +27,22 @@ def write(report: Report, out: TextIO, options: Options) -> None:
             indented(value, out)  # type: ignore[arg-type]
         elif key in ("files", "problems"):
             write_lines_of(value, out)  # type: ignore[arg-type]
+        elif isinstance(value, list):
+            compact(value, out)
         else:
             out.write(json.dumps(value, ensure_ascii=False))
     out.write("\n}\n")
+
+
+def compact(items: Sequence[object], out: TextIO) -> None:
+    """A list as `json.dumps(items)` writes it, on one line, one item at a time
+    (the stories of thousands of logs: the encoder would hold every token of
+    the whole list at once before it joins them)."""
+    out.write("[")
+    for at, item in enumerate(items):
+        out.write(", " if at else "")
+        out.write(json.dumps(item, ensure_ascii=False))
+    out.write("]")
 
 
 def indented(items: Sequence[object], out: TextIO) -> None:
