@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from smslogdoc.data import benign_entries
+from smslogdoc.data.benign import benign_entries
 from smslogdoc.model import Event
 from smslogdoc.rules.model import LogScope
 

@@ -21,7 +21,7 @@ from functools import cache
 
 import regex
 
-from smslogdoc.data import benign_entries, benign_wordings
+from smslogdoc.data.benign import benign_entries, benign_wordings
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
 
