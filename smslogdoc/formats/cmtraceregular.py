@@ -32,6 +32,7 @@ _Day = tuple[int, int, int, tzinfo | None]
 _NO_DAY: _Day = (0, 0, 0, None)
 _MILLIS = {f"{millis:03d}": timedelta(milliseconds=millis) for millis in range(1000)}
 """A time's milliseconds as written (`068`) and as an amount to add."""
+_SECONDS = {f"{second:02d}": timedelta(seconds=second) for second in range(60)}
 MAX_SECONDS = 100_000
 """Seconds remembered per file (more than a day's worth: odd digits too)."""
 
@@ -61,7 +62,7 @@ class Regular:
         self.threads: dict[str, int | None] = {}
         self.seconds: dict[str, tuple[_Day, datetime]] = {}
         """A second's time (and the day it was built for) by a time's first 8
-        characters (a day has 86,400)."""
+        characters (a day has 86,400), and a minute's by its first 5."""
 
     def records(self, reader: Reading, buf: str, pos: int, end: int) -> Generator[Event, None, int]:
         """Yield the regular records from `pos` on (before `end`); return where
@@ -162,42 +163,57 @@ def _time(
     days: dict[tuple[str, str, bool], _Day],
     seconds: dict[str, tuple[_Day, datetime]],
 ) -> datetime | None:
-    """`times.cmtrace_time`, its date and bias read once per file, and each
-    second's time built once (records come many to a second): a record's is
-    that second's plus its milliseconds, an addition instead of a new
-    `datetime` (which costs about three times as much)."""
+    """`times.cmtrace_time`, its date and bias read once per file, and a
+    second's time built once (records come many to a second; from its
+    minute's, for logs that write a record every few seconds): a record's
+    time is that second's plus its milliseconds, an addition instead of a
+    new `datetime` (which costs about three times as much)."""
     if len(clock) > 12 and clock[2] == ":" and clock[5] == ":" and clock[8] == "." and clock[12] in "+-":
         key = (date, clock[12:], iso_sign)
         day = days.get(key)
         if day is None:
             day = days[key] = _day(date, clock[12:], iso_sign)
         if day is not _NO_DAY:
-            millis = _MILLIS.get(clock[9:12])
             known = seconds.get(clock[:8])
-            if millis is not None and known is not None and known[0] is day:
+            if known is None or known[0] is not day:
+                known = _second(clock, day, seconds)
+            millis = _MILLIS.get(clock[9:12])
+            if known is not None and millis is not None:
                 return known[1] + millis
             try:
-                base = datetime(
-                    day[0], day[1], day[2], int(clock[0:2]), int(clock[3:5]), int(clock[6:8]), 0, day[3]
-                )
-                if len(seconds) >= MAX_SECONDS:
-                    seconds.clear()
-                seconds[clock[:8]] = (day, base)
-                if millis is not None:
-                    return base + millis
                 return datetime(
                     day[0],
                     day[1],
                     day[2],
-                    base.hour,
-                    base.minute,
-                    base.second,
+                    int(clock[0:2]),
+                    int(clock[3:5]),
+                    int(clock[6:8]),
                     int(clock[9:12]) * 1000,
                     day[3],
                 )
             except ValueError:
                 pass  # read slowly below
     return times.cmtrace_time(clock, date, iso_sign=iso_sign)
+
+
+def _second(clock: str, day: _Day, seconds: dict[str, tuple[_Day, datetime]]) -> tuple[_Day, datetime] | None:
+    """The time of a clock's second on `day`, remembered (None when its hour,
+    minute or second is not one): its minute's plus its seconds where that
+    minute was seen."""
+    minute = seconds.get(clock[:5])
+    if minute is None or minute[0] is not day:
+        try:
+            start = datetime(day[0], day[1], day[2], int(clock[0:2]), int(clock[3:5]), 0, 0, day[3])
+        except ValueError:
+            return None
+        minute = seconds[clock[:5]] = (day, start)
+    offset = _SECONDS.get(clock[6:8])
+    if offset is None:
+        return None
+    if len(seconds) >= MAX_SECONDS:
+        seconds.clear()
+    known = seconds[clock[:8]] = (day, minute[1] + offset)
+    return known
 
 
 def _day(date: str, bias: str, iso_sign: bool) -> _Day:
