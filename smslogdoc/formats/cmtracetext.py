@@ -138,13 +138,7 @@ class Reader:
         run of the fast path rather than each cut out and read apart (most
         hold one record). What the fast path leaves of a stretch is read the
         careful way, as `whole` does, and the fast path goes on with the next."""
-        left = spans
-        while left:
-            at, pos = yield from self.regular.stretches(self, text, left)
-            if at == len(left):
-                return
-            yield from self.records(text[pos : left[at][1]], True)
-            left = left[at + 1 :]
+        return self.regular.stretches(self, text, spans, careful=True)
 
     def records(self, buf: str, end_of_file: bool) -> Generator[Event, None, int]:  # noqa: C901 - long on purpose (below)
         """Yield the whole records in `buf`; return how much of it was consumed.

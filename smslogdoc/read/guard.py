@@ -21,6 +21,9 @@ def guarded(items: Iterable[T], ctx: ParseContext, zone: tzinfo | None, *, count
     `count`. A read error or a parser bug ends the file with a problem line."""
     report = ctx.report
     try:
+        if zone is None and not count:
+            yield from items  # nothing to do per record (a scan counts its own)
+            return
         for item in items:
             if isinstance(item, Event):
                 if zone is not None and item.time is not None and item.time.tzinfo is None:

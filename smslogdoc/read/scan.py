@@ -220,10 +220,14 @@ def _second_pass(
 
 
 def _drained(layout: ByteLayout, text: str | None, batch: list[tuple[int, int, int]]) -> Iterator[Event]:
-    """The events of the spans of `text` waiting in `batch`, which is left empty."""
-    if batch:
-        yield from layout.stretches(text or "", batch)
-        batch.clear()
+    """The events of the spans of `text` waiting in `batch`, which is left
+    empty (the reader's own iterator, not a generator around it: every record
+    passes one layer less)."""
+    if not batch:
+        return iter(())
+    spans = batch.copy()
+    batch.clear()
+    return layout.stretches(text or "", spans)
 
 
 def _parse_spans(
