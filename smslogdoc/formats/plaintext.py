@@ -73,7 +73,9 @@ def _iso(found: re.Match[str]) -> datetime | None:
 
 
 def text_event(path: str, line: int, end_line: int, text: str, clock: LineTimes) -> Event:
-    """One plain-text event."""
+    """One plain-text event (without the spaces a paste left at the line's end)."""
+    if text[-1:].isspace():
+        text = text.rstrip()
     severity = infer(text)
     return Event(
         path,
