@@ -263,17 +263,22 @@ def undecorated(text: str, kinds: tuple[str, ...]) -> str:
 def characters_in(text: str) -> tuple[str, ...]:
     """Damage to the characters of a pasted text that is not CMTrace: HTML
     entities (when the text has no `<`, `>` or `"` of its own: a page escaped
-    them all), curly quotes, non-breaking spaces."""
+    them all), curly quotes, non-breaking spaces; each only when the sample holds
+    `PAGE_MARKS` of them or more (a few are the writer's own)."""
     kinds: list[str] = []
-    if any(entity in text for entity in ("&lt;", "&gt;", "&quot;", "&amp;", "&#39;")) and not any(
-        raw in text for raw in '<>"'
-    ):
+    entities = sum(text.count(entity) for entity in ("&lt;", "&gt;", "&quot;", "&amp;", "&#39;"))
+    if entities >= PAGE_MARKS and not any(raw in text for raw in '<>"'):
         kinds.append(ENTITIES)
-    if _FOUND[CURLY](text):
+    if sum(text.count(quote) for quote in _QUOTES) >= PAGE_MARKS:
         kinds.append(CURLY)
-    if _FOUND[NBSP](text):
+    if text.count("\xa0") >= PAGE_MARKS:
         kinds.append(NBSP)
     return tuple(kinds)
+
+
+PAGE_MARKS = 3
+"""How many entities, curly quotes or non-breaking spaces a sample of text that is
+not CMTrace must hold to be repaired."""
 
 
 _HEADER_END = re.compile(r'\s*<(?:[^<>"]|"[^"]*")*>')

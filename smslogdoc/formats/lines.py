@@ -244,7 +244,7 @@ _STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
 def wrap_width(lines: list[str]) -> int | None:
     """The width the text was wrapped at, if its lines show one: the longest line
     a wrapper could have broken is 70 to 80 columns long (a longer one starts with
-    a word too long to break), and a fifth or more of the lines (at least two) end
+    a word too long to break), and a fifth or more of the lines (at least three) end
     within a few columns of it."""
     texts = [text.rstrip() for text in lines if text.strip()]
     if len(texts) < 4:
@@ -256,13 +256,20 @@ def wrap_width(lines: list[str]) -> int | None:
     if any(len(text) > width and " " in text.strip()[: width + 1] for text in texts):
         return None
     near = sum(1 for text in texts if width - _NEAR <= len(text) <= width)
-    return width if near >= max(2, len(texts) // 5) else None
+    return width if near >= max(3, len(texts) // 5) else None
 
 
 def _wrapped_on(line: str, following: str, width: int) -> bool:
-    """Whether `following` is the rest of `line`, moved down by a wrap at `width`."""
+    """Whether `following` is the rest of `line`, moved down by a wrap at `width`: the
+    first word of `following` would not have fitted, `line` does not end a sentence
+    and `following` does not start a record."""
     word = following.split(" ", 1)[0]
-    return len(line.rstrip()) + 1 + len(word) > width and not _STARTS_RECORD.match(following)
+    line = line.rstrip()
+    return (
+        len(line) + 1 + len(word) > width
+        and not line.endswith((".", "!"))
+        and not _STARTS_RECORD.match(following)
+    )
 
 
 def _unwrapped(lines: Iterable[tuple[int, str]], ctx: ParseContext, width: int) -> Iterator[Event]:

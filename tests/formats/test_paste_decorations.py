@@ -75,12 +75,10 @@ def test_html_entities_curly_quotes_and_nbsp_in_pasted_text_are_put_back(parse_t
     events = parse_text(escaped + "\n" + escaped + "\n", name="Sender.log")
     assert parse_text.reports[0].format == "smstrace"  # type: ignore[attr-defined]
     assert [e.component for e in events] == ["SMS_LAN_SENDER", "SMS_LAN_SENDER"]
-    text = (
-        "Running \u201cC:\\Windows\\ccmsetup\\ccmsetup.exe\u201d\nFailed\xa0to\xa0start\xa0the\xa0service\n"
-    )
+    text = "Running \u201cC:\\Windows\\ccmsetup\\ccmsetup.exe\u201d /mp:\u201cMP01\u201d\nFailed\xa0to\xa0start\xa0the\xa0service\n"
     events = parse_text(text)
     assert [e.message for e in events] == [
-        'Running "C:\\Windows\\ccmsetup\\ccmsetup.exe"',
+        'Running "C:\\Windows\\ccmsetup\\ccmsetup.exe" /mp:"MP01"',
         "Failed to start the service",
     ]
     # a log that writes its own quotes keeps its entities as they are
@@ -122,12 +120,15 @@ def test_a_wrapped_plain_paste_is_joined_where_the_wrap_broke_it(parse_text: Par
         "Failed to download content for the update 8a1c2f3e-0000-4000-8000-000000000001 from the"
         " distribution point because the content hash does not match"
     )
-    text = _wrap("\n".join(["Starting the download of the content", long, "Will retry later", long, "Done"]))
+    text = _wrap(
+        "\n".join(["Starting the download of the content", long, "Will retry later", long, long, "Done"])
+    )
     events = parse_text(text)
     assert [e.message for e in events] == [
         "Starting the download of the content",
         long,
         "Will retry later",
+        long,
         long,
         "Done",
     ]
