@@ -241,16 +241,19 @@ _STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
 """A line that starts a record of its own (indented, a date or time, a bracket), never a wrap's rest."""
 
 
-def wrap_width(lines: list[str]) -> int | None:
+def wrap_width(lines: list[str], *, sure: bool = False) -> int | None:
     """The width the text was wrapped at, if its lines show one: the longest line
     a wrapper could have broken is 70 to 80 columns long (a longer one starts with
     a word too long to break), and a fifth or more of the lines (at least three) end
-    within a few columns of it."""
+    within a few columns of it. `sure`: text whose lines are never that short of
+    themselves (CMTrace records), wrapped whenever no line is longer than 80."""
     texts = [text.rstrip() for text in lines if text.strip()]
     if len(texts) < 4:
         return None
     breakable = [len(text) for text in texts if " " in text.strip()]
     width = max(breakable, default=0)
+    if sure:
+        return width if 0 < width <= WRAP_WIDTHS[-1] else None
     if width not in WRAP_WIDTHS:
         return None
     if any(len(text) > width and " " in text.strip()[: width + 1] for text in texts):

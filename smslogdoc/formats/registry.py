@@ -34,7 +34,7 @@ def detect(text: str) -> Detected:
     else:
         if damage.NBSP not in found.damage and damage.nbsp_in_headers(text):
             found = replace(found, damage=(*found.damage, damage.NBSP))
-        if damage.MARKDOWN not in found.damage and wrap_width(Sample(text).lines) is not None:
+        if damage.MARKDOWN not in found.damage and wrap_width(Sample(text).lines, sure=True) is not None:
             found = replace(found, damage=(*found.damage, damage.WRAPPED))
     if decorations:
         found = replace(found, damage=decorations + found.damage)
