@@ -349,9 +349,21 @@ def table(rows: Sequence[Row]) -> str:
 
 # --- the tests ------------------------------------------------------------------------------------
 
-ALLOWED_LOSS: dict[str, tuple[int, int]] = {}
-"""Per form, how many decisive lines and causes it may lose against the original text
-(what the table showed when the forms were last fixed); any other form loses none."""
+ALLOWED_LOSS: dict[str, tuple[int, int, int, int]] = {
+    # form: (decisive lines, causes, dev healthy cases, healthy excerpts) it may lose against the
+    # original text, as measured on 2026-12-07 (original: 107/109, 106/109, 0/31, 0/259)
+    "message-only": (0, 1, 0, 2),  # the two PASTED_EXCEPTIONS of tests/healthy
+    "copied-rows": (0, 0, 0, 2),  # the same two: no type column either
+    "wrapped": (7, 18, 1, 5),  # short excerpts whose one long line was wrapped are not told apart
+    "message-only-wrapped": (7, 19, 1, 16),
+    "quoted": (1, 1, 0, 0),
+    "numbered": (1, 1, 0, 0),
+    "numbered-bar": (1, 1, 0, 0),
+    "html-escaped": (1, 2, 1, 0),
+    "smart-quotes": (1, 2, 1, 0),
+}
+"""Per form, what it may lose against the original text (the table when the forms were
+last fixed); any other form loses nothing."""
 
 
 def test_forms_follow_the_decisive_line() -> None:
@@ -388,11 +400,12 @@ def test_forms_follow_the_decisive_line() -> None:
 def test_a_pasted_form_loses_little_against_the_original(form: str, baseline: Row) -> None:
     cases = dev_cases()
     row = measure_form(form, cases, healthy_excerpts())
-    lose_decisive, lose_cause = ALLOWED_LOSS.get(form, (0, 0))
-    assert row.decisive >= baseline.decisive - lose_decisive, (table([baseline, row]), row.lost)
-    assert row.cause >= baseline.cause - lose_cause, (table([baseline, row]), row.lost)
-    assert row.healthy_errors <= baseline.healthy_errors, row.lost
-    assert row.excerpt_errors <= baseline.excerpt_errors, row.lost
+    decisive, cause, healthy, excerpts = ALLOWED_LOSS.get(form, (0, 0, 0, 0))
+    shown = (table([baseline, row]), row.lost)
+    assert row.decisive >= baseline.decisive - decisive, shown
+    assert row.cause >= baseline.cause - cause, shown
+    assert row.healthy_errors <= baseline.healthy_errors + healthy, shown
+    assert row.excerpt_errors <= baseline.excerpt_errors + excerpts, shown
 
 
 @pytest.fixture(scope="module")
