@@ -30,8 +30,9 @@ on every line, stripped line by line before its format is decided:
 * code indentation: four spaces or a tab before each line (a code block).
 
 and, in text that is not CMTrace, HTML entities left as text (when the sample
-holds no `<`, `>` or `"` of its own), curly quotes and non-breaking spaces. A
-CMTrace paste a mail client or a forum wrapped at 60 to 80 columns
+holds no `<`, `>` or `"` of its own; plain lines put back curly quotes and
+non-breaking spaces themselves, in `plaintext`). A
+CMTrace paste a mail client or a forum wrapped at 80 columns or fewer
 (`lines.wrap_width`) has each record's lines joined again (`WRAPPED`), its line
 breaks moved after the record. These repairs, too, never add or remove a line
 break. The repair
@@ -262,17 +263,13 @@ def undecorated(text: str, kinds: tuple[str, ...]) -> str:
 
 def characters_in(text: str) -> tuple[str, ...]:
     """Damage to the characters of a pasted text that is not CMTrace: HTML
-    entities (when the text has no `<`, `>` or `"` of its own: a page escaped
-    them all), curly quotes, non-breaking spaces; each only when the sample holds
-    `PAGE_MARKS` of them or more (a few are the writer's own)."""
+    entities, when the text has no `<`, `>` or `"` of its own (a page escaped
+    them all) and the sample holds `PAGE_MARKS` of them or more. (Plain lines
+    put curly quotes and non-breaking spaces back themselves: `plaintext`.)"""
     kinds: list[str] = []
     entities = sum(text.count(entity) for entity in ("&lt;", "&gt;", "&quot;", "&amp;", "&#39;"))
     if entities >= PAGE_MARKS and not any(raw in text for raw in '<>"'):
         kinds.append(ENTITIES)
-    if sum(text.count(quote) for quote in _QUOTES) >= PAGE_MARKS:
-        kinds.append(CURLY)
-    if text.count("\xa0") >= PAGE_MARKS:
-        kinds.append(NBSP)
     return tuple(kinds)
 
 
