@@ -19,7 +19,23 @@ CMTrace parser (`formats.cmtrace`) reads it. The kinds of damage:
   above is present.
 
 A file is repaired only when its sample is not CMTrace as it is and is CMTrace
-once repaired (`damage_in`), so a healthy log is never touched. The repair
+once repaired (`damage_in`), so a healthy log is never touched.
+
+Any log pasted into a ticket, a mail or a forum post (`pasted_in`, asked by
+`registry.detect` before the formats look at a sample) may carry decorations
+on every line, stripped line by line before its format is decided:
+
+* line numbers: `12: ` or `12 | ` before each line, counting up one a line;
+* quote markers: `> ` (or `>` alone on an empty line) before each line;
+* code indentation: four spaces or a tab before each line (a code block).
+
+and, in text that is not CMTrace, HTML entities left as text (when the sample
+holds no `<`, `>` or `"` of its own; plain lines put back curly quotes and
+non-breaking spaces themselves, in `plaintext`). A
+CMTrace paste a mail client or a forum wrapped at 80 columns or fewer
+(`lines.wrap_width`) has each record's lines joined again (`WRAPPED`), its line
+breaks moved after the record. These repairs, too, never add or remove a line
+break. The repair
 never adds or removes a line break: line numbers stay those of the file. Such
 files are irregular and are always read in full, never scanned (`read.scan`).
 """
@@ -27,14 +43,19 @@ files are irregular and are always read in full, never scanned (`read.scan`).
 from __future__ import annotations
 
 import io
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TextIO, cast
 
 from smslogdoc.formats import cmtracetext
 
 CURLY, ENTITIES, MARKDOWN, NBSP = "curly quotes", "HTML entities", "Markdown escapes", "non-breaking spaces"
+NUMBERED, QUOTED, INDENTED = "line numbers", "quote markers", "code indentation"
+WRAPPED = "CMTrace records wrapped onto several lines"
+DECORATIONS = (NUMBERED, QUOTED, INDENTED)
+"""Kinds of damage that sit at the start of each line (stripped line by line)."""
 
 _QUOTES = {
     "“": '"',
@@ -168,5 +189,204 @@ class _Repaired(io.TextIOBase):
 
 
 def repaired(stream: TextIO, kinds: tuple[str, ...]) -> TextIO:
-    """`stream`, read with the damage of `kinds` undone."""
-    return cast(TextIO, _Repaired(stream, kinds))
+    """`stream`, read with the damage of `kinds` undone: line by line (`_Lines`),
+    but for Markdown escapes, whose line ends and quote markers go together
+    (`_Repaired`, after any other decorations are stripped)."""
+    if MARKDOWN not in kinds:
+        return cast(TextIO, _Lines(stream, kinds))
+    decorations = tuple(kind for kind in kinds if kind in DECORATIONS)
+    if decorations:
+        stream = cast(TextIO, _Lines(stream, decorations))
+    return cast(TextIO, _Repaired(stream, tuple(kind for kind in kinds if kind not in DECORATIONS)))
+
+
+# --- decorations of pasted lines ------------------------------------------------------------------
+
+_PREFIXES = {
+    NUMBERED: re.compile(r"[ \t]*(\d{1,7})[ \t]*(?::|\|)(?:[ \t]|(?=[\r\n])|$)"),
+    QUOTED: re.compile(r"(?:>[ \t])+|>[ \t]*(?=[\r\n]|$)"),
+    INDENTED: re.compile(r"\t| {4}"),
+}
+"""What each decoration puts before a line (matched at the line's start)."""
+_SHARE = 0.9
+"""The share of a sample's lines holding text that must carry a decoration."""
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _decoration(lines: list[str]) -> str | None:
+    """The decoration (nearly) every line of `lines` carries, if one does."""
+    full = [line for line in lines if line.strip()]
+    if not full:
+        return None
+    numbers = [_PREFIXES[NUMBERED].match(line) for line in lines]
+    counted = [int(found[1]) for found in numbers if found is not None]
+    if len(counted) >= 3 and len(counted) >= _SHARE * len(full):
+        steps = sum(1 for a, b in itertools.pairwise(counted) if b == a + 1)
+        if steps >= _SHARE * (len(counted) - 1):
+            return NUMBERED
+    quoted = sum(1 for line in full if _PREFIXES[QUOTED].match(line))
+    if quoted >= 2 and quoted >= _SHARE * len(full):
+        return QUOTED
+    if all(_PREFIXES[INDENTED].match(line) for line in full):
+        return INDENTED
+    return None
+
+
+def _strip(line: str, kinds: tuple[str, ...]) -> str:
+    for kind in kinds:
+        found = _PREFIXES[kind].match(line)
+        if found is not None:
+            line = line[found.end() :]
+    return line
+
+
+def decorations_in(lines: list[str]) -> tuple[str, ...]:
+    """The decorations on the lines of a sample, in the order they come off
+    (a quoted code block: quote markers, then code indentation)."""
+    kinds: list[str] = []
+    while len(kinds) < len(DECORATIONS):
+        kind = _decoration([_strip(line, tuple(kinds)) for line in lines])
+        if kind is None or kind in kinds:
+            break
+        kinds.append(kind)
+    return tuple(kinds)
+
+
+def undecorated(text: str, kinds: tuple[str, ...]) -> str:
+    """`text` with each line's decorations of `kinds` stripped (its line ends kept)."""
+    if not kinds:
+        return text
+    pieces = _LINE_END.split(text)
+    ends = _LINE_END.findall(text)
+    return "".join(_strip(piece, kinds) + end for piece, end in zip(pieces, [*ends, ""], strict=True))
+
+
+def characters_in(text: str) -> tuple[str, ...]:
+    """Damage to the characters of a pasted text that is not CMTrace: HTML
+    entities, when the text has no `<`, `>` or `"` of its own (a page escaped
+    them all) and the sample holds `PAGE_MARKS` of them or more. (Plain lines
+    put curly quotes and non-breaking spaces back themselves: `plaintext`.)"""
+    kinds: list[str] = []
+    entities = sum(text.count(entity) for entity in ("&lt;", "&gt;", "&quot;", "&amp;", "&#39;"))
+    if entities >= PAGE_MARKS and not any(raw in text for raw in '<>"'):
+        kinds.append(ENTITIES)
+    return tuple(kinds)
+
+
+PAGE_MARKS = 3
+"""How many entities, curly quotes or non-breaking spaces a sample of text that is
+not CMTrace must hold to be repaired."""
+
+
+_HEADER_END = re.compile(r'\s*<(?:[^<>"]|"[^"]*")*>')
+_HEADER_BEGUN = re.compile(r'\s*(?:<(?:[^<>"]|"[^"]*(?:"|\Z))*)?\Z')
+_MAX_JOINED = 64
+"""Lines a wrapped record may have been broken into."""
+
+
+def _record_open(text: str) -> bool:
+    """Whether the last CMTrace record begun in `text` has not reached the end of its header."""
+    start = text.rfind(cmtracetext.OPEN)
+    if start < 0:
+        return False
+    close = text.find(cmtracetext.CLOSE, start)
+    if close < 0:
+        return True
+    rest = text[close + len(cmtracetext.CLOSE) :]
+    return _HEADER_END.match(rest) is None and _HEADER_BEGUN.match(rest) is not None
+
+
+def _rejoined(held: list[str]) -> str:
+    """The lines of one wrapped record as one line, their line breaks moved after it."""
+    if len(held) == 1:
+        return held[0]
+    bodies: list[str] = []
+    ends: list[str] = []
+    for text in held:
+        body = text.rstrip("\r\n")
+        bodies.append(body.rstrip(" "))
+        ends.append(text[len(body) :])
+    return " ".join(bodies) + "".join(ends)
+
+
+_NBSP_HEADER = re.compile('"\xa0+(?:date|component|context|type|thread|file)\\s*=')
+
+
+def nbsp_in_headers(text: str) -> bool:
+    """Whether a CMTrace text has non-breaking spaces between its headers' attributes
+    (a page's, never the writer's), so that its messages have them for spaces too."""
+    return "\xa0" in text and _NBSP_HEADER.search(text) is not None
+
+
+class _Lines(io.TextIOBase):
+    """A text stream read line by line with the damage of `kinds` undone: each
+    line's decorations stripped, its characters repaired, and (WRAPPED) the
+    lines of a CMTrace record a wrap broke made one again, the line breaks that
+    held moved after the record, so that the lines after it keep their numbers."""
+
+    PIECE = 1 << 16
+
+    def __init__(self, stream: TextIO, kinds: tuple[str, ...]) -> None:
+        self._stream = stream
+        self._decorations = tuple(kind for kind in kinds if kind in DECORATIONS)
+        self._characters = tuple(kind for kind in kinds if kind not in DECORATIONS and kind != WRAPPED)
+        self._wrapped = WRAPPED in kinds
+        self._rest = ""
+        self._line_start = True
+        self._pieces = self._produce()
+
+    def readable(self) -> bool:
+        return True
+
+    def _source(self) -> Iterator[str]:
+        """The source's lines (pieces of a long one), decorations stripped and characters repaired."""
+        while True:
+            text = self._stream.readline(self.PIECE)
+            if not text:
+                return
+            start, self._line_start = self._line_start, text.endswith(("\n", "\r"))
+            if start and self._decorations:
+                text = _strip(text, self._decorations)
+            if self._characters:
+                text = repair(text, self._characters)
+            if text:
+                yield text
+
+    def _produce(self) -> Iterator[str]:
+        if not self._wrapped:
+            yield from self._source()
+            return
+        held: list[str] = []
+        for text in self._source():
+            held.append(text)
+            if len(held) < _MAX_JOINED and _record_open("".join(held)):
+                continue
+            yield _rejoined(held)
+            held = []
+        if held:
+            yield _rejoined(held)
+
+    def _fill(self) -> bool:
+        if not self._rest:
+            self._rest = next(self._pieces, "")
+        return bool(self._rest)
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        if not self._fill():
+            return ""
+        end = _LINE_END.search(self._rest)
+        take = end.end() if end is not None else len(self._rest)
+        if size is not None and 0 <= size < take:
+            take = size
+        out, self._rest = self._rest[:take], self._rest[take:]
+        return out
+
+    def read(self, size: int | None = -1) -> str:
+        parts: list[str] = []
+        total = 0
+        while (size is None or size < 0 or total < size) and self._fill():
+            take = len(self._rest) if size is None or size < 0 else min(len(self._rest), size - total)
+            parts.append(self._rest[:take])
+            self._rest = self._rest[take:]
+            total += take
+        return "".join(parts)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from enum import Enum
+from itertools import chain, islice
 from typing import Protocol, TextIO
 
 from smslogdoc.formats import plaintext
@@ -217,8 +218,82 @@ def assemble(  # noqa: C901 - long on purpose (below)
 
 
 def plain_text(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
-    """Plain text: each line an event (see `plaintext`), no record markers."""
-    return assemble(physical_lines(stream, ctx, first_line), ctx, None)
+    """Plain text: each line an event (see `plaintext`), no record markers; in
+    text a mail client or a forum wrapped (`wrap_width`), a line the wrap broke
+    and the lines it went on to are one event."""
+    lines = physical_lines(stream, ctx, first_line)
+    held = list(islice(lines, WRAP_SAMPLE))
+    width = wrap_width([text for _, text in held])
+    if width is None:
+        return assemble(chain(held, lines), ctx, None)
+    return _unwrapped(chain(held, lines), ctx, width)
+
+
+WRAP_SAMPLE = 400
+"""Lines looked at to tell whether a text was wrapped."""
+WRAP_WIDTHS = range(70, 81)
+"""The widths mail clients and forums wrap text at (72 to 80 columns, a little less for a
+quote marker)."""
+_NEAR = 6
+"""Most wrapped lines end within this many columns of the width (the next word did not fit)."""
+_MAX_JOINED = 16
+_STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
+"""A line that starts a record of its own (indented, a date or time, a bracket), never a wrap's rest."""
+
+
+def wrap_width(lines: list[str], *, sure: bool = False) -> int | None:
+    """The width the text was wrapped at, if its lines show one: the longest line
+    a wrapper could have broken is 70 to 80 columns long (a longer one starts with
+    a word too long to break), and a fifth or more of the lines (at least three) end
+    within a few columns of it. `sure`: text whose lines are never that short of
+    themselves (CMTrace records), wrapped whenever no line is longer than 80."""
+    texts = [text.rstrip() for text in lines if text.strip()]
+    if len(texts) < 4:
+        return None
+    breakable = [len(text) for text in texts if " " in text.strip()]
+    width = max(breakable, default=0)
+    if sure:
+        return width if 0 < width <= WRAP_WIDTHS[-1] else None
+    if width not in WRAP_WIDTHS:
+        return None
+    if any(len(text) > width and " " in text.strip()[: width + 1] for text in texts):
+        return None
+    near = sum(1 for text in texts if width - _NEAR <= len(text) <= width)
+    return width if near >= max(3, len(texts) // 5) else None
+
+
+def _wrapped_on(line: str, following: str, width: int) -> bool:
+    """Whether `following` is the rest of `line`, moved down by a wrap at `width`: the
+    first word of `following` would not have fitted, `line` does not end a sentence
+    and `following` does not start a record."""
+    word = following.split(" ", 1)[0]
+    line = line.rstrip()
+    return (
+        len(line) + 1 + len(word) > width
+        and not line.endswith((".", "!"))
+        and not _STARTS_RECORD.match(following)
+    )
+
+
+def _unwrapped(lines: Iterable[tuple[int, str]], ctx: ParseContext, width: int) -> Iterator[Event]:
+    clock = LineTimes(ctx.day_first)
+    path = ctx.path
+    block: list[tuple[int, str]] = []
+    for number, text in lines:
+        if block and (
+            not text.strip() or len(block) >= _MAX_JOINED or not _wrapped_on(block[-1][1], text, width)
+        ):
+            yield _joined(path, block, clock)
+            block = []
+        if text.strip():
+            block.append((number, text))
+    if block:
+        yield _joined(path, block, clock)
+
+
+def _joined(path: str, block: list[tuple[int, str]], clock: LineTimes) -> Event:
+    text = block[0][1] if len(block) == 1 else " ".join(part.rstrip() for _, part in block)
+    return text_event(path, block[0][0], block[-1][0], text, clock)
 
 
 def _claim(sample: Sample) -> Detected:

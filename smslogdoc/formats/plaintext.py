@@ -72,8 +72,18 @@ def _iso(found: re.Match[str]) -> datetime | None:
         return None
 
 
+_PAGE_CHARACTERS = str.maketrans(
+    {"\xa0": " ", "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2033": '"', "\u2032": "'"}
+)
+"""What a web page makes of spaces and quotes in a pasted line, put back."""
+
+
 def text_event(path: str, line: int, end_line: int, text: str, clock: LineTimes) -> Event:
-    """One plain-text event."""
+    """One plain-text event (without the spaces a paste left at the line's end)."""
+    if text[-1:].isspace():
+        text = text.rstrip()
+    if not text.isascii():
+        text = text.translate(_PAGE_CHARACTERS)
     severity = infer(text)
     return Event(
         path,

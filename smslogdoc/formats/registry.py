@@ -4,8 +4,10 @@ a file (`detect`). A new format is a module in this package with a `FORMAT`
 
 from __future__ import annotations
 
-from smslogdoc.formats import cmtrace, copied, ini, smstrace
-from smslogdoc.formats.lines import PLAIN_TEXT
+from dataclasses import replace
+
+from smslogdoc.formats import cmtrace, copied, damage, ini, smstrace
+from smslogdoc.formats.lines import PLAIN_TEXT, wrap_width
 from smslogdoc.formats.protocol import Detected, Format, Sample
 
 FORMATS: dict[str, Format] = {
@@ -16,8 +18,30 @@ FORMATS: dict[str, Format] = {
 
 def detect(text: str) -> Detected:
     """The format of a file, decided from the first part of its text (never
-    from its name): the first format in `FORMATS` that claims it."""
-    sample = Sample(text)
+    from its name): the first format in `FORMATS` that claims it, once what a
+    paste did to its lines and characters (`damage.decorations_in`,
+    `damage.characters_in`) is undone; that damage is in the answer's `damage`,
+    to be undone as the file is read."""
+    decorations = damage.decorations_in(Sample(text).lines)
+    if decorations:
+        text = damage.undecorated(text, decorations)
+    found = _first(Sample(text))
+    if found.format != cmtrace.FORMAT.name:
+        characters = damage.characters_in(text)
+        if characters:
+            found = _first(Sample(damage.repair(text, characters, start=True)))
+            found = replace(found, damage=found.damage + characters)
+    else:
+        if damage.NBSP not in found.damage and damage.nbsp_in_headers(text):
+            found = replace(found, damage=(*found.damage, damage.NBSP))
+        if damage.MARKDOWN not in found.damage and wrap_width(Sample(text).lines, sure=True) is not None:
+            found = replace(found, damage=(*found.damage, damage.WRAPPED))
+    if decorations:
+        found = replace(found, damage=decorations + found.damage)
+    return found
+
+
+def _first(sample: Sample) -> Detected:
     for candidate in FORMATS.values():
         found = candidate.detect(sample)
         if found is not None:

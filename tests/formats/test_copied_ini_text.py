@@ -87,7 +87,8 @@ def test_rows_whose_tabs_became_spaces_or_dates_placeholders(parse_text: Parse) 
     )
     assert [e.format for e in glued] == ["copied"] * 3
     assert (
-        glued[0].message == "    > Program exit code 3010execmgr"
+        glued[0].message
+        == "Program exit code 3010execmgr"  # the page's indentation and quote marker stripped
         and glued[0].thread == 2904
         and glued[0].time is None
     )

@@ -1,0 +1,139 @@
+"""Logs pasted into tickets, mails and forum posts with something on every line
+(line numbers, quote markers, a code block's indentation) or with their characters
+changed by a web page (HTML entities, curly quotes, non-breaking spaces): the
+decorations come off line by line and the characters are put back before the
+format is decided, and line numbers stay those of the file (formats/damage.py,
+formats/registry.py). tests/integration/test_paste_forms.py measures the forms
+on the generalisation corpus."""
+
+from __future__ import annotations
+
+from smslogdoc.formats import damage
+from smslogdoc.formats.registry import detect
+from smslogdoc.model import Severity
+from tests.conftest import Parse
+
+_CMTRACE = (
+    '<![LOG[Failed to download policy (0x80070005)]LOG]!><time="10:00:01.000+000" date="01-15-2024" '
+    'component="PolicyAgent" context="" type="3" thread="10" file="a.cpp:2">'
+)
+_SMS = "Error during WNetAddConnection2 to \\\\Server\\SMS_SITE (487). $$<SMS_LAN_SENDER><Mon May 24 03:56:30.377 1999 Eastern Daylight Time><thread=209 (0xD1)>"
+_LINES = ["Starting the download", "Failed to connect to the server (0x80072ee2)", "Will retry in 60 seconds"]
+
+
+def test_decorations_are_found_and_stripped_in_order() -> None:
+    numbered = [f"{n}: {line}" for n, line in enumerate(_LINES, 12)]
+    assert damage.decorations_in(numbered) == (damage.NUMBERED,)
+    assert damage.decorations_in([f"{n} | {line}" for n, line in enumerate(_LINES, 1)]) == (damage.NUMBERED,)
+    quoted_code = ["> " + "    " + line for line in _LINES]
+    assert damage.decorations_in(quoted_code) == (damage.QUOTED, damage.INDENTED)
+    text = "\r\n".join(quoted_code) + "\r\n"
+    assert damage.undecorated(text, (damage.QUOTED, damage.INDENTED)) == "\r\n".join(_LINES) + "\r\n"
+
+
+def test_lines_that_only_look_decorated_are_left_alone() -> None:
+    assert damage.decorations_in(_LINES) == ()
+    # times at the start of a line are no line numbers; numbers must count up one a line
+    assert damage.decorations_in(["10:41:22 started", "10:41:23 going on", "10:41:24 done"]) == ()
+    assert damage.decorations_in(["3: a", "9: b", "4: c", "1: d"]) == ()
+    # SMS 1.x debugging lines start with '>>>', not a quote marker
+    assert damage.decorations_in([">>>Inside of IndexValid()", ">>>Inside of IndexValid()"]) == ()
+    # one indented line among others is a message's own indentation
+    assert damage.decorations_in(["Package list:", "    PKG00001", "    PKG00002"]) == ()
+
+
+def test_a_numbered_cmtrace_paste_is_read_as_cmtrace_on_its_own_lines(parse_text: Parse) -> None:
+    text = "".join(f"{n} | {_CMTRACE}\n" for n in range(1, 4))
+    assert detect(text).damage == (damage.NUMBERED,)
+    events = parse_text(text, name="PolicyAgent.log")
+    assert parse_text.reports[0].format == "cmtrace"  # type: ignore[attr-defined]
+    assert [(e.line, e.severity, e.component) for e in events] == [
+        (n, Severity.ERROR, "PolicyAgent") for n in (1, 2, 3)
+    ]
+
+
+def test_a_quoted_sms_trace_paste_is_read_as_sms_trace(parse_text: Parse) -> None:
+    events = parse_text(f"> {_SMS}\n>\n> {_SMS}\n", name="Sender.log")
+    assert parse_text.reports[0].format == "smstrace"  # type: ignore[attr-defined]
+    assert [(e.line, e.component, e.message) for e in events] == [
+        (1, "SMS_LAN_SENDER", _SMS.split(" $$")[0]),
+        (3, "SMS_LAN_SENDER", _SMS.split(" $$")[0]),
+    ]
+
+
+def test_an_indented_plain_paste_loses_its_indentation(parse_text: Parse) -> None:
+    events = parse_text("".join("    " + line + "\n" for line in _LINES))
+    assert [(e.line, e.message, e.severity) for e in events] == [
+        (1, _LINES[0], Severity.INFO),
+        (2, _LINES[1], Severity.ERROR),
+        (3, _LINES[2], Severity.WARNING),
+    ]
+
+
+def test_html_entities_curly_quotes_and_nbsp_in_pasted_text_are_put_back(parse_text: Parse) -> None:
+    escaped = _SMS.replace("<", "&lt;").replace(">", "&gt;")
+    events = parse_text(escaped + "\n" + escaped + "\n", name="Sender.log")
+    assert parse_text.reports[0].format == "smstrace"  # type: ignore[attr-defined]
+    assert [e.component for e in events] == ["SMS_LAN_SENDER", "SMS_LAN_SENDER"]
+    text = "Running \u201cC:\\Windows\\ccmsetup\\ccmsetup.exe\u201d /mp:\u201cMP01\u201d\nFailed\xa0to\xa0start\xa0the\xa0service\n"
+    events = parse_text(text)
+    assert [e.message for e in events] == [
+        'Running "C:\\Windows\\ccmsetup\\ccmsetup.exe" /mp:"MP01"',
+        "Failed to start the service",
+    ]
+    # a log that writes its own quotes keeps its entities as they are
+    kept = parse_text('Sent "a" to https://mp/ccm_system/request?x=1&amp;y=2\n')
+    assert kept[0].message.endswith("x=1&amp;y=2")
+
+
+def _wrap(text: str, width: int = 76) -> str:
+    import textwrap
+
+    return "".join(
+        "\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)) + "\n"
+        for line in text.splitlines()
+    )
+
+
+def test_a_wrapped_cmtrace_paste_is_joined_record_by_record(parse_text: Parse) -> None:
+    record = (
+        "<![LOG[Failed to get DP locations as the expected version from MP 'HTTP://MP01.contoso.com'."
+        ' Error 0x87d00215]LOG]!><time="10:00:01.000+000" date="01-15-2024" component="ContentAccess"'
+        ' context="" type="3" thread="10" file="a.cpp:2">'
+    )
+    text = _wrap("\n".join([record.replace('type="3"', 'type="1"'), record, record]))
+    assert detect(text).damage == (damage.WRAPPED,)
+    events = parse_text(text, name="CAS.log")
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines, 1) if line.startswith("<![LOG[")]
+    assert [(e.line, e.severity) for e in events] == [
+        (starts[0], Severity.INFO),
+        (starts[1], Severity.ERROR),
+        (starts[2], Severity.ERROR),
+    ]
+    assert events[1].message == record.split("<![LOG[")[1].split("]LOG]!>")[0]
+    assert events[1].component == "ContentAccess"
+
+
+def test_a_wrapped_plain_paste_is_joined_where_the_wrap_broke_it(parse_text: Parse) -> None:
+    long = (
+        "Failed to download content for the update 8a1c2f3e-0000-4000-8000-000000000001 from the"
+        " distribution point because the content hash does not match"
+    )
+    text = _wrap(
+        "\n".join(["Starting the download of the content", long, "Will retry later", long, long, "Done"])
+    )
+    events = parse_text(text)
+    assert [e.message for e in events] == [
+        "Starting the download of the content",
+        long,
+        "Will retry later",
+        long,
+        long,
+        "Done",
+    ]
+    assert (events[0].end_line, events[1].line) == (1, 2)
+    assert events[1].end_line > 2 and events[2].line == events[1].end_line + 1
+    # a log whose lines are short of themselves is not joined
+    short = "".join(f"Step {n} of the install finished without a problem\n" for n in range(6))
+    assert len(parse_text(short)) == 6
