@@ -21,7 +21,7 @@ from tests.generalisation.split import HEADER, INCOMING, heldout_sources
 FLOOR_DECISIVE = 0.80
 FLOOR_CAUSE = 0.50
 FLOORS_PENDING = (
-    "issue 19: not met yet; measured 2026-12-07 (seventh session) on heldout (five batches): "
+    "issue 19: not met yet; measured 2026-12-07 (eighth session) on heldout (five batches): "
     "decisive 47/60, cause 16/60, healthy with an error 2/9 (tests/generalisation/README.md)"
 )
 DEV_REACHED = {"decisive": 107, "cause": 106, "healthy_with_error": 0}
