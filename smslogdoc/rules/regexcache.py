@@ -14,7 +14,6 @@ trusted as the user's own, as the rule data kept beside it is."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -24,7 +23,7 @@ from typing import Any
 
 import regex
 
-from smslogdoc.rules.yamlcache import folder
+from smslogdoc.rules.yamlcache import folder, prune
 
 VERSION = 1
 """Raised when what is kept changes shape."""
@@ -125,18 +124,6 @@ def _keep(place: Path, pattern: regex.Pattern[str]) -> None:
         partial.replace(place)  # whole or not at all, even with processes side by side
         if not _pruned:
             _pruned = True
-            _prune(place.parent)
+            prune(place.parent, _PREFIX, LIMIT)
     except Exception:
         return
-
-
-def _prune(where: Path) -> None:
-    """Above `LIMIT` files, remove the oldest half (one still in use is compiled
-    and kept anew)."""
-    kept = [entry for entry in os.scandir(where) if entry.name.startswith(_PREFIX) and entry.is_file()]
-    if len(kept) <= LIMIT:
-        return
-    kept.sort(key=lambda entry: entry.stat().st_mtime)
-    for entry in kept[: len(kept) - LIMIT // 2]:
-        with contextlib.suppress(OSError):
-            Path(entry.path).unlink()

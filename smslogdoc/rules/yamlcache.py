@@ -88,18 +88,19 @@ def keep(raw: bytes, data: object) -> None:
         partial = place.with_name(f"{place.name}.{os.getpid()}.tmp")
         partial.write_text(text, encoding="utf-8")
         partial.replace(place)  # whole or not at all, even with runs side by side
-        _prune(place.parent)
+        prune(place.parent, "table-", LIMIT)
     except (OSError, TypeError, ValueError):
         return
 
 
-def _prune(where: Path) -> None:
-    """Above `LIMIT` files, remove the oldest half (by when they were written; one
-    still in use is only read from its YAML again and kept anew)."""
-    kept = [entry for entry in os.scandir(where) if entry.name.startswith("table-") and entry.is_file()]
-    if len(kept) <= LIMIT:
+def prune(where: Path, prefix: str, limit: int) -> None:
+    """Above `limit` files named `prefix...` in `where`, remove the oldest half
+    (by when they were written; one still in use is only made again and kept
+    anew). Shared by the kept tables here and the kept patterns (`regexcache`)."""
+    kept = [entry for entry in os.scandir(where) if entry.name.startswith(prefix) and entry.is_file()]
+    if len(kept) <= limit:
         return
     kept.sort(key=lambda entry: entry.stat().st_mtime)
-    for entry in kept[: len(kept) - LIMIT // 2]:
+    for entry in kept[: len(kept) - limit // 2]:
         with contextlib.suppress(OSError):
             Path(entry.path).unlink()
