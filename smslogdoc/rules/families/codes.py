@@ -156,22 +156,11 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
         if value in made or not _telling(value):
             continue
         spelled = f"0x{value:08X}"
-        not_message = next((m.not_message for m in rule.events.values()), None)
-        events = {
-            "failed": Matcher(
-                "failed", not_message=not_message, codes=codes, severities=frozenset({Severity.ERROR})
-            ),
-            "says_failed": Matcher(
-                "says_failed", message=compiled(FAILURE_WORDS), not_message=not_message, codes=codes
-            ),
-        }
         where = ", ".join(dict.fromkeys(_example_file((log,), kinds) for log in rule.applies_to))
         made[value] = replace(
             rule,
             id=f"{rule.id}-elsewhere",
-            applies_to=(),
-            events=events,
-            conditions=(Condition("any", (tuple(events),)),),
+            applies_to=(),  # its events and condition are the entry's own: an error, or a record saying it failed
             diagnosis=f"{{log}} reports {{code}} ({spelled}); in {where or 'the logs it was written for'}, "
             f"where this context comes from, it means: {in_sentence(rule.title)}.",
             confidence="low",
