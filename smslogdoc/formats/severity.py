@@ -22,6 +22,7 @@ from functools import cache
 import regex
 
 from smslogdoc.data.benign import benign_entries, benign_wordings
+from smslogdoc.data.statusvalues import outcomes_in
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
 
@@ -193,9 +194,24 @@ def _infer(text: str) -> Severity:
     ):
         return Severity.INFO
     verdict = _verdict(text, lowered)
-    if verdict is not Severity.INFO and known_benign().search(text.strip()) is not None:
+    if verdict is Severity.INFO:
+        return verdict
+    if known_benign().search(text.strip()) is not None:
         return Severity.INFO
-    return verdict
+    return _settled(text, verdict)
+
+
+_NOT_FAILED = frozenset({"succeeded", "in_progress", "info", "not_applicable"})
+
+
+def _settled(text: str, verdict: Severity) -> Severity:
+    """`verdict`, or less where the message writes only status values the tables
+    know as not failed: "CcmSetup is exiting with return code 7" is a restart to
+    wait for (a warning), not the failure its non-zero code looks like."""
+    outcomes = outcomes_in(text)
+    if not outcomes or not outcomes <= _NOT_FAILED | {"waiting"}:
+        return verdict
+    return Severity.WARNING if "waiting" in outcomes else Severity.INFO
 
 
 def _verdict(text: str, lowered: str) -> Severity:
