@@ -40,7 +40,9 @@ _BROKEN = re.compile(
     r"(?ix)\b(?:"
     r"corrupt(?:ed)?|corruption\s+(?:was\s+|has\s+been\s+)?(?:found|detected)|"
     r"(?:has|have|is|are|was)\s+expired|expired\s+(?:certificate|token|password|credentials?)|"
-    r"not\s+responding|unreachable|unauthori[sz]ed|forbidden|hash\s+(?:mismatch|(?:does\s+not|doesn't)\s+match)|no\s+response\s+from|"
+    r"not\s+responding|unreachable|unauthori[sz]ed|"
+    r"(?:issued\s+by\s+an\s+authority\s+that\s+is|certificate\s+(?:chain\s+)?is)\s+not\s+trusted|"
+    r"(?:connection|actively)\s+refused|refused\s+(?:the\s+|a\s+)?connection|forbidden|hash\s+(?:mismatch|(?:does\s+not|doesn't)\s+match)|no\s+response\s+from|"
     r"insufficient\s+(?:access\s+)?(?:permissions?|rights|privileges?|(?:free\s+|disk\s+)?space|memory)|"
     r"(?:disk|drive|volume)\s+(?:is\s+)?full|low\s+on\s+(?:free\s+)?(?:disk\s+)?space|out\s+of\s+(?:disk\s+space|memory)|"
     r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|"
@@ -136,6 +138,8 @@ LITERALS = (
     "corrupt",
     "expired",
     "responding",
+    "trusted",
+    "refused",
     "unreachable",
     "unauthori",
     "forbidden",
