@@ -29,8 +29,15 @@ def detect(text: str) -> Detected:
     if found.format != cmtrace.FORMAT.name:
         characters = damage.characters_in(text)
         if characters:
-            found = _first(Sample(damage.repair(text, characters, start=True)))
+            text = damage.repair(text, characters, start=True)
+            found = _first(Sample(text))
             found = replace(found, damage=found.damage + characters)
+        if damage.NBSP not in found.damage and text.count("\xa0") >= damage.PAGE_MARKS:
+            # a page's non-breaking spaces in an SMS trace's or copied rows' messages (which the
+            # rules read with spaces), or hiding their shape; plain text puts them back itself
+            spaced = _first(Sample(damage.repair(text, (damage.NBSP,), start=True)))
+            if spaced.format != PLAIN_TEXT.name:
+                found = replace(spaced, damage=(*found.damage, damage.NBSP))
     else:
         if damage.NBSP not in found.damage and damage.nbsp_in_headers(text):
             found = replace(found, damage=(*found.damage, damage.NBSP))
