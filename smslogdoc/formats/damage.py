@@ -278,6 +278,18 @@ PAGE_MARKS = 3
 not CMTrace must hold to be repaired."""
 
 
+def page_characters_in(text: str) -> tuple[str, ...]:
+    """Characters a page put for a log's spaces and quotes, in text that is not CMTrace:
+    non-breaking spaces (`PAGE_MARKS` or more: a localised message may hold one) and
+    curly quotes (which SMS and Configuration Manager never write)."""
+    kinds = []
+    if text.count("\xa0") >= PAGE_MARKS:
+        kinds.append(NBSP)
+    if any(quote in text for quote in "\u201c\u201d\u2018\u2019"):
+        kinds.append(CURLY)
+    return tuple(kinds)
+
+
 _HEADER_END = re.compile(r'\s*<(?:[^<>"]|"[^"]*")*>')
 _HEADER_BEGUN = re.compile(r'\s*(?:<(?:[^<>"]|"[^"]*(?:"|\Z))*)?\Z')
 _MAX_JOINED = 64

@@ -29,8 +29,17 @@ def detect(text: str) -> Detected:
     if found.format != cmtrace.FORMAT.name:
         characters = damage.characters_in(text)
         if characters:
-            found = _first(Sample(damage.repair(text, characters, start=True)))
+            text = damage.repair(text, characters, start=True)
+            found = _first(Sample(text))
             found = replace(found, damage=found.damage + characters)
+        page = tuple(kind for kind in damage.page_characters_in(text) if kind not in found.damage)
+        if page:
+            # a page's non-breaking spaces and curly quotes in an SMS trace's or copied rows'
+            # messages (which the rules read with spaces and straight quotes), or hiding their
+            # shape; plain text puts them back itself, line by line
+            spaced = _first(Sample(damage.repair(text, page, start=True)))
+            if spaced.format != PLAIN_TEXT.name:
+                found = replace(spaced, damage=found.damage + page)
     else:
         if damage.NBSP not in found.damage and damage.nbsp_in_headers(text):
             found = replace(found, damage=(*found.damage, damage.NBSP))

@@ -22,6 +22,7 @@ from functools import cache
 import regex
 
 from smslogdoc.data.benign import benign_entries, benign_wordings
+from smslogdoc.data.statusvalues import outcomes_in
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
 
@@ -39,7 +40,9 @@ _BROKEN = re.compile(
     r"(?ix)\b(?:"
     r"corrupt(?:ed)?|corruption\s+(?:was\s+|has\s+been\s+)?(?:found|detected)|"
     r"(?:has|have|is|are|was)\s+expired|expired\s+(?:certificate|token|password|credentials?)|"
-    r"not\s+responding|unreachable|unauthori[sz]ed|forbidden|hash\s+(?:mismatch|(?:does\s+not|doesn't)\s+match)|no\s+response\s+from|"
+    r"not\s+responding|unreachable|unauthori[sz]ed|"
+    r"(?:issued\s+by\s+an\s+authority\s+that\s+is|certificate\s+(?:chain\s+)?is)\s+not\s+trusted|"
+    r"(?:connection|actively)\s+refused|refused\s+(?:the\s+|a\s+)?connection|forbidden|hash\s+(?:mismatch|(?:does\s+not|doesn't)\s+match)|no\s+response\s+from|"
     r"insufficient\s+(?:access\s+)?(?:permissions?|rights|privileges?|(?:free\s+|disk\s+)?space|memory)|"
     r"(?:disk|drive|volume)\s+(?:is\s+)?full|low\s+on\s+(?:free\s+)?(?:disk\s+)?space|out\s+of\s+(?:disk\s+space|memory)|"
     r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|"
@@ -135,6 +138,8 @@ LITERALS = (
     "corrupt",
     "expired",
     "responding",
+    "trusted",
+    "refused",
     "unreachable",
     "unauthori",
     "forbidden",
@@ -193,9 +198,24 @@ def _infer(text: str) -> Severity:
     ):
         return Severity.INFO
     verdict = _verdict(text, lowered)
-    if verdict is not Severity.INFO and known_benign().search(text.strip()) is not None:
+    if verdict is Severity.INFO:
+        return verdict
+    if known_benign().search(text.strip()) is not None:
         return Severity.INFO
-    return verdict
+    return _settled(text, verdict)
+
+
+_NOT_FAILED = frozenset({"succeeded", "in_progress", "info", "not_applicable"})
+
+
+def _settled(text: str, verdict: Severity) -> Severity:
+    """`verdict`, or less where the message writes only status values the tables
+    know as not failed: "CcmSetup is exiting with return code 7" is a restart to
+    wait for (a warning), not the failure its non-zero code looks like."""
+    outcomes = outcomes_in(text)
+    if not outcomes or not outcomes <= _NOT_FAILED | {"waiting"}:
+        return verdict
+    return Severity.WARNING if "waiting" in outcomes else Severity.INFO
 
 
 def _verdict(text: str, lowered: str) -> Severity:

@@ -92,7 +92,7 @@ def read_stream(
     stream: TextIO = opened.stream
     if found.damage:
         ctx.problem(
-            f"a web page or Markdown damaged this paste ({', '.join(found.damage)}); repaired before reading"
+            f"this paste was changed on its way from the log ({', '.join(found.damage)}); repaired before reading"
         )
         stream = damage.repaired(stream, found.damage)
     if seekable:

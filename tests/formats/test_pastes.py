@@ -100,6 +100,38 @@ def test_rows_whose_separators_became_non_breaking_spaces(parse_text: Parse) -> 
     assert events[0].message == "Failed to access source file"
 
 
+def test_sms_trace_and_copied_rows_whose_spaces_became_non_breaking_read_as_the_original(
+    parse_text: Parse,
+) -> None:
+    """A page that writes every space as U+00A0: an SMS trace's messages (and the `  $$<`
+    before its trailer) read with spaces, as the rules' patterns expect; said as repaired."""
+    original = (
+        "SCHEDULER   : Timer fired for program Install Payroll in package Payroll Client (PS100034).~"
+        "  $$<APM><Tue Oct 09 14:00:00.234 2001><thread=1384 (0x568)>\n"
+        "ERROR: Failed to log on as the user, error 1317 ~  $$<APM><Tue Oct 09 14:00:01.234 2001><thread=1384 (0x568)>\n"
+    )
+    expected = [(e.line, e.message, e.time) for e in parse_text(original, name="smsapm32.log")]
+    repaired = parse_text(original.replace(" ", "\xa0"), name="smsapm32.log")
+    assert parse_text.reports[0].format == "smstrace"  # type: ignore[attr-defined]
+    assert [(e.line, e.message, e.time) for e in repaired] == expected
+    assert any("non-breaking spaces" in p.message for p in parse_text.reports[0].problems)  # type: ignore[attr-defined]
+
+
+def test_copied_rows_whose_quotes_a_page_curled_read_with_straight_quotes(parse_text: Parse) -> None:
+    """ConfigMgrSetup.log rows copied from a page that curled their quotes (one pair is enough:
+    the writers never write curly quotes); the rules' patterns have straight ones."""
+    row = (
+        "ERROR: SQL Server error: [25000][3906][Microsoft][SQL Server Native Client 11.0][SQL Server]"
+        'Failed to update database "CM_AAA" because the database is read-only.'
+        "\tConfiguration Manager Setup\t1/21/2016 4:54:59 PM\t7344 (0x1CB0)\n"
+    )
+    expected = [(e.line, e.message, e.time) for e in parse_text(row * 2, name="ConfigMgrSetup.log")]
+    curled = parse_text((row * 2).replace('"CM_AAA"', "\u201cCM_AAA\u201d"), name="ConfigMgrSetup.log")
+    assert parse_text.reports[0].format == "copied"  # type: ignore[attr-defined]
+    assert [(e.line, e.message, e.time) for e in curled] == expected
+    assert any("curly quotes" in p.message for p in parse_text.reports[0].problems)  # type: ignore[attr-defined]
+
+
 def test_date_order_of_one_column() -> None:
     assert copied.date_order("19/02/2019 13:49:33") is True
     assert copied.date_order("07-25-2019 14:18:00") is False

@@ -4,8 +4,12 @@ copied rows, plain text, pastes): formats/severity.py. The lines are real ones
 
 from __future__ import annotations
 
-import pytest
+from importlib import resources
 
+import pytest
+import yaml
+
+from smslogdoc.data import statusvalues
 from smslogdoc.formats.severity import LITERALS, infer
 from smslogdoc.model import Severity
 
@@ -226,3 +230,36 @@ def test_the_known_benign_pattern_holds_every_listed_message() -> None:
     combined = known_benign().pattern
     assert all(f"(?:{pattern})" in combined for pattern in listed)
     assert len(listed) > 100 and all(regex.compile(pattern) for pattern in listed)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # ccmsetup's own return codes (memdocs, about client installation properties: 7 is
+        # "Reboot required", 6 "Error"); a paste of the last line of ccmsetup.log
+        ("CcmSetup is exiting with return code 7", Severity.WARNING),
+        ("CcmSetup is exiting with return code 6", Severity.ERROR),
+        ("CcmSetup is exiting with return code 0", Severity.INFO),
+    ],
+)
+def test_a_status_value_the_tables_know_sets_the_inferred_severity(line: str, expected: Severity) -> None:
+    assert infer(line) is expected
+
+
+def test_no_seen_line_of_a_status_value_that_did_not_fail_is_an_error_record() -> None:
+    """Every real line the status tables quote (`seen`) whose values are known not to have
+    failed is inferred as no error, whatever words it holds."""
+    checked = 0
+    for written in statusvalues.written_values():
+        assert written.outcomes, written.pattern.pattern
+    for table in sorted(resources.files("smslogdoc.data").iterdir(), key=lambda item: item.name):
+        if not (table.name.startswith("states") and table.name.endswith(".yaml")):
+            continue
+        for entry in yaml.safe_load(table.read_text(encoding="utf-8")):
+            for seen in entry.get("seen") or []:
+                line = seen["line"] if isinstance(seen, dict) else str(seen)
+                outcomes = statusvalues.outcomes_in(line)
+                if outcomes and not outcomes & {"failed", "warning"}:
+                    checked += 1
+                    assert infer(line) is not Severity.ERROR, line
+    assert checked >= 10

@@ -360,8 +360,6 @@ ALLOWED_LOSS: dict[str, tuple[int, int, int, int]] = {
     "numbered": (1, 1, 0, 0),
     "numbered-bar": (1, 1, 0, 0),
     "html-escaped": (1, 2, 1, 0),
-    "smart-quotes": (1, 1, 1, 0),
-    "nbsp": (3, 7, 1, 1),  # SMS trace and copied rows keep them (only plain lines put them back)
 }
 """Per form, what it may lose against the original text (the table when the forms were
 last fixed); any other form loses nothing."""

@@ -160,6 +160,9 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
         made[value] = replace(
             rule,
             id=f"{rule.id}-elsewhere",
+            # the entry's title names its own logs' program ("ccmsetup could not ..."): said as
+            # borrowed, so a line of another log does not read as that program's failure
+            title=f"{spelled}, known from {where or 'other logs'}: {rule.title}",
             applies_to=(),  # its events and condition are the entry's own: an error, or a record saying it failed
             diagnosis=f"{{log}} reports {{code}} ({spelled}); in {where or 'the logs it was written for'}, "
             f"where this context comes from, it means: {in_sentence(rule.title)}.",
