@@ -9,7 +9,9 @@ informational otherwise. Phrases that only look like failures (`0 errors`,
 does a message that the known-benign lists name (`known_benign`): what keeps a
 pasted line from a wording's or a code's finding also keeps it from counting as
 an error record. A failure that says it goes on to the next server or address
-(`Try next IP...`) is a warning: its last try says whether it failed.
+(`Try next IP...`) is a warning: its last try says whether it failed. So is a
+lookup or a cleanup whose only code says the thing is not there (`Could not open
+the registry key ... with error 0x80070002.`), which ConfigMgr writes as a warning.
 
 Formats with a severity of their own (CMTrace `type`) never come here.
 """
@@ -75,6 +77,7 @@ _NOT_A_FAILURE = re.compile(
     r"|\bunable\s+to\s+query\s+registry\s+key\s+\([^)]*\),\s*return\s+\(0x[0-9a-f]+\)\s+means\s+EP\s+client\s+is\s+not\s+installed\b"
     r"|\breturn\s+value\s*:?\s*[012]\b|\bwill\s+be\s+denied\b"
     r"|\bterminated\s+normally\b"
+    r"|\bcached\s+(?:[\w-]+\s+){0,2}(?:has|have|is|are)\s+expired\b"
     r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
     r"|\b(?:initiali[sz]\w*|install\w*|register\w*)\s+(?:the\s+)?exception\s+(?:handlers?|filters?)\b"
 )
@@ -103,6 +106,56 @@ client of configmgr/Android-CMLogTracer's sample; LocationServices' "Assigned MP
 threshold reached, moving to next MP.") or that its writer calls a warning at its start
 (smscliui.log's "WARNING - Client is currently unassigned or an error occurred retrieving
 the assigned site.", configmgr/iOS-CMLogTracer): a warning."""
+
+_ABSENT_CODE = re.compile(
+    r"(?i)(?<![\w.{-])(?:0x)?(?:80070002|80070003|80070490|80070103|80070906|8004100e|80041002|80041010|87d00215)(?![\w}-])"
+)
+"""Codes that say what was looked for is not there: file or path not found
+(0x80070002, 0x80070003), element not found (0x80070490), no more items
+(0x80070103), share not found (0x80070906), WMI's invalid namespace, not found
+and invalid class (0x8004100E, 0x80041002, 0x80041010), ConfigMgr's item not
+found (0x87D00215)."""
+_PROBE = re.compile(
+    r"(?ix)"
+    r"(?:\bfail(?:ed|s|ure)?\s+(?:to|in|while)|\bunable\s+to|\bcould\s*n[o']t|\bcan(?:no|')t|\bunsuccessful\s+in)\s+"
+    r"(?:the\s+)?(?:get|getting|open|opening|find|finding|load|loading|read|reading|query|querying|enumerate|enumerating"
+    r"|locate|locating|look\s+up|retrieve|retrieving|delete|deleting|remove|removing|release|releasing|unload|unloading)\b"
+    r"|\b(?:Get|Find|Open|Query|Read|Enum|Lookup|RegOpen|RegQuery|RegGet|Delete|Remove|Release)\w*(?:\(\))?"
+    r"\s+(?:failed|is\s+unsuccessful)\b"
+)
+"""A failure to look something up (get, open, find, load, read, query, enumerate)
+or to clean it up (delete, remove, release, unload), in words or as the name of
+the call (`GetTsRegValue() is unsuccessful`, `FindProduct failed`)."""
+_CODE_TEXT = re.compile(r"(?i)\bthe\s+system\s+cannot\s+find\s+the\s+(?:file|path)\s+specified")
+"""The texts of 0x80070002 and 0x80070003, which say `cannot find` of the code,
+not of what the line was doing (`Failed to run the action: ... The system
+cannot find the file specified. (Error: 80070002; Source: Windows)`)."""
+_HEX_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|[89][0-9a-f]{7})(?![\w}-])")
+"""The failure codes a line writes, in hex with or without `0x` (a package ID such
+as `ABC00001` is not one)."""
+
+
+def _only_absent(text: str) -> bool:
+    """Whether a line says that looking something up or cleaning it up failed
+    because it is not there, and nothing else: a probe or a cleanup that finds
+    nothing is routine (a client looks for a WMI namespace, a registry value or
+    a file that a later step creates, a cleanup finds nothing left to remove),
+    and ConfigMgr itself writes such lines as warnings (CMTrace type 2):
+    "Failed to get IWbemService Ptr for root\\dellomci Namespace: 8004100E"
+    (InventoryAgent), "Could not open the registry key ... with error 0x80070002."
+    (ExternalEventAgent; both configmgr/iOS-CMLogTracer's test logs),
+    "GetTsRegValue() is unsuccessful. 0x80070002." and "Failed to delete registry
+    value HKLM\\Software\\Microsoft\\SMS\\Task Sequence\\Package. Error code 0x80070002"
+    (TSManager, ErnestoLeon87/log_reader smsts.log), "Failed to create
+    user-specified local data path D:\\_SMSTaskSequence. Error 0x80070003" is not one
+    (creating is not a probe). A pasted line, which has lost that type, keeps it."""
+    codes = _HEX_CODE.findall(text)
+    return (
+        bool(codes)
+        and all(_ABSENT_CODE.fullmatch(code) for code in codes)
+        and _PROBE.search(_CODE_TEXT.sub(" ", text)) is not None
+    )
+
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
 """A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
@@ -223,12 +276,12 @@ def _verdict(text: str, lowered: str) -> Severity:
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING
-            if ("next" in lowered or "warn" in lowered) and _NEXT.search(cleaned)
+            if (("next" in lowered or "warn" in lowered) and _NEXT.search(cleaned)) or _only_absent(cleaned)
             else Severity.ERROR
         )
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
     if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned):
-        return Severity.WARNING if warned else Severity.ERROR
+        return Severity.WARNING if warned or _only_absent(cleaned) else Severity.ERROR
     exit_code = (
         _NONZERO_EXIT.search(cleaned)
         if ("exit" in lowered or "return" in lowered or "result" in lowered)
@@ -269,6 +322,7 @@ def _could_be_benign(lowered: str) -> bool:
             "maintenance window",
             "means ep",
             "exception",
+            "cached",
         )
     )
 

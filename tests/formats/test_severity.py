@@ -177,8 +177,9 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         ("File 'C:\\Windows\\system32\\msrdc.dll' does not exist. Discovery failed.", INFO),
         ("Unexpected row count (0) retrieved from AD.", INFO),
         ("Failed to get IWbemService Ptr for root\\dellomci Namespace: 8004100E", INFO),
-        # ... while the same wording about something else is still a failure
-        ("Failed to get IWbemService Ptr for root\\cimv2 Namespace: 8004100E", ERROR),
+        # ... while the same wording about something else is not named by the lists: a
+        # lookup that finds nothing, which InventoryAgent writes as a warning (type 2)
+        ("Failed to get IWbemService Ptr for root\\cimv2 Namespace: 8004100E", WARNING),
         (
             "2021/07/13 10:23:06.3875222 3696  4248  Agent           *FAILED* [80070005] m_services.Add()",
             ERROR,
@@ -263,3 +264,37 @@ def test_no_seen_line_of_a_status_value_that_did_not_fail_is_an_error_record() -
                     checked += 1
                     assert infer(line) is not Severity.ERROR, line
     assert checked >= 10
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a lookup or a cleanup that finds nothing there, the way ConfigMgr writes it as a
+        # warning (CMTrace type 2): ExternalEventAgent and InventoryAgent in configmgr/iOS-CMLogTracer's
+        # test logs, TSManager in ErnestoLeon87/log_reader's smsts.log
+        ("Could not open the registry key SOFTWARE\\Microsoft\\CCM\\Example with error 0x80070002.", WARNING),
+        ("Failed to read previous state of Example with error 0x80070002.", WARNING),
+        ("Failed to query instances of Example_Class: 8004100E", WARNING),
+        ("QueryExample() is unsuccessful. 0x80070002.", WARNING),
+        ("Could not release reference XYZ00001. 80070490.", WARNING),
+        ("FindExample failed; 0x80070103", WARNING),
+        # ... but not when the code says more than absence, the step is not a lookup, or
+        # "cannot find" is only the code's own text
+        ("Could not open the registry key SOFTWARE\\Microsoft\\CCM\\Example with error 0x80070005.", ERROR),
+        ("Failed to download content. Error 0x80070002", ERROR),
+        ("Failed to create user-specified local data path D:\\_Example. Error 0x80070003", ERROR),
+        (
+            "Failed to run the action: Example. The system cannot find the file specified."
+            " (Error: 80070002; Source: Windows)",
+            ERROR,
+        ),
+        ("Failed to open the registry key with error 0x80070002 and 0x80004005", ERROR),
+        # a cached copy that expires is fetched again (findingsanity/Logs WindowsUpdate.log)
+        ("Cached cookie has expired or new PID is available", INFO),
+        ("The client certificate has expired", ERROR),
+    ],
+)
+def test_a_lookup_that_finds_nothing_is_a_warning(line: str, expected: Severity) -> None:
+    """A pasted line keeps the severity its writer gives such a line: a probe or a cleanup
+    whose only code says the thing is not there is a warning, not a failure."""
+    assert infer(line) == expected
