@@ -25,7 +25,7 @@ from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Evidence, Finding, Occurrence, Spread
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.report.listing import iso
-from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_doc
+from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_docs
 from smslogdoc.report.texts import texts
 from smslogdoc.stories import Story
 
@@ -314,27 +314,15 @@ def file_doc(report: FileReport) -> FileDoc:
 def diagnose_doc(outcome: Outcome, shown: Sequence[Finding], *, keep: bool = True) -> DiagnoseDoc:
     """The JSON document of a diagnosis, with the findings `shown`; unless
     `keep`, the outcome's stories are given up as their pieces are made
-    (`_story_docs`)."""
+    (`storydoc.story_docs`)."""
     return {
         "version": JSON_VERSION,
         "findings": [_linked(finding_doc(finding), finding.folder, outcome.stories) for finding in shown],
         "files": [file_doc(report) for report in outcome.files],
         "problems": [problem_doc(problem) for problem in outcome.problems],
         "hidden": len(outcome.findings) - len(shown),
-        "stories": [story_doc(story) for story in outcome.stories] if keep else _story_docs(outcome.stories),
+        "stories": story_docs(outcome.stories, keep=keep),
     }
-
-
-def _story_docs(stories: list[Story]) -> list[StoryDoc]:
-    """Each story's piece of the document, in order, the list of stories
-    emptied as they are made: the stories of thousands of logs (1,900 of them,
-    17,000 phases, for 5,000 small logs) are not held twice, as objects and
-    as pieces."""
-    stories.reverse()
-    made: list[StoryDoc] = []
-    while stories:
-        made.append(story_doc(stories.pop()))
-    return made
 
 
 def log_docs(outcome: Outcome) -> list[LogDoc]:
