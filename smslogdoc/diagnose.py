@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smslogdoc import perlog
-from smslogdoc.engine.explained import without_explained_fallbacks
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.tracer import Tracer
-from smslogdoc.findings import CONFIRMED, Evidence, Finding
+from smslogdoc.findings import CONFIRMED, Finding
 from smslogdoc.inputs.paths import LogInput, collect
 from smslogdoc.model import SEVERITIES, FileReport, Level, Problem
 from smslogdoc.pipeline import Settings, diagnose_in_parallel, diagnose_logs, worth_sharing
@@ -64,35 +63,6 @@ class Outcome:
         return 1 if self.failing(fail_on) else 0
 
 
-def merge_by_folder(findings: list[Finding]) -> list[Finding]:
-    """One finding per cause and folder: when a rule fires on several logs of one
-    machine's folder (the site's mobileclient.tcf and the client's ccmsetup.log),
-    keep the first, with the others' evidence added and their count."""
-    kept: dict[tuple[object, ...], Finding] = {}
-    cited: dict[int, set[Evidence]] = {}
-    """The evidence of each finding kept (by id), to add others' without
-    looking through a list (a rule firing on 3,000 logs of a folder)."""
-    for finding in findings:
-        key = (finding.rule.id, finding.folder, finding.identity)
-        first = kept.get(key)
-        if first is None or not finding.folder:
-            kept[key if finding.folder else (id(finding),)] = finding
-            continue
-        if finding.status == "confirmed" and first.status != "confirmed":
-            finding, first = first, finding
-            kept[key] = first
-        seen = cited.get(id(first))
-        if seen is None:
-            seen = cited[id(first)] = set(first.evidence)
-        for item in finding.evidence:
-            if item not in seen:
-                seen.add(item)
-                first.evidence.append(item)
-        first.occurrences += finding.occurrences
-        first.also.append(finding.log)
-    return list(kept.values())
-
-
 def diagnose(
     paths: Iterable[str],
     rules: list[Rule],
@@ -132,15 +102,8 @@ def diagnose(
         )
     files = [report for log in logs for report in log.reports]
     written = sum(1 for rule in rules if not rule.family)  # the families' are counted apart (rules list)
-    return Outcome(settled(findings), files, problems + found_problems, logs, written, stories=stories)
-
-
-def settled(findings: list[Finding]) -> list[Finding]:
-    """The findings as reported: fallbacks a specific finding explains dropped,
-    one per cause and folder (`merge_by_folder`), in their stable order."""
-    kept = merge_by_folder(without_explained_fallbacks(findings))
-    kept.sort(key=Finding.sort_key)
-    return kept
+    findings.sort(key=Finding.sort_key)  # settled by the pipeline a stretch of folders at a time
+    return Outcome(findings, files, problems + found_problems, logs, written, stories=stories)
 
 
 def tell(

@@ -18,7 +18,7 @@ CONFIRMED = "confirmed"
 INCONCLUSIVE = "inconclusive"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One log record that a finding rests on."""
 
@@ -51,7 +51,7 @@ class Evidence:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """Where one occurrence of a cause (one run, mostly) begins."""
 
@@ -61,7 +61,7 @@ class Occurrence:
     time: datetime | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Spread:
     """A cause seen in more than one run of a log: how many, the first and the
     latest, and the evidence of the first and last few (bounded)."""
@@ -78,7 +78,7 @@ class Spread:
     """Occurrences neither the finding nor `evidence` cites."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """A rule that fired, with everything a reader needs to act on it."""
 

@@ -29,6 +29,7 @@ from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import benign_list
 from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.settle import settled
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, close_archives
@@ -108,10 +109,11 @@ def diagnose_shared(
     findings.extend(summaries(findings, tallies, settings.summary))
     problems = [problem for n, _ in numbered for problem in per_log[n][2]] + engine.problems
     if book is None:
-        return findings, problems, []
+        return settled(findings), problems, []
     for folder, clock in clocks:
         book.seen(folder, clock)
-    return findings, problems + book.problems, book.finish(cited(findings))
+    stories = book.finish(cited(findings))
+    return settled(findings), problems + book.problems, stories
 
 
 def _here(

@@ -23,6 +23,7 @@ from smslogdoc.engine.benign import Benign, benign_list
 from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.explained import without_explained_fallbacks
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.settle import settled
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.storycontext import Cited
 from smslogdoc.findings import Finding
@@ -63,16 +64,17 @@ def diagnose_logs(
     summary: str = "info",
     book: StoryBook | None = None,
 ) -> tuple[list[Finding], list[Problem], list[Story]]:
-    """The findings of some logs, each with its number in the whole input, and
-    the problems the rules met. Folder-wide rules see the folders given here,
-    so all of a folder's logs must be among them. With `helper`, a very large
+    """The findings of some logs, each with its number in the whole input,
+    settled (`engine.settle`), and the problems the rules met. Folder-wide
+    rules see the folders given here, so all of a folder's logs must be
+    among them. With `helper`, a very large
     log is scanned by a second process (see `scan.read_log`). `summary` is the
     severity of the unexplained-errors findings, or `off`. With `book`, the
     deployments the logs name are followed into stories.
 
     The logs are taken a stretch of whole folders at a time (`whole_folders`):
-    each stretch's folder-wide findings, error tallies and stories are settled
-    before the next is read, so what is kept while reading grows with one
+    each stretch's folder-wide findings, error tallies, stories and findings
+    are settled before the next is read, so what is kept while reading grows with one
     folder, not with the whole input (5,000 logs in 50 folders). Nothing
     depends on another folder's logs, and the findings, problems and stories
     come out in the order one pass over everything gives."""
@@ -103,7 +105,7 @@ def diagnose_logs(
                 book.problems = []
             rule_problems.extend(engine.problems)
             engine.problems = []
-            findings.extend(found_here)
+            findings.extend(settled(found_here))  # one per cause and folder, not per log, kept
     finally:
         if previous is not None:
             close_archives([previous])

@@ -22,7 +22,7 @@ this one (its log missing or its wording not recognised), `not_reached` when
 the chain stopped before it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     """One record that says something of a phase."""
 
@@ -41,7 +41,7 @@ class Mark:
     """For a record that ends the whole story (`completes`): the verdict it gives."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChildStory:
     """A story a phase holds (an Install Application step: its application's):
     the child's own story of the folder when one is joined to it, else what the
@@ -68,7 +68,7 @@ class ChildStory:
     only story of that workflow, which names no deployment), or '' (told by the step alone)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParentStory:
     """The story and phase (a task sequence's step) that holds a story as its child."""
 
@@ -78,7 +78,7 @@ class ParentStory:
     folder: str
 
 
-@dataclass
+@dataclass(slots=True)
 class PhaseStory:
     """One phase of a story."""
 
@@ -97,7 +97,7 @@ class PhaseStory:
     """The stories it holds (an Install Application step: each application's)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Story:
     """One deployment's way through its workflow on one machine."""
 

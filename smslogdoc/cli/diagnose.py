@@ -135,7 +135,7 @@ def _write(
     from smslogdoc.report.terminal import console_for
     from smslogdoc.report.writers import Options, diagnose_writer
 
-    report = report_of(outcome, shown)
+    report = report_of(outcome, shown, keep=False)  # the stories are not needed after it
     report["inputs"] = list(args.paths) or ["-"]
     shown_as: Callable[[str], str] = str
     if args.redact:

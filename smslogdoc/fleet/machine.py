@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from smslogdoc.diagnose import settled
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.unexplained import RULE_ID
+from smslogdoc.findings import Finding
 from smslogdoc.inputs.archives import Machine
 from smslogdoc.inputs.paths import close_archives, collect
 from smslogdoc.model import Problem
@@ -36,7 +36,7 @@ def diagnose_machine(
         findings, met, stories = diagnose_logs(list(enumerate(logs)), engine, options, book=book)
     finally:
         close_archives(logs)
-    kept = settled(findings)
+    kept = sorted(findings, key=Finding.sort_key)  # settled by `diagnose_logs`
     reports = [report for log in logs for report in log.reports]
     found = [*problems, *(problem for report in reports for problem in report.problems), *met]
     document: MachineDoc = {

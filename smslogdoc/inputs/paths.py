@@ -34,7 +34,7 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputFile:
     """One physical file to read: a file on disk (`path`), an archive member
     (`member`, with `path` None), or standard input (both None)."""
@@ -75,7 +75,7 @@ class InputFile:
             return 0
 
 
-@dataclass
+@dataclass(slots=True)
 class LogInput:
     """One logical log: its physical parts, oldest first, and the folder it came from."""
 

@@ -25,7 +25,7 @@ from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Evidence, Finding, Occurrence, Spread
 from smslogdoc.model import FileReport, Problem
 from smslogdoc.report.listing import iso
-from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_doc
+from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_docs
 from smslogdoc.report.texts import texts
 from smslogdoc.stories import Story
 
@@ -311,15 +311,17 @@ def file_doc(report: FileReport) -> FileDoc:
     }
 
 
-def diagnose_doc(outcome: Outcome, shown: Sequence[Finding]) -> DiagnoseDoc:
-    """The JSON document of a diagnosis, with the findings `shown`."""
+def diagnose_doc(outcome: Outcome, shown: Sequence[Finding], *, keep: bool = True) -> DiagnoseDoc:
+    """The JSON document of a diagnosis, with the findings `shown`; unless
+    `keep`, the outcome's stories are given up as their pieces are made
+    (`storydoc.story_docs`)."""
     return {
         "version": JSON_VERSION,
         "findings": [_linked(finding_doc(finding), finding.folder, outcome.stories) for finding in shown],
         "files": [file_doc(report) for report in outcome.files],
         "problems": [problem_doc(problem) for problem in outcome.problems],
         "hidden": len(outcome.findings) - len(shown),
-        "stories": [story_doc(story) for story in outcome.stories],
+        "stories": story_docs(outcome.stories, keep=keep),
     }
 
 
@@ -343,12 +345,14 @@ def log_docs(outcome: Outcome) -> list[LogDoc]:
     return seen
 
 
-def report_of(outcome: Outcome, shown: Sequence[Finding] | None = None) -> Report:
-    """The report of a diagnosis showing `shown` (all its findings by default)."""
+def report_of(outcome: Outcome, shown: Sequence[Finding] | None = None, *, keep: bool = True) -> Report:
+    """The report of a diagnosis showing `shown` (all its findings by default);
+    unless `keep`, the outcome's stories are given up as their pieces are
+    made (the command line, which writes the report and needs them no more)."""
     shown = outcome.findings if shown is None else shown
     kept = {id(finding) for finding in shown}
     return {
-        "document": diagnose_doc(outcome, shown),
+        "document": diagnose_doc(outcome, shown, keep=keep),
         "left_out": [finding_doc(finding) for finding in outcome.findings if id(finding) not in kept],
         "logs": log_docs(outcome),
         "rules": outcome.rules,

@@ -130,18 +130,38 @@ class StoryDoc(TypedDict):
 # --- making it -------------------------------------------------------------------
 
 
-def story_doc(story: Story) -> StoryDoc:
-    told = _story_doc(story)
+def story_doc(story: Story, bare: dict[tuple[object, ...], StoryPhaseDoc] | None = None) -> StoryDoc:
+    """A story's piece of the document; with `bare`, a phase with nothing of
+    its own (no record, finding or child story) is the piece `bare` holds for
+    phases alike, made once (`story_docs`)."""
+    told = _story_doc(story, {} if bare is None else bare)
     if story.parent is not None:
         told["parent"] = _parent_doc(story.parent)
     return told
+
+
+def story_docs(stories: list[Story], *, keep: bool = True) -> list[StoryDoc]:
+    """Each story's piece of the document, in order. Most phases of most
+    stories have nothing of their own (not reached, unknown): such a phase is
+    one piece shared by every story that has it alike (nothing changes a piece
+    once made; 17,000 phases of 1,900 stories for 5,000 small logs). Unless
+    `keep`, `stories` is emptied as the pieces are made, so that the stories
+    of thousands of logs are not held twice, as objects and as pieces."""
+    bare: dict[tuple[object, ...], StoryPhaseDoc] = {}
+    if keep:
+        return [story_doc(story, bare) for story in stories]
+    stories.reverse()
+    made: list[StoryDoc] = []
+    while stories:
+        made.append(story_doc(stories.pop(), bare))
+    return made
 
 
 def _parent_doc(parent: ParentStory) -> ParentDoc:
     return {"workflow": parent.workflow, "subject": parent.subject, "phase": parent.phase}
 
 
-def _story_doc(story: Story) -> StoryDoc:
+def _story_doc(story: Story, bare: dict[tuple[object, ...], StoryPhaseDoc]) -> StoryDoc:
     return {
         "workflow": story.workflow,
         "subject": story.subject,
@@ -150,7 +170,7 @@ def _story_doc(story: Story) -> StoryDoc:
         "failed_phase": story.failed_phase,
         "last_succeeded_phase": story.last_succeeded_phase,
         "waiting_for": story.waiting_for,
-        "phases": [_phase_doc(phase) for phase in story.phases],
+        "phases": [_phase_doc(phase, bare) for phase in story.phases],
         "next_logs": list(story.next_logs),
         "until": story.until,
         "folder": story.folder,
@@ -159,7 +179,18 @@ def _story_doc(story: Story) -> StoryDoc:
     }
 
 
-def _phase_doc(phase: PhaseStory) -> StoryPhaseDoc:
+def _phase_doc(phase: PhaseStory, bare: dict[tuple[object, ...], StoryPhaseDoc]) -> StoryPhaseDoc:
+    """A phase's piece: made once for all phases alike that have nothing of their own."""
+    if phase.evidence or phase.findings or phase.children:
+        return _phase_made(phase)
+    key = (phase.phase, phase.status, phase.title, phase.reason, phase.recovered)
+    made = bare.get(key)
+    if made is None:
+        made = bare[key] = _phase_made(phase)
+    return made
+
+
+def _phase_made(phase: PhaseStory) -> StoryPhaseDoc:
     told: StoryPhaseDoc = {
         "phase": phase.phase,
         "status": phase.status,

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from smslogdoc.diagnose import Outcome
 from smslogdoc.report.document import JSON_VERSION
-from smslogdoc.report.storydoc import StoryDoc, story_doc
+from smslogdoc.report.storydoc import StoryDoc, story_docs
 from smslogdoc.report.storylines import several_folders, story_lines
 from smslogdoc.report.terminal import console_for, log_name
 from smslogdoc.report.wording import count
@@ -30,7 +30,7 @@ class StoriesDoc(TypedDict):
 
 
 def stories_document(outcome: Outcome) -> StoriesDoc:
-    return {"version": JSON_VERSION, "stories": [story_doc(story) for story in outcome.stories]}
+    return {"version": JSON_VERSION, "stories": story_docs(outcome.stories)}
 
 
 def write(document: StoriesDoc, out: TextIO, form: str) -> None:
