@@ -34,10 +34,10 @@ holds no `<`, `>` or `"` of its own; plain lines put back curly quotes and
 non-breaking spaces themselves, in `plaintext`). A
 CMTrace paste a mail client or a forum wrapped at 80 columns or fewer
 (`lines.wrap_width`) has each record's lines joined again (`WRAPPED`), its line
-breaks moved after the record. These repairs, too, never add or remove a line
-break. The repair
-never adds or removes a line break: line numbers stay those of the file. Such
-files are irregular and are always read in full, never scanned (`read.scan`).
+breaks moved after the record. No repair adds or removes a line break: line
+numbers stay those of the file. Such files are irregular and are always read in
+full, never scanned (`read.scan`). SMS trace and copied rows get back the
+spaces and straight quotes a page changed (`page_characters_in`).
 """
 
 from __future__ import annotations
@@ -282,12 +282,8 @@ def page_characters_in(text: str) -> tuple[str, ...]:
     """Characters a page put for a log's spaces and quotes, in text that is not CMTrace:
     non-breaking spaces (`PAGE_MARKS` or more: a localised message may hold one) and
     curly quotes (which SMS and Configuration Manager never write)."""
-    kinds = []
-    if text.count("\xa0") >= PAGE_MARKS:
-        kinds.append(NBSP)
-    if any(quote in text for quote in "\u201c\u201d\u2018\u2019"):
-        kinds.append(CURLY)
-    return tuple(kinds)
+    spaces = text.count("\xa0") >= PAGE_MARKS
+    return (NBSP,) * spaces + (CURLY,) * any(quote in text for quote in "\u201c\u201d\u2018\u2019")
 
 
 _HEADER_END = re.compile(r'\s*<(?:[^<>"]|"[^"]*")*>')
