@@ -55,8 +55,11 @@ def test_message_only_pastes_of_the_rules_examples_are_told_their_log() -> None:
     table = figures(measure())
     floors = {
         # (third, shape): (least share right, most share wrong)
-        (TUNE, "line"): (0.78, 0.01),
-        (TUNE, "log"): (0.86, 0.01),
+        # 0.78 until client.msi stopped claiming any Windows Installer log by its generic
+        # lines ("MSI (s) (", "Return value 3"): an application's MSI log is not the client's,
+        # and a lone generic line of the client's now has no kind rather than a wrong one
+        (TUNE, "line"): (0.77, 0.01),
+        (TUNE, "log"): (0.85, 0.01),  # 0.86 before the same change
         (SET_ASIDE, "line"): (0.45, 0.02),
         (SET_ASIDE, "log"): (0.67, 0.02),
     }
