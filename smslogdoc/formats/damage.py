@@ -29,15 +29,12 @@ on every line, stripped line by line before its format is decided:
 * quote markers: `> ` (or `>` alone on an empty line) before each line;
 * code indentation: four spaces or a tab before each line (a code block).
 
-and, in text that is not CMTrace, HTML entities left as text (when the sample
-holds no `<`, `>` or `"` of its own; plain lines put back curly quotes and
-non-breaking spaces themselves, in `plaintext`). A
-CMTrace paste a mail client or a forum wrapped at 80 columns or fewer
-(`lines.wrap_width`) has each record's lines joined again (`WRAPPED`), its line
-breaks moved after the record. No repair adds or removes a line break: line
-numbers stay those of the file. Such files are irregular and are always read in
-full, never scanned (`read.scan`). SMS trace and copied rows get back the
-spaces and straight quotes a page changed (`page_characters_in`).
+and, in text that is not CMTrace, HTML entities left as text (`characters_in`)
+and a page's spaces and quotes (`page_characters_in`; plain lines put them back
+themselves, in `plaintext`). A CMTrace paste wrapped at 80 columns or fewer
+(`lines.wrap_width`) has each record's lines joined again (`WRAPPED`). No repair
+adds or removes a line break: line numbers stay those of the file. Such files
+are irregular and are always read in full, never scanned (`read.scan`).
 """
 
 from __future__ import annotations
@@ -274,16 +271,19 @@ def characters_in(text: str) -> tuple[str, ...]:
 
 
 PAGE_MARKS = 3
-"""How many entities, curly quotes or non-breaking spaces a sample of text that is
-not CMTrace must hold to be repaired."""
+"""How many entities or non-breaking spaces a text that is not CMTrace must hold to be repaired."""
 
 
 def page_characters_in(text: str) -> tuple[str, ...]:
-    """Characters a page put for a log's spaces and quotes, in text that is not CMTrace:
-    non-breaking spaces (`PAGE_MARKS` or more: a localised message may hold one) and
-    curly quotes (which SMS and Configuration Manager never write)."""
-    spaces = text.count("\xa0") >= PAGE_MARKS
-    return (NBSP,) * spaces + (CURLY,) * any(quote in text for quote in "\u201c\u201d\u2018\u2019")
+    """Characters a page put for all of a log's spaces or quotes, in text that is not
+    CMTrace: non-breaking spaces as many as the spaces left, or before an SMS trace's
+    `$$<` (a French message's few before its colons are the writer's), and curly quotes
+    with no straight quote left."""
+    nbsp = text.count("\xa0")
+    spaces = nbsp >= PAGE_MARKS and (nbsp >= text.count(" ") or "\xa0$$<" in text)
+    return (NBSP,) * spaces + (CURLY,) * (
+        any(q in text for q in "\u201c\u201d\u2018\u2019") and not any(q in text for q in "'\"")
+    )
 
 
 _HEADER_END = re.compile(r'\s*<(?:[^<>"]|"[^"]*")*>')
