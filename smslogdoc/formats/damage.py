@@ -224,8 +224,8 @@ def _decoration(lines: list[str]) -> str | None:
     quoted = sum(1 for line in full if _PREFIXES[QUOTED].match(line))
     if quoted >= 2 and quoted >= _SHARE * len(full):
         return QUOTED
-    if all(_PREFIXES[INDENTED].match(line) for line in full):
-        return INDENTED
+    if all(_PREFIXES[INDENTED].match(line) for line in full) and (full[1:] or cmtracetext.OPEN in full[0]):
+        return INDENTED  # one indented line is a code block only if it is a CMTrace record
     return None
 
 

@@ -132,6 +132,21 @@ def test_copied_rows_whose_quotes_a_page_curled_read_with_straight_quotes(parse_
     assert any("curly quotes" in p.message for p in parse_text.reports[0].problems)  # type: ignore[attr-defined]
 
 
+def test_one_indented_line_is_a_code_block_only_when_it_is_a_cmtrace_record(parse_text: Parse) -> None:
+    """A lone CMTrace record pasted in a code block loses its indent; a lone SMS trace record
+    whose message starts with a tab keeps it (one line is no evidence of a code block)."""
+    record = (
+        '    <![LOG[Failed to access source file]LOG]!><time="10:00:00.000+000" date="01-15-2024" '
+        'component="ccmsetup" context="" type="3" thread="10" file="a.cpp:1">\n'
+    )
+    (event,) = parse_text(record, name="ccmsetup.log")
+    assert (parse_text.reports[0].format, event.message) == ("cmtrace", "Failed to access source file")  # type: ignore[attr-defined]
+    (event,) = parse_text(
+        "\tStarting~  $$<APM><Tue May 16 13:00:10.854 2000><thread=1 (0x1)>\n", name="a.log"
+    )
+    assert (parse_text.reports[0].format, event.message) == ("smstrace", "\tStarting")  # type: ignore[attr-defined]
+
+
 def test_date_order_of_one_column() -> None:
     assert copied.date_order("19/02/2019 13:49:33") is True
     assert copied.date_order("07-25-2019 14:18:00") is False
