@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe; in C when built
+STATE_TABLES = r"states(?:-[\w-]+)?\.yaml"
+"""The file names of the status tables in the data folder (the rule family reads the same)."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def written_values() -> tuple[Written, ...]:
     found: list[Written] = []
     folder = resources.files("smslogdoc.data")
     for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
-        if not (item.name.startswith("states") and item.name.endswith(".yaml")):
+        if not re.fullmatch(STATE_TABLES, item.name):
             continue
         entries = yaml.load(item.read_text(encoding="utf-8"), Loader=_LOADER) or []
         for entry in entries if isinstance(entries, list) else []:

@@ -4,6 +4,7 @@ copied rows, plain text, pastes): formats/severity.py. The lines are real ones
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import pytest
@@ -254,7 +255,7 @@ def test_no_seen_line_of_a_status_value_that_did_not_fail_is_an_error_record() -
     for written in statusvalues.written_values():
         assert written.outcomes, written.pattern.pattern
     for table in sorted(resources.files("smslogdoc.data").iterdir(), key=lambda item: item.name):
-        if not (table.name.startswith("states") and table.name.endswith(".yaml")):
+        if not re.fullmatch(statusvalues.STATE_TABLES, table.name):
             continue
         for entry in yaml.safe_load(table.read_text(encoding="utf-8")):
             for seen in entry.get("seen") or []:

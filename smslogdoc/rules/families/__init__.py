@@ -29,6 +29,7 @@ from importlib.resources.abc import Traversable
 
 import regex
 
+from smslogdoc.data.statusvalues import STATE_TABLES
 from smslogdoc.kinds import KindTable
 from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.families.codes import code_rules, elsewhere_rules
@@ -73,7 +74,7 @@ def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleErr
         for table in tables(contexts, r"[\w-]+\.yaml"):
             rules += each(table, errors, partial(code_rules, kinds=kinds))
         rules += elsewhere_rules(rules, kinds)
-    for table in tables(data, r"states(?:-[\w-]+)?\.yaml"):
+    for table in tables(data, STATE_TABLES):
         rules += each(table, errors, partial(state_rules, kinds=kinds))
     for table in tables(data, r"phrases\.yaml"):
         rules += phrase_table(table, errors)
