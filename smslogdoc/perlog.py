@@ -29,7 +29,7 @@ from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import benign_list
 from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.settle import settled
+from smslogdoc.engine.settle import settle
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, close_archives
@@ -41,7 +41,6 @@ from smslogdoc.pipeline import (
     cited,
     diagnose_one,
     sent_back,
-    summaries,
     taken_back,
     tell_one,
 )
@@ -106,14 +105,14 @@ def diagnose_shared(
     findings = [finding for n, _ in numbered for finding in per_log[n][0]]
     findings.extend(engine.finish())
     tallies = [tally for n, _ in numbered if (tally := per_log[n][1]) is not None]
-    findings.extend(summaries(findings, tallies, settings.summary))
+    made, reported = settle(findings, tallies, settings.summary)
     problems = [problem for n, _ in numbered for problem in per_log[n][2]] + engine.problems
     if book is None:
-        return settled(findings), problems, []
+        return reported, problems, []
     for folder, clock in clocks:
         book.seen(folder, clock)
-    stories = book.finish(cited(findings))
-    return settled(findings), problems + book.problems, stories
+    stories = book.finish(cited(made))
+    return reported, problems + book.problems, stories
 
 
 def _here(

@@ -21,9 +21,8 @@ from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import Benign, benign_list
 from smslogdoc.engine.clock import Clock
-from smslogdoc.engine.explained import without_explained_fallbacks
 from smslogdoc.engine.loop import Engine
-from smslogdoc.engine.settle import settled
+from smslogdoc.engine.settle import settle
 from smslogdoc.engine.storybook import StoryBook
 from smslogdoc.engine.storycontext import Cited
 from smslogdoc.findings import Finding
@@ -98,14 +97,14 @@ def diagnose_logs(
                 if tally is not None:
                     tallies.append(tally)
             found_here.extend(engine.finish())
-            found_here.extend(summaries(found_here, tallies, summary))
+            made, reported = settle(found_here, tallies, summary)
             if book is not None:
-                stories.extend(book.finish(cited(found_here)))
+                stories.extend(book.finish(cited(made)))
                 story_problems.extend(book.problems)
                 book.problems = []
             rule_problems.extend(engine.problems)
             engine.problems = []
-            findings.extend(settled(found_here))  # one per cause and folder, not per log, kept
+            findings.extend(reported)  # one per cause and folder, not per log, kept
     finally:
         if previous is not None:
             close_archives([previous])
@@ -139,7 +138,7 @@ def diagnose_one(
 ) -> tuple[list[Finding], unexplained.Tally | None]:
     """One log's findings (folder-wide rules wait for `engine.finish`), its
     file reports filled in, and the tally of its error records when it has
-    some for `summaries`. A scan reads the records `book`'s workflows need
+    some for `settle.summaries`. A scan reads the records `book`'s workflows need
     (or `plan_book`'s: a worker reads what the process telling the stories
     reads); `clock` notes how far the records go in time."""
     tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
@@ -150,29 +149,6 @@ def diagnose_one(
         report.error_records = tally.errors.get(report.path, 0)
         report.in_window = tally.records.get(report.path, 0) if windowed else None
     return found, tally if tally.groups or tally.untracked else None
-
-
-def summaries(findings: list[Finding], tallies: list[unexplained.Tally], summary: str) -> list[Finding]:
-    """Each tallied log's summary of the error records no finding explains
-    (`summary` its severity, or `off`)."""
-    if summary == "off":
-        return []
-    # a rule family's finding that gives way to a written one explains no record: those
-    # of its records the written finding's own stretch does not cover stay listed
-    kept = {id(finding) for finding in without_explained_fallbacks(findings)}
-    by_log: dict[str, list[Finding]] = {}
-    for finding in findings:
-        if finding.rule.family and id(finding) not in kept:
-            continue
-        for item in finding.evidence:
-            by_log.setdefault(item.path, []).append(finding)
-    made = []
-    for tally in tallies:
-        citing = [finding for path in sorted(tally.paths) for finding in by_log.get(path, [])]
-        found = unexplained.summary(tally, citing, summary)
-        if found is not None:
-            made.append(found)
-    return made
 
 
 _PLANS: WeakKeyDictionary[Engine, dict[tuple[object, ...], plan.Plan | None]] = WeakKeyDictionary()
