@@ -47,6 +47,7 @@ from functools import lru_cache
 from typing import TextIO, cast
 
 from smslogdoc.formats import cmtracetext
+from smslogdoc.formats.plaintext import PAGE_QUOTES as _QUOTES
 
 CURLY, ENTITIES, MARKDOWN, NBSP = "curly quotes", "HTML entities", "Markdown escapes", "non-breaking spaces"
 NUMBERED, QUOTED, INDENTED = "line numbers", "quote markers", "code indentation"
@@ -54,21 +55,6 @@ WRAPPED = "CMTrace records wrapped onto several lines"
 DECORATIONS = (NUMBERED, QUOTED, INDENTED)
 """Kinds of damage that sit at the start of each line (stripped line by line)."""
 
-_QUOTES = {
-    "“": '"',
-    "”": '"',
-    "„": '"',
-    "‟": '"',
-    "″": '"',
-    "‶": '"',
-    "‘": "'",
-    "’": "'",
-    "‚": "'",
-    "‛": "'",
-    "′": "'",
-    "‵": "'",
-    "\u2026": "...",
-}
 _ENTITIES = {
     "&lt;": "<",
     "&gt;": ">",

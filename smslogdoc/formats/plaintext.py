@@ -72,10 +72,26 @@ def _iso(found: re.Match[str]) -> datetime | None:
         return None
 
 
-_PAGE_CHARACTERS = str.maketrans(
-    {"\xa0": " ", "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2033": '"', "\u2032": "'"}
-)
-"""What a web page makes of spaces and quotes in a pasted line, put back."""
+PAGE_QUOTES = {
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "″": '"',
+    "‶": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "‵": "'",
+    "\u2026": "...",
+}
+"""The quotes a web page puts for straight ones (and its ellipsis for three dots), and
+what each was: the one table of them (`damage` repairs pasted CMTrace and SMS trace
+with it, by the kinds of damage found in the paste)."""
+_PAGE_CHARACTERS = str.maketrans({**PAGE_QUOTES, "\xa0": " "})
+"""What a web page makes of quotes and spaces in a pasted line, put back."""
 
 
 def text_event(path: str, line: int, end_line: int, text: str, clock: LineTimes) -> Event:
