@@ -328,6 +328,25 @@ def test_a_code_context_near_a_fallback_hands_it_its_causes(data: Path, tmp_path
     )
 
 
+def test_a_finding_only_near_what_a_fallback_was_handed_stays(data: Path, tmp_path: Path) -> None:
+    """Findings are settled once: a code's context near a fallback hands it its
+    record as supporting evidence, and a wording's finding near that record but
+    not near the fallback's own stays (it was dropped as if explained when the
+    findings were settled a second time, with the handed-on evidence)."""
+    log = tmp_path / "transitive" / "CAS.log"
+    log.parent.mkdir()
+    log.write_text(
+        cm("Access denied to the cache folder", 3).replace("10:00:00", "09:50:00")
+        + cm("Location request failed 0x87D00607", 3).replace("10:00:00", "09:58:00")
+        + cm("Download failed for content Content_1.1", 3).replace("10:00:00", "10:05:00")
+    )
+    rules = [_fallback("cas-generic", "Download failed"), *rules_of(data)]
+    findings = diagnose([str(log)], rules, unexplained="info").findings
+    assert sorted(finding.rule.id for finding in findings) == ["cas-generic", "phrase-access-denied-content"]
+    (fallback,) = (finding for finding in findings if finding.rule.id == "cas-generic")
+    assert [(item.line, item.supporting) for item in fallback.evidence] == [(2, True), (3, False)]
+
+
 @pytest.mark.parametrize(
     ("table", "text", "message"),
     [
