@@ -59,6 +59,37 @@ cancelled or stopped (`WMI repository is corrupted`, `Distribution point is not
 responding`, `The disk is full`); like `_TROUBLE`. Each has a wording in
 data/phrases.yaml that names it, so a pasted line saying so gets a finding."""
 
+_STATED = re.compile(
+    r"(?ix)"
+    r"\b(?:digest|checksum)\b[^.;]{0,120}?\b(?:mismatch(?:ed)?|(?:does|did|do)\s+not\s+match|doesn[\'\u2019]t\s+match)\b"
+    r"|\bhash\s+(?:mismatch(?:ed)?|(?:does|did)\s+not\s+match|doesn[\'\u2019]t\s+match)\b"
+    r"|\bnone\s+of\s+them\s+is\s+good\b|\bempty\s+(?:location\s+update|distribution\s+points\s+list)\b"
+    r"|\brec(?:ie|ei)ved\s+no\s+suitable\s+locations\b|\bno\s+valid\s+source\s+or\s+MP\s+locations\b"
+    r"|\bno\s+content\s+locations?\s+(?:found|available|returned)\b"
+    r"|\bno\s+such\s+host\s+is\s+known\b|\bdeadlock(?:ed)?\b|\bcolumn\s+does\s+not\s+allow\s+nulls\b"
+    r"|\bsharing\s+violations?\b|\bbeing\s+used\s+by\s+another\s+process\b|\bRPC\s+server\s+is\s+(?:too\s+busy|unavailable)\b"
+    r"|\bmoving\s+it\s+to\s+\S*\\BAD\w*|\bno\s+sending\s+capacity\b"
+    r"|\b(?:isn[\'\u2019]t|is\s+not)\s+sufficient\s+(?:free\s+)?disk\s+space\b"
+    r"|\bThere\s+are\s+no\s+task\s+sequences\s+available\b"
+    r"|\bStatus\s+code\s+[45]\d\d\s+returned\b|\bHTTP\s+(?:status|error|status\s+code)\s*:?\s*(?:[45]\d\d|600)\b"
+    r"|\bUSSCommunicationError\b|UPDATECONTENT_NO_METADATA\b"
+)
+"""Wordings that say a specific thing failed without a failure word: a digest
+or checksum that does not match (a hash only in those words: CMUpdate.log's
+healthy "Staging folder ... has hash ... which does not match hash from content
+library" is a re-extraction), no content location (`Received empty location
+update for CTM Job`), a host name no DNS server knows, a SQL deadlock, a
+sharing violation, an RPC server too busy, an SMS inbox file moved to a BAD
+folder, no sending capacity, too little disk space, no task sequence for the
+computer, an HTTP status of 400 or more, the software update point's
+USSCommunicationError, a third-party update published without content
+(`..._UPDATECONTENT_NO_METADATA`). Each is (part of) a wording of
+data/phrases.yaml (hash-mismatch, no-content-location, name-not-resolved,
+sql-error, sms-sharing-violation, sms-rpc-server-too-busy, sms-moved-to-bad-inbox,
+sms-no-sending-capacity, sms-insufficient-disk-space, ts-no-task-sequence-available,
+status-code-returned, http-error, sup-uss-communication-error,
+isv-updatecontent-no-metadata) whose finding then names it; like `_TROUBLE`."""
+
 _NOT_A_FAILURE = re.compile(
     r"(?ix)"
     r"\b(?:no|zero|0|without|not|never|ignor\w*)\s+(?:\w+\s+)?(?:errors?|failures?|fail(?:ed|s)?)\b"
@@ -216,6 +247,28 @@ LITERALS = (
     "exit",
     "return",
     "result",
+    "digest",
+    "checksum",
+    "hash",
+    "none of them",
+    "empty",
+    "suitable",
+    "no valid",
+    "no content",
+    "no such host",
+    "deadlock",
+    "nulls",
+    "sharing violation",
+    "another process",
+    "rpc server",
+    "bad",
+    "sending capacity",
+    "sufficient",
+    "no task sequences",
+    "status code",
+    "http",
+    "usscommunicationerror",
+    "no_metadata",
     "0x8",
     "0x9",
     "0xa",
@@ -280,7 +333,7 @@ def _verdict(text: str, lowered: str) -> Severity:
             else Severity.ERROR
         )
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
-    if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned):
+    if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned) or _STATED.search(cleaned):
         return Severity.WARNING if warned or _only_absent(cleaned) else Severity.ERROR
     exit_code = (
         _NONZERO_EXIT.search(cleaned)

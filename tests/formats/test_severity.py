@@ -106,6 +106,28 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ),
         ("No corruption found", INFO),
         ("The store is not corrupted", INFO),
+        # a specific thing failed in words with no failure word (generalisation corpus, dev part:
+        # Patch My PC's publisher log, a Japanese support blog's ContentTransferManager.log, a
+        # Patch My PC sync agent status message)
+        (
+            "The digest of the local content file does not match the expected one. Please ensure the latest"
+            " version of Cisco Jabber 12 12.9.7.57303 is present in the configured local content repository.",
+            ERROR,
+        ),
+        (
+            "CCTMJob::UpdateLocations - Received empty location update for CTM Job"
+            " {320853F3-42B3-4D1C-9518-C1C7DA291B78}",
+            ERROR,
+        ),
+        ("STATMSG: (SRVMSG_SMS_ISVUPDATES_SYNCAGENT_UPDATECONTENT_NO_METADATA).", ERROR),
+        ("Transaction (Process ID 66) was deadlocked on lock resources with another process", ERROR),
+        # ... and a hash that differs where nothing is wrong: CMUpdate.log of a healthy update
+        # (Microsoft, "Updates and servicing" prerequisite check, tests/healthy)
+        (
+            "Staging folder (\\\\?\\E:\\ConfigMgr\\CMUStaging\\8576527E) has hash C2CF43A7 which does not"
+            " match hash from content library 8055DAEF",
+            INFO,
+        ),
     ],
 )
 def test_infer(line: str, expected: Severity) -> None:
@@ -128,6 +150,14 @@ def test_infer(line: str, expected: Severity) -> None:
         "Object reference not set to an instance of an object.",
         "Content hash does not match the expected value",
         "No response from the distribution point",
+        "The digest of the local content file does not match the expected one.",
+        "Received empty location update for CTM Job {320853F3-42B3-4D1C-9518-C1C7DA291B78}",
+        "STATMSG: (SRVMSG_SMS_ISVUPDATES_SYNCAGENT_UPDATECONTENT_NO_METADATA).",
+        "Transaction (Process ID 66) was deadlocked on lock resources",
+        "The process cannot access the file because of a sharing violation",
+        "The RPC server is too busy to complete this operation.",
+        "There are no task sequences available to this computer.",
+        "Status code 500 returned",
     ],
 )
 def test_every_line_inferred_as_trouble_holds_a_literal(line: str) -> None:
