@@ -42,12 +42,36 @@ def texts(finding: Finding) -> Texts:
     if finding.reported_near:
         cause += (" " if cause else "") + "Usual causes of the error codes logged near it: "
         cause += "; ".join(finding.reported_near) + "."
+    diagnosis = sentence_start(render(rule.diagnosis, values))
+    if rule.family == "phrase":
+        said = code_said(finding)
+        if said:
+            diagnosis += f" The code it writes: {said}"
     return Texts(
-        sentence_start(render(rule.diagnosis, values)),
+        diagnosis,
         cause,
         [render(step, values) for step in rule.fix],
         [render(hint, values) for hint in rule.next_logs],
     )
+
+
+UNTELLING = ("0x80004005",)
+"""Codes whose published text says nothing (E_FAIL, "Unspecified error")."""
+
+
+def code_said(finding: Finding) -> str:
+    """The published meaning of the first failure code (in hex: a small number
+    is a program's own) that the record a wording's finding rests on writes,
+    so the finding says what its code means, not only that something failed;
+    '' when it writes none, or only one that says no more than its words."""
+    for item in finding.evidence:
+        if item.supporting:
+            continue
+        for line in item.codes:
+            if line.startswith("0x") and not line.startswith(UNTELLING):
+                return line if line.endswith((".", "!", "?")) else line + "."
+        return ""
+    return ""
 
 
 def sentence_start(text: str) -> str:
