@@ -406,3 +406,21 @@ def test_a_wordings_finding_cites_the_sources_about_its_own_workflow() -> None:
     assert phrases and all(1 <= len(rule.references) <= 3 for rule in phrases)
     client = next(rule for rule in phrases if rule.id == "phrase-failed-to-client-install")
     assert all("client" in reference.lower() for reference in client.references)
+
+
+def test_a_wordings_finding_says_what_the_code_on_its_line_means(data: Path, tmp_path: Path) -> None:
+    """A wording's finding names the failure code its record writes with the
+    code's published text, so the reader learns what the code means from the
+    diagnosis; E_FAIL ("Unspecified error") says nothing and is left out."""
+    log = tmp_path / "logs" / "CAS.log"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text(cm("Failed to open the content store, hr=0x800700DF", 3))
+    (finding,) = diagnose([str(log)], rules_of(data), unexplained="off").findings
+    assert finding.rule.id == "phrase-failed-content"
+    assert texts(finding).diagnosis.endswith(
+        "The code it writes: 0x800700DF (-2147024673; Win32 223, ERROR_FILE_TOO_LARGE):"
+        " The file size exceeds the limit allowed and cannot be saved."
+    )
+    log.write_text(cm("Failed to open the content store, hr=0x80004005", 3))
+    (finding,) = diagnose([str(log)], rules_of(data), unexplained="off").findings
+    assert "The code it writes" not in texts(finding).diagnosis
