@@ -259,7 +259,89 @@ def tree_rows(runs: int, cores: int) -> list[str]:
     return lines
 
 
-SECTIONS = ("logs", "collected", "growth", "tree", "version")
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+"""The headless browsers looked for on PATH, in this order, as the browser tests look
+(tests/report/test_html.py, `browser`)."""
+MACHINE_SECTION = b'<section class="machine"'
+"""How the fleet report opens each machine's part (smslogdoc/report/html.py)."""
+BLANK_PAGE = "<!DOCTYPE html><title>blank</title>\n"
+"""The page Chromium loads beside the report: the floor any page's load starts from."""
+HTML_FLOOR = 5.0
+"""Seconds: the load of the 2,000-machine fleet report the browser test once held
+(`test_two_thousand_machines_load_in_a_browser`, before timing moved here)."""
+
+
+def chromium(browser: str, profile: Path, page: Path) -> list[str]:
+    """Headless Chromium loading `page`, running its script and printing the DOM it built,
+    with the flags of the browser tests' `load`."""
+    return [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-background-networking",
+        f"--user-data-dir={profile}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+
+
+def html_rows(runs: int) -> list[str]:
+    """The tree of many machines as a fleet HTML report, loaded whole by headless Chromium
+    beside Chromium loading a blank page in the same rounds."""
+    tree = next(OUT.glob("tree-*"))
+    machines = len(list(tree.iterdir()))
+    title = f"The tree of {machines:,} machines' log folders as a fleet HTML report (`fleet --format html`), loaded by headless Chromium"
+    browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
+    if browser is None:
+        return [
+            "",
+            f"{title}: not measured, no headless browser on PATH (looked for {', '.join(BROWSERS)}); "
+            "the row needs Debian's chromium package (apt-get install chromium).",
+        ]
+    folder = OUT / "html"
+    folder.mkdir(parents=True, exist_ok=True)
+    page, blank = folder / f"fleet-{machines}.html", folder / "blank.html"
+    page.unlink(missing_ok=True)
+    blank.write_text(BLANK_PAGE, encoding="utf-8")
+    made, made_peak = measure(
+        smslogdoc("fleet", str(tree), "--format", "html", "--output", str(page), "--fail-on", "none"), 1
+    )
+    # the figure means something only if Chromium built the whole page: every machine's section
+    dumped = subprocess.run(
+        chromium(browser, folder / "profile-check", page), capture_output=True, check=True, timeout=600
+    ).stdout
+    written, loaded = (text.count(MACHINE_SECTION) for text in (page.read_bytes(), dumped))
+    if not written == loaded == machines:
+        sys.exit(f"{page}: {machines} machines, {written} machine sections written, {loaded} loaded")
+    (floor, floor_peak, _), (seconds, peak, ratio) = rounds(
+        [
+            chromium(browser, folder / "profile-blank", blank),
+            chromium(browser, folder / "profile-report", page),
+        ],
+        runs,
+    )
+    verdict = "met" if seconds < HTML_FLOOR else "**not met**"
+    return [
+        "",
+        f"{title} (`{Path(browser).name} --headless --dump-dom` with the browser tests' flags, a profile "
+        "of its own kept between rounds; the ratio is to a blank page's load in the same rounds, the "
+        "peak Chromium's largest process):",
+        "",
+        "| page | time | vs blank page | peak RSS |",
+        "| --- | --- | --- | --- |",
+        f"| blank page | {floor:.2f} s | 1x | {floor_peak:,.0f} MiB |",
+        f"| fleet report of {machines:,} machines ({page.stat().st_size / 1e6:,.1f} MB) "
+        f"| {seconds:.2f} s | {ratio:.1f}x | {peak:,.0f} MiB |",
+        "",
+        f"The report was made in {made:.2f} s (one run, {made_peak:,.0f} MiB in the main process); loaded in {seconds:.2f} s "
+        f"against the {HTML_FLOOR:.0f} s the browser test once held: {verdict}.",
+    ]
+
+
+SECTIONS = ("logs", "collected", "growth", "tree", "html", "version")
 
 
 def main() -> None:
@@ -326,6 +408,8 @@ def main() -> None:
         lines += growth_rows(args.runs, sizes, dense)
     if "tree" in only:
         lines += tree_rows(args.runs, cores)
+    if "html" in only:
+        lines += html_rows(args.runs)
     if "version" in only:
         version = statistics.median(measure(smslogdoc("--version"), 1)[0] for _ in range(11))
         lines += ["", f"`smslogdoc --version`: {version * 1000:.0f} ms (median of 11)."]
