@@ -17,6 +17,7 @@ from smslogdoc.cli.usertime import parse_user_time
 from tests.conftest import SAMPLES, Result
 from tests.conftest import invoke as run
 from tests.engine.test_engine import BASE, cm
+from tests.goldens import normalise
 
 HEALTHY = SAMPLES / "execmgr-healthy"
 
@@ -286,7 +287,9 @@ def test_output_file_gets_the_bytes_standard_output_would(fmt: str, tmp_path: Pa
     )
     assert to_file.exit_code == to_stdout.exit_code == 1
     assert to_file.stdout == ""
-    assert to_stdout.stdout and out.read_bytes() == to_stdout.stdout_bytes
+    # the same bytes, but for the minute the HTML report says it was generated (the two runs
+    # may fall either side of a minute's turn)
+    assert to_stdout.stdout and normalise(out.read_bytes().decode("utf-8")) == normalise(to_stdout.stdout)
     assert to_file.stderr == to_stdout.stderr
 
 
