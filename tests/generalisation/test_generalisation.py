@@ -169,7 +169,18 @@ def test_figures_are_measured_and_recorded(
     for part in PARTS:
         assert table[part].failures + table[part].healthy == sum(c.part == part for c in cases)
     assert table["all"].failures == sum(table[p].failures for p in PARTS)
-    assert all(not v.problems for v in verdicts), [(v.id, v.problems) for v in verdicts if v.problems]
+    # every case is read without trouble; a paste a web page changed (its non-breaking spaces,
+    # curly quotes) is said to be repaired, which a case copied faithfully from its page may be
+    troubled = [
+        (v.id, problems) for v in verdicts if (problems := [p for p in v.problems if not _repaired(p)])
+    ]
+    assert troubled == []
+
+
+def _repaired(problem: str) -> bool:
+    return "this paste was changed on its way from the log" in problem and problem.endswith(
+        "repaired before reading"
+    )
 
 
 @pytest.mark.xfail(strict=False, reason=FLOORS_PENDING)
