@@ -102,6 +102,14 @@ def _text(data: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _addresses(raw: object) -> tuple[str, ...]:
+    """The other addresses a case's text is published at: a list, or one string of
+    them separated by spaces."""
+    if isinstance(raw, list):
+        return tuple(str(item).strip() for item in raw if str(item).strip())
+    return tuple(str(raw).split()) if raw else ()
+
+
 def _decisive(raw: object, problems: list[str]) -> tuple[Decisive, ...]:
     if raw is None:
         return ()
@@ -202,7 +210,7 @@ def load_case(folder: Path, part: str = "") -> Case:
         batch=data["batch"] if isinstance(data.get("batch"), int) else 1,
         accepted=data["accepted"] if isinstance(data.get("accepted"), int) else 0,
         kb=tuple(_text(data, "kb").split()),
-        also=tuple(_text(data, "also").split()),
+        also=_addresses(data.get("also")),
         decisive=_decisive(data.get("decisive"), problems),
         cause_terms=_terms(data.get("cause_terms"), problems),
         logs=log_files(folder),
