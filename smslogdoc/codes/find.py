@@ -71,10 +71,15 @@ _TRAILING_PAREN = re.compile(r"(?<=\s)\((?P<num>[0-9]{1,5})\)(?=\s*[.,;:~]*\s*$|
 # Win32 code, so "Error 1920." is message 1920 (a service failed to start), not Win32 1920. Read so in a line of a
 # Windows Installer log ("MSI (s) (A8:5C) [10:12:13:123]: ..."), and elsewhere where the shape is unmistakable: at
 # the start of the text or after "Product: X -- ", "DEBUG: ", "MSI: " (ccmsetup.log quoting client.msi) or "Internal ".
+# A package without the internal messages' texts writes "... The error code is 2203. The arguments are: ...".
+# "System Error 1612." inside a message (1714's "[2]") is a Win32 / Windows Installer result, as it says.
 _MSI_LOG_LINE = re.compile(r"^\s*MSI \([a-z]\) \(")
-_MSI_MESSAGE_NUMBER = r"Error (?P<num>[1-3][0-9]{3})(?:\.(?=\s|$|[A-Z])|:(?=\s))"
-_MSI_MESSAGE_IN_MSI_LOG = re.compile(r"\b" + _MSI_MESSAGE_NUMBER)
-_MSI_MESSAGE = re.compile(r"(?:^\s*|(?<=-- )|(?<=DEBUG: )|(?<=MSI: )|(?<=Internal ))" + _MSI_MESSAGE_NUMBER)
+_MSI_MESSAGE_NUMBER = r"(?<!System )Error (?P<num>[1-3][0-9]{3})(?:\.(?=\s|$|[A-Z])|:(?=\s))"
+_MSI_UNEXPECTED = r"|\bThe error code is (?P<unexpected>[1-3][0-9]{3})\. The arguments are\b"
+_MSI_MESSAGE_IN_MSI_LOG = re.compile(r"\b" + _MSI_MESSAGE_NUMBER + _MSI_UNEXPECTED)
+_MSI_MESSAGE = re.compile(
+    r"(?:^\s*|(?<=-- )|(?<=DEBUG: )|(?<=MSI: )|(?<=Internal ))" + _MSI_MESSAGE_NUMBER + _MSI_UNEXPECTED
+)
 
 
 @dataclass(frozen=True)
@@ -178,8 +183,9 @@ def _installer_messages(message: str) -> dict[tuple[int, int], _Candidate | None
     pattern = _MSI_MESSAGE_IN_MSI_LOG if _MSI_LOG_LINE.match(message) else _MSI_MESSAGE
     spans: dict[tuple[int, int], _Candidate | None] = {}
     for m in pattern.finditer(message):
-        start, end = m.span("num")
-        known = lookup("msimessage", int(m.group("num"))) is not None
+        group = "num" if m.group("num") else "unexpected"
+        start, end = m.span(group)
+        known = lookup("msimessage", int(m.group(group))) is not None
         spans[(start, end)] = _Candidate(start, end, "msimessage") if known else None
     return spans
 
