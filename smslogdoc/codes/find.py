@@ -185,9 +185,18 @@ def _installer_messages(message: str) -> dict[tuple[int, int], _Candidate | None
     for m in pattern.finditer(message):
         group = "num" if m.group("num") else "unexpected"
         start, end = m.span(group)
-        known = lookup("msimessage", int(m.group(group))) is not None
+        number = int(m.group(group))
+        if _spells_out_win32(message[m.end() :], number):
+            continue  # "Error 1722. The RPC server is unavailable.": the Win32 code, in its own words
+        known = lookup("msimessage", number) is not None
         spans[(start, end)] = _Candidate(start, end, "msimessage") if known else None
     return spans
+
+
+def _spells_out_win32(after: str, number: int) -> bool:
+    """Whether the text after "Error NNNN." is the Win32 (or msiexec result) text of NNNN."""
+    row = lookup("win32", number) or lookup("msi", number)
+    return row is not None and after.lstrip().lower().startswith(row.message[:24].lower())
 
 
 def _labelled_numbers(message: str) -> list[_Candidate]:

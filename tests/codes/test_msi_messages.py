@@ -155,6 +155,11 @@ def test_the_shape_outside_an_msi_log_needs_windows_installer_s_wording() -> Non
     assert _readings("Installation failed: Error 1603 returned by msiexec") == [(1603, "msi")]
 
 
+def test_a_win32_text_after_the_number_keeps_the_win32_reading() -> None:
+    # constructed: the shape with Win32 1722's own text is the RPC error, not Installer message 1722
+    assert _readings("Error 1722. The RPC server is unavailable.") == [(1722, "win32")]
+
+
 def test_explain_gives_the_message_beside_win32() -> None:
     readings = explain("1920", every=True)
     kinds = [r.info.kind for r in readings if r.info is not None]
