@@ -92,14 +92,14 @@ class Explanation:
         if wide:
             forms.append(str(_signed(value)))
         else:
-            if value >= 10 and info.kind not in _HINTED_ONLY:  # a hex form of HTTP 404 or SQL 18456 is noise
+            if value >= 10 and info.kind not in _NO_HEX_FORM:  # a hex form of HTTP 404 or SQL 18456 is noise
                 forms.append(f"0x{value:X}")
             if self.hresult is not None:
                 forms.append(f"0x{self.hresult:08X}")
         inside = ", ".join(forms)
         if details:
             inside = f"{inside}; {', '.join(details)}" if inside else ", ".join(details)
-        text = _sentence(info.message) + (self._others_note(head) if note_others else "")
+        text = _sentence(info.message, info.kind) + (self._others_note(head) if note_others else "")
         return f"{head} ({inside}): {text}" if inside else f"{head}: {text}"
 
     def _others_note(self, head: str) -> str:
@@ -122,7 +122,7 @@ class Explanation:
             label = KIND_LABEL.get(row.kind, row.kind)
             named = f"{label}, {row.symbol}" if row.symbol else label
             what = "note" if table.authority(row) == "notes" else "other meaning"
-            lines.append(f"  {what} ({named}): {render_message(row.message)}")
+            lines.append(f"  {what} ({named}): {render_message(row.message, row.kind)}")
             lines.append(f"    source: {table.source_title(row)}")
         return lines
 
@@ -191,6 +191,9 @@ def explain(text: str, *, kind_hint: str | None = None, every: bool = False) -> 
 _HINTED_ONLY = ("http", "sql")
 """Small-number kinds read only when asked for: a bare 404 or 547 is rarely one of them."""
 
+_NO_HEX_FORM = (*_HINTED_ONLY, "msimessage")
+"""Kinds whose numbers are never written in hex (an HTTP status, a SQL or Windows Installer message number)."""
+
 
 def readings(spelling: str, value: int, kind_hint: str | None, *, every: bool = False) -> list[Explanation]:
     """Every sensible reading of `value` (written `spelling`), the likeliest first."""
@@ -204,6 +207,9 @@ def readings(spelling: str, value: int, kind_hint: str | None, *, every: bool = 
     winhttp = table.by_key.get(("winhttp", value))
     if winhttp:
         readings.append(_small(spelling, value, winhttp, _win32_hresult(value), value))
+    message = table.by_key.get(("msimessage", value))
+    if message:  # "Error 1920." in an MSI log: the number of a Windows Installer message, not a Win32 code
+        readings.append(_small(spelling, value, message, None, None))
     for kind in ("sms", "ccmsetup", *_HINTED_ONLY):
         rows = table.by_key.get((kind, value))
         if rows and (kind not in _HINTED_ONLY or every or kind_hint == kind):
@@ -266,13 +272,22 @@ _INSERT = re.compile(
 )
 
 
-def render_message(message: str) -> str:
-    """Microsoft's text with its insertion points shown as an ellipsis: `at 0x%08lx` reads `at 0x…`."""
+# Windows Installer's formatted text: `[2]` is an insertion point, `{...}` an optional part and `{{...}}` text only
+# the log shows (Microsoft, "Formatted" and "Error table" in the Windows Installer docs).
+_MSI_INSERT = re.compile(r"\[[0-9]+\]")
+_MSI_BRACES = re.compile(r"\{\{|\}\}|[{}]")
+
+
+def render_message(message: str, kind: str = "") -> str:
+    """Microsoft's text with its insertion points shown as an ellipsis: `at 0x%08lx` reads `at 0x…`; a Windows
+    Installer message (`kind` msimessage) `Service '[2]' ([3])` reads `Service '…' (…)`."""
+    if kind == "msimessage":
+        message = re.sub(r"\s{2,}", " ", _MSI_BRACES.sub("", _MSI_INSERT.sub("…", message))).strip()
     return re.sub("…+", "…", _INSERT.sub("…", _HEX_INSERT.sub("0x…", message)))
 
 
-def _sentence(message: str) -> str:
-    message = render_message(message)
+def _sentence(message: str, kind: str = "") -> str:
+    message = render_message(message, kind)
     return message if message.endswith((".", "!", "?", "…")) else message + "."
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from smslogdoc.codes.explain import Explanation, decodes, parse_code, plausible_hresult, readings
-from smslogdoc.codes.table import KINDS
+from smslogdoc.codes.table import KINDS, lookup
 
 # --------------------------------------------------------------------------- finding
 
@@ -65,6 +65,21 @@ _SQL_ERROR_NUMBER = re.compile(r"(?i)\berror\s*number\s*[:=]\s*(?P<num>[0-9]{1,6
 # "[CCMHTTP] ERROR: URL=..., Port=80, Options=480, Code=12029, Text=ERROR_WINHTTP_CANNOT_CONNECT".
 _CODE_AND_SYMBOL = re.compile(r"\bCode=(?P<num>[0-9]{1,5}),\s*Text=ERROR_(?:WINHTTP|INTERNET)_[A-Z_]+\b")
 _TRAILING_PAREN = re.compile(r"(?<=\s)\((?P<num>[0-9]{1,5})\)(?=\s*[.,;:~]*\s*$|[,;:])")
+# Windows Installer writes its error messages as "Error [1]. <text>" ("Internal Error [1]. ..." for internal ones,
+# "DEBUG: Error [1]:" in a debug log), [1] the number of the message in the Error table: 1000-1999 ship messages,
+# 2000 and above internal ones (Microsoft, "Error Table", "Windows Installer Error Messages"). That number is no
+# Win32 code, so "Error 1920." is message 1920 (a service failed to start), not Win32 1920. Read so in a line of a
+# Windows Installer log ("MSI (s) (A8:5C) [10:12:13:123]: ..."), and elsewhere where the shape is unmistakable: at
+# the start of the text or after "Product: X -- ", "DEBUG: ", "MSI: " (ccmsetup.log quoting client.msi) or "Internal ".
+# A package without the internal messages' texts writes "... The error code is 2203. The arguments are: ...".
+# "System Error 1612." inside a message (1714's "[2]") is a Win32 / Windows Installer result, as it says.
+_MSI_LOG_LINE = re.compile(r"^\s*MSI \([a-z]\) \(")
+_MSI_MESSAGE_NUMBER = r"(?<!System )Error (?P<num>[1-3][0-9]{3})(?:\.(?=\s|$|[A-Z])|:(?=\s))"
+_MSI_UNEXPECTED = r"|\bThe error code is (?P<unexpected>[1-3][0-9]{3})\. The arguments are\b"
+_MSI_MESSAGE_IN_MSI_LOG = re.compile(r"\b" + _MSI_MESSAGE_NUMBER + _MSI_UNEXPECTED)
+_MSI_MESSAGE = re.compile(
+    r"(?:^\s*|(?<=-- )|(?<=DEBUG: )|(?<=MSI: )|(?<=Internal ))" + _MSI_MESSAGE_NUMBER + _MSI_UNEXPECTED
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,7 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
         raise ValueError(f"unknown kind_hint {kind_hint!r}; expected one of {', '.join(KINDS)}")
     candidates: list[_Candidate] = []
     small_hint = "ccmsetup" if _CCMSETUP_EXIT.search(message) else kind_hint
+    installer_messages = _installer_messages(message)
 
     for m in _HEX_TOKEN.finditer(message):
         if _hex_token_is_code(message, m.start(), m.end()):
@@ -141,6 +157,10 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
         ):
             candidates.append(_Candidate(start, end, small_hint))
 
+    if installer_messages:
+        candidates = [c for c in candidates if (c.start, c.end) not in installer_messages]
+        candidates += [found for found in installer_messages.values() if found is not None]
+
     found: list[FoundCode] = []
     last_end = -1
     for cand in sorted(candidates, key=lambda c: (c.start, -(c.end - c.start))):
@@ -154,6 +174,29 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
         found.append(FoundCode(cand.start, cand.end, reading))
         last_end = cand.end
     return found
+
+
+def _installer_messages(message: str) -> dict[tuple[int, int], _Candidate | None]:
+    """The spans of Windows Installer message numbers ("Error 1920. Service ..."), each with its
+    candidate, or None for a number the message table does not list (a package may author its own
+    messages, as "Error 1001." of an installer class): no Win32 reading for that one either."""
+    pattern = _MSI_MESSAGE_IN_MSI_LOG if _MSI_LOG_LINE.match(message) else _MSI_MESSAGE
+    spans: dict[tuple[int, int], _Candidate | None] = {}
+    for m in pattern.finditer(message):
+        group = "num" if m.group("num") else "unexpected"
+        start, end = m.span(group)
+        number = int(m.group(group))
+        if _spells_out_win32(message[m.end() :], number):
+            continue  # "Error 1722. The RPC server is unavailable.": the Win32 code, in its own words
+        known = lookup("msimessage", number) is not None
+        spans[(start, end)] = _Candidate(start, end, "msimessage") if known else None
+    return spans
+
+
+def _spells_out_win32(after: str, number: int) -> bool:
+    """Whether the text after "Error NNNN." is the Win32 (or msiexec result) text of NNNN."""
+    row = lookup("win32", number) or lookup("msi", number)
+    return row is not None and after.lstrip().lower().startswith(row.message[:24].lower())
 
 
 def _labelled_numbers(message: str) -> list[_Candidate]:

@@ -5,8 +5,8 @@ This module owns everything about error codes:
 * the table `smslogdoc/data/errorcodes.tsv` (Microsoft's texts for Win32, Windows
   Installer, COM/OLE HRESULT, NTSTATUS, WMI, BITS, HTTP, WinHTTP, Windows Update,
   Delivery Optimization, Windows Setup, CBS/DISM, SQL Server, ConfigMgr, Intune and
-  ccmsetup codes; community tables for ConfigMgr codes Microsoft does not list and
-  where they read a code differently; a few SMS-private codes explained from
+  ccmsetup codes, and Windows Installer's error message numbers; community tables
+  for ConfigMgr codes Microsoft does not list and where they read a code differently; a few SMS-private codes explained from
   context), each row with its source (`codes.tsv` reads it), loaded lazily on
   first use;
 * `lookup`, `lookup_all` and `all_codes`, and the facts about number spaces (facilities,
@@ -32,6 +32,7 @@ WIN32_KINDS = ("win32", "msi")
 
 KIND_LABEL: dict[str, str] = {
     "msi": "Windows Installer",
+    "msimessage": "Windows Installer error message",
     "wmi": "WMI",
     "bits": "BITS",
     "http": "HTTP status",

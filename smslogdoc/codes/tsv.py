@@ -21,6 +21,7 @@ TABLE_FILE = "errorcodes.tsv"
 KINDS: tuple[str, ...] = (
     "win32",
     "msi",
+    "msimessage",
     "hresult",
     "wmi",
     "bits",
@@ -37,7 +38,8 @@ KINDS: tuple[str, ...] = (
     "cbs",
     "sql",
 )
-"""Every `CodeInfo.kind`. `ntstatus` holds the few NTSTATUS values met as process exit codes."""
+"""Every `CodeInfo.kind`. `ntstatus` holds the few NTSTATUS values met as process exit codes; `msimessage`
+the numbers of Windows Installer's error messages ("Error 1920." in an MSI log), which are not Win32 codes."""
 
 HEX_KINDS = frozenset(
     {"hresult", "wmi", "bits", "wua", "configmgr", "ntstatus", "intune", "do", "setup", "cbs"}
