@@ -214,6 +214,35 @@ def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity
     assert infer(line) == expected
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a paste wrapped at 76 columns: the readers join a record's pieces with their line
+        # breaks (tests/integration/test_paste_forms.py, "wrapped"); the lists name the message
+        # in one line (ms-ts-install-application-cidownloader, pb-2020-wcm-wait-timed-out)
+        ("CIDownloaderJob({ID}): SetFailureCondition - Job will fail immediately on\nerror", INFO),
+        ("Wait timed out after 56 minutes while waiting for at least one trigger\r\nevent.", INFO),
+        # a short paste whose quotes a page wrote as entities (two are too few for
+        # damage.characters_in to repair the text): the Always On setup error Microsoft
+        # says to ignore (dev case sccmdocs-benign-configmgrsetup-alwayson-secondary-read-only)
+        (
+            "ERROR: SQL Server error: [25000][3906][Microsoft][SQL Server Native Client 11.0][SQL Server]"
+            "Failed to update database &quot;CM_AAA&quot; because the database is read-only.",
+            INFO,
+        ),
+        # ... while a wrapped or escaped failure the lists do not name stays one
+        ("CIDownloaderJob({ID}): Job will fail immediately on\nerror 0x87d00607", ERROR),
+        ("Failed to update database &quot;CM_AAA&quot; because the disk is full.", ERROR),
+    ],
+)
+def test_a_known_benign_message_as_a_page_passed_it_on_is_no_error_record(
+    message: str, expected: Severity
+) -> None:
+    """A message the lists name is routine also when a page wrapped it onto several lines
+    or wrote its quotes as HTML entities (`named_benign`)."""
+    assert infer(message) == expected
+
+
 def test_the_known_benign_pattern_holds_every_listed_message() -> None:
     """known_benign is read from the two lists: each entry's own pattern finds what it finds."""
     from importlib import resources
