@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from importlib import resources
 
 import regex
+import yaml
 
+from smslogdoc.codes.explain import parse_code
 from smslogdoc.data.benign import benign_entries, benign_wordings
 from smslogdoc.data.statusvalues import outcomes_in
 from smslogdoc.memo import Memo
@@ -86,14 +89,15 @@ _NOT_A_FAILURE = re.compile(
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
     r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b"
-    r"|\s*[A-Za-z_]\w*\s*=\s*(?:\"[^\"]*\"|-?\w+)\s*;\s*$)"
+    r"|\s*[A-Za-z_]\w*\s*=\s*(?:\"[^\"]*\"|-?\w+)\s*;\s*$"
+    r"|(?:Raising\s+(?:pending\s+)?event:\s*)?instance\s+of\s+\w+\s*\{[^{}]*\}\s*;\s*$)"
 )
 """Windows Installer's debugging notes (`Note: 1: 2205 2: ...`), InventoryAgent's
 inventory queries (`Collection: Namespace = ...; Query = SELECT ...; Timeout = 600 secs.`,
 property names such as ConfigManagerErrorCode) and the property lines of a WMI event
 a client raises, pasted one to a line (`HRESULT = "0x87d00280";` of "Raising event:
 instance of CCM_ServiceHost_CertRetrieval_Status {...}"; the failure, if any, is
-logged on its own line): never a verdict."""
+logged on its own line) or whole, as one record of copied rows: never a verdict."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
 _NEXT = re.compile(
@@ -258,6 +262,7 @@ def _infer(text: str) -> Severity:
     return _settled(text, verdict)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe; in C when built
 _BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
 _ENTITY = re.compile(r"&(?:quot|amp|lt|gt|#39|#34|apos);")
 _ENTITIES = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#34;": '"', "&apos;": "'"}
@@ -279,7 +284,50 @@ def named_benign(text: str) -> bool:
     plain = _BREAK.sub(" ", message) if "\n" in message or "\r" in message else message
     if "&" in plain:
         plain = _ENTITY.sub(lambda found: _ENTITIES[found.group()], plain)
-    return plain != message and benign.search(plain) is not None
+    if plain != message and benign.search(plain) is not None:
+        return True
+    return any(code.search(plain) and whole.search(plain) for code, whole in _code_benign())
+
+
+@cache
+def _code_benign() -> tuple[tuple[re.Pattern[str], regex.Pattern[str]], ...]:
+    """The whole messages the code contexts (data/contexts/*.yaml) name as routine
+    for their code: an entry's `benign` patterns anchored at both ends, each with
+    the code the message must hold ("Unable to find PKI Certificate matching SCCM
+    certificate selection criteria. 0x87d00280", a warning of a client set to use
+    HTTPS when available on a site without PKI). What keeps the code's context from
+    firing on the message also keeps a paste of it, which has lost its type, from
+    counting as an error record (for the wordings too). Patterns that are pieces of
+    a message (`TSEnv`, `environmentscope\\.cpp`) are left out: they tell the code's
+    meaning apart, not a whole message that is routine. Read the first time a
+    record the other lists do not name looks like a failure."""
+    found: list[tuple[re.Pattern[str], regex.Pattern[str]]] = []
+    folder = resources.files("smslogdoc.data").joinpath("contexts")
+    for item in sorted(folder.iterdir(), key=lambda item: item.name):
+        if not item.name.endswith(".yaml"):
+            continue
+        entries = yaml.load(item.read_text(encoding="utf-8"), Loader=_LOADER) or []
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or not entry.get("benign"):
+                continue
+            value = parse_code(str(entry.get("code", "")))
+            whole = [
+                str(pattern)
+                for pattern in entry["benign"]
+                if str(pattern).startswith("^") and str(pattern).endswith("$")
+            ]
+            if value is None or not whole:
+                continue
+            spelled = rf"(?<![0-9a-f])(?:0x)?{value:08x}(?![0-9a-f])"
+            if value < 0x80000000:
+                spelled += rf"|(?<![\w.]){value}(?![\w.])"
+            found.append(
+                (
+                    re.compile(spelled, re.IGNORECASE),
+                    regex.compile("|".join(f"(?:{pattern})" for pattern in whole), regex.IGNORECASE),
+                )
+            )
+    return tuple(found)
 
 
 _NOT_FAILED = frozenset({"succeeded", "in_progress", "info", "not_applicable"})

@@ -230,7 +230,19 @@ def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity
             "Failed to update database &quot;CM_AAA&quot; because the database is read-only.",
             INFO,
         ),
-        # ... while a wrapped or escaped failure the lists do not name stays one
+        # a whole message a code's context names as routine for its code (policy-communication.yaml,
+        # 0x87D00280: a client set to use HTTPS when available on a site without PKI; configmgr/
+        # iOS-CMLogTracer ClientIDManagerStartup.log, a warning record), and a raised WMI event
+        # copied whole as one row (the failure, if any, is logged on its own line)
+        ("Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00280", INFO),
+        (
+            "Raising event:\ninstance of CCM_ServiceHost_CertRetrieval_Status\n{\n"
+            '\tDateTime = "20131003141555.035000+000";\n\tHRESULT = "0x87d00280";\n\tProcessID = 7828;\n};',
+            INFO,
+        ),
+        # ... while a wrapped or escaped failure the lists do not name stays one, and so does
+        # the same wording with another code
+        ("Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00283", ERROR),
         ("CIDownloaderJob({ID}): Job will fail immediately on\nerror 0x87d00607", ERROR),
         ("Failed to update database &quot;CM_AAA&quot; because the disk is full.", ERROR),
     ],
