@@ -343,8 +343,32 @@ def _settled(text: str, verdict: Severity) -> Severity:
     return Severity.WARNING if "waiting" in outcomes else Severity.INFO
 
 
+_NAMED = re.compile(
+    r"(?i)\b(?:action|group|instruction|step)\s*\([^()]*\)"
+    r"|\b(?:step|group)\s+node:\s.*$"
+    r"|\bInstruction\s+name:\s*(?:'[^']*'|\S.*?(?=\.\s+(?:Pointer|Instruction\s+pointer)\b|$))"
+    r"|\b_SMSTS\w*ActionName\s*=.*$"
+    r"|\b(?:executing\s+)?command\s+line(?:\s+for\s+extension\s+\S+\s+is|:)\s.*$"
+    r"|\bApp\s*DT\s+\"[^\"]*\""
+)
+"""What a record names rather than says: a task sequence step's or group's name
+(`The action (Capture Logs on Failure) has been skipped because the condition is
+evaluated to be false`, `Parsing step node: Gather Logs on Failure`,
+`_SMSTSCurrentActionName=Copy Logs on Error`) and the command line a step or a
+deployment type runs (`Executing command line: smsswd.exe /run: cmd /c
+Fix-FailedUpdates.cmd`), and an application deployment type's name (`App enforcement
+completed (4 seconds) for App DT "Error Lookup Tool"`); a failure word there is part
+of the name. What the record
+says of it stays: `The execution of the group (Failure) has failed` fails, and so
+does `Failed to run the action: Gather Logs on Failure`."""
+
+_NAME_WORDS = ("action", "group", "instruction", "step", "actionname", "command line", "dt ")
+
+
 def _verdict(text: str, lowered: str) -> Severity:
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
+    if any(word in lowered for word in _NAME_WORDS):
+        cleaned = _NAMED.sub(" ", cleaned)
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING

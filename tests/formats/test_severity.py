@@ -340,3 +340,44 @@ def test_a_lookup_that_finds_nothing_is_a_warning(line: str, expected: Severity)
     """A pasted line keeps the severity its writer gives such a line: a probe or a cleanup
     whose only code says the thing is not there is a warning, not a failure."""
     assert infer(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a failure word in the name of a task sequence step or group, or in the command line a
+        # step runs, says nothing of how it went: such groups ("Gather Logs on Failure", "Error
+        # Handling") are routine in OS deployment task sequences (ErnestoLeon87/log_reader smsts.log)
+        (
+            "The action (Capture Logs on Failure) has been skipped because the condition is evaluated to be false",
+            INFO,
+        ),
+        ("Parsing group node: Failure Handling", INFO),
+        (
+            "Start executing an instruction. Instruction name: Gather Logs on Failure. Instruction pointer: 77",
+            INFO,
+        ),
+        ("Set a global environment variable _SMSTSCurrentActionName=Error Handling", INFO),
+        ("Executing command line: smsswd.exe /run: cmd /c Fix-FailedUpdates.cmd", INFO),
+        (
+            '++++++ App enforcement completed (4 seconds) for App DT "Windows Error Reporting Tool"'
+            " [ScopeId_1/DeploymentType_2], Revision: 2, User SID: ] ++++++",
+            INFO,
+        ),
+        # ... while what the record says of the step stays a failure
+        (
+            "The execution of the group (Failure) has failed and the execution has been aborted. An action failed.",
+            ERROR,
+        ),
+        (
+            "Failed to run the action: Gather Logs on Failure. The system cannot find the file specified."
+            " (Error: 80070002; Source: Windows)",
+            ERROR,
+        ),
+        ("Failed to execute command line: cmd.exe /c copy logs", ERROR),
+        ("Action (Error Handling) failed with 0x80004005", ERROR),
+        ('App DT "Windows Error Reporting Tool" failed with 0x80070643', ERROR),
+    ],
+)
+def test_a_failure_word_in_a_step_name_or_command_line_is_no_verdict(line: str, expected: Severity) -> None:
+    assert infer(line) == expected
