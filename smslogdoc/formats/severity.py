@@ -83,6 +83,7 @@ _NOT_A_FAILURE = re.compile(
     r"|\bcached\s+(?:[\w-]+\s+){0,2}(?:has|have|is|are)\s+expired\b"
     r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
     r"|\b(?:initiali[sz]\w*|install\w*|register\w*)\s+(?:the\s+)?exception\s+(?:handlers?|filters?)\b"
+    r"|\bsuccessfully\s+(?:completed|ran|executed)\b.{0,200}?\bwith\s+(?:the\s+)?exit\s+(?:win32\s+)?code\s+[-\w]+"
 )
 """Phrases that only look like failures."""
 
@@ -169,6 +170,13 @@ _NONZERO_EXIT = re.compile(
     r"(?!0+\b)(?!0x0+\b)(?P<code>-?\d{1,10}|0x[0-9a-f]{1,8})\b"
 )
 _REBOOT_CODES = frozenset({"3010", "1641", "0xbc2", "0x669"})
+_REBOOT_HRESULT = re.compile(
+    r"(?i)(?<![\w.{-])(?:(?:0x)?80070bc2|2147945410|-2147021886|(?:0x)?80070669|2147944041|-2147023255)(?![\w}-])"
+)
+"""The restart codes written as HRESULTs (3010 as 0x80070BC2, 1641 as 0x80070669, in hex
+or decimal), as status messages and some installers write them: a success that waits for a
+restart, not a failure (SMSAgentSoftware/ConfigMgr-Task-Sequence-Monitor#6: task sequence
+steps reported with 80070bc2 are green in ConfigMgr's own status message queries)."""
 """Exit codes that ask for a restart: a success that waits, not a failure."""
 _SUCCESS_HRESULT = re.compile(r"(?i)^0x0*(?:[1-7][0-9a-f]{7}|[1-9a-f][0-9a-f]{4,6})$")
 """A code in hex with a facility and the severity bit clear: an HRESULT that says
@@ -369,6 +377,8 @@ def _verdict(text: str, lowered: str) -> Severity:
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
     if any(word in lowered for word in _NAME_WORDS):
         cleaned = _NAMED.sub(" ", cleaned)
+    if "bc2" in lowered or "669" in lowered or "2147" in lowered:
+        cleaned = _REBOOT_HRESULT.sub("3010", cleaned)
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING
@@ -419,6 +429,7 @@ def _could_be_benign(lowered: str) -> bool:
             "means ep",
             "exception",
             "cached",
+            "successfully",
         )
     )
 

@@ -381,3 +381,32 @@ def test_a_lookup_that_finds_nothing_is_a_warning(line: str, expected: Severity)
 )
 def test_a_failure_word_in_a_step_name_or_command_line_is_no_verdict(line: str, expected: Severity) -> None:
     assert infer(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a record that says the step completed successfully counted its exit code a success,
+        # whatever the code (status message 11134, TSManager's "Successfully completed the action")
+        (
+            "The task sequence execution engine successfully completed the action (Install HP drivers)"
+            " in the group (Setup Operating System) with exit code 3010",
+            INFO,
+        ),
+        ("Successfully completed the action (Run Failing Script) with the exit win32 code 1", INFO),
+        # the restart codes written as HRESULTs are a restart to wait for, as 3010 is
+        # (SMSAgentSoftware/ConfigMgr-Task-Sequence-Monitor#6)
+        ("Process completed with exit code 2147945410", WARNING),
+        ("Installation job completed with exit code 0x80070BC2", WARNING),
+        # ... while a step that failed, or another code, stays a failure
+        ("Failed to run the action: Install HP drivers. (Error: 80070BC2; Source: Windows)", ERROR),
+        ("Process completed with exit code 2147942402", ERROR),
+        (
+            "The task sequence execution engine failed executing the action (X) in the group (Y)"
+            " with the error code 2147942402",
+            ERROR,
+        ),
+    ],
+)
+def test_a_success_with_an_exit_code_and_a_restart_code_as_an_hresult(line: str, expected: Severity) -> None:
+    assert infer(line) == expected
