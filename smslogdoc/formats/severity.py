@@ -294,7 +294,25 @@ def named_benign(text: str) -> bool:
         plain = _ENTITY.sub(lambda found: _ENTITIES[found.group()], plain)
     if plain != message and benign.search(plain) is not None:
         return True
-    return any(code.search(plain) and whole.search(plain) for code, whole in _code_benign())
+    headless = _LINE_HEAD.sub("", plain, count=1) if plain[:1].isdigit() or plain[:1] == "[" else plain
+    if headless != plain and benign.search(headless) is not None:
+        return True
+    return any(
+        code.search(text) and whole.search(text)
+        for code, whole in _code_benign()
+        for text in {plain, headless}
+    )
+
+
+_LINE_HEAD = re.compile(
+    r"^\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]+)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,:]\d+)?(?:\s*[AP]M)?"
+    r"(?:[+-]\d{1,4}|Z)?\]?(?:\s{2,}|\t|\s*[-|]\s+|\s+)(?:[A-Za-z_][\w.-]*(?:\s{2,}|\t|:\s+))?"
+    r"(?:\d+\s+\(0x[0-9A-Fa-f]+\)(?:\s{2,}|\t))?"
+)
+"""A pasted line's head that a plain line keeps in its message: a date and time (or a
+time alone), then perhaps the component and the thread (`2019-10-18 10:24:57.480
+TSManager  SetNamedSecurityInfo() failed.`, `[10/18/2019 10:24:57] ...`); the lists name
+messages without it."""
 
 
 @cache

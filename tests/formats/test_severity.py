@@ -240,6 +240,15 @@ def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity
             '\tDateTime = "20131003141555.035000+000";\n\tHRESULT = "0x87d00280";\n\tProcessID = 7828;\n};',
             INFO,
         ),
+        # a pasted line whose head (date, time, component) a plain line keeps in its message
+        ("2019-10-18 10:24:57.480  TSManager  SetNamedSecurityInfo() failed.", INFO),
+        ("[10/18/2019 10:24:57] SetObjectOwner() failed. 0x80070005.", INFO),
+        (
+            "2013-10-03 09:15:55  ClientIDManagerStartup  Unable to find PKI Certificate matching SCCM"
+            " certificate selection criteria. 0x87d00280",
+            INFO,
+        ),
+        ("2019-10-18 10:24:58.480  TSManager  ReleaseRequest failed with error code 0x80070005", ERROR),
         # ... while a wrapped or escaped failure the lists do not name stays one, and so does
         # the same wording with another code
         ("Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00283", ERROR),
