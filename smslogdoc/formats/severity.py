@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from importlib import resources
 
 import regex
+import yaml
 
+from smslogdoc.codes.explain import parse_code
 from smslogdoc.data.benign import benign_entries, benign_wordings
 from smslogdoc.data.statusvalues import outcomes_in
 from smslogdoc.memo import Memo
@@ -111,20 +114,22 @@ _NOT_A_FAILURE = re.compile(
     r"|\bcached\s+(?:[\w-]+\s+){0,2}(?:has|have|is|are)\s+expired\b"
     r"|\b(?:terminated|exited|ended)\s+with\s+(?:exit\s*code|return\s*code|code)\s*[:=]?\s*\(?(?:0x)?0+\)?(?![\w.])"
     r"|\b(?:initiali[sz]\w*|install\w*|register\w*)\s+(?:the\s+)?exception\s+(?:handlers?|filters?)\b"
+    r"|\bsuccessfully\s+(?:completed|ran|executed)\b.{0,200}?\bwith\s+(?:the\s+)?exit\s+(?:win32\s+)?code\s+[-\w]+"
 )
 """Phrases that only look like failures."""
 
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
     r"|Collection(?:-Retry)?: Namespace = [^;]*; Query = SELECT\b"
-    r"|\s*[A-Za-z_]\w*\s*=\s*(?:\"[^\"]*\"|-?\w+)\s*;\s*$)"
+    r"|\s*[A-Za-z_]\w*\s*=\s*(?:\"[^\"]*\"|-?\w+)\s*;\s*$"
+    r"|(?:Raising\s+(?:pending\s+)?event:\s*)?instance\s+of\s+\w+\s*\{[^{}]*\}\s*;\s*$)"
 )
 """Windows Installer's debugging notes (`Note: 1: 2205 2: ...`), InventoryAgent's
 inventory queries (`Collection: Namespace = ...; Query = SELECT ...; Timeout = 600 secs.`,
 property names such as ConfigManagerErrorCode) and the property lines of a WMI event
 a client raises, pasted one to a line (`HRESULT = "0x87d00280";` of "Raising event:
 instance of CCM_ServiceHost_CertRetrieval_Status {...}"; the failure, if any, is
-logged on its own line): never a verdict."""
+logged on its own line) or whole, as one record of copied rows: never a verdict."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
 _NEXT = re.compile(
@@ -196,6 +201,13 @@ _NONZERO_EXIT = re.compile(
     r"(?!0+\b)(?!0x0+\b)(?P<code>-?\d{1,10}|0x[0-9a-f]{1,8})\b"
 )
 _REBOOT_CODES = frozenset({"3010", "1641", "0xbc2", "0x669"})
+_REBOOT_HRESULT = re.compile(
+    r"(?i)(?<![\w.{-])(?:(?:0x)?80070bc2|2147945410|-2147021886|(?:0x)?80070669|2147944041|-2147023255)(?![\w}-])"
+)
+"""The restart codes written as HRESULTs (3010 as 0x80070BC2, 1641 as 0x80070669, in hex
+or decimal), as status messages and some installers write them: a success that waits for a
+restart, not a failure (SMSAgentSoftware/ConfigMgr-Task-Sequence-Monitor#6: task sequence
+steps reported with 80070bc2 are green in ConfigMgr's own status message queries)."""
 """Exit codes that ask for a restart: a success that waits, not a failure."""
 _SUCCESS_HRESULT = re.compile(r"(?i)^0x0*(?:[1-7][0-9a-f]{7}|[1-9a-f][0-9a-f]{4,6})$")
 """A code in hex with a facility and the severity bit clear: an HRESULT that says
@@ -306,9 +318,95 @@ def _infer(text: str) -> Severity:
     verdict = _verdict(text, lowered)
     if verdict is Severity.INFO:
         return verdict
-    if known_benign().search(text.strip()) is not None:
+    if named_benign(text):
         return Severity.INFO
     return _settled(text, verdict)
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe; in C when built
+_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
+_ENTITY = re.compile(r"&(?:quot|amp|lt|gt|#39|#34|apos);")
+_ENTITIES = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#34;": '"', "&apos;": "'"}
+
+
+def named_benign(text: str) -> bool:
+    """Whether the known-benign lists name a message (`known_benign`), also as a
+    page passed it on: wrapped onto several lines, which the readers keep as one
+    record with its line breaks (a paste wrapped at 76 columns by a mail client or
+    a forum: "... SetFailureCondition - Job will fail immediately on" then "error"),
+    or with its quotes and brackets written as HTML entities (`Failed to update
+    database &quot;CM_AAA&quot; because the database is read-only`), which a short
+    paste of one or two lines keeps (`damage.characters_in` repairs a text only
+    when it holds three entities or more)."""
+    message = text.strip()
+    benign = known_benign()
+    if benign.search(message) is not None:
+        return True
+    plain = _BREAK.sub(" ", message) if "\n" in message or "\r" in message else message
+    if "&" in plain:
+        plain = _ENTITY.sub(lambda found: _ENTITIES[found.group()], plain)
+    if plain != message and benign.search(plain) is not None:
+        return True
+    headless = _LINE_HEAD.sub("", plain, count=1) if plain[:1].isdigit() or plain[:1] == "[" else plain
+    if headless != plain and benign.search(headless) is not None:
+        return True
+    return any(
+        code.search(text) and whole.search(text)
+        for code, whole in _code_benign()
+        for text in {plain, headless}
+    )
+
+
+_LINE_HEAD = re.compile(
+    r"^\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]+)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,:]\d+)?(?:\s*[AP]M)?"
+    r"(?:[+-]\d{1,4}|Z)?\]?(?:\s{2,}|\t|\s*[-|]\s+|\s+)(?:[A-Za-z_][\w.-]*(?:\s{2,}|\t|:\s+))?"
+    r"(?:\d+\s+\(0x[0-9A-Fa-f]+\)(?:\s{2,}|\t))?"
+)
+"""A pasted line's head that a plain line keeps in its message: a date and time (or a
+time alone), then perhaps the component and the thread (`2019-10-18 10:24:57.480
+TSManager  SetNamedSecurityInfo() failed.`, `[10/18/2019 10:24:57] ...`); the lists name
+messages without it."""
+
+
+@cache
+def _code_benign() -> tuple[tuple[re.Pattern[str], regex.Pattern[str]], ...]:
+    """The whole messages the code contexts (data/contexts/*.yaml) name as routine
+    for their code: an entry's `benign` patterns anchored at both ends, each with
+    the code the message must hold ("Unable to find PKI Certificate matching SCCM
+    certificate selection criteria. 0x87d00280", a warning of a client set to use
+    HTTPS when available on a site without PKI). What keeps the code's context from
+    firing on the message also keeps a paste of it, which has lost its type, from
+    counting as an error record (for the wordings too). Patterns that are pieces of
+    a message (`TSEnv`, `environmentscope\\.cpp`) are left out: they tell the code's
+    meaning apart, not a whole message that is routine. Read the first time a
+    record the other lists do not name looks like a failure."""
+    found: list[tuple[re.Pattern[str], regex.Pattern[str]]] = []
+    folder = resources.files("smslogdoc.data").joinpath("contexts")
+    for item in sorted(folder.iterdir(), key=lambda item: item.name):
+        if not item.name.endswith(".yaml"):
+            continue
+        entries = yaml.load(item.read_text(encoding="utf-8"), Loader=_LOADER) or []
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or not entry.get("benign"):
+                continue
+            value = parse_code(str(entry.get("code", "")))
+            whole = [
+                str(pattern)
+                for pattern in entry["benign"]
+                if str(pattern).startswith("^") and str(pattern).endswith("$")
+            ]
+            if value is None or not whole:
+                continue
+            spelled = rf"(?<![0-9a-f])(?:0x)?{value:08x}(?![0-9a-f])"
+            if value < 0x80000000:
+                spelled += rf"|(?<![\w.]){value}(?![\w.])"
+            found.append(
+                (
+                    re.compile(spelled, re.IGNORECASE),
+                    regex.compile("|".join(f"(?:{pattern})" for pattern in whole), regex.IGNORECASE),
+                )
+            )
+    return tuple(found)
 
 
 _NOT_FAILED = frozenset({"succeeded", "in_progress", "info", "not_applicable"})
@@ -324,8 +422,34 @@ def _settled(text: str, verdict: Severity) -> Severity:
     return Severity.WARNING if "waiting" in outcomes else Severity.INFO
 
 
+_NAMED = re.compile(
+    r"(?i)\b(?:action|group|instruction|step)\s*\([^()]*\)"
+    r"|\b(?:step|group)\s+node:\s.*$"
+    r"|\bInstruction\s+name:\s*(?:'[^']*'|\S.*?(?=\.\s+(?:Pointer|Instruction\s+pointer)\b|$))"
+    r"|\b_SMSTS\w*ActionName\s*=.*$"
+    r"|\b(?:executing\s+)?command\s+line(?:\s+for\s+extension\s+\S+\s+is|:)\s.*$"
+    r"|\bApp\s*DT\s+\"[^\"]*\""
+)
+"""What a record names rather than says: a task sequence step's or group's name
+(`The action (Capture Logs on Failure) has been skipped because the condition is
+evaluated to be false`, `Parsing step node: Gather Logs on Failure`,
+`_SMSTSCurrentActionName=Copy Logs on Error`) and the command line a step or a
+deployment type runs (`Executing command line: smsswd.exe /run: cmd /c
+Fix-FailedUpdates.cmd`), and an application deployment type's name (`App enforcement
+completed (4 seconds) for App DT "Error Lookup Tool"`); a failure word there is part
+of the name. What the record
+says of it stays: `The execution of the group (Failure) has failed` fails, and so
+does `Failed to run the action: Gather Logs on Failure`."""
+
+_NAME_WORDS = ("action", "group", "instruction", "step", "actionname", "command line", "dt ")
+
+
 def _verdict(text: str, lowered: str) -> Severity:
     cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
+    if any(word in lowered for word in _NAME_WORDS):
+        cleaned = _NAMED.sub(" ", cleaned)
+    if "bc2" in lowered or "669" in lowered or "2147" in lowered:
+        cleaned = _REBOOT_HRESULT.sub("3010", cleaned)
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING
@@ -376,6 +500,7 @@ def _could_be_benign(lowered: str) -> bool:
             "means ep",
             "exception",
             "cached",
+            "successfully",
         )
     )
 

@@ -244,6 +244,56 @@ def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity
     assert infer(line) == expected
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a paste wrapped at 76 columns: the readers join a record's pieces with their line
+        # breaks (tests/integration/test_paste_forms.py, "wrapped"); the lists name the message
+        # in one line (ms-ts-install-application-cidownloader, pb-2020-wcm-wait-timed-out)
+        ("CIDownloaderJob({ID}): SetFailureCondition - Job will fail immediately on\nerror", INFO),
+        ("Wait timed out after 56 minutes while waiting for at least one trigger\r\nevent.", INFO),
+        # a short paste whose quotes a page wrote as entities (two are too few for
+        # damage.characters_in to repair the text): the Always On setup error Microsoft
+        # says to ignore (dev case sccmdocs-benign-configmgrsetup-alwayson-secondary-read-only)
+        (
+            "ERROR: SQL Server error: [25000][3906][Microsoft][SQL Server Native Client 11.0][SQL Server]"
+            "Failed to update database &quot;CM_AAA&quot; because the database is read-only.",
+            INFO,
+        ),
+        # a whole message a code's context names as routine for its code (policy-communication.yaml,
+        # 0x87D00280: a client set to use HTTPS when available on a site without PKI; configmgr/
+        # iOS-CMLogTracer ClientIDManagerStartup.log, a warning record), and a raised WMI event
+        # copied whole as one row (the failure, if any, is logged on its own line)
+        ("Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00280", INFO),
+        (
+            "Raising event:\ninstance of CCM_ServiceHost_CertRetrieval_Status\n{\n"
+            '\tDateTime = "20131003141555.035000+000";\n\tHRESULT = "0x87d00280";\n\tProcessID = 7828;\n};',
+            INFO,
+        ),
+        # a pasted line whose head (date, time, component) a plain line keeps in its message
+        ("2019-10-18 10:24:57.480  TSManager  SetNamedSecurityInfo() failed.", INFO),
+        ("[10/18/2019 10:24:57] SetObjectOwner() failed. 0x80070005.", INFO),
+        (
+            "2013-10-03 09:15:55  ClientIDManagerStartup  Unable to find PKI Certificate matching SCCM"
+            " certificate selection criteria. 0x87d00280",
+            INFO,
+        ),
+        ("2019-10-18 10:24:58.480  TSManager  ReleaseRequest failed with error code 0x80070005", ERROR),
+        # ... while a wrapped or escaped failure the lists do not name stays one, and so does
+        # the same wording with another code
+        ("Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00283", ERROR),
+        ("CIDownloaderJob({ID}): Job will fail immediately on\nerror 0x87d00607", ERROR),
+        ("Failed to update database &quot;CM_AAA&quot; because the disk is full.", ERROR),
+    ],
+)
+def test_a_known_benign_message_as_a_page_passed_it_on_is_no_error_record(
+    message: str, expected: Severity
+) -> None:
+    """A message the lists name is routine also when a page wrapped it onto several lines
+    or wrote its quotes as HTML entities (`named_benign`)."""
+    assert infer(message) == expected
+
+
 def test_the_known_benign_pattern_holds_every_listed_message() -> None:
     """known_benign is read from the two lists: each entry's own pattern finds what it finds."""
     from importlib import resources
@@ -328,4 +378,74 @@ def test_no_seen_line_of_a_status_value_that_did_not_fail_is_an_error_record() -
 def test_a_lookup_that_finds_nothing_is_a_warning(line: str, expected: Severity) -> None:
     """A pasted line keeps the severity its writer gives such a line: a probe or a cleanup
     whose only code says the thing is not there is a warning, not a failure."""
+    assert infer(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a failure word in the name of a task sequence step or group, or in the command line a
+        # step runs, says nothing of how it went: such groups ("Gather Logs on Failure", "Error
+        # Handling") are routine in OS deployment task sequences (ErnestoLeon87/log_reader smsts.log)
+        (
+            "The action (Capture Logs on Failure) has been skipped because the condition is evaluated to be false",
+            INFO,
+        ),
+        ("Parsing group node: Failure Handling", INFO),
+        (
+            "Start executing an instruction. Instruction name: Gather Logs on Failure. Instruction pointer: 77",
+            INFO,
+        ),
+        ("Set a global environment variable _SMSTSCurrentActionName=Error Handling", INFO),
+        ("Executing command line: smsswd.exe /run: cmd /c Fix-FailedUpdates.cmd", INFO),
+        (
+            '++++++ App enforcement completed (4 seconds) for App DT "Windows Error Reporting Tool"'
+            " [ScopeId_1/DeploymentType_2], Revision: 2, User SID: ] ++++++",
+            INFO,
+        ),
+        # ... while what the record says of the step stays a failure
+        (
+            "The execution of the group (Failure) has failed and the execution has been aborted. An action failed.",
+            ERROR,
+        ),
+        (
+            "Failed to run the action: Gather Logs on Failure. The system cannot find the file specified."
+            " (Error: 80070002; Source: Windows)",
+            ERROR,
+        ),
+        ("Failed to execute command line: cmd.exe /c copy logs", ERROR),
+        ("Action (Error Handling) failed with 0x80004005", ERROR),
+        ('App DT "Windows Error Reporting Tool" failed with 0x80070643', ERROR),
+    ],
+)
+def test_a_failure_word_in_a_step_name_or_command_line_is_no_verdict(line: str, expected: Severity) -> None:
+    assert infer(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a record that says the step completed successfully counted its exit code a success,
+        # whatever the code (status message 11134, TSManager's "Successfully completed the action")
+        (
+            "The task sequence execution engine successfully completed the action (Install HP drivers)"
+            " in the group (Setup Operating System) with exit code 3010",
+            INFO,
+        ),
+        ("Successfully completed the action (Run Failing Script) with the exit win32 code 1", INFO),
+        # the restart codes written as HRESULTs are a restart to wait for, as 3010 is
+        # (SMSAgentSoftware/ConfigMgr-Task-Sequence-Monitor#6)
+        ("Process completed with exit code 2147945410", WARNING),
+        ("Installation job completed with exit code 0x80070BC2", WARNING),
+        # ... while a step that failed, or another code, stays a failure
+        ("Failed to run the action: Install HP drivers. (Error: 80070BC2; Source: Windows)", ERROR),
+        ("Process completed with exit code 2147942402", ERROR),
+        (
+            "The task sequence execution engine failed executing the action (X) in the group (Y)"
+            " with the error code 2147942402",
+            ERROR,
+        ),
+    ],
+)
+def test_a_success_with_an_exit_code_and_a_restart_code_as_an_hresult(line: str, expected: Severity) -> None:
     assert infer(line) == expected

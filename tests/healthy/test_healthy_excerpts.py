@@ -55,10 +55,8 @@ def test_a_healthy_excerpt_gets_no_warning_or_error(name: str) -> None:
 
 _RECORD = re.compile(r"<!\[LOG\[(.*?)\]LOG\]!>", re.S)
 PASTED_EXCEPTIONS = {
-    # a code or wording that is routine only in the context the type column or the lines
-    # around it give: an HTTP client's lookup of a PKI certificate (0x87d00280, a warning
-    # record), and "net start W32Time" ending with 2 (the service was already running)
-    "cmlt-clientidmanagerstartup-assigned-then-registers",
+    # a code that is routine only in the context the lines around it give: "net start
+    # W32Time" ending with 2 (the service was already running)
     "gh-osd-2019-smsts-osdsetuphook-full-os",
 }
 CMTRACE = sorted(
