@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from bench.run import chromium
 from smslogdoc.report.html import (
     CONTENT_SECURITY_POLICY,
     bundled_rule_ids,
@@ -496,19 +497,8 @@ def browser() -> str:
 def load(page: Path, profile: Path, *extra: str) -> tuple[str, float]:
     """The DOM Chromium built from `page`, after it loaded and ran its scripts,
     and the wall time of the Chromium run."""
-    command = [
-        browser(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-extensions",
-        "--disable-background-networking",
-        f"--user-data-dir={profile}",
-        *extra,
-        "--dump-dom",
-        page.as_uri(),
-    ]
+    command = chromium(browser(), profile, page)  # the benchmark's command line, and `extra`
+    command[-2:-2] = extra
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
     elapsed = time.perf_counter() - start
