@@ -301,7 +301,7 @@ def test_the_known_benign_pattern_holds_every_listed_message() -> None:
     import regex
     import yaml
 
-    from smslogdoc.formats.severity import known_benign
+    from smslogdoc.formats.routine import known_benign
 
     data = resources.files("smslogdoc.data")
     listed = [entry["pattern"] for entry in yaml.safe_load(data.joinpath("benign.yaml").read_text("utf-8"))]
