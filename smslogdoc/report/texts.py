@@ -43,7 +43,9 @@ def texts(finding: Finding) -> Texts:
         cause += (" " if cause else "") + "Usual causes of the error codes logged near it: "
         cause += "; ".join(finding.reported_near) + "."
     diagnosis = sentence_start(render(rule.diagnosis, values))
-    if rule.family == "phrase":
+    if rule.family == "code":  # "reports 0x80091007 (0x80091007)": the record spells it as we do
+        diagnosis = _SPELLED_TWICE.sub(r"\1", diagnosis, count=1)
+    elif rule.family == "phrase":
         said = code_said(finding)
         if said:
             diagnosis += f" The code it writes: {said}"
@@ -55,6 +57,9 @@ def texts(finding: Finding) -> Texts:
     )
 
 
+_SPELLED_TWICE = re.compile(r"(?i)\b(0x[0-9a-f]{8}) \(\1\)")
+"""A code's context names the code as its record writes it and as we spell it; once
+when the two are the same."""
 UNTELLING = ("0x80004005",)
 """Codes whose published text says nothing (E_FAIL, "Unspecified error")."""
 

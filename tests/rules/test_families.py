@@ -424,3 +424,19 @@ def test_a_wordings_finding_says_what_the_code_on_its_line_means(data: Path, tmp
     log.write_text(cm("Failed to open the content store, hr=0x80004005", 3))
     (finding,) = diagnose([str(log)], rules_of(data), unexplained="off").findings
     assert "The code it writes" not in texts(finding).diagnosis
+
+
+def test_a_codes_finding_names_the_code_once_when_written_as_spelled(data: Path, tmp_path: Path) -> None:
+    """A code's context says the code as its record writes it and as the table spells
+    it: once when the two are the same (whatever the case of its digits), both when
+    the record writes it otherwise (in decimal)."""
+    log = tmp_path / "logs" / "CAS.log"
+    log.parent.mkdir(exist_ok=True)
+    for written, said in (
+        ("0x87d00607", "CAS.log reports 0x87d00607: "),
+        ("-2016410105", "CAS.log reports -2016410105 (0x87D00607): "),
+    ):
+        log.write_text(cm(f"Download failed for content Content_1.1, error {written}", 3))
+        (finding,) = diagnose([str(log)], rules_of(data), unexplained="off").findings
+        assert finding.rule.id == "code-0x87d00607"
+        assert texts(finding).diagnosis.startswith(said), texts(finding).diagnosis
