@@ -47,7 +47,8 @@ from functools import lru_cache
 from typing import TextIO, cast
 
 from smslogdoc.formats import cmtracetext
-from smslogdoc.formats.plaintext import PAGE_QUOTES as _QUOTES
+from smslogdoc.formats.webpage import ENTITIES as _ENTITIES
+from smslogdoc.formats.webpage import QUOTES as _QUOTES
 
 CURLY, ENTITIES, MARKDOWN, NBSP = "curly quotes", "HTML entities", "Markdown escapes", "non-breaking spaces"
 NUMBERED, QUOTED, INDENTED = "line numbers", "quote markers", "code indentation"
@@ -55,18 +56,6 @@ WRAPPED = "CMTrace records wrapped onto several lines"
 DECORATIONS = (NUMBERED, QUOTED, INDENTED)
 """Kinds of damage that sit at the start of each line (stripped line by line)."""
 
-_ENTITIES = {
-    "&lt;": "<",
-    "&gt;": ">",
-    "&quot;": '"',
-    "&amp;": "&",
-    "&apos;": "'",
-    "&#39;": "'",
-    "&#34;": '"',
-    "&#60;": "<",
-    "&#62;": ">",
-    "&nbsp;": " ",
-}
 _ESCAPES = {"\\<": "<", "\\>": ">"}
 _MARKERS = (r"\\?<\\?!\\?\[LOG\\?\[", r"\\?\]LOG\\?\]\\?!\\?>")
 """The CMTrace markers with Markdown backslashes anywhere in them."""

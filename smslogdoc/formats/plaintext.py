@@ -9,6 +9,7 @@ from datetime import datetime
 
 from smslogdoc import times
 from smslogdoc.formats.severity import infer
+from smslogdoc.formats.webpage import QUOTES
 from smslogdoc.model import Event, Severity
 
 NAME = "text"
@@ -72,25 +73,7 @@ def _iso(found: re.Match[str]) -> datetime | None:
         return None
 
 
-PAGE_QUOTES = {
-    "“": '"',
-    "”": '"',
-    "„": '"',
-    "‟": '"',
-    "″": '"',
-    "‶": '"',
-    "‘": "'",
-    "’": "'",
-    "‚": "'",
-    "‛": "'",
-    "′": "'",
-    "‵": "'",
-    "\u2026": "...",
-}
-"""The quotes a web page puts for straight ones (and its ellipsis for three dots), and
-what each was: the one table of them (`damage` repairs pasted CMTrace and SMS trace
-with it, by the kinds of damage found in the paste)."""
-_PAGE_CHARACTERS = str.maketrans({**PAGE_QUOTES, "\xa0": " "})
+_PAGE_CHARACTERS = str.maketrans({**QUOTES, "\xa0": " "})
 """What a web page makes of quotes and spaces in a pasted line, put back."""
 
 

@@ -16,6 +16,8 @@ import yaml
 
 from smslogdoc.codes.explain import parse_code
 from smslogdoc.data.benign import benign_entries, benign_wordings
+from smslogdoc.data.yamlload import LOADER
+from smslogdoc.formats.webpage import ENTITIES
 
 _ABSENT_CODE = re.compile(
     r"(?i)(?<![\w.{-])(?:0x)?(?:80070002|80070003|80070490|80070103|80070906|8004100e|80041002|80041010|87d00215)(?![\w}-])"
@@ -67,10 +69,8 @@ def only_absent(text: str) -> bool:
     )
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe; in C when built
 _BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
 _ENTITY = re.compile(r"&(?:quot|amp|lt|gt|#39|#34|apos);")
-_ENTITIES = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#34;": '"', "&apos;": "'"}
 
 
 def named_benign(text: str) -> bool:
@@ -88,7 +88,7 @@ def named_benign(text: str) -> bool:
         return True
     plain = _BREAK.sub(" ", message) if "\n" in message or "\r" in message else message
     if "&" in plain:
-        plain = _ENTITY.sub(lambda found: _ENTITIES[found.group()], plain)
+        plain = _ENTITY.sub(lambda found: ENTITIES[found.group()], plain)
     if plain != message and benign.search(plain) is not None:
         return True
     headless = _LINE_HEAD.sub("", plain, count=1) if plain[:1].isdigit() or plain[:1] == "[" else plain
@@ -129,7 +129,7 @@ def _code_benign() -> tuple[tuple[re.Pattern[str], regex.Pattern[str]], ...]:
     for item in sorted(folder.iterdir(), key=lambda item: item.name):
         if not item.name.endswith(".yaml"):
             continue
-        entries = yaml.load(item.read_text(encoding="utf-8"), Loader=_LOADER) or []
+        entries = yaml.load(item.read_text(encoding="utf-8"), Loader=LOADER) or []
         for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, dict) or not entry.get("benign"):
                 continue
