@@ -16,6 +16,7 @@ from importlib.resources import files
 
 import yaml
 
+from smslogdoc.data.yamlload import LOADER
 from smslogdoc.inputs.rotation import ROTATED
 from smslogdoc.literals import required_literals
 from smslogdoc.memo import Memo
@@ -215,7 +216,7 @@ class KindTable:
 def load_kinds() -> KindTable:
     """The bundled kinds table."""
     text = files("smslogdoc.data").joinpath("kinds.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe; in C when built
+    data = yaml.load(text, Loader=LOADER)
     kinds = []
     for name, entry in data.items():
         runs = entry.get("runs")

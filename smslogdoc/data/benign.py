@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from smslogdoc.data.yamlload import LOADER
+
 
 @cache
 def benign_entries() -> tuple[Any, ...]:
@@ -17,7 +19,7 @@ def benign_entries() -> tuple[Any, ...]:
     write routinely): `engine.benign` checks and uses them; `formats.severity`
     takes their patterns."""
     text = resources.files("smslogdoc.data").joinpath("benign.yaml").read_text(encoding="utf-8")
-    entries = yaml.safe_load(text) or []
+    entries = yaml.load(text, Loader=LOADER) or []
     return tuple(entries) if isinstance(entries, list) else (entries,)
 
 
@@ -30,7 +32,7 @@ def benign_wordings() -> tuple[str, ...]:
     start, end = phrases.find("\nbenign:\n"), phrases.find("\nphrases:\n")
     if not 0 <= start < end:
         return ()
-    section = yaml.safe_load(phrases[start:end]) or {}
+    section = yaml.load(phrases[start:end], Loader=LOADER) or {}
     return tuple(
         str(entry["pattern"])
         for entry in section.get("benign") or []

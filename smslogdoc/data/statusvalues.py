@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe; in C when built
+from smslogdoc.data.yamlload import LOADER
+
 STATE_TABLES = r"states(?:-[\w-]+)?\.yaml"
 """The file names of the status tables in the data folder (the rule family reads the same)."""
 
@@ -42,7 +43,7 @@ def written_values() -> tuple[Written, ...]:
     for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
         if not re.fullmatch(STATE_TABLES, item.name):
             continue
-        entries = yaml.load(item.read_text(encoding="utf-8"), Loader=_LOADER) or []
+        entries = yaml.load(item.read_text(encoding="utf-8"), Loader=LOADER) or []
         for entry in entries if isinstance(entries, list) else []:
             found += _written(entry)
     return tuple(found)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from smslogdoc.data.yamlload import LOADER
+
 VERSION = 1
 """Raised when what is kept changes shape."""
 LIMIT = 5000
@@ -46,10 +48,6 @@ def folder() -> Path | None:
 def _place(raw: bytes) -> Path | None:
     where = folder()
     return None if where is None else where / f"table-{VERSION}-{hashlib.sha256(raw).hexdigest()}.json"
-
-
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""The safe loader, in C where PyYAML was built with it."""
 
 
 def parsed(raw: bytes, text: str | None = None) -> object:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from smslogdoc.data.yamlload import LOADER
 from smslogdoc.rules import yamlcache
 
 MAX_NODES = 100_000
@@ -80,7 +81,7 @@ def load(text: str, *, positions: bool = True) -> Document:
     if not positions:
         return Document(_trusted(text))
     try:
-        node = yaml.compose(text, Loader=yamlcache.LOADER)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         raise YamlError(
