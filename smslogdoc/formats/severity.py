@@ -41,7 +41,7 @@ _BROKEN = re.compile(
     r"(?:has|have|is|are|was)\s+expired|expired\s+(?:certificate|token|password|credentials?)|"
     r"not\s+responding|unreachable|unauthori[sz]ed|"
     r"(?:issued\s+by\s+an\s+authority\s+that\s+is|certificate\s+(?:chain\s+)?is)\s+not\s+trusted|"
-    r"(?:connection|actively)\s+refused|refused\s+(?:the\s+|a\s+)?connection|forbidden|hash\s+(?:mismatch|(?:does\s+not|doesn't)\s+match)|no\s+response\s+from|"
+    r"(?:connection|actively)\s+refused|refused\s+(?:the\s+|a\s+)?connection|forbidden|no\s+response\s+from|"
     r"insufficient\s+(?:access\s+)?(?:permissions?|rights|privileges?|(?:free\s+|disk\s+)?space|memory)|"
     r"(?:disk|drive|volume)\s+(?:is\s+)?full|low\s+on\s+(?:free\s+)?(?:disk\s+)?space|out\s+of\s+(?:disk\s+space|memory)|"
     r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|"
@@ -145,6 +145,7 @@ _NONZERO_EXIT = re.compile(
     r"(?!0+\b)(?!0x0+\b)(?P<code>-?\d{1,10}|0x[0-9a-f]{1,8})\b"
 )
 _REBOOT_CODES = frozenset({"3010", "1641", "0xbc2", "0x669"})
+"""Exit codes that ask for a restart: a success that waits, not a failure."""
 _REBOOT_HRESULT = re.compile(
     r"(?i)(?<![\w.{-])(?:(?:0x)?80070bc2|2147945410|-2147021886|(?:0x)?80070669|2147944041|-2147023255)(?![\w}-])"
 )
@@ -152,7 +153,6 @@ _REBOOT_HRESULT = re.compile(
 or decimal), as status messages and some installers write them: a success that waits for a
 restart, not a failure (SMSAgentSoftware/ConfigMgr-Task-Sequence-Monitor#6: task sequence
 steps reported with 80070bc2 are green in ConfigMgr's own status message queries)."""
-"""Exit codes that ask for a restart: a success that waits, not a failure."""
 _SUCCESS_HRESULT = re.compile(r"(?i)^0x0*(?:[1-7][0-9a-f]{7}|[1-9a-f][0-9a-f]{4,6})$")
 """A code in hex with a facility and the severity bit clear: an HRESULT that says
 it succeeded (WindowsUpdate.log's "Service exit Exit code = 0x240001",
