@@ -489,6 +489,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--batch", type=int, metavar="N", help="only the cases of collection batch N (default every batch)"
     )
+    parser.add_argument(
+        "--case",
+        action="append",
+        metavar="ID",
+        help="only the dev cases whose id contains ID (repeatable; dev part only)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="one line per case")
     parser.add_argument("--json", metavar="FILE", help="also write the figures and verdicts as JSON to FILE")
     parser.add_argument("--subprocess", action="store_true", help="run smslogdoc in a child process per case")
@@ -504,8 +510,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--leave-own-sources-out measures the dev part only: give --part dev")
         if options.subprocess:
             parser.error("--leave-own-sources-out runs in this process: drop --subprocess")
+    if options.case and options.part != "dev":
+        parser.error("--case picks dev cases: give --part dev")
     parts = PARTS if options.part == "all" else (options.part,)
     cases = of_batch(load_cases(options.root, parts), options.batch)
+    if options.case:
+        cases = [case for case in cases if any(part in case.id for part in options.case)]
     if options.leave_own_sources_out:
         verdicts = measure_left_out(cases)
     else:
