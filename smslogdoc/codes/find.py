@@ -38,13 +38,14 @@ _HEX_TOKEN = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{1,8}(?!\w)")
 _BARE_HEX_TOKEN = re.compile(r"(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])")
 _NEGATIVE_TOKEN = re.compile(r"(?<![\w.-])-[0-9]{10}(?![\w.])")
 _UNSIGNED_TOKEN = re.compile(r"(?<![\w.-])[0-9]{10}(?![\w.])")
-# A keyword directly before a decimal number: "error code: 67", "exit code is 5", "failed 1115".
+# A keyword directly before a decimal number: "error code: 67", "exit code is 5", "failed 1115", "exited with
+# 1618", "Exit code was '1618'" (Chocolatey quotes it).
 _KEYWORD_NUMBER = re.compile(
     r"(?ix)\b(?:"
     r"(?:error|exit|return|result)[ _]?code|exitcode|errorcode|win32\s+error|getlasterror(?:\(\))?|lasterror|"
-    r"error|err|gle|hresult|hr|rc|returned|returning|with\s+code|"
+    r"error|err|gle|hresult|hr|rc|returned|returning|with\s+code|exited(?:\s+with)?|"
     r"failed(?:\s+with(?:\s+(?:error\s+code|exit\s+code|error|code))?)?"
-    r")\s*(?:(?:is|was|of|=|:)\s*)?(?P<num>(?:(?<=[\s=:])-)?[0-9]{1,10})(?![\w])"
+    r")\s*(?:(?:is|was|of|=|:)\s*)?(?P<quote>['\"])?(?P<num>(?:(?<=[\s=:'\"])-)?[0-9]{1,10})(?(quote)['\"])(?![\w])"
 )
 # Numbers a log says are HTTP statuses: "HTTP code 600", "HTTP status 404", "StatusCode=403", "HTTP error 503".
 _HTTP_STATUS = re.compile(

@@ -158,6 +158,50 @@ def test_a_code_met_in_another_log_gets_its_context_named_as_from_elsewhere(
     assert fired(rules, tmp_path, "SCClient.log", cm("exit 7 now", 3, "SoftwareCenter")) == []
 
 
+ANYWHERE = """
+- code: 1618
+  id: msi-busy
+  logs: [anywhere]
+  title: Another installation was in progress
+  meaning: Windows Installer runs one installation at a time.
+  causes: [another MSI installation ran at the same time]
+  fix: [Let the other installation finish, then try again.]
+  sources: ['Test source: https://example.invalid/anywhere']
+- code: '0x87D00607'
+  id: everywhere-87d00607
+  logs: [anywhere]
+  title: The content has no source (said everywhere)
+  meaning: No distribution point offers the content.
+  causes: [the content is not distributed]
+  fix: [Distribute the content.]
+  sources: ['Test source: https://example.invalid/anywhere']
+"""
+
+
+def test_a_code_for_every_log_fires_anywhere_below_a_logs_own_entry(data: Path, tmp_path: Path) -> None:
+    (data / "contexts" / "windows.yaml").write_text(ANYWHERE, encoding="utf-8")
+    rules = rules_of(data)
+    ids = {rule.id for rule in rules}
+    # a code with an entry for every log borrows no other log's context
+    assert {"code-msi-busy", "code-everywhere-87d00607"} <= ids and "code-0x87d00607-elsewhere" not in ids
+    busy = next(rule for rule in rules if rule.id == "code-msi-busy")
+    assert not busy.applies_to and busy.causes == ("another MSI installation ran at the same time",)
+    plain = "Installing powershell-core\nERROR: Running msiexec was not successful. Exit code was '1618'.\n"
+    assert fired(rules, tmp_path, "chocolatey.log", plain) == ["code-msi-busy"]
+    assert fired(rules, tmp_path, "chocolatey.log", "Install took 1618 ms.\n") == []  # no failure, no error
+    failed = cm("Failed to get content, error 0x87D00607", 3, "SoftwareCenter")
+    assert fired(rules, tmp_path, "SCClient.log", failed) == ["code-everywhere-87d00607"]
+    assert fired(rules, tmp_path, "CAS.log", failed) == ["code-0x87d00607"]  # the log's own entry wins
+
+
+def test_a_code_for_every_log_is_not_a_programs_small_return_code(data: Path) -> None:
+    (data / "contexts" / "windows.yaml").write_text(
+        ANYWHERE.replace("code: 1618", "code: 5"), encoding="utf-8"
+    )
+    _, errors = family_rules(load_kinds(), data)  # type: ignore[arg-type]
+    assert [error.key for error in errors] == ["[0].code"] and "1000 or more" in str(errors[0])
+
+
 def test_a_context_written_as_a_return_code_needs_that_wording(data: Path, tmp_path: Path) -> None:
     rules = rules_of(data)
     assert fired(

@@ -8,7 +8,9 @@ references and examples), checked and run like a bundled rule:
   next log (`code-...` rules); an error record of any other log that mentions
   a code that tells the same everywhere (not a small number, a wrapped Win32
   error or E_FAIL) gets the context of the logs it was written for
-  (`code-...-elsewhere`);
+  (`code-...-elsewhere`); an entry for every log (`logs: [anywhere]`, a code
+  Windows gives one meaning wherever it is written) fires in any log, below an
+  entry for that log's own kind;
 * **status values** (`data/states.yaml`, `data/states-*.yaml`): a record writing a value whose
   outcome is failed or waiting gets the value's meaning (`state-...` rules);
 * **failure wording** (`data/phrases.yaml`): an error record (or a pasted line

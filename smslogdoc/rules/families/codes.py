@@ -8,7 +8,15 @@ A code is met in other logs than those its entries were written for (a log no
 entry names, a pasted line of no known log): there, a record that mentions
 such a code (not a small number, a wrapped Win32 error or E_FAIL) and is an
 error or says it failed gets the first entry's context, said to be that of
-the logs it was written for (`elsewhere_rules`, a lower tier)."""
+the logs it was written for (`elsewhere_rules`, a lower tier).
+
+Some codes mean the same, with the same usual causes, in whatever log writes
+them: Windows Installer's "another installation is in progress", Windows'
+"a restart is required", a certificate chain to an untrusted root. An entry
+with `logs: [anywhere]` gives such a code's meaning, causes and fix on every
+log (below an entry for the log's own kind, above a context borrowed from
+other logs); a small number there must be 1000 or more (an MSI or Win32
+error, not a program's own return code)."""
 
 from __future__ import annotations
 
@@ -23,6 +31,7 @@ from smslogdoc.rules.condition import Condition
 from smslogdoc.rules.families.table import (
     FAILURE_WORDS,
     TIER_CODE,
+    TIER_CODE_ANYWHERE,
     TIER_CODE_ELSEWHERE,
     Bad,
     compiled,
@@ -42,7 +51,12 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
     value = parse_code(str(raw)) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
     if value is None:
         raise Bad("code", f"expected an error code, got {raw!r}")
-    logs = log_kinds(entry, kinds)
+    anywhere = texts(entry, "logs") == (ANYWHERE,)
+    logs = () if anywhere else log_kinds(entry, kinds)
+    if anywhere and value < ANYWHERE_SMALLEST:
+        raise Bad(
+            "code", f"a code for every log must be {ANYWHERE_SMALLEST} or more, or an HRESULT: got {raw!r}"
+        )
     written = entry.get("written")
     message = compiled(written) if isinstance(written, str) else None
     benign = texts(entry, "benign")
@@ -70,7 +84,7 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
             title=text(entry, "title"),
             severity=Level.ERROR,
             confidence="medium",
-            applies_to=logs,
+            applies_to=logs,  # () for `anywhere`: every log
             events=events,
             conditions=(Condition("any", (tuple(events),)),),
             diagnosis=f"{{log}} reports {'{code} (' + spelled + ')' if message is None else spelled}: "
@@ -82,10 +96,17 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
             references=texts(entry, "sources", required=True),
             next_logs=texts(entry, "next_logs"),
             examples=examples(texts(entry, "seen"), _example_file(logs, kinds)),
-            tier=TIER_CODE,
+            tier=TIER_CODE_ANYWHERE if anywhere else TIER_CODE,
             family="code",
         )
     ]
+
+
+ANYWHERE = "anywhere"
+"""The `logs` of an entry whose code means the same in every log."""
+ANYWHERE_SMALLEST = 1000
+"""The smallest number an `anywhere` entry may give as its code: below it, a
+program's own return codes (2, 3, 5) say what that program means by them."""
 
 
 def _example_file(logs: tuple[str, ...], kinds: KindTable) -> str:
@@ -148,9 +169,13 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
     first entry, named as that of the logs the entry was written for. A rule
     of the entry's own logs wins on them (its lower tier)."""
     made: dict[int, Rule] = {}
+    for rule in rules:  # a code with an entry for every log needs none borrowed
+        if rule.tier == TIER_CODE_ANYWHERE:
+            made.update(dict.fromkeys(next((m.codes for m in rule.events.values() if m.codes), ()), rule))
+    anywhere = set(made)
     for rule in rules:
         codes = next((m.codes for m in rule.events.values() if m.codes), frozenset())
-        if len(codes) != 1 or "written" in rule.events:
+        if len(codes) != 1 or "written" in rule.events or rule.tier != TIER_CODE:
             continue
         (value,) = codes
         if value in made or not _telling(value):
@@ -171,4 +196,4 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
             tier=TIER_CODE_ELSEWHERE,
             causes=(),  # the causes of the logs it was written for, not of this one
         )
-    return list(made.values())
+    return [rule for value, rule in made.items() if value not in anywhere]
