@@ -456,9 +456,16 @@ def case_line(verdict: Verdict) -> str:
     return f"{verdict.part:<8} {marks} {verdict.id:<52} {found}{extra}"
 
 
+def listed(verdicts: Iterable[Verdict]) -> list[Verdict]:
+    """The verdicts that may be shown one by one: the dev cases'. A held-out
+    case's verdict read once is spent (its failure is then known), so the
+    held-out part is only ever counted."""
+    return [verdict for verdict in verdicts if verdict.part == "dev"]
+
+
 def report(verdicts: Sequence[Verdict], verbose: bool = False) -> str:
-    """The table of figures; with `verbose`, one line per case and a legend before it."""
-    lines = [case_line(v) for v in verdicts] if verbose else []
+    """The table of figures; with `verbose`, one line per dev case (`listed`) and a legend before it."""
+    lines = [case_line(v) for v in listed(verdicts)] if verbose else []
     if verbose:
         lines.append("(failures: D = an error finding cites a decisive line, C = a finding names the cause;")
         lines.append(" healthy: E! = an error finding)")
@@ -468,14 +475,14 @@ def report(verdicts: Sequence[Verdict], verbose: bool = False) -> str:
 
 
 def to_json(verdicts: Sequence[Verdict]) -> dict[str, Any]:
-    """The figures and the verdicts as one JSON-ready document."""
+    """The figures and the dev cases' verdicts (`listed`) as one JSON-ready document."""
     table = figures(verdicts)
     return {
         "figures": {
             part: {**asdict(fig), "decisive_share": fig.decisive_share, "cause_share": fig.cause_share}
             for part, fig in table.items()
         },
-        "cases": [asdict(v) for v in verdicts],
+        "cases": [asdict(v) for v in listed(verdicts)],
     }
 
 

@@ -164,7 +164,7 @@ def test_batch_option_measures_only_that_batch(tmp_path: Path) -> None:
 def test_figures_are_measured_and_recorded(
     cases: list[Case], verdicts: list[measure.Verdict], table: dict[str, measure.Figures]
 ) -> None:
-    print("\n" + measure.report(verdicts, verbose=True))
+    print("\n" + measure.report(verdicts, verbose=True))  # held-out cases counted, never listed
     assert [v.id for v in verdicts] == [c.id for c in cases]
     for part in PARTS:
         assert table[part].failures + table[part].healthy == sum(c.part == part for c in cases)
