@@ -99,7 +99,10 @@ def headline(report: Report, options: Options) -> str:
             return "No rule matched; the only error record is a known-benign message."
         return f"No rule matched; the {errors} error records are all known-benign messages."
     if report["logs"] and not any(log["covered"] for log in report["logs"]):
-        return "No rule reads these logs, and they hold no error records."
+        return (
+            "No rule reads these logs, and no line in them is an error or says in words smslogdoc knows "
+            "that something failed. Not an all-clear: a failure written in other words goes unrecognised."
+        )
     return ALL_CLEAR
 
 
