@@ -12,9 +12,9 @@ document becomes plain text events and memory stays bounded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
-from itertools import chain, islice
+from itertools import chain, islice, pairwise
 from typing import Protocol, TextIO
 
 from smslogdoc.formats import plaintext
@@ -223,10 +223,18 @@ def plain_text(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterat
     and the lines it went on to are one event."""
     lines = physical_lines(stream, ctx, first_line)
     held = list(islice(lines, WRAP_SAMPLE))
-    width = wrap_width([text for _, text in held])
-    if width is None:
-        return assemble(chain(held, lines), ctx, None)
-    return _unwrapped(chain(held, lines), ctx, width)
+    texts = [text for _, text in held]
+    width = wrap_width(texts)
+    if width is not None:
+        return _unwrapped(chain(held, lines), ctx, width, _wrapped_on)
+    width = _narrow(texts)
+    if width is None and any(
+        len(text.strip()) > WRAP_WIDTHS[0] and " " not in text.strip() for text in texts
+    ):
+        width = WRAP_WIDTHS[-1]  # a word too long to break was put on a line of its own
+    if width is not None:  # a few long lines wrapped among short ones: only where a line hangs
+        return _unwrapped(chain(held, lines), ctx, width, _hangs_on)
+    return assemble(chain(held, lines), ctx, None)
 
 
 WRAP_SAMPLE = 400
@@ -245,21 +253,45 @@ def wrap_width(lines: list[str], *, sure: bool = False) -> int | None:
     """The width the text was wrapped at, if its lines show one: the longest line
     a wrapper could have broken is 70 to 80 columns long (a longer one starts with
     a word too long to break), and a fifth or more of the lines (at least three) end
-    within a few columns of it. `sure`: text whose lines are never that short of
+    within a few columns of it, or, in two or three lines, every line but the last
+    (`_one_line_wrapped`). `sure`: text whose lines are never that short of
     themselves (CMTrace records), wrapped whenever no line is longer than 80."""
     texts = [text.rstrip() for text in lines if text.strip()]
-    if len(texts) < 4:
+    if len(texts) < 2 or (sure and len(texts) < 4):
         return None
     breakable = [len(text) for text in texts if " " in text.strip()]
     width = max(breakable, default=0)
     if sure:
         return width if 0 < width <= WRAP_WIDTHS[-1] else None
+    if _narrow(texts) is None:
+        return None
+    if len(texts) < 4:  # one long line wrapped: every line but the last ends near the width, each goes on
+        return width if _one_line_wrapped(texts, width) else None
+    near = sum(1 for text in texts if width - _NEAR <= len(text) <= width)
+    return width if near >= max(3, len(texts) // 5) else None
+
+
+def _narrow(lines: list[str]) -> int | None:
+    """The longest breakable line's length, if a wrapper could have broken the
+    text there: 70 to 80 columns, and no line longer but for a word too long to
+    break."""
+    texts = [text.rstrip() for text in lines if text.strip()]
+    width = max((len(text) for text in texts if " " in text.strip()), default=0)
     if width not in WRAP_WIDTHS:
         return None
     if any(len(text) > width and " " in text.strip()[: width + 1] for text in texts):
         return None
-    near = sum(1 for text in texts if width - _NEAR <= len(text) <= width)
-    return width if near >= max(3, len(texts) // 5) else None
+    return width
+
+
+def _one_line_wrapped(texts: list[str], width: int) -> bool:
+    """Whether two or three lines are one line a wrapper broke at `width`: each
+    but the last ends within a few columns of it, with a space in it, and the
+    next goes on from it (`_wrapped_on`)."""
+    return all(
+        width - _NEAR <= len(line) <= width and " " in line.strip() and _wrapped_on(line, following, width)
+        for line, following in pairwise(texts)
+    )
 
 
 def _wrapped_on(line: str, following: str, width: int) -> bool:
@@ -275,13 +307,31 @@ def _wrapped_on(line: str, following: str, width: int) -> bool:
     )
 
 
-def _unwrapped(lines: Iterable[tuple[int, str]], ctx: ParseContext, width: int) -> Iterator[Event]:
+_HANGING = re.compile(
+    r"(?:,|\b(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if))$",
+    re.IGNORECASE,
+)
+"""A line that ends in the middle of a sentence: a comma, an article, a preposition, a conjunction."""
+
+
+def _hangs_on(line: str, following: str, width: int) -> bool:
+    """Whether `following` goes on from `line` in text whose wrap width is not
+    sure (few lines reach it): as `_wrapped_on`, and `line` ends in the middle of
+    a sentence or `following` starts with a lower-case word."""
+    return _wrapped_on(line, following, width) and bool(
+        _HANGING.search(line.rstrip()) or following[:1].islower()
+    )
+
+
+def _unwrapped(
+    lines: Iterable[tuple[int, str]], ctx: ParseContext, width: int, goes_on: Callable[[str, str, int], bool]
+) -> Iterator[Event]:
     clock = LineTimes(ctx.day_first)
     path = ctx.path
     block: list[tuple[int, str]] = []
     for number, text in lines:
         if block and (
-            not text.strip() or len(block) >= _MAX_JOINED or not _wrapped_on(block[-1][1], text, width)
+            not text.strip() or len(block) >= _MAX_JOINED or not goes_on(block[-1][1], text, width)
         ):
             yield _joined(path, block, clock)
             block = []

@@ -8,6 +8,8 @@ on the generalisation corpus."""
 
 from __future__ import annotations
 
+import textwrap
+
 from smslogdoc.formats import damage
 from smslogdoc.formats.registry import detect
 from smslogdoc.model import Severity
@@ -137,3 +139,52 @@ def test_a_wrapped_plain_paste_is_joined_where_the_wrap_broke_it(parse_text: Par
     # a log whose lines are short of themselves is not joined
     short = "".join(f"Step {n} of the install finished without a problem\n" for n in range(6))
     assert len(parse_text(short)) == 6
+
+
+def test_one_long_line_wrapped_into_two_or_three_is_joined(parse_text: Parse) -> None:
+    line = (
+        "Product: Contoso Agent -- Error 1720. There is a problem with this Windows Installer package."
+        " A script required for this install to complete could not be run."
+    )
+    for width in (76, 80):
+        wrapped = textwrap.fill(line, width)
+        assert 2 <= len(wrapped.splitlines()) <= 3, width
+        assert [e.message for e in parse_text(wrapped + "\n")] == [line], width
+    # two lines of a log, the first near 76 columns but ending a sentence, stay two
+    two = (
+        "Error 1324. The folder path 'Program Files' contains an invalid character here.\n"
+        "Action ended 09:22:01: CostFinalize. Return value 3.\n"
+    )
+    assert len(parse_text(two)) == 2
+    # nor is a short first line, nor a second line that starts a record of its own
+    assert len(parse_text("Installing the agent\nthe next step failed with error 1603\n")) == 2
+    started = "Failed to install the package on this computer because the account has no rights on\n"
+    assert len(parse_text(started + "[10:00:01] Retrying the installation in five minutes\n")) == 2
+
+
+def test_a_wrapped_line_among_short_ones_is_joined_where_it_hangs(parse_text: Parse) -> None:
+    # one long line wrapped at 76 among short lines: too few lines reach the width to be
+    # sure of it, so only a line that ends mid-sentence is joined to the next
+    text = (
+        "Service startup system task started\n"
+        "CSWMtrClientConfig::Load - Failed to get an instance of\n"
+        "CCM_SoftwareMeteringClientConfig, error 80041002\n"
+        "Failed to load software metering client config\n"
+        "No usage will be tracked for process 4, as failed to get owner info or\n"
+        "executable file name 80070005\n"
+        "Service startup system task finished\n"
+    )
+    assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 1), (2, 3), (4, 4), (5, 6), (7, 7)]
+    # a word too long to break on a line of its own: the line before it that hangs goes on there
+    scope = (
+        "ScopeId_9265C920-BDFB-468F-A773-711D991FE1BA/DeploymentType_f67f42c5-787a-4499-b3c3-da103e74dc83/2"
+    )
+    joined = parse_text(f"Deserializing rules in CI:\nFailed to resolve version for\n{scope}\nDone\n")
+    assert [e.message for e in joined] == [
+        "Deserializing rules in CI:",
+        f"Failed to resolve version for {scope}",
+        "Done",
+    ]
+    # short lines that end whole stay apart
+    lines = "Track Usage task started\nSuccessfully started PREP Device Driver\nSoftGrid not detected\n"
+    assert len(parse_text(lines * 3)) == 9
