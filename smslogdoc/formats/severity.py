@@ -43,6 +43,8 @@ _BROKEN = re.compile(
     r"(?:issued\s+by\s+an\s+authority\s+that\s+is|certificate\s+(?:chain\s+)?is)\s+not\s+trusted|"
     r"(?:connection|actively)\s+refused|refused\s+(?:the\s+|a\s+)?connection|forbidden|no\s+response\s+from|"
     r"insufficient\s+(?:access\s+)?(?:permissions?|rights|privileges?|(?:free\s+|disk\s+)?space|memory)|"
+    r"(?:does|do|did)\s*n(?:o|\')t\s+have\s+(?:the\s+)?(?:required\s+|necessary\s+|sufficient\s+|enough\s+|proper\s+)?"
+    r"(?:local\s+)?(?:administrative\s+|admin\s+|administrator\s+)?(?:rights|permissions?|privileges?)|"
     r"(?:disk|drive|volume)\s+(?:is\s+)?full|low\s+on\s+(?:free\s+)?(?:disk\s+)?space|out\s+of\s+(?:disk\s+space|memory)|"
     r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|"
     r"inaccessible|(?:is|are|was|went)\s+offline|(?:is|are)\s+missing|^\s*missing(?=\s+\w)(?![^.:=]*[:=]\s*\(?\d)|"
@@ -53,7 +55,7 @@ _BROKEN = re.compile(
 )
 """Words that say something is broken, expired, out of reach, out of space or rights,
 cancelled or stopped (`WMI repository is corrupted`, `Distribution point is not
-responding`, `The disk is full`); like `_TROUBLE`. Each has a wording in
+responding`, `The disk is full`, `does not have permissions to log status messages`); like `_TROUBLE`. Each has a wording in
 data/phrases.yaml that names it, so a pasted line saying so gets a finding."""
 
 _STATED = re.compile(
@@ -220,6 +222,8 @@ LITERALS = (
     "bad",
     "sending capacity",
     "sufficient",
+    "not have",
+    "n't have",
     "no task sequences",
     "status code",
     "http",

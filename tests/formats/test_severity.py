@@ -121,6 +121,13 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ),
         ("STATMSG: (SRVMSG_SMS_ISVUPDATES_SYNCAGENT_UPDATECONTENT_NO_METADATA).", ERROR),
         ("Transaction (Process ID 66) was deadlocked on lock resources with another process", ERROR),
+        # an account without the rights it needs (SMS 2.0 Smsprov.log, KB archive; a paste's words)
+        (
+            '"DOMAIN\\user" is unknown to SMS security and does not have permissions to log status messages.',
+            ERROR,
+        ),
+        ("The site server doesn't have the required administrative rights on the client", ERROR),
+        ("Checking whether the account has permissions to the share", INFO),
         # ... and a hash that differs where nothing is wrong: CMUpdate.log of a healthy update
         # (Microsoft, "Updates and servicing" prerequisite check, tests/healthy)
         (
