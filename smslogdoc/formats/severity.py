@@ -72,6 +72,7 @@ _STATED = re.compile(
     r"|\bThere\s+are\s+no\s+task\s+sequences\s+available\b"
     r"|\bStatus\s+code\s+[45]\d\d\s+returned\b|\bHTTP\s+(?:status|error|status\s+code)\s*:?\s*(?:[45]\d\d|600)\b"
     r"|\bUSSCommunicationError\b|UPDATECONTENT_NO_METADATA\b"
+    r"|^\W*FullyQualifiedErrorId\s*:"
 )
 """Wordings that say a specific thing failed without a failure word: a digest
 or checksum that does not match (a hash only in those words: CMUpdate.log's
@@ -82,7 +83,12 @@ sharing violation, an RPC server too busy, an SMS inbox file moved to a BAD
 folder, no sending capacity, too little disk space, no task sequence for the
 computer, an HTTP status of 400 or more, the software update point's
 USSCommunicationError, a third-party update published without content
-(`..._UPDATECONTENT_NO_METADATA`). Each is (part of) a wording of
+(`..._UPDATECONTENT_NO_METADATA`), and the `FullyQualifiedErrorId :` line of a
+PowerShell error record, which only the error stream writes (OSDRunPowerShellScript
+copies each line of it into smsts.log as an error record, type 3: ErnestoLeon87/log_reader
+smsts.log, "    + FullyQualifiedErrorId : LdapException"), so a pasted record keeps the
+severity its log gave it and rules/ts-powershell-script-errors-exit-0.yaml still tells a
+script that failed and exited 0. Each but the last is (part of) a wording of
 data/phrases.yaml (hash-mismatch, no-content-location, name-not-resolved,
 sql-error, sms-sharing-violation, sms-rpc-server-too-busy, sms-moved-to-bad-inbox,
 sms-no-sending-capacity, sms-insufficient-disk-space, ts-no-task-sequence-available,

@@ -128,6 +128,12 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ),
         ("The site server doesn't have the required administrative rights on the client", ERROR),
         ("Checking whether the account has permissions to the share", INFO),
+        # a PowerShell error record's id line, which only the error stream writes: OSDRunPowerShellScript
+        # copies it into smsts.log as an error record (ErnestoLeon87/log_reader smsts.log, line 5093)
+        ("    + FullyQualifiedErrorId : LdapException", ERROR),
+        ("FullyQualifiedErrorId : RuntimeException", ERROR),
+        # ... not a script that names the field or prints it as data
+        ("Write-Host $_.FullyQualifiedErrorId", INFO),
         # ... and a hash that differs where nothing is wrong: CMUpdate.log of a healthy update
         # (Microsoft, "Updates and servicing" prerequisite check, tests/healthy)
         (
@@ -165,6 +171,7 @@ def test_infer(line: str, expected: Severity) -> None:
         "The RPC server is too busy to complete this operation.",
         "There are no task sequences available to this computer.",
         "Status code 500 returned",
+        "    + FullyQualifiedErrorId : LdapException",
     ],
 )
 def test_every_line_inferred_as_trouble_holds_a_literal(line: str) -> None:
