@@ -194,6 +194,26 @@ def test_a_code_for_every_log_fires_anywhere_below_a_logs_own_entry(data: Path, 
     assert fired(rules, tmp_path, "CAS.log", failed) == ["code-0x87d00607"]  # the log's own entry wins
 
 
+def test_a_record_a_logs_own_entry_calls_routine_is_not_reported_by_the_code_everywhere(
+    data: Path, tmp_path: Path
+) -> None:
+    routine = CONTEXTS.replace(
+        "  next_logs: [LocationServices.log]\n",
+        "  next_logs: [LocationServices.log]\n  benign: ['while probing the cache']\n",
+        1,
+    )
+    (data / "contexts" / "test.yaml").write_text(routine, encoding="utf-8")
+    (data / "contexts" / "windows.yaml").write_text(ANYWHERE, encoding="utf-8")
+    rules = rules_of(data)
+    probing = cm("Failed to find content while probing the cache, error 0x87D00607", 3)
+    # no code's finding: the log's own entry lets it pass, and so does the code's meaning everywhere
+    # (the failure wording still reads the line on its own terms)
+    assert fired(rules, tmp_path, "CAS.log", probing) == ["phrase-failed-content"]
+    assert fired(rules, tmp_path, "SCClient.log", probing) == ["phrase-failed-content"]
+    failed = cm("Failed to get content, error 0x87D00607", 3, "SoftwareCenter")
+    assert fired(rules, tmp_path, "SCClient.log", failed) == ["code-everywhere-87d00607"]
+
+
 def test_a_code_for_every_log_is_not_a_programs_small_return_code(data: Path) -> None:
     (data / "contexts" / "windows.yaml").write_text(
         ANYWHERE.replace("code: 1618", "code: 5"), encoding="utf-8"

@@ -34,7 +34,7 @@ import regex
 from smslogdoc.data.statusvalues import STATE_TABLES
 from smslogdoc.kinds import KindTable
 from smslogdoc.rules.checker import RuleError
-from smslogdoc.rules.families.codes import code_rules, elsewhere_rules
+from smslogdoc.rules.families.codes import code_rules, elsewhere_rules, quiet_anywhere
 from smslogdoc.rules.families.phrases import phrase_table
 from smslogdoc.rules.families.states import state_rules
 from smslogdoc.rules.families.table import each, tables
@@ -75,6 +75,7 @@ def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleErr
     if contexts.is_dir():
         for table in tables(contexts, r"[\w-]+\.yaml"):
             rules += each(table, errors, partial(code_rules, kinds=kinds))
+        rules = quiet_anywhere(rules)
         rules += elsewhere_rules(rules, kinds)
     for table in tables(data, STATE_TABLES):
         rules += each(table, errors, partial(state_rules, kinds=kinds))

@@ -161,6 +161,31 @@ def _a_programs_own(value: int) -> bool:
     return value <= 0xFFFF or (value >> 16 == WIN32_HRESULT_PREFIX and not wraps_internet_error(value))
 
 
+def quiet_anywhere(rules: list[Rule]) -> list[Rule]:
+    """`rules` with each `anywhere` entry's rule quiet on the records an entry
+    of the same code for some log calls routine (its `benign`): a record that
+    entry lets pass must not be reported by the code's meaning everywhere
+    instead."""
+    benign: dict[frozenset[int], list[str]] = {}
+    for rule in rules:
+        if rule.tier == TIER_CODE and "written" not in rule.events:
+            matcher = next(iter(rule.events.values()))
+            if matcher.codes and matcher.not_message is not None:
+                benign.setdefault(matcher.codes, []).append(matcher.not_message.source)
+    made = []
+    for rule in rules:
+        first = next(iter(rule.events.values()), None)
+        routine = benign.get(first.codes, []) if rule.tier == TIER_CODE_ANYWHERE and first else []
+        if routine:
+            own = [first.not_message.source] if first and first.not_message is not None else []
+            quiet = compiled("|".join(f"(?:{source})" for source in dict.fromkeys(own + routine)))
+            rule = replace(
+                rule, events={name: replace(m, not_message=quiet) for name, m in rule.events.items()}
+            )
+        made.append(rule)
+    return made
+
+
 def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
     """For each code of the code rules that tells the same wherever it is
     written (`_telling`), a rule
