@@ -170,8 +170,9 @@ def test_states_logs_are_known_kinds_or_family_globs(entry: dict[str, Any]) -> N
 
 
 def test_phrases_sections_and_ids() -> None:
-    assert set(PHRASES) == {"workflows", "families", "benign", "phrases"}
+    assert set(PHRASES) == {"workflows", "families", "benign", "kinds_begin", "phrases"}
     ids = _ids(PHRASES["phrases"], "id")
+    assert PHRASES["kinds_begin"] in ids  # the own wordings come first, then the kinds of failure
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", i) for i in ids)
     for family, spec in PHRASES["workflows"].items():

@@ -214,6 +214,30 @@ def test_a_record_a_logs_own_entry_calls_routine_is_not_reported_by_the_code_eve
     assert fired(rules, tmp_path, "SCClient.log", failed) == ["code-everywhere-87d00607"]
 
 
+def test_a_products_own_wording_wins_over_a_codes_meaning_everywhere_a_kind_of_failure_does_not(
+    data: Path, tmp_path: Path
+) -> None:
+    (data / "contexts" / "windows.yaml").write_text(ANYWHERE, encoding="utf-8")
+    own = """  - id: installer-busy
+    pattern: 'Another installation currently in progress'
+    outcome: failed
+    says: the package manager found Windows Installer busy
+    sources: ['Test: https://example.invalid/own']
+"""
+    table = PHRASES.replace("phrases:\n", "kinds_begin: access-denied\nphrases:\n" + own, 1)
+    (data / "phrases.yaml").write_text(table, encoding="utf-8")
+    rules = rules_of(data)
+    busy = "ERROR: Another installation currently in progress. Exit code was '1618'.\n"
+    assert fired(rules, tmp_path, "chocolatey.log", busy) == ["phrase-installer-busy"]
+    failed = "ERROR: The install failed. Exit code was '1618'.\n"
+    assert fired(rules, tmp_path, "chocolatey.log", failed) == ["code-msi-busy"]
+    (data / "phrases.yaml").write_text(
+        table.replace("kinds_begin: access-denied", "kinds_begin: nowhere"), encoding="utf-8"
+    )
+    _, errors = family_rules(load_kinds(), data)  # type: ignore[arg-type]
+    assert any("kinds_begin names no phrase id" in str(error) for error in errors)
+
+
 def test_a_code_for_every_log_is_not_a_programs_small_return_code(data: Path) -> None:
     (data / "contexts" / "windows.yaml").write_text(
         ANYWHERE.replace("code: 1618", "code: 5"), encoding="utf-8"

@@ -15,6 +15,7 @@ from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.condition import Condition
 from smslogdoc.rules.families.states import OUTCOME_SEVERITY
 from smslogdoc.rules.families.table import (
+    TIER_OWN_WORDING,
     TIER_PHRASE,
     Bad,
     Table,
@@ -50,8 +51,24 @@ def phrase_table(table: Table, errors: list[RuleError]) -> list[Rule]:
         if isinstance(item, dict) and "pattern" in item
     ]
     phrases = Table(table.path, document["phrases"])
+    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in phrases.entries]
+    kinds_begin = document.get("kinds_begin")
+    if kinds_begin is None:
+        first_kind = 0  # no own wordings: every phrase names a kind of failure
+    elif kinds_begin in ids:
+        first_kind = ids.index(kinds_begin)
+    else:
+        errors.append(
+            RuleError(table.path, f"kinds_begin names no phrase id: {kinds_begin!r}", key="kinds_begin")
+        )
+        return []
     build = partial(_phrase_rules, families=families, workflows=workflows, benign=benign)
-    return each(phrases, errors, lambda entry, path: build(entry, path, order=phrases.entries.index(entry)))
+
+    def made(entry: Mapping[str, object], path: str) -> list[Rule]:
+        order = phrases.entries.index(entry)
+        return build(entry, path, order=order, own_wording=order < first_kind)
+
+    return each(phrases, errors, made)
 
 
 def _phrase_rules(
@@ -59,6 +76,7 @@ def _phrase_rules(
     path: str,
     *,
     order: int,
+    own_wording: bool,
     families: Mapping[str, list[str]],
     workflows: Mapping[str, object],
     benign: list[str],
@@ -108,7 +126,10 @@ def _phrase_rules(
                 # workflows would be noise under the finding
                 references=relevant(sources, (what, *check, *causes)) if family in own else sources[:1],
                 next_logs=next_logs,
-                tier=TIER_PHRASE + order + (0 if family else 100),
+                # a product's own wording wins over a code's meaning everywhere; a kind of failure does not
+                tier=(TIER_OWN_WORDING + order + (0 if family else 300))
+                if own_wording
+                else (TIER_PHRASE + order + (0 if family else 1000)),
                 family="phrase",
             )
         )

@@ -17,15 +17,23 @@ from smslogdoc.rules import yamlcache
 from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.model import Example, Pattern, Rule, shared_pattern
 
-TIER_CODE, TIER_STATE, TIER_CODE_ANYWHERE, TIER_CODE_ELSEWHERE, TIER_PHRASE = 100, 200, 240, 250, 300
-"""`Rule.tier` of each family (a written rule is 0: it wins). Within the state
-family a value's own rule (200) wins over the severity a component gives an
-unlisted one (201); a code's meaning wherever it is written (`logs:
-[anywhere]`, 240) gives way to its context in a log named for it and to a
-status value; a code's context read in a log it was not written for (250)
-gives way to that and wins over a wording; within the phrase
-family the phrase that comes first in the table wins (300 + its place), and a
-log's own family over the generic (+100)."""
+TIER_CODE, TIER_STATE, TIER_OWN_WORDING, TIER_CODE_ANYWHERE, TIER_CODE_ELSEWHERE, TIER_PHRASE = (
+    100,
+    200,
+    300,
+    1000,
+    1010,
+    2000,
+)
+"""`Rule.tier` of each family (a written rule is 0: it wins; the lower tier wins).
+Within the state family a value's own rule (200) wins over the severity a
+component gives an unlisted one (201). Then a product's or a log's own wording
+(phrases.yaml before `kinds_begin`: one message, 300 + its place), then a
+code's meaning wherever it is written (`logs: [anywhere]`, 1000), then a code's
+context read in a log it was not written for (1010), then the kinds of failure
+and the generic wordings (2000 + their place). Within the phrase family the
+phrase that comes first in the table wins, and a log's own family over the
+generic (+300 for own wordings, +1000 for the kinds)."""
 
 FAILURE_WORDS = (
     r"\b(?:fail(?:ed|ure|s|ing)?|error|errors|unable|cannot|can't|could\s+not|couldn't|denied|"
