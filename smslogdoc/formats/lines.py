@@ -308,10 +308,11 @@ def _wrapped_on(line: str, following: str, width: int) -> bool:
 
 
 _HANGING = re.compile(
-    r"(?:,|\b(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if))$",
+    r"(?:,|(?<=\s)(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if))$",
     re.IGNORECASE,
 )
-"""A line that ends in the middle of a sentence: a comma, an article, a preposition, a conjunction."""
+"""A line that ends in the middle of a sentence: a comma, or an article, a preposition or a
+conjunction standing as a word of its own (not a switch such as `-a`)."""
 
 
 def _hangs_on(line: str, following: str, width: int) -> bool:

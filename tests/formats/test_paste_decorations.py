@@ -188,3 +188,16 @@ def test_a_wrapped_line_among_short_ones_is_joined_where_it_hangs(parse_text: Pa
     # short lines that end whole stay apart
     lines = "Track Usage task started\nSuccessfully started PREP Device Driver\nSoftGrid not detected\n"
     assert len(parse_text(lines * 3)) == 9
+
+
+def test_a_command_lines_switch_is_no_hanging_word(parse_text: Parse) -> None:
+    # smsdpprov.log of a PXE install (tests/healthy): "-a" is a switch, not the article
+    text = (
+        "Installing WDS.\n"
+        "Running: ServerManagerCmd.exe -i WDS -a\n"
+        "Failed (2) to run: ServerManagerCmd.exe -i WDS -a\n"
+        "C:\\SMS_DP$\\sms\\bin\\x64\\PowerShell\\Import-Module-ServerManager-Get-WindowsFeature-WDS.ps1\n"
+        "Successfully installed WDS.\n"
+    )
+    # a line too long to break sets the wrap width at its widest: only a line that hangs joins
+    assert len(parse_text(text)) == 5

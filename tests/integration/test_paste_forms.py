@@ -351,16 +351,18 @@ def table(rows: Sequence[Row]) -> str:
 
 ALLOWED_LOSS: dict[str, tuple[int, int, int, int]] = {
     # form: (decisive lines, causes, dev healthy cases, healthy excerpts) it may lose against the
-    # original text, as measured on 2026-12-07 with the eighth batch's dev cases (original:
-    # 192/196, 193/196, 0/39, 0/267)
+    # original text, as measured on 2026-12-07 (eleventh session) with the ninth batch's dev cases
+    # (original: 224/228, 225/228, 0/41, 0/269)
     "message-only": (0, 1, 0, 1),  # the one PASTED_EXCEPTION of tests/healthy
     "copied-rows": (0, 0, 0, 1),  # the same one: no type column either
-    "wrapped": (7, 26, 0, 3),  # short excerpts whose one long line was wrapped are not told apart
-    "message-only-wrapped": (7, 28, 1, 16),
+    # one long line wrapped into two or three, and a wrapped line among short ones where it
+    # hangs, are joined again (26 and 28 causes lost before); the rest are not told apart
+    "wrapped": (4, 13, 0, 2),
+    "message-only-wrapped": (4, 16, 1, 10),
     "quoted": (1, 1, 0, 0),
     "numbered": (1, 1, 0, 0),
     "numbered-bar": (1, 1, 0, 0),
-    "html-escaped": (0, 3, 0, 0),
+    "html-escaped": (0, 4, 0, 0),
 }
 """Per form, what it may lose against the original text (the table when the forms were
 last fixed); any other form loses nothing."""
