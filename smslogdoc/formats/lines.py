@@ -301,7 +301,8 @@ def _wrapped_on(line: str, following: str, width: int) -> bool:
     word = following.split(" ", 1)[0]
     line = line.rstrip()
     return (
-        len(line) + 1 + len(word) > width
+        len(line) <= width  # a longer line was not broken at this width (a cut line of a huge file)
+        and len(line) + 1 + len(word) > width
         and not line.endswith((".", "!"))
         and not _STARTS_RECORD.match(following)
     )

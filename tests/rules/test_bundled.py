@@ -200,10 +200,11 @@ def test_a_folder_mixing_an_example_of_every_class_reports_each_cause_once(tmp_p
     assert set(chosen.values()) <= set(found)
 
 
-UNDOCUMENTED_CODES = {0x87D00455, 0xFFFFFFFF, 4865}
+UNDOCUMENTED_CODES = {0x87D00455, 0xFFFFFFFF, 4865, 0xC8000426}
 """Codes in the rules' examples for which no published text was found (said in the
 rules' comments; -1 is wsyncmgr.log's "CCISource error: -1"; 4865 is the SMS 1.2 Scheduler's
-"Cannot compress the package file, return code = 4865"); every other code the examples show must decode. (0x87D00606 has since
+"Cannot compress the package file, return code = 4865"; 0xC8000426 is the exit code of Windows
+Update's out-of-process data store in WindowsUpdate.log, LegacyUpdate#196); every other code the examples show must decode. (0x87D00606 has since
 found a community table's text, "Offline scan tool history not found".)"""
 
 

@@ -126,14 +126,20 @@ def _phrase_rules(
                 # workflows would be noise under the finding
                 references=relevant(sources, (what, *check, *causes)) if family in own else sources[:1],
                 next_logs=next_logs,
-                # a product's own wording wins over a code's meaning everywhere; a kind of failure does not
-                tier=(TIER_OWN_WORDING + order + (0 if family else 300))
-                if own_wording
-                else (TIER_PHRASE + order + (0 if family else 1000)),
+                tier=_tier(order, own_wording, bool(family)),
                 family="phrase",
             )
         )
     return rules
+
+
+def _tier(order: int, own_wording: bool, of_family: bool) -> int:
+    """A wording's tier: its place in the table, a log family's own before the
+    generic; a product's own wording wins over a code's meaning everywhere, a
+    kind of failure does not (`families.table`)."""
+    if own_wording:
+        return TIER_OWN_WORDING + order + (0 if of_family else 300)
+    return TIER_PHRASE + order + (0 if of_family else 1000)
 
 
 _GENERAL_CHECK = (
