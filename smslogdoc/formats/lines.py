@@ -245,6 +245,8 @@ quote marker)."""
 _NEAR = 6
 """Most wrapped lines end within this many columns of the width (the next word did not fit)."""
 _MAX_JOINED = 16
+_LONGEST_WORD = 2048
+"""The longest word a wrapper leaves on a line of its own that the next line may go on from."""
 _STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
 """A line that starts a record of its own (indented, a date or time, a bracket), never a wrap's rest."""
 
@@ -301,7 +303,9 @@ def _wrapped_on(line: str, following: str, width: int) -> bool:
     word = following.split(" ", 1)[0]
     line = line.rstrip()
     return (
-        len(line) <= width  # a longer line was not broken at this width (a cut line of a huge file)
+        # a longer line was not broken at this width, unless it is one word too long to break
+        # (a path, an id); a piece of a huge line cut in bounded memory is neither
+        (len(line) <= width or (" " not in line.strip() and len(line) <= _LONGEST_WORD))
         and len(line) + 1 + len(word) > width
         and not line.endswith((".", "!"))
         and not _STARTS_RECORD.match(following)
