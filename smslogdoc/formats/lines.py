@@ -261,11 +261,11 @@ def wrap_width(lines: list[str], *, sure: bool = False) -> int | None:
     texts = [text.rstrip() for text in lines if text.strip()]
     if len(texts) < 2 or (sure and len(texts) < 4):
         return None
-    breakable = [len(text) for text in texts if " " in text.strip()]
-    width = max(breakable, default=0)
     if sure:
-        return width if 0 < width <= WRAP_WIDTHS[-1] else None
-    if _narrow(texts) is None:
+        widest = _widest(texts)
+        return widest if 0 < widest <= WRAP_WIDTHS[-1] else None
+    width = _narrow(texts)
+    if width is None:
         return None
     if len(texts) < 4:  # one long line wrapped: every line but the last ends near the width, each goes on
         return width if _one_line_wrapped(texts, width) else None
@@ -278,12 +278,17 @@ def _narrow(lines: list[str]) -> int | None:
     text there: 70 to 80 columns, and no line longer but for a word too long to
     break."""
     texts = [text.rstrip() for text in lines if text.strip()]
-    width = max((len(text) for text in texts if " " in text.strip()), default=0)
+    width = _widest(texts)
     if width not in WRAP_WIDTHS:
         return None
     if any(len(text) > width and " " in text.strip()[: width + 1] for text in texts):
         return None
     return width
+
+
+def _widest(texts: list[str]) -> int:
+    """The length of the longest line with a space in it: a line a wrapper could have broken."""
+    return max((len(text) for text in texts if " " in text.strip()), default=0)
 
 
 def _one_line_wrapped(texts: list[str], width: int) -> bool:

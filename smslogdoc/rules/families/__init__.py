@@ -37,7 +37,7 @@ from smslogdoc.rules.checker import RuleError
 from smslogdoc.rules.families.codes import code_rules, elsewhere_rules, quiet_anywhere
 from smslogdoc.rules.families.phrases import phrase_table
 from smslogdoc.rules.families.states import state_rules
-from smslogdoc.rules.families.table import each, tables
+from smslogdoc.rules.families.table import any_of, each, tables
 from smslogdoc.rules.model import Pattern, Rule, shared_pattern
 
 __all__ = ["family_rules", "vetoed"]
@@ -102,7 +102,7 @@ def _made(kinds: KindTable, data: Traversable) -> tuple[list[Rule], list[RuleErr
 def vetoed(rules: list[Rule], patterns: list[str]) -> list[Rule]:
     """`rules` with the families' rules silent on messages `patterns` match (a
     user's list of routine messages): a written rule still names its failure."""
-    veto = _any_of(patterns)
+    veto = any_of(patterns)
     return rules if veto is None else [_vetoed(rule, veto) if rule.tier > 0 else rule for rule in rules]
 
 
@@ -112,14 +112,7 @@ def _benign(data: Traversable) -> Pattern | None:
     found = [
         entry for table in tables(data, r"benign\.yaml") for entry in table.entries if isinstance(entry, dict)
     ]
-    return _any_of([str(entry["pattern"]) for entry in found if isinstance(entry.get("pattern"), str)])
-
-
-def _any_of(patterns: list[str]) -> Pattern | None:
-    """One pattern that matches where any of `patterns` does (None for none)."""
-    if not patterns:
-        return None
-    return shared_pattern("|".join(f"(?:{pattern})" for pattern in patterns), regex.IGNORECASE)
+    return any_of([str(entry["pattern"]) for entry in found if isinstance(entry.get("pattern"), str)])
 
 
 def _vetoed(rule: Rule, veto: Pattern) -> Rule:

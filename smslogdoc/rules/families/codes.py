@@ -34,6 +34,7 @@ from smslogdoc.rules.families.table import (
     TIER_CODE_ANYWHERE,
     TIER_CODE_ELSEWHERE,
     Bad,
+    any_of,
     compiled,
     examples,
     in_sentence,
@@ -60,7 +61,7 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
     written = entry.get("written")
     message = compiled(written) if isinstance(written, str) else None
     benign = texts(entry, "benign")
-    not_message = compiled("|".join(f"(?:{item})" for item in benign)) if benign else None
+    not_message = any_of(benign)
     codes = frozenset({value})
     if message is not None:  # the entry says how the log writes the failure (a return code): its wording
         # names the code, which `codes.find` may not read as one ("Unmatched exit code (1603)")
@@ -150,7 +151,7 @@ def outranks_fallback(rule: Rule) -> bool:
         return False
     if "written" in rule.events:
         return True
-    codes = next((m.codes for m in rule.events.values() if m.codes), frozenset())
+    codes = _codes(rule)
     return bool(codes) and not any(_a_programs_own(value) for value in codes)
 
 
@@ -166,24 +167,30 @@ def quiet_anywhere(rules: list[Rule]) -> list[Rule]:
     of the same code for some log calls routine (its `benign`): a record that
     entry lets pass must not be reported by the code's meaning everywhere
     instead."""
-    benign: dict[frozenset[int], list[str]] = {}
+    routine: dict[frozenset[int], list[str]] = {}
     for rule in rules:
-        if rule.tier == TIER_CODE and "written" not in rule.events:
-            matcher = next(iter(rule.events.values()))
-            if matcher.codes and matcher.not_message is not None:
-                benign.setdefault(matcher.codes, []).append(matcher.not_message.source)
+        benign = _benign(rule)
+        if rule.tier == TIER_CODE and "written" not in rule.events and benign:
+            routine.setdefault(_codes(rule), []).append(benign)
     made = []
     for rule in rules:
-        first = next(iter(rule.events.values()), None)
-        routine = benign.get(first.codes, []) if rule.tier == TIER_CODE_ANYWHERE and first else []
-        if routine:
-            own = [first.not_message.source] if first and first.not_message is not None else []
-            quiet = compiled("|".join(f"(?:{source})" for source in dict.fromkeys(own + routine)))
+        if rule.tier == TIER_CODE_ANYWHERE and _codes(rule) in routine:
+            quiet = any_of([*filter(None, [_benign(rule)]), *routine[_codes(rule)]])
             rule = replace(
                 rule, events={name: replace(m, not_message=quiet) for name, m in rule.events.items()}
             )
         made.append(rule)
     return made
+
+
+def _codes(rule: Rule) -> frozenset[int]:
+    """The codes a code rule's records must mention (none for an entry `written` as a return code)."""
+    return next((m.codes for m in rule.events.values() if m.codes), frozenset())
+
+
+def _benign(rule: Rule) -> str:
+    """The routine messages a code rule lets pass (its entry's `benign`), as one pattern ('' for none)."""
+    return next((m.not_message.source for m in rule.events.values() if m.not_message is not None), "")
 
 
 def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
@@ -193,17 +200,16 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
     failed (as on the entry's own logs) gets the context of its
     first entry, named as that of the logs the entry was written for. A rule
     of the entry's own logs wins on them (its lower tier)."""
+    anywhere = {value for rule in rules if rule.tier == TIER_CODE_ANYWHERE for value in _codes(rule)}
     made: dict[int, Rule] = {}
-    for rule in rules:  # a code with an entry for every log needs none borrowed
-        if rule.tier == TIER_CODE_ANYWHERE:
-            made.update(dict.fromkeys(next((m.codes for m in rule.events.values() if m.codes), ()), rule))
-    anywhere = set(made)
     for rule in rules:
-        codes = next((m.codes for m in rule.events.values() if m.codes), frozenset())
+        codes = _codes(rule)
         if len(codes) != 1 or "written" in rule.events or rule.tier != TIER_CODE:
             continue
         (value,) = codes
-        if value in made or not _telling(value):
+        if (
+            value in made or value in anywhere or not _telling(value)
+        ):  # an entry for every log needs none borrowed
             continue
         spelled = f"0x{value:08X}"
         where = ", ".join(dict.fromkeys(_example_file((log,), kinds) for log in rule.applies_to))
@@ -221,4 +227,4 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
             tier=TIER_CODE_ELSEWHERE,
             causes=(),  # the causes of the logs it was written for, not of this one
         )
-    return [rule for value, rule in made.items() if value not in anywhere]
+    return list(made.values())

@@ -19,6 +19,7 @@ from smslogdoc.rules.families.table import (
     TIER_PHRASE,
     Bad,
     Table,
+    any_of,
     compiled,
     each,
     in_sentence,
@@ -90,7 +91,7 @@ def _phrase_rules(
         str(item["pattern"]) if isinstance(item, dict) else str(item) for item in listed(entry.get("unless"))
     ]
     vetoes = benign + unless
-    not_message = compiled("|".join(f"(?:{item})" for item in vetoes)) if vetoes else None
+    not_message = any_of(vetoes)
     says = text(entry, "says")
     own = entry.get("workflows") or {}
     if not isinstance(own, dict):

@@ -125,6 +125,13 @@ def compiled(text: str) -> Pattern:
     return shared_pattern(text, regex.IGNORECASE)
 
 
+def any_of(patterns: Iterable[str]) -> Pattern | None:
+    """One pattern that matches where any of `patterns` does (None for none),
+    compiled when first used, as `compiled`."""
+    alternatives = list(dict.fromkeys(patterns))
+    return compiled("|".join(f"(?:{pattern})" for pattern in alternatives)) if alternatives else None
+
+
 def in_sentence(text: str) -> str:
     """A title or phrase as it reads inside a sentence: its first letter lower-case,
     unless the first word is an acronym or a name in capitals (`MP Control
