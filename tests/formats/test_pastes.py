@@ -270,6 +270,16 @@ def test_html_entities_are_undone_once(parse_text: Parse) -> None:
     assert event.message == "Policy &lt;Rule&gt; & more"  # unescaped once, not twice
 
 
+def test_a_quoted_line_whose_quotes_a_page_escaped_is_read_with_its_quotes(parse_text: Parse) -> None:
+    # two entities only, both quotes (the Driver Automation Tool's error as a forum shows it)
+    line = "Error: Cannot validate argument on parameter &#39;Path&#39;. System.Management.Automation.ValidationMetadataException\n"
+    (event,) = parse_text(line, name="DriverAutomationTool.log")
+    assert event.message.startswith("Error: Cannot validate argument on parameter 'Path'.")
+    # an ampersand entity alone is not enough to call the text damaged
+    (plain,) = parse_text("Checking Tom &amp; Jerry's folder\n", name="notes.txt")
+    assert plain.message == "Checking Tom &amp; Jerry's folder"
+
+
 def test_markdown_escapes_and_quote_markers_are_undone(parse_text: Parse) -> None:
     text = _paste(markdown, separator="\n")
     _check(parse_text(text, name="ccmsetup.log"), parse_text.reports)  # type: ignore[attr-defined]
