@@ -237,7 +237,8 @@ def _plain_events(lines: Iterable[tuple[int, str]], texts: list[str], ctx: Parse
     """The events of plain text whose first lines are `texts`: unwrapped where they show a wrap."""
     width = wrap_width(texts)
     if width is not None:
-        return _unwrapped(lines, ctx, width, _wrapped_on)
+        many = sum(1 for text in texts if text.strip()) >= _MANY_WRAPPED
+        return _unwrapped(lines, ctx, width, _wrapped_across if many else _wrapped_on)
     width = _narrow(texts)
     if width is None and any(
         len(text.strip()) > WRAP_WIDTHS[0] and " " not in text.strip() for text in texts
@@ -271,6 +272,8 @@ quote marker)."""
 _NEAR = 6
 """Most wrapped lines end within this many columns of the width (the next word did not fit)."""
 _MAX_JOINED = 16
+_MANY_WRAPPED = 4
+"""Lines enough for a wrap to show in many of them (fewer: one long line wrapped)."""
 _LONGEST_WORD = 2048
 """The longest word a wrapper leaves on a line of its own that the next line may go on from."""
 _STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
@@ -343,12 +346,21 @@ def _wrapped_on(line: str, following: str, width: int) -> bool:
     )
 
 
+def _wrapped_across(line: str, following: str, width: int) -> bool:
+    """As `_wrapped_on`, in text that shows its wrap in many lines: there a line that ends
+    a sentence within a few columns of the width was broken after that sentence too."""
+    if line.rstrip().endswith((".", "!")) and len(line.rstrip()) >= width - _NEAR:
+        line = line.rstrip()[:-1] + ";"
+    return _wrapped_on(line, following, width)
+
+
 _HANGING = re.compile(
-    r"(?:,|(?<=\s)(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if))$",
+    r"(?:[,:]|(?<=\s)(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if))$",
     re.IGNORECASE,
 )
-"""A line that ends in the middle of a sentence: a comma, or an article, a preposition or a
-conjunction standing as a word of its own (not a switch such as `-a`)."""
+"""A line that ends in the middle of a sentence: a comma or a colon (`... - URL:` before
+the address), or an article, a preposition or a conjunction standing as a word of its own
+(not a switch such as `-a`)."""
 
 
 def _hangs_on(line: str, following: str, width: int) -> bool:

@@ -190,6 +190,31 @@ def test_a_wrapped_line_among_short_ones_is_joined_where_it_hangs(parse_text: Pa
     assert len(parse_text(lines * 3)) == 9
 
 
+def test_a_line_that_ends_in_a_colon_hangs_on_to_what_it_introduces(parse_text: Parse) -> None:
+    # smsts.log of a task sequence whose client cannot read token authentication (the
+    # Microsoft article the dev case msd-smsts-ccmtokenauth-401-old-client-in-boot-image
+    # quotes), wrapped at 76: the address goes on from "URL:"
+    text = (
+        "Setting Media Certificate.\n"
+        "CLibSMSMessageWinHttpTransport::Send: WinHttpOpenRequest - URL:\n"
+        "DPServerFQDN:443 PROPFIND /CCMTOKENAUTH_SMS_DP_SMSPKG$/PKGID\n"
+        "401 - Unsuccessful with anonymous access. Retrying with context credentials.\n"
+        "SendResourceRequest() failed. 80190191\n"
+    )
+    assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 1), (2, 3), (4, 4), (5, 5)]
+
+
+def test_in_text_wrapped_throughout_a_line_broken_after_a_sentence_goes_on(parse_text: Parse) -> None:
+    sentences = (
+        "The client could not download the content of this deployment from its DP."
+        " Error message: the remote name could not be resolved by the DNS server of the client."
+    )
+    text = textwrap.fill(sentences, 76) + "\n" + textwrap.fill(sentences, 76) + "\n"
+    lines = text.splitlines()
+    assert lines[0].endswith("DP.") and len(lines[0]) >= 70
+    assert [e.message for e in parse_text(text)] == [sentences, sentences]
+
+
 def test_a_command_lines_switch_is_no_hanging_word(parse_text: Parse) -> None:
     # smsdpprov.log of a PXE install (tests/healthy): "-a" is a switch, not the article
     text = (
