@@ -355,20 +355,23 @@ def _wrapped_across(line: str, following: str, width: int) -> bool:
 
 
 _HANGING = re.compile(
-    r"(?:[,:]|(?<=\s)(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if))$",
+    r"(?:[,:]|(?<=\s)(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if"
+    r"|error|code|next))$",
     re.IGNORECASE,
 )
 """A line that ends in the middle of a sentence: a comma or a colon (`... - URL:` before
-the address), or an article, a preposition or a conjunction standing as a word of its own
-(not a switch such as `-a`)."""
+the address), an article, a preposition or a conjunction standing as a word of its own
+(not a switch such as `-a`), or `error`, `code` or `next` before what they introduce."""
+_CODE_START = re.compile(r"0x[0-9a-f]{4}", re.IGNORECASE)
+"""A line that starts with a hexadecimal code: the value of the line before it."""
 
 
 def _hangs_on(line: str, following: str, width: int) -> bool:
     """Whether `following` goes on from `line` in text whose wrap width is not
     sure (few lines reach it): as `_wrapped_on`, and `line` ends in the middle of
-    a sentence or `following` starts with a lower-case word."""
+    a sentence or `following` starts with a lower-case word or a hexadecimal code."""
     return _wrapped_on(line, following, width) and bool(
-        _HANGING.search(line.rstrip()) or following[:1].islower()
+        _HANGING.search(line.rstrip()) or following[:1].islower() or _CODE_START.match(following)
     )
 
 

@@ -204,6 +204,19 @@ def test_a_line_that_ends_in_a_colon_hangs_on_to_what_it_introduces(parse_text: 
     assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 1), (2, 3), (4, 4), (5, 5)]
 
 
+def test_a_code_wrapped_away_from_its_error_goes_back(parse_text: Parse) -> None:
+    # MaintenanceCoordinator.log's messages (configmgr/iOS-CMLogTracer, tests/healthy
+    # cmlt-maintenancecoordinator-add-task) pasted alone and wrapped at 76: the code goes
+    # back to the message, which the known-benign list then names whole
+    text = (
+        'Removing tasks for agent "RebootCoord".\n'
+        "Failed to get task state for '{9BCF7827-E04F-4C3A-8D8C-B943316A2D7F}'. Error\n"
+        "0x87d00317\n"
+        "Calling to Disable Write Filter.\n"
+    )
+    assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 1), (2, 3), (4, 4)]
+
+
 def test_in_text_wrapped_throughout_a_line_broken_after_a_sentence_goes_on(parse_text: Parse) -> None:
     sentences = (
         "The client could not download the content of this deployment from its DP."
