@@ -35,15 +35,19 @@ _FAILURE_WORD = re.compile(
 _CCMSETUP_EXIT = re.compile(r"(?i)\bccmsetup\s+is\s+exiting\s+with\s+return\s+code\b")
 
 _HEX_TOKEN = re.compile(r"(?<![\w.])0[xX][0-9A-Fa-f]{1,8}(?!\w)")
-_BARE_HEX_TOKEN = re.compile(r"(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])")
+_BARE_HEX_TOKEN = re.compile(
+    r"(?<![\w{}\\/.:-])[0-9A-Fa-f]{8}(?![\w}-])|(?<=\bhresult:)[0-9A-Fa-f]{8}(?![\w}-])", re.I
+)
 _NEGATIVE_TOKEN = re.compile(r"(?<![\w.-])-[0-9]{10}(?![\w.])")
 _UNSIGNED_TOKEN = re.compile(r"(?<![\w.-])[0-9]{10}(?![\w.])")
 # A keyword directly before a decimal number: "error code: 67", "exit code is 5", "failed 1115", "exited with
-# 1618", "Exit code was '1618'" (Chocolatey quotes it).
+# 1618", "exited with the code 1605", "Exit code was '1618'" (Chocolatey quotes it), and the last line of a
+# Windows Installer log, "Installation success or error status: 1603".
 _KEYWORD_NUMBER = re.compile(
     r"(?ix)\b(?:"
     r"(?:error|exit|return|result)[ _]?code|exitcode|errorcode|win32\s+error|getlasterror(?:\(\))?|lasterror|"
-    r"error|err|gle|hresult|hr|rc|returned|returning|with\s+code|exited(?:\s+with)?|"
+    r"error|err|gle|hresult|hr|rc|returned|returning|with\s+(?:the\s+)?(?:exit\s+)?code|exited(?:\s+with)?|"
+    r"success\s+or\s+error\s+status|"
     r"failed(?:\s+with(?:\s+(?:error\s+code|exit\s+code|error|code))?)?"
     r")\s*(?:(?:is|was|of|=|:)\s*)?(?P<quote>['\"])?(?P<num>(?:(?<=[\s=:'\"])-)?[0-9]{1,10})(?(quote)['\"])(?![\w])"
 )

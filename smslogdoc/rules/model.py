@@ -144,11 +144,13 @@ def code_literals(codes: frozenset[int]) -> tuple[str, ...]:
     `-2016410105`, `2278556167`; a Win32 code's HRESULT too (`80070643`), and the
     small number itself (`1603`), which only filters; a WinHTTP or WinINet
     error's HRESULT its number too (`80072ee2` and `12002`, as ConfigMgr's HTTP
-    layer writes it: `Code=12002, Text=ERROR_WINHTTP_TIMEOUT`)."""
+    layer writes it: `Code=12002, Text=ERROR_WINHTTP_TIMEOUT`), and so does the
+    HRESULT of a Win32 code of four digits or more (`800704c3` and `1219`, as
+    `System error 1219 has occurred.`; a shorter one would let every record through)."""
     spellings: list[str] = []
     for value in sorted(codes):
         forms = [value] if value > 0xFFFF else [value, 0x80070000 | value]
-        if wraps_internet_error(value):
+        if wraps_internet_error(value) or (value & 0xFFFF0000 == 0x80070000 and value & 0xFFFF >= 1000):
             forms.append(value & 0xFFFF)
         for form in forms:
             if form > 0xFFFF:

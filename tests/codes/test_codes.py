@@ -312,6 +312,23 @@ def test_success_code_reads_as_success() -> None:
         ("SCHED DATA : Handling an error condition (0xe0040013)", "0xe0040013", 0xE0040013, "sms"),
         ("Command completed, return code = -2147021886", "-2147021886", 0x80070BC2, "win32"),
         ("Process 123 exited with code 5", "5", 5, "win32"),
+        # real lines the every-log code entries quote (smslogdoc/data/contexts/windows.yaml):
+        # npackd/npackd#327, openai/codex#25367, jexuswebserver/JexusManager#137, KB4015968
+        ("Process C:\\Windows\\system32\\cmd.exe exited with the code 1605", "1605", 1605, "msi"),
+        ("Codex CLI exited with code -1073741795", "-1073741795", 0xC000001D, "ntstatus"),
+        (
+            "ERROR ( hresult:80090016, message:Failed to commit configuration changes.",
+            "80090016",
+            0x80090016,
+            "hresult",
+        ),
+        (
+            "MSI (s) (80:48) [10:00:00:000]: Windows Installer installed the product. Product Name: X."
+            " Installation success or error status: 1603.",
+            "1603",
+            1603,
+            "msi",
+        ),
         # a real DataTransferService.log line (2019), quoted in rules/content-dp-http-cannot-connect.yaml
         (
             "[CCMHTTP] ERROR: URL=http://dp01.contoso.com:80/SMS_DP_SMSPKG$/47a361aa-e9ad-4be2-9acc-dbc0dd7ccb9b,"
@@ -359,6 +376,8 @@ def test_a_winhttp_code_by_number_reaches_its_context() -> None:
     literals = code_literals(frozenset({0x80072EE2}))
     assert "80072ee2" in literals and "12002" in literals
     assert "5" not in code_literals(frozenset({0x80070005}))  # a small Win32 number stays the program's own
+    # a Win32 code of four digits is written so too ("System error 1219 has occurred.")
+    assert "1219" in code_literals(frozenset({0x800704C3}))
 
 
 def test_find_codes_reports_several_in_order() -> None:

@@ -30,6 +30,10 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("Failed to access source file (\\\\server\\share\\ccmsetup.cab)", ERROR),
         ("Sync failed: WSUS update source not found. Source: getUpdateSourceInfo", ERROR),
         ("Program exit code 1", ERROR),
+        # npackd/npackd#327 and openai/codex#25367 (smslogdoc/data/contexts/windows.yaml seen lines)
+        ("Process C:\\Windows\\system32\\cmd.exe exited with the code 1605", ERROR),
+        ("Codex CLI exited with code -1073741795", ERROR),
+        ("Process C:\\Windows\\system32\\cmd.exe exited with the code 0", INFO),
         ("OnSearchComplete - Failed to end search job. Error = 0x80244022.", ERROR),
         ("Script for Package:SMS00001, Program: x failed with exit code -2147024894", ERROR),
         # "unsuccessful": SMS 2.0's program monitor (smsapm32.log of a real 2000 client)
