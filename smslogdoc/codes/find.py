@@ -275,6 +275,8 @@ def _bare_hex_is_code(message: str, start: int, end: int) -> bool:
         return False
     if not decodes(value):
         return False
+    if not message[:start].strip() and message[end : end + 1] == ":":
+        return True  # "80072F78: The server response could not be parsed.": a code and its text
     return _CONTEXT_WORD.search(_context_before(message, start)) is not None
 
 

@@ -315,6 +315,8 @@ def test_success_code_reads_as_success() -> None:
         # real lines the every-log code entries quote (smslogdoc/data/contexts/windows.yaml):
         # npackd/npackd#327, openai/codex#25367, jexuswebserver/JexusManager#137, KB4015968
         ("Process C:\\Windows\\system32\\cmd.exe exited with the code 1605", "1605", 1605, "msi"),
+        # LegacyUpdate/LegacyUpdate#76: a code and its text, the code first
+        ("80072F78: The server response could not be parsed.", "80072F78", 0x80072F78, "winhttp"),
         ("Codex CLI exited with code -1073741795", "-1073741795", 0xC000001D, "ntstatus"),
         (
             "ERROR ( hresult:80090016, message:Failed to commit configuration changes.",
