@@ -250,6 +250,33 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         # a WMI event's property lines pasted one to a line (iOS-CMLogTracer ClientIDManagerStartup.log)
         ('\tHRESULT = "0x87d00280";', INFO),
         ("HRESULT = 0x87d00280, the certificate was not found", ERROR),
+        # MDT's probes, written at LogTypeInfo by its scripts (maxmoonACR/MDTLOGFiles BDD.log, a
+        # log of type 1 records only): what the gather does not find, a file FindFile looks for in
+        # vain, another task sequence's missing operating system, an answer-file setting without
+        # a node, no package list
+        ("Unable to determine ConfigMgr distribution point", INFO),
+        ("Unable to determine WDS server name, probably not booted from WDS.", INFO),
+        (
+            "FindFile: The file x86\\Microsoft.BDD.Utility.dll could not be found in any standard locations.",
+            INFO,
+        ),
+        (
+            "ERROR: Invalid OS GUID {3451feaf-4c9e-4965-90e3-7d1d62639916} specified for task sequence WIN10",
+            INFO,
+        ),
+        (
+            '//unattend:settings[@pass="windowsPE"]/unattend:component[@name="Microsoft-Windows-Setup"]'
+            "/unattend:UpgradeData/unattend:Upgrade not found in D:\\MININT\\Unattend.xml, unable to update.",
+            INFO,
+        ),
+        ("Unable to find the Packages.xml file, assuming there are no packages to inject.", INFO),
+        # ... while the chosen task sequence's missing operating system, and a gather that cannot
+        # read its rules, stay errors
+        (
+            "ERROR: Invalid OS GUID {3451feaf-4c9e-4965-90e3-7d1d62639916} specified for task sequence WIN10 specified",
+            ERROR,
+        ),
+        ("Unable to find rules INI file, rc = 1", ERROR),
     ],
 )
 def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity) -> None:
