@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -490,3 +491,53 @@ def test_a_failure_word_in_a_step_name_or_command_line_is_no_verdict(line: str, 
 )
 def test_a_success_with_an_exit_code_and_a_restart_code_as_an_hresult(line: str, expected: Severity) -> None:
     assert infer(line) == expected
+
+
+_TYPED = re.compile(
+    r'<!\[LOG\[((?:(?!\]LOG\]!>).)*)\]LOG\]!><time="[^"]*" date="[^"]*" component="([^"]*)" context="[^"]*"'
+    r' type="1"',
+    re.S,
+)
+WRITER_SAYS_INFO_BUT_FAILED = {
+    # ccmsetup writes its final failure line with type 1 (real-logs excerpt
+    # ps-script-comment__ccmsetup.log.excerpt): a pasted copy is an error, rightly
+    ("ccmsetup", "CcmSetup failed with error code 0x80004005"),
+    # "net start W32Time" ending 2 because the service already runs: routine only in the
+    # context of the lines around it (tests/healthy PASTED_EXCEPTIONS)
+    ("OSDSetupHook", "Process completed with exit code 2"),
+}
+
+
+def _informational_records() -> list[tuple[str, str, str]]:
+    from tests.conftest import REAL_LOGS
+
+    roots = [Path(__file__).resolve().parents[1] / "healthy" / "excerpts"]
+    if REAL_LOGS.is_dir():
+        roots.append(REAL_LOGS)
+    found = []
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found += [(path.name, component, message) for message, component in _TYPED.findall(text)]
+    return found
+
+
+def test_what_its_writer_logs_as_informational_is_no_error_when_pasted() -> None:
+    """Every CMTrace record a real writer gave type 1 (informational), in the healthy excerpts
+    and the real logs, pasted without that type: each line is no error record, but for the
+    writers' few informational failures. The writers' own severities are the measure of the
+    inference (MDT's probes, written at LogTypeInfo, were errors before data/benign.yaml named
+    them)."""
+    records = _informational_records()
+    assert len(records) > 1000
+    loud = sorted(
+        {
+            (component, line.strip())
+            for _, component, message in records
+            for line in message.splitlines()
+            if line.strip() and infer(line.strip()) is ERROR
+        }
+        - WRITER_SAYS_INFO_BUT_FAILED
+    )
+    assert loud == []
