@@ -271,6 +271,11 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
             INFO,
         ),
         ("Unable to find the Packages.xml file, assuming there are no packages to inject.", INFO),
+        # Windows Installer's 2911 for its own rollback folder, at the end of installs that succeed
+        # (oleg-shilo/wixsharp#150, microsoft/winget-pkgs#66759) ...
+        ("DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
+        # ... and for the product's folder, which can leave an upgrade stuck (wixtoolset/issues#6880)
+        ("DEBUG: Error 2911:  Could not remove the folder C:\\Program Files (x86)\\SampleProduct\\.", ERROR),
         # ... while the chosen task sequence's missing operating system, and a gather that cannot
         # read its rules, stay errors
         (
