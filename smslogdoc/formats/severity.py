@@ -104,7 +104,7 @@ _NOT_A_FAILURE = re.compile(
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
     r"|\b\d+\s*(?:ms|milliseconds?|sec(?:ond)?s?|min(?:ute)?s?|hours?)\b[\w\s-]{0,20}?\btime-?out\b"
     r"|\btime-?outs?\s*(?:[:=]|(?:of|is|value|period|interval|set\s+to|options|task|timer)\b)"
-    r"|\btimeout(?:\.exe)?\s+/t\s+\d+|<time-?out>\s*\d+\s*</time-?out>|\b(?:idle|existing|new)\s+time-?out\b|\bdue\s+to\s+time-?out\b|\bcycles\s+time\s*out,\s*do\s+nothing\b"
+    r"|\btimeout(?:\.exe)?\s+/t\s+\d+|(?<![\w-])[/-]time-?out[:\s]+\d+\b|<time-?out>\s*\d+\s*</time-?out>|\b(?:idle|existing|new)\s+time-?out\b|\bdue\s+to\s+time-?out\b|\bcycles\s+time\s*out,\s*do\s+nothing\b"
     r"|\bsent\b[^.]{0,60}?\bfailure\s+message\b"
     r"|\berror\s+code\s+(?:didn't|did\s+not)\s+(?:get\s+)?change"
     r"|\bbecause\s+the\s+last\s+assignment\s+error\s+matches\s+this\s+one\b"
@@ -118,7 +118,9 @@ _NOT_A_FAILURE = re.compile(
     r"|\b(?:initiali[sz]\w*|install\w*|register\w*)\s+(?:the\s+)?exception\s+(?:handlers?|filters?)\b"
     r"|\bsuccessfully\s+(?:completed|ran|executed)\b.{0,200}?\bwith\s+(?:the\s+)?exit\s+(?:win32\s+)?code\s+[-\w]+"
 )
-"""Phrases that only look like failures."""
+"""Phrases that only look like failures (a time-out given as a command line's switch, such as
+MDT's `Run Command: X:\\WINDOWS\\SYSTEM32\\bcdedit.exe /timeout 0`, written with type 1 in
+maxmoonACR/MDTLOGFiles BDD.log, is a setting)."""
 
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "

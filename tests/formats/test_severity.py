@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -254,6 +255,38 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         # a WMI event's property lines pasted one to a line (iOS-CMLogTracer ClientIDManagerStartup.log)
         ('\tHRESULT = "0x87d00280";', INFO),
         ("HRESULT = 0x87d00280, the certificate was not found", ERROR),
+        # MDT's probes, written at LogTypeInfo by its scripts (maxmoonACR/MDTLOGFiles BDD.log, a
+        # log of type 1 records only): what the gather does not find, a file FindFile looks for in
+        # vain, another task sequence's missing operating system, an answer-file setting without
+        # a node, no package list
+        ("Unable to determine ConfigMgr distribution point", INFO),
+        ("Unable to determine WDS server name, probably not booted from WDS.", INFO),
+        (
+            "FindFile: The file x86\\Microsoft.BDD.Utility.dll could not be found in any standard locations.",
+            INFO,
+        ),
+        (
+            "ERROR: Invalid OS GUID {3451feaf-4c9e-4965-90e3-7d1d62639916} specified for task sequence WIN10",
+            INFO,
+        ),
+        (
+            '//unattend:settings[@pass="windowsPE"]/unattend:component[@name="Microsoft-Windows-Setup"]'
+            "/unattend:UpgradeData/unattend:Upgrade not found in D:\\MININT\\Unattend.xml, unable to update.",
+            INFO,
+        ),
+        ("Unable to find the Packages.xml file, assuming there are no packages to inject.", INFO),
+        # Windows Installer's 2911 for its own rollback folder, at the end of installs that succeed
+        # (oleg-shilo/wixsharp#150, microsoft/winget-pkgs#66759) ...
+        ("DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
+        # ... and for the product's folder, which can leave an upgrade stuck (wixtoolset/issues#6880)
+        ("DEBUG: Error 2911:  Could not remove the folder C:\\Program Files (x86)\\SampleProduct\\.", ERROR),
+        # ... while the chosen task sequence's missing operating system, and a gather that cannot
+        # read its rules, stay errors
+        (
+            "ERROR: Invalid OS GUID {3451feaf-4c9e-4965-90e3-7d1d62639916} specified for task sequence WIN10 specified",
+            ERROR,
+        ),
+        ("Unable to find rules INI file, rc = 1", ERROR),
     ],
 )
 def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity) -> None:
@@ -467,3 +500,53 @@ def test_a_failure_word_in_a_step_name_or_command_line_is_no_verdict(line: str, 
 )
 def test_a_success_with_an_exit_code_and_a_restart_code_as_an_hresult(line: str, expected: Severity) -> None:
     assert infer(line) == expected
+
+
+_TYPED = re.compile(
+    r'<!\[LOG\[((?:(?!\]LOG\]!>).)*)\]LOG\]!><time="[^"]*" date="[^"]*" component="([^"]*)" context="[^"]*"'
+    r' type="1"',
+    re.S,
+)
+WRITER_SAYS_INFO_BUT_FAILED = {
+    # ccmsetup writes its final failure line with type 1 (real-logs excerpt
+    # ps-script-comment__ccmsetup.log.excerpt): a pasted copy is an error, rightly
+    ("ccmsetup", "CcmSetup failed with error code 0x80004005"),
+    # "net start W32Time" ending 2 because the service already runs: routine only in the
+    # context of the lines around it (tests/healthy PASTED_EXCEPTIONS)
+    ("OSDSetupHook", "Process completed with exit code 2"),
+}
+
+
+def _informational_records() -> list[tuple[str, str, str]]:
+    from tests.conftest import REAL_LOGS
+
+    roots = [Path(__file__).resolve().parents[1] / "healthy" / "excerpts"]
+    if REAL_LOGS.is_dir():
+        roots.append(REAL_LOGS)
+    found = []
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found += [(path.name, component, message) for message, component in _TYPED.findall(text)]
+    return found
+
+
+def test_what_its_writer_logs_as_informational_is_no_error_when_pasted() -> None:
+    """Every CMTrace record a real writer gave type 1 (informational), in the healthy excerpts
+    and the real logs, pasted without that type: each line is no error record, but for the
+    writers' few informational failures. The writers' own severities are the measure of the
+    inference (MDT's probes, written at LogTypeInfo, were errors before data/benign.yaml named
+    them)."""
+    records = _informational_records()
+    assert len(records) > 1000
+    loud = sorted(
+        {
+            (component, line.strip())
+            for _, component, message in records
+            for line in message.splitlines()
+            if line.strip() and infer(line.strip()) is ERROR
+        }
+        - WRITER_SAYS_INFO_BUT_FAILED
+    )
+    assert loud == []
