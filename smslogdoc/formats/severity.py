@@ -139,13 +139,16 @@ _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|
 _NEXT = re.compile(
     r"(?i)\b(?:try|trying|will\s+try|moving\s+to)\s+(?:the\s+)?next\s+(?:ip|address|server|mp|management\s+point|location|source)\b"
     r"|^\W*warn(?:ing)?\b\s*[-:]"
+    r"|[-,;]\s*continuing(?:\s+anyway)?\W*$"
 )
 """A failure that goes on to the next address or server (BgbAgent's "Failed to connect to
 server with IP v4 address with error 10060. Try next IP...", a warning record of the real
 client of configmgr/Android-CMLogTracer's sample; LocationServices' "Assigned MP error
 threshold reached, moving to next MP.") or that its writer calls a warning at its start
 (smscliui.log's "WARNING - Client is currently unassigned or an error occurred retrieving
-the assigned site.", configmgr/iOS-CMLogTracer): a warning."""
+the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (an installer's
+"Failed to store ACL rollback information with error 0x80070424 - continuing",
+microsoft/winget-pkgs#153243, in an installation that succeeded): a warning."""
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
 """A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
@@ -340,7 +343,8 @@ def _verdict(text: str, lowered: str) -> Severity:
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING
-            if (("next" in lowered or "warn" in lowered) and _NEXT.search(cleaned)) or only_absent(cleaned)
+            if (("next" in lowered or "warn" in lowered or "continuing" in lowered) and _NEXT.search(cleaned))
+            or only_absent(cleaned)
             else Severity.ERROR
         )
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None

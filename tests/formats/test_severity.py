@@ -88,6 +88,11 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("<Priority>3</Priority><Timeout>600</Timeout><ReqVersion>5931</ReqVersion>", INFO),
         # a restart, a retry, a warning
         ("Program exit code 3010", WARNING),
+        # an installer's step that fails and goes on (microsoft/winget-pkgs#153243, a successful install)
+        (
+            "SchedSecureObjectsRollback:  Failed to store ACL rollback information with error 0x80070424 - continuing",
+            WARNING,
+        ),
         ("Download of the content timed out, will retry in 60 minutes", WARNING),
         ("WARNING: the maintenance window is closed", WARNING),
         ("Installing the client from the share", INFO),

@@ -13,6 +13,7 @@ from smslogdoc.kinds import load_kinds
 from smslogdoc.report.texts import texts
 from smslogdoc.rules.families import family_rules
 from smslogdoc.rules.schema import parse_rule
+from tests.conftest import pasted_findings
 
 CONTEXTS = """
 - code: '0x87D00607'
@@ -528,3 +529,11 @@ def test_a_codes_finding_names_the_code_once_when_written_as_spelled(data: Path,
         (finding,) = diagnose([str(log)], rules_of(data), unexplained="off").findings
         assert finding.rule.id == "code-0x87d00607"
         assert texts(finding).diagnosis.startswith(said), texts(finding).diagnosis
+
+
+def test_a_code_in_a_record_that_goes_on_regardless_is_no_failure() -> None:
+    # microsoft/winget-pkgs#153243: the install succeeded; the same code in a failing record still counts
+    went_on = "SchedSecureObjectsRollback:  Failed to store ACL rollback information with error 0x80070424 - continuing"
+    assert pasted_findings(went_on) == []
+    failed = "SchedSecureObjectsRollback:  Failed to store ACL rollback information with error 0x80070424"
+    assert "code-windows-service-does-not-exist" in [finding["rule"] for finding in pasted_findings(failed)]

@@ -30,6 +30,7 @@ from smslogdoc.model import Level, Severity
 from smslogdoc.rules.condition import Condition
 from smslogdoc.rules.families.table import (
     FAILURE_WORDS,
+    GOES_ON,
     TIER_CODE,
     TIER_CODE_ANYWHERE,
     TIER_CODE_ELSEWHERE,
@@ -72,7 +73,10 @@ def code_rules(entry: Mapping[str, object], path: str, *, kinds: KindTable) -> l
                 "failed", not_message=not_message, codes=codes, severities=frozenset({Severity.ERROR})
             ),
             "says_failed": Matcher(
-                "says_failed", message=compiled(FAILURE_WORDS), not_message=not_message, codes=codes
+                "says_failed",
+                message=compiled(FAILURE_WORDS),
+                not_message=any_of([*benign, GOES_ON]),
+                codes=codes,
             ),
         }
     spelled = f"0x{value:08X}" if value > 0xFFFF else str(value)
