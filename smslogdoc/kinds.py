@@ -105,6 +105,9 @@ class Kind:
     runs: RunModel | None
     markers: tuple[str, ...] = ()
     """Text only this log writes, to tell a paste without components (lower case)."""
+    generic: bool = False
+    """A frame many products' logs share (a Windows Installer log): its markers
+    tell the kind only when no other kind's markers occur."""
 
 
 class KindTable:
@@ -196,6 +199,9 @@ class KindTable:
             ),
             reverse=True,
         )
+        specific = [score for score in scores if not self.kinds[score[1]].generic]
+        if specific and specific[0][0]:
+            scores = specific
         if not scores or not scores[0][0] or (len(scores) > 1 and scores[1][0] == scores[0][0]):
             return None
         return self.kinds[scores[0][1]]
@@ -238,6 +244,7 @@ def load_kinds() -> KindTable:
                 components=tuple(entry.get("components", ())),
                 runs=model,
                 markers=tuple(marker.lower() for marker in entry.get("markers", ())),
+                generic=bool(entry.get("generic", False)),
             )
         )
     return KindTable(kinds)

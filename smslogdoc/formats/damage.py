@@ -236,11 +236,14 @@ def undecorated(text: str, kinds: tuple[str, ...]) -> str:
 def characters_in(text: str) -> tuple[str, ...]:
     """Damage to the characters of a pasted text that is not CMTrace: HTML
     entities, when the text has no `<`, `>` or `"` of its own (a page escaped
-    them all) and the sample holds `PAGE_MARKS` of them or more. (Plain lines
-    put curly quotes and non-breaking spaces back themselves: `plaintext`.)"""
+    them all) and the sample holds `PAGE_MARKS` of them or more, or any quote
+    written as one (`&quot;`, `&#39;`: no log writes those outside markup, and a
+    quoted line of a ticket may hold only two). (Plain lines put curly quotes and
+    non-breaking spaces back themselves: `plaintext`.)"""
     kinds: list[str] = []
-    entities = sum(text.count(entity) for entity in ("&lt;", "&gt;", "&quot;", "&amp;", "&#39;"))
-    if entities >= PAGE_MARKS and not any(raw in text for raw in '<>"'):
+    quotes = text.count("&quot;") + text.count("&#39;")
+    entities = quotes + sum(text.count(entity) for entity in ("&lt;", "&gt;", "&amp;"))
+    if (entities >= PAGE_MARKS or quotes) and not any(raw in text for raw in '<>"'):
         kinds.append(ENTITIES)
     return tuple(kinds)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from enum import Enum
 from itertools import chain, islice, pairwise
 from typing import Protocol, TextIO
@@ -21,7 +22,8 @@ from smslogdoc.formats import plaintext
 from smslogdoc.formats.context import ParseContext
 from smslogdoc.formats.plaintext import LineTimes, text_event
 from smslogdoc.formats.protocol import Detected, Format, Sample
-from smslogdoc.model import Event
+from smslogdoc.formats.severity import QUOTED_LINES, quoted_failure
+from smslogdoc.model import Event, Severity
 
 MAX_PENDING = 64
 """Lines held while waiting for a record's marker."""
@@ -220,21 +222,45 @@ def assemble(  # noqa: C901 - long on purpose (below)
 def plain_text(stream: TextIO, ctx: ParseContext, first_line: int = 1) -> Iterator[Event]:
     """Plain text: each line an event (see `plaintext`), no record markers; in
     text a mail client or a forum wrapped (`wrap_width`), a line the wrap broke
-    and the lines it went on to are one event."""
+    and the lines it went on to are one event; a quote of a line or three is read
+    as one (`_quoted`)."""
     lines = physical_lines(stream, ctx, first_line)
     held = list(islice(lines, WRAP_SAMPLE))
     texts = [text for _, text in held]
+    events = _plain_events(chain(held, lines), texts, ctx)
+    if len(held) < WRAP_SAMPLE and sum(1 for text in texts if text.strip()) <= QUOTED_LINES:
+        return _quoted(events)
+    return events
+
+
+def _plain_events(lines: Iterable[tuple[int, str]], texts: list[str], ctx: ParseContext) -> Iterator[Event]:
+    """The events of plain text whose first lines are `texts`: unwrapped where they show a wrap."""
     width = wrap_width(texts)
     if width is not None:
-        return _unwrapped(chain(held, lines), ctx, width, _wrapped_on)
+        return _unwrapped(lines, ctx, width, _wrapped_on)
     width = _narrow(texts)
     if width is None and any(
         len(text.strip()) > WRAP_WIDTHS[0] and " " not in text.strip() for text in texts
     ):
         width = WRAP_WIDTHS[-1]  # a word too long to break was put on a line of its own
     if width is not None:  # a few long lines wrapped among short ones: only where a line hangs
-        return _unwrapped(chain(held, lines), ctx, width, _hangs_on)
-    return assemble(chain(held, lines), ctx, None)
+        return _unwrapped(lines, ctx, width, _hangs_on)
+    return assemble(lines, ctx, None)
+
+
+def _quoted(events: Iterator[Event]) -> Iterator[Event]:
+    """The events of a quote (a line or three pasted from a ticket): where none is an error
+    or a warning, a line that says something does not exist is the failure it was quoted
+    for (`severity.quoted_failure`), an error as inferred."""
+    kept = list(events)
+    if any(event.severity is not Severity.INFO for event in kept):
+        return iter(kept)
+    return iter(
+        replace(event, severity=Severity.ERROR, severity_inferred=True)
+        if quoted_failure(event.message)
+        else event
+        for event in kept
+    )
 
 
 WRAP_SAMPLE = 400

@@ -80,8 +80,9 @@ def named_benign(text: str) -> bool:
     a forum: "... SetFailureCondition - Job will fail immediately on" then "error"),
     or with its quotes and brackets written as HTML entities (`Failed to update
     database &quot;CM_AAA&quot; because the database is read-only`), which a short
-    paste of one or two lines keeps (`damage.characters_in` repairs a text only
-    when it holds three entities or more)."""
+    paste of one or two lines keeps where the reader did not repair it
+    (`damage.characters_in` repairs a text with a quote so written or three
+    entities of any kind, and no `<`, `>` or `"` of its own)."""
     message = text.strip()
     benign = known_benign()
     if benign.search(message) is not None:

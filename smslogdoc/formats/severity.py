@@ -252,6 +252,22 @@ error holds (a scan of a large log reads those records; see `read.scan`)."""
 
 
 _ANY_LITERAL = re.compile("|".join(re.escape(literal) for literal in LITERALS))
+_ABSENT = re.compile(r"(?i)\bnot\s+found\b|\bdoes\s*n(?:o|[\'\u2019])t\s+exist\b|\bno\s+such\b")
+"""A line that says something the line names does not exist (`Software update not found`,
+`The package does not exist`): the words of data/phrases.yaml's not-found wording that say
+no failure word of their own, so healthy logs write them too."""
+
+QUOTED_LINES = 3
+"""A text of this many lines or fewer is a quote: a line or three from a ticket or a post."""
+
+
+def quoted_failure(text: str) -> bool:
+    """Whether a line of a quote (`QUOTED_LINES` or fewer, none of them an error or a
+    warning) says something does not exist: the failure the line was quoted for, which a
+    whole log would write as information (a lookup that finds nothing)."""
+    return _ABSENT.search(text) is not None and _NOT_A_FAILURE.search(text) is None and not named_benign(text)
+
+
 _SEEN: Memo[str, Severity] = Memo(4096)
 """Severities of the messages seen before: a log repeats its messages."""
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from smslogdoc.formats import copied, damage
 from smslogdoc.formats.protocol import Detected
 from smslogdoc.formats.registry import detect
+from smslogdoc.model import Severity
 from tests.conftest import Parse
 
 
@@ -269,6 +270,16 @@ def test_html_entities_are_undone_once(parse_text: Parse) -> None:
     assert event.message == "Policy &lt;Rule&gt; & more"  # unescaped once, not twice
 
 
+def test_a_quoted_line_whose_quotes_a_page_escaped_is_read_with_its_quotes(parse_text: Parse) -> None:
+    # two entities only, both quotes (the Driver Automation Tool's error as a forum shows it)
+    line = "Error: Cannot validate argument on parameter &#39;Path&#39;. System.Management.Automation.ValidationMetadataException\n"
+    (event,) = parse_text(line, name="DriverAutomationTool.log")
+    assert event.message.startswith("Error: Cannot validate argument on parameter 'Path'.")
+    # an ampersand entity alone is not enough to call the text damaged
+    (plain,) = parse_text("Checking Tom &amp; Jerry's folder\n", name="notes.txt")
+    assert plain.message == "Checking Tom &amp; Jerry's folder"
+
+
 def test_markdown_escapes_and_quote_markers_are_undone(parse_text: Parse) -> None:
     text = _paste(markdown, separator="\n")
     _check(parse_text(text, name="ccmsetup.log"), parse_text.reports)  # type: ignore[attr-defined]
@@ -337,3 +348,39 @@ def test_a_healthy_log_is_never_repaired() -> None:
     healthy = _record("Bob said “hi” &lt;x&gt; \\<y>", "14:02:12.505", "1", "1", "x.cpp:1") + "\n"
     assert detect(healthy) == Detected("cmtrace")
     assert detect("A blog post about quotes: “this” and &lt;that&gt;.\n") == Detected("text")
+
+
+# --- a quote: a line or three from a ticket ---------------------------------------
+
+
+def test_a_quoted_line_saying_something_does_not_exist_is_the_failure_it_was_quoted_for(
+    parse_text: Parse,
+) -> None:
+    (line,) = parse_text("Software update not found\n", name="ticket.txt")
+    assert (line.severity, line.severity_inferred) == (Severity.ERROR, True)
+    quote = "Checking the package\nThe package does not exist on the distribution point\nDone\n"
+    assert [event.severity for event in parse_text(quote, name="ticket.txt")] == [
+        Severity.INFO,
+        Severity.ERROR,
+        Severity.INFO,
+    ]
+
+
+def test_a_quote_with_its_own_error_or_a_longer_text_keeps_not_found_as_information(
+    parse_text: Parse,
+) -> None:
+    with_error = "Registry key not found, using the default\nFailed to open the policy store\n"
+    assert [event.severity for event in parse_text(with_error, name="ticket.txt")] == [
+        Severity.INFO,
+        Severity.ERROR,
+    ]
+    log = (
+        "".join(f"Step {number} done\n" for number in range(4))
+        + "Registry key not found, using the default\n"
+    )
+    assert all(event.severity is Severity.INFO for event in parse_text(log, name="notes.txt"))
+    # healthy words stay healthy in a quote too (a client health script's line)
+    (healthy,) = parse_text(
+        "Namespace root\\ccm exists but SCCM client or MP/MCS/PullDP is not installed.\n", name="ccmsetup.log"
+    )
+    assert healthy.severity is Severity.INFO

@@ -266,8 +266,8 @@ def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity
         # in one line (ms-ts-install-application-cidownloader, pb-2020-wcm-wait-timed-out)
         ("CIDownloaderJob({ID}): SetFailureCondition - Job will fail immediately on\nerror", INFO),
         ("Wait timed out after 56 minutes while waiting for at least one trigger\r\nevent.", INFO),
-        # a short paste whose quotes a page wrote as entities (two are too few for
-        # damage.characters_in to repair the text): the Always On setup error Microsoft
+        # a short paste whose quotes a page wrote as entities (as a message, before
+        # damage.characters_in repairs the text it came in): the Always On setup error Microsoft
         # says to ignore (dev case sccmdocs-benign-configmgrsetup-alwayson-secondary-read-only)
         (
             "ERROR: SQL Server error: [25000][3906][Microsoft][SQL Server Native Client 11.0][SQL Server]"

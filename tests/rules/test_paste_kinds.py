@@ -161,6 +161,37 @@ def test_markers_of_two_kinds_in_a_tie_tell_no_kind() -> None:
     assert KINDS.by_markers(["The operation completed successfully."]) is None
 
 
+def test_a_shared_frame_tells_its_generic_kind_only_when_no_other_kind_is_marked() -> None:
+    # a product's Windows Installer log, as msiexec /l*v writes it (lines from the keybase
+    # client's issue quoted in the rules' examples): only the frame every MSI log shares
+    product = [
+        "=== Verbose logging started: 5/3/2018  12:19:02  Build type: SHIP UNICODE 5.00.10011.00 ===",
+        "Error 1714. The older version of Keybase cannot be removed.  Contact your technical support group.",
+        "MSI (s) (B0:3C) [22:34:42:476]: Product: Keybase -- Error 1714. The older version cannot be removed.",
+    ]
+    told = KINDS.by_markers(product)
+    assert told is not None and told.name == "msi" and told.generic
+    # the client's own Windows Installer log writes the same frame and its own texts: those win
+    client = [
+        *product,
+        "MSI (s) (54:74) [16:26:12:401]: Product: Configuration Manager Client -- Error 1603.",
+    ]
+    told = KINDS.by_markers(client)
+    assert told is not None and told.name == "client.msi"
+
+
+def test_a_pasted_windows_installer_log_gets_the_application_causes_of_its_wording() -> None:
+    paste = "\n".join(
+        [
+            "=== Verbose logging started: 5/3/2018  12:19:02  Build type: SHIP UNICODE 5.00.10011.00 ===",
+            "Error 1714. The older version of Keybase cannot be removed.  Contact your technical support group.  System Error 1610.",
+        ]
+    )
+    findings = pasted_findings(paste)
+    assert findings and all(str(finding["rule"]).endswith("-application") for finding in findings)
+    assert any("Usual causes in applications" in str(finding["cause"]) for finding in findings)
+
+
 def test_a_rule_naming_its_log_by_file_name_applies_to_a_paste_of_that_kind() -> None:
     paste = LogScope("sitecomp", "")
     assert "sitecomp.log" in paste.names
