@@ -72,6 +72,7 @@ _STATED = re.compile(
     r"|\bThere\s+are\s+no\s+task\s+sequences\s+available\b"
     r"|\bStatus\s+code\s+[45]\d\d\s+returned\b|\bHTTP\s+(?:status|error|status\s+code)\s*:?\s*(?:[45]\d\d|600)\b"
     r"|\bUSSCommunicationError\b|UPDATECONTENT_NO_METADATA\b"
+    r"|\bCommand\s+string\s+must\s+begin\s+with\s+quoted\s+application\s+name\b"
     r"|^\W*FullyQualifiedErrorId\s*:"
 )
 """Wordings that say a specific thing failed without a failure word: a digest
@@ -83,7 +84,8 @@ sharing violation, an RPC server too busy, an SMS inbox file moved to a BAD
 folder, no sending capacity, too little disk space, no task sequence for the
 computer, an HTTP status of 400 or more, the software update point's
 USSCommunicationError, a third-party update published without content
-(`..._UPDATECONTENT_NO_METADATA`), and the `FullyQualifiedErrorId :` line of a
+(`..._UPDATECONTENT_NO_METADATA`), WiX's quiet-execution custom action refusing an unquoted
+command (`Command string must begin with quoted application name`), and the `FullyQualifiedErrorId :` line of a
 PowerShell error record, which only the error stream writes (OSDRunPowerShellScript
 copies each line of it into smsts.log as an error record, type 3: ErnestoLeon87/log_reader
 smsts.log, "    + FullyQualifiedErrorId : LdapException"), so a pasted record keeps the
@@ -93,7 +95,7 @@ data/phrases.yaml (hash-mismatch, no-content-location, name-not-resolved,
 sql-error, sms-sharing-violation, sms-rpc-server-too-busy, sms-moved-to-bad-inbox,
 sms-no-sending-capacity, sms-insufficient-disk-space, ts-no-task-sequence-available,
 status-code-returned, http-error, sup-uss-communication-error,
-isv-updatecontent-no-metadata) whose finding then names it; like `_TROUBLE`."""
+isv-updatecontent-no-metadata, msi-quietexec-command-not-quoted) whose finding then names it; like `_TROUBLE`."""
 
 _NOT_A_FAILURE = re.compile(
     r"(?ix)"
@@ -241,6 +243,7 @@ LITERALS = (
     "http",
     "usscommunicationerror",
     "no_metadata",
+    "quoted application name",
     "0x8",
     "0x9",
     "0xa",

@@ -31,6 +31,8 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("Failed to access source file (\\\\server\\share\\ccmsetup.cab)", ERROR),
         ("Sync failed: WSUS update source not found. Source: getUpdateSourceInfo", ERROR),
         ("Program exit code 1", ERROR),
+        # WiX's WixQuietExec custom action (dev case gh-msi-wixquietexec-unquoted-command-1603)
+        ("WixQuietExec:  Command string must begin with quoted application name.", ERROR),
         # npackd/npackd#327 and openai/codex#25367 (smslogdoc/data/contexts/windows.yaml seen lines)
         ("Process C:\\Windows\\system32\\cmd.exe exited with the code 1605", ERROR),
         ("Codex CLI exited with code -1073741795", ERROR),
