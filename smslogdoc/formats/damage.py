@@ -32,7 +32,7 @@ on every line, stripped line by line before its format is decided:
 and, in text that is not CMTrace, HTML entities left as text (`characters_in`)
 and a page's spaces and quotes (`page_characters_in`; plain lines put them back
 themselves, in `plaintext`). A CMTrace paste wrapped at 80 columns or fewer
-(`lines.wrap_width`) has each record's lines joined again (`WRAPPED`). No repair
+(`wraps.wrap_width`) has each record's lines joined again (`WRAPPED`). No repair
 adds or removes a line break: line numbers stay those of the file. Such files
 are irregular and are always read in full, never scanned (`read.scan`).
 """

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from smslogdoc.formats import cmtrace, copied, damage, ini, smstrace
-from smslogdoc.formats.lines import PLAIN_TEXT, wrap_width
+from smslogdoc.formats.lines import PLAIN_TEXT
 from smslogdoc.formats.protocol import Detected, Format, Sample
+from smslogdoc.formats.wraps import wrap_width
 
 FORMATS: dict[str, Format] = {
     found.name: found for found in (cmtrace.FORMAT, smstrace.FORMAT, copied.FORMAT, ini.FORMAT, PLAIN_TEXT)

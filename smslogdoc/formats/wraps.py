@@ -1,0 +1,116 @@
+"""Text a mail client or a forum wrapped (at 70 to 80 columns): the width it was
+wrapped at, if its lines show one (`wrap_width`), and whether a line goes on in
+the next (`wrapped_on`, `wrapped_across`, `hangs_on`). `lines.plain_text` joins
+such lines again; `registry` asks whether a CMTrace paste was wrapped."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+WRAP_WIDTHS = range(70, 81)
+"""The widths mail clients and forums wrap text at (72 to 80 columns, a little less for a
+quote marker)."""
+_NEAR = 6
+"""Most wrapped lines end within this many columns of the width (the next word did not fit)."""
+MANY_WRAPPED = 4
+"""Lines enough for a wrap to show in many of them (fewer: one long line wrapped)."""
+_LONGEST_WORD = 2048
+"""The longest word a wrapper leaves on a line of its own that the next line may go on from."""
+_STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
+"""A line that starts a record of its own (indented, a date or time, a bracket), never a wrap's rest."""
+
+
+def wrap_width(lines: list[str], *, sure: bool = False) -> int | None:
+    """The width the text was wrapped at, if its lines show one: the longest line
+    a wrapper could have broken is 70 to 80 columns long (a longer one starts with
+    a word too long to break), and a fifth or more of the lines (at least three) end
+    within a few columns of it, or, in two or three lines, every line but the last
+    (`_one_line_wrapped`). `sure`: text whose lines are never that short of
+    themselves (CMTrace records), wrapped whenever no line is longer than 80."""
+    texts = [text.rstrip() for text in lines if text.strip()]
+    if len(texts) < 2 or (sure and len(texts) < 4):
+        return None
+    if sure:
+        widest = _widest(texts)
+        return widest if 0 < widest <= WRAP_WIDTHS[-1] else None
+    width = narrow(texts)
+    if width is None:
+        return None
+    if len(texts) < 4:  # one long line wrapped: every line but the last ends near the width, each goes on
+        return width if _one_line_wrapped(texts, width) else None
+    near = sum(1 for text in texts if width - _NEAR <= len(text) <= width)
+    return width if near >= max(3, len(texts) // 5) else None
+
+
+def narrow(lines: list[str]) -> int | None:
+    """The longest breakable line's length, if a wrapper could have broken the
+    text there: 70 to 80 columns, and no line longer but for a word too long to
+    break."""
+    texts = [text.rstrip() for text in lines if text.strip()]
+    width = _widest(texts)
+    if width not in WRAP_WIDTHS:
+        return None
+    if any(len(text) > width and " " in text.strip()[: width + 1] for text in texts):
+        return None
+    return width
+
+
+def _widest(texts: list[str]) -> int:
+    """The length of the longest line with a space in it: a line a wrapper could have broken."""
+    return max((len(text) for text in texts if " " in text.strip()), default=0)
+
+
+def _one_line_wrapped(texts: list[str], width: int) -> bool:
+    """Whether two or three lines are one line a wrapper broke at `width`: each
+    but the last ends within a few columns of it, with a space in it, and the
+    next goes on from it (`wrapped_on`)."""
+    return all(
+        width - _NEAR <= len(line) <= width and " " in line.strip() and wrapped_on(line, following, width)
+        for line, following in pairwise(texts)
+    )
+
+
+def wrapped_on(line: str, following: str, width: int) -> bool:
+    """Whether `following` is the rest of `line`, moved down by a wrap at `width`: the
+    first word of `following` would not have fitted, `line` does not end a sentence
+    and `following` does not start a record."""
+    word = following.split(" ", 1)[0]
+    line = line.rstrip()
+    return (
+        # a longer line was not broken at this width, unless it is one word too long to break
+        # (a path, an id); a piece of a huge line cut in bounded memory is neither
+        (len(line) <= width or (" " not in line.strip() and len(line) <= _LONGEST_WORD))
+        and len(line) + 1 + len(word) > width
+        and not line.endswith((".", "!"))
+        and not _STARTS_RECORD.match(following)
+    )
+
+
+def wrapped_across(line: str, following: str, width: int) -> bool:
+    """As `wrapped_on`, in text that shows its wrap in many lines: there a line that ends
+    a sentence within a few columns of the width was broken after that sentence too."""
+    if line.rstrip().endswith((".", "!")) and len(line.rstrip()) >= width - _NEAR:
+        line = line.rstrip()[:-1] + ";"
+    return wrapped_on(line, following, width)
+
+
+_HANGING = re.compile(
+    r"(?:[,:]|(?<=\s)(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if"
+    r"|error|code|next))$",
+    re.IGNORECASE,
+)
+"""A line that ends in the middle of a sentence: a comma or a colon (`... - URL:` before
+the address), an article, a preposition or a conjunction standing as a word of its own
+(not a switch such as `-a`), or `error`, `code` or `next` before what they introduce."""
+_CODE_START = re.compile(r"0x[0-9a-f]{4}", re.IGNORECASE)
+"""A line that starts with a hexadecimal code: the value of the line before it."""
+
+
+def hangs_on(line: str, following: str, width: int) -> bool:
+    """Whether `following` goes on from `line` in text whose wrap width is not
+    sure (few lines reach it): as `wrapped_on`, and `line` ends in the middle of
+    a sentence or `following` starts with a lower-case word or a hexadecimal code."""
+    return wrapped_on(line, following, width) and bool(
+        _HANGING.search(line.rstrip()) or following[:1].islower() or _CODE_START.match(following)
+    )
