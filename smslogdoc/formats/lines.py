@@ -24,12 +24,10 @@ from smslogdoc.formats.plaintext import LineTimes, text_event
 from smslogdoc.formats.protocol import Detected, Format, Sample
 from smslogdoc.formats.severity import QUOTED_LINES, quoted_failure
 from smslogdoc.formats.wraps import (
-    MANY_WRAPPED,
     WRAP_WIDTHS,
     hangs_on,
     narrow,
     wrap_width,
-    wrapped_across,
     wrapped_on,
 )
 from smslogdoc.model import Event, Severity
@@ -246,8 +244,7 @@ def _plain_events(lines: Iterable[tuple[int, str]], texts: list[str], ctx: Parse
     """The events of plain text whose first lines are `texts`: unwrapped where they show a wrap."""
     width = wrap_width(texts)
     if width is not None:
-        many = sum(1 for text in texts if text.strip()) >= MANY_WRAPPED
-        return _unwrapped(lines, ctx, width, wrapped_across if many else wrapped_on)
+        return _unwrapped(lines, ctx, width, wrapped_on)
     width = narrow(texts)
     if width is None and any(
         len(text.strip()) > WRAP_WIDTHS[0] and " " not in text.strip() for text in texts

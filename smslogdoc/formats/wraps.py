@@ -1,6 +1,6 @@
 """Text a mail client or a forum wrapped (at 70 to 80 columns): the width it was
 wrapped at, if its lines show one (`wrap_width`), and whether a line goes on in
-the next (`wrapped_on`, `wrapped_across`, `hangs_on`). `lines.plain_text` joins
+the next (`wrapped_on`, `hangs_on`). `lines.plain_text` joins
 such lines again; `registry` asks whether a CMTrace paste was wrapped."""
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ WRAP_WIDTHS = range(70, 81)
 quote marker)."""
 _NEAR = 6
 """Most wrapped lines end within this many columns of the width (the next word did not fit)."""
-MANY_WRAPPED = 4
-"""Lines enough for a wrap to show in many of them (fewer: one long line wrapped)."""
 _LONGEST_WORD = 2048
 """The longest word a wrapper leaves on a line of its own that the next line may go on from."""
 _STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
@@ -85,14 +83,6 @@ def wrapped_on(line: str, following: str, width: int) -> bool:
         and not line.endswith((".", "!"))
         and not _STARTS_RECORD.match(following)
     )
-
-
-def wrapped_across(line: str, following: str, width: int) -> bool:
-    """As `wrapped_on`, in text that shows its wrap in many lines: there a line that ends
-    a sentence within a few columns of the width was broken after that sentence too."""
-    if line.rstrip().endswith((".", "!")) and len(line.rstrip()) >= width - _NEAR:
-        line = line.rstrip()[:-1] + ";"
-    return wrapped_on(line, following, width)
 
 
 _HANGING = re.compile(

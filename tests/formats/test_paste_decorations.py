@@ -217,17 +217,6 @@ def test_a_code_wrapped_away_from_its_error_goes_back(parse_text: Parse) -> None
     assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 1), (2, 3), (4, 4)]
 
 
-def test_in_text_wrapped_throughout_a_line_broken_after_a_sentence_goes_on(parse_text: Parse) -> None:
-    sentences = (
-        "The client could not download the content of this deployment from its DP."
-        " Error message: the remote name could not be resolved by the DNS server of the client."
-    )
-    text = textwrap.fill(sentences, 76) + "\n" + textwrap.fill(sentences, 76) + "\n"
-    lines = text.splitlines()
-    assert lines[0].endswith("DP.") and len(lines[0]) >= 70
-    assert [e.message for e in parse_text(text)] == [sentences, sentences]
-
-
 def test_a_command_lines_switch_is_no_hanging_word(parse_text: Parse) -> None:
     # smsdpprov.log of a PXE install (tests/healthy): "-a" is a switch, not the article
     text = (
