@@ -139,6 +139,9 @@ def find_codes(message: str, *, kind_hint: str | None = None) -> list[FoundCode]
             value >= -(2**31)
             and not _followed_by_non_code(message, m.end())
             and not _restates_hex(message, m.start(), value & 0xFFFFFFFF)
+            and not message[: m.start()]
+            .lower()
+            .endswith("root=")  # MSI's RegOpenKey(Root=-2147483646,...): HKLM
         ):
             candidates.append(_Candidate(m.start(), m.end(), kind_hint))
     for m in _UNSIGNED_TOKEN.finditer(message):

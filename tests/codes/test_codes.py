@@ -416,6 +416,8 @@ def test_restated_values_count_once() -> None:
         "Setting job status to 0xd.",
         "CWDIllegalInDllSearch = 0xFFFFFFFF",
         "Free space 3221225472 bytes",
+        # a Windows Installer log's registry root (HKEY_LOCAL_MACHINE), Weasis#759's MSI log
+        "MSI (s) (C4:34) [18:36:40:100]: Executing op: RegOpenKey(Root=-2147483646,Key=SOFTWARE\\Weasis,,BinaryType=0)",
     ],
 )
 def test_find_codes_ignores_non_codes(message: str) -> None:
