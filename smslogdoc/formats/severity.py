@@ -138,19 +138,20 @@ instance of CCM_ServiceHost_CertRetrieval_Status {...}"; the failure, if any, is
 logged on its own line) or whole, as one record of copied rows: never a verdict."""
 
 _WARNING = re.compile(r"(?i)\bwarn(?:ing|ings)?\b|\bwill\s+retry\b|\bretrying\b|\bretry\s+in\b")
+GOES_ON = r"[-,;]\s*continuing(?:\s+anyway)?\W*$"
+"""Going on regardless ("... with error 0x80070424 - continuing", winget-pkgs#153243): no failure."""
 _NEXT = re.compile(
     r"(?i)\b(?:try|trying|will\s+try|moving\s+to)\s+(?:the\s+)?next\s+(?:ip|address|server|mp|management\s+point|location|source)\b"
     r"|^\W*warn(?:ing)?\b\s*[-:]"
-    r"|[-,;]\s*continuing(?:\s+anyway)?\W*$"
+    rf"|{GOES_ON}"
 )
 """A failure that goes on to the next address or server (BgbAgent's "Failed to connect to
 server with IP v4 address with error 10060. Try next IP...", a warning record of the real
 client of configmgr/Android-CMLogTracer's sample; LocationServices' "Assigned MP error
 threshold reached, moving to next MP.") or that its writer calls a warning at its start
 (smscliui.log's "WARNING - Client is currently unassigned or an error occurred retrieving
-the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (an installer's
-"Failed to store ACL rollback information with error 0x80070424 - continuing",
-microsoft/winget-pkgs#153243, in an installation that succeeded): a warning."""
+the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`GOES_ON`):
+a warning."""
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
 """A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""

@@ -25,12 +25,12 @@ from dataclasses import replace
 
 from smslogdoc.codes.explain import parse_code
 from smslogdoc.codes.table import WIN32_HRESULT_PREFIX, wraps_internet_error
+from smslogdoc.formats.severity import GOES_ON
 from smslogdoc.kinds import KindTable
 from smslogdoc.model import Level, Severity
 from smslogdoc.rules.condition import Condition
 from smslogdoc.rules.families.table import (
     FAILURE_WORDS,
-    GOES_ON,
     TIER_CODE,
     TIER_CODE_ANYWHERE,
     TIER_CODE_ELSEWHERE,

@@ -41,11 +41,6 @@ FAILURE_WORDS = (
 )
 """Words with which a record says it failed (a code in such a record is a failure)."""
 
-GOES_ON = r"[-,;]\s*continuing(?:\s+anyway)?\W*$"
-"""A record that says it goes on regardless ("Failed to store ACL rollback information with
-error 0x80070424 - continuing", microsoft/winget-pkgs#153243, in an installation that
-succeeded): its words alone do not make its code a failure (an error record's still do)."""
-
 
 @dataclass(frozen=True)
 class Table:
