@@ -69,6 +69,12 @@ _SQL_ERROR_NUMBER = re.compile(r"(?i)\berror\s*number\s*[:=]\s*(?P<num>[0-9]{1,6
 # ConfigMgr's HTTP layer names a WinHTTP or WinINet error by number and symbol:
 # "[CCMHTTP] ERROR: URL=..., Port=80, Options=480, Code=12029, Text=ERROR_WINHTTP_CANNOT_CONNECT".
 _CODE_AND_SYMBOL = re.compile(r"\bCode=(?P<num>[0-9]{1,5}),\s*Text=ERROR_(?:WINHTTP|INTERNET)_[A-Z_]+\b")
+# A WinHTTP or WinINet call and the error it returned, by number: "WinHttpReceiveResponse: 12002: The operation
+# timed out", "HttpSendRequest failed 12029", "InternetOpenUrl() = 12007".
+_WINHTTP_CALL = re.compile(
+    r"\b(?:WinHttp|Internet|Http)[A-Z][A-Za-z]+(?:\(\))?(?:\s+(?:failed|returned|error)(?:\s+with)?)?\s*[:=]?\s*"
+    r"(?P<num>12[01][0-9]{2})(?![\w.])"
+)
 _TRAILING_PAREN = re.compile(r"(?<=\s)\((?P<num>[0-9]{1,5})\)(?=\s*[.,;:~]*\s*$|[,;:])")
 # Windows Installer writes its error messages as "Error [1]. <text>" ("Internal Error [1]. ..." for internal ones,
 # "DEBUG: Error [1]:" in a debug log), [1] the number of the message in the Error table: 1000-1999 ship messages,
@@ -221,7 +227,8 @@ def _labelled_numbers(message: str) -> list[_Candidate]:
             found.append(_Candidate(*m.span(group), "sql"))
     found += [
         _Candidate(*m.span("num"), "winhttp")
-        for m in _CODE_AND_SYMBOL.finditer(message)
+        for pattern in (_CODE_AND_SYMBOL, _WINHTTP_CALL)
+        for m in pattern.finditer(message)
         if int(m.group("num"))
     ]
     if _SQL_EXCEPTION.search(message):

@@ -339,6 +339,9 @@ def test_success_code_reads_as_success() -> None:
             12029,
             "winhttp",
         ),
+        # a WinHTTP call and its error by number: microsoft/winget-cli#5561, altstoreio/AltStore#1664
+        ("WinHttpReceiveResponse: 12002: The operation timed out", "12002", 12002, "winhttp"),
+        ("WinHttpSendRequest: 12002: operation time has expired", "12002", 12002, "winhttp"),
     ],
 )
 def test_find_codes_in_real_messages(message: str, spelling: str, value: int, kind: str) -> None:
@@ -363,6 +366,12 @@ def test_ccmsetup_exit_phrase_means_ccmsetup_codes() -> None:
     assert hit.explanation.one_line() == "7 (ccmsetup return code): Reboot required."
     (other,) = find_codes("Program exit code 7")
     assert other.explanation.info is not None and other.explanation.info.kind == "win32"
+
+
+def test_a_number_after_a_winhttp_call_is_a_code_only_in_winhttp_range() -> None:
+    assert [f.explanation.value for f in find_codes("HttpSendRequest failed 12029")] == [12029]
+    assert find_codes("WinHttpSetTimeouts: 30000") == []  # a time-out in milliseconds, not an error
+    assert find_codes("InternetOpenUrl: 1200 bytes") == []
 
 
 def test_ccmhttp_code_zero_is_no_code() -> None:
