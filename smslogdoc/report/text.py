@@ -232,21 +232,28 @@ def spread_text(finding: FindingDoc) -> str:
 
 
 def _evidence_lines(item: EvidenceDoc, log: str, width: int = 110) -> list[Text]:
-    head = Text("    ")
     line, end = item["line"], item["end_line"]
     where = f"line {line}" if line == end else f"lines {line}-{end}"
-    head.append(
-        where if item["path"] == log else f"{name(item['path'])}:{where.split(' ', 1)[1]}", style="cyan"
-    )
+    place = where if item["path"] == log else f"{name(item['path'])}:{where.split(' ', 1)[1]}"
+    notes = []
     if item["time"] is not None:
-        head.append(f" · {human_time(item['time'])}", style="dim")
+        notes.append(human_time(item["time"]))
         if item.get("time_ambiguous"):
-            head.append(" · day/month order ambiguous", style="dim")
+            notes.append("day/month order ambiguous")
     if item.get("severity_inferred"):
-        head.append(" · severity inferred from its words", style="dim")
+        notes.append("severity inferred from its words")
     if item["supporting"]:
-        head.append(" · supporting", style="dim")
-    lines = [head]
+        notes.append("supporting")
+    # the place, then its notes; a note that would pass the width starts a line of its own
+    head = Text("    ")
+    head.append(place, style="cyan")
+    heads = [head]
+    for note in notes:
+        if len(heads[-1].plain) + 3 + len(note) > width:
+            heads.append(Text(f"      · {note}", style="dim"))
+        else:
+            heads[-1].append(f" · {note}", style="dim")
+    lines = heads
     style = "" if not item["supporting"] else "dim"
     text_lines = item["text"].strip("\r\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for text in text_lines[:EVIDENCE_LINES]:
