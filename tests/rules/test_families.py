@@ -159,6 +159,34 @@ def test_a_code_met_in_another_log_gets_its_context_named_as_from_elsewhere(
     assert fired(rules, tmp_path, "SCClient.log", cm("exit 7 now", 3, "SoftwareCenter")) == []
 
 
+SECOND_ENTRY = """
+- code: '0x87D00607'
+  id: updates-no-content
+  logs: [updateshandler]
+  title: The update's content is on no distribution point
+  meaning: The update's content location request found no source.
+  causes: [the deployment package is not distributed, the update was removed from its deployment package]
+  fix: [Distribute the deployment package.]
+  sources: ['Test source: https://example.invalid/second']
+"""
+
+
+def test_a_borrowed_context_names_the_causes_of_every_entry_of_its_code_in_turn(
+    data: Path, tmp_path: Path
+) -> None:
+    (data / "contexts" / "updates.yaml").write_text(SECOND_ENTRY, encoding="utf-8")
+    rules = rules_of(data)
+    elsewhere = next(rule for rule in rules if rule.id.endswith("-elsewhere"))
+    # each entry's first cause, then the second entry's second
+    assert elsewhere.cause.endswith(
+        "Usual causes in the logs it is known from: the content is not on a distribution point of the"
+        " client's boundary group; the deployment package is not distributed; the update was removed"
+        " from its deployment package."
+    )
+    own = next(rule for rule in rules if rule.id == "code-updates-no-content")
+    assert "boundary group" not in own.cause  # a log's own entry keeps its own causes
+
+
 ANYWHERE = """
 - code: 1618
   id: msi-busy

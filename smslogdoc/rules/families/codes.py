@@ -202,33 +202,57 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
     written (`_telling`), a rule
     for every log: a record mentioning the code that is an error or says it
     failed (as on the entry's own logs) gets the context of its
-    first entry, named as that of the logs the entry was written for. A rule
-    of the entry's own logs wins on them (its lower tier)."""
+    first entry, named as that of the logs the entry was written for, and the
+    usual causes of every entry of the code (`_pooled_causes`): a log no entry
+    was written for may fail for any of them. A rule of the entry's own logs
+    wins on them (its lower tier)."""
     anywhere = {value for rule in rules if rule.tier == TIER_CODE_ANYWHERE for value in _codes(rule)}
-    made: dict[int, Rule] = {}
+    entries: dict[int, list[Rule]] = {}
     for rule in rules:
         codes = _codes(rule)
         if len(codes) != 1 or "written" in rule.events or rule.tier != TIER_CODE:
             continue
         (value,) = codes
-        if (
-            value in made or value in anywhere or not _telling(value)
-        ):  # an entry for every log needs none borrowed
-            continue
+        if value not in anywhere and _telling(value):  # an entry for every log needs none borrowed
+            entries.setdefault(value, []).append(rule)
+    made = []
+    for value, same in entries.items():
+        rule = same[0]
         spelled = f"0x{value:08X}"
         where = ", ".join(dict.fromkeys(_example_file((log,), kinds) for log in rule.applies_to))
-        made[value] = replace(
-            rule,
-            id=f"{rule.id}-elsewhere",
-            # the entry's title names its own logs' program ("ccmsetup could not ..."): said as
-            # borrowed, so a line of another log does not read as that program's failure
-            title=f"{spelled}, known from {where or 'other logs'}: {rule.title}",
-            applies_to=(),  # its events and condition are the entry's own: an error, or a record saying it failed
-            diagnosis=f"{{log}} reports {{code}} ({spelled}); in {where or 'the logs it was written for'}, "
-            f"where this context comes from, it means: {in_sentence(rule.title)}.",
-            confidence="low",
-            examples=(),
-            tier=TIER_CODE_ELSEWHERE,
-            causes=(),  # the causes of the logs it was written for, not of this one
+        pooled = _pooled_causes(same)
+        meaning = rule.cause.split(" Usual causes: ", 1)[0] if rule.causes else rule.cause
+        made.append(
+            replace(
+                rule,
+                id=f"{rule.id}-elsewhere",
+                # the entry's title names its own logs' program ("ccmsetup could not ..."): said as
+                # borrowed, so a line of another log does not read as that program's failure
+                title=f"{spelled}, known from {where or 'other logs'}: {rule.title}",
+                applies_to=(),  # its events and condition are the entry's own: an error, or a record saying it failed
+                diagnosis=f"{{log}} reports {{code}} ({spelled}); in {where or 'the logs it was written for'}, "
+                f"where this context comes from, it means: {in_sentence(rule.title)}.",
+                cause=" ".join(filter(None, (meaning, usual_causes(pooled, "the logs it is known from")))),
+                confidence="low",
+                examples=(),
+                tier=TIER_CODE_ELSEWHERE,
+                causes=(),  # the causes of the logs it was written for, not of this one
+            )
         )
-    return list(made.values())
+    return made
+
+
+POOLED_CAUSES = 10
+"""At most this many usual causes a borrowed context names, taken in turn from
+each entry of the code (its first cause, then each one's second, ...)."""
+
+
+def _pooled_causes(rules: list[Rule]) -> list[str]:
+    """The usual causes of the entries of one code, in turn: every entry's first,
+    then every entry's second, and so on, each once, at most `POOLED_CAUSES`."""
+    pooled: dict[str, None] = {}
+    for rank in range(max(len(rule.causes) for rule in rules)):
+        for rule in rules:
+            if rank < len(rule.causes):
+                pooled.setdefault(rule.causes[rank].strip().rstrip("."), None)
+    return list(pooled)[:POOLED_CAUSES]
