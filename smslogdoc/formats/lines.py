@@ -27,6 +27,7 @@ from smslogdoc.formats.wraps import (
     WRAP_WIDTHS,
     hangs_on,
     narrow,
+    widest,
     wrap_width,
     wrapped_on,
 )
@@ -250,6 +251,11 @@ def _plain_events(lines: Iterable[tuple[int, str]], texts: list[str], ctx: Parse
         len(text.strip()) > WRAP_WIDTHS[0] and " " not in text.strip() for text in texts
     ):
         width = WRAP_WIDTHS[-1]  # a word too long to break was put on a line of its own
+    if width is None and 0 < widest([text.rstrip() for text in texts]) < WRAP_WIDTHS[0]:
+        # no line reaches a wrapper's width: a wrapper may still have broken a line short of it
+        # (where the next word, a long one, did not fit), so at the narrowest width a wrapper
+        # uses, and again only where a line hangs
+        width = WRAP_WIDTHS[0]
     if width is not None:  # a few long lines wrapped among short ones: only where a line hangs
         return _unwrapped(lines, ctx, width, hangs_on)
     return assemble(lines, ctx, None)

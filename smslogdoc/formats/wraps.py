@@ -30,8 +30,8 @@ def wrap_width(lines: list[str], *, sure: bool = False) -> int | None:
     if len(texts) < 2 or (sure and len(texts) < 4):
         return None
     if sure:
-        widest = _widest(texts)
-        return widest if 0 < widest <= WRAP_WIDTHS[-1] else None
+        longest = widest(texts)
+        return longest if 0 < longest <= WRAP_WIDTHS[-1] else None
     width = narrow(texts)
     if width is None:
         return None
@@ -46,7 +46,7 @@ def narrow(lines: list[str]) -> int | None:
     text there: 70 to 80 columns, and no line longer but for a word too long to
     break."""
     texts = [text.rstrip() for text in lines if text.strip()]
-    width = _widest(texts)
+    width = widest(texts)
     if width not in WRAP_WIDTHS:
         return None
     if any(len(text) > width and " " in text.strip()[: width + 1] for text in texts):
@@ -54,7 +54,7 @@ def narrow(lines: list[str]) -> int | None:
     return width
 
 
-def _widest(texts: list[str]) -> int:
+def widest(texts: list[str]) -> int:
     """The length of the longest line with a space in it: a line a wrapper could have broken."""
     return max((len(text) for text in texts if " " in text.strip()), default=0)
 
@@ -80,19 +80,25 @@ def wrapped_on(line: str, following: str, width: int) -> bool:
         # (a path, an id); a piece of a huge line cut in bounded memory is neither
         (len(line) <= width or (" " not in line.strip() and len(line) <= _LONGEST_WORD))
         and len(line) + 1 + len(word) > width
-        and not line.endswith((".", "!"))
+        and (not line.endswith((".", "!")) or _EXCEPTION_NAME.match(following) is not None)
         and not _STARTS_RECORD.match(following)
     )
 
 
+_EXCEPTION_NAME = re.compile(r"[A-Z]\w*(?:\.\w+)+Exception\b")
+"""A .NET exception's type name (`System.Management.Automation.ValidationMetadataException`):
+a wrap moves it below the sentence it goes with, full stop and all."""
+
+
 _HANGING = re.compile(
     r"(?:[,:]|(?<=\s)(?:a|an|the|of|or|and|to|for|in|on|at|by|with|from|as|is|was|be|not|no|that|which|because|if"
-    r"|error|code|next))$",
+    r"|where|when|while|than|into|via|using|whose|error|code|next)|\s[=+])$",
     re.IGNORECASE,
 )
 """A line that ends in the middle of a sentence: a comma or a colon (`... - URL:` before
 the address), an article, a preposition or a conjunction standing as a word of its own
-(not a switch such as `-a`), or `error`, `code` or `next` before what they introduce."""
+(not a switch such as `-a`; `where` of a SQL statement too), `error`, `code` or `next`
+before what they introduce, or an operator (`=`, `+`) before its operand."""
 _CODE_START = re.compile(r"0x[0-9a-f]{4}", re.IGNORECASE)
 """A line that starts with a hexadecimal code: the value of the line before it."""
 
@@ -100,7 +106,11 @@ _CODE_START = re.compile(r"0x[0-9a-f]{4}", re.IGNORECASE)
 def hangs_on(line: str, following: str, width: int) -> bool:
     """Whether `following` goes on from `line` in text whose wrap width is not
     sure (few lines reach it): as `wrapped_on`, and `line` ends in the middle of
-    a sentence or `following` starts with a lower-case word or a hexadecimal code."""
+    a sentence or `following` starts with a lower-case word, a hexadecimal code or an
+    exception's type name."""
     return wrapped_on(line, following, width) and bool(
-        _HANGING.search(line.rstrip()) or following[:1].islower() or _CODE_START.match(following)
+        _HANGING.search(line.rstrip())
+        or following[:1].islower()
+        or _CODE_START.match(following)
+        or _EXCEPTION_NAME.match(following)
     )

@@ -228,3 +228,46 @@ def test_a_command_lines_switch_is_no_hanging_word(parse_text: Parse) -> None:
     )
     # a line too long to break sets the wrap width at its widest: only a line that hangs joins
     assert len(parse_text(text)) == 5
+
+
+def test_a_sql_statement_wrapped_at_where_goes_on(parse_text: Parse) -> None:
+    # dataldr.log of the SQL NOCOUNT loop (Microsoft's hardware inventory article, the dev case
+    # msd-dataldr-sql-nocount-loop) wrapped at 76: the statement goes on after "where" and "="
+    text = (
+        "SQL>>> select NextGroupKey from ArchitectureMap where ArchitectureKey = 5\n"
+        "SQL>>>>> Done.\n"
+        "SQL>>> update ArchitectureMap set NextGroupKey = NextGroupKey + 1 where\n"
+        "ArchitectureKey = 5 and NextGroupKey = 15080\n"
+        "SQL>>>>> Done.\n"
+    )
+    assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 1), (2, 2), (3, 4), (5, 5)]
+    # a sentence that ends whole before a line that goes on: apart
+    assert len(parse_text("Statements ran where\nNo rows were updated.\n")) == 2
+
+
+def test_an_exception_name_wrapped_below_its_sentence_goes_back(parse_text: Parse) -> None:
+    # lines built around a real PowerShell failure of the Driver Automation Tool (its GitHub issue
+    # #54: the sentence, then its exception's type), wrapped at 76: the type did not fit after the
+    # sentence's full stop
+    text = (
+        "Info: Starting download of driver package for model OptiPlex 7070\n"
+        "Error: Cannot validate argument on parameter 'Path'. The argument is null or\n"
+        "empty. Supply an argument that is not null or empty and then try the command.\n"
+        "Error: Cannot validate argument on parameter 'Path'. The value is too short.\n"
+        "System.Management.Automation.ValidationMetadataException\n"
+        "Info: Download finished\n"
+    )
+    assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 1), (2, 3), (4, 5), (6, 6)]
+
+
+def test_a_quoted_line_wrapped_short_of_the_width_goes_on_where_it_hangs(parse_text: Parse) -> None:
+    # CoManagementHandler.log's line (the Japanese ConfigMgr support team's blog, the dev case
+    # jpm-comanagementhandler-third-party-mdm-coexistence) wrapped at 76: the first line ends at 67
+    # columns because "co-existence" did not fit, and it hangs on "in"
+    quoted = "This device is enrolled to an unexpected vendor, it will be set in\nco-existence mode\n"
+    assert [e.message for e in parse_text(quoted)] == [
+        "This device is enrolled to an unexpected vendor, it will be set in co-existence mode"
+    ]
+    # two short lines that do not hang, or whose next word would have fitted, stay apart
+    assert len(parse_text("Policy download started in\nthe background\n")) == 2
+    assert len(parse_text("The update could not be installed.\nco-existence mode is on\n")) == 2
