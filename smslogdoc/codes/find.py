@@ -49,7 +49,7 @@ _KEYWORD_NUMBER = re.compile(
     r"error|err|gle|hresult|hr|rc|returned|returning|with\s+(?:the\s+)?(?:exit\s+)?code|exited(?:\s+with)?|"
     r"success\s+or\s+error\s+status|"
     r"failed(?:\s+with(?:\s+(?:error\s+code|exit\s+code|error|code))?)?"
-    r")\s*(?:(?:is|was|of|=|:)\s*)?(?P<quote>['\"])?(?P<num>(?:(?<=[\s=:'\"])-)?[0-9]{1,10})(?(quote)['\"])(?![\w])"
+    r")\s*(?:(?:is|was|of|=|:)\s*)?(?P<quote>['\"\[])?(?P<num>(?:(?<=[\s=:'\"\[])-)?[0-9]{1,10})(?(quote)['\"\]])(?![\w])"
 )
 # Numbers a log says are HTTP statuses: "HTTP code 600", "HTTP status 404", "StatusCode=403", "HTTP error 503".
 _HTTP_STATUS = re.compile(
@@ -275,6 +275,8 @@ def _hex_token_is_code(message: str, start: int, end: int) -> bool:
         return False
     if len(digits) == 8 and value & 0x80000000 and plausible_hresult(value):
         return True
+    if len(digits) == 8 and 0 < value <= 0xFFFF and _FAILURE_WORD.search(message):
+        return True  # "Could not delete drive layout: [0x0000045D] ...": a Win32 code, zero-padded
     return _CONTEXT_WORD.search(_context_before(message, start)) is not None
 
 

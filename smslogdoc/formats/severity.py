@@ -157,8 +157,8 @@ _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}
 """A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
 
 _NONZERO_EXIT = re.compile(
-    r"(?ix)\b(?:(?:exit|return|result)\s*(?:code|value|status)?"
-    r"|exited\s+with\s+(?:the\s+|an?\s+)?(?:exit\s+|return\s+)?code)\s*(?:is|was|=|:|of)?\s*\(?"
+    r"(?ix)\b(?:(?:exit|return|result)\s*(?:code|value|status)?|MainEngineThread\s+is\s+returning"
+    r"|exited\s+with\s+(?:the\s+|an?\s+)?(?:exit\s+|return\s+)?code)\s*(?:is|was|=|:|of)?\s*[(\[]?"
     r"(?!0+\b)(?!0x0+\b)(?P<code>-?\d{1,10}|0x[0-9a-f]{1,8})\b"
 )
 _REBOOT_CODES = frozenset({"3010", "1641", "0xbc2", "0x669"})

@@ -146,7 +146,8 @@ def code_literals(codes: frozenset[int]) -> tuple[str, ...]:
     error's HRESULT its number too (`80072ee2` and `12002`, as ConfigMgr's HTTP
     layer writes it: `Code=12002, Text=ERROR_WINHTTP_TIMEOUT`), and so does the
     HRESULT of a Win32 code of four digits or more (`800704c3` and `1219`, as
-    `System error 1219 has occurred.`; a shorter one would let every record through)."""
+    `System error 1219 has occurred.`; a shorter one would let every record through);
+    a small number also zero-padded to eight hex digits (`0000045d`)."""
     spellings: list[str] = []
     for value in sorted(codes):
         forms = [value] if value > 0xFFFF else [value, 0x80070000 | value]
@@ -156,7 +157,7 @@ def code_literals(codes: frozenset[int]) -> tuple[str, ...]:
             if form > 0xFFFF:
                 spellings += [f"{form:08x}", str(form - (1 << 32) if form >= 1 << 31 else form), str(form)]
             else:
-                spellings.append(str(form))
+                spellings += [str(form), f"{form:08x}"]  # 1117 and 0x0000045D (zero-padded, as Rufus writes it)
     return tuple(dict.fromkeys(spellings))
 
 

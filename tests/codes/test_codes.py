@@ -342,6 +342,22 @@ def test_success_code_reads_as_success() -> None:
         # a WinHTTP call and its error by number: microsoft/winget-cli#5561, altstoreio/AltStore#1664
         ("WinHttpReceiveResponse: 12002: The operation timed out", "12002", 12002, "winhttp"),
         ("WinHttpSendRequest: 12002: operation time has expired", "12002", 12002, "winhttp"),
+        # PSAppDeployToolkit writes the exit code in brackets (PSAppDeployToolkit#1912)
+        (
+            "[Install] [Start-ADTProcess] [Error] :: Execution failed with exit code [1639]: Invalid command line"
+            " argument.",
+            "1639",
+            1639,
+            "msi",
+        ),
+        # a Win32 code zero-padded to eight hex digits (pbatard/rufus#657)
+        (
+            "Could not delete drive layout: [0x0000045D] The request could not be performed because of an I/O"
+            " device error.",
+            "0x0000045D",
+            0x45D,
+            "win32",
+        ),
     ],
 )
 def test_find_codes_in_real_messages(message: str, spelling: str, value: int, kind: str) -> None:
@@ -389,6 +405,8 @@ def test_a_winhttp_code_by_number_reaches_its_context() -> None:
     assert "5" not in code_literals(frozenset({0x80070005}))  # a small Win32 number stays the program's own
     # a Win32 code of four digits is written so too ("System error 1219 has occurred.")
     assert "1219" in code_literals(frozenset({0x800704C3}))
+    # and zero-padded to eight hex digits ("[0x0000045D]", as Rufus writes it)
+    assert "0000045d" in code_literals(frozenset({0x8007045D}))
 
 
 def test_find_codes_reports_several_in_order() -> None:

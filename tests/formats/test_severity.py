@@ -37,6 +37,10 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("Process C:\\Windows\\system32\\cmd.exe exited with the code 1605", ERROR),
         ("Codex CLI exited with code -1073741795", ERROR),
         ("Process C:\\Windows\\system32\\cmd.exe exited with the code 0", INFO),
+        # Windows Installer's last word in a verbose log (microsoft/PowerToys#47735's 1620 log)
+        ("MainEngineThread is returning 1620", ERROR),
+        ("MainEngineThread is returning 0", INFO),
+        ("MainEngineThread is returning 3010", WARNING),
         ("OnSearchComplete - Failed to end search job. Error = 0x80244022.", ERROR),
         ("Script for Package:SMS00001, Program: x failed with exit code -2147024894", ERROR),
         # "unsuccessful": SMS 2.0's program monitor (smsapm32.log of a real 2000 client)
