@@ -157,7 +157,8 @@ def code_literals(codes: frozenset[int]) -> tuple[str, ...]:
             if form > 0xFFFF:
                 spellings += [f"{form:08x}", str(form - (1 << 32) if form >= 1 << 31 else form), str(form)]
             else:
-                spellings += [str(form), f"{form:08x}"]  # 1117 and 0x0000045D (zero-padded, as Rufus writes it)
+                # 1117, and 0x0000045D zero-padded as Rufus writes it
+                spellings += [str(form), f"{form:08x}"]
     return tuple(dict.fromkeys(spellings))
 
 
