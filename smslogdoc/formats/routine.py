@@ -92,16 +92,21 @@ def named_benign(text: str) -> bool:
         plain = _ENTITY.sub(lambda found: ENTITIES[found.group()], plain)
     if plain != message and benign.search(plain) is not None:
         return True
-    headless = _LINE_HEAD.sub("", plain, count=1) if plain[:1].isdigit() or plain[:1] == "[" else plain
-    if headless != plain and benign.search(headless) is not None:
+    texts = {plain}
+    if plain[:1].isdigit() or plain[:1] == "[":
+        texts.add(_LINE_HEAD.sub("", plain, count=1))
+        numberless = _PASTE_NUMBER.sub("", plain, count=1)
+        if numberless != plain:
+            texts.update((numberless, _LINE_HEAD.sub("", numberless, count=1)))
+    if any(benign.search(text) is not None for text in texts - {plain}):
         return True
-    return any(
-        code.search(text) and whole.search(text)
-        for code, whole in _code_benign()
-        for text in {plain, headless}
-    )
+    return any(code.search(text) and whole.search(text) for code, whole in _code_benign() for text in texts)
 
 
+_PASTE_NUMBER = re.compile(r"^\d{1,6}(?::[ \t]+|[ \t]*\|[ \t]*|[ \t]+)(?=\S)")
+"""The line number a page or an editor put before each pasted line (`12: `, `12 | `, `12 `),
+which the lists' messages do not have (`1: Info: DEBUG: Error 2911:  Could not remove the
+folder C:\\Config.Msi\\.`); a time that follows it is the line's own (`_LINE_HEAD`)."""
 _LINE_HEAD = re.compile(
     r"^\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]+)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,:]\d+)?(?:\s*[AP]M)?"
     r"(?:[+-]\d{1,4}|Z)?\]?(?:\s{2,}|\t|\s*[-|]\s+|\s+)(?:[A-Za-z_][\w.-]*(?:\s{2,}|\t|:\s+))?"

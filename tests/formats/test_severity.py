@@ -287,6 +287,15 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         ("DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
         # ... and for the product's folder, which can leave an upgrade stuck (wixtoolset/issues#6880)
         ("DEBUG: Error 2911:  Could not remove the folder C:\\Program Files (x86)\\SampleProduct\\.", ERROR),
+        # a custom action marked to continue on error, whose result the installer turns into success
+        # (marbx/LearnWix3, the Intune connector article of SupportArticles-docs) ...
+        (
+            "CustomAction ConfigureIISLimits returned actual error code 1168 but will be translated to"
+            " success due to continue marking",
+            INFO,
+        ),
+        # ... while an action's failure without that marking stays one
+        ("CustomAction WriteIIS7ConfigChanges returned actual error code 1603", ERROR),
         # ... while the chosen task sequence's missing operating system, and a gather that cannot
         # read its rules, stay errors
         (
@@ -336,7 +345,13 @@ def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity
             " certificate selection criteria. 0x87d00280",
             INFO,
         ),
+        # a pasted line a page or an editor numbered (`12: `, `12 | `, `12 `), before a time or not
+        ("1: Info: DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
+        ("12 | Info: DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
+        ("7 SetNamedSecurityInfo() failed.", INFO),
+        ("12: 2019-10-18 10:24:57.480  TSManager  SetNamedSecurityInfo() failed.", INFO),
         ("2019-10-18 10:24:58.480  TSManager  ReleaseRequest failed with error code 0x80070005", ERROR),
+        ("12 | DEBUG: Error 2911:  Could not remove the folder C:\\Program Files\\SampleProduct\\.", ERROR),
         # ... while a wrapped or escaped failure the lists do not name stays one, and so does
         # the same wording with another code
         ("Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00283", ERROR),
