@@ -335,6 +335,14 @@ of the name. What the record
 says of it stays: `The execution of the group (Failure) has failed` fails, and so
 does `Failed to run the action: Gather Logs on Failure`."""
 
+_SQL_CLAUSE = re.compile(r"(?i)\b(?:select|from|where|join|into|update|order\s+by)\s+`")
+_SQL_NAME = re.compile(r"`[A-Za-z_][\w#.]*`")
+"""A SQL query's table and column names, which Windows Installer writes in backquotes
+(`` SELECT `Message` FROM `Error` WHERE `Error` = 1709 ``, its lookup of an error
+message's text, on a `Note: 1: 2228` line that a page wrapped so that the query's end
+stands alone: wazuh/wazuh-packages#1786): a name, not a verdict, where the line has a
+SQL clause that names one."""
+
 _NAME_WORDS = ("action", "group", "instruction", "step", "actionname", "command line", "dt ")
 
 
@@ -344,6 +352,8 @@ def _verdict(text: str, lowered: str) -> Severity:
         cleaned = _NAMED.sub(" ", cleaned)
     if "bc2" in lowered or "669" in lowered or "2147" in lowered:
         cleaned = _REBOOT_HRESULT.sub("3010", cleaned)
+    if "`" in text and _SQL_CLAUSE.search(text):
+        cleaned = _SQL_NAME.sub(" ", cleaned)
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING

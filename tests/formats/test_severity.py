@@ -296,6 +296,17 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         ),
         # ... while an action's failure without that marking stays one
         ("CustomAction WriteIIS7ConfigChanges returned actual error code 1603", ERROR),
+        # a query's table and column names, which Windows Installer writes in backquotes (its
+        # lookup of an error message's text, the end of a wrapped `Note: 1: 2228` line:
+        # wazuh/wazuh-packages#1786) ...
+        ("`Message` FROM `Error` WHERE `Error` = 1707", INFO),
+        # ... while the query's own failure, and an internal error that quotes a query, stay errors
+        ("Failed to execute query SELECT `Message` FROM `Error`", ERROR),
+        (
+            "DEBUG: Error 2235:  Database: . Column 'Condition' not present or ambiguous in SQL query:"
+            " SELECT `Action`,NULL,`Condition` FROM `InstallExecuteSequence` WHERE `Sequence` > 0",
+            ERROR,
+        ),
         # ... while the chosen task sequence's missing operating system, and a gather that cannot
         # read its rules, stay errors
         (
