@@ -296,6 +296,18 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         ),
         # ... while an action's failure without that marking stays one
         ("CustomAction WriteIIS7ConfigChanges returned actual error code 1603", ERROR),
+        # Windows Installer's 2826, a dialog's control drawn past its edge (dorssel/usbipd-win#313,
+        # adammhaile/Elpis#46: the installs fail elsewhere)
+        (
+            "DEBUG: Error 2826:  Control BottomLine on dialog Install extends beyond the boundaries of the"
+            " dialog to the right by 3 pixels",
+            INFO,
+        ),
+        (
+            "The installer has encountered an unexpected error installing this package. This may indicate a"
+            " problem with this package. The error code is 2826. The arguments are: Install, BottomLine, to the right",
+            INFO,
+        ),
         # a query's table and column names, which Windows Installer writes in backquotes (its
         # lookup of an error message's text, the end of a wrapped `Note: 1: 2228` line:
         # wazuh/wazuh-packages#1786) ...
