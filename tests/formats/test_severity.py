@@ -308,6 +308,14 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
             " problem with this package. The error code is 2826. The arguments are: Install, BottomLine, to the right",
             INFO,
         ),
+        # DISM's provider store probing a provider this image does not ship (microsoft/WSL#8667,
+        # MSEndpointMgr/ModernDriverManagement#145), pasted without its log's name
+        (
+            "2022-07-30 12:51:46, Warning               DISM   DISM Provider Store: PID=17428 TID=31328 Failed to"
+            " load the provider: C:\\Users\\A\\AppData\\Local\\Temp\\60F7\\PEProvider.dll. -"
+            " CDISMProviderStore::Internal_GetProvider(hr:0x8007007e)",
+            INFO,
+        ),
         # a query's table and column names, which Windows Installer writes in backquotes (its
         # lookup of an error message's text, the end of a wrapped `Note: 1: 2228` line:
         # wazuh/wazuh-packages#1786) ...
