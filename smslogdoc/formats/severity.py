@@ -300,7 +300,17 @@ def _infer(text: str) -> Severity:
         return verdict
     if named_benign(text):
         return Severity.INFO
+    if verdict is Severity.ERROR and "warning" in lowered[:40] and _LEVEL_WARNING.match(text):
+        return Severity.WARNING
     return _settled(text, verdict)
+
+
+_LEVEL_WARNING = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}, Warning\s")
+"""A Windows setup or servicing log's own level column (setupact.log, CBS.log, dism.log:
+`2021-12-10 15:20:49, Warning  DISM   DISM Provider Store: ... Failed to load the provider`):
+what its writer called a warning is not an error record, however its words read. Its `Info`
+column is no such limit (CBS writes a servicing failure as `Info  CBS  Failed to ...
+[HRESULT = 0x800f0922 ...]`), and its `Error` column agrees with the words."""
 
 
 _NOT_FAILED = frozenset({"succeeded", "in_progress", "info", "not_applicable"})

@@ -603,3 +603,29 @@ def test_what_its_writer_logs_as_informational_is_no_error_when_pasted() -> None
         - WRITER_SAYS_INFO_BUT_FAILED
     )
     assert loud == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a setup or servicing log's own Warning column limits a line whose words say it failed
+        # (google/glazier#459's DISM provider store, another provider than the benign list names)
+        (
+            "2021-12-10 15:20:49, Warning               DISM   DISM Provider Store: PID=924 TID=4212 Failed to"
+            " get the IDismObject Interface - CDISMProviderStore::Internal_LoadProvider(hr:0x80004002)",
+            WARNING,
+        ),
+        # ... while its Info column does not (CBS writes servicing failures so) and Error agrees
+        (
+            "2019-05-05 10:00:00, Info                  CBS    Failed to execute execution chain."
+            " [HRESULT = 0x800f0922 - CBS_E_ADVANCED_INSTALLER_FAILED]",
+            ERROR,
+        ),
+        (
+            "2019-05-05 10:00:00, Error                 CSI    00000001 Failed to open file (0x80070005)",
+            ERROR,
+        ),
+    ],
+)
+def test_a_setup_logs_warning_column_limits_the_inferred_severity(line: str, expected: Severity) -> None:
+    assert infer(line) == expected
