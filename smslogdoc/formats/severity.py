@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from smslogdoc.data.statusvalues import outcomes_in
-from smslogdoc.formats.routine import named_benign, only_absent
+from smslogdoc.formats.routine import level_limited, named_benign, only_absent, without_sql_names
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
 
@@ -300,17 +300,7 @@ def _infer(text: str) -> Severity:
         return verdict
     if named_benign(text):
         return Severity.INFO
-    if verdict is Severity.ERROR and "warning" in lowered[:40] and _LEVEL_WARNING.match(text):
-        return Severity.WARNING
-    return _settled(text, verdict)
-
-
-_LEVEL_WARNING = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}, Warning\s")
-"""A Windows setup or servicing log's own level column (setupact.log, CBS.log, dism.log:
-`2021-12-10 15:20:49, Warning  DISM   DISM Provider Store: ... Failed to load the provider`):
-what its writer called a warning is not an error record, however its words read. Its `Info`
-column is no such limit (CBS writes a servicing failure as `Info  CBS  Failed to ...
-[HRESULT = 0x800f0922 ...]`), and its `Error` column agrees with the words."""
+    return _settled(text, level_limited(text, verdict))
 
 
 _NOT_FAILED = frozenset({"succeeded", "in_progress", "info", "not_applicable"})
@@ -345,25 +335,15 @@ of the name. What the record
 says of it stays: `The execution of the group (Failure) has failed` fails, and so
 does `Failed to run the action: Gather Logs on Failure`."""
 
-_SQL_CLAUSE = re.compile(r"(?i)\b(?:select|from|where|join|into|update|order\s+by)\s+`")
-_SQL_NAME = re.compile(r"`[A-Za-z_][\w#.]*`")
-"""A SQL query's table and column names, which Windows Installer writes in backquotes
-(`` SELECT `Message` FROM `Error` WHERE `Error` = 1709 ``, its lookup of an error
-message's text, on a `Note: 1: 2228` line that a page wrapped so that the query's end
-stands alone: wazuh/wazuh-packages#1786): a name, not a verdict, where the line has a
-SQL clause that names one."""
-
 _NAME_WORDS = ("action", "group", "instruction", "step", "actionname", "command line", "dt ")
 
 
 def _verdict(text: str, lowered: str) -> Severity:
-    cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
+    cleaned = without_sql_names(_NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text)
     if any(word in lowered for word in _NAME_WORDS):
         cleaned = _NAMED.sub(" ", cleaned)
     if "bc2" in lowered or "669" in lowered or "2147" in lowered:
         cleaned = _REBOOT_HRESULT.sub("3010", cleaned)
-    if "`" in text and _SQL_CLAUSE.search(text):
-        cleaned = _SQL_NAME.sub(" ", cleaned)
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING
