@@ -18,6 +18,7 @@ from smslogdoc.codes.explain import parse_code
 from smslogdoc.data.benign import benign_entries, benign_wordings
 from smslogdoc.data.yamlload import LOADER
 from smslogdoc.formats.webpage import ENTITIES
+from smslogdoc.model import Severity
 
 _ABSENT_CODE = re.compile(
     r"(?i)(?<![\w.{-])(?:0x)?(?:80070002|80070003|80070490|80070103|80070906|8004100e|80041002|80041010|87d00215)(?![\w}-])"
@@ -92,16 +93,21 @@ def named_benign(text: str) -> bool:
         plain = _ENTITY.sub(lambda found: ENTITIES[found.group()], plain)
     if plain != message and benign.search(plain) is not None:
         return True
-    headless = _LINE_HEAD.sub("", plain, count=1) if plain[:1].isdigit() or plain[:1] == "[" else plain
-    if headless != plain and benign.search(headless) is not None:
+    texts = {plain}
+    if plain[:1].isdigit() or plain[:1] == "[":
+        texts.add(_LINE_HEAD.sub("", plain, count=1))
+        numberless = _PASTE_NUMBER.sub("", plain, count=1)
+        if numberless != plain:
+            texts.update((numberless, _LINE_HEAD.sub("", numberless, count=1)))
+    if any(benign.search(text) is not None for text in texts - {plain}):
         return True
-    return any(
-        code.search(text) and whole.search(text)
-        for code, whole in _code_benign()
-        for text in {plain, headless}
-    )
+    return any(code.search(text) and whole.search(text) for code, whole in _code_benign() for text in texts)
 
 
+_PASTE_NUMBER = re.compile(r"^\d{1,6}(?::[ \t]+|[ \t]*\|[ \t]*|[ \t]+)(?=\S)")
+"""The line number a page or an editor put before each pasted line (`12: `, `12 | `, `12 `),
+which the lists' messages do not have (`1: Info: DEBUG: Error 2911:  Could not remove the
+folder C:\\Config.Msi\\.`); a time that follows it is the line's own (`_LINE_HEAD`)."""
 _LINE_HEAD = re.compile(
     r"^\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]+)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,:]\d+)?(?:\s*[AP]M)?"
     r"(?:[+-]\d{1,4}|Z)?\]?(?:\s{2,}|\t|\s*[-|]\s+|\s+)(?:[A-Za-z_][\w.-]*(?:\s{2,}|\t|:\s+))?"
@@ -170,3 +176,32 @@ def known_benign() -> regex.Pattern[str]:
     ]
     patterns += benign_wordings()
     return regex.compile("|".join(f"(?:{pattern})" for pattern in patterns) or r"(?!)", regex.IGNORECASE)
+
+
+SQL_CLAUSE = re.compile(r"(?i)\b(?:select|from|where|join|into|update|order\s+by)\s+`")
+SQL_NAME = re.compile(r"`[A-Za-z_][\w#.]*`")
+"""A SQL query's table and column names, which Windows Installer writes in backquotes
+(`` SELECT `Message` FROM `Error` WHERE `Error` = 1709 ``, its lookup of an error
+message's text, on a `Note: 1: 2228` line that a page wrapped so that the query's end
+stands alone: wazuh/wazuh-packages#1786): a name, not a verdict, where the line has a
+SQL clause that names one."""
+
+
+LEVEL_WARNING = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}, Warning\s")
+"""A Windows setup or servicing log's own level column (setupact.log, CBS.log, dism.log:
+`2021-12-10 15:20:49, Warning  DISM   DISM Provider Store: ... Failed to load the provider`):
+what its writer called a warning is not an error record, however its words read. Its `Info`
+column is no such limit (CBS writes a servicing failure as `Info  CBS  Failed to ...
+[HRESULT = 0x800f0922 ...]`), and its `Error` column agrees with the words."""
+
+
+def without_sql_names(text: str) -> str:
+    """`text` without the backquoted table and column names of a SQL clause (`SQL_NAME`)."""
+    return SQL_NAME.sub(" ", text) if "`" in text and SQL_CLAUSE.search(text) else text
+
+
+def level_limited(text: str, verdict: Severity) -> Severity:
+    """`verdict`, at most a warning where a setup log's level column says so (`LEVEL_WARNING`)."""
+    if verdict is Severity.ERROR and "Warning" in text[:40] and LEVEL_WARNING.match(text):
+        return Severity.WARNING
+    return verdict

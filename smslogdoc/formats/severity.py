@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from smslogdoc.data.statusvalues import outcomes_in
-from smslogdoc.formats.routine import named_benign, only_absent
+from smslogdoc.formats.routine import level_limited, named_benign, only_absent, without_sql_names
 from smslogdoc.memo import Memo
 from smslogdoc.model import Severity
 
@@ -300,7 +300,7 @@ def _infer(text: str) -> Severity:
         return verdict
     if named_benign(text):
         return Severity.INFO
-    return _settled(text, verdict)
+    return _settled(text, level_limited(text, verdict))
 
 
 _NOT_FAILED = frozenset({"succeeded", "in_progress", "info", "not_applicable"})
@@ -339,7 +339,7 @@ _NAME_WORDS = ("action", "group", "instruction", "step", "actionname", "command 
 
 
 def _verdict(text: str, lowered: str) -> Severity:
-    cleaned = _NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text
+    cleaned = without_sql_names(_NOT_A_FAILURE.sub(" ", text) if _could_be_benign(lowered) else text)
     if any(word in lowered for word in _NAME_WORDS):
         cleaned = _NAMED.sub(" ", cleaned)
     if "bc2" in lowered or "669" in lowered or "2147" in lowered:

@@ -291,6 +291,46 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         ("DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
         # ... and for the product's folder, which can leave an upgrade stuck (wixtoolset/issues#6880)
         ("DEBUG: Error 2911:  Could not remove the folder C:\\Program Files (x86)\\SampleProduct\\.", ERROR),
+        # a custom action marked to continue on error, whose result the installer turns into success
+        # (marbx/LearnWix3, the Intune connector article of SupportArticles-docs) ...
+        (
+            "CustomAction ConfigureIISLimits returned actual error code 1168 but will be translated to"
+            " success due to continue marking",
+            INFO,
+        ),
+        # ... while an action's failure without that marking stays one
+        ("CustomAction WriteIIS7ConfigChanges returned actual error code 1603", ERROR),
+        # Windows Installer's 2826, a dialog's control drawn past its edge (dorssel/usbipd-win#313,
+        # adammhaile/Elpis#46: the installs fail elsewhere)
+        (
+            "DEBUG: Error 2826:  Control BottomLine on dialog Install extends beyond the boundaries of the"
+            " dialog to the right by 3 pixels",
+            INFO,
+        ),
+        (
+            "The installer has encountered an unexpected error installing this package. This may indicate a"
+            " problem with this package. The error code is 2826. The arguments are: Install, BottomLine, to the right",
+            INFO,
+        ),
+        # DISM's provider store probing a provider this image does not ship (microsoft/WSL#8667,
+        # MSEndpointMgr/ModernDriverManagement#145), pasted without its log's name
+        (
+            "2022-07-30 12:51:46, Warning               DISM   DISM Provider Store: PID=17428 TID=31328 Failed to"
+            " load the provider: C:\\Users\\A\\AppData\\Local\\Temp\\60F7\\PEProvider.dll. -"
+            " CDISMProviderStore::Internal_GetProvider(hr:0x8007007e)",
+            INFO,
+        ),
+        # a query's table and column names, which Windows Installer writes in backquotes (its
+        # lookup of an error message's text, the end of a wrapped `Note: 1: 2228` line:
+        # wazuh/wazuh-packages#1786) ...
+        ("`Message` FROM `Error` WHERE `Error` = 1707", INFO),
+        # ... while the query's own failure, and an internal error that quotes a query, stay errors
+        ("Failed to execute query SELECT `Message` FROM `Error`", ERROR),
+        (
+            "DEBUG: Error 2235:  Database: . Column 'Condition' not present or ambiguous in SQL query:"
+            " SELECT `Action`,NULL,`Condition` FROM `InstallExecuteSequence` WHERE `Sequence` > 0",
+            ERROR,
+        ),
         # ... while the chosen task sequence's missing operating system, and a gather that cannot
         # read its rules, stay errors
         (
@@ -340,7 +380,13 @@ def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity
             " certificate selection criteria. 0x87d00280",
             INFO,
         ),
+        # a pasted line a page or an editor numbered (`12: `, `12 | `, `12 `), before a time or not
+        ("1: Info: DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
+        ("12 | Info: DEBUG: Error 2911:  Could not remove the folder C:\\Config.Msi\\.", INFO),
+        ("7 SetNamedSecurityInfo() failed.", INFO),
+        ("12: 2019-10-18 10:24:57.480  TSManager  SetNamedSecurityInfo() failed.", INFO),
         ("2019-10-18 10:24:58.480  TSManager  ReleaseRequest failed with error code 0x80070005", ERROR),
+        ("12 | DEBUG: Error 2911:  Could not remove the folder C:\\Program Files\\SampleProduct\\.", ERROR),
         # ... while a wrapped or escaped failure the lists do not name stays one, and so does
         # the same wording with another code
         ("Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00283", ERROR),
@@ -561,3 +607,29 @@ def test_what_its_writer_logs_as_informational_is_no_error_when_pasted() -> None
         - WRITER_SAYS_INFO_BUT_FAILED
     )
     assert loud == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a setup or servicing log's own Warning column limits a line whose words say it failed
+        # (google/glazier#459's DISM provider store, another provider than the benign list names)
+        (
+            "2021-12-10 15:20:49, Warning               DISM   DISM Provider Store: PID=924 TID=4212 Failed to"
+            " get the IDismObject Interface - CDISMProviderStore::Internal_LoadProvider(hr:0x80004002)",
+            WARNING,
+        ),
+        # ... while its Info column does not (CBS writes servicing failures so) and Error agrees
+        (
+            "2019-05-05 10:00:00, Info                  CBS    Failed to execute execution chain."
+            " [HRESULT = 0x800f0922 - CBS_E_ADVANCED_INSTALLER_FAILED]",
+            ERROR,
+        ),
+        (
+            "2019-05-05 10:00:00, Error                 CSI    00000001 Failed to open file (0x80070005)",
+            ERROR,
+        ),
+    ],
+)
+def test_a_setup_logs_warning_column_limits_the_inferred_severity(line: str, expected: Severity) -> None:
+    assert infer(line) == expected
