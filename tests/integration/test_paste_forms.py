@@ -351,15 +351,16 @@ def table(rows: Sequence[Row]) -> str:
 
 ALLOWED_LOSS: dict[str, tuple[int, int, int, int]] = {
     # form: (decisive lines, causes, dev healthy cases, healthy excerpts) it may lose against the
-    # original text, as measured on 2026-12-07 (twelfth session) with the tenth batch's dev cases
-    # (original: 239/244, 240/244, 0/45, 0/273)
+    # original text, as measured on 2026-12-07 (thirteenth session) with the eleventh batch's dev
+    # cases (original: 264/270, 264/270, 0/49, 0/278)
     "message-only": (0, 1, 0, 1),  # the one PASTED_EXCEPTION of tests/healthy
     "copied-rows": (0, 0, 0, 1),  # the same one: no type column either
     # one long line wrapped into two or three, and a wrapped line among short ones where it
-    # hangs (a comma, a colon, "error", "code", "next" ...), are joined again (26 and 28 causes
-    # lost before); the rest are not told apart
-    "wrapped": (4, 9, 0, 2),
-    "message-only-wrapped": (4, 11, 1, 8),
+    # hangs (a comma, a colon, "error", "code", "next", "where", an operator ...), are joined
+    # again, also in text no line of which reaches a wrapper's width (9 and 11 causes lost in
+    # the twelfth session, 26 and 28 before); the rest are not told apart
+    "wrapped": (2, 4, 0, 2),
+    "message-only-wrapped": (2, 5, 1, 8),
     "quoted": (1, 1, 0, 0),
     # a pasted line's number is read past before the benign lists are searched (the tenth batch's
     # healthy wixsharp 2911 line and a healthy excerpt lost before, 2026-12-07 thirteenth session)
