@@ -1,17 +1,14 @@
-"""Severity for text that carries none: SMS trace records, copied rows, plain
-lines and pastes say whether they failed only in their words. A record is an
-error when it says it failed (`failed to`, `unable to`, `could not`, `access
-denied`, `timed out`, `rolled back` ...), calls itself an error, writes a
-failure HRESULT where a code goes (`0x80070005`, `-2147024891`) or a non-zero
-exit or return code; a warning when it says so or that it will retry; and
-informational otherwise. Phrases that only look like failures (`0 errors`,
-`error = 0x00000000`, `exit code 0`, `no failures`) stay informational, and so
-does a message that the known-benign lists name (`routine.named_benign`): what keeps a
-pasted line from a wording's or a code's finding also keeps it from counting as
-an error record. A failure that says it goes on to the next server or address
-(`Try next IP...`) is a warning: its last try says whether it failed. So is a
-lookup or a cleanup whose only code says the thing is not there (`Could not open
-the registry key ... with error 0x80070002.`), which ConfigMgr writes as a warning.
+"""Severity for text that carries none: SMS trace records, copied rows, plain lines and pastes say whether
+they failed only in their words. A record is an error when it says it failed (`failed to`, `unable to`,
+`could not`, `access denied`, `timed out`, `rolled back` ...), calls itself an error, writes a failure
+HRESULT where a code goes (`0x80070005`, `-2147024891`) or a non-zero exit or return code; a warning
+when it says so or that it will retry; and informational otherwise. Phrases that only look like failures
+(`0 errors`, `error = 0x00000000`, `exit code 0`, `no failures`) stay informational, and so does a
+message that the known-benign lists name (`routine.named_benign`): what keeps a pasted line from a
+wording's or a code's finding also keeps it from counting as an error record. A failure that says it
+goes on to the next server or address (`Try next IP...`) is a warning: its last try says whether it
+failed. So is a lookup or a cleanup whose only code says the thing is not there (`Could not open the
+registry key ... with error 0x80070002.`), which ConfigMgr writes as a warning.
 
 Formats with a severity of their own (CMTrace `type`) never come here.
 """
@@ -73,6 +70,7 @@ _STATED = re.compile(
     r"|\bStatus\s+code\s+[45]\d\d\s+returned\b|\bHTTP\s+(?:status|error|status\s+code)\s*:?\s*(?:[45]\d\d|600)\b"
     r"|\bUSSCommunicationError\b|UPDATECONTENT_NO_METADATA\b"
     r"|\bCommand\s+string\s+must\s+begin\s+with\s+quoted\s+application\s+name\b"
+    r"|\bwas\s+installed\s+for\s+a\s+user,\s+but\s+not\s+provisioned\s+for\s+all\s+users\b"
     r"|^\W*FullyQualifiedErrorId\s*:"
 )
 """Wordings that say a specific thing failed without a failure word: a digest
@@ -85,17 +83,17 @@ folder, no sending capacity, too little disk space, no task sequence for the
 computer, an HTTP status of 400 or more, the software update point's
 USSCommunicationError, a third-party update published without content
 (`..._UPDATECONTENT_NO_METADATA`), WiX's quiet-execution custom action refusing an unquoted
-command (`Command string must begin with quoted application name`), and the `FullyQualifiedErrorId :` line of a
-PowerShell error record, which only the error stream writes (OSDRunPowerShellScript
-copies each line of it into smsts.log as an error record, type 3: ErnestoLeon87/log_reader
-smsts.log, "    + FullyQualifiedErrorId : LdapException"), so a pasted record keeps the
-severity its log gave it and rules/ts-powershell-script-errors-exit-0.yaml still tells a
-script that failed and exited 0. Each but the last is (part of) a wording of
-data/phrases.yaml (hash-mismatch, no-content-location, name-not-resolved,
-sql-error, sms-sharing-violation, sms-rpc-server-too-busy, sms-moved-to-bad-inbox,
-sms-no-sending-capacity, sms-insufficient-disk-space, ts-no-task-sequence-available,
-status-code-returned, http-error, sup-uss-communication-error,
-isv-updatecontent-no-metadata, msi-quietexec-command-not-quoted) whose finding then names it; like `_TROUBLE`."""
+command, sysprep's app package installed for a user but not provisioned for all users, and
+the `FullyQualifiedErrorId :` line of a PowerShell error record, which only the error stream
+writes (OSDRunPowerShellScript copies each line of it into smsts.log as an error record, type
+3: ErnestoLeon87/log_reader smsts.log, "    + FullyQualifiedErrorId : LdapException"), so a
+pasted record keeps the severity its log gave it and rules/ts-powershell-script-errors-exit-0.yaml
+still tells a script that failed and exited 0. Each but the last is (part of) a wording of
+data/phrases.yaml (hash-mismatch, no-content-location, name-not-resolved, sql-error,
+sms-sharing-violation, sms-rpc-server-too-busy, sms-moved-to-bad-inbox, sms-no-sending-capacity,
+sms-insufficient-disk-space, ts-no-task-sequence-available, status-code-returned, http-error,
+sup-uss-communication-error, isv-updatecontent-no-metadata, msi-quietexec-command-not-quoted,
+sysprep-appx-installed-for-user-not-provisioned) whose finding then names it; like `_TROUBLE`."""
 
 _NOT_A_FAILURE = re.compile(
     r"(?ix)"
@@ -245,6 +243,7 @@ LITERALS = (
     "usscommunicationerror",
     "no_metadata",
     "quoted application name",
+    "not provisioned",
     "0x8",
     "0x9",
     "0xa",

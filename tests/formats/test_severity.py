@@ -41,6 +41,12 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ("MainEngineThread is returning 1620", ERROR),
         ("MainEngineThread is returning 0", INFO),
         ("MainEngineThread is returning 3010", WARNING),
+        # sysprep's setupact.log pasted without its level (microsoft/winget-cli#5599)
+        (
+            "Package Microsoft.Winget.Source_2025.718.1153.54_neutral__8wekyb3d8bbwe was installed for a user,"
+            " but not provisioned for all users. This package will not function properly in the sysprep image.",
+            ERROR,
+        ),
         ("OnSearchComplete - Failed to end search job. Error = 0x80244022.", ERROR),
         ("Script for Package:SMS00001, Program: x failed with exit code -2147024894", ERROR),
         # "unsuccessful": SMS 2.0's program monitor (smsapm32.log of a real 2000 client)

@@ -200,11 +200,14 @@ def test_a_folder_mixing_an_example_of_every_class_reports_each_cause_once(tmp_p
     assert set(chosen.values()) <= set(found)
 
 
-UNDOCUMENTED_CODES = {0x87D00455, 0xFFFFFFFF, 4865, 0xC8000426}
+UNDOCUMENTED_CODES = {0x87D00455, 0xFFFFFFFF, 4865, 0xC8000426, 0x800F0805, 0x800F0900, 0x800F0A05}
 """Codes in the rules' examples for which no published text was found (said in the
 rules' comments; -1 is wsyncmgr.log's "CCISource error: -1"; 4865 is the SMS 1.2 Scheduler's
 "Cannot compress the package file, return code = 4865"; 0xC8000426 is the exit code of Windows
-Update's out-of-process data store in WindowsUpdate.log, LegacyUpdate#196); every other code the examples show must decode. (0x87D00606 has since
+Update's out-of-process data store in WindowsUpdate.log, LegacyUpdate#196; 0x800F0805, 0x800F0900
+and 0x800F0A05 are CBS's in a Windows Vista/7 service pack's CBS.log and CheckSUR.log, whose
+symbols (CBS_E_INVALID_PACKAGE ...) CBS.log prints but whose texts were not found in a published
+table); every other code the examples show must decode. (0x87D00606 has since
 found a community table's text, "Offline scan tool history not found".)"""
 
 
