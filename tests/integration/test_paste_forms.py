@@ -352,7 +352,7 @@ def table(rows: Sequence[Row]) -> str:
 ALLOWED_LOSS: dict[str, tuple[int, int, int, int]] = {
     # form: (decisive lines, causes, dev healthy cases, healthy excerpts) it may lose against the
     # original text, as measured on 2026-12-07 (thirteenth session) with the eleventh batch's dev
-    # cases (original: 264/270, 264/270, 0/49, 0/278)
+    # cases (original: 265/270, 266/270, 0/49, 0/278)
     "message-only": (0, 1, 0, 1),  # the one PASTED_EXCEPTION of tests/healthy
     "copied-rows": (0, 0, 0, 1),  # the same one: no type column either
     # one long line wrapped into two or three, and a wrapped line among short ones where it
