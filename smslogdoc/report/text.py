@@ -247,13 +247,12 @@ def _evidence_lines(item: EvidenceDoc, log: str, width: int = 110) -> list[Text]
     # the place, then its notes; a note that would pass the width starts a line of its own
     head = Text("    ")
     head.append(place, style="cyan")
-    heads = [head]
+    lines = [head]
     for note in notes:
-        if len(heads[-1].plain) + 3 + len(note) > width:
-            heads.append(Text(f"      · {note}", style="dim"))
+        if len(lines[-1].plain) + 3 + len(note) > width:
+            lines.append(Text(f"      · {note}", style="dim"))
         else:
-            heads[-1].append(f" · {note}", style="dim")
-    lines = heads
+            lines[-1].append(f" · {note}", style="dim")
     style = "" if not item["supporting"] else "dim"
     text_lines = item["text"].strip("\r\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for text in text_lines[:EVIDENCE_LINES]:

@@ -221,7 +221,8 @@ def elsewhere_rules(rules: list[Rule], kinds: KindTable) -> list[Rule]:
         spelled = f"0x{value:08X}"
         where = ", ".join(dict.fromkeys(_example_file((log,), kinds) for log in rule.applies_to))
         pooled = _pooled_causes(same)
-        meaning = rule.cause.split(" Usual causes: ", 1)[0] if rule.causes else rule.cause
+        # the entry's meaning: its cause less the sentence `code_rules` added for its own causes
+        meaning = rule.cause.removesuffix(usual_causes(rule.causes)).rstrip()
         made.append(
             replace(
                 rule,
