@@ -13,7 +13,8 @@ counted and the input saved under fuzz/out/.
 With `--folders`, each input is a folder of two to five such logs, and the
 diagnosis from reading every record in one process is compared with the one
 from scanning them with the logs shared out to two worker processes
-(`smslogdoc.perlog`, as one machine's folder is on several cores).
+(`smslogdoc.perlog`, as one machine's folder is on several cores), the
+stories included (told from the workers' tapes).
 """
 
 from __future__ import annotations
@@ -39,16 +40,17 @@ from smslogdoc.report import jsondoc as report
 from smslogdoc.report.document import report_of
 from smslogdoc.report.writers import Options
 from smslogdoc.rules.load import load_rules
+from smslogdoc.rules.workflows import load_workflows
 
 OUT = Path(__file__).resolve().parent / "out"
-NAMES = ("ccmsetup.log", "execmgr.log", "smsapm32.log", "ccm.log", "other.log")
+NAMES = ("ccmsetup.log", "execmgr.log", "smsapm32.log", "ccm.log", "other.log", "AppEnforce.log", "CAS.log")
 OPTIONS = ReadOptions(record_cap=2048)
 """Blocks of 1 KiB: a few kilobytes of log are many blocks."""
 
 
-def outcome(path: Path, rules: list, *, sparse: bool, jobs: int = 1) -> str:
+def outcome(path: Path, rules: list, *, sparse: bool, jobs: int = 1, workflows: tuple = ()) -> str:
     scan.MIN_SIZE = 0 if sparse else 1 << 62
-    result = diagnose([str(path)], rules, options=OPTIONS, jobs=jobs)
+    result = diagnose([str(path)], rules, options=OPTIONS, jobs=jobs, workflows=workflows)
     out = io.StringIO()
     report.write(report_of(result), out, Options())
     return out.getvalue()
@@ -65,6 +67,7 @@ def main() -> None:
     perlog.MIN_BYTES = 0
     scan.MIN_BLOCK, scan.SEGMENT_BLOCKS, scanner.TAIL_BYTES = 512, 3, 2048
     rules = load_rules([])[0]
+    workflows = tuple(load_workflows([], rules)[0]) if args.folders else ()
     rng = random.Random(args.seed)
     seeds = corpus()
     tried = differences = crashes = 0
@@ -85,7 +88,9 @@ def main() -> None:
             path = Path(folder) if args.folders else Path(folder) / names[0]
             jobs = 2 if args.folders else 1
             try:
-                same = outcome(path, rules, sparse=False) == outcome(path, rules, sparse=True, jobs=jobs)
+                same = outcome(path, rules, sparse=False, workflows=workflows) == outcome(
+                    path, rules, sparse=True, jobs=jobs, workflows=workflows
+                )
             except Exception:
                 crashes += 1
                 same = True

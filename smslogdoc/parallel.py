@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Any, TypeVar
 
 from smslogdoc.read.helper import child_signals
@@ -31,6 +33,10 @@ A = TypeVar("A")
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
+
+AHEAD = 8
+"""Chunks a worker may be given beyond the one the caller waits for (their
+results wait in memory until the caller takes them)."""
 
 _state: Any = None
 """A worker's state, made once when it starts (`setup(arg)`)."""
@@ -89,15 +95,24 @@ def _surviving(job: Job, tasks: Sequence[T], chunksize: int, lost: Callable[[T],
     """`in_order` when a worker may die (killed, out of memory): the pool breaks,
     every result already in is kept, the first chunk not done is run again
     alone, task by task in a pool of its own (a task that kills that worker too
-    becomes `lost(task)`), and a new pool takes the rest."""
+    becomes `lost(task)`), and a new pool takes the rest. At most `AHEAD` chunks
+    a worker are given out beyond the one the caller waits for, so results wait
+    for a slow caller a few at a time, not all of them."""
     pending = [list(range(at, min(at + chunksize, len(tasks)))) for at in range(0, len(tasks), chunksize)]
     done: dict[int, R] = {}
     given = 0
     while pending:
         broken = False
+        window: deque[tuple[list[int], Future[list[R]]]] = deque()
+        """The chunks given out and not yet taken, in order."""
         with _pool(job.workers, job.context, job.setup, job.arg) as pool:
-            futures = [pool.submit(_run_chunk, job.work, [tasks[i] for i in chunk]) for chunk in pending]
-            for chunk, future in zip(pending, futures, strict=True):
+            chunks = iter(pending)
+            while True:
+                for chunk in islice(chunks, job.workers * AHEAD - len(window)):
+                    window.append((chunk, pool.submit(_run_chunk, job.work, [tasks[i] for i in chunk])))
+                if not window:
+                    break
+                chunk, future = window.popleft()
                 try:
                     done.update(zip(chunk, future.result(), strict=True))
                 except BrokenProcessPool:
@@ -107,7 +122,7 @@ def _surviving(job: Job, tasks: Sequence[T], chunksize: int, lost: Callable[[T],
                     yield done.pop(given)
                     given += 1
         if broken:
-            for chunk, future in zip(pending, futures, strict=True):
+            for chunk, future in window:
                 if future.done() and future.exception() is None:
                     done.update(zip(chunk, future.result(), strict=True))
             head = next(chunk for chunk in pending if chunk[0] >= given and chunk[0] not in done)

@@ -13,11 +13,14 @@ the others. Per-log findings do not depend on other logs, so merged in input
 order, followed by the folder-wide findings and the summaries, they are
 exactly those one process finds.
 
-A machine's stories need its logs in one story book, in input order: this
-process reads the logs a workflow reads for the stories alone (the same
-records a worker reads for the rules: `pipeline.tell_one`), in input order
-with its own, while the rules run over them in the workers; of the other logs
-a worker sends back how far their records go in time (`storybook.Clock`).
+A machine's stories need its logs in one story book, in input order: a
+worker's book records, on a tape per log (`engine.storytape`), the records
+that match a workflow event and how far the log's records go in time, and
+this process plays the tapes into its book in input order, between the logs
+it reads itself, as if it had read them (tasks hold logs in input order, so
+tapes come back in about the order they are played). A log with too many
+such records for a tape is read again here for its stories alone
+(`pipeline.tell_one`).
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ from collections.abc import Sequence
 
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
-from smslogdoc.engine.benign import benign_list
-from smslogdoc.engine.clock import Clock
+from smslogdoc.engine.benign import Benign, benign_list
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.settle import settle
 from smslogdoc.engine.storybook import StoryBook
+from smslogdoc.engine.storytape import Tape
 from smslogdoc.findings import Finding
 from smslogdoc.inputs.paths import LogInput, close_archives
 from smslogdoc.kinds import COMPONENT_SAMPLE
@@ -53,10 +56,10 @@ TASKS_PER_WORKER = 32
 
 Task = list[tuple[int, LogInput]]
 Done = list[
-    tuple[list[tuple[str, Finding]], unexplained.Tally | None, list[FileReport], list[Problem], Clock | None]
+    tuple[list[tuple[str, Finding]], unexplained.Tally | None, list[FileReport], list[Problem], Tape | None]
 ]
 """Per log of a task: its findings (each with its rule's id), tally, file reports,
-problems, and (when stories are told) how far its records go in time."""
+problems, and (when stories are told) its tape."""
 
 
 def worth_it(logs: Sequence[LogInput], jobs: int) -> bool:
@@ -74,32 +77,41 @@ def diagnose_shared(
     numbered: Sequence[tuple[int, LogInput]], settings: Settings, jobs: int
 ) -> tuple[list[Finding], list[Problem], list[Story]]:
     """`pipeline.diagnose_logs` with the logs no folder-wide rule applies to
-    read in worker processes; the file reports come back onto the logs. The
-    logs a workflow reads are read here too, for the stories."""
+    read in worker processes; the file reports come back onto the logs, the
+    workflow records noted on tapes, played into the story book in input order."""
     engine = Engine(settings.rules)
     book = StoryBook(settings.workflows) if settings.workflows else None
     wide = [rule for rule in settings.rules if any("folder" in c.by for c in rule.conditions)]
-    here: list[tuple[int, LogInput, bool]] = []
-    """This process's logs in input order, each with whether it is diagnosed here (or only told)."""
+    here: set[int] = set()
     out: list[tuple[int, LogInput]] = []
     for number, log in numbered:
-        scopes = _scopes(engine, log, settings)
-        stays = _stays(wide, log, scopes)
-        if stays or (book is not None and any(book.literals(scope) for scope in scopes)):
-            here.append((number, log, stays))
-        if not stays:
+        if _stays(wide, log, _scopes(engine, log, settings)):
+            here.add(number)
+        else:
             out.append((number, log))
     tasks = _tasks(out, jobs * TASKS_PER_WORKER)
     done = parallel.in_order(_work, tasks, _start, settings, jobs=jobs, chunksize=1, lost=_lost)
     per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]] = {}
-    clocks: list[tuple[str, Clock]] = []
+    tapes: dict[int, Tape | None] = {}
     by_id = {rule.id: rule for rule in settings.rules}
+    benign = benign_list()
+    back = zip(tasks, done, strict=True)
     try:
-        if tasks:  # the first (smallest) task back, the pool is at work while this process reads its own logs
-            _merge(tasks[0], next(done), by_id, per_log, clocks)
-        _here(engine, here, settings, per_log, book)
-        for task, results in zip(tasks[1:], done, strict=True):
-            _merge(task, results, by_id, per_log, clocks)
+        # the pool starts on the first result asked for, then works while this process reads its logs
+        if tasks:
+            _merge(*next(back), by_id, per_log, tapes)
+        for number, log in numbered:
+            if number in here:
+                per_log[number] = _diagnose_here(engine, number, log, settings, benign, book)
+                continue
+            while number not in per_log:
+                _merge(*next(back), by_id, per_log, tapes)
+            tape = tapes.pop(number)
+            if book is not None and tape is not None:
+                if tape.full:  # too many records to send: read again here for the stories
+                    tell_one(engine, number, log, settings.reading(helper=False), book)
+                else:
+                    book.play(tape)
     finally:
         done.close()  # (on an error or Ctrl-C: the workers are ended)
     findings = [finding for n, _ in numbered for finding in per_log[n][0]]
@@ -109,33 +121,26 @@ def diagnose_shared(
     problems = [problem for n, _ in numbered for problem in per_log[n][2]] + engine.problems
     if book is None:
         return reported, problems, []
-    for folder, clock in clocks:
-        book.seen(folder, clock)
     stories = book.finish(cited(made))
     return reported, problems + book.problems, stories
 
 
-def _here(
+def _diagnose_here(
     engine: Engine,
-    here: list[tuple[int, LogInput, bool]],
+    number: int,
+    log: LogInput,
     settings: Settings,
-    per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]],
+    benign: tuple[Benign, ...],
     book: StoryBook | None,
-) -> None:
-    """The logs read in this process, in input order (a very large one with a
-    helper process), watched by `book` for the stories: diagnosed, or only
-    told when a worker diagnoses them."""
-    benign = benign_list()
-    for number, log, diagnosed in here:
-        try:
-            if diagnosed:
-                found, tally = diagnose_one(engine, number, log, settings.reading(helper=True), benign, book)
-                problems, engine.problems = engine.problems, []
-                per_log[number] = (found, tally, problems)
-            elif book is not None:
-                tell_one(engine, number, log, settings.reading(helper=False), book)
-        finally:
-            close_archives([log])
+) -> tuple[list[Finding], unexplained.Tally | None, list[Problem]]:
+    """A log read in this process (a very large one with a helper process),
+    watched by `book`: its findings, tally and problems."""
+    try:
+        found, tally = diagnose_one(engine, number, log, settings.reading(helper=True), benign, book)
+    finally:
+        close_archives([log])
+    problems, engine.problems = engine.problems, []
+    return found, tally, problems
 
 
 def _scopes(engine: Engine, log: LogInput, settings: Settings) -> list[LogScope]:
@@ -159,17 +164,20 @@ def _stays(wide: list[Rule], log: LogInput, scopes: list[LogScope]) -> bool:
 
 
 def _tasks(numbered: list[tuple[int, LogInput]], count: int) -> list[Task]:
-    """About `count` tasks of logs, the smallest first (it comes back soon),
-    then the largest ones (the workers end together)."""
-    sized = sorted(numbered, key=lambda item: -sum(part.size() for part in item[1].parts))
-    budget = max(1, -(-sum(_size(log) for _, log in sized) // max(1, count)))
+    """About `count` tasks of logs in input order, of about the same size (a
+    large log is a task of its own), so results come back in the order the
+    stories are told."""
+    budget = max(1, -(-sum(_size(log) for _, log in numbered) // max(1, count)))
     tasks: list[Task] = []
-    for item in sized:
-        if tasks and sum(_size(log) for _, log in tasks[-1]) + _size(item[1]) <= budget:
+    size = 0
+    for item in numbered:
+        if tasks and size + _size(item[1]) <= budget:
             tasks[-1].append(item)
+            size += _size(item[1])
         else:
             tasks.append([item])
-    return tasks[-1:] + tasks[:-1]
+            size = _size(item[1])
+    return tasks
 
 
 def _size(log: LogInput) -> int:
@@ -181,45 +189,38 @@ def _merge(
     results: Done,
     by_id: dict[str, Rule],
     per_log: dict[int, tuple[list[Finding], unexplained.Tally | None, list[Problem]]],
-    clocks: list[tuple[str, Clock]],
+    tapes: dict[int, Tape | None],
 ) -> None:
-    for (number, log), (sent, tally, reports, problems, clock) in zip(task, results, strict=True):
+    for (number, log), (sent, tally, reports, problems, tape) in zip(task, results, strict=True):
         if reports is not log.reports:  # (not when the task was done in this process)
             log.reports.extend(reports)
         per_log[number] = (taken_back(sent, by_id), tally, problems)
-        if clock is not None:
-            clocks.append((log.folder, clock))
+        tapes[number] = tape
 
 
 def _lost(task: Task) -> Done:
-    """A task whose worker died (killed, out of memory): a problem line per log."""
+    """A task whose worker died (killed, out of memory): a problem line per log
+    (its stories are not told)."""
     return [([], None, log.reports, [Problem(log.name, WORKER_LOST)], None) for _, log in task]
 
 
 def _start(settings: Settings) -> tuple[Engine, Settings, StoryBook | None]:
-    return Engine(settings.rules), settings, StoryBook(settings.workflows) if settings.workflows else None
+    recording = StoryBook(settings.workflows, recording=True) if settings.workflows else None
+    return Engine(settings.rules), settings, recording
 
 
 def _work(state: tuple[Engine, Settings, StoryBook | None], task: Task) -> Done:
     """In a worker: each log of the task through the rules; findings go back
-    with their rule's id only, tallies without the benign list. A scan reads
-    what the stories need too (`plan_book`: the book here only plans), so the
-    rules see the records they see in one process."""
-    engine, settings, plan_book = state
+    with their rule's id only, tallies without the benign list, and the
+    records of the workflows on a tape (the book here records)."""
+    engine, settings, recording = state
     benign = benign_list()
     loaded = {rule.id for rule in engine.rules}
     done: Done = []
     for number, log in task:
-        clock = Clock(LogScope(None, log.file_name).name) if plan_book is not None else None
         try:
             found, tally = diagnose_one(
-                engine,
-                number,
-                log,
-                settings.reading(helper=False),
-                benign,
-                plan_book=plan_book,
-                clock=clock,
+                engine, number, log, settings.reading(helper=False), benign, recording
             )
         finally:
             close_archives([log])
@@ -228,5 +229,9 @@ def _work(state: tuple[Engine, Settings, StoryBook | None], task: Task) -> Done:
         if tally is not None:
             tally.shed()
         problems, engine.problems = engine.problems, []
-        done.append((sent, tally, log.reports, problems, clock))
+        tape = None
+        if recording is not None and recording.tapes:
+            tape = recording.tapes[-1]
+            recording.tapes.clear()
+        done.append((sent, tally, log.reports, problems, tape))
     return done

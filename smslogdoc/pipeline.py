@@ -20,7 +20,6 @@ from weakref import WeakKeyDictionary
 from smslogdoc import parallel
 from smslogdoc.engine import unexplained
 from smslogdoc.engine.benign import Benign, benign_list
-from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.loop import Engine
 from smslogdoc.engine.settle import settle
 from smslogdoc.engine.storybook import StoryBook
@@ -133,16 +132,13 @@ def diagnose_one(
     reading: Reading,
     benign: tuple[Benign, ...],
     book: StoryBook | None = None,
-    plan_book: StoryBook | None = None,
-    clock: Clock | None = None,
 ) -> tuple[list[Finding], unexplained.Tally | None]:
     """One log's findings (folder-wide rules wait for `engine.finish`), its
     file reports filled in, and the tally of its error records when it has
-    some for `settle.summaries`. A scan reads the records `book`'s workflows need
-    (or `plan_book`'s: a worker reads what the process telling the stories
-    reads); `clock` notes how far the records go in time."""
+    some for `settle.summaries`. A scan reads the records `book`'s workflows
+    need too, and `book` watches them (or records them: a worker's)."""
     tally = unexplained.Tally(log.name, log.folder, number, LogScope(None, log.file_name), benign)
-    found = _diagnose_log(engine, log, number, reading, tally, book, plan_book, clock)
+    found = _diagnose_log(engine, log, number, reading, tally, book)
     windowed = reading.since is not None or reading.until is not None
     for report in log.reports:
         report.covered = None if report.skipped else tally.covered
@@ -181,14 +177,10 @@ def _diagnose_log(
     reading: Reading,
     tally: unexplained.Tally,
     book: StoryBook | None,
-    plan_book: StoryBook | None = None,
-    clock: Clock | None = None,
 ) -> list[Finding]:
     """One log through the engine, its records watched by `tally` (and by
-    `book`, for stories, or by `clock`)."""
-    kind, where, stream = _read(engine, log, number, reading, book, plan_book)
-    if clock is not None:
-        stream = clock.watch(stream)
+    `book`, for stories)."""
+    kind, where, stream = _read(engine, log, number, reading, book)
     # before any record is watched: benign entries name kinds
     tally.where, tally.covered = where, engine.covers(where)
     return engine.log_of_kind(log, tally.watch(stream), kind, number=number)
@@ -204,7 +196,7 @@ def tell_one(
     """The stories' part of `diagnose_one` alone: the log read as the engine
     reads it (the same records), watched by `book`; no rule runs and the file
     reports are not kept (the log is diagnosed elsewhere, by a worker)."""
-    _, _, stream = _read(engine, replace(log, reports=[]), number, replace(reading, helper=False), book, None)
+    _, _, stream = _read(engine, replace(log, reports=[]), number, replace(reading, helper=False), book)
     for _ in stream:
         pass
 
@@ -215,18 +207,15 @@ def _read(
     number: int,
     reading: Reading,
     book: StoryBook | None,
-    plan_book: StoryBook | None,
 ) -> tuple[Kind | None, LogScope, Iterator[Event | ThreadNote]]:
     """A log's kind, scope and records, watched by `book`: a large one is
-    scanned for the records the rules and the workflows of `book` (or of
-    `plan_book`, which does not watch) need and its error records (see
-    `scan`), any other is read in full."""
-    stories = book or plan_book
+    scanned for the records the rules and the workflows of `book` need and its
+    error records (see `scan`), any other is read in full."""
     options = reading.options
     if reading.since is None and reading.until is None and engine.tracer is None and scan.worth_scanning(log):
         kind, _ = engine.kind_of(log, scan.head(log, options, COMPONENT_SAMPLE))
         where = LogScope(kind.name if kind else None, log.file_name)
-        needs = _plan(engine, where, kind, stories.literals(where) if stories else [])
+        needs = _plan(engine, where, kind, book.literals(where) if book else [])
         if needs is not None:
             stream: Iterator[Event | ThreadNote] = iter(
                 scan.read_log(log, needs, options, helper=reading.helper)

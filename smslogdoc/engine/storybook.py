@@ -33,9 +33,10 @@ from smslogdoc.engine.clock import Clock
 from smslogdoc.engine.phasemarks import Order, PhaseMarks, Seen
 from smslogdoc.engine.storycontext import Cited, Context
 from smslogdoc.engine.storygraph import MAX_NODES, Graph, Node, NodeKey, note_step, subject_node
+from smslogdoc.engine.storysetup import Setup, Setups
+from smslogdoc.engine.storytape import Hits, Tape
 from smslogdoc.memo import SeenRecords
 from smslogdoc.model import Event, Problem, ThreadNote
-from smslogdoc.prefilter import Prefilter
 from smslogdoc.rules.model import LogScope
 from smslogdoc.rules.templates import render
 from smslogdoc.rules.workflow import Link, Use, Workflow
@@ -57,58 +58,40 @@ _NOTHING: Mapping[int, tuple[Link, dict[str, str]]] = {}
 """No `next` link waits (never written to)."""
 
 
-MAX_SETUPS = 4096
-"""Setups remembered by log kind and name (the shared ones are few)."""
-
-
-_Hits = list[tuple[tuple[int, str], Mapping[str, str], Mapping[str, str], NodeKey | None]]
-"""The workflow events a record matched (workflow number, event name), their
-captures, the identifiers among them, normalised (`_keyed`), and the node of
-the subject they name whole (`subject_node`): remembered with the record's
-text, so a message seen before costs no normalising."""
-
-
-@dataclass
-class _Setup:
-    """For logs of one kind and name: the workflows' events that may occur, their uses and links."""
-
-    prefilter: Prefilter[tuple[int, str]]
-    plain: bool
-    """Whether a record's text, severity and component decide which events it matches."""
-    uses: dict[tuple[int, str], list[Use]]
-    links: dict[tuple[int, str], list[Link]]
-    follows: dict[tuple[int, str], list[Link]]
-    """Links whose second event is this one's (`next`): keyed by the second event."""
-
-
 class StoryBook:
     """Follows the workflows through the logs of one input, folder by folder."""
 
-    def __init__(self, workflows: Sequence[Workflow]) -> None:
+    def __init__(self, workflows: Sequence[Workflow], *, recording: bool = False) -> None:
         self.workflows = list(workflows)
         self.problems: list[Problem] = []
         self._folders: dict[str, _Folder] = {}
-        self._setups: dict[tuple[str | None, str], _Setup] = {}
-        self._shared: dict[tuple[tuple[int, str], ...], _Setup] = {}
-        """Setups by the workflow events they hold: logs alike share one (and its prefilter)."""
+        self._setups = Setups(self.workflows)
+        self.tapes: list[Tape] | None = [] if recording else None
+        """A recording book (a worker's) notes each log it watches on a tape,
+        to be played into the book that tells the stories (`play`)."""
 
     def watch(
         self, stream: Iterable[Event | ThreadNote], scope: LogScope, path: str, folder: str, number: int
     ) -> Iterator[Event | ThreadNote]:
-        """Pass one log's records on unchanged, noting those that mark a phase.
-        `number` is the log's place in the input (it orders records across logs)."""
-        state = self._folder(folder)
-        state.logs.add(scope.name)
-        setup = self._setup(scope)
+        """Pass one log's records on unchanged, noting those that mark a phase
+        (on a tape, in a recording book). `number` is the log's place in the
+        input (it orders records across logs)."""
+        setup = self._setups.of(scope)
+        sink: Tape | _Player
+        if self.tapes is not None:
+            sink = Tape(scope, path, folder, number)
+            self.tapes.append(sink)
+        else:
+            sink = _Player(self.workflows, self._folder(folder), setup, number, path)
+            sink.state.logs.add(scope.name)
         clock = Clock(scope.name)
-        seen = SeenRecords[_Hits](setup.plain)
+        seen = SeenRecords[Hits](setup.plain)
+        problems = len(self.problems)
         seq = 0
         last: datetime | None = None
         """The time of the latest record that has one."""
         known: tuple[datetime | None, float] = (None, float("-inf"))
         """`last` and its instant, worked out when a record is noted."""
-        pending: dict[int, tuple[Link, dict[str, str]]] = {}
-        """Per workflow, a `next` link waiting for the log's very next record."""
         try:
             for item in stream:
                 yield item
@@ -118,34 +101,35 @@ class StoryBook:
                 if item.time is not None:
                     last = item.time
                     clock.note(last)
-                waiting: Mapping[int, tuple[Link, dict[str, str]]]
-                if pending:
-                    waiting, pending = pending, {}
-                else:
-                    waiting = _NOTHING
                 if not setup.uses:
                     continue
                 hits = seen.get(item)
                 if hits is None:
                     hits = self._hits(setup, item, seen)
-                for key, captures, keyed, subject in hits:
+                if hits:
                     if known[0] is not last:
                         known = (last, instant(last) if last is not None else float("-inf"))
-                    graph = state.graphs[self.workflows[key[0]].id]
-                    self._links(graph, setup, key, captures, keyed, waiting, pending)
-                    self._note(
-                        graph,
-                        item,
-                        key[1],
-                        captures,
-                        (keyed, subject),
-                        setup.uses.get(key, []),
-                        (known[1], number, seq),
-                        None if item.time is None else item.time.tzinfo is not None,
-                        path,
-                    )
+                    sink.note(seq, known[1], item, hits)
         finally:
-            self.seen(folder, clock.settled())
+            clock.settled()
+            if isinstance(sink, Tape):
+                sink.clock, sink.problems = clock, self.problems[problems:]
+                del self.problems[problems:]
+            else:
+                self.seen(folder, clock)
+
+    def play(self, tape: Tape) -> None:
+        """Note a log's records from its tape, as `watch` would have as it read
+        them (tapes are played in input order, with the logs watched here)."""
+        player = _Player(
+            self.workflows, self._folder(tape.folder), self._setups.of(tape.scope), tape.number, tape.path
+        )
+        player.state.logs.add(tape.scope.name)
+        for seq, at, event, hits in tape.noted:
+            player.note(seq, at, event, hits)
+        self.problems.extend(tape.problems)
+        if tape.clock is not None:
+            self.seen(tape.folder, tape.clock)
 
     def seen(self, folder: str, clock: Clock) -> None:
         """A log of `folder` read elsewhere, whose stories this book is not told
@@ -194,12 +178,12 @@ class StoryBook:
     def literals(self, scope: LogScope) -> list[tuple[str, ...]]:
         """For a scan of a large log: the literals of each workflow event that
         may occur in it (an empty tuple: that event needs every record)."""
-        return [self.workflows[number].events[name].literals for number, name in self._setup(scope).uses]
+        return [self.workflows[number].events[name].literals for number, name in self._setups.of(scope).uses]
 
-    def _hits(self, setup: _Setup, event: Event, seen: SeenRecords[_Hits]) -> _Hits:
+    def _hits(self, setup: Setup, event: Event, seen: SeenRecords[Hits]) -> Hits:
         """The workflow events a record matches, with their captures; remembered
         in `seen` unless a pattern took too long."""
-        hits: _Hits = []
+        hits: Hits = []
         problems = len(self.problems)
         for key in setup.prefilter.candidates(event.message):
             captures = self._match(key, event)
@@ -225,67 +209,59 @@ class StoryBook:
             )
             return None
 
-    def _setup(self, scope: LogScope) -> _Setup:
-        """The setup of a log's kind and name, shared with every log whose
-        workflow events are the same (thousands of differently named logs
-        make a few setups; those remembered by name are bounded)."""
-        known = self._setups.get((scope.kind, scope.name))
-        if known is None:
-            known = self._made(scope)
-            if len(self._setups) >= MAX_SETUPS:
-                self._setups.clear()
-            self._setups[(scope.kind, scope.name)] = known
-        return known
 
-    def _made(self, scope: LogScope) -> _Setup:
-        entries: list[tuple[tuple[int, str], tuple[str, ...]]] = []
-        for number, workflow in enumerate(self.workflows):
-            if workflow.applies(scope):
-                entries += [
-                    ((number, name), matcher.literals)
-                    for name, matcher in workflow.events.items()
-                    if not matcher.logs or scope.is_one_of(matcher.logs)
-                ]
-        signature = tuple(key for key, _ in entries)
-        shared = self._shared.get(signature)
-        if shared is not None:
-            return shared
-        setup = _Setup(
-            Prefilter(entries),
-            all(self.workflows[number].events[name].by_text for number, name in signature),
-            {},
-            {},
-            {},
-        )
-        for number in dict.fromkeys(number for number, _ in signature):
-            workflow = self.workflows[number]
-            used = workflow.uses
-            for owner, name in signature:
-                if owner == number:
-                    setup.uses[(number, name)] = used.get(name, [])
-            for link in workflow.links:
-                setup.links.setdefault((number, link.event), []).append(link)
-                if link.next is not None:
-                    setup.follows.setdefault((number, link.next), []).append(link)
-        self._shared[signature] = setup
-        return setup
+class _Player:
+    """Notes one log's workflow records into its folder's graphs, in the log's order."""
+
+    __slots__ = ("last", "number", "path", "pending", "setup", "state", "workflows")
+
+    def __init__(
+        self, workflows: list[Workflow], state: _Folder, setup: Setup, number: int, path: str
+    ) -> None:
+        self.workflows, self.state, self.setup, self.number, self.path = workflows, state, setup, number, path
+        self.pending: dict[int, tuple[Link, dict[str, str]]] = {}
+        """Per workflow, a `next` link waiting for the log's very next record."""
+        self.last = 0
+        """The place in the log of the record noted last."""
+
+    def note(self, seq: int, at: float, event: Event, hits: Hits) -> None:
+        """A record (the log's `seq`-th; `at`: the instant of the log's latest
+        time so far) that matched the workflow events of `hits`."""
+        waiting: Mapping[int, tuple[Link, dict[str, str]]] = _NOTHING
+        if self.pending:
+            if self.last == seq - 1:
+                waiting = self.pending
+            self.pending = {}
+        self.last = seq
+        aware = None if event.time is None else event.time.tzinfo is not None
+        for key, captures, keyed, subject in hits:
+            graph = self.state.graphs[self.workflows[key[0]].id]
+            self._links(graph, key, captures, keyed, waiting)
+            self._note(
+                graph,
+                event,
+                key[1],
+                captures,
+                (keyed, subject),
+                self.setup.uses.get(key, []),
+                (at, self.number, seq),
+                aware,
+            )
 
     def _links(
         self,
         graph: Graph,
-        setup: _Setup,
         key: tuple[int, str],
         captures: Mapping[str, str],
         keyed: Mapping[str, str],
         waiting: Mapping[int, tuple[Link, dict[str, str]]],
-        pending: dict[int, tuple[Link, dict[str, str]]],
     ) -> None:
         """Join the keys a link event names (or, for a `next` link, those of this
         record and the one before it)."""
-        workflow = graph.workflow
+        workflow, setup = graph.workflow, self.setup
         for link in setup.links.get(key, []):
             if link.next is not None:
-                pending[key[0]] = (link, dict(captures))
+                self.pending[key[0]] = (link, dict(captures))
             else:
                 graph.join(_ends(workflow, keyed), weak=link.weak)
         earlier = waiting.get(key[0])
@@ -302,12 +278,12 @@ class StoryBook:
         used: list[Use],
         order: Order,
         aware: bool | None,
-        path: str,
     ) -> None:
         """Note a record that matched workflow event `name`; `identified`: the
-        identifiers it names and the node of its subject (see `_Hits`)."""
+        identifiers it names and the node of its subject (see `Hits`)."""
         workflow = graph.workflow
         keyed, subject = identified
+        path = self.path
         target = graph.target(keyed, subject, (path, event.thread if workflow.by_thread else None), path)
         if target is None:
             return

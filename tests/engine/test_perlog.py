@@ -12,7 +12,9 @@ import pytest
 
 from smslogdoc import perlog
 from smslogdoc.diagnose import diagnose
+from smslogdoc.engine import storytape
 from smslogdoc.engine.loop import Engine
+from smslogdoc.engine.storytape import Tape
 from smslogdoc.inputs.paths import collect
 from smslogdoc.pipeline import Settings
 from smslogdoc.read.full import ReadOptions
@@ -119,16 +121,39 @@ def test_logs_a_folder_wide_rule_applies_to_stay_here() -> None:
     assert stays and stays != set(logs)
 
 
-def test_stories_told_here_while_the_workers_run_the_rules(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The logs a workflow reads go to the workers for the rules and are read
-    here for the stories, in input order: the stories and the findings are
-    those of one process."""
+def test_stories_played_from_the_workers_tapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers note the records of the workflows on tapes, played here in
+    input order: the stories and the findings are those of one process, and
+    no log is read twice."""
     path = one_folder(tmp_path)
     one = as_json([path], 1, stories=True)
     assert '"stories": [' in one and '"workflow": ' in one
     monkeypatch.setattr(perlog, "MIN_BYTES", 0)
+    played: list[str] = []
+    real_play = perlog.StoryBook.play
+
+    def playing(book: perlog.StoryBook, tape: Tape) -> None:
+        played.append(tape.path)
+        real_play(book, tape)
+
+    monkeypatch.setattr(perlog.StoryBook, "play", playing)
+    monkeypatch.setattr(perlog, "tell_one", refuse)
+    sent = spy(monkeypatch)
+    assert as_json([path], 2, stories=True) == one
+    assert sent and played
+    assert any("smsapm32" in name for name in played)  # the legacy client's log: a package story
+
+
+def refuse(*args: Any) -> None:
+    raise AssertionError("a log was read again for its stories")
+
+
+def test_a_full_tape_is_read_again_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log with more workflow records than a tape holds is read again here for its stories."""
+    path = one_folder(tmp_path)
+    one = as_json([path], 1, stories=True)
+    monkeypatch.setattr(perlog, "MIN_BYTES", 0)
+    monkeypatch.setattr(storytape, "MAX_NOTED", 2)
     told: list[str] = []
     real = perlog.tell_one
 
@@ -137,10 +162,9 @@ def test_stories_told_here_while_the_workers_run_the_rules(
         real(*args)
 
     monkeypatch.setattr(perlog, "tell_one", telling)
-    sent = spy(monkeypatch)
+    spy(monkeypatch)
     assert as_json([path], 2, stories=True) == one
-    assert sent and told  # shared out, and some logs read here for their stories only
-    assert any("smsapm32" in name for name in told)  # the legacy client's log: a package story
+    assert told
 
 
 @needs_real_logs
@@ -163,10 +187,10 @@ def test_when_sharing_logs_is_not_worth_it(monkeypatch: pytest.MonkeyPatch) -> N
     assert not perlog.worth_it(collect(["-", str(SAMPLES / "push-healthy")], []), 4)  # standard input
 
 
-def test_tasks_start_small_then_go_largest_first() -> None:
+def test_tasks_hold_logs_in_input_order() -> None:
     logs = list(enumerate(collect([str(SAMPLES)], [])))
     tasks = perlog._tasks(logs, 8)
-    sizes = [sum(perlog._size(log) for _, log in task) for task in tasks]
-    assert sorted(number for task in tasks for number, _ in task) == [number for number, _ in logs]
-    assert sizes[0] == min(sizes)
-    assert perlog._size(tasks[1][0][1]) == max(perlog._size(log) for _, log in logs)
+    assert [number for task in tasks for number, _ in task] == [number for number, _ in logs]
+    budget = -(-sum(perlog._size(log) for _, log in logs) // 8)
+    assert all(len(task) == 1 or sum(perlog._size(log) for _, log in task) <= budget for task in tasks)
+    assert 8 <= len(tasks) <= len(logs)
