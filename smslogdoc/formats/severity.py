@@ -151,8 +151,12 @@ threshold reached, moving to next MP.") or that its writer calls a warning at it
 the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`GOES_ON`):
 a warning."""
 
-_FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
-"""A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
+_FAILURE_CODE = re.compile(r"(?i)(?<![\w.{@-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
+"""A failure HRESULT written as a code: the high bit set, in hex or signed decimal. Not an
+address written after `@`, as the servicing stack writes a call's stack and a pointer
+(CBS.log's "WcpInitialize (wcp.dll version 0.0.0.6) called (stack @0x7fed806eb5d ...
+@0xff83e97c ...)", "pdwDisposition = @0xb6fd90" in logpai/loghub's lab Windows 7 CBS.log):
+a high 32-bit address is no failure."""
 
 _NONZERO_EXIT = re.compile(
     r"(?ix)\b(?:(?:exit|return|result)\s*(?:code|value|status)?|MainEngineThread\s+is\s+returning"
