@@ -372,6 +372,12 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
             " [HRESULT = 0x80070001 - ERROR_INVALID_FUNCTION]",
             INFO,
         ),
+        # (a server's CBS.log, alborz25/Logs: no System Restore client, and servicing goes on)
+        (
+            "2020-02-03 23:50:32, Info                  CBS    Could not load SrClient DLL from path: SrClient.dll."
+            "  Continuing without system restore points.",
+            INFO,
+        ),
         # ... while the same call failing for a damaged or locked package, and an add that cannot
         # open the package, stay errors
         (
