@@ -99,6 +99,7 @@ _NOT_A_FAILURE = re.compile(
     r"(?ix)"
     r"\b(?:no|zero|0|without|not|never|ignor\w*)\s+(?:\w+\s+)?(?:errors?|failures?|fail(?:ed|s)?)\b"
     r"|\b(?:no|not|never|without)\s+(?:\w+\s+)?(?:corrupt(?:ed|ion)?|expired|unreachable|unauthori[sz]ed)\b"
+    r"|\b(?:not|never)\s+(?:\w+\s+)?low\s+on\s+(?:free\s+)?(?:disk\s+)?space\b"
     r"|\b(?:errors?|failures?|failed|err)\s*(?:count|status|code)?\s*(?:[:=]|is|was|of)?\s*\(?(?:0x)?0+\)?(?!\w|\.\d)"
     r"|\b(?:error|fail(?:ure)?)\s*(?:code|level|mode)?\s*(?:[:=]|is)?\s*(?:none|success|ok)\b"
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
@@ -120,7 +121,9 @@ _NOT_A_FAILURE = re.compile(
 )
 """Phrases that only look like failures (a time-out given as a command line's switch, such as
 MDT's `Run Command: X:\\WINDOWS\\SYSTEM32\\bcdedit.exe /timeout 0`, written with type 1 in
-maxmoonACR/MDTLOGFiles BDD.log, is a setting)."""
+maxmoonACR/MDTLOGFiles BDD.log, is a setting; Windows setup's "We are not low on disk space,
+scratch space will not be used." in setupact.log, rickaK77/Setup-Log, says the opposite of
+running low)."""
 
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "

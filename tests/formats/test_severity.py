@@ -378,6 +378,22 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
             "  Continuing without system restore points.",
             INFO,
         ),
+        # DISM on a full Windows finding no WinPE provider, Windows 7's log without a thread id
+        # (DieterReuter/win7-printing-sandbox dism.log)
+        (
+            "2014-02-17 15:22:02, Info                  DISM   DISM Provider Store: PID=10500 Failed to get and"
+            " initialize the PE Provider.  Continuing by assuming that it is not a WinPE image. -"
+            " CDISMProviderStore::Final_OnConnect",
+            INFO,
+        ),
+        # Windows setup saying it is not low on space (rickaK77/Setup-Log setupact.log) ...
+        (
+            "2022-07-06 08:08:50, Info                  SP     We are not low on disk space, scratch space will"
+            " not be used.",
+            INFO,
+        ),
+        # ... while a client that is low on space stays an error
+        ("The client is low on disk space", ERROR),
         # ... while the same call failing for a damaged or locked package, and an add that cannot
         # open the package, stay errors
         (
