@@ -99,6 +99,7 @@ _NOT_A_FAILURE = re.compile(
     r"(?ix)"
     r"\b(?:no|zero|0|without|not|never|ignor\w*)\s+(?:\w+\s+)?(?:errors?|failures?|fail(?:ed|s)?)\b"
     r"|\b(?:no|not|never|without)\s+(?:\w+\s+)?(?:corrupt(?:ed|ion)?|expired|unreachable|unauthori[sz]ed)\b"
+    r"|\b(?:not|never)\s+(?:\w+\s+)?low\s+on\s+(?:free\s+)?(?:disk\s+)?space\b"
     r"|\b(?:errors?|failures?|failed|err)\s*(?:count|status|code)?\s*(?:[:=]|is|was|of)?\s*\(?(?:0x)?0+\)?(?!\w|\.\d)"
     r"|\b(?:error|fail(?:ure)?)\s*(?:code|level|mode)?\s*(?:[:=]|is)?\s*(?:none|success|ok)\b"
     r"|\bon\s+error\b|\berror\s+(?:handling|reporting|level\s+is)\b|\bif\s+\w+\s+fails\b"
@@ -120,7 +121,9 @@ _NOT_A_FAILURE = re.compile(
 )
 """Phrases that only look like failures (a time-out given as a command line's switch, such as
 MDT's `Run Command: X:\\WINDOWS\\SYSTEM32\\bcdedit.exe /timeout 0`, written with type 1 in
-maxmoonACR/MDTLOGFiles BDD.log, is a setting)."""
+maxmoonACR/MDTLOGFiles BDD.log, is a setting; Windows setup's "We are not low on disk space,
+scratch space will not be used." in setupact.log, rickaK77/Setup-Log, says the opposite of
+running low)."""
 
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
@@ -151,8 +154,12 @@ threshold reached, moving to next MP.") or that its writer calls a warning at it
 the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`GOES_ON`):
 a warning."""
 
-_FAILURE_CODE = re.compile(r"(?i)(?<![\w.{-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
-"""A failure HRESULT written as a code: the high bit set, in hex or signed decimal."""
+_FAILURE_CODE = re.compile(r"(?i)(?<![\w.{@-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
+"""A failure HRESULT written as a code: the high bit set, in hex or signed decimal. Not an
+address written after `@`, as the servicing stack writes a call's stack and a pointer
+(CBS.log's "WcpInitialize (wcp.dll version 0.0.0.6) called (stack @0x7fed806eb5d ...
+@0xff83e97c ...)", "pdwDisposition = @0xb6fd90" in logpai/loghub's lab Windows 7 CBS.log):
+a high 32-bit address is no failure."""
 
 _NONZERO_EXIT = re.compile(
     r"(?ix)\b(?:(?:exit|return|result)\s*(?:code|value|status)?|MainEngineThread\s+is\s+returning"

@@ -15,8 +15,15 @@ _NEAR = 6
 """Most wrapped lines end within this many columns of the width (the next word did not fit)."""
 _LONGEST_WORD = 2048
 """The longest word a wrapper leaves on a line of its own that the next line may go on from."""
-_STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|[\[<]|\W*$")
-"""A line that starts a record of its own (indented, a date or time, a bracket), never a wrap's rest."""
+_STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|(?!\[HRESULT\s*=|\[[A-Za-z_]\w*::)[\[<]|\W*$")
+"""A line that starts a record of its own (indented, a date or time, a bracket), never a wrap's rest.
+Not a bracket that holds the code or the call site a line ends with: CBS's `[HRESULT = 0x80004005
+- E_FAIL]` and WindowsUpdate.log's `[CUpdateEndpointProvider::GenerateSecurityTokenWithAuthTickets:1674]`,
+which a wrap moves below the rest of their line."""
+_CALL_SITE = re.compile(r"-\s+[A-Za-z_]\w*::\w+")
+"""DISM's and CBS's call site after a line's sentence (`... PEProvider.dll. -
+CDISMProviderStore::Internal_GetProvider(hr:0x8007007e)`): a wrap moves it below the sentence,
+full stop and all, as it does an exception's type name."""
 
 
 def wrap_width(lines: list[str], *, sure: bool = False) -> int | None:
@@ -80,7 +87,11 @@ def wrapped_on(line: str, following: str, width: int) -> bool:
         # (a path, an id); a piece of a huge line cut in bounded memory is neither
         (len(line) <= width or (" " not in line.strip() and len(line) <= _LONGEST_WORD))
         and len(line) + 1 + len(word) > width
-        and (not line.endswith((".", "!")) or _EXCEPTION_NAME.match(following) is not None)
+        and (
+            not line.endswith((".", "!"))
+            or _EXCEPTION_NAME.match(following) is not None
+            or _CALL_SITE.match(following) is not None
+        )
         and not _STARTS_RECORD.match(following)
     )
 

@@ -271,3 +271,47 @@ def test_a_quoted_line_wrapped_short_of_the_width_goes_on_where_it_hangs(parse_t
     # two short lines that do not hang, or whose next word would have fitted, stay apart
     assert len(parse_text("Policy download started in\nthe background\n")) == 2
     assert len(parse_text("The update could not be installed.\nco-existence mode is on\n")) == 2
+
+
+def test_a_code_or_call_site_in_brackets_wrapped_below_its_line_goes_back(parse_text: Parse) -> None:
+    # CBS.log of a lab Windows 7 machine (logpai/loghub, tests/healthy loghub-win7-cbs-...)
+    # wrapped at 76: the HRESULT in brackets goes back to its line, which the known-benign list
+    # then names whole
+    text = (
+        "2016-09-28 04:30:31, Info                  CBS    SQM: Failed to start\n"
+        "upload with file pattern: C:\\Windows\\servicing\\sqm\\*_std.sqm, flags: 0x2\n"
+        "[HRESULT = 0x80004005 - E_FAIL]\n"
+        "2016-09-28 04:30:31, Info                  CBS    SQM: Failed to start\n"
+        "standard sample upload. [HRESULT = 0x80004005 - E_FAIL]\n"
+    )
+    assert [(e.line, e.end_line) for e in parse_text(text)] == [(1, 3), (4, 5)]
+    # WindowsUpdate.log (findingsanity/Logs, tests/healthy gh-sum-2021-...): a call site too
+    # long to fit goes back to "Method failed"
+    update = (
+        "2021/07/13 14:02:34.3287362 576   4416  Misc            Token Requested with\n"
+        "0 category IDs.\n"
+        "2021/07/13 14:02:34.4623626 576   4416  Misc            GetUserTickets: No\n"
+        "user tickets found. Returning WU_E_NO_USERTOKEN.\n"
+        "2021/07/13 14:02:34.4990850 576   4416  Misc            *FAILED* [80070057]\n"
+        "Method failed [AuthTicketHelper::AddTickets:1236]\n"
+        "2021/07/13 14:02:34.4990904 576   4416  Misc            *FAILED* [80092004]\n"
+        "Method failed\n"
+        "[CUpdateEndpointProvider::GenerateSecurityTokenWithAuthTickets:1674]\n"
+        "2021/07/13 14:02:34.4992176 576   4416  Misc            Acquired new token\n"
+        "from Server\n"
+    )
+    assert [(e.line, e.end_line) for e in parse_text(update)] == [(1, 2), (3, 4), (5, 6), (7, 9), (10, 11)]
+    # DISM's call site after a sentence that ends with a full stop (a Windows 7 dism.log)
+    dism = (
+        "2014-02-17 15:22:18, Warning               DISM   DISM Provider Store:\n"
+        "PID=12980 Failed to Load the provider:\n"
+        "C:\\Users\\vagrant\\AppData\\Local\\Temp\\B9BF973C-13EC-4F6B-8AC2-EE478B5B173C\\PEProvider.dll.\n"
+        "- CDISMProviderStore::Internal_GetProvider(hr:0x8007007e)\n"
+        "2014-02-17 15:22:18, Info                  DISM   DISM Provider Store:\n"
+        "PID=12980 Failed to get and initialize the PE Provider.  Continuing by\n"
+    )
+    first = parse_text(dism)[0]
+    assert (first.line, first.end_line) == (1, 4)
+    # a bracket that starts a record of its own still does
+    started = "Failed to install the package on this computer because the account has no rights on\n"
+    assert len(parse_text(started + "[Install] Retrying the installation in five minutes\n")) == 2

@@ -344,6 +344,68 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
             ERROR,
         ),
         ("Unable to find rules INI file, rc = 1", ERROR),
+        # CBS's routine lines of a lab Windows 7 machine (logpai/loghub Windows/Windows_2k.log):
+        # the telemetry upload it is not opted in to, an unknown packageExtended attribute, a
+        # Windows Update scan asking about a package it cannot open, the log archive's cab ...
+        (
+            "2016-09-28 04:30:31, Info                  CBS    SQM: Failed to start upload with file pattern:"
+            " C:\\Windows\\servicing\\sqm\\*_std.sqm, flags: 0x2 [HRESULT = 0x80004005 - E_FAIL]",
+            INFO,
+        ),
+        (
+            "2016-09-28 04:30:31, Info                  CBS    SQM: Warning: Failed to upload all unsent reports."
+            " [HRESULT = 0x80004005 - E_FAIL]",
+            INFO,
+        ),
+        (
+            "2016-09-28 04:30:31, Info                  CBS    Failed to get next element"
+            " [HRESULT = 0x800f080d - CBS_E_MANIFEST_INVALID_ITEM]",
+            INFO,
+        ),
+        (
+            "2016-09-28 04:30:32, Info                  CBS    Failed to internally open package."
+            " [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]",
+            INFO,
+        ),
+        (
+            "2016-09-28 04:32:17, Info                  CBS    Failed to create backup log cab."
+            " [HRESULT = 0x80070001 - ERROR_INVALID_FUNCTION]",
+            INFO,
+        ),
+        # (a server's CBS.log, alborz25/Logs: no System Restore client, and servicing goes on)
+        (
+            "2020-02-03 23:50:32, Info                  CBS    Could not load SrClient DLL from path: SrClient.dll."
+            "  Continuing without system restore points.",
+            INFO,
+        ),
+        # DISM on a full Windows finding no WinPE provider, Windows 7's log without a thread id
+        # (DieterReuter/win7-printing-sandbox dism.log)
+        (
+            "2014-02-17 15:22:02, Info                  DISM   DISM Provider Store: PID=10500 Failed to get and"
+            " initialize the PE Provider.  Continuing by assuming that it is not a WinPE image. -"
+            " CDISMProviderStore::Final_OnConnect",
+            INFO,
+        ),
+        # Windows setup saying it is not low on space (rickaK77/Setup-Log setupact.log) ...
+        (
+            "2022-07-06 08:08:50, Info                  SP     We are not low on disk space, scratch space will"
+            " not be used.",
+            INFO,
+        ),
+        # ... while a client that is low on space stays an error
+        ("The client is low on disk space", ERROR),
+        # ... while the same call failing for a damaged or locked package, and an add that cannot
+        # open the package, stay errors
+        (
+            "2024-03-12 10:14:02, Error                 CBS    Failed to internally open package."
+            " [HRESULT = 0x80070570 - ERROR_FILE_OR_DIRECTORY_CORRUPTED]",
+            ERROR,
+        ),
+        (
+            "2016-09-28 04:30:32, Info                  CBS    Failed to OpenPackage using worker session"
+            " [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]",
+            ERROR,
+        ),
     ],
 )
 def test_a_known_benign_message_is_no_error_record(line: str, expected: Severity) -> None:
@@ -638,4 +700,24 @@ def test_what_its_writer_logs_as_informational_is_no_error_when_pasted() -> None
     ],
 )
 def test_a_setup_logs_warning_column_limits_the_inferred_severity(line: str, expected: Severity) -> None:
+    assert infer(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a call's stack and a pointer the servicing stack writes after `@` (logpai/loghub's lab
+        # Windows 7 CBS.log): a high address is no failure code ...
+        (
+            "2016-09-28 04:30:31, Info                  CSI    00000001@2016/9/27:20:30:31.455 WcpInitialize"
+            " (wcp.dll version 0.0.0.6) called (stack @0x7fed806eb5d @0x7fef9fb9b6d @0x7fef9f8358f @0xff83e97c"
+            " @0xff83d799 @0xff83db2f)",
+            INFO,
+        ),
+        # ... while a code after other punctuation stays one
+        ("Install failed (0x80070005)", ERROR),
+        ("hr=0x80070005", ERROR),
+    ],
+)
+def test_an_address_after_an_at_sign_is_no_failure_code(line: str, expected: Severity) -> None:
     assert infer(line) == expected
