@@ -8,9 +8,7 @@ message that the known-benign lists name (`routine.named_benign`): what keeps a 
 wording's or a code's finding also keeps it from counting as an error record. A failure that says it
 goes on to the next server or address (`Try next IP...`) is a warning: its last try says whether it
 failed. So is a lookup or a cleanup whose only code says the thing is not there (`Could not open the
-registry key ... with error 0x80070002.`), which ConfigMgr writes as a warning.
-
-Formats with a severity of their own (CMTrace `type`) never come here.
+registry key ... with error 0x80070002.`), as ConfigMgr writes it. CMTrace's `type` never comes here.
 """
 
 from __future__ import annotations
@@ -121,9 +119,8 @@ _NOT_A_FAILURE = re.compile(
 )
 """Phrases that only look like failures (a time-out given as a command line's switch, such as
 MDT's `Run Command: X:\\WINDOWS\\SYSTEM32\\bcdedit.exe /timeout 0`, written with type 1 in
-maxmoonACR/MDTLOGFiles BDD.log, is a setting; Windows setup's "We are not low on disk space,
-scratch space will not be used." in setupact.log, rickaK77/Setup-Log, says the opposite of
-running low)."""
+maxmoonACR/MDTLOGFiles BDD.log, is a setting; setupact.log's "We are not low on disk space",
+rickaK77/Setup-Log, the opposite of running low)."""
 
 _NEVER = re.compile(
     r"(?i)^(?:(?:MSI \(\w\) \([^)]*\) \[[^\]]*\]:\s*)?Note: 1: "
@@ -155,11 +152,7 @@ the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`
 a warning."""
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{@-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
-"""A failure HRESULT written as a code: the high bit set, in hex or signed decimal. Not an
-address written after `@`, as the servicing stack writes a call's stack and a pointer
-(CBS.log's "WcpInitialize (wcp.dll version 0.0.0.6) called (stack @0x7fed806eb5d ...
-@0xff83e97c ...)", "pdwDisposition = @0xb6fd90" in logpai/loghub's lab Windows 7 CBS.log):
-a high 32-bit address is no failure."""
+"""A failure HRESULT as a code (high bit set, hex or signed decimal), not an address after `@`."""
 
 _NONZERO_EXIT = re.compile(
     r"(?ix)\b(?:(?:exit|return|result)\s*(?:code|value|status)?|MainEngineThread\s+is\s+returning"
