@@ -41,7 +41,7 @@ _BROKEN = re.compile(
     r"(?:does|do|did)\s*n(?:o|\')t\s+have\s+(?:the\s+)?(?:required\s+|necessary\s+|sufficient\s+|enough\s+|proper\s+)?"
     r"(?:local\s+)?(?:administrative\s+|admin\s+|administrator\s+)?(?:rights|permissions?|privileges?)|"
     r"(?:disk|drive|volume)\s+(?:is\s+)?full|low\s+on\s+(?:free\s+)?(?:disk\s+)?space|out\s+of\s+(?:disk\s+space|memory)|"
-    r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|"
+    r"(?:was|were|has\s+been|have\s+been)\s+cancell?ed|operation\s+(?:was\s+)?cancell?ed|transaction\s+log\b.{0,80}?\bis\s+full|"
     r"inaccessible|(?:is|are|was|went)\s+offline|(?:is|are)\s+missing|^\s*missing(?=\s+\w)(?![^.:=]*[:=]\s*\(?\d)|"
     r"service\s+(?:is\s+|has\s+|was\s+)?(?:stopped|not\s+started)|"
     r"object\s+reference\s+not\s+set|returned\s+an\s+error:\s*\([45]\d\d\)|proxy\s+authentication\s+required|"

@@ -116,6 +116,8 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
         ),
         ("WMI repository is corrupted", ERROR),
         ("The disk is full", ERROR),
+        # SQL Server error 9002's published text, as a site server's logs quote it
+        ("The transaction log for database 'CM_P01' is full due to 'LOG_BACKUP'.", ERROR),
         ("Insufficient permissions to write to the registry key", ERROR),
         ("The remote server returned an error: (503) Server Unavailable.", ERROR),
         ("The operation was canceled", ERROR),
@@ -194,6 +196,7 @@ def test_infer(line: str, expected: Severity) -> None:
         "There are no task sequences available to this computer.",
         "Status code 500 returned",
         "    + FullyQualifiedErrorId : LdapException",
+        "The transaction log for database 'CM_P01' is full due to 'LOG_BACKUP'.",
     ],
 )
 def test_every_line_inferred_as_trouble_holds_a_literal(line: str) -> None:
