@@ -171,12 +171,13 @@ def _tasks(numbered: list[tuple[int, LogInput]], count: int) -> list[Task]:
     tasks: list[Task] = []
     size = 0
     for item in numbered:
-        if tasks and size + _size(item[1]) <= budget:
+        this = _size(item[1])
+        if tasks and size + this <= budget:
             tasks[-1].append(item)
-            size += _size(item[1])
+            size += this
         else:
             tasks.append([item])
-            size = _size(item[1])
+            size = this
     return tasks
 
 

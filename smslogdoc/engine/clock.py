@@ -1,23 +1,22 @@
 """How far a log's records go in time, and that it is there: what the story
 book needs of every log of a folder besides its stories (a story whose chain
 stopped while the logs went on has stalled; one whose logs end with it is
-incomplete). A worker that reads a log for the rules sends its clock back."""
+incomplete). A worker that reads a log sends its clock back on the log's tape
+(`storytape`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from smslogdoc.model import Event, ThreadNote
 from smslogdoc.times import instant
 
 
 @dataclass
 class Clock:
     """What a log tells the book about its folder besides its stories: that it
-    is there, and how far its records go in time (sent back by a worker that
-    reads a log no workflow reads)."""
+    is there, and how far its records go in time (noted as the book watches
+    the log, or on its tape in a worker)."""
 
     name: str
     last: float | None = None
@@ -42,11 +41,3 @@ class Clock:
             self.last = now if self.last is None else max(self.last, now)
         self.latest = {}
         return self
-
-    def watch(self, stream: Iterable[Event | ThreadNote]) -> Iterator[Event | ThreadNote]:
-        """Pass the log's records on, noting their times."""
-        for item in stream:
-            yield item
-            if isinstance(item, Event) and item.time is not None:
-                self.note(item.time)
-        self.settled()

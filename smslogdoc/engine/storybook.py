@@ -82,8 +82,7 @@ class StoryBook:
             sink = Tape(scope, path, folder, number)
             self.tapes.append(sink)
         else:
-            sink = _Player(self.workflows, self._folder(folder), setup, number, path)
-            sink.state.logs.add(scope.name)
+            sink = self._player(scope, path, folder, number)
         clock = Clock(scope.name)
         seen = SeenRecords[Hits](setup.plain)
         problems = len(self.problems)
@@ -121,15 +120,18 @@ class StoryBook:
     def play(self, tape: Tape) -> None:
         """Note a log's records from its tape, as `watch` would have as it read
         them (tapes are played in input order, with the logs watched here)."""
-        player = _Player(
-            self.workflows, self._folder(tape.folder), self._setups.of(tape.scope), tape.number, tape.path
-        )
-        player.state.logs.add(tape.scope.name)
+        player = self._player(tape.scope, tape.path, tape.folder, tape.number)
         for seq, at, event, hits in tape.noted:
             player.note(seq, at, event, hits)
         self.problems.extend(tape.problems)
         if tape.clock is not None:
             self.seen(tape.folder, tape.clock)
+
+    def _player(self, scope: LogScope, path: str, folder: str, number: int) -> _Player:
+        """What notes a log's records into its folder's graphs; the log is then one of the folder's."""
+        state = self._folder(folder)
+        state.logs.add(scope.name)
+        return _Player(self.workflows, state, self._setups.of(scope), number, path)
 
     def seen(self, folder: str, clock: Clock) -> None:
         """A log of `folder` read elsewhere, whose stories this book is not told
