@@ -308,4 +308,4 @@ def detect(sample: Sample) -> Detected | None:
     return None
 
 
-FORMAT = Format(NAME, parse, detect)
+FORMAT = Format(NAME, parse, detect, writes_severity=False)

@@ -309,5 +309,5 @@ def _claim(sample: Sample) -> Detected:
     return Detected(plaintext.NAME)  # the last format asked: any text is plain text
 
 
-PLAIN_TEXT = Format(plaintext.NAME, plain_text, _claim)
+PLAIN_TEXT = Format(plaintext.NAME, plain_text, _claim, writes_severity=False)
 """Plain text is described here, beside the line reader, since `plaintext` is what this module builds on."""

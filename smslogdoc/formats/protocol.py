@@ -108,3 +108,7 @@ class Format:
     threads_of_runs: bool = False
     """With a layout: whether its threads can be noted for logs whose runs own
     threads (a scan of such a log needs them; see `read.scan`)."""
+    writes_severity: bool = True
+    """Whether its records say their own severity (CMTrace's type); where they
+    do not (SMS trace, copied rows, plain text), it is inferred from the words
+    (`formats.severity`), so finding nothing in them is no all-clear."""

@@ -317,4 +317,5 @@ FORMAT = Format(
     error_literals=tuple(
         literal.encode() for literal in LITERALS
     ),  # every record `severity.infer` makes an error holds one
+    writes_severity=False,
 )

@@ -12,6 +12,7 @@ from collections import Counter
 
 from smslogdoc.engine.unexplained import RULE_ID
 from smslogdoc.findings import CONFIRMED
+from smslogdoc.formats.registry import FORMATS
 from smslogdoc.report.document import FindingDoc, ProblemDoc, Report
 from smslogdoc.report.wording import count, severity_count
 from smslogdoc.report.writers import Options
@@ -79,6 +80,12 @@ def read_anything(report: Report) -> bool:
     return any(not item["skipped"] for item in report["document"]["files"])
 
 
+def _writes_severity(name: str | None) -> bool:
+    """Whether the format called `name` writes each record's severity (unknown: yes)."""
+    found = FORMATS.get(name or "")
+    return found is None or found.writes_severity
+
+
 def headline(report: Report, options: Options) -> str:
     """What to say when no finding is shown."""
     if not report["document"]["files"]:
@@ -102,6 +109,14 @@ def headline(report: Report, options: Options) -> str:
         return (
             "No rule reads these logs, and no line in them is an error or says in words smslogdoc knows "
             "that something failed. Not an all-clear: a failure written in other words goes unrecognised."
+        )
+    if any(
+        not _writes_severity(item["format"]) for item in report["document"]["files"] if not item["skipped"]
+    ):
+        return (
+            "No rule matched, and no line says in words smslogdoc knows that something failed. These "
+            "lines carry no severity of their own (SMS trace, copied rows or plain text), so this is not "
+            "an all-clear: a failure written in other words goes unrecognised."
         )
     return ALL_CLEAR
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from smslogdoc.report.examined import ALL_CLEAR
-from tests.engine.test_unexplained import ENVIRONMENT, invoke, smsts, write
+from tests.engine.test_unexplained import ENVIRONMENT, invoke, record, smsts, write
 
 
 def test_the_headline_says_when_the_time_window_held_no_record(tmp_path: Path) -> None:
@@ -48,3 +48,18 @@ def test_the_headline_counts_findings_hidden_by_min_severity(tmp_path: Path) -> 
     markdown = invoke("diagnose", str(path), "--min-severity", "warning", "--format", "markdown").stdout
     assert "1 info finding hidden by --min-severity warning" in markdown
     assert "no rule reads this kind of log" in markdown
+
+
+def test_the_headline_of_plain_text_says_it_has_no_severity(tmp_path: Path) -> None:
+    # message-only lines (a paste into a ticket) of a log rules read, none of which says in
+    # words that something failed: not the all-clear a CMTrace log with no error would get
+    line = "Used 0 out of 3 allowed processing threads."
+    pasted = tmp_path / "pasted" / "distmgr.log"
+    pasted.parent.mkdir()
+    pasted.write_text(f"{line}\n{line}\n", encoding="utf-8")
+    for form in ("text", "short", "markdown"):
+        result = invoke("diagnose", str(pasted), "--format", form)
+        assert ALL_CLEAR not in result.stdout, form
+        assert "carry no severity of their own" in " ".join(result.stdout.split())
+    logged = write(tmp_path, "distmgr.log", record(line, component="SMS_DISTRIBUTION_MANAGER"))
+    assert ALL_CLEAR in invoke("diagnose", str(logged)).stdout
