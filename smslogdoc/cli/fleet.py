@@ -25,6 +25,7 @@ from smslogdoc.model import SEVERITIES
 if TYPE_CHECKING:
     from smslogdoc.report.aggregate import FleetReport, MachineResult
     from smslogdoc.report.document import ProblemDoc
+    from smslogdoc.report.fleetcompare import Earlier
 
 
 def fleet(args: argparse.Namespace) -> None:
@@ -46,6 +47,7 @@ def fleet(args: argparse.Namespace) -> None:
         )
     if args.jobs < 0:
         fail(f"--jobs: expected 0 (one per core) or more, got {args.jobs}")
+    earlier = _earlier(args)
     options = ReadOptions(zone=zone_option(args.tz))
     rules = with_benign_list(load_rules_or_exit(args.rules, args.no_builtin))
     problems: list[Problem] = []
@@ -59,12 +61,35 @@ def fleet(args: argparse.Namespace) -> None:
     else:
         results = machine_results(machines, rules, options, args.jobs or cores(), workflows)
     with output_to(args.output) as out:
-        report = _write(args, results, own, len(machines), out)
+        report = _write(args, results, own, len(machines), out, earlier)
     _finish(args, report)
 
 
+def _earlier(args: argparse.Namespace) -> Earlier | None:
+    """The earlier report `--compare` names, read before any machine is."""
+    if args.compare is None:
+        return None
+    if args.format == "csv":
+        fail(
+            "--compare: csv has a row per machine and finding, no place for what changed; use text, json or html"
+        )
+    from pathlib import Path
+
+    from smslogdoc.report.fleetcompare import EarlierError, read_earlier
+
+    try:
+        return read_earlier(Path(args.compare), args.compare)
+    except EarlierError as error:
+        fail(f"--compare: {args.compare}: {error}")
+
+
 def _write(
-    args: argparse.Namespace, results: Iterable[MachineResult], own: list[ProblemDoc], count: int, out: TextIO
+    args: argparse.Namespace,
+    results: Iterable[MachineResult],
+    own: list[ProblemDoc],
+    count: int,
+    out: TextIO,
+    earlier: Earlier | None,
 ) -> FleetReport:
     """The machines' results (redacted with `--redact`) written to `out` in the
     format asked for, a progress bar on stderr meanwhile; the report."""
@@ -80,8 +105,8 @@ def _write(
             if args.redact:
                 from smslogdoc.report.redaction import redact_machines
 
-                results, own, inputs, redaction = redact_machines(results, own, inputs)
-            report = FleetReport(results, own, redaction, inputs)
+                results, own, inputs, redaction, earlier = redact_machines(results, own, inputs, earlier)
+            report = FleetReport(results, own, redaction, inputs, earlier)
             fleet_writer(args.format)(report, out, Options(quiet=args.quiet))
         except ImportError as error:
             fail(f"--dask: {error}")

@@ -248,6 +248,12 @@ def _fleet_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     many.add_argument("--output", "-o", metavar="FILE", help=OUTPUT_HELP)
     many.add_argument(
+        "--compare",
+        metavar="EARLIER",
+        help="An earlier `fleet --format json` report of the same machines: say which causes are new, "
+        "hit more or fewer machines, or are gone (text, json and html).",
+    )
+    many.add_argument(
         "--fail-on",
         default="warning",
         metavar="LEVEL",

@@ -20,6 +20,7 @@ from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.document import (
     JSON_VERSION,
     CauseDoc,
+    ComparisonDoc,
     ExampleDoc,
     FindingDoc,
     FleetDoc,
@@ -28,6 +29,7 @@ from smslogdoc.report.document import (
     UnexplainedDoc,
     strongest,
 )
+from smslogdoc.report.fleetcompare import Earlier, compare
 from smslogdoc.report.fleetstories import Deployments
 from smslogdoc.rules.model import SEVERITIES
 
@@ -115,8 +117,13 @@ class FleetReport:
         problems: Iterable[ProblemDoc] = (),
         redaction: dict[str, int] | None = None,
         inputs: Sequence[str] = (),
+        earlier: Earlier | None = None,
     ) -> None:
         self._results = results
+        self.earlier = earlier
+        """An earlier report of the same fleet to compare with (`fleet --compare`)."""
+        self.names: list[str] = []
+        """Every machine's name, in order (for the comparison)."""
         self.inputs = list(inputs)
         """The roots named on the command line (redacted with the rest under `--redact`)."""
         self.own: list[ProblemDoc] = list(problems)
@@ -148,6 +155,7 @@ class FleetReport:
 
     def add(self, result: MachineResult) -> None:
         self.count += 1
+        self.names.append(result.name)
         self.read += result.read > 0
         self.worst = max(self.worst, result.worst_confirmed())
         machine = result.document
@@ -201,6 +209,12 @@ class FleetReport:
         ranked = sorted(self._unexplained.values(), key=lambda group: (-len(group.machines), group.template))
         return [group.doc() for group in ranked]
 
+    def comparison(self) -> ComparisonDoc | None:
+        """What changed since the earlier report, once every machine has been read."""
+        if self.earlier is None:
+            return None
+        return compare(self.earlier, self.names, self.causes())
+
     def tail(self) -> FleetDoc:
         """The document's keys after `machines`, in their order (`document.FleetDoc`),
         once every machine has been read; `machines` is left empty."""
@@ -214,4 +228,7 @@ class FleetReport:
         }
         if self.redaction is not None:
             document["redaction"] = self.redaction
+        comparison = self.comparison()
+        if comparison is not None:
+            document["compared"] = comparison
         return document

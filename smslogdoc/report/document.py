@@ -183,6 +183,40 @@ class UnexplainedDoc(TypedDict):
     example: str
 
 
+class MachinesChangeDoc(TypedDict):
+    both: int
+    """Machines in both collections: the ones compared."""
+    added: list[str]
+    """Machines only this report holds."""
+    gone: list[str]
+    """Machines only the earlier report holds."""
+
+
+class ChangeDoc(TypedDict):
+    rule: str
+    title: str
+    severity: str
+    change: str
+    """new, more, moved, fewer or resolved (`fleetcompare.CHANGES`)."""
+    before: int
+    """Machines in both collections it hit in the earlier report."""
+    now: int
+    """... and in this one."""
+    gained: list[str]
+    """Machines it hits now and did not before."""
+    lost: list[str]
+    """Machines it hit before and does not now."""
+
+
+class ComparisonDoc(TypedDict):
+    earlier: str
+    """The earlier report, as named on the command line."""
+    machines: MachinesChangeDoc
+    changes: list[ChangeDoc]
+    unchanged: int
+    """Causes on the same machines in both."""
+
+
 class FleetDoc(TypedDict):
     """`fleet --format json` (written as it streams: `report.aggregate`)."""
 
@@ -193,6 +227,8 @@ class FleetDoc(TypedDict):
     deployments: list[DeploymentDoc]
     problems: list[ProblemDoc]
     redaction: NotRequired[dict[str, int]]
+    compared: NotRequired[ComparisonDoc]
+    """With `fleet --compare` (`fleetcompare`)."""
 
 
 # --- making it -------------------------------------------------------------------

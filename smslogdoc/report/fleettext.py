@@ -14,8 +14,9 @@ from rich.console import Console
 from rich.text import Text
 
 from smslogdoc.report.aggregate import SHOWN_NAMES, FleetReport
-from smslogdoc.report.document import CauseDoc, UnexplainedDoc, strongest
+from smslogdoc.report.document import CauseDoc, ComparisonDoc, UnexplainedDoc, strongest
 from smslogdoc.report.examined import problem_line
+from smslogdoc.report.fleetcompare import comparison_lines
 from smslogdoc.report.fleetstories import deployment_lines, outcome_text
 from smslogdoc.report.redaction import summary_text
 from smslogdoc.report.storydoc import DeploymentDoc
@@ -104,6 +105,9 @@ def write(report: FleetReport, out: TextIO, options: Options) -> None:
     if report.redaction is not None:
         console.print(Text(summary_text(report.redaction), style="dim"), soft_wrap=True)
     console.print()
+    comparison = report.comparison()
+    if comparison is not None:
+        _comparison(console, comparison, width)
     for cause in causes:
         _cause(console, cause, total, width)
     if unexplained:
@@ -150,6 +154,16 @@ def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
         console.print(Text("  Fix", style="bold"))
         for number, step in enumerate(cause["fix"], 1):
             _wrapped(console, step, width, "       ", first=f"    {number}. ")
+    console.print()
+
+
+def _comparison(console: Console, comparison: ComparisonDoc, width: int) -> None:
+    """What changed since the earlier report: a line for it, then each change and its machines."""
+    head, *changes = comparison_lines(comparison, SHOWN_NAMES)
+    _wrapped(console, head, width, "  ", first="")
+    for index in range(0, len(changes), 2):
+        _wrapped(console, changes[index], width, " " * 11, first="  ")
+        _wrapped(console, changes[index + 1], width, " " * 11)
     console.print()
 
 

@@ -27,7 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from smslogdoc.report.aggregate import FleetReport
-from smslogdoc.report.document import Report
+from smslogdoc.report.document import ComparisonDoc, Report
+from smslogdoc.report.htmlcompare import comparison_html
 from smslogdoc.report.htmlnotes import (
     Examined,
     examined_of,
@@ -253,6 +254,7 @@ def write_fleet_report(report: FleetReport, out: TextIO, options: Options) -> No
             len(report.unread),
             report.deployments.docs(),
             report.inputs,
+            report.comparison(),
         )
         spool.seek(0)
         shutil.copyfileobj(spool, out)
@@ -270,10 +272,12 @@ def _fleet_head(
     unread: int = 0,
     deployments: Sequence[Mapping[str, Any]] = (),
     inputs: Sequence[str] = (),
+    comparison: ComparisonDoc | None = None,
 ) -> None:
     """The page down to the machines' heading: the stamp (with the fleet's
-    `inputs`), the summary, the chart, the causes, the unexplained errors and
-    the deployments. `unread`: machines not examined."""
+    `inputs`), the summary, what changed since an earlier report, the chart,
+    the causes, the unexplained errors and the deployments. `unread`:
+    machines not examined."""
     hit = {str(name) for cause in causes for name in cause.get("machines") or []}
     _head(out, title)
     out.write(f'<h1>{esc(title)}</h1>\n{stamp_html(inputs)}<div class="summary">')
@@ -295,6 +299,7 @@ def _fleet_head(
         out.write(f"<span><b>{len(problems):,}</b> problem{'s' if len(problems) != 1 else ''}</span>")
     out.write("</div>\n")
     out.write(_redaction_notice(redaction))
+    out.write(comparison_html(comparison))
     out.write('<h2 id="causes">Causes, by machines hit</h2>\n')
     if causes:
         out.write(chart_svg(causes))

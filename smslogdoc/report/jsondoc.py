@@ -99,5 +99,5 @@ def write_fleet(report: FleetReport, out: TextIO, options: Options) -> None:
             if isinstance(value, list):
                 write_lines_of(value, out)
             else:
-                out.write(json.dumps(value))
+                out.write(json.dumps(value, ensure_ascii=False))
     out.write("\n}\n")

@@ -110,6 +110,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
+from smslogdoc.report.fleetcompare import Earlier
 from smslogdoc.report.redaction.redactor import Redactor
 from smslogdoc.report.redaction.words import CLASSES, GENERIC_FOLDERS, SUMMARY_LABELS
 
@@ -138,15 +139,20 @@ def redact_report(report: Report, *, hosts: Iterable[str] = (), redactor: Redact
 
 
 def redact_machines(
-    results: Iterable[MachineResult], problems: list[ProblemDoc], inputs: Sequence[str] = ()
-) -> tuple[list[MachineResult], list[ProblemDoc], list[str], dict[str, int]]:
+    results: Iterable[MachineResult],
+    problems: list[ProblemDoc],
+    inputs: Sequence[str] = (),
+    earlier: Earlier | None = None,
+) -> tuple[list[MachineResult], list[ProblemDoc], list[str], dict[str, int], Earlier | None]:
     """The fleet's machines and its own problems, redacted in one pass over
     them (machine names are hosts), and what was redacted. A name met anywhere
     is replaced everywhere, so the machines' results are held until all have
     come in (their findings only, never their events); the aggregation is then
     made from the redacted results, so the causes list pseudonyms as well, and
     the unexplained records are grouped by the templates of their redacted
-    texts. The fleet's input paths (`inputs`) are redacted with them."""
+    texts. The fleet's input paths (`inputs`) are redacted with them, and the
+    `earlier` report to compare with (`fleet --compare`), its machine names as
+    hosts, so a machine has one pseudonym in both."""
     kept = list(results)
     document: dict[str, Any] = {
         "version": 1,
@@ -155,12 +161,17 @@ def redact_machines(
         "inputs": list(inputs),
     }
     redactor = Redactor()
+    if earlier is not None:
+        for name in earlier.machines:
+            redactor.add_host(name)
+        document["earlier"] = earlier.doc()
     done = redactor.redact_document(document)
     machines = [
         replace(result, document=machine, templates=None)
         for machine, result in zip(done["machines"], kept, strict=True)
     ]
-    return machines, done["problems"], done["inputs"], redactor.summary()
+    compared = Earlier.of(done["earlier"]) if earlier is not None else None
+    return machines, done["problems"], done["inputs"], redactor.summary(), compared
 
 
 def summary_text(counts: Mapping[str, int]) -> str:
