@@ -20,7 +20,6 @@ from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.document import (
     JSON_VERSION,
     CauseDoc,
-    ComparisonDoc,
     ExampleDoc,
     FindingDoc,
     FleetDoc,
@@ -29,7 +28,7 @@ from smslogdoc.report.document import (
     UnexplainedDoc,
     strongest,
 )
-from smslogdoc.report.fleetcompare import Earlier, compare
+from smslogdoc.report.fleetcompare import ComparisonDoc, Earlier, compare
 from smslogdoc.report.fleetstories import Deployments
 from smslogdoc.rules.model import SEVERITIES
 
@@ -213,7 +212,7 @@ class FleetReport:
         """What changed since the earlier report, once every machine has been read."""
         if self.earlier is None:
             return None
-        return compare(self.earlier, self.names, self.causes())
+        return compare(self.earlier, self.names, self.causes(), self.deployments.docs())
 
     def tail(self) -> FleetDoc:
         """The document's keys after `machines`, in their order (`document.FleetDoc`),

@@ -24,6 +24,7 @@ from typing import NotRequired, TypedDict
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Evidence, Finding, Occurrence, Spread
 from smslogdoc.model import FileReport, Problem
+from smslogdoc.report.fleetcompare import ComparisonDoc
 from smslogdoc.report.listing import iso
 from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_docs
 from smslogdoc.report.texts import texts
@@ -181,40 +182,6 @@ class UnexplainedDoc(TypedDict):
     machines: list[str]
     codes: list[str]
     example: str
-
-
-class MachinesChangeDoc(TypedDict):
-    both: int
-    """Machines in both collections: the ones compared."""
-    added: list[str]
-    """Machines only this report holds."""
-    gone: list[str]
-    """Machines only the earlier report holds."""
-
-
-class ChangeDoc(TypedDict):
-    rule: str
-    title: str
-    severity: str
-    change: str
-    """new, more, moved, fewer or resolved (`fleetcompare.CHANGES`)."""
-    before: int
-    """Machines in both collections it hit in the earlier report."""
-    now: int
-    """... and in this one."""
-    gained: list[str]
-    """Machines it hits now and did not before."""
-    lost: list[str]
-    """Machines it hit before and does not now."""
-
-
-class ComparisonDoc(TypedDict):
-    earlier: str
-    """The earlier report, as named on the command line."""
-    machines: MachinesChangeDoc
-    changes: list[ChangeDoc]
-    unchanged: int
-    """Causes on the same machines in both."""
 
 
 class FleetDoc(TypedDict):

@@ -14,12 +14,66 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from smslogdoc.report.document import JSON_VERSION, CauseDoc, ChangeDoc, ComparisonDoc
+from smslogdoc.report.fleetstories import outcome_text
+from smslogdoc.report.storydoc import DeploymentDoc
+
+if TYPE_CHECKING:
+    from smslogdoc.report.document import CauseDoc  # the document imports this module's docs
 
 CHANGES = ("new", "more", "moved", "fewer", "resolved")
 """The kinds of change, in the order they are listed."""
+
+
+class MachinesChangeDoc(TypedDict):
+    both: int
+    """Machines in both collections: the ones compared."""
+    added: list[str]
+    """Machines only this report holds."""
+    gone: list[str]
+    """Machines only the earlier report holds."""
+
+
+class ChangeDoc(TypedDict):
+    rule: str
+    title: str
+    severity: str
+    change: str
+    """new, more, moved, fewer or resolved (`CHANGES`)."""
+    before: int
+    """Machines in both collections it hit in the earlier report."""
+    now: int
+    """... and in this one."""
+    gained: list[str]
+    """Machines it hits now and did not before."""
+    lost: list[str]
+    """Machines it hit before and does not now."""
+
+
+class OutcomeChangeDoc(TypedDict):
+    """Where a deployment stopped on some machines, and how that changed."""
+
+    workflow: str
+    subject: str
+    verdict: str
+    phase: str | None
+    what: str
+    before: int
+    now: int
+    gained: list[str]
+    lost: list[str]
+
+
+class ComparisonDoc(TypedDict):
+    earlier: str
+    """The earlier report, as named on the command line."""
+    machines: MachinesChangeDoc
+    changes: list[ChangeDoc]
+    unchanged: int
+    deployments: list[OutcomeChangeDoc]
+    """Per deployment and where it stopped, the machines that came or went."""
+    """Causes on the same machines in both."""
 
 
 class EarlierError(ValueError):
@@ -35,12 +89,29 @@ class EarlierCause:
 
 
 @dataclass(frozen=True)
+class EarlierOutcome:
+    """Where a deployment stopped on some machines (`OutcomeCountDoc` with its deployment)."""
+
+    workflow: str
+    subject: str
+    verdict: str
+    phase: str | None
+    what: str
+    machines: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, str, str, str | None, str]:
+        return (self.workflow, self.subject, self.verdict, self.phase, self.what)
+
+
+@dataclass(frozen=True)
 class Earlier:
-    """What an earlier fleet report says: its machines and its causes."""
+    """What an earlier fleet report says: its machines, its causes, where its deployments stopped."""
 
     path: str
     machines: tuple[str, ...]
     causes: tuple[EarlierCause, ...]
+    outcomes: tuple[EarlierOutcome, ...] = ()
 
     def doc(self) -> dict[str, Any]:
         """As plain data (for the redactor to walk with the rest of the report)."""
@@ -51,11 +122,12 @@ class Earlier:
                 {"rule": c.rule, "title": c.title, "severity": c.severity, "machines": list(c.machines)}
                 for c in self.causes
             ],
+            "outcomes": [{**vars(o), "machines": list(o.machines)} for o in self.outcomes],
         }
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Earlier:
-        """From `doc()`'s shape (a fleet report's keys, its machines' names only)."""
+        """From `doc()`'s shape."""
         return cls(
             str(data["path"]),
             tuple(data["machines"]),
@@ -63,6 +135,7 @@ class Earlier:
                 EarlierCause(c["rule"], c["title"], c["severity"], tuple(c["machines"]))
                 for c in data["causes"]
             ),
+            tuple(EarlierOutcome(**{**o, "machines": tuple(o["machines"])}) for o in data["outcomes"]),
         )
 
 
@@ -70,6 +143,8 @@ def read_earlier(path: Path, shown: str) -> Earlier:
     """The earlier report at `path` (`shown` as the user named it). Raises
     EarlierError when it cannot be read, is not a fleet report of this JSON
     version, or was redacted (its pseudonyms match no new run's)."""
+    from smslogdoc.report.document import JSON_VERSION
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -91,17 +166,26 @@ def read_earlier(path: Path, shown: str) -> Earlier:
             "written with --redact: its pseudonyms name no machine of a new run; compare with a report "
             "made without --redact (this run may still use --redact)"
         )
+    outcomes = [
+        {key: outcome[key] for key in ("verdict", "phase", "what", "machines")}
+        | {"workflow": deployment["workflow"], "subject": deployment["subject"]}
+        for deployment in data.get("deployments", [])
+        for outcome in deployment["outcomes"]
+    ]
     return Earlier.of(
         {
             "path": shown,
             "machines": [machine["name"] for machine in data["machines"]],
             "causes": data["causes"],
+            "outcomes": outcomes,
         }
     )
 
 
 def _is_fleet_report(data: object) -> bool:
     if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+        return False
+    if not all(_is_deployment(item) for item in data.get("deployments", [])):
         return False
     machines, causes = data.get("machines"), data.get("causes")
     if not isinstance(machines, list) or not isinstance(causes, list):
@@ -117,40 +201,60 @@ def _is_fleet_report(data: object) -> bool:
     )
 
 
-def compare(earlier: Earlier, machines: Sequence[str], causes: Sequence[CauseDoc]) -> ComparisonDoc:
-    """What changed from `earlier` to this report (its `machines`' names and
-    its ranked `causes`), over the machines both hold."""
+def _is_deployment(item: object) -> bool:
+    if not isinstance(item, dict) or not all(
+        isinstance(item.get(key), str) for key in ("workflow", "subject")
+    ):
+        return False
+    outcomes = item.get("outcomes")
+    return isinstance(outcomes, list) and all(
+        isinstance(outcome, dict)
+        and isinstance(outcome.get("verdict"), str)
+        and isinstance(outcome.get("what"), str)
+        and (outcome.get("phase") is None or isinstance(outcome.get("phase"), str))
+        and _names_list(outcome.get("machines"))
+        for outcome in outcomes
+    )
+
+
+def _names_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)
+
+
+def compare(
+    earlier: Earlier,
+    machines: Sequence[str],
+    causes: Sequence[CauseDoc],
+    deployments: Sequence[DeploymentDoc] = (),
+) -> ComparisonDoc:
+    """What changed from `earlier` to this report (its `machines`' names, its
+    ranked `causes` and its `deployments`), over the machines both hold."""
     before_names = {name.casefold() for name in earlier.machines}
     now_names = {name.casefold() for name in machines}
-    both = before_names & now_names
+    both = _Both(before_names & now_names)
     changes: list[ChangeDoc] = []
     unchanged = 0
-    earlier_causes = {cause.rule: cause for cause in earlier.causes}
+    then_by_rule = {cause.rule: cause for cause in earlier.causes}
     now_by_rule = {cause["rule"]: cause for cause in causes}
-    for rule in [*now_by_rule, *(rule for rule in earlier_causes if rule not in now_by_rule)]:
-        then, now = earlier_causes.get(rule), now_by_rule.get(rule)
-        hit_before = [name for name in (then.machines if then else ()) if name.casefold() in both]
-        hit_now = [name for name in (now["machines"] if now else ()) if name.casefold() in both]
-        before_keys = {name.casefold() for name in hit_before}
-        now_keys = {name.casefold() for name in hit_now}
-        gained = [name for name in hit_now if name.casefold() not in before_keys]
-        lost = [name for name in hit_before if name.casefold() not in now_keys]
+    for rule in [*now_by_rule, *(rule for rule in then_by_rule if rule not in now_by_rule)]:
+        then, now = then_by_rule.get(rule), now_by_rule.get(rule)
+        before, after, gained, lost = both.moved(
+            then.machines if then else (), now["machines"] if now else ()
+        )
         if not gained and not lost:
-            unchanged += bool(hit_now)
+            unchanged += bool(after)
             continue
-        if now is not None:
-            title, severity = now["title"], now["severity"]
-        else:
-            assert then is not None
-            title, severity = then.title, then.severity
+        title, severity = (
+            (now["title"], now["severity"]) if now else (then.title, then.severity) if then else ("", "")
+        )
         changes.append(
             {
                 "rule": rule,
                 "title": title,
                 "severity": severity,
-                "change": _change(len(hit_before), len(hit_now)),
-                "before": len(hit_before),
-                "now": len(hit_now),
+                "change": _change(before, after),
+                "before": before,
+                "now": after,
                 "gained": gained,
                 "lost": lost,
             }
@@ -161,13 +265,68 @@ def compare(earlier: Earlier, machines: Sequence[str], causes: Sequence[CauseDoc
     return {
         "earlier": earlier.path,
         "machines": {
-            "both": len(both),
+            "both": len(both.names),
             "added": [name for name in machines if name.casefold() not in before_names],
             "gone": [name for name in earlier.machines if name.casefold() not in now_names],
         },
         "changes": changes,
         "unchanged": unchanged,
+        "deployments": _outcome_changes(earlier.outcomes, deployments, both),
     }
+
+
+@dataclass(frozen=True)
+class _Both:
+    names: set[str]
+    """The machines both reports hold, case folded."""
+
+    def moved(self, then: Sequence[str], now: Sequence[str]) -> tuple[int, int, list[str], list[str]]:
+        """Of the machines both hold: how many were in `then`, how many are in
+        `now`, those gained and those lost."""
+        before = [name for name in then if name.casefold() in self.names]
+        after = [name for name in now if name.casefold() in self.names]
+        before_keys, after_keys = {name.casefold() for name in before}, {name.casefold() for name in after}
+        gained = [name for name in after if name.casefold() not in before_keys]
+        lost = [name for name in before if name.casefold() not in after_keys]
+        return len(before), len(after), gained, lost
+
+
+def _outcome_changes(
+    earlier: Sequence[EarlierOutcome], deployments: Sequence[DeploymentDoc], both: _Both
+) -> list[OutcomeChangeDoc]:
+    """Per deployment and where it stopped (verdict, phase, what), the machines
+    that came and went; deployments in this report's order, then the earlier's."""
+    then = {outcome.key: outcome.machines for outcome in earlier}
+    now: dict[tuple[str, str, str, str | None, str], list[str]] = {}
+    for deployment in deployments:
+        for outcome in deployment["outcomes"]:
+            key = (
+                deployment["workflow"],
+                deployment["subject"],
+                outcome["verdict"],
+                outcome["phase"],
+                outcome["what"],
+            )
+            now[key] = outcome["machines"]
+    found: list[OutcomeChangeDoc] = []
+    for key in [*now, *(key for key in then if key not in now)]:
+        before, after, gained, lost = both.moved(then.get(key, ()), now.get(key, ()))
+        if gained or lost:
+            workflow, subject, verdict, phase, what = key
+            found.append(
+                {
+                    "workflow": workflow,
+                    "subject": subject,
+                    "verdict": verdict,
+                    "phase": phase,
+                    "what": what,
+                    "before": before,
+                    "now": after,
+                    "gained": gained,
+                    "lost": lost,
+                }
+            )
+    return found
 
 
 def _change(before: int, now: int) -> str:
@@ -178,30 +337,44 @@ def _change(before: int, now: int) -> str:
     return "more" if now > before else "fewer" if now < before else "moved"
 
 
-def comparison_lines(comparison: ComparisonDoc, shown: int = 5) -> list[str]:
-    """For text: the summary line, then two lines per change (what, and which machines)."""
+def comparison_head(comparison: ComparisonDoc, shown: int) -> str:
+    """`Since last.json: 352 machines in both; 1 added (WKS0400); 3 causes changed, 31 unchanged`."""
     machines = comparison["machines"]
-    head = f"Since {comparison['earlier']}: {machines['both']} machine{'s' if machines['both'] != 1 else ''} in both"
+    head = f"Since {comparison['earlier']}: {_count(machines['both'])} in both"
     if machines["added"]:
         head += f"; {len(machines['added'])} added ({_names(machines['added'], shown)})"
     if machines["gone"]:
         head += f"; {len(machines['gone'])} gone ({_names(machines['gone'], shown)})"
     count = len(comparison["changes"])
-    head += f"; {count} cause{'s' if count != 1 else ''} changed, {comparison['unchanged']} unchanged"
-    lines = [head]
-    for item in comparison["changes"]:
-        lines.append(f"{item['change'].upper():<9}{change_count(item)}  {item['title']} ({item['rule']})")
-        moved = [f"+{name}" for name in item["gained"]] + [f"-{name}" for name in item["lost"]]
-        lines.append(_names(moved, shown))
-    return lines
+    return head + f"; {count} cause{'s' if count != 1 else ''} changed, {comparison['unchanged']} unchanged"
+
+
+def cause_change_line(item: ChangeDoc) -> str:
+    """`MORE     2 -> 5 machines  Title (rule)`."""
+    return f"{item['change'].upper():<9}{change_count(item)}  {item['title']} ({item['rule']})"
+
+
+def outcome_change_line(item: OutcomeChangeDoc) -> str:
+    """`update: {subject}: failed at download, 0x87D00607: 3 -> 10 machines`."""
+    said = outcome_text(item["verdict"], item["phase"], item["what"])
+    return f"{item['workflow']}: {item['subject']}: {said}: {item['before']} -> {_count(item['now'])}"
+
+
+def moved_names(item: ChangeDoc | OutcomeChangeDoc, shown: int) -> str:
+    """`+WKS4, +WKS7, -WKS1` (the first `shown`, then "and N more")."""
+    return _names([f"+{name}" for name in item["gained"]] + [f"-{name}" for name in item["lost"]], shown)
+
+
+def _count(machines: int) -> str:
+    return f"{machines} machine{'s' if machines != 1 else ''}"
 
 
 def change_count(item: ChangeDoc) -> str:
     """`on 3 machines`, `2 -> 5 machines`, `was on 4 machines`."""
     if item["change"] == "new":
-        return f"on {item['now']} machine{'s' if item['now'] != 1 else ''}"
+        return f"on {_count(item['now'])}"
     if item["change"] == "resolved":
-        return f"was on {item['before']} machine{'s' if item['before'] != 1 else ''}"
+        return f"was on {_count(item['before'])}"
     return f"{item['before']} -> {item['now']} machines"
 
 

@@ -14,9 +14,15 @@ from rich.console import Console
 from rich.text import Text
 
 from smslogdoc.report.aggregate import SHOWN_NAMES, FleetReport
-from smslogdoc.report.document import CauseDoc, ComparisonDoc, UnexplainedDoc, strongest
+from smslogdoc.report.document import CauseDoc, UnexplainedDoc, strongest
 from smslogdoc.report.examined import problem_line
-from smslogdoc.report.fleetcompare import comparison_lines
+from smslogdoc.report.fleetcompare import (
+    ComparisonDoc,
+    cause_change_line,
+    comparison_head,
+    moved_names,
+    outcome_change_line,
+)
 from smslogdoc.report.fleetstories import deployment_lines, outcome_text
 from smslogdoc.report.redaction import summary_text
 from smslogdoc.report.storydoc import DeploymentDoc
@@ -158,12 +164,17 @@ def _cause(console: Console, cause: CauseDoc, total: int, width: int) -> None:
 
 
 def _comparison(console: Console, comparison: ComparisonDoc, width: int) -> None:
-    """What changed since the earlier report: a line for it, then each change and its machines."""
-    head, *changes = comparison_lines(comparison, SHOWN_NAMES)
-    _wrapped(console, head, width, "  ", first="")
-    for index in range(0, len(changes), 2):
-        _wrapped(console, changes[index], width, " " * 11, first="  ")
-        _wrapped(console, changes[index + 1], width, " " * 11)
+    """What changed since the earlier report: a line for it, then each change
+    of a cause and of where a deployment stopped, with their machines."""
+    _wrapped(console, comparison_head(comparison, SHOWN_NAMES), width, "  ", first="")
+    for item in comparison["changes"]:
+        _wrapped(console, cause_change_line(item), width, " " * 11, first="  ")
+        _wrapped(console, moved_names(item, SHOWN_NAMES), width, " " * 11)
+    if comparison["deployments"]:
+        console.print(Text("  Deployments, where their machines stopped", style="bold"))
+        for outcome in comparison["deployments"]:
+            _wrapped(console, outcome_change_line(outcome), width, " " * 6, first="    ")
+            _wrapped(console, moved_names(outcome, SHOWN_NAMES), width, " " * 6)
     console.print()
 
 

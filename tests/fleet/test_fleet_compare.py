@@ -11,8 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from smslogdoc.report.document import CauseDoc
-from smslogdoc.report.fleetcompare import Earlier, EarlierCause, EarlierError, compare, read_earlier
+from smslogdoc.report.document import CauseDoc, FleetDoc
+from smslogdoc.report.fleetcompare import (
+    Earlier,
+    EarlierCause,
+    EarlierError,
+    EarlierOutcome,
+    compare,
+    read_earlier,
+)
+from smslogdoc.report.storydoc import DeploymentDoc
+from tests.cli.test_contract import _key_orders
 from tests.conftest import SAMPLES, invoke
 
 DENIED = "execmgr-network-access-denied"
@@ -68,6 +77,41 @@ def test_changes_are_told_over_the_machines_both_collections_hold() -> None:
     )
     assert changes["resolved"]["now"] == 0 and changes["resolved"]["title"] == "t"  # from the earlier report
     assert said["unchanged"] == 1  # `same`; a cause on machines only one collection holds is no change
+    assert said["deployments"] == []
+
+
+def test_where_deployments_stopped_is_compared_too() -> None:
+    waiting = ("update", "deployment {A}", "waiting", "service_window", "waiting for a maintenance window")
+    failed = ("update", "deployment {A}", "failed", "download", "0x87D00607")
+    earlier = Earlier(
+        "last.json", ("WKS1", "WKS2", "WKS3"), (), (EarlierOutcome(*waiting, ("WKS1", "WKS2", "WKS3")),)
+    )
+    deployment: DeploymentDoc = {
+        "workflow": "update",
+        "subject": "deployment {A}",
+        "machines": 3,
+        "outcomes": [
+            {"verdict": "succeeded", "phase": None, "what": "", "count": 2, "machines": ["WKS1", "WKS2"]},
+            {
+                "verdict": "failed",
+                "phase": "download",
+                "what": "0x87D00607",
+                "count": 1,
+                "machines": ["WKS3"],
+            },
+        ],
+    }
+    said = compare(earlier, ["WKS1", "WKS2", "WKS3"], [], [deployment])
+    moved = {
+        (item["verdict"], item["before"], item["now"]): (item["gained"], item["lost"])
+        for item in said["deployments"]
+    }
+    assert moved == {
+        ("succeeded", 0, 2): (["WKS1", "WKS2"], []),
+        ("failed", 0, 1): (["WKS3"], []),
+        ("waiting", 3, 0): ([], ["WKS1", "WKS2", "WKS3"]),
+    }
+    assert [item["what"] for item in said["deployments"]][1:] == [failed[-1], waiting[-1]]
 
 
 def test_an_earlier_report_that_cannot_be_compared_says_why(tmp_path: Path) -> None:
@@ -115,6 +159,7 @@ def test_the_json_document_says_what_changed(fleets: tuple[Path, Path]) -> None:
     assert result.exit_code == 1, result.output
     document = json.loads(result.stdout)
     assert list(document)[-1] == "compared"
+    assert _key_orders(document, FleetDoc) == []  # as report/document.py and fleetcompare.py declare
     compared = document["compared"]
     assert compared["machines"] == {"both": 4, "added": ["WKS5"], "gone": []}
     assert [(item["change"], item["rule"], item["gained"], item["lost"]) for item in compared["changes"]] == [
@@ -122,6 +167,9 @@ def test_the_json_document_says_what_changed(fleets: tuple[Path, Path]) -> None:
         ("fewer", NO_MP, [], ["WKS1"]),
     ]
     assert compared["unchanged"] == 0
+    stopped = {(item["workflow"], item["verdict"], item["phase"]): item for item in compared["deployments"]}
+    assert stopped["client_install", "failed", "exit"]["lost"] == ["WKS1"]  # WKS1's client installs again
+    assert [item["gained"] for key, item in stopped.items() if key[0] == "package"] == [["WKS4"], ["WKS4"]]
 
 
 def test_text_and_html_say_what_changed(fleets: tuple[Path, Path]) -> None:
