@@ -27,6 +27,7 @@ from functools import partial
 from itertools import islice
 from typing import Any, TypeVar
 
+from smslogdoc.collector import settle
 from smslogdoc.read.helper import child_signals
 
 A = TypeVar("A")
@@ -181,6 +182,7 @@ def _start(setup: Callable[[Any], Any], arg: Any) -> None:
     global _state
     child_signals()
     _state = setup(arg)
+    settle()  # the engine and its rules live as long as the worker
 
 
 def _run(work: Callable[[Any, Any], Any], task: Any) -> Any:

@@ -24,7 +24,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rules", ("rules", "kinds")),
     ("read", ("read",)),
     ("engine", ("engine", "findings")),
-    ("library", ("pipeline", "parallel", "perlog", "diagnose")),
+    ("library", ("pipeline", "parallel", "perlog", "diagnose", "collector")),
     ("authoring", ("authoring",)),
     ("report", ("report",)),
     ("fleet", ("fleet",)),

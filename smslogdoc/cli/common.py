@@ -238,6 +238,9 @@ def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rul
             "no rules to run: "
             + ("the --rules folder holds none" if empty else "--no-builtin without --rules")
         )
+    from smslogdoc.collector import settle
+
+    settle()  # the rules live as long as the process: out of the garbage collector's walks
     return rules
 
 

@@ -20,6 +20,7 @@ from smslogdoc.findings import CONFIRMED
 from smslogdoc.report.document import (
     JSON_VERSION,
     CauseDoc,
+    ComparisonDoc,
     ExampleDoc,
     FindingDoc,
     FleetDoc,
@@ -28,7 +29,7 @@ from smslogdoc.report.document import (
     UnexplainedDoc,
     strongest,
 )
-from smslogdoc.report.fleetcompare import ComparisonDoc, Earlier, compare
+from smslogdoc.report.fleetcompare import Earlier, compare
 from smslogdoc.report.fleetstories import Deployments
 from smslogdoc.rules.model import SEVERITIES
 

@@ -24,7 +24,6 @@ from typing import NotRequired, TypedDict
 from smslogdoc.diagnose import Outcome
 from smslogdoc.findings import Evidence, Finding, Occurrence, Spread
 from smslogdoc.model import FileReport, Problem
-from smslogdoc.report.fleetcompare import ComparisonDoc
 from smslogdoc.report.listing import iso
 from smslogdoc.report.storydoc import DeploymentDoc, OutcomeDoc, StoryDoc, StoryLinkDoc, explained, story_docs
 from smslogdoc.report.texts import texts
@@ -184,6 +183,45 @@ class UnexplainedDoc(TypedDict):
     example: str
 
 
+class MachinesChangeDoc(TypedDict):
+    both: int  # machines in both reports: the ones compared
+    added: list[str]  # only in this report
+    gone: list[str]  # only in the earlier one
+
+
+class ChangeDoc(TypedDict):
+    rule: str
+    title: str
+    severity: str
+    change: str  # new, more, moved, fewer or resolved (`fleetcompare.CHANGES`)
+    before: int  # machines in both reports it hit then
+    now: int
+    gained: list[str]
+    lost: list[str]
+
+
+class OutcomeChangeDoc(TypedDict):
+    workflow: str
+    subject: str
+    verdict: str
+    phase: str | None
+    what: str
+    before: int
+    now: int
+    gained: list[str]
+    lost: list[str]
+
+
+class ComparisonDoc(TypedDict):
+    """`fleet --compare`: what changed since an earlier report (`fleetcompare`)."""
+
+    earlier: str
+    machines: MachinesChangeDoc
+    changes: list[ChangeDoc]
+    unchanged: int  # causes on the same machines in both
+    deployments: list[OutcomeChangeDoc]  # where deployments stopped, machines that came or went
+
+
 class FleetDoc(TypedDict):
     """`fleet --format json` (written as it streams: `report.aggregate`)."""
 
@@ -195,7 +233,6 @@ class FleetDoc(TypedDict):
     problems: list[ProblemDoc]
     redaction: NotRequired[dict[str, int]]
     compared: NotRequired[ComparisonDoc]
-    """With `fleet --compare` (`fleetcompare`)."""
 
 
 # --- making it -------------------------------------------------------------------

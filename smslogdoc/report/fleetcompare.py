@@ -14,66 +14,20 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any
 
+from smslogdoc.report.document import (
+    JSON_VERSION,
+    CauseDoc,
+    ChangeDoc,
+    ComparisonDoc,
+    OutcomeChangeDoc,
+)
 from smslogdoc.report.fleetstories import outcome_text
 from smslogdoc.report.storydoc import DeploymentDoc
 
-if TYPE_CHECKING:
-    from smslogdoc.report.document import CauseDoc  # the document imports this module's docs
-
 CHANGES = ("new", "more", "moved", "fewer", "resolved")
 """The kinds of change, in the order they are listed."""
-
-
-class MachinesChangeDoc(TypedDict):
-    both: int
-    """Machines in both collections: the ones compared."""
-    added: list[str]
-    """Machines only this report holds."""
-    gone: list[str]
-    """Machines only the earlier report holds."""
-
-
-class ChangeDoc(TypedDict):
-    rule: str
-    title: str
-    severity: str
-    change: str
-    """new, more, moved, fewer or resolved (`CHANGES`)."""
-    before: int
-    """Machines in both collections it hit in the earlier report."""
-    now: int
-    """... and in this one."""
-    gained: list[str]
-    """Machines it hits now and did not before."""
-    lost: list[str]
-    """Machines it hit before and does not now."""
-
-
-class OutcomeChangeDoc(TypedDict):
-    """Where a deployment stopped on some machines, and how that changed."""
-
-    workflow: str
-    subject: str
-    verdict: str
-    phase: str | None
-    what: str
-    before: int
-    now: int
-    gained: list[str]
-    lost: list[str]
-
-
-class ComparisonDoc(TypedDict):
-    earlier: str
-    """The earlier report, as named on the command line."""
-    machines: MachinesChangeDoc
-    changes: list[ChangeDoc]
-    unchanged: int
-    deployments: list[OutcomeChangeDoc]
-    """Per deployment and where it stopped, the machines that came or went."""
-    """Causes on the same machines in both."""
 
 
 class EarlierError(ValueError):
@@ -143,8 +97,6 @@ def read_earlier(path: Path, shown: str) -> Earlier:
     """The earlier report at `path` (`shown` as the user named it). Raises
     EarlierError when it cannot be read, is not a fleet report of this JSON
     version, or was redacted (its pseudonyms match no new run's)."""
-    from smslogdoc.report.document import JSON_VERSION
-
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:

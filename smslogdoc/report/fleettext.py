@@ -14,10 +14,9 @@ from rich.console import Console
 from rich.text import Text
 
 from smslogdoc.report.aggregate import SHOWN_NAMES, FleetReport
-from smslogdoc.report.document import CauseDoc, UnexplainedDoc, strongest
+from smslogdoc.report.document import CauseDoc, ComparisonDoc, UnexplainedDoc, strongest
 from smslogdoc.report.examined import problem_line
 from smslogdoc.report.fleetcompare import (
-    ComparisonDoc,
     cause_change_line,
     comparison_head,
     moved_names,

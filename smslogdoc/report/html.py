@@ -27,8 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from smslogdoc.report.aggregate import FleetReport
-from smslogdoc.report.document import Report
-from smslogdoc.report.fleetcompare import ComparisonDoc
+from smslogdoc.report.document import ComparisonDoc, Report
 from smslogdoc.report.htmlcompare import comparison_html
 from smslogdoc.report.htmlnotes import (
     Examined,

@@ -5,8 +5,8 @@ moved or are gone, with the machines gained and lost. All text escaped
 
 from __future__ import annotations
 
+from smslogdoc.report.document import ComparisonDoc
 from smslogdoc.report.fleetcompare import (
-    ComparisonDoc,
     change_count,
     comparison_head,
     moved_names,
