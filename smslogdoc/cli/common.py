@@ -216,12 +216,13 @@ def time_window(
     return start, end
 
 
-def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool) -> list[Rule]:
-    """Load the rules, or list every rule error and exit 3."""
+def load_rules_or_exit(folders: list[Path] | None, no_builtin: bool, *, examples: bool = False) -> list[Rule]:
+    """Load the rules (the bundled ones without their examples, unless
+    `examples`), or list every rule error and exit 3."""
     from smslogdoc.report.terminal import console
     from smslogdoc.rules.load import load_rules
 
-    rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False)
+    rules, errors = load_rules(folders or [], builtin=not no_builtin, check_builtin=False, examples=examples)
     err = console(stderr=True)
     if errors:
         for error in errors:

@@ -156,7 +156,7 @@ def rules_test(args: argparse.Namespace) -> None:
     from smslogdoc.authoring.examples import check_examples
     from smslogdoc.report.terminal import console, log_text
 
-    rules = load_rules_or_exit(args.rules, args.no_builtin)
+    rules = load_rules_or_exit(args.rules, args.no_builtin, examples=True)
     if not args.rule_ids:  # a family's rules have no examples: the test suite checks their tables' real lines
         rules = [rule for rule in rules if not rule.family]
     if args.rules and not args.rule_ids and not args.all and not args.no_builtin:
