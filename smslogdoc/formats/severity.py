@@ -141,6 +141,7 @@ GOES_ON = r"[-,;]\s*continuing(?:\s+anyway)?\W*$"
 _NEXT = re.compile(
     r"(?i)\b(?:try|trying|will\s+try|moving\s+to)\s+(?:the\s+)?next\s+(?:ip|address|server|mp|management\s+point|location|source)\b"
     r"|^\W*warn(?:ing)?\b\s*[-:]"
+    r"|\bfall(?:ing|s)?\s+back\s+to\s+(?:the\s+|its\s+|a\s+)?defaults?(?:\s+values?)?\b"
     rf"|{GOES_ON}"
 )
 """A failure that goes on to the next address or server (BgbAgent's "Failed to connect to
@@ -148,7 +149,11 @@ server with IP v4 address with error 10060. Try next IP...", a warning record of
 client of configmgr/Android-CMLogTracer's sample; LocationServices' "Assigned MP error
 threshold reached, moving to next MP.") or that its writer calls a warning at its start
 (smscliui.log's "WARNING - Client is currently unassigned or an error occurred retrieving
-the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`GOES_ON`):
+the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`GOES_ON`)
+or with a default in place of what it could not get (the Intune Management Extension's "Flight
+key: ... not found on ECS OR call to fetch flighting config from ECS endpoint failed. Falling
+back to default value.", a warning record at each start of a healthy agent:
+Silvermaz28/SOE:IntuneManagementExtension.log@21e58a4c99084b3fb485f3b67fb2eea8e80ac4d4):
 a warning."""
 
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{@-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
@@ -346,7 +351,10 @@ def _verdict(text: str, lowered: str) -> Severity:
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
         return (
             Severity.WARNING
-            if (("next" in lowered or "warn" in lowered or "continuing" in lowered) and _NEXT.search(cleaned))
+            if (
+                ("next" in lowered or "warn" in lowered or "continuing" in lowered or "back to" in lowered)
+                and _NEXT.search(cleaned)
+            )
             or only_absent(cleaned)
             else Severity.ERROR
         )

@@ -15,11 +15,15 @@ _NEAR = 6
 """Most wrapped lines end within this many columns of the width (the next word did not fit)."""
 _LONGEST_WORD = 2048
 """The longest word a wrapper leaves on a line of its own that the next line may go on from."""
-_STARTS_RECORD = re.compile(r"\s|[\[<(]?\d{1,4}[/.:-]\d|(?!\[HRESULT\s*=|\[[A-Za-z_]\w*::)[\[<]|\W*$")
+_STARTS_RECORD = re.compile(
+    r"\s|[\[<(]?\d{1,4}[/.:-]\d(?![\d.]*\])|(?!\[HRESULT\s*=|\[[A-Za-z_]\w*::)[\[<]|\W*$|[A-Za-z_]\w*::~?\w+:\s"
+)
 """A line that starts a record of its own (indented, a date or time, a bracket), never a wrap's rest.
 Not a bracket that holds the code or the call site a line ends with: CBS's `[HRESULT = 0x80004005
 - E_FAIL]` and WindowsUpdate.log's `[CUpdateEndpointProvider::GenerateSecurityTokenWithAuthTickets:1674]`,
-which a wrap moves below the rest of their line."""
+which a wrap moves below the rest of their line. A line that opens with a C++ method and a colon
+(`CTool::RegisterManagedBinary: run command line: ...`, as ConfigMgr's setup logs start each
+record) starts one too: in SUPSetup.log such a record followed a wrapped one and was joined to it."""
 _CALL_SITE = re.compile(r"-\s+[A-Za-z_]\w*::\w+")
 """DISM's and CBS's call site after a line's sentence (`... PEProvider.dll. -
 CDISMProviderStore::Internal_GetProvider(hr:0x8007007e)`): a wrap moves it below the sentence,
@@ -91,11 +95,16 @@ def wrapped_on(line: str, following: str, width: int) -> bool:
             not line.endswith((".", "!"))
             or _EXCEPTION_NAME.match(following) is not None
             or _CALL_SITE.match(following) is not None
+            or _CODE_ALONE.match(following) is not None
         )
         and not _STARTS_RECORD.match(following)
     )
 
 
+_CODE_ALONE = re.compile(r"0x[0-9a-f]{8}\.?\s*$", re.IGNORECASE)
+"""A line that is only an HRESULT: the code a message ends with after its full stop
+(ClientIDManagerStartup.log's `Unable to find PKI Certificate matching SCCM certificate
+selection criteria. 0x87d00280`), which a wrap moves below it; no record is a code alone."""
 _EXCEPTION_NAME = re.compile(r"[A-Z]\w*(?:\.\w+)+Exception\b")
 """A .NET exception's type name (`System.Management.Automation.ValidationMetadataException`):
 a wrap moves it below the sentence it goes with, full stop and all."""
@@ -112,16 +121,33 @@ the address), an article, a preposition or a conjunction standing as a word of i
 before what they introduce, or an operator (`=`, `+`) before its operand."""
 _CODE_START = re.compile(r"0x[0-9a-f]{4}", re.IGNORECASE)
 """A line that starts with a hexadecimal code: the value of the line before it."""
+_PATH_START = re.compile(r"(?:\\\\|[A-Za-z]:\\)\S+\\\S*\s+[a-z]")
+"""A line that starts with a path and goes on in lower-case words (a device path under
+`GLOBALROOT` followed by `for read`, a drive's path followed by `with .Net Fx 2.0`): a path is what
+a wrap moves whole below a line it did not fit on (bcdboot's `Unable to open file` before the
+file's device path), with the sentence's rest after it. A path alone on its line, or followed by
+a switch, is a record of its own (a script smsdpprov.log names on a line of its own), unless the
+line before ends naming what the path is (`_NAMES_A_PATH`)."""
+_ANY_PATH_START = re.compile(r"['\"]?(?:\\\\|[A-Za-z]:\\|\w[\w.$-]*\\)")
+_NAMES_A_PATH = re.compile(r"(?<=\s)(?:file|folder|directory|path|key|share|namespace)$", re.IGNORECASE)
+"""A line that ends with the noun a path names (`BFSVC: Unable to open file`, `Could not open the
+registry key`, `Failed to open namespace`): a path on the next line (a drive's, a device's, a
+registry key's, quoted or not) is the rest of it, however long (bcdboot's `.mui` device paths fill a
+line alone)."""
 
 
 def hangs_on(line: str, following: str, width: int) -> bool:
     """Whether `following` goes on from `line` in text whose wrap width is not
     sure (few lines reach it): as `wrapped_on`, and `line` ends in the middle of
-    a sentence or `following` starts with a lower-case word, a hexadecimal code or an
-    exception's type name."""
+    a sentence or `following` starts with a lower-case word, a hexadecimal code, an
+    exception's type name or a path, or a path with a space in it goes on (`HKLM\\...\\Task`
+    then `Sequence\\Package.`)."""
     return wrapped_on(line, following, width) and bool(
         _HANGING.search(line.rstrip())
         or following[:1].islower()
         or _CODE_START.match(following)
         or _EXCEPTION_NAME.match(following)
+        or _PATH_START.match(following)
+        or ("\\" in line.rsplit(" ", 1)[-1] and "\\" in following.split(" ", 1)[0])
+        or (_ANY_PATH_START.match(following) is not None and _NAMES_A_PATH.search(line.rstrip()) is not None)
     )

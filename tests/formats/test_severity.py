@@ -258,6 +258,15 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
         # a failure that goes on to the next address is a warning (configmgr/Android-CMLogTracer)
         ("Failed to connect to server with IP v4 address with error 10060. Try next IP...", WARNING),
         ("Failed to connect to server with IP v4 address with error 10060.", ERROR),
+        # a failure that goes on with a default in place of what it could not get is a warning
+        # (the Intune Management Extension's warning record at each start, tests/healthy
+        # gh-silvermaz28-2025-ime-start-ecs-flight-default-acls-fixed)
+        (
+            "Flight key: MoveMTLSTrafficToAgentsEndpoint not found on ECS OR call to fetch flighting config from"
+            " ECS endpoint failed. Falling back to default value.",
+            WARNING,
+        ),
+        ("call to fetch flighting config from ECS endpoint failed.", ERROR),
         # LocationServices.log, smscliui.log and CcmExec.log of the same real client
         # (configmgr/iOS-CMLogTracer): a failure handed on to the next MP, one its writer
         # calls a warning, exception handlers being set up
@@ -395,6 +404,24 @@ def test_an_inferred_severity_is_marked_in_every_format() -> None:
             " not be used.",
             INFO,
         ),
+        # Windows setup's unattend commands and the WinRE library's yes-or-no queries, the Patch My
+        # PC updater's portable-path lookup and the Intune Management Extension's ACL repair
+        # (tests/healthy gh-vitalskib-2026-setupact-windeploy-specialize,
+        # gh-johntim22-2024-patchmypc-scan-portable-path,
+        # gh-silvermaz28-2025-ime-start-ecs-flight-default-acls-fixed)
+        (
+            "2026-02-19 10:40:58, Info                         [SETUPUGC.EXE] Process returned with exit code 0x1",
+            INFO,
+        ),
+        (
+            "2026-02-19 10:38:59, Info                         [svchost.exe] Exit WinReIsWimBootEnabled returns 0"
+            " with last error: 0x2",
+            INFO,
+        ),
+        ("Cannot get portable App path from the registry.", INFO),
+        ("[EMS] Some expected ACLs are missing!", INFO),
+        # ... while a command whose exit code setup does examine stays an error
+        ("2026-02-19 10:40:58, Error  [windeploy.exe] Process exited with exit code [0x1]", ERROR),
         # ... while a client that is low on space stays an error
         ("The client is low on disk space", ERROR),
         # ... while the same call failing for a damaged or locked package, and an add that cannot

@@ -358,9 +358,13 @@ ALLOWED_LOSS: dict[str, tuple[int, int, int, int]] = {
     # one long line wrapped into two or three, and a wrapped line among short ones where it
     # hangs (a comma, a colon, "error", "code", "next", "where", an operator ...), are joined
     # again, also in text no line of which reaches a wrapper's width (9 and 11 causes lost in
-    # the twelfth session, 26 and 28 before); the rest are not told apart
-    "wrapped": (2, 4, 0, 2),
-    "message-only-wrapped": (2, 5, 1, 8),
+    # the twelfth session, 26 and 28 before); the rest are not told apart. A path the wrap moved
+    # below its line, a lone HRESULT after a full stop and a record opening with a C++ method are
+    # told apart too since 2026-12-08 (fifteenth session): healthy losses wrapped 2 -> 0,
+    # message-only-wrapped 1 -> 0 dev healthy cases and 8 -> 4 excerpts (measured with the
+    # thirteenth batch's dev healthy cases; the failure columns as measured before)
+    "wrapped": (2, 4, 0, 0),
+    "message-only-wrapped": (2, 5, 0, 4),
     "quoted": (1, 1, 0, 0),
     # a pasted line's number is read past before the benign lists are searched (the tenth batch's
     # healthy wixsharp 2911 line and a healthy excerpt lost before, 2026-12-07 thirteenth session)
