@@ -149,13 +149,11 @@ server with IP v4 address with error 10060. Try next IP...", a warning record of
 client of configmgr/Android-CMLogTracer's sample; LocationServices' "Assigned MP error
 threshold reached, moving to next MP.") or that its writer calls a warning at its start
 (smscliui.log's "WARNING - Client is currently unassigned or an error occurred retrieving
-the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`GOES_ON`)
-or with a default in place of what it could not get (the Intune Management Extension's "Flight
-key: ... not found on ECS OR call to fetch flighting config from ECS endpoint failed. Falling
-back to default value.", a warning record at each start of a healthy agent:
-Silvermaz28/SOE:IntuneManagementExtension.log@21e58a4c99084b3fb485f3b67fb2eea8e80ac4d4):
-a warning."""
+the assigned site.", configmgr/iOS-CMLogTracer) or that it goes on regardless (`GOES_ON`) or
+with a default (the Intune Management Extension's "... Falling back to default value.", a
+warning at each start of a healthy agent, Silvermaz28/SOE:IntuneManagementExtension.log): a warning."""
 
+_GOES_ON_WORDS = ("next", "warn", "continuing", "back to")
 _FAILURE_CODE = re.compile(r"(?i)(?<![\w.{@-])(?:0x[89a-f][0-9a-f]{7}|-21474\d{5}|-2[01]\d{8})(?![\w}-])")
 """A failure HRESULT as a code (high bit set, hex or signed decimal), not an address after `@`."""
 
@@ -349,15 +347,8 @@ def _verdict(text: str, lowered: str) -> Severity:
     if "bc2" in lowered or "669" in lowered or "2147" in lowered:
         cleaned = _REBOOT_HRESULT.sub("3010", cleaned)
     if _FAILURE.search(cleaned) or _FAILURE_CODE.search(cleaned):
-        return (
-            Severity.WARNING
-            if (
-                ("next" in lowered or "warn" in lowered or "continuing" in lowered or "back to" in lowered)
-                and _NEXT.search(cleaned)
-            )
-            or only_absent(cleaned)
-            else Severity.ERROR
-        )
+        goes_on = any(word in lowered for word in _GOES_ON_WORDS) and _NEXT.search(cleaned)
+        return Severity.WARNING if goes_on or only_absent(cleaned) else Severity.ERROR
     warned = ("warn" in lowered or "retr" in lowered) and _WARNING.search(text) is not None
     if _TROUBLE.search(cleaned) or _BROKEN.search(cleaned) or _STATED.search(cleaned):
         return Severity.WARNING if warned or only_absent(cleaned) else Severity.ERROR

@@ -77,12 +77,10 @@ def load_rules(
     check_builtin: bool = True,
     examples: bool = True,
 ) -> tuple[list[Rule], list[RuleError]]:
-    """Every rule of the bundled folder (unless `builtin` is False) and of
-    `folders`, with every error found. Rules with errors are left out.
-    `check_builtin=False` trusts the bundled rules' patterns (checked by the
-    test suite) and compiles them only when used; other rules are always checked.
-    `examples=False` leaves out the bundled rules' examples (a diagnosis never
-    reads them; `rules test` does): 2 MB less held, and sent to every worker."""
+    """Every rule of the bundled folder (unless `builtin`) and of `folders`, with
+    every error found; rules with errors left out. `check_builtin=False` trusts
+    the bundled rules' patterns (the tests check them), compiled when used.
+    `examples=False` drops the bundled rules' examples (only `rules test` reads them)."""
     kinds = kinds or load_kinds()
     sources: list[Traversable | Path] = []
     trusted = shipped = 0
