@@ -147,8 +147,7 @@ def _is_fleet_report(data: object) -> bool:
     return all(
         isinstance(cause, dict)
         and all(isinstance(cause.get(key), str) for key in ("rule", "title", "severity"))
-        and isinstance(cause.get("machines"), list)
-        and all(isinstance(name, str) for name in cause["machines"])
+        and _names_list(cause.get("machines"))
         for cause in causes
     )
 
